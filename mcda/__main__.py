@@ -1,0 +1,51 @@
+"""``python -m mcda``: ``serve`` (the app on waitress) and ``analyze`` (the analysis CLI)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "analyze":
+        from .analyze_cli import main as analyze_main
+
+        return analyze_main(argv[1:])
+    parser = argparse.ArgumentParser(prog="python -m mcda", description="Vägval")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="Starta Vägval med waitress / start the app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--threads", type=int, default=16)
+    serve.add_argument(
+        "--demo", action="store_true", help="Ladda exempeldata och skapa en demo-processledare"
+    )
+    sub.add_parser("analyze", help="Kör analysen på en JSON-fil (se docs/analysis-format.md)")
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    return 2
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from waitress import serve
+
+    from .web import create_app
+
+    app = create_app()
+    if args.demo:
+        from .cli import load_demo_and_login
+
+        with app.app_context():
+            email, password = load_demo_and_login(app)
+        print("\n  Vägval – exempeldata laddad (påhittad / invented example data)")
+        print(f"  Processledare: {email}")
+        print(f"  Lösenord:      {password}   (visas bara nu / shown only now)\n")
+    print(f"  Öppna http://{args.host}:{args.port}/\n", flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="Vagval")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""SQLite connections and write transactions.
+
+Every connection gets the same PRAGMAs, and every write goes through
+:func:`transaction`, which starts with ``BEGIN IMMEDIATE``: a deferred
+read-then-write transaction fails at once with "database is locked" when another
+writer got there first, whatever the busy timeout says.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+BUSY_TIMEOUT_MS = 10_000
+
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA secure_delete=ON",
+)
+
+
+class StorageFullError(Exception):
+    """The database could not grow (disk full or page limit reached)."""
+
+
+def connect(path: str | Path) -> Database:
+    """Open the database file with the house PRAGMAs applied.
+
+    The sqlite3 connection runs in autocommit mode (``isolation_level=None``) so
+    Python never opens an implicit deferred transaction behind our back; writes
+    use :func:`transaction`.
+    """
+    conn = sqlite3.connect(
+        str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+    )
+    conn.row_factory = sqlite3.Row
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    return Database(conn)
+
+
+@contextlib.contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """Run a block as one ``BEGIN IMMEDIATE`` transaction (a savepoint when nested).
+
+    Disk-full and page-limit errors are turned into :class:`StorageFullError` after
+    the rollback, so callers can answer 503 without guessing at sqlite messages.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError) and _is_full(exc):
+            raise StorageFullError(str(exc)) from exc
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if _is_full(exc):
+                raise StorageFullError(str(exc)) from exc
+            raise
+
+
+def _is_full(exc: sqlite3.OperationalError) -> bool:
+    msg = str(exc).lower()
+    return "database or disk is full" in msg or "disk i/o error" in msg
+
+
+def backup(db: Database, target: str | Path) -> None:
+    """Write a consistent online copy with ``VACUUM INTO`` (works under steady writes)."""
+    target = Path(target)
+    if target.exists():
+        raise FileExistsError(str(target))
+    db.execute("VACUUM INTO ?", [str(target)])

@@ -1,0 +1,133 @@
+"""Schema migrations (sqlite-utils ``Migrations``; names are stable, never renamed).
+
+Add a new function with the next number; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+from .db import transaction
+
+migrations = Migrations("vagval")
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    """Tables for the walking skeleton: set-up, rounds, participants, votes, audit."""
+    for sql in _INITIAL:
+        db.execute(sql)
+
+
+_INITIAL = [
+    """CREATE TABLE municipalities (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        population INTEGER CHECK (population IS NULL OR population >= 0)
+    )""",
+    """CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'facilitator', 'secretariat')),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    )""",
+    # Server-side login sessions: logout deletes the row, so a replayed cookie is dead.
+    """CREATE TABLE user_sessions (
+        id TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        last_seen TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    )""",
+    """CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        owner_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+        is_demo INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1)),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    )""",
+    """CREATE TABLE criteria (
+        id INTEGER PRIMARY KEY,
+        decision_id INTEGER NOT NULL REFERENCES decisions(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        direction TEXT NOT NULL DEFAULT 'benefit' CHECK (direction IN ('benefit', 'cost')),
+        position INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (decision_id, name)
+    )""",
+    """CREATE TABLE alternatives (
+        id INTEGER PRIMARY KEY,
+        decision_id INTEGER NOT NULL REFERENCES decisions(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        municipality_id INTEGER REFERENCES municipalities(id),
+        cost REAL CHECK (cost IS NULL OR cost >= 0),
+        earliest_phase INTEGER CHECK (earliest_phase IS NULL OR earliest_phase >= 1),
+        position INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (decision_id, name)
+    )""",
+    """CREATE TABLE scores (
+        alternative_id INTEGER NOT NULL REFERENCES alternatives(id) ON DELETE CASCADE,
+        criterion_id INTEGER NOT NULL REFERENCES criteria(id) ON DELETE CASCADE,
+        value REAL NOT NULL,
+        PRIMARY KEY (alternative_id, criterion_id)
+    )""",
+    """CREATE TABLE rounds (
+        id INTEGER PRIMARY KEY,
+        decision_id INTEGER NOT NULL REFERENCES decisions(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL DEFAULT 1,
+        title TEXT NOT NULL DEFAULT '',
+        join_code TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'open', 'closed')),
+        methods TEXT NOT NULL DEFAULT '["direct","points","ranking","pairwise"]',
+        results_revealed INTEGER NOT NULL DEFAULT 0 CHECK (results_revealed IN (0, 1)),
+        anonymity_k INTEGER NOT NULL DEFAULT 3 CHECK (anonymity_k >= 1),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        opened_at TEXT,
+        closed_at TEXT,
+        UNIQUE (decision_id, number)
+    )""",
+    """CREATE TABLE participants (
+        id INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL,
+        municipality_id INTEGER NOT NULL REFERENCES municipalities(id),
+        role TEXT CHECK (role IS NULL OR role IN
+            ('fortroendevald', 'tjansteperson', 'forskare', 'annan')),
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        UNIQUE (round_id, token_hash)
+    )""",
+    # Append-only: a revision is a new row; the highest revision per participant counts.
+    """CREATE TABLE votes (
+        id INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+        participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        method TEXT NOT NULL CHECK (method IN ('direct', 'points', 'ranking', 'pairwise')),
+        payload TEXT NOT NULL,
+        weights TEXT NOT NULL,
+        consistency_ratio REAL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        UNIQUE (participant_id, revision)
+    )""",
+    "CREATE INDEX votes_round ON votes(round_id, participant_id, revision)",
+    """CREATE TRIGGER votes_append_only BEFORE UPDATE ON votes
+        BEGIN SELECT RAISE(ABORT, 'votes are append-only'); END""",
+    """CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    )""",
+]
+
+
+def migrate(db: Database) -> None:
+    """Apply pending migrations inside one ``BEGIN IMMEDIATE`` transaction (idempotent)."""
+    with transaction(db):
+        migrations.apply(db)

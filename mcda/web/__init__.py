@@ -1,0 +1,93 @@
+"""Flask application factory.
+
+Blueprints per audience: ``pages`` (public), ``auth``, ``facilitate``,
+``participate``, ``results`` (facilitator results, projector, exports) and
+``secretariat``. Views parse, call ``store``/``core``, render.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import db as webdb
+from . import errors, i18n, security
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# A full workshop day, plus margin: a tablet left on the page all day still submits.
+CSRF_TIME_LIMIT_S = 24 * 3600
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; ``test_config`` overrides configuration (tests pass a tmp DATABASE)."""
+    instance = Path(os.environ.get("VAGVAL_INSTANCE", ROOT / "instance"))
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(
+        DATABASE=str(instance / "mcda.sqlite"),
+        WTF_CSRF_TIME_LIMIT=CSRF_TIME_LIMIT_S,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SESSION_COOKIE_NAME="vagval",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=14 * 24 * 3600,
+        BABEL_DEFAULT_LOCALE="sv",
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
+        LANGUAGES=("sv", "en"),
+        FACILITATOR_IDLE_TIMEOUT_S=2 * 3600,
+        FACILITATOR_ABSOLUTE_TIMEOUT_S=14 * 3600,
+        ANONYMITY_K=3,
+        ENV_NAME=os.environ.get("VAGVAL_ENV", "development"),
+    )
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    else:
+        app.config.from_prefixed_env("VAGVAL")
+
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _load_or_create_secret(instance)
+
+    i18n.init_app(app)
+    security.init_app(app)
+    webdb.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+
+    from .access import current_user
+
+    app.jinja_env.globals["current_user"] = current_user
+
+    from .. import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _load_or_create_secret(instance: Path) -> str:
+    """Generate the secret key into ``instance/`` on first run; never committed."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def _register_blueprints(app: Flask) -> None:
+    from . import auth, facilitate, pages, participate, results, secretariat
+
+    for module in (pages, auth, facilitate, participate, results, secretariat):
+        app.register_blueprint(module.bp)

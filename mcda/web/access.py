@@ -1,0 +1,110 @@
+"""Access rules. Every view carries exactly one explicit rule (a test walks the URL map).
+
+- ``@public``: anyone (join page, static pages, login form).
+- ``@participant``: anyone holding a participant cookie for the round (checked in the view).
+- ``@login_required(*roles)``: a logged-in user with one of ``roles``
+  (default: admin and facilitator). Secretariat views pass ``"secretariat"`` too.
+
+Decision-level checks: :func:`can_edit_decision` (owner or admin) and
+:func:`can_view_decision` (also secretariat, read-only).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+
+from ..store import users as store_users
+from .db import get_db
+
+F = TypeVar("F", bound=Callable[..., Any])
+EDITORS = ("admin", "facilitator")
+
+
+def _mark(view: F, rule: str) -> F:
+    view._access_rule = rule  # type: ignore[attr-defined]
+    return view
+
+
+def public(view: F) -> F:
+    """Mark a view as open to anyone."""
+    return _mark(view, "public")
+
+
+def participant(view: F) -> F:
+    """Mark a view as for participants (the view checks the participant cookie)."""
+    return _mark(view, "participant")
+
+
+def current_user() -> dict[str, Any] | None:
+    """The logged-in user for this request (cached on ``g``), or None."""
+    if "user" in g:
+        return g.user
+    user = None
+    sid = session.get("sid")
+    if sid:
+        user = store_users.session_user(
+            get_db(),
+            sid,
+            idle_timeout_s=current_app.config["FACILITATOR_IDLE_TIMEOUT_S"],
+            absolute_timeout_s=current_app.config["FACILITATOR_ABSOLUTE_TIMEOUT_S"],
+        )
+        if user is None:
+            session.pop("sid", None)
+    g.user = user
+    return user
+
+
+def login_required(*roles: str) -> Callable[[F], F]:
+    """Require a logged-in user with one of ``roles`` (default: admin, facilitator)."""
+    allowed = roles or EDITORS
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if user["role"] not in allowed and user["role"] != "admin":
+                abort(403)
+            return view(*args, **kwargs)
+
+        return _mark(wrapped, "login:" + ",".join(allowed))  # type: ignore[return-value]
+
+    return decorator
+
+
+def can_edit_decision(decision: dict[str, Any]) -> bool:
+    user = current_user()
+    if user is None:
+        return False
+    return user["role"] == "admin" or (
+        user["role"] == "facilitator" and decision.get("owner_id") == user["id"]
+    )
+
+
+def can_view_decision(decision: dict[str, Any]) -> bool:
+    user = current_user()
+    if user is None:
+        return False
+    return can_edit_decision(decision) or user["role"] == "secretariat"
+
+
+def require_edit(decision: dict[str, Any] | None) -> dict[str, Any]:
+    """404 for unknown or foreign decisions (do not reveal they exist), 403 for secretariat."""
+    if decision is None:
+        abort(404)
+    if can_edit_decision(decision):
+        return decision
+    if can_view_decision(decision):
+        abort(403)
+    abort(404)
+
+
+def require_view(decision: dict[str, Any] | None) -> dict[str, Any]:
+    if decision is None or not can_view_decision(decision):
+        abort(404)
+    return decision

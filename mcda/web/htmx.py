@@ -1,0 +1,33 @@
+"""The one place that reads HX-* headers. Responses always vary on HX-Request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, make_response, render_template, request
+
+
+def is_htmx() -> bool:
+    """True for an htmx request that is not a history restore (which needs the full page)."""
+    return request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+
+
+def render(full: str, partial: str, status: int = 200, **context: Any) -> Response:
+    """Render ``partial`` for htmx swaps and ``full`` (which includes the partial) otherwise."""
+    template = partial if is_htmx() else full
+    resp = make_response(render_template(template, **context), status)
+    vary(resp)
+    return resp
+
+
+def vary(resp: Response) -> Response:
+    resp.vary.add("HX-Request")
+    return resp
+
+
+def trigger(resp: Response, event: str) -> Response:
+    """Ask the client to fire ``event`` after the swap (HX-Trigger)."""
+    resp.headers["HX-Trigger"] = event
+    return resp
