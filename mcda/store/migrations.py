@@ -127,7 +127,13 @@ _INITIAL = [
 ]
 
 
+def migration_sets() -> list[Migrations]:
+    """Every migration set, in the order they apply (feature modules may own a set)."""
+    return [migrations]
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations inside one ``BEGIN IMMEDIATE`` transaction (idempotent)."""
     with transaction(db):
-        migrations.apply(db)
+        for mset in migration_sets():
+            mset.apply(db)

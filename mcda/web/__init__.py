@@ -87,7 +87,7 @@ def _load_or_create_secret(instance: Path) -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import auth, facilitate, pages, participate, results, secretariat
+    from . import auth, facilitate, pages, participate, planning, results, secretariat
 
-    for module in (pages, auth, facilitate, participate, results, secretariat):
+    for module in (pages, auth, facilitate, participate, results, secretariat, planning):
         app.register_blueprint(module.bp)
