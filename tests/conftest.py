@@ -69,7 +69,9 @@ def csrf_from(html: str) -> str:
     return m.group(1)
 
 
-def make_user(app: Flask, email: str, password: str = "korrekt häst batteri", role: str = "facilitator") -> int:
+def make_user(
+    app: Flask, email: str, password: str = "korrekt häst batteri", role: str = "facilitator"
+) -> int:
     db = connect(app.config["DATABASE"])
     try:
         return store_users.create_user(db, email, password, role)

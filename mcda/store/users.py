@@ -79,7 +79,9 @@ def create_user(db: Database, email: str, password: str, role: str) -> int:
 def set_password(db: Database, user_id: int, password: str) -> None:
     """Replace the password and end every session of that user."""
     with transaction(db):
-        db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [hash_password(password), user_id])
+        db.execute(
+            "UPDATE users SET password_hash = ? WHERE id = ?", [hash_password(password), user_id]
+        )
         db.execute("DELETE FROM user_sessions WHERE user_id = ?", [user_id])
 
 

@@ -49,7 +49,10 @@ def _page(status: int, message: str, title: str | None = None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(e: CSRFError):
-        return _page(400, _("Formuläret har gått ut eller saknar säkerhetskod. Ladda om sidan och försök igen."))
+        return _page(
+            400,
+            _("Formuläret har gått ut eller saknar säkerhetskod. Ladda om sidan och försök igen."),
+        )
 
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException):

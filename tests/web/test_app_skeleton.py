@@ -1,0 +1,100 @@
+"""The application shell: Swedish by default, headers, error pages, secret key, access rules."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from mcda.web import create_app
+
+
+def test_swedish_is_served_by_default(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="sv">' in html
+    assert "Hoppa till innehållet" in html
+    assert "Så hanterar vi personuppgifter" in html
+
+
+def test_english_can_be_chosen_and_sticks(client):
+    html = client.get("/?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "Skip to content" in html
+    assert '<html lang="en">' in client.get("/personuppgifter").get_data(as_text=True)
+    assert '<html lang="sv">' in client.get("/?lang=sv").get_data(as_text=True)
+
+
+def test_security_headers_on_every_page(client):
+    resp = client.get("/")
+    csp = resp.headers["Content-Security-Policy"]
+    for directive in (
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ):
+        assert directive in csp
+    assert "unsafe-eval" not in csp and "unsafe-inline" not in csp
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert resp.headers["Referrer-Policy"] == "same-origin"
+    assert resp.headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_are_cacheable(client):
+    resp = client.get("/static/app.css")
+    assert resp.status_code == 200
+    assert resp.headers.get("Cache-Control") != "no-store"
+    resp.close()
+
+
+def test_404_is_swedish_with_request_id(client):
+    resp = client.get("/finns-inte")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 404
+    assert "Sidan finns inte." in html
+    assert "Fel-id" in html
+
+
+def test_500_is_swedish_without_stack_trace(app):
+    @app.get("/_boom")
+    def boom():
+        raise RuntimeError("hemlig detalj i stackspåret")
+
+    boom._access_rule = "public"
+    resp = app.test_client().get("/_boom")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 500
+    assert "Ett oväntat fel inträffade" in html
+    assert "hemlig detalj" not in html and "Traceback" not in html
+
+
+def test_secret_key_generated_once_into_instance(tmp_path, monkeypatch):
+    monkeypatch.setenv("VAGVAL_INSTANCE", str(tmp_path / "inst"))
+    a1 = create_app({"DATABASE": str(tmp_path / "a.sqlite"), "TESTING": True})
+    key_file = tmp_path / "inst" / "secret_key"
+    assert key_file.exists()
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    a2 = create_app({"DATABASE": str(tmp_path / "a.sqlite"), "TESTING": True})
+    assert a1.config["SECRET_KEY"] == a2.config["SECRET_KEY"] and len(a1.config["SECRET_KEY"]) >= 64
+
+
+def test_csrf_missing_token_is_400(client):
+    resp = client.post("/logga-ut")
+    assert resp.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/", "/personuppgifter", "/tillganglighet"])
+def test_public_pages_link_privacy_and_accessibility(client, path):
+    html = client.get(path).get_data(as_text=True)
+    assert 'href="/personuppgifter"' in html and 'href="/tillganglighet"' in html
+
+
+def test_every_route_has_an_explicit_access_rule(app):
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        view = app.view_functions[rule.endpoint]
+        if not getattr(view, "_access_rule", None):
+            missing.append(f"{rule.rule} ({rule.endpoint})")
+    assert missing == [], f"routes without an access rule: {missing}"
