@@ -56,7 +56,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
+        if app.config["ENV_NAME"] == "production" and not (instance / "secret_key").exists():
+            raise RuntimeError(
+                "Production mode needs a real secret key: set VAGVAL_SECRET_KEY or create "
+                f"{instance / 'secret_key'} (e.g. python -c 'import secrets; "
+                "print(secrets.token_hex(32))')."
+            )
         app.config["SECRET_KEY"] = _load_or_create_secret(instance)
+    if app.config["ENV_NAME"] == "production" and len(str(app.config["SECRET_KEY"])) < 32:
+        raise RuntimeError("Production mode refuses a secret key shorter than 32 characters.")
 
     i18n.init_app(app)
     security.init_app(app)

@@ -77,7 +77,9 @@ def test_disk_full_raises_storage_full_and_writes_nothing(db):
     db.execute(f"PRAGMA max_page_count = {pages + 1}")
     with pytest.raises(StorageFullError), transaction(db):
         for i in range(2000):
-            db.execute("INSERT INTO audit_log (action, detail) VALUES (?, ?)", ["x", "y" * 500 + str(i)])
+            db.execute(
+                "INSERT INTO audit_log (action, detail) VALUES (?, ?)", ["x", "y" * 500 + str(i)]
+            )
     assert db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
 
 
@@ -126,7 +128,8 @@ def test_votes_are_append_only(db):
         db.execute("INSERT INTO decisions (id, title) VALUES (1, 'd')")
         db.execute("INSERT INTO rounds (id, decision_id, join_code) VALUES (1, 1, 'ABCDEFGH')")
         db.execute(
-            "INSERT INTO participants (id, round_id, token_hash, municipality_id) VALUES (1,1,'h',1)"
+            "INSERT INTO participants (id, round_id, token_hash, municipality_id) "
+            "VALUES (1, 1, 'h', 1)"
         )
         db.execute(
             "INSERT INTO votes (round_id, participant_id, revision, method, payload, weights) "

@@ -98,3 +98,33 @@ def test_every_route_has_an_explicit_access_rule(app):
         if not getattr(view, "_access_rule", None):
             missing.append(f"{rule.rule} ({rule.endpoint})")
     assert missing == [], f"routes without an access rule: {missing}"
+
+
+def test_production_refuses_to_start_without_a_real_secret_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("VAGVAL_INSTANCE", str(tmp_path / "prod"))
+    monkeypatch.setenv("VAGVAL_ENV", "production")
+    with pytest.raises(RuntimeError, match="secret key"):
+        create_app({"DATABASE": str(tmp_path / "p.sqlite"), "ENV_NAME": "production"})
+    with pytest.raises(RuntimeError, match="shorter than 32"):
+        create_app(
+            {"DATABASE": str(tmp_path / "p.sqlite"), "ENV_NAME": "production", "SECRET_KEY": "x"}
+        )
+
+
+@pytest.mark.parametrize(
+    ("password", "ok"),
+    [
+        ("kort", False),
+        ("password123", False),
+        ("Lösenord123", False),
+        ("sommar2026", False),
+        ("aaaaaaaaaaaa", False),
+        ("12345678901", False),
+        ("korrekt häst batteri häftklammer", True),
+        ("x" * 200 + "en lång fras", True),
+    ],
+)
+def test_password_policy(password, ok):
+    from mcda.store.password_policy import password_problem
+
+    assert (password_problem(password) is None) is ok
