@@ -1,0 +1,151 @@
+"""The one error type for malformed input anywhere in ``mcda.core``.
+
+Every check in the decision core raises :class:`MCDAInputError`, which names the offending
+field and value and carries the message in Swedish and English, so the web views, the JSON
+export and the CLI can all show the same precise, fixable message in the user's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["MCDAInputError", "check_finite", "fmt"]
+
+
+class MCDAInputError(ValueError):
+    """Malformed input to a core function.
+
+    ``field`` names the input (``"values[2]"``, ``"matrix[0][3]"``, ``"rule"``), ``value`` is
+    the offending value. ``str(error)`` is the English message; :meth:`message` picks a language.
+    """
+
+    def __init__(self, field: str, value: object, message_sv: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.field = field
+        self.value = value
+        self.message_sv = message_sv
+        self.message_en = message_en
+
+    def __str__(self) -> str:
+        return self.message_en
+
+    def message(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``"sv"``/``"sv_SE"`` → Swedish, anything else → English)."""
+        return self.message_sv if str(lang).lower().startswith("sv") else self.message_en
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-friendly form (for the CLI and API error bodies)."""
+        value = self.value
+        if isinstance(value, np.generic):
+            value = value.item()
+        if not isinstance(value, str | int | float | bool | type(None)):
+            value = repr(value)
+        return {
+            "field": self.field,
+            "value": value,
+            "message_sv": self.message_sv,
+            "message_en": self.message_en,
+        }
+
+
+def fmt(value: object) -> str:
+    """Short human form of a value for messages (``0.5``, ``nan``, ``'abc'``)."""
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.6g}"
+    if isinstance(value, str):
+        return repr(value)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _index_text(field: str, idx: tuple[int, ...]) -> str:
+    return field + "".join(f"[{i}]" for i in idx)
+
+
+def check_finite(field: str, arr: object, ndim: int | None = None) -> np.ndarray:
+    """Return ``arr`` as a float array, or raise naming the first bad element.
+
+    Rejects non-numeric entries (including booleans and strings, which numpy would silently
+    coerce), ragged nesting, NaN and ±inf. ``ndim`` additionally fixes the dimensionality.
+    """
+    if isinstance(arr, str | bytes):
+        raise MCDAInputError(
+            field,
+            arr,
+            f"{field} måste vara tal, inte text ({fmt(arr)}).",
+            f"{field} must be numbers, not text ({fmt(arr)}).",
+        )
+    _reject_non_numbers(field, arr, ())
+    try:
+        out = np.asarray(arr, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise MCDAInputError(
+            field,
+            arr,
+            f"{field} måste vara en rektangulär tabell av tal ({fmt(arr)}).",
+            f"{field} must be a rectangular array of numbers ({fmt(arr)}).",
+        ) from exc
+    if ndim is not None and out.ndim != ndim:
+        shape_sv = {1: "en lista av tal", 2: "en tabell (rader × kolumner) av tal"}.get(
+            ndim, f"{ndim}-dimensionell"
+        )
+        shape_en = {1: "a list of numbers", 2: "a table (rows × columns) of numbers"}.get(
+            ndim, f"{ndim}-dimensional"
+        )
+        raise MCDAInputError(
+            field,
+            arr,
+            f"{field} måste vara {shape_sv} (fick form {out.shape}).",
+            f"{field} must be {shape_en} (got shape {out.shape}).",
+        )
+    bad = np.argwhere(~np.isfinite(out))
+    if bad.size:
+        idx = tuple(int(i) for i in bad[0])
+        value = float(out[idx]) if idx else float(out)
+        name = _index_text(field, idx)
+        raise MCDAInputError(
+            name,
+            value,
+            f"{name} måste vara ett ändligt tal (fick {fmt(value)}).",
+            f"{name} must be a finite number (got {fmt(value)}).",
+        )
+    return out
+
+
+def _reject_non_numbers(field: str, arr: object, idx: tuple[int, ...]) -> None:
+    """Walk nested sequences and reject bools, strings and other non-numbers by position."""
+    if isinstance(arr, np.ndarray):
+        if arr.dtype.kind in "fiu":
+            return
+        if arr.dtype.kind == "b" or arr.dtype.kind in "SUa":
+            name = _index_text(field, idx)
+            raise MCDAInputError(
+                name,
+                arr.tolist(),
+                f"{name} måste vara tal (fick datatyp {arr.dtype}).",
+                f"{name} must be numbers (got dtype {arr.dtype}).",
+            )
+        arr = arr.tolist()
+    if isinstance(arr, bool | np.bool_ | str | bytes) or arr is None:
+        name = _index_text(field, idx)
+        raise MCDAInputError(
+            name,
+            arr,
+            f"{name} måste vara ett tal (fick {fmt(arr)}).",
+            f"{name} must be a number (got {fmt(arr)}).",
+        )
+    if isinstance(arr, int | float | np.integer | np.floating):
+        return
+    if isinstance(arr, Sequence):
+        for i, item in enumerate(arr):
+            _reject_non_numbers(field, item, (*idx, i))
+        return
+    name = _index_text(field, idx)
+    raise MCDAInputError(
+        name,
+        repr(arr),
+        f"{name} måste vara ett tal (fick {fmt(arr)}).",
+        f"{name} must be a number (got {fmt(arr)}).",
+    )
