@@ -1,0 +1,256 @@
+"""Voting rounds: join codes, state (draft → open → closed, reopen), methods, reveal.
+
+Join codes are 8 characters from a 31-letter alphabet without look-alikes (no 0/O,
+1/I/l): 8 · log2(31) ≈ 39.6 bits from :mod:`secrets`, read aloud as "ABCD EFGH".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import secrets
+import sqlite3
+from typing import Any
+
+from sqlite_utils import Database
+
+from .db import transaction
+from .decisions import StoreError, get_decision
+
+JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 8
+JOIN_CODE_BITS = JOIN_CODE_LENGTH * math.log2(len(JOIN_ALPHABET))
+METHODS = ("direct", "points", "ranking", "pairwise")
+STATES = ("draft", "open", "closed")
+ANONYMITY_K_MAX = 50
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+
+class RoundClosedError(StoreError):
+    """The round is not open (closed, or not yet opened): nothing was stored."""
+
+
+def generate_join_code() -> str:
+    """A fresh random join code (8 chars, ≈ 39.6 bits)."""
+    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    """Upper-case and drop spaces/dashes, so "abcd-efgh" and "ABCD EFGH" match."""
+    if not isinstance(code, str):
+        return ""
+    return "".join(ch for ch in code.upper() if not ch.isspace() and ch not in "-‐–—_.")
+
+
+def format_code(code: str) -> str:
+    """"ABCDEFGH" → "ABCD EFGH" (easier to read aloud and to type)."""
+    code = normalise_code(code)
+    return f"{code[:4]} {code[4:]}" if len(code) > 4 else code
+
+
+def clean_methods(methods: Any) -> list[str]:
+    """Validate a method list; return it de-duplicated in canonical order."""
+    if isinstance(methods, str) or not isinstance(methods, (list, tuple, set, frozenset)):
+        raise StoreError("methods", "Välj minst ett sätt att vikta.")
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown:
+        raise StoreError("methods", f"Okänt viktningssätt: {unknown[0]!r}.")
+    chosen = [m for m in METHODS if m in methods]
+    if not chosen:
+        raise StoreError("methods", "Välj minst ett sätt att vikta.")
+    return chosen
+
+
+def _clean_k(k: Any) -> int:
+    if isinstance(k, bool) or not isinstance(k, int):
+        try:
+            k = int(str(k).strip())
+        except (TypeError, ValueError):
+            raise StoreError("anonymity_k", "Anonymitetsgränsen måste vara ett heltal.") from None
+    if not 1 <= k <= ANONYMITY_K_MAX:
+        raise StoreError(
+            "anonymity_k", f"Anonymitetsgränsen måste vara mellan 1 och {ANONYMITY_K_MAX}."
+        )
+    return k
+
+
+def _clean_title(title: Any) -> str:
+    if title is None:
+        return ""
+    if not isinstance(title, str):
+        raise StoreError("title", "Rubriken måste vara text.")
+    title = " ".join(title.split())
+    if len(title) > 200:
+        raise StoreError("title", "Rubriken får vara högst 200 tecken.")
+    return title
+
+
+_ROUND_SELECT = (
+    "SELECT r.*, d.title AS decision_title, d.owner_id AS decision_owner_id, "
+    "d.archived AS decision_archived, d.is_demo AS decision_is_demo "
+    "FROM rounds r JOIN decisions d ON d.id = r.decision_id "
+)
+
+
+def _round_dict(row: sqlite3.Row) -> dict[str, Any]:
+    r = dict(row)
+    r["methods"] = json.loads(r["methods"])
+    r["results_revealed"] = bool(r["results_revealed"])
+    r["revealed"] = r["results_revealed"]
+    r["decision_archived"] = bool(r["decision_archived"])
+    r["decision_is_demo"] = bool(r["decision_is_demo"])
+    r["join_code_display"] = format_code(r["join_code"])
+    return r
+
+
+def get_round(db: Database, round_id: int) -> dict[str, Any] | None:
+    """A round with ``methods`` as a list, ``results_revealed``/``revealed`` as bool,
+    ``join_code_display`` and the decision's ``decision_title``, ``decision_owner_id``,
+    ``decision_archived``, ``decision_is_demo``."""
+    row = db.execute(_ROUND_SELECT + "WHERE r.id = ?", [round_id]).fetchone()
+    return _round_dict(row) if row else None
+
+
+def get_round_by_code(db: Database, code: str) -> dict[str, Any] | None:
+    """The round for a join code typed by a person (case/space/dash tolerant)."""
+    code = normalise_code(code)
+    if len(code) != JOIN_CODE_LENGTH:
+        return None
+    row = db.execute(_ROUND_SELECT + "WHERE r.join_code = ?", [code]).fetchone()
+    return _round_dict(row) if row else None
+
+
+def list_rounds(db: Database, decision_id: int) -> list[dict[str, Any]]:
+    """Rounds of a decision by number, each with ``n_participants`` and ``n_voters``."""
+    rows = db.execute(
+        _ROUND_SELECT.replace(
+            "FROM rounds r",
+            ", (SELECT COUNT(*) FROM participants p WHERE p.round_id = r.id) AS n_participants, "
+            "(SELECT COUNT(DISTINCT v.participant_id) FROM votes v WHERE v.round_id = r.id) "
+            "AS n_voters FROM rounds r",
+        )
+        + "WHERE r.decision_id = ? ORDER BY r.number",
+        [decision_id],
+    )
+    return [_round_dict(r) for r in rows]
+
+
+def _insert_round(
+    db: Database, decision_id: int, methods: list[str], title: str, k: int
+) -> int:
+    """Insert inside the caller's transaction; BEGIN IMMEDIATE makes the code check race-free."""
+    for _ in range(20):
+        code = generate_join_code()
+        if db.execute("SELECT 1 FROM rounds WHERE join_code = ?", [code]).fetchone() is None:
+            break
+    else:  # pragma: no cover - 31^8 codes; 20 collisions in a row means something is broken
+        raise RuntimeError("could not find a free join code")
+    cur = db.execute(
+        "INSERT INTO rounds (decision_id, number, title, join_code, methods, anonymity_k) "
+        "VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM rounds WHERE decision_id = ?), "
+        "?, ?, ?, ?)",
+        [decision_id, decision_id, title, code, json.dumps(methods), k],
+    )
+    return int(cur.lastrowid)
+
+
+def create_round(
+    db: Database,
+    decision_id: int,
+    *,
+    methods: list[str],
+    title: str = "",
+    anonymity_k: int = 3,
+) -> int:
+    """Create a draft round numbered next for the decision; return its id."""
+    methods = clean_methods(methods)
+    title = _clean_title(title)
+    k = _clean_k(anonymity_k)
+    with transaction(db):
+        if get_decision(db, decision_id) is None:
+            raise StoreError("decision_id", "Beslutsfrågan finns inte.")
+        return _insert_round(db, decision_id, methods, title, k)
+
+
+def _require_round(db: Database, round_id: int) -> dict[str, Any]:
+    rnd = get_round(db, round_id)
+    if rnd is None:
+        raise StoreError("round_id", "Omgången finns inte.")
+    return rnd
+
+
+def open_round(db: Database, round_id: int) -> None:
+    """draft → open, or reopen closed → open. Needs ≥ 2 criteria and an active decision."""
+    with transaction(db):
+        rnd = _require_round(db, round_id)
+        if rnd["state"] == "open":
+            raise StoreError("state", "Omgången är redan öppen.")
+        if rnd["decision_archived"]:
+            raise StoreError(
+                "state", "Beslutsfrågan är arkiverad. Återställ den innan du öppnar en omgång."
+            )
+        n = db.execute(
+            "SELECT COUNT(*) AS n FROM criteria WHERE decision_id = ?", [rnd["decision_id"]]
+        ).fetchone()["n"]
+        if n < 2:
+            raise StoreError(
+                "state",
+                "Beslutsfrågan behöver minst två kriterier innan omgången kan öppnas.",
+            )
+        db.execute(
+            f"UPDATE rounds SET state = 'open', opened_at = {_NOW}, closed_at = NULL "
+            "WHERE id = ?",
+            [round_id],
+        )
+
+
+def close_round(db: Database, round_id: int) -> None:
+    """open → closed (new votes are refused from the moment this commits)."""
+    with transaction(db):
+        rnd = _require_round(db, round_id)
+        if rnd["state"] != "open":
+            raise StoreError("state", "Bara en öppen omgång kan stängas.")
+        db.execute(
+            f"UPDATE rounds SET state = 'closed', closed_at = {_NOW} WHERE id = ?", [round_id]
+        )
+
+
+def set_methods(db: Database, round_id: int, methods: list[str]) -> None:
+    """Set the allowed methods (any of direct/points/ranking/pairwise, at least one)."""
+    methods = clean_methods(methods)
+    with transaction(db):
+        _require_round(db, round_id)
+        db.execute("UPDATE rounds SET methods = ? WHERE id = ?", [json.dumps(methods), round_id])
+
+
+def set_revealed(db: Database, round_id: int, revealed: bool) -> None:
+    """Show or hide the results to participants."""
+    with transaction(db):
+        _require_round(db, round_id)
+        db.execute(
+            "UPDATE rounds SET results_revealed = ? WHERE id = ?", [1 if revealed else 0, round_id]
+        )
+
+
+def set_anonymity_k(db: Database, round_id: int, k: int) -> None:
+    """Smallest group size shown per municipality/role (1–50)."""
+    k = _clean_k(k)
+    with transaction(db):
+        _require_round(db, round_id)
+        db.execute("UPDATE rounds SET anonymity_k = ? WHERE id = ?", [k, round_id])
+
+
+def set_title(db: Database, round_id: int, title: str) -> None:
+    title = _clean_title(title)
+    with transaction(db):
+        _require_round(db, round_id)
+        db.execute("UPDATE rounds SET title = ? WHERE id = ?", [title, round_id])
+
+
+def next_round(db: Database, round_id: int) -> int:
+    """A new draft round on the same decision with the same methods and k (Delphi)."""
+    with transaction(db):
+        rnd = _require_round(db, round_id)
+        return _insert_round(
+            db, rnd["decision_id"], rnd["methods"], "", int(rnd["anonymity_k"])
+        )

@@ -1,0 +1,405 @@
+"""Participants and votes. Durability first: a vote is never lost and never overwritten.
+
+- Votes are append-only (a trigger refuses UPDATE); a revision is a new row and the
+  highest revision per participant counts.
+- :func:`record_vote` is one ``BEGIN IMMEDIATE`` transaction that checks the round is
+  open *inside* the transaction, so a vote racing the facilitator's "close" is either
+  stored before the close or refused, never half of either.
+- Idempotent: repeating a submission (same participant, revision, method and payload;
+  e.g. a retry after a Wi-Fi timeout or a double tap) returns the stored row with
+  ``created=False``. A *different* payload under an already used revision (two tabs)
+  is stored as a new revision ``max + 1`` — kept, not dropped, not overwritten.
+- Participants are anonymous: only the SHA-256 of their random cookie token is stored.
+  Joining again with the same token resumes the same participant. Their municipality
+  and role can be changed only until their first vote (the vote was cast as that
+  municipality; changing it afterwards would rewrite history).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from sqlite_utils import Database
+
+from .db import transaction
+from .decisions import StoreError, get_municipality, list_municipalities
+from .rounds import METHODS, RoundClosedError, get_round
+
+__all__ = [
+    "ROLES",
+    "RoundClosedError",
+    "StoreError",
+    "checkpoint",
+    "delete_round_votes",
+    "get_participant",
+    "get_participant_by_id",
+    "hash_token",
+    "join_round",
+    "latest_vote",
+    "latest_votes",
+    "participation",
+    "record_vote",
+    "round_fingerprint",
+    "vote_history",
+]
+
+# Coarse, optional roles (the stored value → Swedish label).
+ROLES: dict[str, str] = {
+    "fortroendevald": "Förtroendevald",
+    "tjansteperson": "Tjänsteperson",
+    "forskare": "Forskare",
+    "annan": "Annan",
+}
+MIN_TOKEN_LENGTH = 16
+MAX_PAYLOAD_CHARS = 64_000
+WEIGHT_SUM_TOLERANCE = 1e-6
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 hex of a participant token (the token itself is never stored)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+_PARTICIPANT_SELECT = (
+    "SELECT p.id, p.round_id, p.municipality_id, m.name AS municipality, p.role, p.created_at, "
+    "(SELECT COUNT(*) FROM votes v WHERE v.participant_id = p.id) AS n_votes "
+    "FROM participants p JOIN municipalities m ON m.id = p.municipality_id "
+)
+
+
+def get_participant(db: Database, round_id: int, token: str) -> dict[str, Any] | None:
+    """The participant of ``round_id`` holding ``token``, with ``municipality`` name."""
+    if not isinstance(token, str) or not token:
+        return None
+    row = db.execute(
+        _PARTICIPANT_SELECT + "WHERE p.round_id = ? AND p.token_hash = ?",
+        [round_id, hash_token(token)],
+    ).fetchone()
+    return dict(row) if row else None
+
+
+def get_participant_by_id(db: Database, participant_id: int) -> dict[str, Any] | None:
+    row = db.execute(_PARTICIPANT_SELECT + "WHERE p.id = ?", [participant_id]).fetchone()
+    return dict(row) if row else None
+
+
+def _clean_role(role: Any) -> str | None:
+    if role is None or role == "":
+        return None
+    if role not in ROLES:
+        raise StoreError("role", "Välj en av rollerna i listan, eller ingen roll.")
+    return str(role)
+
+
+def join_round(
+    db: Database, round_id: int, token: str, municipality_id: int, role: str | None = None
+) -> dict[str, Any]:
+    """Join (or rejoin) a round as an anonymous participant; return the participant.
+
+    A new participant needs an open round. Rejoining with the same token returns the
+    same participant (also after the round closed, so they can see it is closed); the
+    municipality/role is updated only while they have no vote, otherwise a different
+    municipality raises :class:`StoreError` (field ``municipality_id``).
+    """
+    if not isinstance(token, str) or len(token) < MIN_TOKEN_LENGTH:
+        raise StoreError("token", "Deltagarnyckeln saknas eller är för kort.")
+    if isinstance(municipality_id, bool):
+        raise StoreError("municipality_id", "Välj din kommun i listan.")
+    try:
+        mid = int(municipality_id)
+    except (TypeError, ValueError):
+        raise StoreError("municipality_id", "Välj din kommun i listan.") from None
+    role = _clean_role(role)
+    token_hash = hash_token(token)
+    with transaction(db):
+        rnd = get_round(db, round_id)
+        if rnd is None:
+            raise StoreError("round_id", "Omgången finns inte. Kontrollera koden.")
+        if get_municipality(db, mid) is None:
+            raise StoreError("municipality_id", "Välj din kommun i listan.")
+        existing = db.execute(
+            _PARTICIPANT_SELECT + "WHERE p.round_id = ? AND p.token_hash = ?",
+            [round_id, token_hash],
+        ).fetchone()
+        if existing is not None:
+            part = dict(existing)
+            if (part["municipality_id"], part["role"]) != (mid, role):
+                if part["n_votes"] and part["municipality_id"] != mid:
+                    raise StoreError(
+                        "municipality_id",
+                        f"Du har redan lämnat en viktning för {part['municipality']} i den här "
+                        "omgången, så kommunen kan inte ändras.",
+                    )
+                if not part["n_votes"] and rnd["state"] == "open":
+                    db.execute(
+                        "UPDATE participants SET municipality_id = ?, role = ? WHERE id = ?",
+                        [mid, role, part["id"]],
+                    )
+                    part = dict(
+                        db.execute(_PARTICIPANT_SELECT + "WHERE p.id = ?", [part["id"]]).fetchone()
+                    )
+            return part
+        if rnd["state"] != "open" or rnd["decision_archived"]:
+            raise RoundClosedError("round_id", _not_open_message(rnd))
+        cur = db.execute(
+            "INSERT INTO participants (round_id, token_hash, municipality_id, role) "
+            "VALUES (?, ?, ?, ?)",
+            [round_id, token_hash, mid, role],
+        )
+        return dict(
+            db.execute(_PARTICIPANT_SELECT + "WHERE p.id = ?", [cur.lastrowid]).fetchone()
+        )
+
+
+def _not_open_message(rnd: dict[str, Any]) -> str:
+    if rnd["state"] == "draft":
+        return "Omgången har inte öppnats än. Vänta tills processledaren öppnar den."
+    return "Omgången är stängd. Inga fler viktningar kan sparas."
+
+
+def _canonical(value: Any, field: str) -> Any:
+    """Dict keys as strings (criterion ids may come as int or str), recursively."""
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v, field) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v, field) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        raise StoreError(field, "Viktningen innehåller ett ogiltigt tal (NaN eller oändligt).")
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise StoreError(field, "Viktningen innehåller ett värde som inte kan sparas.")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False)
+
+
+def _clean_weights(weights: Any, criterion_ids: set[int]) -> dict[str, float]:
+    if not isinstance(weights, Mapping) or not weights:
+        raise StoreError("weights", "Vikterna saknas.")
+    clean: dict[str, float] = {}
+    for key, w in weights.items():
+        try:
+            cid = int(key)
+        except (TypeError, ValueError):
+            raise StoreError("weights", f"Okänt kriterium {key!r} i vikterna.") from None
+        if cid not in criterion_ids or isinstance(key, bool):
+            raise StoreError("weights", f"Kriterium {key!r} hör inte till den här omgången.")
+        if isinstance(w, bool):
+            raise StoreError("weights", "Varje vikt måste vara ett tal.")
+        try:
+            w = float(w)
+        except (TypeError, ValueError):
+            raise StoreError("weights", "Varje vikt måste vara ett tal.") from None
+        if not math.isfinite(w) or w < 0:
+            raise StoreError("weights", "Varje vikt måste vara ett ändligt tal ≥ 0.")
+        clean[str(cid)] = w
+    missing = criterion_ids - {int(k) for k in clean}
+    if missing:
+        raise StoreError(
+            "weights",
+            "Vikter saknas för något kriterium. Ladda om sidan – kriterierna kan ha ändrats.",
+        )
+    if abs(sum(clean.values()) - 1.0) > WEIGHT_SUM_TOLERANCE:
+        raise StoreError("weights", "Vikterna måste summera till 1.")
+    return clean
+
+
+def record_vote(
+    db: Database,
+    round_id: int,
+    participant_id: int,
+    *,
+    revision: int,
+    method: str,
+    payload: dict[str, Any],
+    weights: Mapping[str | int, float],
+    consistency_ratio: float | None = None,
+) -> dict[str, Any]:
+    """Store one weighting; return ``{vote_id, revision, created}``.
+
+    ``revision`` is the client's counter (1 for the first submission). The stored
+    revision may be higher (two tabs); see the module docstring. Raises
+    :class:`RoundClosedError` when the round is not open (nothing stored) and
+    :class:`StoreError` for invalid data.
+    """
+    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
+        raise StoreError("revision", "Ogiltigt revisionsnummer.")
+    if method not in METHODS:
+        raise StoreError("method", "Okänt viktningssätt.")
+    if not isinstance(payload, Mapping):
+        raise StoreError("payload", "Viktningen saknas.")
+    payload_json = _dumps(_canonical(payload, "payload"))
+    if len(payload_json) > MAX_PAYLOAD_CHARS:
+        raise StoreError("payload", "Viktningen är för stor.")
+    cr: float | None = None
+    if consistency_ratio is not None:
+        try:
+            cr = float(consistency_ratio)
+        except (TypeError, ValueError):
+            raise StoreError("consistency_ratio", "Konsistenskvoten måste vara ett tal.") from None
+        if not math.isfinite(cr) or cr < 0:
+            raise StoreError("consistency_ratio", "Konsistenskvoten måste vara ett tal ≥ 0.")
+
+    with transaction(db):
+        rnd = get_round(db, round_id)
+        if rnd is None:
+            raise StoreError("round_id", "Omgången finns inte.")
+        part = db.execute(
+            "SELECT id FROM participants WHERE id = ? AND round_id = ?", [participant_id, round_id]
+        ).fetchone()
+        if part is None:
+            raise StoreError("participant", "Du är inte med i den här omgången. Gå med igen.")
+
+        # Idempotent replay first: a retry whose first attempt committed just before the
+        # round closed must still get its success answer.
+        rows = db.execute(
+            "SELECT id, revision, method, payload FROM votes WHERE participant_id = ? "
+            "AND revision >= ? ORDER BY revision",
+            [participant_id, revision],
+        ).fetchall()
+        for row in rows:
+            if row["method"] == method and row["payload"] == payload_json:
+                return {"vote_id": row["id"], "revision": row["revision"], "created": False}
+
+        if rnd["state"] != "open" or rnd["decision_archived"]:
+            raise RoundClosedError("round_id", _not_open_message(rnd))
+        if method not in rnd["methods"]:
+            raise StoreError("method", "Det viktningssättet är inte tillåtet i den här omgången.")
+        criterion_ids = {
+            r["id"]
+            for r in db.execute(
+                "SELECT id FROM criteria WHERE decision_id = ?", [rnd["decision_id"]]
+            )
+        }
+        weights_json = _dumps(_clean_weights(weights, criterion_ids))
+
+        stored_revision = revision
+        if any(row["revision"] == revision for row in rows):
+            # Same revision, different content (another tab): keep both, newest wins.
+            stored_revision = max(row["revision"] for row in rows) + 1
+        cur = db.execute(
+            "INSERT INTO votes (round_id, participant_id, revision, method, payload, weights, "
+            "consistency_ratio) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [round_id, participant_id, stored_revision, method, payload_json, weights_json, cr],
+        )
+        return {"vote_id": int(cur.lastrowid), "revision": stored_revision, "created": True}
+
+
+def _vote_dict(row: Any) -> dict[str, Any]:
+    v = dict(row)
+    v["vote_id"] = v.pop("id")
+    v["payload"] = json.loads(v["payload"])
+    v["weights"] = json.loads(v["weights"])
+    return v
+
+
+_VOTE_SELECT = (
+    "SELECT v.id, v.round_id, v.participant_id, p.municipality_id, m.name AS municipality, "
+    "p.role, v.revision, v.method, v.payload, v.weights, v.consistency_ratio, v.created_at "
+    "FROM votes v JOIN participants p ON p.id = v.participant_id "
+    "JOIN municipalities m ON m.id = p.municipality_id "
+)
+
+
+def latest_votes(db: Database, round_id: int) -> list[dict[str, Any]]:
+    """The counting vote (highest revision) of every participant, by participant id.
+
+    Each: ``vote_id, round_id, participant_id, municipality_id, municipality, role,
+    revision, method, payload, weights ({criterion id as str: w}), consistency_ratio,
+    created_at``.
+    """
+    rows = db.execute(
+        _VOTE_SELECT + "WHERE v.round_id = ? AND v.revision = (SELECT MAX(v2.revision) "
+        "FROM votes v2 WHERE v2.participant_id = v.participant_id) ORDER BY v.participant_id",
+        [round_id],
+    )
+    return [_vote_dict(r) for r in rows]
+
+
+def vote_history(db: Database, participant_id: int) -> list[dict[str, Any]]:
+    """Every revision of one participant, oldest first."""
+    rows = db.execute(
+        _VOTE_SELECT + "WHERE v.participant_id = ? ORDER BY v.revision", [participant_id]
+    )
+    return [_vote_dict(r) for r in rows]
+
+
+def latest_vote(db: Database, participant_id: int) -> dict[str, Any] | None:
+    row = db.execute(
+        _VOTE_SELECT + "WHERE v.participant_id = ? ORDER BY v.revision DESC LIMIT 1",
+        [participant_id],
+    ).fetchone()
+    return _vote_dict(row) if row else None
+
+
+def participation(db: Database, round_id: int) -> dict[str, int]:
+    """Participants with at least one vote per municipality name (all 15 listed, 0 too),
+    in Swedish alphabetical order. Counts, not weights: safe to show below k."""
+    counts = {
+        r["name"]: r["n"]
+        for r in db.execute(
+            "SELECT m.name, COUNT(DISTINCT v.participant_id) AS n FROM votes v "
+            "JOIN participants p ON p.id = v.participant_id "
+            "JOIN municipalities m ON m.id = p.municipality_id "
+            "WHERE v.round_id = ? GROUP BY m.name",
+            [round_id],
+        )
+    }
+    return {m["name"]: counts.get(m["name"], 0) for m in list_municipalities(db)}
+
+
+def round_fingerprint(db: Database, round_id: int) -> str:
+    """A cheap string that changes whenever the round's results may change.
+
+    ``{max vote id}-{vote count}-{state}-{revealed}-{k}-{methods}-{decision updated_at}``;
+    the decision part covers score/criteria edits. For ETags and analysis caches.
+    """
+    row = db.execute(
+        "SELECT (SELECT COALESCE(MAX(id), 0) FROM votes WHERE round_id = r.id) AS max_id, "
+        "(SELECT COUNT(*) FROM votes WHERE round_id = r.id) AS n, r.state, "
+        "r.results_revealed, r.anonymity_k, r.methods, d.updated_at "
+        "FROM rounds r JOIN decisions d ON d.id = r.decision_id WHERE r.id = ?",
+        [round_id],
+    ).fetchone()
+    if row is None:
+        return "missing"
+    digest = hashlib.sha256(f"{row['methods']}|{row['updated_at']}".encode()).hexdigest()[:12]
+    return (
+        f"{row['max_id']}-{row['n']}-{row['state']}-{row['results_revealed']}-"
+        f"{row['anonymity_k']}-{digest}"
+    )
+
+
+def delete_round_votes(db: Database, round_id: int) -> int:
+    """Delete every vote and participant of a round (privacy); return the vote count.
+
+    ``secure_delete`` zeroes the freed pages; the WAL checkpoint (TRUNCATE) afterwards
+    removes the old page images from the write-ahead log, so the deleted data is gone
+    from both files. The round itself (and the decision) is kept.
+    """
+    with transaction(db):
+        n = db.execute("SELECT COUNT(*) AS n FROM votes WHERE round_id = ?", [round_id]).fetchone()
+        db.execute("DELETE FROM votes WHERE round_id = ?", [round_id])
+        db.execute("DELETE FROM participants WHERE round_id = ?", [round_id])
+    checkpoint(db)
+    return int(n["n"])
+
+
+def checkpoint(db: Database, attempts: int = 5) -> bool:
+    """``PRAGMA wal_checkpoint(TRUNCATE)``; True when the WAL was fully emptied.
+
+    A reader holding an old snapshot can block truncation, so retry a few times.
+    """
+    for attempt in range(attempts):
+        busy, _log, _done = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if not busy:
+            return True
+        time.sleep(0.05 * (attempt + 1))
+    return False
