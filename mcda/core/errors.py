@@ -100,10 +100,9 @@ def check_finite(field: str, arr: object, ndim: int | None = None) -> np.ndarray
             f"{field} måste vara {shape_sv} (fick form {out.shape}).",
             f"{field} must be {shape_en} (got shape {out.shape}).",
         )
-    bad = np.argwhere(~np.isfinite(out))
-    if bad.size:
-        idx = tuple(int(i) for i in bad[0])
-        value = float(out[idx]) if idx else float(out)
+    if not np.all(np.isfinite(out)):
+        idx = tuple(int(i) for i in np.argwhere(~np.isfinite(out))[0]) if out.ndim else ()
+        value = float(out[idx])
         name = _index_text(field, idx)
         raise MCDAInputError(
             name,
