@@ -1,15 +1,782 @@
-"""Blueprint `participate` (to be filled in)."""
+"""Blueprint `participate`: tablets join a round by code and save a weighting.
+
+Routes
+- ``GET|POST /delta`` (``participate.join``): join code (``?kod=`` from a QR lands on the
+  municipality step), municipality, optional coarse role.
+- ``GET /omgang/<id>/`` (``participate.round_home``): method picker, what was saved, the
+  round's state and, once revealed, the regional weights next to the participant's own.
+- ``GET|POST /omgang/<id>/<metod>`` (``participate.vote``): the vote form of one method
+  (``skjutreglage``, ``poang``, ``rangordning``, ``parvis``); POST stores a revision.
+- ``POST /omgang/<id>/<metod>/forhandsvisning`` (``participate.preview``): recomputes the
+  form (± buttons, moves, ties, AHP check) without storing anything.
+
+The participant is a random token (``secrets.token_urlsafe(32)``, 256 bits) in the Flask
+session, the one HttpOnly SameSite cookie; only its hash reaches the database and it never
+appears in a URL. Wrong join codes are throttled in memory per (session token, IP) with a
+looser cap per IP, so one client guessing codes is stopped without blocking a room of
+tablets behind one NAT address (see :class:`JoinThrottle`).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Mapping
+from typing import Any
 
-from .access import public
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from ..core import elicitation
+from ..core.errors import MCDAInputError
+from ..store import decisions as store_decisions
+from ..store import rounds as store_rounds
+from ..store import votes as store_votes
+from ..store.decisions import StoreError
+from ..store.rounds import RoundClosedError
+from . import htmx
+from . import participate_forms as pf
+from .access import participant, public
+from .db import get_db
+from .errors import request_id
 
 bp = Blueprint("participate", __name__)
 
+SESSION_KEY = "pt"
 
-@bp.get("/delta")
+
+# --- join throttling ---------------------------------------------------------------------------
+
+
+class JoinThrottle:
+    """Sliding-window counter of wrong join codes, in memory (one process).
+
+    Two limits: ``per_client`` failures per (session token, IP) — a person typing a wrong code a
+    few times is fine, guessing is not — and a much higher ``per_ip`` cap that only a scripted
+    guesser behind one address reaches (a client dropping its cookie gets a fresh token, so
+    the per-IP cap is what stops that). A workshop room behind one NAT address shares only the
+    per-IP cap, which honest typos never approach. Counters live in this process: with several
+    worker processes each keeps its own (the limit multiplies by the worker count; acceptable
+    for a ≈ 40-bit code).
+    """
+
+    def __init__(self, per_client: int = 5, per_ip: int = 100, window_s: float = 600.0) -> None:
+        self.per_client = per_client
+        self.per_ip = per_ip
+        self.window_s = window_s
+        self._lock = threading.Lock()
+        self._hits: dict[tuple[str, str], deque[float]] = {}
+
+    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
+        q = self._hits.get(key)
+        if q is None:
+            return deque()
+        while q and now - q[0] > self.window_s:
+            q.popleft()
+        if not q:
+            self._hits.pop(key, None)
+        return q
+
+    def blocked(self, client: str, ip: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            return (
+                len(self._recent(("c", f"{client}|{ip}"), now)) >= self.per_client
+                or len(self._recent(("ip", ip), now)) >= self.per_ip
+            )
+
+    def fail(self, client: str, ip: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._hits) > 50_000:  # bound memory: drop stale keys
+                for key in list(self._hits):
+                    self._recent(key, now)
+            for key in (("c", f"{client}|{ip}"), ("ip", ip)):
+                self._hits.setdefault(key, deque()).append(now)
+
+    def success(self, client: str, ip: str) -> None:
+        with self._lock:
+            self._hits.pop(("c", f"{client}|{ip}"), None)
+
+
+def _throttle(app: Flask | None = None) -> JoinThrottle:
+    app = app or current_app
+    thr = app.extensions.get("vagval_join_throttle")
+    if thr is None:
+        thr = app.extensions.setdefault("vagval_join_throttle", JoinThrottle())
+    return thr
+
+
+def _token() -> str:
+    """The participant token of this browser; created on first visit to the join page."""
+    token = session.get(SESSION_KEY)
+    if not isinstance(token, str) or len(token) < 32:
+        token = secrets.token_urlsafe(32)
+        session[SESSION_KEY] = token
+    session.permanent = True
+    return token
+
+
+# --- join --------------------------------------------------------------------------------------
+
+
+@bp.route("/delta", methods=["GET", "POST"])
 @public
 def join():
-    return "TODO"
+    """Code step → municipality step → the round. ``?kod=`` lands on the municipality step."""
+    db = get_db()
+    token = _token()
+    form = request.form if request.method == "POST" else request.args
+    raw_code = form.get("kod", "")
+    code = pf.clean_code(raw_code)
+    if not code:
+        status = 200
+        error = None
+        if request.method == "POST":
+            status, error = 422, _("Skriv koden som processledaren visar, t.ex. ABCD EFGH.")
+        return _join_page("code", code=raw_code, error=error, status=status)
+    ip = request.remote_addr or "-"
+    throttle = _throttle()
+    if throttle.blocked(token, ip):
+        resp = _join_page(
+            "code",
+            code=raw_code,
+            error=_("För många felaktiga koder. Vänta några minuter och försök igen."),
+            status=429,
+        )
+        resp.headers["Retry-After"] = str(int(throttle.window_s))
+        return resp
+    rnd = store_rounds.get_round_by_code(db, code)
+    if rnd is None:
+        throttle.fail(token, ip)
+        return _join_page(
+            "code",
+            code=raw_code,
+            error=_(
+                "Koden %(code)s finns inte. Kontrollera koden som processledaren visar och "
+                "försök igen.",
+                code=raw_code.strip()[:20],
+            ),
+            status=404,
+        )
+    throttle.success(token, ip)
+    existing = store_votes.get_participant(db, rnd["id"], token)
+    if existing is not None and request.method == "GET":
+        return redirect(url_for(".round_home", round_id=rnd["id"]))
+    if existing is None and rnd["state"] != "open":
+        msg = (
+            _("Omgången har inte öppnats än. Vänta tills processledaren öppnar den.")
+            if rnd["state"] == "draft"
+            else _("Omgången är stängd. Inga fler viktningar kan sparas.")
+        )
+        return _join_page("code", code=raw_code, error=msg, status=409)
+    munis = store_decisions.list_municipalities(db)
+    chosen = {
+        "municipality": form.get("kommun", str(existing["municipality_id"]) if existing else ""),
+        "role": form.get("roll", (existing or {}).get("role") or ""),
+    }
+    if request.method == "GET" or "kommun" not in form:
+        return _join_page("municipality", rnd=rnd, munis=munis, chosen=chosen)
+    errors = pf.FormErrors()
+    mid = chosen["municipality"]
+    if not mid.isdigit() or int(mid) not in {m["id"] for m in munis}:
+        errors.add("kommun", _("Välj din kommun i listan."))
+    role = chosen["role"]
+    if role and role not in pf.ROLES:
+        errors.add("roll", _("Välj en av rollerna, eller ”Vill inte ange”."))
+    if not errors:
+        try:
+            store_votes.join_round(db, rnd["id"], token, int(mid), role or None)
+        except RoundClosedError as exc:
+            return _join_page("code", code=raw_code, error=_(exc.message), status=409)
+        except StoreError as exc:
+            errors.add("kommun" if exc.field == "municipality_id" else None, _(exc.message))
+    if errors:
+        return _join_page(
+            "municipality", rnd=rnd, munis=munis, chosen=chosen, errors=errors, status=422
+        )
+    return redirect(url_for(".round_home", round_id=rnd["id"]), code=303)
+
+
+def _join_page(step: str, *, status: int = 200, **ctx: Any):
+    ctx.setdefault("errors", pf.FormErrors())
+    if ctx.get("error"):
+        ctx["errors"].add("kod", ctx["error"])
+    if "rnd" in ctx:
+        ctx["code_display"] = ctx["rnd"]["join_code_display"]
+    resp = make_response(
+        render_template("participate/join.html", step=step, roles=pf.ROLES, **ctx), status
+    )
+    return htmx.vary(resp)
+
+
+# --- loading a participant's round ---------------------------------------------------------------
+
+
+class _Ctx(dict):
+    """Round, participant, criteria and their latest vote for one request."""
+
+
+def _load(round_id: int) -> _Ctx | Any:
+    """The participant context, or a redirect to the join page when this browser has not
+    joined the round (no hint whether the round exists)."""
+    db = get_db()
+    rnd = store_rounds.get_round(db, round_id)
+    token = session.get(SESSION_KEY)
+    part = store_votes.get_participant(db, round_id, token) if rnd and token else None
+    if part is None:
+        return redirect(url_for(".join"))
+    crits = store_decisions.list_criteria(db, rnd["decision_id"])
+    latest = store_votes.latest_vote(db, part["id"])
+    return _Ctx(db=db, rnd=rnd, part=part, criteria=crits, latest=latest)
+
+
+def _method_from_slug(rnd: Mapping[str, Any], slug: str) -> str:
+    method = pf.SLUG_METHODS.get(slug)
+    if method is None or method not in rnd["methods"]:
+        abort(404)
+    return method
+
+
+def _weights_rows(
+    criteria: list[dict[str, Any]], weights: Mapping[Any, float] | None
+) -> list[dict[str, Any]]:
+    """Rows {id, name, weight, pct, pct_text} for a weights table, in criteria order."""
+    rows = []
+    for c in criteria:
+        w = float((weights or {}).get(str(c["id"]), (weights or {}).get(c["id"], 0.0)))
+        rows.append(
+            {"id": c["id"], "name": c["name"], "weight": w, "pct": round(w * 100, 1),
+             "pct_text": pf.fmt_pct(w)}
+        )
+    return rows
+
+
+@bp.get("/omgang/<int:round_id>/")
+@participant
+def round_home(round_id: int):
+    """The round's hub: which method, what was saved, closed state, revealed results."""
+    ctx = _load(round_id)
+    if not isinstance(ctx, _Ctx):
+        return ctx
+    rnd, latest = ctx["rnd"], ctx["latest"]
+    methods = rnd["methods"]
+    if rnd["state"] == "open" and len(methods) == 1 and latest is None:
+        return redirect(url_for(".vote", round_id=round_id, slug=pf.METHOD_SLUGS[methods[0]]))
+    results = _revealed_results(ctx) if rnd["results_revealed"] else None
+    return render_template(
+        "participate/round.html",
+        **ctx,
+        saved_rows=_weights_rows(ctx["criteria"], latest["weights"]) if latest else None,
+        results=results,
+        **_common(ctx),
+    )
+
+
+def _common(ctx: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "slugs": pf.METHOD_SLUGS,
+        "method_labels": pf.METHOD_LABELS,
+        "method_hints": pf.METHOD_HINTS,
+        "fmt_pct": pf.fmt_pct,
+    }
+
+
+# --- revealed results --------------------------------------------------------------------------
+
+
+def _revealed_results(ctx: Mapping[str, Any]) -> dict[str, Any]:
+    """Region weights and spread next to the participant's own latest weights.
+
+    Numbers come from the shared analysis (``store.analysis_cache``, default options: mean
+    within a municipality, one municipality one vote), i.e. the facilitator's numbers. Below
+    the round's anonymity threshold k voters, nothing regional is shown: with two voters your
+    own weights and the mean would reveal the other's.
+    """
+    db, rnd, crits, latest = ctx["db"], ctx["rnd"], ctx["criteria"], ctx["latest"]
+    n_voters = len(store_votes.latest_votes(db, rnd["id"]))
+    out: dict[str, Any] = {"n_voters": n_voters, "k": rnd["anonymity_k"], "rows": None}
+    if n_voters < rnd["anonymity_k"]:
+        return out
+    region, spread = _region_weights(db, rnd["id"], crits)
+    if region is None:
+        out["unavailable"] = True
+        return out
+    own = latest["weights"] if latest else {}
+    out["rows"] = [
+        {
+            "name": c["name"],
+            "own": pf.fmt_pct(float(own[str(c["id"])])) if str(c["id"]) in own else "–",
+            "region": pf.fmt_pct(region[str(c["id"])]),
+            "spread": pf.fmt_pct(spread.get(str(c["id"]), 0.0)),
+            "diff": _diff_text(own.get(str(c["id"])), region[str(c["id"])]),
+        }
+        for c in crits
+    ]
+    return out
+
+
+def _region_weights(
+    db: Any, round_id: int, crits: list[dict[str, Any]]
+) -> tuple[dict[str, float] | None, dict[str, float]]:
+    try:
+        from ..store import analysis_cache
+
+        result = analysis_cache.get_analysis(db, round_id, {"smaa": False})
+    except (ImportError, LookupError, MCDAInputError):
+        current_app.logger.exception("participant results unavailable for round %s", round_id)
+        return None, {}
+    out = result.output
+    if not out:
+        return None, {}
+    weights = {str(k): float(v) for k, v in out.get("weights", {}).items()}
+    consensus = (out.get("consensus") or {}).get("criteria") or {}
+    spread = {str(k): float(v.get("sd") or 0.0) for k, v in consensus.items()}
+    if not all(str(c["id"]) in weights for c in crits):
+        return None, {}
+    return weights, spread
+
+
+def _diff_text(own: float | None, region: float) -> str:
+    if own is None:
+        return "–"
+    diff = (float(own) - region) * 100
+    if abs(diff) < 2:
+        return _("ungefär som regionen")
+    if diff > 0:
+        return _("%(n)s procentenheter högre", n=f"{diff:.1f}".replace(".", ","))
+    return _("%(n)s procentenheter lägre", n=f"{-diff:.1f}".replace(".", ","))
+
+
+# --- vote forms --------------------------------------------------------------------------------
+
+
+def _initial_state(method: str, ctx: Mapping[str, Any]) -> dict[str, Any]:
+    """The form values to show on GET: the participant's latest vote of this method, if any."""
+    crits, latest = ctx["criteria"], ctx["latest"]
+    payload = latest["payload"] if latest and latest["method"] == method else None
+    ids = [int(c["id"]) for c in crits]
+    if method in ("direct", "points"):
+        default = 5.0 if method == "direct" else 0.0
+        stored = {str(k): v for k, v in ((payload or {}).get("values") or {}).items()}
+        return {"values": {cid: float(stored.get(str(cid), default)) for cid in ids}}
+    if method == "ranking":
+        stored = {int(k): v for k, v in ((payload or {}).get("ranks") or {}).items()}
+        if set(stored) == set(ids):
+            order = sorted(ids, key=lambda cid: (stored[cid], ids.index(cid)))
+            ties = {
+                cid for i, cid in enumerate(order) if i and stored[cid] == stored[order[i - 1]]
+            }
+            return {"ranking": pf.RankingState(order=order, ties=ties)}
+        return {"ranking": pf.RankingState(order=ids, ties=set())}
+    state = pf.PairwiseState(which={}, strength={})
+    if payload and [int(x) for x in payload.get("criteria", [])] == ids:
+        matrix = payload["matrix"]
+        for i, a in enumerate(ids):
+            for j in range(i + 1, len(ids)):
+                v = float(matrix[i][j])
+                pair = (a, ids[j])
+                if abs(v - 1) < 1e-9:
+                    state.which[pair] = "lika"
+                elif v > 1:
+                    state.which[pair], state.strength[pair] = "a", int(round(v))
+                else:
+                    state.which[pair], state.strength[pair] = "b", int(round(1 / v))
+    return {"pairwise": state}
+
+
+def _state_from_form(method: str, ctx: Mapping[str, Any], *, final: bool) -> dict[str, Any]:
+    """Parse the posted form; returns the state to re-render plus errors and, when valid,
+    the computed weights (``weights``, ``result``) and the payload to store."""
+    crits = ctx["criteria"]
+    form = request.form
+    ids = [int(c["id"]) for c in crits]
+    out: dict[str, Any] = {}
+    if method in ("direct", "points"):
+        parse = pf.parse_direct if method == "direct" else pf.parse_points
+        values, errors = parse(form, crits)
+        # Keep what the person typed (valid or not) so nothing they entered is lost.
+        shown: dict[int, Any] = {}
+        for cid in ids:
+            shown[cid] = values.get(cid, form.get(f"v-{cid}", ""))
+        adjust = form.get("adjust", "")
+        if method == "direct" and adjust and not final:
+            _apply_adjust(shown, adjust)
+            values, errors = pf.parse_direct({f"v-{k}": str(v) for k, v in shown.items()}, crits)
+            cid_text, _sep, step_text = adjust.partition(":")
+            out["focus"] = ("plus-" if step_text == "1" else "minus-") + cid_text
+        out.update(values=shown, errors=errors)
+        if not errors:
+            vec = [values[cid] for cid in ids]
+            out["payload"] = {"values": {str(cid): values[cid] for cid in ids}}
+            out["vector"] = vec
+    elif method == "ranking":
+        state, errors = pf.parse_ranking(form, crits)
+        moved = pf.apply_move(state, form.get("move")) if not final else None
+        if moved is not None:
+            out["focus"] = form.get("move", "").replace(":", "-")
+        elif form.get("focus", "").startswith("tie-"):
+            out["focus"] = form["focus"]
+        ranks = state.ranks() if not errors else {}
+        out.update(ranking=state, errors=errors)
+        if not errors:
+            out["payload"] = {"ranks": {str(cid): ranks[cid] for cid in ids}}
+            out["vector"] = [ranks[cid] for cid in ids]
+    else:
+        state, errors = pf.parse_pairwise(form, crits, require_all=final)
+        out.update(pairwise=state, errors=errors)
+        complete = not errors and state.answered() == len(pf.criterion_pairs(crits))
+        if complete:
+            judg = pf.judgements_by_index(state, crits)
+            try:
+                matrix = elicitation.matrix_from_judgements(len(ids), judg)
+            except MCDAInputError as exc:
+                errors.add(None, exc.message("sv"))
+            else:
+                out["matrix"] = [[float(x) for x in row] for row in matrix.tolist()]
+                out["payload"] = {"matrix": out["matrix"], "criteria": ids}
+        out["focus"] = "pairwise-result-h" if not final else None
+    if "payload" in out and not out["errors"]:
+        try:
+            weights, result = elicitation.vote_weights(
+                method, values=out.get("vector"), matrix=out.get("matrix")
+            )
+        except MCDAInputError as exc:
+            out["errors"].add(None, exc.message("sv"))
+            out.pop("payload", None)
+        else:
+            wlist = weights.tolist()
+            out["weights"] = {str(cid): float(w) for cid, w in zip(ids, wlist, strict=True)}
+            out["result"] = _pairwise_view(result, crits, out.get("pairwise")) if result else None
+    return out
+
+
+def _apply_adjust(values: dict[int, Any], adjust: str) -> None:
+    """A − / + button without JavaScript: ``<id>:-1`` or ``<id>:1`` moves one step (0–10)."""
+    cid_text, _sep, step_text = adjust.partition(":")
+    if not cid_text.isdigit() or int(cid_text) not in values or step_text not in ("-1", "1"):
+        return
+    cid = int(cid_text)
+    current = pf.parse_number(str(values[cid]))
+    current = 5.0 if current is None else current
+    values[cid] = float(min(pf.DIRECT_MAX, max(0, round(current) + int(step_text))))
+
+
+def _pairwise_view(
+    result: elicitation.PairwiseResult, crits: list[dict[str, Any]], state: pf.PairwiseState | None
+) -> dict[str, Any]:
+    """CR in plain words and the most inconsistent judgements, with what the rest implies."""
+    cr = float(result.cr)
+    cr_text = f"{cr:.2f}".replace(".", ",")
+    if cr <= 0.10:
+        level, text = "ok", _("Dina jämförelser hänger ihop bra (KK %(cr)s).", cr=cr_text)
+    elif cr <= 0.20:
+        level, text = "warn", _(
+            "Dina jämförelser motsäger varandra något (KK %(cr)s) – se över markerade par.",
+            cr=cr_text,
+        )
+    else:
+        level, text = "bad", _(
+            "Dina jämförelser motsäger varandra tydligt (KK %(cr)s) – se över markerade par.",
+            cr=cr_text,
+        )
+    weights = result.weights.tolist()
+    flagged = []
+    if cr > 0.10:
+        for i, j, _dev in result.inconsistent:
+            a, b = crits[i], crits[j]
+            pair = (int(a["id"]), int(b["id"]))
+            said = state.judgement(pair) if state else None
+            flagged.append(
+                {
+                    "anchor": f"par-{pair[0]}-{pair[1]}",
+                    "a": a["name"],
+                    "b": b["name"],
+                    "said": _judgement_text(said, a["name"], b["name"]),
+                    "implied": _judgement_text(weights[i] / weights[j], a["name"], b["name"]),
+                    "pair": pair,
+                }
+            )
+    return {
+        "cr": cr,
+        "cr_text": cr_text,
+        "level": level,
+        "text": text,
+        "flagged": flagged,
+        "flagged_pairs": {f["pair"] for f in flagged},
+        "random_index": result.random_index,
+        "priority": result.priority,
+    }
+
+
+def _judgement_text(value: float | None, a: str, b: str) -> str:
+    """"A något viktigare än B (3)" for a Saaty value (rounded to the nearest step)."""
+    if value is None:
+        return "–"
+    if value >= 1:
+        step, first, second = min(9, max(1, round(value))), a, b
+    else:
+        step, first, second = min(9, max(1, round(1 / value))), b, a
+    if step == 1:
+        return _("%(a)s och %(b)s lika viktiga (1)", a=a, b=b)
+    return _(
+        "%(a)s %(label)s än %(b)s (%(n)s)",
+        a=first,
+        b=second,
+        label=pf.SAATY_LABELS[step],
+        n=step,
+    )
+
+
+def _render_vote(
+    ctx: Mapping[str, Any],
+    method: str,
+    state: Mapping[str, Any],
+    *,
+    status: int = 200,
+    status_message: str = "",
+    saved: dict[str, Any] | None = None,
+    notice: str | None = None,
+):
+    """The vote page (or, for htmx, the panel plus the status region out of band)."""
+    crits = ctx["criteria"]
+    latest = ctx["latest"]
+    weights = state.get("weights")
+    if weights is None and method in ("direct", "points"):
+        nums = {cid: pf.parse_number(str(v)) for cid, v in state["values"].items()}
+        if all(v is not None and v >= 0 for v in nums.values()):
+            total = sum(nums.values())  # type: ignore[arg-type]
+            weights = {str(cid): (v / total if total else 0.0) for cid, v in nums.items()}
+    errors = state.get("errors") or pf.FormErrors()
+    focus_id = _focus_id(state, errors, saved)
+    pairs = pf.criterion_pairs(crits)
+    names = {int(c["id"]): c["name"] for c in crits}
+    context = dict(
+        **ctx,
+        **_common(ctx),
+        method=method,
+        slug=pf.METHOD_SLUGS[method],
+        state=state,
+        errors=errors,
+        focus_id=focus_id,
+        weight_rows=_weights_rows(crits, weights) if weights else None,
+        revision=(latest["revision"] if latest else 0) + 1,
+        saved=saved,
+        status_message=status_message,
+        notice=notice,
+        pairs=pairs,
+        names=names,
+        saaty=pf.SAATY_LABELS,
+        direct_max=pf.DIRECT_MAX,
+        points_total=pf.POINTS_TOTAL,
+        remaining=_remaining(state) if method == "points" else None,
+        shown=_display_values(state) if method in ("direct", "points") else {},
+        is_open=ctx["rnd"]["state"] == "open",
+        lang=str(get_locale()),
+    )
+    return htmx.render(
+        "participate/vote.html", "participate/_vote_panel_htmx.html", status=status, **context
+    )
+
+
+def _focus_id(
+    state: Mapping[str, Any], errors: pf.FormErrors, saved: Mapping[str, Any] | None
+) -> str | None:
+    """Which element gets focus after an htmx swap, so focus never falls back to <body>."""
+    if errors:
+        return "error-summary"
+    if saved:
+        return "saved-h"
+    focus = state.get("focus")
+    ranking = state.get("ranking")
+    if focus and ranking and focus[:3] in ("up-", "dow"):
+        cid = int(focus.split("-", 1)[1])
+        if focus.startswith("up-") and ranking.order[0] == cid:
+            return f"down-{cid}"
+        if focus.startswith("down-") and ranking.order[-1] == cid:
+            return f"up-{cid}"
+    return focus
+
+
+def _display_values(state: Mapping[str, Any]) -> dict[int, str]:
+    """Form values as input text: 5 rather than 5.0; what the person typed when invalid."""
+    out = {}
+    for cid, v in state["values"].items():
+        if isinstance(v, float) and v.is_integer():
+            out[cid] = str(int(v))
+        else:
+            out[cid] = str(v)
+    return out
+
+
+def _remaining(state: Mapping[str, Any]) -> str:
+    nums = [pf.parse_number(str(v)) for v in state["values"].values()]
+    if any(v is None for v in nums):
+        return "?"
+    return pf.fmt_num(pf.POINTS_TOTAL - sum(nums))  # type: ignore[arg-type]
+
+
+@bp.route("/omgang/<int:round_id>/<slug>", methods=["GET", "POST"])
+@participant
+def vote(round_id: int, slug: str):
+    """GET shows the form; POST validates, computes the weights in the core and stores one
+    revision (idempotent per revision, so a retried or double-tapped submit is stored once)."""
+    ctx = _load(round_id)
+    if not isinstance(ctx, _Ctx):
+        return ctx
+    method = _method_from_slug(ctx["rnd"], slug)
+    if request.method == "GET":
+        state = _initial_state(method, ctx)
+        saved = None
+        status_message = ""
+        latest = ctx["latest"]
+        if latest and request.args.get("sparad") == str(latest["revision"]):
+            saved = _saved_view(ctx, latest)
+            status_message = _saved_message(latest["revision"])
+        return _render_vote(ctx, method, state, saved=saved, status_message=status_message)
+
+    state = _state_from_form(method, ctx, final=True)
+    if ctx["rnd"]["state"] != "open":
+        return _closed(ctx, method, state)
+    latest_rev = ctx["latest"]["revision"] if ctx["latest"] else 0
+    revision, rev_error = pf.parse_revision(request.form.get("revision"), latest_rev)
+    if rev_error:
+        state["errors"].add(None, rev_error)
+    if state["errors"] or "weights" not in state:
+        if not state["errors"]:
+            state["errors"].add(None, _("Viktningen är ofullständig. Kontrollera formuläret."))
+        return _render_vote(
+            ctx, method, state, status=422,
+            status_message=_("Viktningen sparades inte. Rätta felen och försök igen."),
+        )
+    result = state.get("result")
+    try:
+        stored = store_votes.record_vote(
+            ctx["db"],
+            round_id,
+            ctx["part"]["id"],
+            revision=revision,  # type: ignore[arg-type]
+            method=method,
+            payload=state["payload"],
+            weights=state["weights"],
+            consistency_ratio=result["cr"] if result else None,
+        )
+    except RoundClosedError:
+        ctx["rnd"] = store_rounds.get_round(ctx["db"], round_id)
+        return _closed(ctx, method, state)
+    except StoreError as exc:
+        state["errors"].add(None, _(exc.message))
+        return _render_vote(
+            ctx, method, state, status=422,
+            status_message=_("Viktningen sparades inte. Rätta felen och försök igen."),
+        )
+    if not htmx.is_htmx():
+        url = url_for(".vote", round_id=round_id, slug=slug, sparad=stored["revision"])
+        return redirect(url + "#sparat", code=303)
+    ctx["latest"] = store_votes.latest_vote(ctx["db"], ctx["part"]["id"])
+    saved = _saved_view(ctx, ctx["latest"], pairwise=result)
+    return _render_vote(
+        ctx, method, _initial_state(method, ctx), saved=saved,
+        status_message=_saved_message(stored["revision"]),
+    )
+
+
+def _saved_message(revision: int) -> str:
+    return _("Din viktning är sparad (version %(n)s).", n=revision)
+
+
+def _saved_view(
+    ctx: Mapping[str, Any], vote_row: Mapping[str, Any], pairwise: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    cr = vote_row.get("consistency_ratio")
+    return {
+        "revision": vote_row["revision"],
+        "method": vote_row["method"],
+        "rows": _weights_rows(ctx["criteria"], vote_row["weights"]),
+        "cr_text": f"{cr:.2f}".replace(".", ",") if cr is not None else None,
+    }
+
+
+def _closed(ctx: Mapping[str, Any], method: str, state: dict[str, Any]):
+    """A submit to a round that is not open: 409, nothing stored, the values kept on screen."""
+    rnd = ctx["rnd"]
+    msg = (
+        _("Omgången har inte öppnats än. Din viktning sparades inte.")
+        if rnd["state"] == "draft"
+        else _("Omgången är stängd. Din viktning sparades inte.")
+    )
+    state["errors"] = pf.FormErrors(general=[msg])
+    return _render_vote(ctx, method, state, status=409, status_message=msg)
+
+
+@bp.post("/omgang/<int:round_id>/<slug>/forhandsvisning")
+@participant
+def preview(round_id: int, slug: str):
+    """Recompute the form (± step, move, tie, AHP check) and show the weights. Stores nothing."""
+    ctx = _load(round_id)
+    if not isinstance(ctx, _Ctx):
+        return ctx
+    method = _method_from_slug(ctx["rnd"], slug)
+    state = _state_from_form(method, ctx, final=False)
+    message = _("Vikterna är uppdaterade. Inget är sparat än.")
+    if state["errors"]:
+        message = _("Formuläret innehåller fel. Inget är sparat.")
+    elif method == "pairwise" and "weights" not in state:
+        left = len(pf.criterion_pairs(ctx["criteria"])) - state["pairwise"].answered()
+        message = _("Besvara alla par först: %(n)s par kvar.", n=left)
+    return _render_vote(ctx, method, state, status_message=message)
+
+
+# --- CSRF failures on a long-open tablet -------------------------------------------------------
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(exc: CSRFError):
+    """An expired or missing CSRF token on the vote form: show the form again with what the
+    person entered and a fresh token, instead of a dead-end error page (nothing is lost).
+    Blueprint handlers also see errors raised by the app-wide CSRF check, which runs after
+    URL matching."""
+    args = request.view_args or {}
+    if request.endpoint in ("participate.vote", "participate.preview") and "round_id" in args:
+        ctx = _load(int(args["round_id"]))
+        if isinstance(ctx, _Ctx):
+            method = _method_from_slug(ctx["rnd"], str(args.get("slug", "")))
+            state = _state_from_form(method, ctx, final=False)
+            msg = _(
+                "Sidan har varit öppen länge och säkerhetskoden hade gått ut. Dina val finns "
+                "kvar – tryck på Spara igen."
+            )
+            state["errors"].add(None, msg)
+            return _render_vote(ctx, method, state, status=400, status_message=msg)
+    if request.endpoint == "participate.join":
+        return _join_page(
+            "code",
+            code=request.form.get("kod", ""),
+            error=_("Sidan hade gått ut. Skriv koden igen."),
+            status=400,
+        )
+    return (
+        render_template(
+            "pages/error.html",
+            status=400,
+            title=_("Något gick fel"),
+            message=_("Formuläret har gått ut. Ladda om sidan och försök igen."),
+            request_id=request_id(),
+        ),
+        400,
+    )
