@@ -1,7 +1,674 @@
-"""Blueprint `results` (to be filled in)."""
+"""Blueprint `results`: the facilitator's results page, projector mode, convergence and exports.
+
+Every figure comes from the one analysis function (``core.analysis.analyze``) through the
+cached :func:`mcda.store.analysis_cache.get_analysis`; :func:`build_view` turns its output
+into plain values for the templates and applies the anonymity threshold k to every
+per-municipality figure (with secondary suppression, see ``analysis_input.suppressed_groups``).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import hashlib
+import math
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..core.errors import MCDAInputError
+from ..store import analysis_cache, analysis_input
+from ..store import rounds as store_rounds
+from ..store import users as store_users
+from ..store import votes as store_votes
+from ..store.decisions import StoreError
+from . import exports
+from .access import current_user, login_required, require_edit, require_view
+from .db import get_db
+from .htmx import is_htmx, render, vary
 
 bp = Blueprint("results", __name__, url_prefix="/resultat")
+
+WITHIN_LABELS = {
+    "mean": _l("medelvärde"),
+    "geometric": _l("normaliserat geometriskt medelvärde"),
+    "median": _l("median (normaliserad)"),
+    "aij": _l("AIJ (sammanvägda parvisa matriser)"),
+}
+BETWEEN_LABELS = {
+    "equal": _l("en kommun, en röst"),
+    "participants": _l("efter antal deltagare"),
+    "population": _l("efter folkmängd"),
+}
+METHOD_LABELS = {
+    "topsis": "TOPSIS",
+    "vikor": "VIKOR",
+    "promethee_ii": "PROMETHEE II",
+    "wsm": "WSM",
+    "wpm": "WPM",
+    "spotis": "SPOTIS",
+    "copras": "COPRAS",
+}
+
+
+# --- helpers shared by results, secretariat and exports ----------------------------------------
+
+
+def load_round(round_id: int, *, edit: bool = False) -> dict[str, Any]:
+    """The round, or 404 (unknown or foreign); ``edit`` also 403s the secretariat."""
+    rnd = store_rounds.get_round(get_db(), round_id)
+    if rnd is None:
+        abort(404)
+    decision = {"id": rnd["decision_id"], "owner_id": rnd["decision_owner_id"]}
+    (require_edit if edit else require_view)(decision)
+    return rnd
+
+
+def request_options() -> tuple[dict[str, Any], str | None]:
+    """Options from the query string; invalid ones → defaults plus a Swedish message."""
+    args = request.args
+    raw: dict[str, Any] = {}
+    if args.get("within"):
+        raw["within"] = args["within"]
+    if args.get("between"):
+        raw["between"] = args["between"]
+    if args.get("o") or args.getlist("methods"):
+        raw["methods"] = args.getlist("methods")
+    if args.get("smaa"):
+        raw["smaa"] = args["smaa"]
+    try:
+        return analysis_input.parse_options(raw), None
+    except MCDAInputError as exc:
+        return analysis_input.parse_options(None), exc.message("sv")
+
+
+def options_label(opts: dict[str, Any], *, has_scores: bool = True) -> str:
+    """One line naming the method and options behind the numbers on the page."""
+    parts = [
+        _("Inom kommun: %(rule)s", rule=WITHIN_LABELS[opts["within_group"]]),
+        _("mellan kommuner: %(rule)s", rule=BETWEEN_LABELS[opts["between_groups"]]),
+    ]
+    if has_scores:
+        parts.append(
+            _("metoder: %(m)s", m=", ".join(METHOD_LABELS[m] for m in opts["methods"]))
+        )
+        if opts["smaa"]:
+            parts.append(
+                _(
+                    "SMAA-2: %(n)s dragningar av deltagarnas vikter (stratifierat per kommun), WSM",
+                    n=analysis_input.SMAA_SAMPLES,
+                )
+            )
+        else:
+            parts.append(_("SMAA av"))
+    return "; ".join(str(p) for p in parts) + "."
+
+
+def _f(x: Any) -> float | None:
+    """A finite float or None (NaN/None from the analysis become 'not available')."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _pairs(obj: Any) -> list[tuple[str, float]]:
+    """(name, value) pairs from a list of pairs or dicts or a mapping."""
+    if isinstance(obj, dict):
+        return [(str(k), _f(v)) for k, v in obj.items()]
+    out = []
+    for item in obj or []:
+        if isinstance(item, dict):
+            name = item.get("group", item.get("name"))
+            out.append((str(name), _f(item.get("mean", item.get("value")))))
+        else:
+            out.append((str(item[0]), _f(item[1])))
+    return out
+
+
+def participation_view(counts: dict[str, int], k: int) -> dict[str, Any]:
+    """Rows per municipality with suppression applied, plus the regional total."""
+    primary, secondary = analysis_input.suppressed_groups(counts, k)
+    rows = []
+    for name, n in counts.items():
+        if name in primary:
+            rows.append({"name": name, "n": None, "note": _("färre än %(k)s", k=k)})
+        elif name in secondary:
+            rows.append({"name": name, "n": None, "note": _("dold (skyddar annan kommun)")})
+        else:
+            rows.append({"name": name, "n": n, "note": None})
+    return {
+        "rows": rows,
+        "total": sum(counts.values()),
+        "hidden": primary | secondary,
+        "n_hidden": len(primary | secondary),
+        "k": k,
+    }
+
+
+def build_view(
+    ra: analysis_cache.RoundAnalysis, counts: dict[str, int], k: int
+) -> dict[str, Any]:
+    """Plain values for the templates from one analysis; k applied to every group figure."""
+    data, out = ra.input, ra.output
+    crits = [(c["id"], c["name"], c["direction"]) for c in data["criteria"]]
+    cname = {cid: name for cid, name, _d in crits}
+    alts = [(a["id"], a["name"]) for a in data.get("alternatives", [])]
+    aname = dict(alts)
+    part = participation_view(counts, k)
+    hidden = part["hidden"]
+    has_scores = "scores" in data
+    view: dict[str, Any] = {
+        "participation": part,
+        "options": ra.options,
+        "options_label": options_label(ra.options, has_scores=has_scores),
+        "has_scores": has_scores,
+        "criteria": [{"id": c, "name": n, "direction": d} for c, n, d in crits],
+        "alternatives": [{"id": a, "name": n} for a, n in alts],
+        "empty": out is None,
+        "k": k,
+    }
+    if out is None:
+        return view
+    visible_groups = [g for g in sorted(out.get("groups", {})) if g not in hidden]
+    view["visible_groups"] = visible_groups
+    view["n_hidden_groups"] = len([g for g in out.get("groups", {}) if g in hidden])
+    # regional weights
+    w = out.get("weights", {})
+    view["weights"] = [
+        {"label": cname[c], "value": _f(w.get(c)), "id": c} for c, _n, _d in crits
+    ]
+    # group weights (heatmap rows)
+    groups = out.get("groups", {})
+    view["group_weights"] = {
+        "rows": visible_groups,
+        "cols": [n for _c, n, _d in crits],
+        "values": [[_f(groups[g]["weights"].get(c)) for c, _n, _d in crits] for g in visible_groups],
+        "n": {g: groups[g].get("n") for g in visible_groups},
+    }
+    # distance of each group to the region (half L1 = share of weight that would have to move)
+    view["distance"] = [
+        {
+            "group": g,
+            "distance": 0.5 * sum(abs((groups[g]["weights"].get(c) or 0) - (w.get(c) or 0))
+                                  for c, _n, _d in crits),
+        }
+        for g in visible_groups
+    ]
+    # consensus
+    cons = out.get("consensus", {})
+    s_star = _f(cons.get("s_star"))
+    view["consensus"] = {
+        "s_star": s_star,
+        "s_star_label": _s_star_label(s_star),
+        "kendall_w": _f(cons.get("kendall_w")),
+        "kendall_w_p": _f(cons.get("kendall_w_p")),
+        "by_group": [
+            {"group": g, "s_star": _f(v), "label": _s_star_label(_f(v))}
+            for g, v in sorted((cons.get("s_star_by_group") or {}).items())
+            if g not in hidden
+        ],
+        "criteria": sorted(
+            (
+                {
+                    "id": c,
+                    "name": cname[c],
+                    "mean": _f(st.get("mean")),
+                    "sd": _f(st.get("sd")),
+                    "iqr": _f(st.get("iqr")),
+                    "between_share": _f(st.get("between_share")),
+                }
+                for c, st in (cons.get("criteria") or {}).items()
+                if c in cname
+            ),
+            key=lambda r: -(r["sd"] or 0),
+        ),
+    }
+    view["conflicts"] = _conflicts_view(out.get("conflicts") or {}, cname, aname, hidden)
+    view["rankings"] = _rankings_view(out, alts, hidden)
+    view["smaa"] = _smaa_view(out.get("smaa"), alts, cname)
+    view["sensitivity"] = _sensitivity_view(out.get("sensitivity"), cname, aname)
+    return view
+
+
+def _s_star_label(v: float | None) -> str:
+    if v is None:
+        return "–"
+    from ..core.consensus import s_star_label
+
+    return s_star_label(min(1.0, max(0.0, v)))[0]
+
+
+def _crit_of(item: dict[str, Any], cname: dict[str, str], *keys: str) -> str:
+    for key in keys:
+        if key in item and item[key] is not None:
+            val = str(item[key])
+            return cname.get(val, val)
+    return "?"
+
+
+def _conflicts_view(conf: dict[str, Any], cname, aname, hidden) -> dict[str, Any]:
+    tradeoffs = []
+    for t in conf.get("tradeoffs") or []:
+        a = _crit_of(t, cname, "a", "criterion_a", "i")
+        b = _crit_of(t, cname, "b", "criterion_b", "j")
+        if "criteria" in t and isinstance(t["criteria"], list | tuple):
+            a, b = (cname.get(str(x), str(x)) for x in t["criteria"][:2])
+        tradeoffs.append({"a": a, "b": b, "r": _f(t.get("r")),
+                          "p": _f(t.get("p_adjusted", t.get("p")))})
+    disputed = []
+    for d in conf.get("disputed") or []:
+        disputed.append(
+            {
+                "criterion": _crit_of(d, cname, "criterion", "id"),
+                "between_share": _f(d.get("between_share")),
+                "p": _f(d.get("p")),
+                "mean": _f(d.get("mean")),
+                "high": [(g, v) for g, v in _pairs(d.get("high")) if g not in hidden],
+                "low": [(g, v) for g, v in _pairs(d.get("low")) if g not in hidden],
+                "hidden": sum(1 for g, _v in _pairs(d.get("high")) + _pairs(d.get("low"))
+                              if g in hidden),
+            }
+        )
+    coal = conf.get("coalitions") or {}
+    clusters = []
+    for members in coal.get("clusters") or []:
+        shown = [m for m in members if m not in hidden]
+        clusters.append({"members": shown, "hidden": len(members) - len(shown)})
+    strength = coal.get("strength")
+    if isinstance(strength, list | tuple):
+        strength = strength[0]
+    sim = conf.get("similarity") or {}
+    sim_groups, sim_matrix = _similarity(sim)
+    keep = [i for i, g in enumerate(sim_groups) if g not in hidden]
+    polar = []
+    for p in conf.get("polarising") or []:
+        name = _crit_of(p, aname, "alternative", "id")
+        best = p.get("best_group")
+        worst = p.get("worst_group")
+        polar.append({
+            "alternative": name,
+            "range": _f(p.get("range")),
+            "sd": _f(p.get("sd")),
+            "best": best if isinstance(best, str) and best not in hidden else None,
+            "worst": worst if isinstance(worst, str) and worst not in hidden else None,
+        })
+    return {
+        "tradeoffs": tradeoffs,
+        "disputed": disputed,
+        "coalitions": {
+            "clusters": clusters,
+            "k": coal.get("k"),
+            "rule": coal.get("rule"),
+            "silhouette": _f(coal.get("silhouette")),
+            "strength": strength,
+        },
+        "similarity": {
+            "groups": [sim_groups[i] for i in keep],
+            "values": [[_f(sim_matrix[i][j]) for j in keep] for i in keep],
+        },
+        "polarising": polar,
+    }
+
+
+def _similarity(sim: Any) -> tuple[list[str], list[list[Any]]]:
+    if isinstance(sim, dict) and "matrix" in sim:
+        return [str(g) for g in sim.get("groups", sim.get("names", []))], sim["matrix"]
+    if isinstance(sim, dict):
+        names = list(sim)
+        return names, [[(sim[a] or {}).get(b) for b in names] for a in names]
+    return [], []
+
+
+def _ranks_of(entry: Any) -> dict[str, Any]:
+    if isinstance(entry, dict) and "ranks" in entry:
+        return entry["ranks"]
+    return entry if isinstance(entry, dict) else {}
+
+
+def _rankings_view(out: dict[str, Any], alts, hidden) -> dict[str, Any]:
+    rankings = out.get("rankings") or {}
+    methods = list(rankings)
+    comp = _ranks_of(out.get("compromise") or {})
+    rows = []
+    for aid, name in alts:
+        rows.append(
+            {
+                "id": aid,
+                "name": name,
+                "ranks": [rankings[m]["ranks"].get(aid) for m in methods],
+                "scores": [_f(rankings[m]["scores"].get(aid)) for m in methods],
+                "compromise": comp.get(aid),
+            }
+        )
+    rows.sort(key=lambda r: (r["compromise"] if r["compromise"] is not None else 1e9, r["name"]))
+    agr = out.get("agreement") or {}
+    agreement = None
+    if isinstance(agr, dict) and agr.get("methods"):
+        agreement = {
+            "methods": [METHOD_LABELS.get(m, m) for m in agr["methods"]],
+            "rw": [[_f(x) for x in row] for row in agr.get("rw", [])],
+            "ws": [[_f(x) for x in row] for row in agr.get("ws", [])],
+        }
+    by_group = []
+    bgr = out.get("by_group_rankings") or {}
+    for g in sorted(bgr):
+        if g in hidden:
+            continue
+        by_group.append({"group": g, "ranks": _ranks_of(_first_method(bgr[g]))})
+    return {
+        "methods": methods,
+        "method_labels": [METHOD_LABELS.get(m, m) for m in methods],
+        "higher_is_better": [bool(rankings[m].get("higher_is_better", True)) for m in methods],
+        "rows": rows,
+        "agreement": agreement,
+        "by_group": by_group,
+    }
+
+
+def _first_method(entry: Any) -> Any:
+    """by_group_rankings may hold ranks directly or per method; prefer the compromise."""
+    if isinstance(entry, dict) and entry and all(isinstance(v, dict) for v in entry.values()):
+        for key in ("compromise", "wsm"):
+            if key in entry:
+                return entry[key]
+        return next(iter(entry.values()))
+    return entry
+
+
+def _smaa_view(smaa: Any, alts, cname) -> dict[str, Any] | None:
+    if not smaa:
+        return None
+    ra = smaa.get("rank_acceptability") or {}
+    conf = smaa.get("confidence") or {}
+    rows = [
+        {
+            "label": name,
+            "shares": [_f(b) or 0.0 for b in ra.get(aid, [])],
+            "confidence": _f(conf.get(aid)),
+        }
+        for aid, name in alts
+        if aid in ra
+    ]
+    rows.sort(key=lambda r: [-x for x in r["shares"]])
+    return {"samples": smaa.get("samples"), "rows": rows}
+
+
+def _sensitivity_view(sens: Any, cname, aname) -> dict[str, Any] | None:
+    if not sens:
+        return None
+    items = sens.get("criteria") if isinstance(sens, dict) and "criteria" in sens else sens
+    rows = []
+    if isinstance(items, dict):
+        items = [{"criterion": k, **(v if isinstance(v, dict) else {})} for k, v in items.items()]
+    order = list(cname)
+    for idx, it in enumerate(items or []):
+        if not isinstance(it, dict):
+            continue
+        crit = _crit_of(it, cname, "criterion", "id")
+        if crit == "?" and idx < len(order):
+            crit = cname[order[idx]]
+        rival_lo, rival_hi = it.get("rival_lo"), it.get("rival_hi")
+        rows.append(
+            {
+                "criterion": crit,
+                "weight": _f(it.get("weight", it.get("current"))),
+                "lower": _f(it.get("lo", it.get("lower", it.get("min")))),
+                "upper": _f(it.get("hi", it.get("upper", it.get("max")))),
+                "rival_lo": aname.get(str(rival_lo), rival_lo) if rival_lo is not None else None,
+                "rival_hi": aname.get(str(rival_hi), rival_hi) if rival_hi is not None else None,
+            }
+        )
+    top = sens.get("top") if isinstance(sens, dict) else None
+    return {
+        "rows": rows,
+        "top": aname.get(str(top), top) if top is not None else None,
+        "method": sens.get("method") if isinstance(sens, dict) else None,
+    }
+
+
+def round_analysis(round_id: int, opts: dict[str, Any]):
+    """(analysis, error message) for the round; the error is Swedish and names the field."""
+    try:
+        return analysis_cache.get_analysis(get_db(), round_id, opts), None
+    except MCDAInputError as exc:
+        return None, exc.message("sv")
+
+
+def page_context(rnd: dict[str, Any], opts: dict[str, Any], error: str | None) -> dict[str, Any]:
+    db = get_db()
+    counts = store_votes.participation(db, rnd["id"])
+    ra, analysis_error = round_analysis(rnd["id"], opts)
+    if ra is None and error is None:
+        error = analysis_error
+    view = build_view(ra, counts, int(rnd["anonymity_k"])) if ra else None
+    if view is None:
+        view = {"participation": participation_view(counts, int(rnd["anonymity_k"])),
+                "empty": True, "options": opts, "options_label": options_label(opts)}
+    return {"rnd": rnd, "view": view, "opts": opts, "error": error,
+            "analysis_error": analysis_error, "methods_all": analysis_input.METHODS,
+            "method_labels": METHOD_LABELS, "within_labels": WITHIN_LABELS,
+            "between_labels": BETWEEN_LABELS}
+
+
+# --- facilitator results page ------------------------------------------------------------
+
+
+@bp.get("/<int:round_id>")
+@login_required()
+def round_results(round_id: int):
+    rnd = load_round(round_id)
+    opts, error = request_options()
+    ctx = page_context(rnd, opts, error)
+    ctx["can_edit"] = _can_edit(rnd)
+    ctx["query"] = request.query_string.decode()
+    return render("results/round.html", "results/_body.html", **ctx)
+
+
+def _can_edit(rnd: dict[str, Any]) -> bool:
+    from .access import can_edit_decision
+
+    return can_edit_decision({"id": rnd["decision_id"], "owner_id": rnd["decision_owner_id"]})
+
+
+@bp.post("/<int:round_id>/visa")
+@login_required()
+def reveal(round_id: int):
+    rnd = load_round(round_id, edit=True)
+    revealed = request.form.get("revealed") == "1"
+    db = get_db()
+    store_rounds.set_revealed(db, round_id, revealed)
+    store_users.audit(db, current_user()["id"], "results.reveal" if revealed else "results.hide",
+                      f"round:{round_id}", decision_id=rnd["decision_id"])
+    flash(_("Resultaten visas nu.") if revealed else _("Resultaten är dolda."), "success")
+    return redirect(url_for(".round_results", round_id=round_id), code=303)
+
+
+@bp.post("/<int:round_id>/k")
+@login_required()
+def set_k(round_id: int):
+    rnd = load_round(round_id, edit=True)
+    db = get_db()
+    try:
+        store_rounds.set_anonymity_k(db, round_id, request.form.get("k", ""))
+    except StoreError as exc:
+        flash(str(exc.message if hasattr(exc, "message") else exc), "error")
+        return redirect(url_for(".round_results", round_id=round_id), code=303)
+    new_k = store_rounds.get_round(db, round_id)["anonymity_k"]
+    store_users.audit(db, current_user()["id"], "round.anonymity_k", f"round:{round_id}",
+                      old=rnd["anonymity_k"], new=new_k)
+    flash(_("Anonymitetsgränsen är nu %(k)s.", k=new_k), "success")
+    return redirect(url_for(".round_results", round_id=round_id), code=303)
+
+
+@bp.post("/<int:round_id>/nasta-omgang")
+@login_required()
+def next_round(round_id: int):
+    rnd = load_round(round_id, edit=True)
+    db = get_db()
+    new_id = store_rounds.next_round(db, round_id)
+    store_users.audit(db, current_user()["id"], "round.next", f"round:{new_id}",
+                      previous=round_id, decision_id=rnd["decision_id"])
+    flash(_("En ny omgång har skapats. Öppna den när ni är redo."), "success")
+    return redirect(url_for(".round_results", round_id=new_id), code=303)
+
+
+# --- projector ---------------------------------------------------------------------------
+
+PROJECTOR_OPTIONS = {"smaa": False}
+
+
+@bp.get("/<int:round_id>/projektor")
+@login_required()
+def projector(round_id: int):
+    rnd = load_round(round_id)
+    ctx = _projector_context(rnd)
+    return render_template("results/projector.html", **ctx)
+
+
+@bp.get("/<int:round_id>/projektor/live")
+@login_required()
+def projector_live(round_id: int):
+    """The polled part. Answers 304 to a matching If-None-Match (one cheap query)."""
+    rnd = load_round(round_id)
+    db = get_db()
+    fp = analysis_input.fingerprint(db, round_id)
+    etag = hashlib.sha256(
+        f"{fp}|{analysis_input.options_key(PROJECTOR_OPTIONS)}|{request.args.get('lang', '')}"
+        .encode()
+    ).hexdigest()[:32]
+    if request.if_none_match.contains(etag):
+        resp = make_response("", 304)
+    else:
+        ctx = _projector_context(rnd, fingerprint=fp)
+        resp = make_response(render_template("results/_projector_live.html", **ctx))
+    resp.set_etag(etag)
+    resp.headers["Cache-Control"] = "no-cache, private"
+    return vary(resp)
+
+
+def _projector_context(rnd: dict[str, Any], fingerprint: str | None = None) -> dict[str, Any]:
+    db = get_db()
+    counts = store_votes.participation(db, rnd["id"])
+    opts = analysis_input.parse_options(PROJECTOR_OPTIONS)
+    try:
+        ra = analysis_cache.get_analysis(db, rnd["id"], opts, fingerprint=fingerprint)
+        view = build_view(ra, counts, int(rnd["anonymity_k"]))
+        error = None
+    except MCDAInputError as exc:
+        view = {"participation": participation_view(counts, int(rnd["anonymity_k"])),
+                "empty": True}
+        error = exc.message("sv")
+    return {"rnd": rnd, "view": view, "error": error,
+            "join_url": url_for("participate.join", _external=True)}
+
+
+# --- convergence (Delphi rounds) ------------------------------------------------------------
+
+
+@bp.get("/beslut/<int:decision_id>/konvergens")
+@login_required("facilitator", "secretariat")
+def convergence(decision_id: int):
+    from ..store import decisions as store_decisions
+
+    db = get_db()
+    decision = require_view(store_decisions.get_decision(db, decision_id))
+    ctx = convergence_context(decision)
+    return render_template("results/convergence.html", **ctx)
+
+
+def convergence_context(decision: dict[str, Any]) -> dict[str, Any]:
+    """S*, W and per-criterion SD per round, region and (k-suppressed) per municipality."""
+    db = get_db()
+    rounds = store_rounds.list_rounds(db, decision["id"])
+    opts = analysis_input.parse_options({"smaa": False})
+    labels, s_star, w, crit_sd, by_group = [], [], [], {}, {}
+    crit_names: list[str] = []
+    for rnd in rounds:
+        labels.append(_("Omgång %(n)s", n=rnd["number"]))
+        try:
+            ra = analysis_cache.get_analysis(db, rnd["id"], opts)
+        except MCDAInputError:
+            ra = None
+        counts = store_votes.participation(db, rnd["id"])
+        view = build_view(ra, counts, int(rnd["anonymity_k"])) if ra else None
+        if view is None or view["empty"]:
+            s_star.append(None)
+            w.append(None)
+            for series in list(crit_sd.values()) + list(by_group.values()):
+                series.append(None)
+            continue
+        cons = view["consensus"]
+        s_star.append(cons["s_star"])
+        w.append(cons["kendall_w"])
+        for c in cons["criteria"]:
+            if c["name"] not in crit_sd:
+                crit_sd[c["name"]] = [None] * (len(labels) - 1)
+                crit_names.append(c["name"])
+            crit_sd[c["name"]].append(c["sd"])
+        for row in cons["by_group"]:
+            by_group.setdefault(row["group"], [None] * (len(labels) - 1)).append(row["s_star"])
+        for series in list(crit_sd.values()) + list(by_group.values()):
+            if len(series) < len(labels):
+                series.append(None)
+    return {
+        "decision": decision,
+        "rounds": rounds,
+        "labels": labels,
+        "region": [{"name": "S*", "values": s_star}, {"name": "Kendalls W", "values": w}],
+        "crit_sd": [{"name": n, "values": crit_sd[n]} for n in crit_names],
+        "by_group": [{"name": g, "values": v} for g, v in sorted(by_group.items())],
+        "options_label": options_label(opts, has_scores=False),
+    }
+
+
+# --- exports -------------------------------------------------------------------------------
+
+EXPORT_KINDS = ("roster.csv", "vikter.csv", "rangordning.csv", "arbetsbok.xlsx", "analys.json")
+
+
+@bp.get("/<int:round_id>/export/<kind>")
+@login_required("facilitator", "secretariat")
+def export(round_id: int, kind: str):
+    if kind not in EXPORT_KINDS:
+        abort(404)
+    rnd = load_round(round_id)
+    opts, error = request_options()
+    if error:
+        abort(400, error)
+    ra, analysis_error = round_analysis(round_id, opts)
+    db = get_db()
+    counts = store_votes.participation(db, round_id)
+    k = int(rnd["anonymity_k"])
+    view = build_view(ra, counts, k) if ra else {
+        "participation": participation_view(counts, k), "empty": True, "options": opts,
+        "options_label": options_label(opts)}
+    body, mimetype, filename = exports.build(kind, rnd, ra, view, analysis_error)
+    resp = make_response(body)
+    resp.mimetype = mimetype
+    if mimetype.startswith("text/"):
+        resp.charset = "utf-8"
+    resp.headers["Content-Disposition"] = exports.content_disposition(filename)
+    return resp
+
+
+@bp.get("/<int:round_id>/rapport")
+@login_required("facilitator", "secretariat")
+def report(round_id: int):
+    rnd = load_round(round_id)
+    opts, error = request_options()
+    ctx = page_context(rnd, opts, error)
+    return render_template("results/report.html", **ctx)
+
+
+__all__ = ["bp", "build_view", "is_htmx", "load_round", "options_label", "participation_view"]

@@ -1,0 +1,309 @@
+"""Build the analysis input object (docs/analysis-format.md) for one round from the database.
+
+The results views, the projector, the exports and the secretariat all read a round through
+:func:`build_input`, so the JSON export and the page show numbers from the very same input.
+Participants appear only as sequence numbers (1, 2, …) in the order they joined: the cookie
+token (and its hash) never leaves the database.
+
+Also here, because every reader of a round needs it: :func:`suppressed_groups`, the anonymity
+rule (threshold k with secondary suppression) applied to every per-municipality figure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..core.errors import MCDAInputError
+from . import decisions, rounds
+from . import votes as votes_store
+
+WITHIN_RULES = ("mean", "geometric", "median", "aij")
+BETWEEN_RULES = ("equal", "participants", "population")
+METHODS = ("topsis", "vikor", "promethee_ii", "wsm", "wpm", "spotis", "copras")
+DEFAULT_METHODS = ("topsis", "vikor", "promethee_ii", "wsm", "spotis", "copras")
+SMAA_SAMPLES = 2000
+POINTS_TOTAL = 100.0
+
+DEFAULT_OPTIONS: dict[str, Any] = {
+    "within_group": "mean",
+    "between_groups": "equal",
+    "methods": list(DEFAULT_METHODS),
+    "smaa": True,
+}
+
+
+def _err(field: str, value: object, sv: str, en: str) -> MCDAInputError:
+    return MCDAInputError(field, value, sv, en)
+
+
+def parse_options(raw: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Validate web/JSON options into the canonical short form used for caching and labels.
+
+    Accepts ``within``/``within_group``, ``between``/``between_groups``, ``methods`` (list or
+    comma-separated string) and ``smaa`` (bool or "on"/"off"/"1"/"0"). Raises
+    :class:`MCDAInputError` with a Swedish message naming the field on anything else.
+    """
+    raw = dict(raw or {})
+    out = dict(DEFAULT_OPTIONS)
+    out["methods"] = list(DEFAULT_METHODS)
+    within = raw.get("within", raw.get("within_group"))
+    if within not in (None, ""):
+        if within not in WITHIN_RULES:
+            raise _err(
+                "within",
+                within,
+                f"Regeln inom kommun måste vara en av {', '.join(WITHIN_RULES)} (fick {within!r}).",
+                f"The within-municipality rule must be one of {', '.join(WITHIN_RULES)}.",
+            )
+        out["within_group"] = within
+    between = raw.get("between", raw.get("between_groups"))
+    if between not in (None, ""):
+        if between not in BETWEEN_RULES:
+            raise _err(
+                "between",
+                between,
+                f"Regeln mellan kommuner måste vara en av {', '.join(BETWEEN_RULES)} "
+                f"(fick {between!r}).",
+                f"The between-municipality rule must be one of {', '.join(BETWEEN_RULES)}.",
+            )
+        out["between_groups"] = between
+    methods = raw.get("methods")
+    if methods is not None:
+        if isinstance(methods, str):
+            methods = [m for m in methods.split(",") if m]
+        methods = [str(m) for m in methods]
+        unknown = [m for m in methods if m not in METHODS]
+        if unknown:
+            raise _err(
+                "methods",
+                unknown[0],
+                f"Okänd rangordningsmetod {unknown[0]!r}. Välj bland {', '.join(METHODS)}.",
+                f"Unknown ranking method {unknown[0]!r}.",
+            )
+        if not methods:
+            raise _err(
+                "methods",
+                methods,
+                "Välj minst en rangordningsmetod.",
+                "Choose at least one ranking method.",
+            )
+        out["methods"] = [m for m in METHODS if m in methods]
+    smaa = raw.get("smaa")
+    if smaa is not None:
+        if isinstance(smaa, bool):
+            out["smaa"] = smaa
+        elif str(smaa).lower() in ("on", "1", "true", "ja"):
+            out["smaa"] = True
+        elif str(smaa).lower() in ("off", "0", "false", "nej", ""):
+            out["smaa"] = False
+        else:
+            raise _err(
+                "smaa",
+                smaa,
+                f"SMAA måste vara på eller av (fick {smaa!r}).",
+                "SMAA must be on or off.",
+            )
+    return out
+
+
+def options_key(options: Mapping[str, Any]) -> str:
+    """Canonical JSON of parsed options (cache key, ETag part)."""
+    return json.dumps(options, sort_keys=True, separators=(",", ":"))
+
+
+@contextlib.contextmanager
+def _read_snapshot(db: Database) -> Iterator[None]:
+    """One consistent WAL read snapshot across several SELECTs (deferred, read-only)."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+def get_round(db: Database, round_id: int) -> dict[str, Any] | None:
+    """The round with its decision's title/owner/demo flag (see ``store.rounds.get_round``)."""
+    return rounds.get_round(db, round_id)
+
+
+def fingerprint(db: Database, round_id: int) -> str:
+    """Cheap change marker (one indexed query): cache key and the projector's ETag."""
+    return votes_store.round_fingerprint(db, round_id)
+
+
+def latest_votes(db: Database, round_id: int) -> list[dict[str, Any]]:
+    """Counting votes, each with ``seq``: the participant's sequence number (1, 2, …).
+
+    Sequence numbers count the round's voters in join order (participant id), so they are
+    stable while a round runs and never expose the token.
+    """
+    out = sorted(votes_store.latest_votes(db, round_id), key=lambda v: v["participant_id"])
+    for i, v in enumerate(out, start=1):
+        v["seq"] = i
+    return out
+
+
+def _decision_parts(db: Database, decision_id: int) -> tuple[list, list, dict]:
+    return (
+        decisions.list_criteria(db, decision_id),
+        decisions.list_alternatives(db, decision_id),
+        decisions.get_scores(db, decision_id),
+    )
+
+
+def _vote_entry(vote: dict[str, Any], crit_ids: list[str]) -> dict[str, Any]:
+    """Translate a stored payload into the analysis format's vote (criteria order respected).
+
+    A payload that no longer matches the decision's criteria (a criterion added after the vote)
+    falls back to the stored weights as a direct rating, with 0 for the missing criterion.
+    """
+    method = vote["method"]
+    payload = vote["payload"] or {}
+    entry: dict[str, Any] = {
+        "participant": vote["seq"],
+        "group": vote["municipality"],
+        "method": method,
+    }
+    wanted = set(crit_ids)
+    if method == "pairwise":
+        order = [str(c) for c in payload.get("criteria", [])]
+        matrix = payload.get("matrix")
+        if set(order) == wanted and matrix and len(order) == len(crit_ids):
+            pos = [order.index(c) for c in crit_ids]
+            entry["matrix"] = [[matrix[i][j] for j in pos] for i in pos]
+            return entry
+    else:
+        key = "ranks" if method == "ranking" else "values"
+        values = {str(k): v for k, v in (payload.get(key) or {}).items()}
+        if set(values) == wanted:
+            total = sum(float(v) for v in values.values())
+            if method == "points" and not math.isclose(total, POINTS_TOTAL, abs_tol=1e-9):
+                entry["method"] = "direct"  # normalised points are a direct rating
+            entry["values"] = {c: values[c] for c in crit_ids}
+            return entry
+    weights = {str(k): float(v) for k, v in (vote["weights"] or {}).items()}
+    entry["method"] = "direct"
+    entry["values"] = {c: weights.get(c, 0.0) for c in crit_ids}
+    if sum(entry["values"].values()) <= 0:
+        entry["values"] = {c: 1.0 for c in crit_ids}
+    return entry
+
+
+def build_input(
+    db: Database, round_id: int, options: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The analysis input object for ``round_id`` (raises LookupError for an unknown round).
+
+    ``options`` are the web options (see :func:`parse_options`); invalid ones raise
+    :class:`MCDAInputError` with a Swedish message. Scores are included only when the score
+    matrix is complete, since rankings need every cell.
+    """
+    opts = parse_options(options)
+    with _read_snapshot(db):
+        rnd = get_round(db, round_id)
+        if rnd is None:
+            raise LookupError(round_id)
+        crits, alts, scores = _decision_parts(db, rnd["decision_id"])
+        votes = latest_votes(db, round_id)
+        munis = {m["name"]: m for m in decisions.list_municipalities(db)}
+    crit_ids = [str(c["id"]) for c in crits]
+    data: dict[str, Any] = {
+        "criteria": [
+            {"id": str(c["id"]), "name": c["name"], "direction": c["direction"]} for c in crits
+        ],
+        "votes": [_vote_entry(v, crit_ids) for v in votes],
+    }
+    if alts:
+        data["alternatives"] = [{"id": str(a["id"]), "name": a["name"]} for a in alts]
+        complete = all((a["id"], c["id"]) in scores for a in alts for c in crits)
+        if complete and crits:
+            data["scores"] = {
+                str(a["id"]): {str(c["id"]): scores[(a["id"], c["id"])] for c in crits}
+                for a in alts
+            }
+    group_names = sorted({v["municipality"] for v in votes})
+    groups: dict[str, dict[str, Any]] = {}
+    for name in group_names:
+        pop = munis.get(name, {}).get("population")
+        groups[name] = {"population": pop} if pop is not None else {}
+    data["groups"] = groups
+    _check_rules(opts, data)
+    data["options"] = _core_options(opts, round_id, has_scores="scores" in data)
+    return data
+
+
+def _check_rules(opts: dict[str, Any], data: dict[str, Any]) -> None:
+    if opts["within_group"] == "aij":
+        for v in data["votes"]:
+            if v["method"] != "pairwise":
+                raise _err(
+                    "within",
+                    "aij",
+                    "Regeln AIJ kräver att alla deltagare har viktat med parvisa jämförelser "
+                    f"(deltagare {v['participant']} i {v['group']} använde {v['method']}). "
+                    "Välj medelvärde, geometriskt medelvärde eller median.",
+                    "AIJ needs every vote to be pairwise.",
+                )
+    if opts["between_groups"] == "population":
+        missing = [g for g, info in data["groups"].items() if info.get("population") is None]
+        if missing:
+            raise _err(
+                "between",
+                "population",
+                f"Befolkningstal saknas för {', '.join(missing)}. Välj en annan regel mellan "
+                "kommuner eller lägg in befolkningstalen.",
+                f"Population missing for {', '.join(missing)}.",
+            )
+
+
+def _core_options(opts: dict[str, Any], round_id: int, *, has_scores: bool) -> dict[str, Any]:
+    core: dict[str, Any] = {
+        "within_group": opts["within_group"],
+        "between_groups": opts["between_groups"],
+        "methods": list(opts["methods"]) if has_scores else [],
+    }
+    if opts["smaa"] and has_scores:
+        core["smaa"] = {
+            "samples": SMAA_SAMPLES,
+            "seed": int(round_id),
+            "weights": "empirical",
+            "method": "wsm",
+        }
+    else:
+        core["smaa"] = None
+    return core
+
+
+# --- anonymity -------------------------------------------------------------------------------
+
+
+def suppressed_groups(counts: Mapping[str, int], k: int) -> tuple[set[str], set[str]]:
+    """Groups whose figures must not be shown: ``(primary, secondary)``.
+
+    Primary: fewer than ``k`` voters (but at least one). Secondary: while the suppressed groups
+    together hold fewer than ``k`` voters, a regional total (count, mean weight) minus the
+    shown groups would reveal them, so the smallest shown groups are hidden too until the
+    hidden ones together reach ``k``.
+    """
+    primary = {g for g, n in counts.items() if 0 < n < k}
+    secondary: set[str] = set()
+    hidden_total = sum(counts[g] for g in primary)
+    if 0 < hidden_total < k:
+        for g in sorted((g for g in counts if g not in primary and counts[g] > 0),
+                        key=lambda g: (counts[g], g)):
+            secondary.add(g)
+            hidden_total += counts[g]
+            if hidden_total >= k:
+                break
+    return primary, secondary

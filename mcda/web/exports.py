@@ -1,0 +1,452 @@
+"""Export builders: CSV (Swedish Excel dialect), an Excel workbook and the analysis JSON.
+
+- CSV: ``;``-separated, UTF-8 with BOM, decimal comma (what Swedish Excel opens directly);
+  any cell starting with ``= + - @``, TAB or CR gets a leading ``'`` so it is never a formula.
+- Excel: xlsxwriter with ``strings_to_formulas`` (and URL/number guessing) off; every user
+  string is written with ``write_string``.
+- JSON: ``{"input": …, "output": …}``: ``python -m mcda analyze`` on ``input`` reproduces
+  ``output``. Municipalities under the anonymity threshold k are renamed "Dold kommun 1", …
+  (the same rename in every file), so no export ties a small group's votes to its name.
+- A round without votes gives valid files that say why they are empty.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import unicodedata
+from typing import Any
+from urllib.parse import quote
+
+import xlsxwriter
+from flask_babel import gettext as _
+
+from ..store import analysis_cache, analysis_input
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def slug(text: str) -> str:
+    """ASCII file-name part: å→a, ä→a, ö→o, spaces→-, nothing else but [a-z0-9-]."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    out = "".join(ch if ch.isalnum() else "-" for ch in folded)
+    while "--" in out:
+        out = out.replace("--", "-")
+    return out.strip("-")[:60] or "vagval"
+
+
+def file_name(rnd: dict[str, Any], part: str, ext: str) -> str:
+    return f"vagval-{slug(rnd['decision_title'])}-omgang-{rnd['number']}-{part}.{ext}"
+
+
+def content_disposition(filename: str) -> str:
+    """ASCII ``filename`` plus RFC 5987 ``filename*`` (UTF-8)."""
+    ascii_name = filename.encode("ascii", "ignore").decode() or "vagval"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: numbers with decimal comma, text escaped against formula injection."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(round(value, 10)).replace(".", ",")
+    text = str(value)
+    if text.startswith(FORMULA_START):
+        text = "'" + text
+    if any(ch in text for ch in ';"\n\r'):
+        text = '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_bytes(header: list[str], rows: list[list[Any]], note: str | None = None) -> bytes:
+    """A ``;``-separated UTF-8-with-BOM CSV; ``note`` (e.g. why it is empty) as a first line."""
+    lines = []
+    if note:
+        lines.append(csv_cell("# " + note))
+    lines.append(";".join(csv_cell(h) for h in header))
+    lines.extend(";".join(csv_cell(v) for v in row) for row in rows)
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def pseudonyms(ra: analysis_cache.RoundAnalysis | None, hidden: set[str]) -> dict[str, str]:
+    """Suppressed municipality → "Dold kommun n" (numbered in a name-independent order)."""
+    if ra is None:
+        return {}
+    # order by first appearance in the (participant-ordered) votes, not alphabetically
+    order: list[str] = []
+    for v in ra.input["votes"]:
+        if v["group"] in hidden and v["group"] not in order:
+            order.append(v["group"])
+    return {g: _("Dold kommun %(n)s", n=i) for i, g in enumerate(order, start=1)}
+
+
+def _empty_note(view: dict[str, Any], error: str | None) -> str | None:
+    if error:
+        return _("Analysen kunde inte göras: %(e)s", e=error)
+    if view.get("empty"):
+        return _("Inga viktningar i den här omgången ännu, därför är tabellen tom.")
+    return None
+
+
+def votes_csv(rnd, ra, view, error) -> bytes:
+    hidden = view["participation"]["hidden"]
+    alias = pseudonyms(ra, hidden)
+    crits = ra.input["criteria"] if ra else []
+    header = [_("Deltagare (löpnummer)"), _("Kommun"), _("Metod")] + [c["name"] for c in crits]
+    header.append(_("Konsistenskvot (parvis)"))
+    rows = []
+    if ra and ra.output:
+        for v in ra.output["votes"]:
+            g = v["group"]
+            rows.append(
+                [v["participant"], alias.get(g, g), _vote_method(ra, v["participant"])]
+                + [v["weights"].get(c["id"]) for c in crits]
+                + [v.get("consistency_ratio")]
+            )
+    return csv_bytes(header, rows, _empty_note(view, error))
+
+
+def _vote_method(ra, participant) -> str:
+    for v in ra.input["votes"]:
+        if v["participant"] == participant:
+            return v["method"]
+    return ""
+
+
+def weights_csv(rnd, ra, view, error) -> bytes:
+    crits = view.get("criteria", [])
+    header = [_("Kommun"), _("Antal deltagare")] + [c["name"] for c in crits]
+    rows: list[list[Any]] = []
+    if not view.get("empty"):
+        rows.append([_("Regionen"), view["participation"]["total"]]
+                    + [w["value"] for w in view["weights"]])
+        gw = view["group_weights"]
+        for g, vals in zip(gw["rows"], gw["values"], strict=True):
+            rows.append([g, gw["n"][g]] + vals)
+        for r in view["participation"]["rows"]:
+            if r["n"] is None:
+                rows.append([r["name"], r["note"]] + [""] * len(crits))
+    note = _empty_note(view, error) or _(
+        "Vikter med metoden: %(m)s Kommuner med färre än %(k)s deltagare visas inte.",
+        m=view.get("options_label", ""), k=view["participation"]["k"])
+    return csv_bytes(header, rows, note)
+
+
+def rankings_csv(rnd, ra, view, error) -> bytes:
+    rk = view.get("rankings") or {"method_labels": [], "rows": []}
+    header = [_("Alternativ"), _("Kompromiss (plats)")]
+    for m in rk["method_labels"]:
+        header += [f"{m} " + _("plats"), f"{m} " + _("poäng")]
+    rows = []
+    for r in rk["rows"]:
+        row: list[Any] = [r["name"], r["compromise"]]
+        for rank, score in zip(r["ranks"], r["scores"], strict=True):
+            row += [rank, score]
+        rows.append(row)
+    note = _empty_note(view, error)
+    if not note and not view.get("has_scores"):
+        note = _("Bedömningsmatrisen är inte komplett, så ingen rangordning kunde göras.")
+    return csv_bytes(header, rows, note)
+
+
+def analysis_json(rnd, ra, view, error) -> bytes:
+    """``{"input", "output"}`` with suppressed municipalities pseudonymised in both."""
+    if ra is None:
+        doc: dict[str, Any] = {"input": None, "output": None, "note": _empty_note(view, error)}
+        return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+    alias = pseudonyms(ra, view["participation"]["hidden"])
+    data = copy.deepcopy(ra.input)
+    for v in data["votes"]:
+        v["group"] = alias.get(v["group"], v["group"])
+    groups = {}
+    for g, info in data.get("groups", {}).items():
+        info = dict(info)
+        if g in alias and data["options"].get("between_groups") != "population":
+            info.pop("population", None)  # not needed to reproduce, would identify the group
+        groups[alias.get(g, g)] = info
+    data["groups"] = groups
+    if alias:
+        output = _analyze(data) if data["votes"] else None
+    else:
+        output = ra.output
+    doc = {
+        "format": "vagval-analysis",
+        "round": {"decision": rnd["decision_title"], "number": rnd["number"],
+                  "anonymity_k": rnd["anonymity_k"]},
+        "input": data,
+        "output": output,
+    }
+    if view.get("empty"):
+        doc["note"] = _empty_note(view, error)
+    return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False).encode("utf-8")
+
+
+def _analyze(data: dict[str, Any]) -> dict[str, Any]:
+    from ..core.analysis import analyze
+
+    return analyze(copy.deepcopy(data))
+
+
+# --- Excel ---------------------------------------------------------------------------------
+
+
+def workbook(rnd, ra, view, error) -> bytes:
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        buf,
+        {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+         "strings_to_numbers": False},
+    )
+    bold = wb.add_format({"bold": True})
+    pct = wb.add_format({"num_format": "0.0%"})
+    dec = wb.add_format({"num_format": "0.000"})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+
+    def sheet(name: str):
+        ws = wb.add_worksheet(name)
+        ws.set_column(0, 0, 34)
+        ws.set_column(1, 40, 14)
+        return ws
+
+    def put(ws, r: int, c: int, v: Any, fmt=None) -> None:
+        if v is None:
+            return
+        if isinstance(v, bool):
+            ws.write_string(r, c, "ja" if v else "nej", fmt)
+        elif isinstance(v, int | float):
+            ws.write_number(r, c, v, fmt)
+        else:
+            ws.write_string(r, c, str(v), fmt)
+
+    def header(ws, r: int, cells: list[str]) -> None:
+        for c, h in enumerate(cells):
+            ws.write_string(r, c, str(h), bold)
+
+    note = _empty_note(view, error)
+    p = view["participation"]
+
+    ws = sheet(_("Sammanfattning"))
+    put(ws, 0, 0, _("Vägval – resultat"), bold)
+    rows = [
+        (_("Beslutsfråga"), rnd["decision_title"]),
+        (_("Omgång"), rnd["number"]),
+        (_("Status"), rnd["state"]),
+        (_("Deltagare som viktat"), p["total"]),
+        (_("Anonymitetsgräns k"), p["k"]),
+        (_("Metod och val"), view.get("options_label", "")),
+    ]
+    if rnd.get("decision_is_demo"):
+        rows.append((_("Obs"), _("Påhittade exempeldata")))
+    if note:
+        rows.append((_("Obs"), note))
+    if not view.get("empty"):
+        c = view["consensus"]
+        rows += [(_("Konsensus S* (Goepel)"), c["s_star"]), (_("Nivå"), c["s_star_label"]),
+                 ("Kendalls W", c["kendall_w"]), ("p (W)", c["kendall_w_p"])]
+    for i, (k, v) in enumerate(rows, start=2):
+        put(ws, i, 0, k, bold)
+        put(ws, i, 1, v)
+    r0 = len(rows) + 4
+    header(ws, r0, [_("Kommun"), _("Antal deltagare")])
+    for i, row in enumerate(p["rows"], start=r0 + 1):
+        put(ws, i, 0, row["name"])
+        put(ws, i, 1, row["n"] if row["n"] is not None else row["note"])
+
+    ws = sheet(_("Kommunernas vikter"))
+    crits = view.get("criteria", [])
+    header(ws, 0, [_("Kommun"), _("Antal deltagare")] + [c["name"] for c in crits])
+    if not view.get("empty"):
+        put(ws, 1, 0, _("Regionen"), bold)
+        put(ws, 1, 1, p["total"])
+        for j, w in enumerate(view["weights"]):
+            put(ws, 1, 2 + j, w["value"], pct)
+        gw = view["group_weights"]
+        r = 2
+        for g, vals in zip(gw["rows"], gw["values"], strict=True):
+            put(ws, r, 0, g)
+            put(ws, r, 1, gw["n"][g])
+            for j, v in enumerate(vals):
+                put(ws, r, 2 + j, v, pct)
+            r += 1
+        for row in p["rows"]:
+            if row["n"] is None:
+                put(ws, r, 0, row["name"])
+                put(ws, r, 1, row["note"])
+                r += 1
+        r += 1
+        header(ws, r, [_("Kommun"), _("Avstånd till regionen (andel vikt som skiljer)")])
+        for d in view["distance"]:
+            r += 1
+            put(ws, r, 0, d["group"])
+            put(ws, r, 1, d["distance"], dec)
+    elif note:
+        put(ws, 2, 0, note)
+
+    ws = sheet(_("Konsensus"))
+    if not view.get("empty"):
+        c = view["consensus"]
+        header(ws, 0, [_("Kriterium"), _("Medel"), "SD", "IQR", _("Andel mellan kommuner")])
+        for i, row in enumerate(c["criteria"], start=1):
+            put(ws, i, 0, row["name"])
+            put(ws, i, 1, row["mean"], pct)
+            put(ws, i, 2, row["sd"], dec)
+            put(ws, i, 3, row["iqr"], dec)
+            put(ws, i, 4, row["between_share"], pct)
+        r = len(c["criteria"]) + 3
+        header(ws, r, [_("Kommun"), "S*", _("Nivå")])
+        for row in c["by_group"]:
+            r += 1
+            put(ws, r, 0, row["group"])
+            put(ws, r, 1, row["s_star"], pct)
+            put(ws, r, 2, row["label"])
+    elif note:
+        put(ws, 0, 0, note)
+
+    ws = sheet(_("Målkonflikter"))
+    if not view.get("empty"):
+        cf = view["conflicts"]
+        r = 0
+        put(ws, r, 0, _("Omstridda kriterier"), bold)
+        r += 1
+        header(ws, r, [_("Kriterium"), _("Andel mellan kommuner"), _("Högre vikt"),
+                       _("Lägre vikt")])
+        for d in cf["disputed"]:
+            r += 1
+            put(ws, r, 0, d["criterion"])
+            put(ws, r, 1, d["between_share"], pct)
+            put(ws, r, 2, ", ".join(g for g, _v in d["high"]), wrap)
+            put(ws, r, 3, ", ".join(g for g, _v in d["low"]), wrap)
+        r += 2
+        put(ws, r, 0, _("Avvägningar"), bold)
+        r += 1
+        header(ws, r, [_("Kriterium"), _("mot kriterium"), "r", _("p (justerat)")])
+        for t in cf["tradeoffs"]:
+            r += 1
+            put(ws, r, 0, t["a"])
+            put(ws, r, 1, t["b"])
+            put(ws, r, 2, t["r"], dec)
+            put(ws, r, 3, t["p"], dec)
+        r += 2
+        put(ws, r, 0, _("Koalitioner"), bold)
+        for i, cl in enumerate(cf["coalitions"]["clusters"], start=1):
+            r += 1
+            put(ws, r, 0, _("Grupp %(n)s", n=i))
+            extra = _(" + %(n)s dolda", n=cl["hidden"]) if cl["hidden"] else ""
+            put(ws, r, 1, ", ".join(cl["members"]) + extra)
+        sim = cf["similarity"]
+        if sim["groups"]:
+            r += 2
+            put(ws, r, 0, _("Likhet mellan kommuner"), bold)
+            r += 1
+            header(ws, r, [""] + sim["groups"])
+            for g, vals in zip(sim["groups"], sim["values"], strict=True):
+                r += 1
+                put(ws, r, 0, g)
+                for j, v in enumerate(vals):
+                    put(ws, r, 1 + j, v, dec)
+    elif note:
+        put(ws, 0, 0, note)
+
+    ws = sheet(_("Rangordning"))
+    rk = view.get("rankings")
+    if rk and rk["rows"]:
+        cols = [_("Alternativ"), _("Kompromiss")]
+        for m in rk["method_labels"]:
+            cols += [f"{m} " + _("plats"), f"{m} " + _("poäng")]
+        header(ws, 0, cols)
+        for i, row in enumerate(rk["rows"], start=1):
+            put(ws, i, 0, row["name"])
+            put(ws, i, 1, row["compromise"])
+            for j, (rank, score) in enumerate(zip(row["ranks"], row["scores"], strict=True)):
+                put(ws, i, 2 + 2 * j, rank)
+                put(ws, i, 3 + 2 * j, score, dec)
+        r = len(rk["rows"]) + 3
+        if rk["by_group"]:
+            put(ws, r, 0, _("Varje kommuns egen rangordning (kommunens vikter)"), bold)
+            r += 1
+            header(ws, r, [_("Alternativ")] + [b["group"] for b in rk["by_group"]])
+            for alt in rk["rows"]:
+                r += 1
+                put(ws, r, 0, alt["name"])
+                for j, b in enumerate(rk["by_group"]):
+                    put(ws, r, 1 + j, b["ranks"].get(alt["id"]))
+    else:
+        put(ws, 0, 0, note or _("Ingen rangordning: bedömningsmatrisen är inte komplett."))
+
+    ws = sheet(_("Robusthet"))
+    sm = view.get("smaa")
+    r = 0
+    if sm:
+        put(ws, r, 0, _("SMAA-2 rangacceptans (%(n)s dragningar)", n=sm["samples"]), bold)
+        r += 1
+        m = len(sm["rows"][0]["shares"]) if sm["rows"] else 0
+        header(ws, r, [_("Alternativ")] + [_("Plats %(n)s", n=i + 1) for i in range(m)]
+               + [_("Konfidens")])
+        for row in sm["rows"]:
+            r += 1
+            put(ws, r, 0, row["label"])
+            for j, b in enumerate(row["shares"]):
+                put(ws, r, 1 + j, b, pct)
+            put(ws, r, 1 + m, row["confidence"], pct)
+        r += 2
+    sens = view.get("sensitivity")
+    if sens and sens["rows"]:
+        put(ws, r, 0, _("Envägs känslighet för vinnaren (%(top)s)", top=sens["top"] or "–"), bold)
+        r += 1
+        header(ws, r, [_("Kriterium"), _("Vikt nu"), _("Lägst"), _("Högst")])
+        for s in sens["rows"]:
+            r += 1
+            put(ws, r, 0, s["criterion"])
+            put(ws, r, 1, s["weight"], pct)
+            put(ws, r, 2, s["lower"], pct)
+            put(ws, r, 3, s["upper"], pct)
+    if r == 0:
+        put(ws, 0, 0, note or _("Robusthetsanalysen är avstängd eller kunde inte göras."))
+
+    ws = sheet(_("Metod"))
+    lines = [
+        _("Alla siffror kommer från Vägvals analysfunktion (samma som JSON-exporten)."),
+        view.get("options_label", ""),
+        _("Konsensus S*: Goepel (2018), IJAHP 10(3). Kendalls W med korrektion för lika rang."),
+        _("Kommuner med färre än k deltagare visas inte; om en dold kommun skulle kunna räknas "
+          "fram ur totalen döljs även den minsta av de övriga (sekundär maskering)."),
+        _("Rang 1 är bäst. Kompromiss: Copeland över metoderna."),
+        _("Deltagare anges med löpnummer; inga namn eller nycklar lagras."),
+    ]
+    if ra and ra.output:
+        meta = ra.output.get("meta") or {}
+        lines.append(json.dumps(meta, ensure_ascii=False, default=str)[:30000])
+    ws.set_column(0, 0, 120)
+    for i, line in enumerate(lines):
+        put(ws, i, 0, line, wrap)
+    wb.close()
+    return buf.getvalue()
+
+
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def build(kind: str, rnd, ra, view, error) -> tuple[bytes, str, str]:
+    """(body, mimetype, filename) for one export kind."""
+    if kind == "roster.csv":
+        return votes_csv(rnd, ra, view, error), CSV, file_name(rnd, "roster", "csv")
+    if kind == "vikter.csv":
+        return weights_csv(rnd, ra, view, error), CSV, file_name(rnd, "vikter", "csv")
+    if kind == "rangordning.csv":
+        return rankings_csv(rnd, ra, view, error), CSV, file_name(rnd, "rangordning", "csv")
+    if kind == "arbetsbok.xlsx":
+        return workbook(rnd, ra, view, error), XLSX, file_name(rnd, "resultat", "xlsx")
+    if kind == "analys.json":
+        return analysis_json(rnd, ra, view, error), "application/json", file_name(
+            rnd, "analys", "json")
+    raise KeyError(kind)
+
+
+__all__ = ["analysis_input", "build", "content_disposition", "csv_bytes", "csv_cell", "slug"]
