@@ -1,0 +1,465 @@
+"""The analysis: one pure function from the analysis input object to the result object.
+
+``analyze(data) -> dict`` is THE contract (``docs/analysis-format.md``): the web views, the
+JSON export and ``python -m mcda analyze`` all call it, so a number shown in a workshop can be
+reproduced later from the exported file. It validates everything first
+(:mod:`mcda.core.validate`), is deterministic for the same input (SMAA is seeded), and returns
+plain JSON-serialisable values (ids and names, never indices; never NaN).
+"""
+
+from __future__ import annotations
+
+import math
+import platform
+import re
+from importlib import metadata
+from typing import Any
+
+import numpy as np
+
+from . import aggregation, conflicts, consensus, elicitation, ranking, sensitivity, smaa
+from .errors import MCDAInputError
+from .validate import Problem, validate_input
+
+__all__ = ["analyze", "FORMAT_VERSION"]
+
+FORMAT_VERSION = 1
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for dist in ("vagval", "pymcdm", "numpy", "scipy"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "unknown"
+    return out
+
+
+_VERSIONS: dict[str, str] | None = None
+
+
+def _jsonable(x: Any, path: str = "") -> Any:
+    """Plain Python values; asserts that no float is NaN or infinite."""
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v, f"{path}.{k}") for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_jsonable(v, f"{path}[{i}]") for i, v in enumerate(x)]
+    if isinstance(x, np.ndarray):
+        return _jsonable(x.tolist(), path)
+    if isinstance(x, bool | np.bool_):
+        return bool(x)
+    if isinstance(x, int | np.integer):
+        return int(x)
+    if isinstance(x, float | np.floating):
+        v = float(x)
+        assert math.isfinite(v), f"non-finite number at {path}"
+        return v
+    return x
+
+
+def _vote_error(exc: MCDAInputError, i: int, participant: str, crits: list[str]) -> MCDAInputError:
+    """Re-raise an elicitation error with the vote's position and criterion ids in the field."""
+    fld = exc.field
+
+    def crit_name(m: re.Match) -> str:
+        k = int(m.group(1))
+        return f"values.{crits[k]}" if k < len(crits) else m.group(0)
+
+    fld = re.sub(r"^values\[(\d+)\]", crit_name, fld)
+    return MCDAInputError(
+        f"votes[{i}].{fld}",
+        exc.value,
+        f"Röst nr {i + 1} (deltagare {participant}): {exc.message_sv}",
+        f"Vote {i + 1} (participant {participant}): {exc.message_en}",
+    )
+
+
+def _by_id(ids: list[str], values: Any) -> dict[str, Any]:
+    return {k: v for k, v in zip(ids, list(values), strict=True)}
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def _vote_weights(p: Problem) -> tuple[np.ndarray, list[dict], list[Any]]:
+    o = p.options
+    rows, out, mats = [], [], []
+    for i, v in enumerate(p.votes):
+        try:
+            w, pr = elicitation.vote_weights(
+                v.method, values=v.values, matrix=v.matrix, points_total=o["points_total"],
+                rank_weights=o["rank_weights"], ahp_priority=o["ahp_priority"],
+                random_index=o["random_index"])
+        except MCDAInputError as exc:
+            raise _vote_error(exc, i, v.participant, p.criteria) from exc
+        rows.append(np.asarray(w, dtype=float))
+        mats.append(None if pr is None else v.matrix)
+        out.append({
+            "participant": v.participant,
+            "group": v.group,
+            "method": v.method,
+            "weights": _by_id(p.criteria, w),
+            "consistency_ratio": None if pr is None else pr.cr,
+            "lambda_max": None if pr is None else pr.lambda_max,
+            "inconsistent_pairs": [] if pr is None else [
+                {"criteria": [p.criteria[a], p.criteria[b]], "deviation": d}
+                for a, b, d in pr.inconsistent],
+        })
+    return np.vstack(rows), out, mats
+
+
+def _group_weights(p: Problem, W: np.ndarray, mats: list[Any]) -> tuple[np.ndarray, list[int]]:
+    labels = np.array([v.group for v in p.votes], dtype=object)
+    gws, sizes = [], []
+    for g in p.groups:
+        idx = np.flatnonzero(labels == g)
+        sizes.append(int(idx.size))
+        try:
+            gws.append(aggregation.within_group(
+                W[idx], p.options["within_group"],
+                matrices=[mats[i] for i in idx] if p.options["within_group"] == "aij" else None,
+                ahp_priority=p.options["ahp_priority"]))
+        except MCDAInputError as exc:
+            raise MCDAInputError(f"groups.{g}", exc.value,
+                                 f"Gruppen {g}: {exc.message_sv}",
+                                 f"Group {g}: {exc.message_en}") from exc
+    return np.vstack(gws), sizes
+
+
+def _region(p: Problem, gw: np.ndarray, sizes: list[int]) -> np.ndarray:
+    rule = p.options["between_groups"]
+    pops = [p.populations.get(g) for g in p.groups] if rule == "population" else None
+    return aggregation.between_groups(gw, rule, sizes=sizes, populations=pops)
+
+
+def _consensus(p: Problem, W: np.ndarray) -> dict:
+    labels = [v.group for v in p.votes]
+    s = consensus.s_star(W)
+    by_group = {}
+    for g in p.groups:
+        rows = W[[i for i, x in enumerate(labels) if x == g]]
+        by_group[g] = consensus.s_star(rows)
+    kw, kp = consensus.kendall_w(W)
+    stats = consensus.criterion_stats(W, labels)
+    sv, en = consensus.s_star_label(s)
+    return {
+        "s_star": s,
+        "s_star_label": {"sv": sv, "en": en},
+        "s_star_by_group": by_group,
+        "kendall_w": kw,
+        "kendall_w_p": kp,
+        "criteria": {p.criteria[d["index"]]: {k: v for k, v in d.items() if k != "index"}
+                     for d in stats},
+    }
+
+
+def _conflicts(p: Problem, W: np.ndarray, gw: np.ndarray, group_ranks: np.ndarray | None) -> dict:
+    labels = [v.group for v in p.votes]
+    c = p.criteria
+    name = dict(zip(p.criteria, p.criterion_names, strict=True))
+    trade = []
+    for d in conflicts.tradeoffs(W, p.options["alpha"]):
+        trade.append({"criteria": [c[d["i"]], c[d["j"]]],
+                      **{k: v for k, v in d.items() if k not in ("i", "j")}})
+    disp = []
+    for d in conflicts.disputed(W, labels, p.options["disputed_threshold"]):
+        disp.append({
+            "criterion": c[d["criterion"]],
+            "name": name[c[d["criterion"]]],
+            "between_share": d["between_share"],
+            "p": d["p"],
+            "mean": d["mean"],
+            "high": [{"group": g, "mean": m} for g, m in d["high"]],
+            "low": [{"group": g, "mean": m} for g, m in d["low"]],
+        })
+    coal = conflicts.coalitions(gw, p.groups)
+    coal = {**coal, "strength": {"sv": coal["strength"][0], "en": coal["strength"][1]},
+            "silhouette_by_k": {str(k): v for k, v in coal["silhouette_by_k"].items()}}
+    sim = conflicts.similarity(gw)
+    pol = []
+    if group_ranks is not None:
+        for d in conflicts.polarising(group_ranks):
+            a = p.alternatives[d["alternative"]]
+            pol.append({
+                "alternative": a,
+                "name": p.alternative_names[d["alternative"]],
+                "range": d["range"], "sd": d["sd"],
+                "best_group": p.groups[d["best_group"]],
+                "worst_group": p.groups[d["worst_group"]],
+                "best_rank": d["best_rank"], "worst_rank": d["worst_rank"],
+                "ranks": _by_id(p.groups, group_ranks[:, d["alternative"]].astype(int)),
+            })
+    return {
+        "tradeoffs": trade,
+        "disputed": disp,
+        "coalitions": coal,
+        "similarity": {"groups": list(p.groups), "matrix": sim,
+                       "measure": "1 - Jensen-Shannon distance (base 2)"},
+        "polarising": pol,
+    }
+
+
+def _usable_methods(p: Problem, w: np.ndarray) -> tuple[dict[str, dict], dict[str, dict], list]:
+    """Run every requested method on the region's weights.
+
+    Methods taken from the defaults that cannot take these scores (e.g. wpm with a zero
+    score) are skipped and reported; a method the input asked for explicitly raises instead.
+    """
+    results, kwargs, skipped = {}, {}, []
+    for mth in p.options["methods"]:
+        kw = ranking.method_kwargs(mth, p.options)
+        try:
+            results[mth] = ranking.run(mth, p.matrix, w, p.types, alternatives=p.alternatives,
+                                       criteria=p.criteria, **kw)
+        except MCDAInputError as exc:
+            if "methods" in p.explicit:
+                raise
+            skipped.append({"method": mth, **exc.to_dict()})
+            continue
+        kwargs[mth] = kw
+    return results, kwargs, skipped
+
+
+def _ranking_json(p: Problem, res: dict) -> dict:
+    return {"scores": _by_id(p.alternatives, res["scores"]),
+            "ranks": _by_id(p.alternatives, res["ranks"]),
+            "higher_is_better": res["higher_is_better"]}
+
+
+def _group_rankings(p: Problem, gw: np.ndarray, kwargs: dict[str, dict]) -> tuple[dict, np.ndarray]:
+    """Every method under every group's weights (vectorised kernels) and a Copeland per group."""
+    per_method = {}
+    for mth, kw in kwargs.items():
+        s = ranking.score_batch(mth, p.matrix, gw, p.types, **kw)
+        per_method[mth] = (s, ranking.rank_rows(s, ranking.HIGHER_IS_BETTER[mth]))
+    out = {}
+    comp_ranks = np.zeros((len(p.groups), len(p.alternatives)), dtype=int)
+    for gi, g in enumerate(p.groups):
+        ranks = {mth: r[gi] for mth, (s, r) in per_method.items()}
+        cop = ranking.copeland(ranks)
+        comp_ranks[gi] = cop["ranks"]
+        out[g] = {
+            "rankings": {mth: {"scores": _by_id(p.alternatives, s[gi]),
+                               "ranks": _by_id(p.alternatives, r[gi]),
+                               "higher_is_better": ranking.HIGHER_IS_BETTER[mth]}
+                         for mth, (s, r) in per_method.items()},
+            "compromise": {"method": "copeland",
+                           "ranks": _by_id(p.alternatives, cop["ranks"]),
+                           "scores": _by_id(p.alternatives, cop["scores"])},
+        }
+    return out, comp_ranks
+
+
+def _smaa(p: Problem, W: np.ndarray, sizes: list[int], kwargs: dict[str, dict],
+          skipped: list) -> dict:
+    o = p.options["smaa"]
+    if o is None:
+        return {}
+    mth = o["method"]
+    if mth not in kwargs:
+        kw = ranking.method_kwargs(mth, p.options)
+        try:  # validates the domain; raises if the user chose this method explicitly
+            ranking.run(mth, p.matrix, np.full(len(p.criteria), 1 / len(p.criteria)), p.types,
+                        alternatives=p.alternatives, criteria=p.criteria, **kw)
+        except MCDAInputError as exc:
+            if "smaa" in p.explicit:
+                raise
+            skipped.append({"method": f"smaa:{mth}", **exc.to_dict()})
+            return {}
+    else:
+        kw = kwargs[mth]
+    group_idx = {g: k for k, g in enumerate(p.groups)}
+    rule = p.options["between_groups"]
+    if rule == "participants":
+        shares = sizes
+    elif rule == "population":
+        shares = [p.populations[g] for g in p.groups]
+    else:
+        shares = None
+    base, index = smaa.draw(o["weights"], o["samples"], o["seed"], len(p.criteria),
+                            weights=W, groups=[group_idx[v.group] for v in p.votes],
+                            group_shares=shares)
+    res = smaa.smaa(p.matrix, p.types, base, mth, kw, index=index)
+    cw = {}
+    conf = {}
+    for i, a in enumerate(p.alternatives):
+        row = res["central_weights"][i]
+        cw[a] = None if np.isnan(row).any() else _by_id(p.criteria, row)
+        conf[a] = None if np.isnan(res["confidence"][i]) else float(res["confidence"][i])
+    return {
+        "samples": res["samples"],
+        "seed": o["seed"],
+        "weights": o["weights"],
+        "method": mth,
+        "rank_acceptability": _by_id(p.alternatives, res["rank_acceptability"]),
+        "central_weights": cw,
+        "confidence": conf,
+        "holistic": _by_id(p.alternatives, res["holistic"]),
+    }
+
+
+def _sensitivity(p: Problem, w: np.ndarray, kwargs: dict[str, dict], skipped: list) -> dict:
+    o = p.options["sensitivity"]
+    if o is None:
+        return {}
+    mth = o["method"]
+    if mth not in kwargs:
+        kw = ranking.method_kwargs(mth, p.options)
+        try:
+            ranking.run(mth, p.matrix, w, p.types, alternatives=p.alternatives,
+                        criteria=p.criteria, **kw)
+        except MCDAInputError as exc:
+            if "sensitivity" in p.explicit:
+                raise
+            skipped.append({"method": f"sensitivity:{mth}", **exc.to_dict()})
+            return {}
+    else:
+        kw = kwargs[mth]
+    res = sensitivity.one_way(p.matrix, w, p.types, mth, kw)
+
+    def alt(i: int | None) -> str | None:
+        return None if i is None else p.alternatives[i]
+
+    return {
+        "method": mth,
+        "top": p.alternatives[res["top"]],
+        "tied_top": res["tied_top"],
+        "criteria": {
+            p.criteria[j]: {"weight": d["weight"], "lo": d["lo"], "hi": d["hi"],
+                            "rival_lo": alt(d["rival_lo"]), "rival_hi": alt(d["rival_hi"])}
+            for j, d in enumerate(res["criteria"])
+        },
+    }
+
+
+def _descriptions(p: Problem) -> dict[str, str]:
+    o = p.options
+    d = {
+        "votes.weights": f"Weights per vote: direct rating normalised; points out of "
+        f"{o['points_total']}; ranking → {o['rank_weights'].upper()} surrogate weights; pairwise "
+        f"→ AHP {o['ahp_priority']} priority, consistency ratio with random index "
+        f"{o['random_index']}.",
+        "groups.weights": f"Within each group: {o['within_group']} of the participants' weights.",
+        "weights": f"Region: {o['between_groups']} weighting of the groups' weights.",
+        "consensus.s_star": "Goepel (2018) AHP consensus S*, M = 9, over all participants.",
+        "consensus.kendall_w": "Kendall's W with tie correction; raters = participants, objects "
+        "= criteria; chi-square p-value.",
+        "consensus.criteria": "Per criterion over participants: mean, SD (ddof 1), IQR and the "
+        "between-group share of variance (eta squared).",
+        "conflicts.tradeoffs": f"Criterion pairs whose weights are more negatively correlated "
+        f"than the simplex null −1/(n−1): one-sided Fisher z, Benjamini–Hochberg at "
+        f"{o['alpha']}.",
+        "conflicts.disputed": f"Criteria with between-group share ≥ {o['disputed_threshold']}.",
+        "conflicts.coalitions": "Average-linkage clustering of group weights on Jensen–Shannon "
+        "distance; k by maximum mean silhouette.",
+        "conflicts.polarising": "Range of each alternative's Copeland compromise rank over the "
+        "groups' weights.",
+        "agreement": "Weighted Spearman r_w (Pinto da Costa & Soares 2005) and WS coefficient "
+        "(Sałabun & Urbaniak 2020, row method = reference) between methods' rankings.",
+        "compromise": "Copeland over the methods' rankings (pairwise majority wins − losses), "
+        "ties broken by mean rank.",
+        "by_group_rankings": "Every method under each group's weights.",
+    }
+    for m in o["methods"]:
+        d[f"rankings.{m}"] = ranking.METHOD_DESCRIPTIONS[m] + (
+            f", v = {o['vikor_v']}" if m == "vikor" else "") + (
+            f", {o['normalization'][m]} normalisation" if m in o["normalization"] else "") + (
+            f", preference function {o['promethee']['preference_function']}"
+            if m == "promethee_ii" else "")
+    if o["smaa"]:
+        s = o["smaa"]
+        d["smaa"] = (f"SMAA-2 (Lahdelma & Salminen 2001) with {s['method']}: {s['samples']} "
+                     f"weight samples ({s['weights']}"
+                     + (", participants resampled stratified by group" if s["weights"] ==
+                        "empirical" else ", uniform on the simplex")
+                     + f"), seed {s['seed']}; ties share the better rank; confidence factor is "
+                     "0/1 because the scores are exact.")
+    if o["sensitivity"]:
+        d["sensitivity"] = (f"One-way sensitivity with {o['sensitivity']['method']}: interval of "
+                            "each criterion's weight (others rescaled proportionally) in which "
+                            "the current top alternative stays first.")
+    return d
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def analyze(data: dict) -> dict:
+    """The full analysis of one round: see ``docs/analysis-format.md`` for both objects.
+
+    Raises :class:`MCDAInputError` (naming field and value) for any malformed input.
+    """
+    global _VERSIONS
+    p = validate_input(data)
+    W, votes_out, mats = _vote_weights(p)
+    gw, sizes = _group_weights(p, W, mats)
+    region = _region(p, gw, sizes)
+    out: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "votes": votes_out,
+        "groups": {g: {"n": sizes[k], "weights": _by_id(p.criteria, gw[k]),
+                       "population": p.populations.get(g)} for k, g in enumerate(p.groups)},
+        "weights": _by_id(p.criteria, region),
+        "consensus": _consensus(p, W),
+    }
+    skipped: list[dict] = []
+    group_ranks = None
+    rankings: dict = {}
+    agreement: dict = {}
+    compromise: dict = {}
+    by_group: dict = {}
+    smaa_out: dict = {}
+    sens_out: dict = {}
+    if p.matrix is not None:
+        results, kwargs, skipped = _usable_methods(p, region)
+        rankings = {m: _ranking_json(p, r) for m, r in results.items()}
+        if results:
+            ranks = {m: r["ranks"] for m, r in results.items()}
+            ag = ranking.agreement(ranks)
+            agreement = {
+                "methods": ag["methods"],
+                "rw": {a: dict(zip(ag["methods"], row, strict=True))
+                       for a, row in zip(ag["methods"], ag["rw"], strict=True)},
+                "ws": {a: dict(zip(ag["methods"], row, strict=True))
+                       for a, row in zip(ag["methods"], ag["ws"], strict=True)},
+            }
+            cop = ranking.copeland(ranks)
+            compromise = {"method": "copeland", "methods": list(results),
+                          "scores": _by_id(p.alternatives, cop["scores"]),
+                          "mean_rank": _by_id(p.alternatives, cop["mean_rank"]),
+                          "ranks": _by_id(p.alternatives, cop["ranks"])}
+            fr = ranking.fractional_ranks(cop["ranks"])
+            agreement["with_compromise"] = {
+                m: {"rw": ranking.weighted_spearman(fr, ranking.fractional_ranks(r)),
+                    "ws": ranking.ws_coefficient(fr, ranking.fractional_ranks(r))}
+                for m, r in ranks.items()}
+            by_group, group_ranks = _group_rankings(p, gw, kwargs)
+        smaa_out = _smaa(p, W, sizes, kwargs, skipped)
+        sens_out = _sensitivity(p, region, kwargs, skipped)
+    out["conflicts"] = _conflicts(p, W, gw, group_ranks)
+    out["rankings"] = rankings
+    out["agreement"] = agreement
+    out["compromise"] = compromise
+    out["by_group_rankings"] = by_group
+    out["smaa"] = smaa_out
+    out["sensitivity"] = sens_out
+    if _VERSIONS is None:
+        _VERSIONS = _versions()
+    out["meta"] = {
+        "format_version": FORMAT_VERSION,
+        "methods": list(rankings),
+        "skipped_methods": skipped,
+        "options": p.options,
+        "versions": dict(_VERSIONS),
+        "criteria": [{"id": c, "name": n, "direction": "benefit" if t == 1 else "cost"}
+                     for c, n, t in zip(p.criteria, p.criterion_names, p.types, strict=True)],
+        "alternatives": [{"id": a, "name": n}
+                         for a, n in zip(p.alternatives, p.alternative_names, strict=True)],
+        "groups": list(p.groups),
+        "descriptions": _descriptions(p),
+    }
+    return _jsonable(out)

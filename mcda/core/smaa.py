@@ -1,0 +1,189 @@
+"""SMAA-2 (Lahdelma & Salminen 2001): how robust is the ranking to who holds the weights?
+
+Instead of one weight vector we draw many, rank the alternatives under each, and count.
+``uniform`` draws weights uniformly on the simplex (no preference information at all);
+``empirical`` resamples the participants' own weight vectors, stratified by municipality so
+that each municipality keeps its voice (by default an equal share of the samples, whatever
+its number of participants). The scores are deterministic here (no uncertainty in the
+performance matrix), so the confidence factor of an alternative is 1 or 0: whether it is
+ranked first under its own central weight vector.
+
+Results are reproducible: one ``numpy.random.Generator`` seeded from ``seed`` and a fixed
+draw order. The vectorised kernels (:func:`mcda.core.ranking.score_batch`) are checked
+against a plain loop over pymcdm (``kernel="loop"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import ranking
+from .errors import MCDAInputError
+
+WEIGHT_MODES = ("uniform", "empirical")
+MAX_SAMPLES = 1_000_000
+
+
+def sample_uniform(rng: np.random.Generator, n_samples: int, n_criteria: int) -> np.ndarray:
+    """Weights uniform on the simplex: Dirichlet(1, …, 1) via normalised exponentials."""
+    e = rng.standard_exponential((n_samples, n_criteria))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def stratified_counts(n_samples: int, shares: Sequence[float]) -> np.ndarray:
+    """Samples per stratum: ``n_samples × share`` rounded by largest remainder (sums exactly)."""
+    p = np.asarray(shares, dtype=float)
+    p = p / p.sum()
+    raw = n_samples * p
+    counts = np.floor(raw).astype(int)
+    rest = n_samples - counts.sum()
+    if rest:
+        order = np.argsort(-(raw - counts), kind="stable")
+        counts[order[:rest]] += 1
+    return counts
+
+
+def sample_empirical_index(
+    rng: np.random.Generator,
+    n_samples: int,
+    groups: Sequence[int],
+    group_shares: Sequence[float] | None = None,
+) -> np.ndarray:
+    """Indices of participants resampled stratified by group (see :func:`sample_empirical`)."""
+    g = np.asarray(groups, dtype=int)
+    n_groups = int(g.max()) + 1
+    shares = np.ones(n_groups) if group_shares is None else np.asarray(group_shares, float)
+    counts = stratified_counts(n_samples, shares)
+    parts = []
+    for k in range(n_groups):
+        members = np.flatnonzero(g == k)
+        if counts[k] == 0:
+            continue
+        if members.size == 0:
+            raise MCDAInputError(f"groups[{k}]", k, "En grupp utan röster kan inte samplas.",
+                                 "A group without votes cannot be sampled.")
+        parts.append(members[rng.integers(0, members.size, counts[k])])
+    return np.concatenate(parts)
+
+
+def sample_empirical(
+    rng: np.random.Generator,
+    n_samples: int,
+    weights: np.ndarray,
+    groups: Sequence[int],
+    group_shares: Sequence[float] | None = None,
+) -> np.ndarray:
+    """Resample participants' weight vectors, stratified by group.
+
+    ``groups[i]`` is the group index of participant row ``i``; ``group_shares`` the share of
+    samples each group gets (default equal: one municipality, one voice; the counts per group
+    are fixed by largest remainder, hence "stratified"). Within a group, participants are drawn
+    uniformly with replacement.
+    """
+    idx = sample_empirical_index(rng, n_samples, groups, group_shares)
+    return np.asarray(weights, dtype=float)[idx]
+
+
+def smaa(
+    matrix: np.ndarray,
+    types: np.ndarray,
+    samples: np.ndarray,
+    method: str = "wsm",
+    method_options: Mapping[str, Any] | None = None,
+    *,
+    kernel: str = "vectorised",
+    index: np.ndarray | None = None,
+) -> dict:
+    """SMAA-2 indices for a validated problem under the given weight samples (N × n).
+
+    Returns ``rank_acceptability`` (m × m; row = alternative, column r = share of samples in
+    which it has rank r + 1; ties share the better rank), ``central_weights`` (m × n; NaN row
+    when an alternative is never first), ``confidence`` (m; NaN when never first),
+    ``holistic`` (holistic acceptability, linear meta-weights (m − r)/(m − 1)) and
+    ``first_counts``.
+
+    ``index``: if given, the samples are ``samples[index]`` (empirical resampling). The
+    vectorised kernel then scores each distinct base row once and counts it with its
+    multiplicity, which is exact (integer counts) and much cheaper. ``kernel="loop"`` scores
+    every sample with its own pymcdm call instead (slow; for checking and benchmarking).
+    """
+    kw = dict(method_options or {})
+    base = np.asarray(samples, dtype=float)
+    m = np.asarray(matrix, float)
+    n_alt = m.shape[0]
+    hib = ranking.HIGHER_IS_BETTER[method]
+    if kernel not in ("vectorised", "loop"):
+        raise MCDAInputError("kernel", kernel, "Okänd kärna.", "Unknown kernel.")
+    if index is not None and kernel == "vectorised":
+        idx = np.asarray(index, dtype=int)
+        mult = np.bincount(idx, minlength=base.shape[0]).astype(float)
+        used = np.flatnonzero(mult)
+        W, mult = base[used], mult[used]
+        n_samples = int(idx.shape[0])
+    else:
+        W = base if index is None else base[np.asarray(index, dtype=int)]
+        mult = None
+        n_samples = int(W.shape[0])
+    if kernel == "vectorised":
+        scores = ranking.score_batch(method, m, W, types, **kw)
+        ranks = ranking.rank_rows(scores, hib)
+    else:
+        scores = ranking.score_loop(method, m, W, types, **kw)
+        ranks = np.array([ranking.rank_scores(s, hib) for s in scores])
+    # counts[i, r] = number of samples where alternative i has rank r + 1
+    flat = (np.arange(n_alt)[None, :] * n_alt + (ranks - 1)).ravel()
+    wts = None if mult is None else np.repeat(mult, n_alt)
+    counts = np.bincount(flat, weights=wts, minlength=n_alt * n_alt).reshape(n_alt, n_alt)
+    acc = counts / n_samples
+    first = (ranks == 1).astype(float)  # (rows × m)
+    if mult is not None:
+        first = first * mult[:, None]
+    n_first = first.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        central = (first.T @ W) / n_first[:, None]
+    central[n_first == 0] = np.nan
+    confidence = np.full(n_alt, np.nan)
+    has = np.flatnonzero(n_first > 0)
+    if has.size:
+        r = ranking.rank_rows(ranking.score_batch(method, m, central[has], types, **kw), hib)
+        confidence[has] = (r[np.arange(has.size), has] == 1).astype(float)
+    meta = (n_alt - 1 - np.arange(n_alt)) / (n_alt - 1) if n_alt > 1 else np.ones(1)
+    return {
+        "samples": n_samples,
+        "rank_acceptability": acc,
+        "central_weights": central,
+        "confidence": confidence,
+        "holistic": acc @ meta,
+        "first_counts": n_first.astype(int),
+    }
+
+
+def draw(
+    mode: str,
+    n_samples: int,
+    seed: int,
+    n_criteria: int,
+    *,
+    weights: np.ndarray | None = None,
+    groups: Sequence[int] | None = None,
+    group_shares: Sequence[float] | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Weight samples for SMAA as ``(base, index)``: the samples are ``base[index]``
+    (``index`` is None for uniform draws, where ``base`` holds the samples themselves).
+    Reproducible for the same ``seed`` and inputs."""
+    if mode not in WEIGHT_MODES:
+        raise MCDAInputError("options.smaa.weights", mode,
+                             f"Okänt viktsätt; välj {' eller '.join(WEIGHT_MODES)}.",
+                             f"Unknown weight mode; choose {' or '.join(WEIGHT_MODES)}.")
+    rng = np.random.default_rng(seed)
+    if mode == "uniform":
+        return sample_uniform(rng, n_samples, n_criteria), None
+    if weights is None or groups is None or len(weights) == 0:
+        raise MCDAInputError("options.smaa.weights", mode,
+                             "Empirisk SMAA kräver röster; använd uniform utan röster.",
+                             "Empirical SMAA needs votes; use uniform without votes.")
+    return np.asarray(weights, dtype=float), sample_empirical_index(rng, n_samples, groups,
+                                                                    group_shares)
