@@ -1,0 +1,240 @@
+"""Concurrent writers, backups under load and schema upgrades."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+from mcda.store import backup, connect, migrate, rounds, votes
+from mcda.store import decisions as dec
+from mcda.store.migrations import migration_sets, migrations
+
+from .helpers import direct_vote, token
+
+THREADS = 8
+VOTES_PER_THREAD = 50
+
+
+def _run(threads: list[threading.Thread]) -> None:
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def test_concurrent_voters_on_separate_connections(db, db_path, open_round, decision, muni):
+    """8 threads × 50 participants each join and vote (with retries and revisions):
+    no "database is locked", exactly the expected rows, nothing lost or duplicated."""
+    crits = decision["criteria"]
+    errors: list[BaseException] = []
+    results: list[tuple[int, dict]] = []
+    lock = threading.Lock()
+    municipality_ids = list(muni.values())
+
+    def voter(n: int) -> None:
+        conn = connect(db_path)
+        try:
+            for i in range(VOTES_PER_THREAD):
+                mid = municipality_ids[(n + i) % 15]
+                p = votes.join_round(conn, open_round, token(), mid, None)
+                kw = direct_vote(crits, [1 + n, 1 + i % 10, 3])
+                first = votes.record_vote(conn, open_round, p["id"], revision=1, **kw)
+                retry = votes.record_vote(conn, open_round, p["id"], revision=1, **kw)
+                assert retry["vote_id"] == first["vote_id"] and not retry["created"]
+                if i % 5 == 0:  # every fifth participant revises once
+                    votes.record_vote(conn, open_round, p["id"], revision=2,
+                                      **direct_vote(crits, [9, 1, 1]))
+                with lock:
+                    results.append((p["id"], first))
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+        finally:
+            conn.conn.close()
+
+    _run([threading.Thread(target=voter, args=(n,)) for n in range(THREADS)])
+    assert errors == []
+    total = THREADS * VOTES_PER_THREAD
+    revised = THREADS * len(range(0, VOTES_PER_THREAD, 5))
+    assert db.execute("SELECT COUNT(*) FROM participants").fetchone()[0] == total
+    assert db.execute("SELECT COUNT(*) FROM votes").fetchone()[0] == total + revised
+    latest = votes.latest_votes(db, open_round)
+    assert len(latest) == total == len({v["participant_id"] for v in latest})
+    assert sum(v["revision"] == 2 for v in latest) == revised
+    assert sum(votes.participation(db, open_round).values()) == total
+    # Every vote that got a success answer is there, with its id.
+    stored = {r[0] for r in db.execute("SELECT id FROM votes WHERE revision = 1")}
+    assert {res["vote_id"] for _, res in results} == stored
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_two_tabs_racing_the_same_revision_keep_both(db, db_path, open_round, decision, muni):
+    """Many connections submit revision 1 for ONE participant with different payloads:
+    every distinct payload is kept exactly once, revisions are 1..n without gaps."""
+    crits = decision["criteria"]
+    p = votes.join_round(db, open_round, token(), muni["Tibro"], None)
+    errors: list[BaseException] = []
+
+    def tab(n: int) -> None:
+        conn = connect(db_path)
+        try:
+            for _ in range(3):  # each tab also retries its own submission twice
+                votes.record_vote(conn, open_round, p["id"], revision=1,
+                                  **direct_vote(crits, [1, 1, 1 + n]))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            conn.conn.close()
+
+    _run([threading.Thread(target=tab, args=(n,)) for n in range(6)])
+    assert errors == []
+    history = votes.vote_history(db, p["id"])
+    assert [v["revision"] for v in history] == [1, 2, 3, 4, 5, 6]
+    assert len({str(v["payload"]) for v in history}) == 6
+
+
+def test_close_racing_votes_never_half_stores(db, db_path, open_round, decision, muni):
+    """Votes racing the close are either stored (and answered) or refused; nothing else."""
+    crits = decision["criteria"]
+    parts = [votes.join_round(db, open_round, token(), muni["Skara"], None) for _ in range(40)]
+    ok: list[int] = []
+    refused: list[int] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(5)
+
+    def voter(chunk: list[dict]) -> None:
+        conn = connect(db_path)
+        start.wait()
+        try:
+            for p in chunk:
+                try:
+                    res = votes.record_vote(conn, open_round, p["id"], revision=1,
+                                            **direct_vote(crits, [1, 2, 3]))
+                    ok.append(res["vote_id"])
+                except rounds.RoundClosedError:
+                    refused.append(p["id"])
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            conn.conn.close()
+
+    def closer() -> None:
+        conn = connect(db_path)
+        start.wait()
+        rounds.close_round(conn, open_round)
+        conn.conn.close()
+
+    threads = [threading.Thread(target=voter, args=(parts[i::4],)) for i in range(4)]
+    _run([*threads, threading.Thread(target=closer)])
+    assert errors == []
+    assert len(ok) + len(refused) == 40
+    assert sorted(ok) == sorted(r[0] for r in db.execute("SELECT id FROM votes"))
+
+
+def test_backup_while_votes_stream_in(db, db_path, tmp_path, open_round, decision, muni):
+    crits = decision["criteria"]
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    written = [0]
+
+    def writer() -> None:
+        conn = connect(db_path)
+        try:
+            while not stop.is_set() or written[0] < 20:
+                p = votes.join_round(conn, open_round, token(), muni["Mariestad"], None)
+                votes.record_vote(conn, open_round, p["id"], revision=1,
+                                  **direct_vote(crits, [1, 2, 3]))
+                written[0] += 1
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            conn.conn.close()
+
+    threads = [threading.Thread(target=writer) for _ in range(3)]
+    for t in threads:
+        t.start()
+    copies = []
+    for i in range(3):
+        target = tmp_path / f"copy{i}.sqlite"
+        conn = connect(db_path)
+        backup(conn, target)
+        conn.conn.close()
+        copies.append(target)
+    stop.set()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for target in copies:
+        copy = sqlite3.connect(target)
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # Consistent: every participant in the copy has its vote (join and vote are separate
+        # transactions, so at most the writers' in-flight participants lack one).
+        n_part = copy.execute("SELECT COUNT(*) FROM participants").fetchone()[0]
+        n_votes = copy.execute("SELECT COUNT(*) FROM votes").fetchone()[0]
+        assert 0 <= n_part - n_votes <= len(threads)
+        copy.close()
+        # The copy is a working Vägval database.
+        cdb = connect(target)
+        migrate(cdb)
+        assert len(votes.latest_votes(cdb, open_round)) == n_votes
+        cdb.conn.close()
+
+
+# --- migrations -------------------------------------------------------------------------------
+
+
+def _all_names() -> list[tuple[str, str]]:
+    return [(m.name, mig.name) for m in migration_sets() for mig in m._migrations]
+
+
+def test_migrations_twice_is_a_noop(db):
+    def schema():
+        return db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+    before = [tuple(r) for r in schema()]
+    n = db.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0]
+    migrate(db)
+    migrate(db)
+    assert [tuple(r) for r in schema()] == before
+    assert db.execute("SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0] == n == len(
+        _all_names()
+    )
+
+
+def test_upgrade_from_the_first_migration(db_path):
+    """A database made by the first migration only (0001) upgrades to the current schema
+    and keeps its data."""
+    db = connect(db_path)
+    later = [mig.name for mig in migrations._migrations if mig.name != "0001_initial"]
+    migrations.apply(db, stop_before=later or None)
+    applied = [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations")]
+    assert applied == ["0001_initial"]
+    dec.ensure_municipalities(db)
+    did = dec.create_decision(db, None, "Från version 1")
+    dec.add_criterion(db, did, "A")
+    dec.add_criterion(db, did, "B")
+    rid = rounds.create_round(db, did, methods=["direct"])
+    db.conn.close()
+
+    db = connect(db_path)
+    migrate(db)
+    rows = db.execute("SELECT migration_set, name FROM _sqlite_migrations")
+    applied = {(r[0], r[1]) for r in rows}
+    assert applied == set(_all_names())
+    assert dec.get_decision(db, did)["title"] == "Från version 1"
+    assert [c["name"] for c in dec.list_criteria(db, did)] == ["A", "B"]
+    assert rounds.get_round(db, rid)["methods"] == ["direct"]
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    db.conn.close()
+
+
+def test_every_connection_gets_the_pragmas_even_after_other_writers(db_path, db):
+    for _ in range(3):
+        conn = connect(db_path)
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+        dec.ensure_municipalities(conn)
+        conn.conn.close()
