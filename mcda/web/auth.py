@@ -1,21 +1,169 @@
-"""Blueprint `auth`: log in and log out (to be filled in)."""
+"""Blueprint `auth`: log in and log out of server-side sessions.
+
+The Flask session cookie only carries ``sid``, the id of a ``user_sessions`` row. Login
+clears the session and starts a new row (session id renewed, fixation impossible); logout
+deletes the row, so a cookie saved before logout and replayed afterwards is worthless.
+
+Throttling (ASVS 2.2.1, without locking the real user out): failures are counted per
+(e-mail, client IP) in memory. After :data:`FREE_FAILURES` failures within
+:data:`WINDOW_S`, each further attempt from that key must wait :data:`DELAY_S` after the
+previous one, else it is refused unchecked with 429. A different IP (the real user at their
+own desk) is unaffected. Counters live in the process (a dict behind a lock): simple, and
+enough for the one-process waitress server; a restart forgets them.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+import threading
+import time
+from collections.abc import Callable
+from urllib.parse import urlsplit
 
-from .access import public
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from ..store import users as store_users
+from .access import current_user, public
+from .db import get_db
+from .forms import LoginForm
 
 bp = Blueprint("auth", __name__)
+
+FREE_FAILURES = 5
+WINDOW_S = 15 * 60
+DELAY_S = 30
+
+
+class LoginThrottle:
+    """Failure timestamps per (email, ip); thread-safe; ``clock`` is injectable for tests."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._failures: dict[tuple[str, str], list[float]] = {}
+
+    def _recent(self, key: tuple[str, str], now: float) -> list[float]:
+        times = [t for t in self._failures.get(key, []) if now - t < WINDOW_S]
+        if times:
+            self._failures[key] = times
+        else:
+            self._failures.pop(key, None)
+        return times
+
+    def wait_seconds(self, key: tuple[str, str]) -> int:
+        """Seconds this key must still wait before another attempt is checked (0 = go)."""
+        with self._lock:
+            now = self.clock()
+            times = self._recent(key, now)
+            if len(times) < FREE_FAILURES:
+                return 0
+            remaining = DELAY_S - (now - times[-1])
+            return max(0, int(remaining + 0.999))
+
+    def failure(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            now = self.clock()
+            times = self._recent(key, now)
+            times.append(now)
+            self._failures[key] = times[-50:]
+            if len(self._failures) > 10_000:  # bound memory under a spraying attack
+                oldest = min(self._failures, key=lambda k: self._failures[k][-1])
+                self._failures.pop(oldest, None)
+
+    def success(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+def throttle_for(app: Flask) -> LoginThrottle:
+    """The app's throttle (one per app, so tests never share counters)."""
+    return app.extensions.setdefault("vagval_login_throttle", LoginThrottle())
+
+
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown e-mails, so timing does not reveal who exists."""
+    n = store_users.SCRYPT_N
+    if n not in _DUMMY_HASHES:
+        _DUMMY_HASHES[n] = store_users.hash_password("not-a-real-password")
+    return _DUMMY_HASHES[n]
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a local absolute path on this site, else None (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(ord(ch) < 32 or ch == "\\" for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _home_for(user: dict) -> str:
+    if user["role"] == "secretariat":
+        return url_for("secretariat.index")
+    return url_for("facilitate.decisions")
 
 
 @bp.route("/logga-in", methods=["GET", "POST"])
 @public
 def login():
-    abort(404)
+    form = LoginForm()
+    next_url = safe_next(request.values.get("next"))
+    status = 200
+    if form.validate_on_submit():
+        db = get_db()
+        email = form.email.data.strip().lower()
+        key = (email, request.remote_addr or "")
+        throttle = throttle_for(current_app)
+        wait = throttle.wait_seconds(key)
+        if wait:
+            form.password.errors = [
+                _("För många misslyckade försök. Vänta %(s)d sekunder och försök igen.", s=wait)
+            ]
+            return render_template("auth/login.html", form=form, next_url=next_url), 429
+        user = store_users.get_user_by_email(db, email)
+        stored = user["password_hash"] if user else _dummy_hash()
+        if user is not None and store_users.verify_password(form.password.data, stored):
+            throttle.success(key)
+            session.clear()
+            session["sid"] = store_users.create_session(db, user["id"])
+            store_users.audit(db, user["id"], "login", f"user:{user['id']}")
+            return redirect(next_url or _home_for(user), code=303)
+        if user is None:
+            store_users.verify_password(form.password.data, stored)
+        throttle.failure(key)
+        form.password.errors = [_("Fel e-post eller lösenord.")]
+        status = 401
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/login.html", form=form, next_url=next_url), status
 
 
 @bp.post("/logga-ut")
 @public
 def logout():
-    abort(404)
+    user = current_user()
+    sid = session.get("sid")
+    if sid:
+        db = get_db()
+        store_users.delete_session(db, sid)
+        if user is not None:
+            store_users.audit(db, user["id"], "logout", f"user:{user['id']}")
+    session.clear()
+    flash(_("Du är utloggad."), "success")
+    return redirect(url_for("pages.index"), code=303)
