@@ -271,7 +271,7 @@ def _core_options(opts: dict[str, Any], round_id: int, *, has_scores: bool) -> d
     core: dict[str, Any] = {
         "within_group": opts["within_group"],
         "between_groups": opts["between_groups"],
-        "methods": list(opts["methods"]) if has_scores else [],
+        "methods": list(opts["methods"]),
     }
     if opts["smaa"] and has_scores:
         core["smaa"] = {

@@ -171,10 +171,7 @@ def analysis_json(rnd, ra, view, error) -> bytes:
             info.pop("population", None)  # not needed to reproduce, would identify the group
         groups[alias.get(g, g)] = info
     data["groups"] = groups
-    if alias:
-        output = _analyze(data) if data["votes"] else None
-    else:
-        output = ra.output
+    output = (_analyze(data) if data["votes"] else None) if alias else ra.output
     doc = {
         "format": "vagval-analysis",
         "round": {"decision": rnd["decision_title"], "number": rnd["number"],

@@ -288,6 +288,8 @@ def _conflicts_view(conf: dict[str, Any], cname, aname, hidden) -> dict[str, Any
     strength = coal.get("strength")
     if isinstance(strength, list | tuple):
         strength = strength[0]
+    elif isinstance(strength, dict):
+        strength = strength.get("sv")
     sim = conf.get("similarity") or {}
     sim_groups, sim_matrix = _similarity(sim)
     keep = [i for i, g in enumerate(sim_groups) if g not in hidden]
@@ -355,17 +357,29 @@ def _rankings_view(out: dict[str, Any], alts, hidden) -> dict[str, Any]:
     agr = out.get("agreement") or {}
     agreement = None
     if isinstance(agr, dict) and agr.get("methods"):
+        ms = agr["methods"]
+
+        def square(mat: Any) -> list[list[float | None]]:
+            if isinstance(mat, dict):
+                return [[_f((mat.get(a) or {}).get(b)) for b in ms] for a in ms]
+            return [[_f(x) for x in row] for row in mat or []]
+
         agreement = {
-            "methods": [METHOD_LABELS.get(m, m) for m in agr["methods"]],
-            "rw": [[_f(x) for x in row] for row in agr.get("rw", [])],
-            "ws": [[_f(x) for x in row] for row in agr.get("ws", [])],
+            "methods": [METHOD_LABELS.get(m, m) for m in ms],
+            "rw": square(agr.get("rw")),
+            "ws": square(agr.get("ws")),
         }
     by_group = []
     bgr = out.get("by_group_rankings") or {}
     for g in sorted(bgr):
         if g in hidden:
             continue
-        by_group.append({"group": g, "ranks": _ranks_of(_first_method(bgr[g]))})
+        entry = bgr[g]
+        if isinstance(entry, dict) and "compromise" in entry:
+            entry = entry["compromise"]
+        else:
+            entry = _first_method(entry)
+        by_group.append({"group": g, "ranks": _ranks_of(entry)})
     return {
         "methods": methods,
         "method_labels": [METHOD_LABELS.get(m, m) for m in methods],

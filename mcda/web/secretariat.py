@@ -1,15 +1,104 @@
-"""Blueprint `secretariat` (to be filled in)."""
+"""Blueprint `secretariat`: compare municipalities across rounds (read-only).
+
+Everything here is GET: pick a decision and round(s) with a plain form, sort tables with a
+query parameter (server-side, works without JavaScript). Figures come from the same cached
+analysis as the facilitator's page and pass through the same anonymity rule.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
 
-from .access import login_required
+from flask import Blueprint, render_template, request
+
+from ..store import decisions as store_decisions
+from ..store import rounds as store_rounds
+from ..store import votes as store_votes
+from .access import login_required, require_view
+from .db import get_db
+from .results import build_view, participation_view, request_options, round_analysis
 
 bp = Blueprint("secretariat", __name__, url_prefix="/kansliet")
+
+SORT_KEYS = {"kommun": "group", "avstand": "distance", "antal": "n", "sstar": "s_star"}
+
+
+def _int(name: str) -> int | None:
+    try:
+        return int(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _round_view(rnd: dict[str, Any], opts: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    counts = store_votes.participation(get_db(), rnd["id"])
+    ra, error = round_analysis(rnd["id"], opts)
+    k = int(rnd["anonymity_k"])
+    if ra is None:
+        return {"participation": participation_view(counts, k), "empty": True}, error
+    return build_view(ra, counts, k), error
+
+
+def _municipality_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
+    if view.get("empty"):
+        return []
+    s_by = {r["group"]: r["s_star"] for r in view["consensus"]["by_group"]}
+    return [
+        {"group": d["group"], "distance": d["distance"],
+         "n": view["group_weights"]["n"].get(d["group"]), "s_star": s_by.get(d["group"])}
+        for d in view["distance"]
+    ]
 
 
 @bp.get("/")
 @login_required("secretariat")
 def index():
-    return "TODO"
+    db = get_db()
+    decisions = store_decisions.list_decisions(db)
+    decision_id = _int("beslut")
+    decision = rounds = rnd = other = view = other_view = None
+    error = None
+    opts, opt_error = request_options()
+    rows: list[dict[str, Any]] = []
+    movement: list[dict[str, Any]] = []
+    sort = request.args.get("sort", "avstand")
+    if sort not in SORT_KEYS:
+        sort = "avstand"
+    desc = request.args.get("dir", "desc" if sort == "avstand" else "asc") == "desc"
+    if decision_id is not None:
+        decision = require_view(store_decisions.get_decision(db, decision_id))
+        rounds = store_rounds.list_rounds(db, decision_id)
+        by_id = {r["id"]: r for r in rounds}
+        rnd = by_id.get(_int("omgang") or -1) or (rounds[-1] if rounds else None)
+        other = by_id.get(_int("jamfor") or -1)
+        if rnd is not None:
+            view, error = _round_view(rnd, opts)
+            rows = _municipality_rows(view)
+            key = SORT_KEYS[sort]
+            rows.sort(key=lambda r: (r[key] is None, r[key] if r[key] is not None else 0),
+                      reverse=desc)
+            if desc:  # keep missing values last either way
+                rows.sort(key=lambda r: r[key] is None)
+        if other is not None and rnd is not None and other["id"] != rnd["id"]:
+            other_view, _e = _round_view(other, opts)
+            movement = _movement(view, other_view)
+    return render_template(
+        "secretariat/index.html",
+        decisions=decisions, decision=decision, rounds=rounds or [], rnd=rnd, other=other,
+        view=view, other_view=other_view, rows=rows, movement=movement, sort=sort, desc=desc,
+        error=opt_error or error, opts=opts,
+        dist_items=[{"label": r["group"], "value": r["distance"]} for r in rows],
+    )
+
+
+def _movement(now: dict[str, Any] | None, before: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Per municipality shown in both rounds: distance to the region then and now."""
+    if not now or not before or now.get("empty") or before.get("empty"):
+        return []
+    prev = {d["group"]: d["distance"] for d in before["distance"]}
+    out = []
+    for d in now["distance"]:
+        if d["group"] in prev:
+            out.append({"group": d["group"], "before": prev[d["group"]], "now": d["distance"],
+                        "change": d["distance"] - prev[d["group"]]})
+    return out
