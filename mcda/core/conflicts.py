@@ -105,7 +105,7 @@ def tradeoffs(weights: np.ndarray, alpha: float = 0.05) -> list[dict]:
         }
         for t in np.flatnonzero(keep)
     ]
-    out.sort(key=lambda d: (d["r"], d["i"], d["j"]))
+    out.sort(key=lambda d: (round(d["r"], 12), d["i"], d["j"]))  # stable under float noise
     return out
 
 
@@ -159,7 +159,7 @@ def disputed(
                 "low": low,
             }
         )
-    out.sort(key=lambda d: (-d["between_share"], d["criterion"]))
+    out.sort(key=lambda d: (-round(d["between_share"], 12), d["criterion"]))
     return out
 
 
@@ -184,7 +184,7 @@ def js_distance(group_weights: np.ndarray) -> np.ndarray:
 
 
 def _kl2(p: np.ndarray, q: np.ndarray) -> float:
-    mask = p > 0
+    mask = (p > 0) & (q > 0)  # q = 0 only by underflow of a subnormal p: contributes 0
     return float(np.sum(p[mask] * np.log2(p[mask] / q[mask])))
 
 
@@ -338,5 +338,5 @@ def polarising(rank_matrix: np.ndarray) -> list[dict]:
                 "worst_rank": float(col.max()),
             }
         )
-    out.sort(key=lambda d: (-d["range"], -d["sd"], d["alternative"]))
+    out.sort(key=lambda d: (-d["range"], -round(d["sd"], 12), d["alternative"]))
     return out
