@@ -350,14 +350,23 @@ def spotis_bounds(m: np.ndarray) -> np.ndarray:
     return np.column_stack((m.min(axis=0), m.max(axis=0)))
 
 
-def spotis(matrix, weights, types, *, alternatives=None, criteria=None) -> dict:
+def spotis(matrix, weights, types, *, bounds=None, alternatives=None, criteria=None) -> dict:
     """SPOTIS distance to the ideal point (pymcdm; lower is better).
 
-    Bounds are the min/max of each criterion over the alternatives. Constant criteria (min =
-    max) contribute the same to every alternative and would divide by zero, so they are left
-    out.
+    ``bounds`` (criteria × [min, max]) default to the min/max of each criterion over the
+    alternatives. With derived bounds, constant criteria (min = max) contribute the same to
+    every alternative and would divide by zero, so they are left out.
     """
     m, w, t = _prep("spotis", matrix, weights, types, alternatives, criteria)
+    if bounds is not None:
+        b = np.array(bounds, dtype=float)
+        if b.shape != (m.shape[1], 2) or not np.all(np.isfinite(b)) or np.any(b[:, 0] >= b[:, 1]) \
+                or np.any(m < b[:, 0]) or np.any(m > b[:, 1]):
+            raise _err("bounds", b.tolist(), "Gränserna måste vara [min, max] per kriterium, "
+                       "min < max, och omfatta alla bedömningar.", "Bounds must be [min, max] "
+                       "per criterion, min < max, and contain every score.")
+        s = _pm_methods.SPOTIS(b)(m, w, t, validation=False)
+        return _result(_finite(s, "spotis"), "spotis")
     keep = _nonconstant(m)
     if not keep.any():
         return _result(np.zeros(m.shape[0]), "spotis")
