@@ -334,22 +334,48 @@ def _revealed_results(ctx: Mapping[str, Any]) -> dict[str, Any]:
 def _region_weights(
     db: Any, round_id: int, crits: list[dict[str, Any]]
 ) -> tuple[dict[str, float] | None, dict[str, float]]:
+    """Region weights and per-criterion SD over participants.
+
+    Prefers the shared analysis; if it cannot run for this round (e.g. the decision has no
+    complete score matrix), the same rule is applied to the stored weights here: mean within
+    each municipality, then one municipality one vote; SD with ddof 1 as in the core.
+    """
     try:
         from ..store import analysis_cache
 
         result = analysis_cache.get_analysis(db, round_id, {"smaa": False})
-    except (ImportError, LookupError, MCDAInputError):
-        current_app.logger.exception("participant results unavailable for round %s", round_id)
+        out = result.output or {}
+        weights = {str(k): float(v) for k, v in out.get("weights", {}).items()}
+        consensus = (out.get("consensus") or {}).get("criteria") or {}
+        spread = {str(k): float(v.get("sd") or 0.0) for k, v in consensus.items()}
+        if all(str(c["id"]) in weights for c in crits):
+            return weights, spread
+    except (ImportError, LookupError, MCDAInputError) as exc:
+        current_app.logger.info("analysis unavailable for round %s: %s", round_id, exc)
+    return _stored_region_weights(db, round_id, crits)
+
+
+def _stored_region_weights(
+    db: Any, round_id: int, crits: list[dict[str, Any]]
+) -> tuple[dict[str, float] | None, dict[str, float]]:
+    votes = store_votes.latest_votes(db, round_id)
+    ids = [str(c["id"]) for c in crits]
+    rows = [[float(v["weights"].get(cid, 0.0)) for cid in ids] for v in votes]
+    if not rows:
         return None, {}
-    out = result.output
-    if not out:
-        return None, {}
-    weights = {str(k): float(v) for k, v in out.get("weights", {}).items()}
-    consensus = (out.get("consensus") or {}).get("criteria") or {}
-    spread = {str(k): float(v.get("sd") or 0.0) for k, v in consensus.items()}
-    if not all(str(c["id"]) in weights for c in crits):
-        return None, {}
-    return weights, spread
+    groups: dict[str, list[list[float]]] = {}
+    for v, row in zip(votes, rows, strict=True):
+        groups.setdefault(v["municipality"], []).append(row)
+    means = [[sum(col) / len(g) for col in zip(*g, strict=True)] for g in groups.values()]
+    region = [sum(col) / len(means) for col in zip(*means, strict=True)]
+    total = sum(region) or 1.0
+    n = len(rows)
+    spread = {}
+    for k, cid in enumerate(ids):
+        col = [r[k] for r in rows]
+        mu = sum(col) / n
+        spread[cid] = (sum((x - mu) ** 2 for x in col) / (n - 1)) ** 0.5 if n > 1 else 0.0
+    return {cid: region[k] / total for k, cid in enumerate(ids)}, spread
 
 
 def _diff_text(own: float | None, region: float) -> str:

@@ -83,9 +83,12 @@ def votes_rows(rd: RoundData, round_id: int | None = None) -> list[dict[str, Any
 
 
 def count_votes(rd: RoundData) -> int:
+    """Votes stored in the round (tests may share one database, each with its own round)."""
     db = rd.db()
     try:
-        return db.execute("SELECT COUNT(*) FROM votes").fetchone()[0]
+        return db.execute(
+            "SELECT COUNT(*) FROM votes WHERE round_id = ?", [rd.round_id]
+        ).fetchone()[0]
     finally:
         db.conn.close()
 
