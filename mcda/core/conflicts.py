@@ -15,7 +15,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
 from .aggregation import weight_matrix
-from .consensus import _between_share, validate_groups
+from .consensus import between_table, validate_groups
 from .errors import MCDAInputError, check_finite, fmt
 
 __all__ = [
@@ -135,25 +135,25 @@ def disputed(
     w = weight_matrix(weights)
     k, n = w.shape
     labels = validate_groups(groups, k)
-    uniq = sorted(set(labels))
-    if len(uniq) < 2:
+    table = between_table(w, labels)
+    names = table["groups"]
+    if len(names) < 2:
         return []
-    lab = np.array(labels, dtype=object)
     out = []
+    grand_all = w.mean(axis=0)
     for j in range(n):
-        col = w[:, j]
-        share, p, ss_total = _between_share(col, labels)
-        if ss_total <= 1e-24 or share < t:
+        share = float(table["share"][j])
+        if table["ss_total"][j] <= 1e-24 or share < t:
             continue
-        grand = float(col.mean())
-        means = [(g, float(col[lab == g].mean())) for g in uniq]
+        grand = float(grand_all[j])
+        means = [(g, float(m)) for g, m in zip(names, table["means"][:, j], strict=True)]
         high = sorted(((g, m) for g, m in means if m > grand), key=lambda x: (-x[1], x[0]))
         low = sorted(((g, m) for g, m in means if m < grand), key=lambda x: (x[1], x[0]))
         out.append(
             {
                 "criterion": j,
-                "between_share": float(share),
-                "p": float(p),
+                "between_share": share,
+                "p": float(table["p"][j]),
                 "mean": grand,
                 "high": high,
                 "low": low,
@@ -171,21 +171,17 @@ def js_distance(group_weights: np.ndarray) -> np.ndarray:
     vectors with no criterion in common.
     """
     p = weight_matrix(group_weights, "group_weights")
-    g = p.shape[0]
-    d = np.zeros((g, g))
-    for a in range(g):
-        pa = p[a]
-        for b in range(a + 1, g):
-            pb = p[b]
-            mid = 0.5 * (pa + pb)
-            js = 0.5 * (_kl2(pa, mid) + _kl2(pb, mid))
-            d[a, b] = d[b, a] = math.sqrt(min(1.0, max(0.0, js)))
+    a, b = p[:, None, :], p[None, :, :]
+    mid = 0.5 * (a + b)
+    # p·log2(p/m) with 0·log 0 = 0; m = 0 only where both are 0 (or a subnormal underflows)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ta = np.where((a > 0) & (mid > 0), a * np.log2(a / mid), 0.0)
+        tb = np.where((b > 0) & (mid > 0), b * np.log2(b / mid), 0.0)
+    js = 0.5 * (ta.sum(axis=-1) + tb.sum(axis=-1))
+    d = np.sqrt(np.clip(js, 0.0, 1.0))
+    d = 0.5 * (d + d.T)  # exact symmetry
+    np.fill_diagonal(d, 0.0)
     return d
-
-
-def _kl2(p: np.ndarray, q: np.ndarray) -> float:
-    mask = (p > 0) & (q > 0)  # q = 0 only by underflow of a subnormal p: contributes 0
-    return float(np.sum(p[mask] * np.log2(p[mask] / q[mask])))
 
 
 def similarity(group_weights: np.ndarray) -> np.ndarray:
@@ -198,16 +194,17 @@ def similarity(group_weights: np.ndarray) -> np.ndarray:
 
 def _silhouette(d: np.ndarray, labels: np.ndarray) -> float:
     """Mean silhouette width (Rousseeuw 1987) from a distance matrix; singletons count 0."""
-    uniq = np.unique(labels)
-    s = np.zeros(labels.size)
-    for i in range(labels.size):
-        same = labels == labels[i]
-        if same.sum() <= 1:
-            continue
-        a = d[i, same].sum() / (same.sum() - 1)
-        b = min(d[i, labels == c].mean() for c in uniq if c != labels[i])
-        den = max(a, b)
-        s[i] = 0.0 if den <= 0 else (b - a) / den
+    uniq, codes = np.unique(labels, return_inverse=True)
+    onehot = np.zeros((labels.size, uniq.size))
+    onehot[np.arange(labels.size), codes] = 1.0
+    counts = onehot.sum(axis=0)
+    sums = d @ onehot  # distance of each item to all members of each cluster
+    own = counts[codes]
+    a = sums[np.arange(labels.size), codes] / np.maximum(own - 1, 1)
+    other = np.where(onehot > 0, np.inf, sums / counts)
+    b = other.min(axis=1)
+    den = np.maximum(a, b)
+    s = np.where((own > 1) & (den > 0), (b - a) / np.where(den > 0, den, 1.0), 0.0)
     return float(s.mean())
 
 
@@ -324,19 +321,20 @@ def polarising(rank_matrix: np.ndarray) -> list[dict]:
             f"{name} måste vara en rang ≥ 1 (fick {fmt(float(r[i, j]))}).",
             f"{name} must be a rank ≥ 1 (got {fmt(float(r[i, j]))}).",
         )
-    out = []
-    for j in range(a):
-        col = r[:, j]
-        out.append(
-            {
-                "alternative": j,
-                "range": float(col.max() - col.min()),
-                "sd": float(col.std(ddof=0)),
-                "best_group": int(np.argmin(col)),
-                "worst_group": int(np.argmax(col)),
-                "best_rank": float(col.min()),
-                "worst_rank": float(col.max()),
-            }
-        )
+    lo, hi = r.min(axis=0), r.max(axis=0)
+    sd = r.std(axis=0, ddof=0)
+    best, worst = np.argmin(r, axis=0), np.argmax(r, axis=0)
+    out = [
+        {
+            "alternative": j,
+            "range": float(hi[j] - lo[j]),
+            "sd": float(sd[j]),
+            "best_group": int(best[j]),
+            "worst_group": int(worst[j]),
+            "best_rank": float(lo[j]),
+            "worst_rank": float(hi[j]),
+        }
+        for j in range(a)
+    ]
     out.sort(key=lambda d: (-d["range"], -round(d["sd"], 12), d["alternative"]))
     return out

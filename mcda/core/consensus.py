@@ -24,6 +24,7 @@ __all__ = [
     "kendall_w",
     "s_star",
     "s_star_label",
+    "between_table",
     "validate_groups",
 ]
 
@@ -124,10 +125,11 @@ def kendall_w(weights: np.ndarray) -> tuple[float, float]:
     r = stats.rankdata(-np.round(w, 12), method="average", axis=1)
     col = r.sum(axis=0)
     s = float(np.sum((col - col.mean()) ** 2))
-    ties = 0.0
-    for row in np.round(w, 12):
-        _, counts = np.unique(row, return_counts=True)
-        ties += float(np.sum(counts.astype(float) ** 3 - counts))
+    # tie groups = equal average ranks within a row (ranks are multiples of 1/2)
+    keys = np.arange(k)[:, None] * (2 * n + 2) + np.rint(2 * r).astype(np.int64)
+    _, counts = np.unique(keys, return_counts=True)
+    counts = counts.astype(float)
+    ties = float(np.sum(counts**3 - counts))
     denom = k * k * (n**3 - n) - k * ties
     if denom <= 0:
         return 1.0, 1.0
@@ -164,30 +166,40 @@ def validate_groups(groups: object, k: int, field_name: str = "groups") -> list[
     return labels
 
 
-def _between_share(col: np.ndarray, labels: list[str]) -> tuple[float, float, float]:
-    """(eta², F-test p, SS_total) for one criterion: share of SS lying between groups."""
-    grand = col.mean()
-    ss_total = float(np.sum((col - grand) ** 2))
-    uniq = sorted(set(labels))
-    lab = np.array(labels, dtype=object)
-    ss_between = 0.0
-    for g in uniq:
-        x = col[lab == g]
-        ss_between += x.size * float((x.mean() - grand) ** 2)
-    if ss_total <= 1e-24:
-        return 0.0, 1.0, ss_total
-    eta2 = min(1.0, max(0.0, ss_between / ss_total))
-    n_groups, k = len(uniq), col.size
+def between_table(w: np.ndarray, labels: list[str]) -> dict[str, np.ndarray | list[str]]:
+    """Vectorised one-way decomposition of every criterion (column of ``w``) by group.
+
+    Returns ``groups`` (sorted names), ``means`` (groups × criteria), ``share`` (η² per
+    criterion), ``p`` (ANOVA F-test p-value; 1.0 when untestable) and ``ss_total``.
+    """
+    names, codes = np.unique(np.array(labels, dtype=object), return_inverse=True)
+    n_groups, k = len(names), w.shape[0]
+    counts = np.bincount(codes, minlength=n_groups).astype(float)
+    sums = np.zeros((n_groups, w.shape[1]))
+    np.add.at(sums, codes, w)
+    means = sums / counts[:, None]
+    grand = w.mean(axis=0)
+    ss_total = np.sum((w - grand) ** 2, axis=0)
+    ss_between = np.sum(counts[:, None] * (means - grand) ** 2, axis=0)
+    flat = ss_total <= 1e-24
+    share = np.where(flat, 0.0, ss_between / np.where(flat, 1.0, ss_total))
+    share = np.clip(share, 0.0, 1.0)
     df_b, df_w = n_groups - 1, k - n_groups
-    ss_within = max(0.0, ss_total - ss_between)
+    ss_within = np.maximum(0.0, ss_total - ss_between)
     if df_b < 1 or df_w < 1:
-        p = 1.0
-    elif ss_within <= 1e-24:
-        p = 0.0
+        p = np.ones_like(share)
     else:
-        f = (ss_between / df_b) / (ss_within / df_w)
-        p = float(stats.f.sf(f, df_b, df_w))
-    return eta2, min(1.0, max(0.0, p)), ss_total
+        perfect = ss_within <= 1e-24
+        f = (ss_between / df_b) / np.where(perfect, 1.0, ss_within / df_w)
+        p = np.where(perfect, 0.0, stats.f.sf(f, df_b, df_w))
+        p = np.where(flat, 1.0, np.clip(p, 0.0, 1.0))
+    return {
+        "groups": [str(x) for x in names],
+        "means": means,
+        "share": share,
+        "p": p,
+        "ss_total": ss_total,
+    }
 
 
 def criterion_stats(weights: np.ndarray, groups: Sequence[str]) -> list[dict]:
@@ -202,20 +214,19 @@ def criterion_stats(weights: np.ndarray, groups: Sequence[str]) -> list[dict]:
     w = weight_matrix(weights)
     k, n = w.shape
     labels = validate_groups(groups, k)
-    out = []
-    for j in range(n):
-        col = w[:, j]
-        q75, q25 = np.percentile(col, [75, 25])
-        share, p, _ = _between_share(col, labels)
-        out.append(
-            {
-                "index": j,
-                "mean": float(col.mean()),
-                "median": float(np.median(col)),
-                "sd": float(col.std(ddof=1)) if k >= 2 else 0.0,
-                "iqr": float(max(0.0, q75 - q25)),
-                "between_share": float(share),
-                "between_p": float(p),
-            }
-        )
-    return out
+    table = between_table(w, labels)
+    q75, q25 = np.percentile(w, [75, 25], axis=0)
+    mean, median = w.mean(axis=0), np.median(w, axis=0)
+    sd = w.std(axis=0, ddof=1) if k >= 2 else np.zeros(n)
+    return [
+        {
+            "index": j,
+            "mean": float(mean[j]),
+            "median": float(median[j]),
+            "sd": float(sd[j]),
+            "iqr": float(max(0.0, q75[j] - q25[j])),
+            "between_share": float(table["share"][j]),
+            "between_p": float(table["p"][j]),
+        }
+        for j in range(n)
+    ]
