@@ -28,8 +28,9 @@ def post(client, url, data=None, **kw):
     return client.post(url, data=data, **kw)
 
 
-@pytest.fixture
-def decision(app, facilitator):
+@pytest.fixture(name="decision")
+def decision_fixture(app, facilitator):
+    """A decision of the logged-in facilitator: 2 criteria, 2 alternatives, 1 score."""
     db = _db(app)
     store.ensure_municipalities(db)
     did = store.create_decision(db, facilitator["id"], "Kulturell infrastruktur", "Test")
