@@ -29,8 +29,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def slug(text: str) -> str:
     """ASCII file-name part: å→a, ä→a, ö→o, spaces→-, nothing else but [a-z0-9-]."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    out = "".join(ch if ch.isalnum() else "-" for ch in folded)
+    out = "".join(
+        ch if ch.isascii() and ch.isalnum() else ("" if unicodedata.combining(ch) else "-")
+        for ch in unicodedata.normalize("NFKD", text).lower()
+    )
     while "--" in out:
         out = out.replace("--", "-")
     return out.strip("-")[:60] or "vagval"

@@ -1,0 +1,211 @@
+"""Exports: CSV and workbook parsed back and compared with the analysis; JSON round trip."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+import openpyxl
+import pytest
+
+from mcda.core.analysis import analyze
+from mcda.store import analysis_cache
+from mcda.web import exports
+
+from .results_helpers import add_vote, login_as, open_db, scenario
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    analysis_cache.clear()
+    yield
+    analysis_cache.clear()
+
+
+def _csv(resp) -> list[list[str]]:
+    raw = resp.data
+    assert raw.startswith("\ufeff".encode())
+    text = raw.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def _num(cell: str) -> float:
+    return float(cell.replace(",", "."))
+
+
+def _analysis(app, rid):
+    db = open_db(app)
+    try:
+        return analysis_cache.get_analysis(db, rid, None)
+    finally:
+        db.conn.close()
+
+
+def test_weights_csv_matches_analysis(app, client):
+    uid = login_as(app, client)
+    sc = scenario(app, uid)
+    resp = client.get(f"/resultat/{sc['round_id']}/export/vikter.csv")
+    assert resp.status_code == 200
+    assert resp.mimetype == "text/csv"
+    cd = resp.headers["Content-Disposition"]
+    assert 'filename="vagval-kulturell-infrastruktur-omgang-1-vikter.csv"' in cd
+    rows = _csv(resp)
+    assert rows[0][0].startswith("# Vikter med metoden")
+    header, region = rows[1], rows[2]
+    ra = _analysis(app, sc["round_id"])
+    for j, c in enumerate(ra.input["criteria"]):
+        assert header[2 + j] == c["name"]
+        assert math.isclose(_num(region[2 + j]), ra.output["weights"][c["id"]], rel_tol=1e-9)
+    skovde = next(r for r in rows if r[0] == "Skövde")
+    assert math.isclose(_num(skovde[2]),
+                        ra.output["groups"]["Skövde"]["weights"][ra.input["criteria"][0]["id"]],
+                        rel_tol=1e-9)
+
+
+def test_votes_csv_sequence_numbers_and_pseudonyms(app, client):
+    uid = login_as(app, client)
+    sc = scenario(app, uid, {"Skövde": 4, "Hjo": 1, "Vara": 3})
+    rows = _csv(client.get(f"/resultat/{sc['round_id']}/export/roster.csv"))
+    header, body = rows[0], rows[1:]
+    assert header[0] == "Deltagare (löpnummer)"
+    assert [int(r[0]) for r in body] == list(range(1, 9))
+    munis = {r[1] for r in body}
+    assert "Hjo" not in munis and "Dold kommun 1" in munis  # k = 3
+    assert "Vara" not in munis  # secondary suppression: Hjo alone would be derivable
+    db = open_db(app)
+    try:
+        tokens = [r["token_hash"] for r in db.execute("SELECT token_hash FROM participants")]
+    finally:
+        db.conn.close()
+    assert not any(t in resp_text for t in tokens for resp_text in [repr(rows)])
+
+
+def test_rankings_csv_matches_analysis(app, client):
+    uid = login_as(app, client)
+    sc = scenario(app, uid)
+    rows = _csv(client.get(f"/resultat/{sc['round_id']}/export/rangordning.csv"))
+    ra = _analysis(app, sc["round_id"])
+    names = {a["name"]: a["id"] for a in ra.input["alternatives"]}
+    header = rows[0]
+    assert header[:2] == ["Alternativ", "Kompromiss (plats)"]
+    topsis_col = header.index("TOPSIS plats")
+    for r in rows[1:]:
+        aid = names[r[0]]
+        assert int(r[1]) == ra.output["compromise"]["ranks"][aid]
+        assert int(r[topsis_col]) == ra.output["rankings"]["topsis"]["ranks"][aid]
+        assert math.isclose(_num(r[topsis_col + 1]),
+                            ra.output["rankings"]["topsis"]["scores"][aid], rel_tol=1e-9)
+
+
+def test_workbook_sheets_and_numbers(app, client):
+    uid = login_as(app, client)
+    sc = scenario(app, uid)
+    resp = client.get(f"/resultat/{sc['round_id']}/export/arbetsbok.xlsx")
+    assert resp.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(resp.data))
+    assert wb.sheetnames == ["Sammanfattning", "Kommunernas vikter", "Konsensus",
+                             "Målkonflikter", "Rangordning", "Robusthet", "Metod"]
+    ra = _analysis(app, sc["round_id"])
+    ws = wb["Kommunernas vikter"]
+    crit = ra.input["criteria"]
+    assert ws.cell(1, 3).value == crit[0]["name"]
+    assert ws.cell(2, 1).value == "Regionen"
+    for j, c in enumerate(crit):
+        assert math.isclose(ws.cell(2, 3 + j).value, ra.output["weights"][c["id"]], rel_tol=1e-12)
+    summary = {r[0].value: r[1].value for r in wb["Sammanfattning"].iter_rows() if r[0].value}
+    assert math.isclose(summary["Konsensus S* (Goepel)"], ra.output["consensus"]["s_star"])
+    rk = wb["Rangordning"]
+    first = rk.cell(2, 1).value
+    aid = next(a["id"] for a in ra.input["alternatives"] if a["name"] == first)
+    assert rk.cell(2, 2).value == ra.output["compromise"]["ranks"][aid] == 1
+    smaa = wb["Robusthet"]
+    assert smaa.cell(1, 1).value.startswith("SMAA-2")
+
+
+def test_hostile_names_are_not_formulas(app, client):
+    uid = login_as(app, client)
+    sc = scenario(app, uid)
+    from mcda.store import decisions as sd
+
+    db = open_db(app)
+    try:
+        sd.update_alternative(db, sc["alternatives"][0], name="=HYPERLINK(\"x\")",
+                              municipality_id="Skövde", cost=60)
+    finally:
+        db.conn.close()
+    rows = _csv(client.get(f"/resultat/{sc['round_id']}/export/rangordning.csv"))
+    assert "'=HYPERLINK(\"x\")" in [r[0] for r in rows]
+    wb = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/resultat/{sc['round_id']}/export/arbetsbok.xlsx").data))
+    cells = [c for row in wb["Rangordning"].iter_rows() for c in row if c.value]
+    hostile = [c for c in cells if str(c.value).startswith("=HYPERLINK")]
+    assert hostile and all(c.data_type == "s" for c in hostile)
+
+
+def test_csv_cell_escaping():
+    for bad in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+        assert exports.csv_cell(bad).lstrip('"').startswith("'")
+    assert exports.csv_cell(0.5) == "0,5"
+    assert exports.csv_cell('a;b') == '"a;b"'
+    assert exports.slug("Kulturell infrastruktur 2026–2035 Å Ä Ö") == (
+        "kulturell-infrastruktur-2026-2035-a-a-o")
+
+
+def test_json_round_trip(app, client):
+    uid = login_as(app, client)
+    sc = scenario(app, uid, {"Skövde": 4, "Hjo": 1, "Vara": 3, "Lidköping": 3})
+    resp = client.get(f"/resultat/{sc['round_id']}/export/analys.json")
+    doc = json.loads(resp.data)
+    assert "Hjo" not in json.dumps(doc["input"]["groups"], ensure_ascii=False)
+    again = analyze(json.loads(json.dumps(doc["input"])))
+    assert json.loads(json.dumps(again)) == doc["output"]
+
+
+def test_json_round_trip_without_suppression_equals_page_analysis(app, client):
+    uid = login_as(app, client)
+    sc = scenario(app, uid)
+    doc = json.loads(client.get(f"/resultat/{sc['round_id']}/export/analys.json").data)
+    ra = _analysis(app, sc["round_id"])
+    assert doc["output"] == json.loads(json.dumps(ra.output))
+    assert json.loads(json.dumps(analyze(doc["input"]))) == doc["output"]
+
+
+@pytest.mark.parametrize("kind", ["roster.csv", "vikter.csv", "rangordning.csv",
+                                  "arbetsbok.xlsx", "analys.json"])
+def test_empty_round_exports_are_valid_and_explained(app, client, kind):
+    uid = login_as(app, client)
+    sc = scenario(app, uid, {})
+    resp = client.get(f"/resultat/{sc['round_id']}/export/{kind}")
+    assert resp.status_code == 200
+    if kind.endswith(".csv"):
+        rows = _csv(resp)
+        assert rows[0][0].startswith("# Inga viktningar")
+    elif kind.endswith(".xlsx"):
+        wb = openpyxl.load_workbook(io.BytesIO(resp.data))
+        assert len(wb.sheetnames) == 7
+    else:
+        doc = json.loads(resp.data)
+        assert doc["output"] is None and "Inga viktningar" in doc["note"]
+
+
+def test_secretariat_downloads_and_unknown_kind(app, client):
+    sc = scenario(app, None)
+    login_as(app, client, "secretariat")
+    assert client.get(f"/resultat/{sc['round_id']}/export/arbetsbok.xlsx").status_code == 200
+    assert client.get(f"/resultat/{sc['round_id']}/export/nope.txt").status_code == 404
+    assert client.get("/resultat/999/export/vikter.csv").status_code == 404
+
+
+def test_report_page_is_printable(app, client):
+    uid = login_as(app, client)
+    sc = scenario(app, uid)
+    db = open_db(app)
+    try:
+        add_vote(db, sc["round_id"], sc["criteria"], "Tibro", [1, 2, 3, 4])
+    finally:
+        db.conn.close()
+    html = client.get(f"/resultat/{sc['round_id']}/rapport").get_data(as_text=True)
+    assert 'class="report"' in html and "css/results.css" in html
+    assert "Rangordning" in html

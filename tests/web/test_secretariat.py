@@ -1,0 +1,55 @@
+"""Secretariat comparison view: read-only, sortable, k-suppressed, movement between rounds."""
+
+from __future__ import annotations
+
+import re
+
+from mcda.store import analysis_cache
+from mcda.store import rounds as sr
+
+from .results_helpers import add_vote, login_as, open_db, scenario
+
+
+def test_secretariat_compares_municipalities(app, client):
+    analysis_cache.clear()
+    sc = scenario(app, None, {"Skövde": 4, "Lidköping": 3, "Hjo": 3, "Vara": 4, "Tibro": 1})
+    db = open_db(app)
+    try:
+        sr.close_round(db, sc["round_id"])
+        r2 = sr.next_round(db, sc["round_id"])
+        sr.open_round(db, r2)
+        for muni in ["Skövde"] * 3 + ["Vara"] * 3:
+            add_vote(db, r2, sc["criteria"], muni, [0.25, 0.3, 0.25, 0.2])
+    finally:
+        db.conn.close()
+    login_as(app, client, "secretariat")
+    base = f"/kansliet/?beslut={sc['decision_id']}&omgang={r2}&jamfor={sc['round_id']}"
+    html = client.get(base).get_data(as_text=True)
+    assert "Kommunernas vikter per kriterium" in html
+    assert "Avstånd till regionens vikter" in html
+    assert "Varje kommuns egen rangordning" in html
+    assert "Rörelse mellan omgång 1 och 2" in html
+    assert 'role="img"' in html
+    html = client.get(base.replace(f"omgang={r2}", f"omgang={sc['round_id']}")
+                      + "&sort=kommun&dir=asc").get_data(as_text=True)
+    table = html.split("Kommunerna jämförda med regionen")[1].split("</table>")[0]
+    names = re.findall(r'<th scope="row">([^<]+)</th>', table)
+    assert names == sorted(names, key=lambda s: s.replace("ö", "{")) and "Tibro" not in names
+    assert 'aria-sort="ascending"' in html
+    html = client.get(base.replace(f"omgang={r2}", f"omgang={sc['round_id']}")
+                      + "&sort=avstand&dir=desc").get_data(as_text=True)
+    table = html.split("Kommunerna jämförda med regionen")[1].split("</table>")[0]
+    dist = [float(x.replace(",", ".")) for x in
+            re.findall(r'<td class="num">[^<]*</td><td class="num">([0-9,]+)</td>', table)]
+    assert dist == sorted(dist, reverse=True) and len(dist) == 3  # Tibro + one hidden
+
+
+def test_secretariat_picker_and_404(app, client):
+    login_as(app, client, "secretariat")
+    assert client.get("/kansliet/").status_code == 200
+    assert client.get("/kansliet/?beslut=999").status_code == 404
+
+
+def test_facilitator_not_allowed_on_secretariat(app, client):
+    login_as(app, client, "facilitator")
+    assert client.get("/kansliet/").status_code == 403
