@@ -56,16 +56,18 @@ def _alpha(alpha: object) -> float:
 def tradeoffs(weights: np.ndarray, alpha: float = 0.05) -> list[dict]:
     """Criteria pairs traded off against each other across participants.
 
-    Weights on the simplex are negatively correlated by construction: if n criteria share the
-    total, raising one lowers the others, and for exchangeable weights the expected Pearson
-    correlation is ρ0 = −1/(n − 1) (Aitchison 1986, closure). A pair is therefore reported only
-    when its correlation r is more negative than that null: one-sided Fisher z test
-    z = (atanh r − atanh ρ0)·√(k − 3), p = Φ(z), with Benjamini–Hochberg control of the false
-    discovery rate over all n(n − 1)/2 pairs at ``alpha``. Needs k ≥ 4 participants; with two
-    criteria every gain for one is a loss for the other (r = −1 = ρ0), so nothing is reported.
+    Weights on the simplex are negatively correlated by construction: raising one lowers the
+    others (closure; Aitchison 1986). The null is "independent importances, normalised to sum
+    1" — a Dirichlet distribution, whose correlations depend only on the mean weights m:
+    ρ0_ij = −√(m_i m_j / ((1 − m_i)(1 − m_j))) (Connor & Mosimann 1969; −1/(n − 1) when all
+    means are equal). A pair is reported only when its Pearson r is more negative than ρ0_ij:
+    one-sided Fisher z test z = (atanh r − atanh ρ0)·√(k − 3), p = Φ(z), with
+    Benjamini–Hochberg control of the false discovery rate over all tested pairs at ``alpha``.
+    Needs k ≥ 4 participants and n ≥ 3 criteria (with two, every gain for one is a loss for the
+    other: r = −1 = ρ0). Criteria on which everyone agrees exactly (SD 0) are not tested.
 
     Returns dicts ``i``, ``j`` (i < j), ``r``, ``p`` (one-sided), ``p_adjusted`` (BH),
-    ``null_r`` (ρ0) and ``k``, most negative r first.
+    ``null_r`` (ρ0_ij) and ``k``, most negative r first.
     """
     a = _alpha(alpha)
     w = weight_matrix(weights)
@@ -73,8 +75,7 @@ def tradeoffs(weights: np.ndarray, alpha: float = 0.05) -> list[dict]:
     if k < 4 or n < 3:
         return []
     sd = w.std(axis=0)
-    rho0 = -1.0 / (n - 1)
-    z0 = math.atanh(rho0)
+    mean = w.mean(axis=0)
     iu, ju = np.triu_indices(n, 1)
     varying = (sd[iu] > 1e-12) & (sd[ju] > 1e-12)
     iu, ju = iu[varying], ju[varying]
@@ -83,7 +84,10 @@ def tradeoffs(weights: np.ndarray, alpha: float = 0.05) -> list[dict]:
     c = np.corrcoef(w[:, sd > 1e-12], rowvar=False)
     pos = np.cumsum(sd > 1e-12) - 1
     r = np.clip(c[pos[iu], pos[ju]], -1 + 1e-12, 1 - 1e-12)
-    z = (np.arctanh(r) - z0) * math.sqrt(k - 3)
+    mi, mj = mean[iu], mean[ju]
+    rho0 = -np.sqrt(mi * mj / np.maximum((1 - mi) * (1 - mj), 1e-300))
+    rho0 = np.clip(rho0, -1 + 1e-12, 0.0)
+    z = (np.arctanh(r) - np.arctanh(rho0)) * math.sqrt(k - 3)
     p = stats.norm.cdf(z)
     # Benjamini–Hochberg over every tested pair
     m = p.size
@@ -100,7 +104,7 @@ def tradeoffs(weights: np.ndarray, alpha: float = 0.05) -> list[dict]:
             "r": float(r[t]),
             "p": float(p[t]),
             "p_adjusted": float(p_adj[t]),
-            "null_r": float(rho0),
+            "null_r": float(rho0[t]),
             "k": int(k),
         }
         for t in np.flatnonzero(keep)
