@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -32,8 +33,12 @@ def init_app(app: Flask) -> None:
             h["Cache-Control"] = "no-store"
         return resp
 
-    if app.config.get("SESSION_COOKIE_SECURE") is None:
-        # Secure cookies when served over HTTPS (behind a proxy set VAGVAL_SESSION_COOKIE_SECURE).
-        @app.before_request
-        def _secure_cookie() -> None:
-            app.config["SESSION_COOKIE_SECURE"] = request.is_secure
+    # Secure cookies when served over HTTPS (behind a proxy set VAGVAL_SESSION_COOKIE_SECURE).
+    # Decided per request, never by mutating app.config (shared by every thread).
+    app.session_interface = _SchemeAwareSessions()
+
+
+class _SchemeAwareSessions(SecureCookieSessionInterface):
+    def get_cookie_secure(self, app: Flask) -> bool:
+        configured = bool(app.config.get("SESSION_COOKIE_SECURE"))
+        return configured or (has_request_context() and request.is_secure)
