@@ -254,24 +254,37 @@ def _group_rankings(p: Problem, gw: np.ndarray, kwargs: dict[str, dict]) -> tupl
     return out, comp_ranks
 
 
+def _resolve_method(p: Problem, key: str, mth: str, w: np.ndarray, kwargs: dict[str, dict],
+                    skipped: list) -> tuple[str, dict] | None:
+    """The method for SMAA/sensitivity. If the default cannot take these scores, fall back to
+    TOPSIS (takes any finite scores) and report it; a method set explicitly raises instead."""
+    candidates = [mth] if key in p.explicit else [mth, "topsis"]
+    for cand in candidates:
+        if cand in kwargs:
+            return cand, kwargs[cand]
+        kw = ranking.method_kwargs(cand, p.options)
+        try:
+            ranking.run(cand, p.matrix, w, p.types, alternatives=p.alternatives,
+                        criteria=p.criteria, **kw)
+        except MCDAInputError as exc:
+            if key in p.explicit:
+                raise
+            skipped.append({"method": f"{key}:{cand}", "fallback": "topsis", **exc.to_dict()})
+            continue
+        return cand, kw
+    return None
+
+
 def _smaa(p: Problem, W: np.ndarray, sizes: list[int], kwargs: dict[str, dict],
           skipped: list) -> dict:
     o = p.options["smaa"]
     if o is None:
         return {}
-    mth = o["method"]
-    if mth not in kwargs:
-        kw = ranking.method_kwargs(mth, p.options)
-        try:  # validates the domain; raises if the user chose this method explicitly
-            ranking.run(mth, p.matrix, np.full(len(p.criteria), 1 / len(p.criteria)), p.types,
-                        alternatives=p.alternatives, criteria=p.criteria, **kw)
-        except MCDAInputError as exc:
-            if "smaa" in p.explicit:
-                raise
-            skipped.append({"method": f"smaa:{mth}", **exc.to_dict()})
-            return {}
-    else:
-        kw = kwargs[mth]
+    found = _resolve_method(p, "smaa", o["method"], np.full(len(p.criteria), 1 / len(p.criteria)),
+                            kwargs, skipped)
+    if found is None:
+        return {}
+    mth, kw = found
     group_idx = {g: k for k, g in enumerate(p.groups)}
     rule = p.options["between_groups"]
     if rule == "participants":
@@ -306,19 +319,10 @@ def _sensitivity(p: Problem, w: np.ndarray, kwargs: dict[str, dict], skipped: li
     o = p.options["sensitivity"]
     if o is None:
         return {}
-    mth = o["method"]
-    if mth not in kwargs:
-        kw = ranking.method_kwargs(mth, p.options)
-        try:
-            ranking.run(mth, p.matrix, w, p.types, alternatives=p.alternatives,
-                        criteria=p.criteria, **kw)
-        except MCDAInputError as exc:
-            if "sensitivity" in p.explicit:
-                raise
-            skipped.append({"method": f"sensitivity:{mth}", **exc.to_dict()})
-            return {}
-    else:
-        kw = kwargs[mth]
+    found = _resolve_method(p, "sensitivity", o["method"], w, kwargs, skipped)
+    if found is None:
+        return {}
+    mth, kw = found
     res = sensitivity.one_way(p.matrix, w, p.types, mth, kw)
 
     def alt(i: int | None) -> str | None:

@@ -153,38 +153,46 @@ def _check_method_domain(
     crits: list[str],
     normalization: str | None,
 ) -> None:
-    """Refuse cells a method cannot take (zero/negative values under sum normalisation, ...)."""
+    """Refuse cells a method cannot take, before pymcdm raises or silently returns inf/NaN.
+
+    Sum and linear normalisation (WSM/WPM default) need strictly positive values (a cost
+    criterion is normalised via 1/x); max normalisation needs non-negative values; COPRAS needs
+    non-negative benefit values and positive cost values (S- is a divisor).
+    """
     norm = normalization or DEFAULT_NORMALIZATION.get(method)
-    positive_cost = method == "copras" or (method in ("wsm", "wpm") and norm in ("sum", "linear"))
-    need_pos_all = method == "wpm"
-    nonneg_benefit = method == "copras" or (method == "wsm" and norm in ("sum", "linear", "max"))
     for j in range(m.shape[1]):
         col = m[:, j]
         cost = t[j] == -1
-        if (need_pos_all or (cost and positive_cost)) and np.any(col <= 0):
-            i = int(np.flatnonzero(col <= 0)[0])
-            kind_sv = "kostnadskriterium" if cost else "kriterium"
-            kind_en = "cost criterion" if cost else "criterion"
+        kind_sv = "kostnadskriteriet" if cost else "kriteriet"
+        kind_en = "cost criterion" if cost else "criterion"
+        if method == "copras":
+            bad = col <= 0 if cost else col < 0
+            need_sv = "positiva värden" if cost else "icke-negativa värden"
+            need_en = "positive values" if cost else "non-negative values"
+        elif norm in ("sum", "linear"):
+            bad, need_sv, need_en = col <= 0, "positiva värden", "positive values"
+        elif norm == "max":
+            bad, need_sv, need_en = col < 0, "icke-negativa värden", "non-negative values"
+        else:
+            bad = np.zeros(col.shape, dtype=bool)
+            need_sv = need_en = ""
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
             raise _err(
                 f"scores.{alts[i]}.{crits[j]}", float(col[i]),
-                f"Metoden {method} kräver positiva värden på {kind_sv} {crits[j]} "
-                f"(värdet {col[i]:g} för {alts[i]}); använd en skala utan noll och negativa tal "
-                "eller välj en annan metod (t.ex. topsis).",
-                f"Method {method} needs positive values on {kind_en} {crits[j]} (value "
-                f"{col[i]:g} for {alts[i]}); use a scale without zero and negatives or choose "
-                "another method (e.g. topsis).")
-        if nonneg_benefit and not cost:
-            if np.any(col < 0):
-                i = int(np.flatnonzero(col < 0)[0])
-                raise _err(
-                    f"scores.{alts[i]}.{crits[j]}", float(col[i]),
-                    f"Metoden {method} kräver icke-negativa värden på {crits[j]}.",
-                    f"Method {method} needs non-negative values on {crits[j]}.")
-            if norm == "sum" and col.sum() <= 0 or norm in ("max", "linear") and col.max() <= 0:
-                raise _err(
-                    f"scores.*.{crits[j]}", 0.0,
-                    f"Metoden {method} kan inte använda {crits[j]} när alla värden är noll.",
-                    f"Method {method} cannot use {crits[j]} when all values are zero.")
+                f"Metoden {method} ({norm or 'egen'} normalisering) kräver {need_sv} på "
+                f"{kind_sv} {crits[j]} (värdet {col[i]:g} för {alts[i]}); använd en skala utan "
+                "noll och negativa tal eller välj en annan metod (t.ex. topsis).",
+                f"Method {method} ({norm or 'own'} normalisation) needs {need_en} on {kind_en} "
+                f"{crits[j]} (value {col[i]:g} for {alts[i]}); use a scale without zero and "
+                "negatives or choose another method (e.g. topsis).")
+        zero_col = (method == "copras" and not cost and col.sum() <= 0) or (
+            norm in ("max", "vector") and not np.any(col != 0))
+        if zero_col:
+            raise _err(
+                f"scores.*.{crits[j]}", 0.0,
+                f"Metoden {method} kan inte använda {crits[j]} när alla värden är noll.",
+                f"Method {method} cannot use {crits[j]} when all values are zero.")
 
 
 # --------------------------------------------------------------------------- ranks
