@@ -1,0 +1,12 @@
+"""Fixtures for the security tests: a complete world (see ``world.py``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.security.world import World, build_world
+
+
+@pytest.fixture
+def world(app) -> World:
+    return build_world(app)

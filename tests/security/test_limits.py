@@ -1,0 +1,108 @@
+"""Input limits and throttling: oversized bodies get 413 (Swedish page, nothing stored) on
+every state-changing route; logins and join codes are throttled without locking out the
+real user or a room of tablets behind one NAT address."""
+
+from __future__ import annotations
+
+import io
+
+from mcda.web import auth as web_auth
+from tests.conftest import csrf_from, login
+from tests.security.world import (
+    PASSWORD,
+    STATE_CHANGING,
+    access_rule,
+    build_path,
+    client_as,
+    csrf_for,
+    diff,
+    routes,
+    snapshot,
+    url_values,
+)
+
+
+def _who(rule_name: str) -> str:
+    return "participant" if rule_name == "participant" else "owner"
+
+
+def test_oversized_bodies_are_refused_with_413_everywhere(world):
+    app = world.app
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    assert limit and limit <= 5 * 1024 * 1024
+    big = "x" * (limit + 1024)
+    clients: dict[str, object] = {}
+    failures = []
+    for rule, method in routes(app):
+        if method not in STATE_CHANGING:
+            continue
+        who = _who(access_rule(app, rule))
+        c = clients.get(who) or clients.setdefault(who, client_as(world, who))
+        path = build_path(rule, url_values(world, rule))
+        before = snapshot(world)
+        resp = c.open(path, method=method, data={"csrf_token": csrf_for(c), "name": big})
+        html = resp.get_data(as_text=True)
+        if resp.status_code != 413:
+            failures.append(f"{method} {path}: {resp.status_code} != 413")
+        elif "för stort" not in html or "Fel-id" not in html:
+            failures.append(f"{method} {path}: 413 page is not the Swedish error page")
+        if diff(before, snapshot(world)):
+            failures.append(f"{method} {path}: database changed")
+    assert failures == [], "\n".join(failures)
+
+
+def test_oversized_file_upload_is_413(world):
+    c = client_as(world, "owner")
+    data = {
+        "csrf_token": csrf_for(c),
+        "file": (io.BytesIO(b"a;b\n" * (world.app.config["MAX_CONTENT_LENGTH"] // 4 + 10)),
+                 "stor.csv"),
+    }
+    resp = c.post(f"/processledare/{world.decision_id}/importera", data=data,
+                  content_type="multipart/form-data")
+    assert resp.status_code == 413
+
+
+def test_login_throttled_after_repeated_failures_but_real_user_gets_in(world):
+    app = world.app
+    attacker = app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    statuses = []
+    for _ in range(web_auth.FREE_FAILURES + 2):
+        page = attacker.get("/logga-in")
+        statuses.append(attacker.post("/logga-in", data={
+            "email": "agare@example.se", "password": "fel lösenord här",
+            "csrf_token": csrf_from(page.get_data(as_text=True))}).status_code)
+    assert statuses[: web_auth.FREE_FAILURES] == [401] * web_auth.FREE_FAILURES
+    assert statuses[-1] == 429
+    # Even the right password is not checked from the throttled client ...
+    page = attacker.get("/logga-in")
+    resp = attacker.post("/logga-in", data={
+        "email": "agare@example.se", "password": PASSWORD,
+        "csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert resp.status_code == 429
+    assert "Vänta" in resp.get_data(as_text=True)
+    # ... while the real user at their own desk logs in at once (no lock-out).
+    real = app.test_client()
+    real.environ_base["REMOTE_ADDR"] = "198.51.100.20"
+    assert login(real, "agare@example.se", PASSWORD).status_code == 303
+
+
+def test_wrong_join_codes_throttled_per_client_not_per_room(world):
+    app = world.app
+    guesser = app.test_client()
+    statuses = []
+    for i in range(8):
+        page = guesser.get("/delta")
+        statuses.append(guesser.post("/delta", data={
+            "kod": f"ZZZZ{i:04d}".replace("0", "Z").replace("1", "Y"),
+            "csrf_token": csrf_from(page.get_data(as_text=True))}).status_code)
+    assert statuses[0] == 404 and statuses[-1] == 429, statuses
+    # 30 other tablets behind the same NAT address (same REMOTE_ADDR) still join.
+    for _ in range(30):
+        tablet = app.test_client()
+        page = tablet.get("/delta")
+        resp = tablet.post("/delta", data={
+            "kod": world.join_code.lower()[:4] + " " + world.join_code.lower()[4:],
+            "kommun": "2", "csrf_token": csrf_from(page.get_data(as_text=True))})
+        assert resp.status_code == 303, resp.status_code
