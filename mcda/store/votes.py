@@ -397,6 +397,8 @@ def checkpoint(db: Database, attempts: int = 5) -> bool:
 
     A reader holding an old snapshot can block truncation, so retry a few times.
     """
+    if db.conn.in_transaction:  # inside a caller's transaction a checkpoint cannot run
+        return False
     for attempt in range(attempts):
         busy, _log, _done = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         if not busy:
