@@ -77,6 +77,8 @@ def weight_matrix(weights: object, field_name: str = "weights", min_rows: int = 
             f"{name} får inte vara negativ (fick {fmt(float(w[i, j]))}).",
             f"{name} must not be negative (got {fmt(float(w[i, j]))}).",
         )
+    top = w.max(axis=1)
+    w = w / np.where(top > 0, top, 1.0)[:, None]  # no overflow in the row sums
     sums = w.sum(axis=1)
     zero = np.flatnonzero(sums <= 0)
     if zero.size:

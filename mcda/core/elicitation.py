@@ -103,6 +103,9 @@ def direct(values: Sequence[float]) -> np.ndarray:
     """
     arr = _vector("values", values)
     _non_negative("values", arr)
+    top = float(arr.max())
+    if top > 0:
+        arr = arr / top  # avoid overflow of the sum for astronomically large ratings
     total = float(arr.sum())
     if total <= 0.0:
         raise MCDAInputError(
@@ -131,8 +134,14 @@ def points(values: Sequence[float], total: float = 100) -> np.ndarray:
         )
     arr = _vector("values", values)
     _non_negative("values", arr)
-    s = float(math.fsum(arr.tolist()))
-    if abs(s - tot_f) > 1e-9 * tot_f:
+    with np.errstate(over="ignore"):
+        rel = arr / tot_f  # compare relative to the total: no overflow for huge totals
+    try:
+        s_rel = math.fsum(rel.tolist())
+    except OverflowError:
+        s_rel = math.inf
+    s = s_rel * tot_f
+    if not math.isfinite(s_rel) or abs(s_rel - 1.0) > 1e-9:
         diff = tot_f - s
         if diff > 0:
             sv = f"Poängen summerar till {s:g} av {tot_f:g}: {diff:g} poäng återstår att fördela."
@@ -141,7 +150,7 @@ def points(values: Sequence[float], total: float = 100) -> np.ndarray:
             sv = f"Poängen summerar till {s:g} av {tot_f:g}: {-diff:g} poäng för mycket."
             en = f"The points sum to {s:g} of {tot_f:g}: {-diff:g} points too many."
         raise MCDAInputError("values", arr.tolist(), sv, en)
-    return arr / s
+    return rel / s_rel
 
 
 def _int_arg(field_name: str, value: object, minimum: int) -> int:
