@@ -1,0 +1,80 @@
+"""``python -m mcda analyze``: output, languages and exit codes."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mcda.analyze_cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "tests" / "data" / "analysis_example.json"
+
+
+def _small(tmp_path, mutate=None):
+    d = json.loads(EXAMPLE.read_text("utf-8"))
+    d["options"]["smaa"]["samples"] = 200
+    if mutate:
+        mutate(d)
+    p = tmp_path / "in.json"
+    p.write_text(json.dumps(d, ensure_ascii=False), "utf-8")
+    return p
+
+
+def test_prints_result_json(tmp_path, capsys):
+    assert main([str(_small(tmp_path))]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["rankings"]["topsis"]["ranks"]
+    assert out["smaa"]["samples"] == 200
+
+
+def test_reads_stdin(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(_small(tmp_path).read_text("utf-8")))
+    assert main(["-"]) == 0
+    assert "consensus" in json.loads(capsys.readouterr().out)
+
+
+def test_output_file(tmp_path, capsys):
+    target = tmp_path / "out.json"
+    assert main([str(_small(tmp_path)), "-o", str(target), "--indent", "-1"]) == 0
+    assert json.loads(target.read_text("utf-8"))["weights"]
+
+
+def test_input_error_swedish_by_default(tmp_path, capsys):
+    p = _small(tmp_path, lambda d: d["votes"][1]["values"].update(kostnad=-2))
+    assert main([str(p)]) == 2
+    err = capsys.readouterr()
+    assert err.out == ""
+    assert "votes[1].values.kostnad" in err.err
+    assert "får inte vara negativt" in err.err
+
+
+def test_input_error_english(tmp_path, capsys):
+    p = _small(tmp_path, lambda d: d["criteria"].pop())
+    assert main([str(p), "--lang", "en"]) == 2
+    assert "Input error, field scores." in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text", ["{not json", '{"criteria": NaN}', "[1, Infinity]"])
+def test_invalid_json_exit_2(tmp_path, capsys, text):
+    p = tmp_path / "bad.json"
+    p.write_text(text, "utf-8")
+    assert main([str(p)]) == 2
+    assert capsys.readouterr().err.startswith("Fel")
+
+
+def test_missing_file_exit_2(tmp_path, capsys):
+    assert main([str(tmp_path / "nope.json"), "--lang", "en"]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_module_entry_point(tmp_path):
+    """The real command line: python -m mcda analyze FILE (one subprocess for the wiring)."""
+    bad = _small(tmp_path, lambda d: d["votes"][0]["values"].update(drift=50))
+    proc = subprocess.run([sys.executable, "-m", "mcda", "analyze", str(bad)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "poäng för mycket" in proc.stderr
