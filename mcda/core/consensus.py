@@ -185,11 +185,12 @@ def between_table(w: np.ndarray, labels: list[str]) -> dict[str, np.ndarray | li
     share = np.where(flat, 0.0, ss_between / np.where(flat, 1.0, ss_total))
     share = np.clip(share, 0.0, 1.0)
     df_b, df_w = n_groups - 1, k - n_groups
-    ss_within = np.maximum(0.0, ss_total - ss_between)
+    ss_within = np.sum((w - means[codes]) ** 2, axis=0)
     if df_b < 1 or df_w < 1:
         p = np.ones_like(share)
     else:
-        perfect = ss_within <= 1e-24
+        # groups internally unanimous (up to float noise): F is infinite, p = 0
+        perfect = ss_within <= 1e-12 * np.maximum(ss_total, 1e-300)
         f = (ss_between / df_b) / np.where(perfect, 1.0, ss_within / df_w)
         p = np.where(perfect, 0.0, stats.f.sf(f, df_b, df_w))
         p = np.where(flat, 1.0, np.clip(p, 0.0, 1.0))
