@@ -140,7 +140,10 @@ def login():
         stored = user["password_hash"] if user else _dummy_hash()
         if user is not None and store_users.verify_password(form.password.data, stored):
             throttle.success(key)
-            session.clear()
+            lang = session.get("lang")
+            session.clear()  # new session: nothing from before login survives (fixation)
+            if lang:
+                session["lang"] = lang
             session["sid"] = store_users.create_session(db, user["id"])
             store_users.audit(db, user["id"], "login", f"user:{user['id']}")
             return redirect(next_url or _home_for(user), code=303)
@@ -164,6 +167,9 @@ def logout():
         store_users.delete_session(db, sid)
         if user is not None:
             store_users.audit(db, user["id"], "logout", f"user:{user['id']}")
+    lang = session.get("lang")
     session.clear()
+    if lang:
+        session["lang"] = lang
     flash(_("Du är utloggad."), "success")
     return redirect(url_for("pages.index"), code=303)

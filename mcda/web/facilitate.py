@@ -19,6 +19,7 @@ from typing import Any
 import segno
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlite_utils import Database
 
@@ -44,7 +45,7 @@ from .htmx import is_htmx, vary
 
 bp = Blueprint("facilitate", __name__, url_prefix="/processledare")
 
-STATE_LABELS = {"draft": "Utkast", "open": "Öppen", "closed": "Stängd"}
+STATE_LABELS = {"draft": _l("Utkast"), "open": _l("Öppen"), "closed": _l("Stängd")}
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -207,3 +207,11 @@ def test_login_is_audited(app, client, facilitator):
     rows = db.execute("SELECT action FROM audit_log").fetchall()
     db.conn.close()
     assert [r[0] for r in rows] == ["login"]
+
+
+def test_language_choice_survives_login(app, client):
+    make_user(app, "a@example.se")
+    client.get("/?lang=en")
+    login(client, "a@example.se")
+    with client.session_transaction() as s:
+        assert s["lang"] == "en" and "sid" in s

@@ -91,6 +91,8 @@ def test_round_lifecycle_with_code_url_and_qr(client, decision, app):
     assert int(svg["width"]) >= 300 and svg["width"] == svg["height"]
     assert parser.titles == 1
     assert "Omgången är inte öppen" in page
+    listing = client.get(f"/processledare/{decision['id']}").get_data(as_text=True)
+    assert "Omgång 1: Workshop i Skövde</a>" in listing and "Utkast" in listing
 
     base = f"/processledare/omgang/{rid}"
     assert post(client, base + "/oppna").status_code == 303
