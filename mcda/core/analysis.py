@@ -9,7 +9,6 @@ plain JSON-serialisable values (ids and names, never indices; never NaN).
 
 from __future__ import annotations
 
-import math
 import platform
 import re
 from importlib import metadata
@@ -42,23 +41,35 @@ def _versions() -> dict[str, str]:
 _VERSIONS: dict[str, str] | None = None
 
 
-def _jsonable(x: Any, path: str = "") -> Any:
-    """Plain Python values; asserts that no float is NaN or infinite."""
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v, f"{path}.{k}") for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_jsonable(v, f"{path}[{i}]") for i, v in enumerate(x)]
+def _jsonable(x: Any) -> Any:
+    """Plain Python values (dict/list/str/int/float/bool/None); no float may be NaN or inf.
+
+    Hot path (tens of thousands of values for a large workshop): exact type checks first.
+    """
+    t = type(x)
+    if t is float:
+        if x - x != 0.0:  # NaN or ±inf
+            raise AssertionError("non-finite number in the analysis result")
+        return x
+    if t is dict:
+        return {k if type(k) is str else str(k): _jsonable(v) for k, v in x.items()}
+    if t is list or t is tuple:
+        return [_jsonable(v) for v in x]
+    if t is str or t is int or t is bool or x is None:
+        return x
     if isinstance(x, np.ndarray):
-        return _jsonable(x.tolist(), path)
-    if isinstance(x, bool | np.bool_):
+        return _jsonable(x.tolist())
+    if isinstance(x, np.bool_):
         return bool(x)
-    if isinstance(x, int | np.integer):
+    if isinstance(x, np.integer):
         return int(x)
     if isinstance(x, float | np.floating):
-        v = float(x)
-        assert math.isfinite(v), f"non-finite number at {path}"
-        return v
-    return x
+        return _jsonable(float(x))
+    if isinstance(x, int):
+        return int(x)
+    if isinstance(x, dict):
+        return _jsonable(dict(x))
+    raise TypeError(f"not JSON-serialisable: {type(x).__name__}")
 
 
 def _vote_error(exc: MCDAInputError, i: int, participant: str, crits: list[str]) -> MCDAInputError:
@@ -79,7 +90,8 @@ def _vote_error(exc: MCDAInputError, i: int, participant: str, crits: list[str])
 
 
 def _by_id(ids: list[str], values: Any) -> dict[str, Any]:
-    return {k: v for k, v in zip(ids, list(values), strict=True)}
+    vals = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    return dict(zip(ids, vals, strict=True))
 
 
 # --------------------------------------------------------------------------- steps

@@ -612,13 +612,9 @@ def ws_coefficient(x: Any, y: Any) -> float:
 
 def fractional_ranks(ranks: Any) -> np.ndarray:
     """Competition ranks (1, 1, 3) → fractional ranks (1.5, 1.5, 3) for correlation measures."""
-    r = np.asarray(ranks)
-    out = np.empty(r.shape[0])
-    for v in np.unique(r):
-        idx = r == v
-        k = int(idx.sum())
-        out[idx] = v + (k - 1) / 2.0
-    return out
+    r = np.asarray(ranks).astype(np.int64)
+    ties = np.bincount(r)[r]
+    return r + (ties - 1) / 2.0
 
 
 def agreement(ranks: Mapping[str, Any]) -> dict:
