@@ -4,8 +4,6 @@ real user or a room of tablets behind one NAT address."""
 
 from __future__ import annotations
 
-import io
-
 from mcda.web import auth as web_auth
 from tests.conftest import csrf_from, login
 from tests.security.world import (
@@ -53,13 +51,15 @@ def test_oversized_bodies_are_refused_with_413_everywhere(world):
 
 def test_oversized_file_upload_is_413(world):
     c = client_as(world, "owner")
-    data = {
-        "csrf_token": csrf_for(c),
-        "file": (io.BytesIO(b"a;b\n" * (world.app.config["MAX_CONTENT_LENGTH"] // 4 + 10)),
-                 "stor.csv"),
-    }
-    resp = c.post(f"/processledare/{world.decision_id}/importera", data=data,
-                  content_type="multipart/form-data")
+    boundary = "vagvalgrans"
+    filler = b"a;b\r\n" * (world.app.config["MAX_CONTENT_LENGTH"] // 5 + 10)
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
+        f"{csrf_for(c)}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+        f"filename=\"stor.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+    ).encode() + filler + f"\r\n--{boundary}--\r\n".encode()
+    resp = c.post(f"/processledare/{world.decision_id}/importera", data=body,
+                  content_type=f"multipart/form-data; boundary={boundary}")
     assert resp.status_code == 413
 
 

@@ -64,7 +64,8 @@ def direct_payload(crits: list[int], values: list[float]) -> dict[str, Any]:
 
 def build_world(app: Flask, *, names: dict[str, str] | None = None) -> World:
     """Create the world in the app's database. ``names`` may override object names
-    (``decision``, ``criterion``, ``alternative``, ``round``) for hostile-input tests."""
+    (``decision``, ``description``, ``criterion``, ``criterion2``, ``alternative``,
+    ``alternative2``, ``round``) for hostile-input tests."""
     names = names or {}
     owner = make_user(app, "agare@example.se", PASSWORD, "facilitator")
     stranger = make_user(app, "annan@example.se", PASSWORD, "facilitator")
@@ -73,17 +74,24 @@ def build_world(app: Flask, *, names: dict[str, str] | None = None) -> World:
     try:
         sd.ensure_municipalities(db)
         munis = sd.list_municipalities(db)
-        d = sd.create_decision(db, owner, names.get("decision", "Kulturhus i Skaraborg"), "Test")
+        d = sd.create_decision(
+            db, owner, names.get("decision", "Kulturhus i Skaraborg"),
+            names.get("description", "Test"),
+        )
         crits = [
-            sd.add_criterion(db, d, names.get("criterion", "Tillgänglighet"), "Nå många"),
+            sd.add_criterion(
+                db, d, names.get("criterion", "Tillgänglighet"), names.get("description", "Nå")
+            ),
             sd.add_criterion(db, d, "Kostnad", "Investering", "cost"),
-            sd.add_criterion(db, d, "Barn och unga", ""),
+            sd.add_criterion(db, d, names.get("criterion2", "Barn och unga"), ""),
         ]
         alts = [
             sd.add_alternative(
                 db, d, names.get("alternative", "Bibliotek"), "", munis[0]["id"], 10
             ),
-            sd.add_alternative(db, d, "Konsthall", "", munis[1]["id"], 20),
+            sd.add_alternative(
+                db, d, names.get("alternative2", "Konsthall"), "", munis[1]["id"], 20
+            ),
             sd.add_alternative(db, d, "Musikskola", "", munis[2]["id"], 5),
         ]
         for i, a in enumerate(alts):
@@ -281,3 +289,29 @@ def response_problems(resp, path: str) -> list[str]:
         if re.search(r"<script[^>]+src=[\"']https?://", html, re.I):
             out.append("script from another origin")
     return [f"{path}: {p}" for p in out]
+
+
+# --- hostile input ---------------------------------------------------------------------------
+
+HOSTILE = {
+    "decision": "<img src=x onerror=alert(1)>",
+    "description": '<script>alert("d")</script> {{7*7}} ${7*7} javascript:alert(4)',
+    "criterion": "{{7*7}}<script>alert(2)</script>",
+    "criterion2": '" hx-post="/x-evil" hx-trigger="load',
+    "alternative": "'><svg onload=alert(3)>",
+    "alternative2": '<a href="javascript:alert(5)">x</a>',
+    "round": '<iframe src="/x-evil"></iframe>',
+}
+# Raw markup that must never appear in a page built from HOSTILE names.
+HOSTILE_MARKERS = (
+    "<img src=x onerror", "<script>alert(", 'hx-post="/x-evil"', "<svg onload",
+    'href="javascript:', '<iframe src="/x-evil"', "49<script", "49&lt;script",
+)
+FORMULA = {
+    "decision": '=HYPERLINK("http://x.invalid","a")',
+    "criterion": "=1+2",
+    "criterion2": "+SUM(1;2)",
+    "alternative": "-2+3",
+    "alternative2": "@SUM(A1:A2)",
+    "round": "=2*3",
+}
