@@ -57,6 +57,12 @@ _NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]
 _GROUPED_RE = re.compile(r"[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:[.,][0-9]*)?")
 
 
+def _shown(text: str) -> str:
+    """The typed value as quoted back in a message (shortened: it may be huge)."""
+    text = text.strip()
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 def parse_number(text: str, *, minimum: float | None = None) -> float:
     """Parse a number as a Swedish user types it: ``3,5``, ``3.5``, ``1 000,5``, ``−2``.
 
@@ -72,17 +78,17 @@ def parse_number(text: str, *, minimum: float | None = None) -> float:
         s = s[: len(s) - len(body)] + re.sub(r"[ \u00a0\u202f]", "", body)
     if "," in s:
         if "." in s or s.count(",") > 1:
-            raise NumberError(N_("'%(value)s' är inget tal"), value=raw.strip())
+            raise NumberError(N_("'%(value)s' är inget tal"), value=_shown(raw))
         s = s.replace(",", ".")
     if not _NUMBER_RE.fullmatch(s):
-        raise NumberError(N_("'%(value)s' är inget tal"), value=raw.strip())
+        raise NumberError(N_("'%(value)s' är inget tal"), value=_shown(raw))
     value = float(s)
     if not math.isfinite(value) or abs(value) > MAX_ABS_VALUE:
-        raise NumberError(N_("'%(value)s' är för stort"), value=raw.strip())
+        raise NumberError(N_("'%(value)s' är för stort"), value=_shown(raw))
     if minimum is not None and value < minimum:
         raise NumberError(
             N_("'%(value)s' är mindre än %(minimum)s"),
-            value=raw.strip(),
+            value=_shown(raw),
             minimum=format_number(minimum),
         )
     return value + 0.0  # normalise -0.0

@@ -344,3 +344,13 @@ def test_get_never_changes_state(client, decision, app):
     db = _db(app)
     assert len(store.list_criteria(db, did)) == 2 and len(store.list_alternatives(db, did)) == 2
     db.conn.close()
+
+
+def test_huge_ids_are_404_not_500(client, decision):
+    huge = 10**20
+    for url in [
+        f"/processledare/{huge}",
+        f"/processledare/omgang/{huge}",
+        f"/processledare/{decision['id']}/kriterier/{huge}/redigera",
+    ]:
+        assert client.get(url).status_code == 404, url

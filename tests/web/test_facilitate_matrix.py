@@ -141,3 +141,9 @@ def test_matrix_form_with_one_bad_cell_stores_nothing(client, decision, app):
     assert 'value="sju"' in body and 'value="7"' in body
     assert body.count('aria-invalid="true"') == 1
     assert _scores(app, did) == before
+
+
+def test_huge_typed_value_is_quoted_shortened(client, decision, app):
+    resp = _cell(client, decision, "x" * 5000)
+    body = htmllib.unescape(resp.get_data(as_text=True))
+    assert "'" + "x" * 40 + "…' är inget tal" in body
