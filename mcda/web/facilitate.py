@@ -618,16 +618,22 @@ def csv_import(decision_id: int):
     errors: list[str] = []
     if form.validate_on_submit():
         upload = request.files.get(form.file.name)
+        text = form.text.data or ""
         if upload and upload.filename:
             data = upload.stream.read(csv_io.MAX_CSV_BYTES + 1)
-            text = csv_io.decode_csv(data)
-            if len(data) > csv_io.MAX_CSV_BYTES:
-                text = text + " " * csv_io.MAX_CSV_BYTES  # let the parser report "too large"
-        else:
-            text = form.text.data or ""
-        if not text.strip():
+            text = "" if len(data) > csv_io.MAX_CSV_BYTES else csv_io.decode_csv(data)
+            if not text:
+                errors.append(
+                    _(
+                        "CSV-fil: filen är för stor (högst %(kb)d kB).",
+                        kb=csv_io.MAX_CSV_BYTES // 1000,
+                    )
+                    if data
+                    else _("CSV-fil: filen är tom.")
+                )
+        elif not text.strip():
             errors.append(_("CSV-fil: välj en fil eller klistra in innehållet."))
-        else:
+        if not errors:
             parsed = csv_io.parse_csv(text)
             if parsed.ok:
                 return render_template(

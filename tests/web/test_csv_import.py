@@ -257,6 +257,18 @@ def test_empty_upload_names_the_field(client, decision):
     assert "CSV-fil: välj en fil eller klistra in innehållet." in resp.get_data(as_text=True)
 
 
+def test_oversized_and_empty_uploads_name_the_field(client, decision, app):
+    did = decision["id"]
+    before = _state(app, did)
+    resp = _upload(client, did, b"alternativ;A;B\n" + b"x;1;2\n" * 40_000)
+    assert resp.status_code == 422
+    assert "CSV-fil: filen är för stor (högst 200 kB)." in resp.get_data(as_text=True)
+    resp = _upload(client, did, b"")
+    assert resp.status_code == 422
+    assert "CSV-fil: filen är tom." in resp.get_data(as_text=True)
+    assert _state(app, did) == before
+
+
 def test_tampered_payload_is_refused(client, decision, app):
     did = decision["id"]
     before = _state(app, did)
