@@ -215,8 +215,10 @@ def test_criterion_stats_properties(w, rnd):
     rnd.shuffle(rows)
     again = cs.criterion_stats(w[rows], [groups[i].lower() for i in rows])
     for a, b in zip(out, again, strict=True):
-        for key in ("mean", "sd", "iqr", "between_share", "between_p"):
+        for key in ("mean", "sd", "iqr", "between_share"):
             assert a[key] == pytest.approx(b[key], abs=1e-9)
+        # an F-test p-value near a perfect split is ill-conditioned (F → ∞): 1e-6 is enough
+        assert a["between_p"] == pytest.approx(b["between_p"], abs=1e-6)
 
 
 @pytest.mark.parametrize(
