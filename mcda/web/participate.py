@@ -343,7 +343,8 @@ def _region_weights(
     try:
         from ..store import analysis_cache
 
-        result = analysis_cache.get_analysis(db, round_id, {"smaa": False})
+        # Default options: the same cached analysis the facilitator's results page uses.
+        result = analysis_cache.get_analysis(db, round_id, None)
         out = result.output or {}
         weights = {str(k): float(v) for k, v in out.get("weights", {}).items()}
         consensus = (out.get("consensus") or {}).get("criteria") or {}

@@ -603,6 +603,41 @@ def test_revealed_results_show_region_next_to_own(app, rd):
     assert "procentenheter högre" in page
 
 
+def test_revealed_results_use_the_shared_analysis_when_scores_exist(app, rd, monkeypatch):
+    from mcda.store import decisions as sd
+    from mcda.web import participate
+
+    def no_fallback(*_a, **_k):
+        raise AssertionError("the shared analysis should have answered")
+
+    monkeypatch.setattr(participate, "_stored_region_weights", no_fallback)
+
+    db = connect(app.config["DATABASE"])
+    try:
+        for k, name in enumerate(("Konsthall", "Scen")):
+            aid = sd.add_alternative(db, rd.decision_id, name)
+            for j, cid in enumerate(rd.criteria):
+                sd.set_score(db, aid, cid, 1 + k + j)
+    finally:
+        db.conn.close()
+    tablets = []
+    votes = (("Skövde", [8, 6, 4, 2]), ("Skövde", [2, 4, 6, 8]), ("Vara", [5, 5, 5, 5]))
+    for muni, values in votes:
+        c = app.test_client()
+        join(c, rd, muni)
+        assert _post(c, rd, "skjutreglage", _values(rd, values)).status_code == 303
+        tablets.append(c)
+    db = connect(app.config["DATABASE"])
+    try:
+        sr.set_revealed(db, rd.round_id, True)
+    finally:
+        db.conn.close()
+    page = tablets[2].get(f"/omgang/{rd.round_id}/").get_data(as_text=True)
+    # Skövde's mean is 25 % everywhere, Vara's too: the region is 25 % whatever the rule.
+    assert page.count("25,0\u00a0%") >= 8  # own and region columns
+    assert "ungefär som regionen" in page
+
+
 def test_revealed_results_hidden_below_k(app, client, rd):
     join(client, rd)
     assert _post(client, rd, "skjutreglage", _values(rd, [8, 6, 4, 2])).status_code == 303
