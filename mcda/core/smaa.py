@@ -129,18 +129,15 @@ def smaa(
         n_samples = int(W.shape[0])
     if kernel == "vectorised":
         scores = ranking.score_batch(method, m, W, types, **kw)
-        ranks = ranking.rank_rows(scores, hib)
+        counts, first = ranking.rank_counts(scores, hib, mult)
     else:
         scores = ranking.score_loop(method, m, W, types, **kw)
         ranks = np.array([ranking.rank_scores(s, hib) for s in scores])
-    # counts[i, r] = number of samples where alternative i has rank r + 1
-    flat = (np.arange(n_alt)[None, :] * n_alt + (ranks - 1)).ravel()
-    wts = None if mult is None else np.repeat(mult, n_alt)
-    counts = np.bincount(flat, weights=wts, minlength=n_alt * n_alt).reshape(n_alt, n_alt)
+        # counts[i, r] = number of samples where alternative i has rank r + 1
+        flat = (np.arange(n_alt)[None, :] * n_alt + (ranks - 1)).ravel()
+        counts = np.bincount(flat, minlength=n_alt * n_alt).reshape(n_alt, n_alt)
+        first = (ranks == 1).astype(float)  # (rows × m)
     acc = counts / n_samples
-    first = (ranks == 1).astype(float)  # (rows × m)
-    if mult is not None:
-        first = first * mult[:, None]
     n_first = first.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         central = (first.T @ W) / n_first[:, None]

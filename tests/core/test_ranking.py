@@ -344,3 +344,19 @@ def test_permuting_alternatives_permutes_ranks(seed, method):
     b = ranking.run(method, m[perm], w, t)
     assert b["ranks"].tolist() == a["ranks"][perm].tolist()
     np.testing.assert_allclose(b["scores"], a["scores"][perm], atol=1e-12)
+
+
+@pytest.mark.parametrize("decimals", [None, 1])
+def test_rank_counts_equal_counting_rank_rows(decimals):
+    rng = np.random.default_rng(4)
+    s = rng.random((300, 12))
+    if decimals is not None:
+        s = np.round(s, decimals)  # many ties: exercises the fallback path
+    mult = rng.integers(1, 5, 300).astype(float)
+    counts, first = ranking.rank_counts(s, False, mult)
+    r = ranking.rank_rows(s, False)
+    expected = np.zeros((12, 12))
+    for k in range(300):
+        expected[np.arange(12), r[k] - 1] += mult[k]
+    np.testing.assert_array_equal(counts, expected)
+    np.testing.assert_array_equal(first, (r == 1) * mult[:, None])
