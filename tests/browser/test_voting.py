@@ -5,11 +5,14 @@ measured from bounding boxes; no CSP violations, no page errors, focus never los
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from playwright.sync_api import expect
 
 from mcda.store import connect
 from mcda.store import rounds as sr
+from mcda.store import votes as sv
 
 from ..web.participate_helpers import make_round, votes_rows
 from .conftest import DESKTOP, assert_no_axe_violations
@@ -211,6 +214,15 @@ def test_revise_then_closed_round(app, live_server, page):
     assert _weights(rd, rows[1]) == pytest.approx([6 / 21, 5 / 21, 5 / 21, 5 / 21])
     db = connect(app.config["DATABASE"])
     try:
+        for muni, values in (("Hjo", [1, 2, 3, 4]), ("Vara", [4, 3, 2, 1])):  # two other tablets
+            token = secrets.token_urlsafe(32)
+            part = sv.join_round(db, rd.round_id, token, rd.municipalities[muni])
+            total = sum(values)
+            sv.record_vote(
+                db, rd.round_id, part["id"], revision=1, method="direct",
+                payload={"values": dict(zip(map(str, rd.criteria), values, strict=True))},
+                weights={str(c): v / total for c, v in zip(rd.criteria, values, strict=True)},
+            )
         sr.close_round(db, rd.round_id)
     finally:
         db.conn.close()
@@ -222,10 +234,16 @@ def test_revise_then_closed_round(app, live_server, page):
     expect(page.locator(".notice-closed")).to_contain_text("Omgången är stängd")
     check_page(page, "closed round after submit (htmx swap)")
     focus_not_lost(page)
-    assert len(votes_rows(rd)) == 2
+    assert len(votes_rows(rd)) == 4
+    db = connect(app.config["DATABASE"])
+    try:
+        sr.set_revealed(db, rd.round_id, True)
+    finally:
+        db.conn.close()
     page.goto(f"{live_server.url}/omgang/{rd.round_id}/")
     expect(page.locator(".notice-closed")).to_contain_text("Omgången är stängd")
-    check_page(page, "closed round page")
+    expect(page.locator(".results-table")).to_contain_text("Regionens vikt")
+    check_page(page, "closed round page with revealed results")
 
 
 def test_keyboard_only_slider_vote(app, live_server, page_factory):
