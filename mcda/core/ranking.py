@@ -296,6 +296,9 @@ def topsis(matrix, weights, types, *, normalization: str = "minmax",
     body = _pm_methods.TOPSIS(_norm_fn(normalization))
     with np.errstate(all="ignore"):
         s = body(m, w, t, validation=False)
+    # D+ = D- = 0 (the weighted criteria do not separate any alternative): pymcdm gives 0/0;
+    # such an alternative is as close to the ideal as to the anti-ideal, closeness 1/2.
+    s = np.where(np.isnan(s), 0.5, s)
     return _result(_finite(s, "topsis"), "topsis")
 
 
@@ -499,11 +502,14 @@ def topsis_batch(m, W, t, *, normalization: str = "minmax") -> np.ndarray:
     dm2 = (W * W) @ ((nm - nm.min(axis=0)) ** 2).T
     dp, dm = np.sqrt(np.maximum(dp2, 0)), np.sqrt(np.maximum(dm2, 0))
     with np.errstate(all="ignore"):
-        return dm / (dm + dp)
+        c = dm / (dm + dp)
+    return np.where((dm + dp) > 0, c, 0.5)
 
 
 def spotis_batch(m, W, t) -> np.ndarray:
     keep = _nonconstant(m)
+    if not keep.any():
+        return np.zeros((W.shape[0], m.shape[0]))
     mk, tk = m[:, keep], t[keep]
     b = spotis_bounds(mk)
     esp = np.where(tk == 1, b[:, 1], b[:, 0])
@@ -521,6 +527,8 @@ def promethee_usual_batch(m, W, t) -> np.ndarray:
 
 def vikor_batch(m, W, t, *, v: float = 0.5) -> np.ndarray:
     keep = _nonconstant(m)
+    if not keep.any():
+        return np.zeros((W.shape[0], m.shape[0]))
     mk, tk, Wk = m[:, keep], t[keep], W[:, keep]
     nm = np.where(tk == 1, mk, mk.max(axis=0) - mk)  # pymcdm's VIKOR default "normalisation"
     fstar, fminus = nm.max(axis=0), nm.min(axis=0)
@@ -600,6 +608,8 @@ def score_loop(method: str, m: np.ndarray, W: np.ndarray, t: np.ndarray, **kw) -
     else:
         raise _err("options.methods", method, "Okänd metod.", "Unknown method.")
     sub = method in ("vikor", "spotis")
+    if sub and not keep.any():
+        return np.zeros((W.shape[0], m.shape[0]))
     mm, tt = (m[:, keep], t[keep]) if sub else (m, t)
     with np.errstate(all="ignore"):
         for k in range(W.shape[0]):

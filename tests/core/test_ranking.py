@@ -360,3 +360,14 @@ def test_rank_counts_equal_counting_rank_rows(decimals):
         expected[np.arange(12), r[k] - 1] += mult[k]
     np.testing.assert_array_equal(counts, expected)
     np.testing.assert_array_equal(first, (r == 1) * mult[:, None])
+
+
+def test_all_alternatives_identical_tie_everywhere():
+    m = np.array([[5.0, 2.0], [5.0, 2.0], [5.0, 2.0]])
+    for mth in ranking.METHODS:
+        res = ranking.run(mth, m, [0.5, 0.5], [1, -1])
+        assert res["ranks"].tolist() == [1, 1, 1], mth
+        assert np.all(np.isfinite(res["scores"]))
+        batch = ranking.score_batch(mth, m, np.array([[0.5, 0.5], [0.2, 0.8]]), np.array([1, -1]),
+                                    **ranking.method_kwargs(mth, {}))
+        assert np.all(np.isfinite(batch)), mth
