@@ -7,7 +7,8 @@ anything changed. Entries are immutable once stored: callers must not mutate the
 
 from __future__ import annotations
 
-import copy
+import json
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import analysis_input
+from .db import BUSY_TIMEOUT_MS, PRAGMAS
 
 MAX_ENTRIES = 64
 
@@ -68,7 +70,7 @@ def get_analysis(
             return hit
     stats["misses"] += 1
     data = analysis_input.build_input(db, round_id, opts)
-    output = _analyze(copy.deepcopy(data)) if data["votes"] else None
+    output = _analyze(json.loads(json.dumps(data))) if data["votes"] else None
     entry = RoundAnalysis(int(round_id), fp, opts, data, output)
     with _lock:
         _cache[key] = entry
@@ -76,3 +78,52 @@ def get_analysis(
         while len(_cache) > MAX_ENTRIES:
             _cache.popitem(last=False)
     return entry
+
+
+# --- a kept-open read connection for the projector's poll -----------------------------------
+
+
+class _KeepOpenConnection(sqlite3.Connection):
+    """A connection whose ``close()`` is a no-op, so a request teardown can 'close' it."""
+
+    def close(self) -> None:  # noqa: D401 - deliberately does nothing
+        return None
+
+    def really_close(self) -> None:
+        super().close()
+
+
+_local = threading.local()
+POOL_PATHS_PER_THREAD = 4
+
+
+def pooled_db(path: str) -> Database:
+    """A per-thread connection to ``path`` that survives the request (house PRAGMAs applied).
+
+    Opening a connection costs ~3 ms here (the first statement parses the schema), which is
+    most of a 304 poll's budget; a projector polls every 3 s per open wall. Waitress serves
+    from a fixed thread pool, so each worker thread keeps one connection per database file.
+    The connection is in autocommit mode, so every statement reads the newest committed data.
+    """
+    pool: dict[str, Database] = getattr(_local, "pool", None) or {}
+    _local.pool = pool
+    db = pool.get(path)
+    if db is None:
+        conn = sqlite3.connect(
+            path,
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            factory=_KeepOpenConnection,
+        )
+        conn.row_factory = sqlite3.Row
+        for pragma in PRAGMAS:
+            conn.execute(pragma)
+        db = Database(conn)
+        if len(pool) >= POOL_PATHS_PER_THREAD:
+            old_path = next(iter(pool))
+            pool.pop(old_path).conn.really_close()  # type: ignore[attr-defined]
+        pool[path] = db
+    elif db.conn.in_transaction:  # a failed request left a transaction open
+        db.conn.execute("ROLLBACK")
+    return db

@@ -193,7 +193,9 @@ def build_view(
     view["group_weights"] = {
         "rows": visible_groups,
         "cols": [n for _c, n, _d in crits],
-        "values": [[_f(groups[g]["weights"].get(c)) for c, _n, _d in crits] for g in visible_groups],
+        "values": [
+            [_f(groups[g]["weights"].get(c)) for c, _n, _d in crits] for g in visible_groups
+        ],
         "n": {g: groups[g].get("n") for g in visible_groups},
     }
     # distance of each group to the region (half L1 = share of weight that would have to move)
@@ -447,7 +449,8 @@ def _sensitivity_view(sens: Any, cname, aname) -> dict[str, Any] | None:
     return {
         "rows": rows,
         "top": aname.get(str(top), top) if top is not None else None,
-        "method": sens.get("method") if isinstance(sens, dict) else None,
+        "method": METHOD_LABELS.get(sens.get("method"), sens.get("method"))
+        if isinstance(sens, dict) else None,
     }
 
 
@@ -540,6 +543,15 @@ def next_round(round_id: int):
 # --- projector ---------------------------------------------------------------------------
 
 PROJECTOR_OPTIONS = {"smaa": False}
+
+
+@bp.before_request
+def _poll_connection() -> None:
+    """Give the projector poll a kept-open connection (runs before the access check)."""
+    from flask import current_app, g
+
+    if request.endpoint == "results.projector_live" and "db" not in g:
+        g.db = analysis_cache.pooled_db(current_app.config["DATABASE"])
 
 
 @bp.get("/<int:round_id>/projektor")

@@ -54,64 +54,69 @@ def test_projector_shows_new_participant_within_one_poll(app, live_server, page_
     assert pg.csp_violations == [] and pg.page_errors == []
 
 
+def _second_page(app, page_factory, live_server, viewport, email: str):
+    """Another browser context logged in as the same user."""
+    pg = page_factory(viewport)
+    db = open_db(app)
+    try:
+        sid = su.create_session(db, su.get_user_by_email(db, email)["id"])
+    finally:
+        db.conn.close()
+    with app.test_request_context():
+        cookie = app.session_interface.get_signing_serializer(app).dumps({"sid": sid})
+    pg.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": cookie,
+                             "url": live_server.url}])
+    return pg
+
+
 def test_reveal_button_shows_results(app, live_server, page_factory):
     analysis_cache.clear()
-    for viewport in (TABLET, DESKTOP):
-        pg = page_factory(viewport)
-        uid = _login(app, pg, live_server, "facilitator") if viewport is TABLET else None
-        if uid is None:
-            db = open_db(app)
-            try:
-                uid = su.get_user_by_email(db, "facilitator@example.se")["id"]
-                sid = su.create_session(db, uid)
-            finally:
-                db.conn.close()
-            with app.test_request_context():
-                cookie = app.session_interface.get_signing_serializer(app).dumps({"sid": sid})
-            pg.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"],
-                                     "value": cookie, "url": live_server.url}])
-        sc = scenario(app, uid)
-        pg.goto(f"{live_server.url}/resultat/{sc['round_id']}")
-        assert_no_axe_violations(pg, f"results page {viewport}")
-        pg.click("#reveal-btn")
-        pg.wait_for_selector("#hide-btn")
-        assert "Resultaten visas nu." in pg.content()
-        # change options through htmx; page updates without reload
-        pg.select_option("#opt-within", "median")
-        pg.wait_for_function(
-            "() => document.querySelector('#results-body').textContent.includes('median')"
-        )
-        assert_no_axe_violations(pg, f"results after htmx swap {viewport}")
-        pg.goto(f"{live_server.url}/resultat/{sc['round_id']}/projektor")
-        assert pg.locator("#proj-results").is_visible()
-        assert "Oenighet först" in pg.content()
-        assert_no_axe_violations(pg, f"projector revealed {viewport}")
-        assert pg.csp_violations == [] and pg.page_errors == []
+    pg = page_factory(TABLET, touch=True)
+    uid = _login(app, pg, live_server, "facilitator")
+    sc = scenario(app, uid)
+    pg.goto(f"{live_server.url}/resultat/{sc['round_id']}")
+    assert_no_axe_violations(pg, "results page (tablet)")
+    pg.click("#reveal-btn")
+    pg.wait_for_selector("#hide-btn")
+    assert "Resultaten visas nu." in pg.content()
+    # change options through htmx: the page updates without a reload
+    pg.select_option("#opt-within", "median")
+    pg.wait_for_function(
+        "() => document.querySelector('#results-body').textContent.includes('median')"
+    )
+    assert_no_axe_violations(pg, "results after htmx swap (tablet)")
+    pg.goto(f"{live_server.url}/resultat/{sc['round_id']}/projektor")
+    assert pg.locator("#proj-results").is_visible()
+    assert "Oenighet först" in pg.content()
+    assert pg.csp_violations == [] and pg.page_errors == []
+
+    desk = _second_page(app, page_factory, live_server, DESKTOP, "facilitator@example.se")
+    desk.goto(f"{live_server.url}/resultat/{sc['round_id']}")
+    desk.select_option("#opt-smaa", "off")
+    desk.wait_for_function(
+        "() => document.querySelector('#results-body').textContent.includes('SMAA av')"
+    )
+    assert_no_axe_violations(desk, "results after htmx swap (desktop)")
+    desk.goto(f"{live_server.url}/resultat/{sc['round_id']}/projektor")
+    assert_no_axe_violations(desk, "projector revealed (desktop)")
+    assert desk.csp_violations == [] and desk.page_errors == []
 
 
 def test_secretariat_page_axe(app, live_server, page_factory):
     analysis_cache.clear()
     sc = scenario(app, None)
-    for viewport in (TABLET, DESKTOP):
-        pg = page_factory(viewport)
-        if viewport is TABLET:
-            _login(app, pg, live_server, "secretariat")
-        else:
-            db = open_db(app)
-            try:
-                uid = su.get_user_by_email(db, "secretariat@example.se")["id"]
-                sid = su.create_session(db, uid)
-            finally:
-                db.conn.close()
-            with app.test_request_context():
-                cookie = app.session_interface.get_signing_serializer(app).dumps({"sid": sid})
-            pg.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"],
-                                     "value": cookie, "url": live_server.url}])
-        pg.goto(f"{live_server.url}/kansliet/?beslut={sc['decision_id']}")
-        assert pg.locator("h1").inner_text().startswith("Kansliet")
-        assert_no_axe_violations(pg, f"secretariat {viewport}")
-        pg.goto(f"{live_server.url}/resultat/beslut/{sc['decision_id']}/konvergens")
-        assert_no_axe_violations(pg, f"convergence {viewport}")
-        pg.goto(f"{live_server.url}/resultat/{sc['round_id']}/rapport")
-        assert_no_axe_violations(pg, f"report {viewport}")
-        assert pg.csp_violations == [] and pg.page_errors == []
+    pg = page_factory(TABLET, touch=True)
+    _login(app, pg, live_server, "secretariat")
+    url = f"{live_server.url}/kansliet/?beslut={sc['decision_id']}"
+    pg.goto(url)
+    assert pg.locator("h1").inner_text().startswith("Kansliet")
+    assert_no_axe_violations(pg, "secretariat (tablet)")
+    desk = _second_page(app, page_factory, live_server, DESKTOP, "secretariat@example.se")
+    desk.goto(url + "&sort=kommun&dir=asc")
+    assert_no_axe_violations(desk, "secretariat (desktop)")
+    desk.goto(f"{live_server.url}/resultat/beslut/{sc['decision_id']}/konvergens")
+    assert_no_axe_violations(desk, "convergence (desktop)")
+    desk.goto(f"{live_server.url}/resultat/{sc['round_id']}/rapport")
+    assert_no_axe_violations(desk, "report (desktop)")
+    for p in (pg, desk):
+        assert p.csp_violations == [] and p.page_errors == []

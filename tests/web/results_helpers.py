@@ -37,6 +37,9 @@ CAMPS = {
 }
 
 
+DEFAULT_VOTERS = {"Skövde": 4, "Lidköping": 3, "Hjo": 3, "Vara": 4}
+
+
 def open_db(app: Flask):
     return connect(app.config["DATABASE"])
 
@@ -55,7 +58,9 @@ def login_as(app: Flask, client: FlaskClient, role: str = "facilitator", email: 
     return uid
 
 
-def make_decision(db, owner_id: int | None, title: str = "Kulturell infrastruktur") -> dict[str, Any]:
+def make_decision(
+    db, owner_id: int | None, title: str = "Kulturell infrastruktur"
+) -> dict[str, Any]:
     sd.ensure_municipalities(db)
     did = sd.create_decision(db, owner_id, title)
     crit_ids = [sd.add_criterion(db, did, n, "", d) for n, d in CRITERIA]
@@ -146,66 +151,9 @@ def scenario(app: Flask, owner_id: int | None, per_muni: dict[str, int] | None =
             db,
             rid,
             dec["criteria"],
-            per_muni if per_muni is not None else {"Skövde": 4, "Lidköping": 3, "Hjo": 3, "Vara": 4},
+            per_muni if per_muni is not None else DEFAULT_VOTERS,
         )
         return {**dec, "round_id": rid}
     finally:
         db.conn.close()
 
-
-def fake_analyze(data: dict[str, Any]) -> dict[str, Any]:
-    """A structurally faithful stand-in for core.analysis.analyze (used until it lands)."""
-    import numpy as np
-
-    from mcda.core import consensus, elicitation  # noqa: F401
-
-    crit = [c["id"] for c in data["criteria"]]
-    rows = []
-    for v in data["votes"]:
-        if v["method"] == "pairwise":
-            m = np.array(v["matrix"], float)
-            g = np.prod(m, axis=1) ** (1 / len(crit))
-            w = g / g.sum()
-        elif v["method"] == "ranking":
-            r = np.array([v["values"][c] for c in crit], float)
-            w = (len(crit) + 1 - r) / (len(crit) + 1 - r).sum()
-        else:
-            x = np.array([v["values"][c] for c in crit], float)
-            w = x / x.sum()
-        rows.append(w)
-    W = np.array(rows)
-    names = sorted({v["group"] for v in data["votes"]})
-    groups = {}
-    for g in names:
-        idx = [i for i, v in enumerate(data["votes"]) if v["group"] == g]
-        gw = W[idx].mean(axis=0)
-        groups[g] = {"n": len(idx), "weights": dict(zip(crit, gw.tolist(), strict=True))}
-    region = np.mean([list(groups[g]["weights"].values()) for g in names], axis=0)
-    stats = consensus.criterion_stats(W, [v["group"] for v in data["votes"]])
-    kw, kp = consensus.kendall_w(W) if len(W) > 1 else (1.0, 1.0)
-    out = {
-        "votes": [{"participant": v["participant"], "group": v["group"],
-                   "weights": dict(zip(crit, W[i].tolist(), strict=True)),
-                   "consistency_ratio": None, "inconsistent_pairs": []}
-                  for i, v in enumerate(data["votes"])],
-        "groups": groups,
-        "weights": dict(zip(crit, region.tolist(), strict=True)),
-        "consensus": {"s_star": float(consensus.s_star(W)) if len(W) > 1 else 1.0,
-                      "s_star_by_group": {g: 0.8 for g in names},
-                      "kendall_w": kw, "kendall_w_p": kp,
-                      "criteria": {c: stats[j] for j, c in enumerate(crit)}},
-        "conflicts": {"tradeoffs": [], "disputed": [], "coalitions": {"clusters": [names], "k": 1},
-                      "similarity": {"groups": names, "matrix": [[1.0] * len(names)] * len(names)},
-                      "polarising": []},
-        "rankings": {}, "agreement": {}, "compromise": {}, "by_group_rankings": {},
-        "smaa": None, "sensitivity": None, "meta": {},
-    }
-    if "scores" in data:
-        alts = [a["id"] for a in data["alternatives"]]
-        sc = {a: float(sum(region[j] * data["scores"][a][c] for j, c in enumerate(crit)))
-              for a in alts}
-        order = sorted(alts, key=lambda a: -sc[a])
-        ranks = {a: order.index(a) + 1 for a in alts}
-        out["rankings"] = {"wsm": {"scores": sc, "ranks": ranks, "higher_is_better": True}}
-        out["compromise"] = {"ranks": ranks}
-    return out
