@@ -692,8 +692,15 @@ def vote(round_id: int, slug: str):
             status_message=_("Viktningen sparades inte. Rätta felen och försök igen."),
         )
     result = state.get("result")
+    latest = ctx["latest"]
+    if latest and latest["method"] == method and latest["payload"] == state["payload"]:
+        # Unchanged content (e.g. a second tap that lands after the first save's swap,
+        # already carrying the next revision): nothing new to store, answer as saved.
+        stored = {"revision": latest["revision"], "created": False}
+    else:
+        stored = None
     try:
-        stored = store_votes.record_vote(
+        stored = stored or store_votes.record_vote(
             ctx["db"],
             round_id,
             ctx["part"]["id"],

@@ -127,7 +127,8 @@ def test_points_vote_blocks_until_exactly_100(app, live_server, page):
     expect(page.locator("#points-remaining")).to_have_text("Alla 100 poäng är fördelade.")
     expect(save).to_be_enabled()
     save.tap()
-    expect(page.locator("#vote-status")).to_contain_text("Din viktning är sparad")
+    page.locator("#save-button").tap()  # double tap: waits for the re-enabled button
+    expect(page.locator("#vote-status")).to_contain_text("Din viktning är sparad (version 1)")
     check_page(page, "points after save", axe=False)  # same swap as the slider save
     (row,) = votes_rows(rd)
     assert _weights(rd, row) == pytest.approx([0.5, 0.3, 0.1, 0.1])

@@ -392,6 +392,16 @@ def test_retried_submit_is_stored_once(client, joined):
     assert len(votes_rows(joined)) == 1
 
 
+def test_unchanged_resave_with_next_revision_stores_nothing_new(client, joined):
+    fields = _values(joined, [3, 3, 3, 1])
+    assert _post(client, joined, "skjutreglage", fields).status_code == 303
+    again = _post(client, joined, "skjutreglage", fields)  # the form now says revision 2
+    assert again.status_code == 303 and again.headers["Location"].endswith("sparad=1#sparat")
+    assert len(votes_rows(joined)) == 1
+    assert _post(client, joined, "skjutreglage", _values(joined, [3, 3, 3, 2])).status_code == 303
+    assert [r["revision"] for r in votes_rows(joined)] == [1, 2]
+
+
 def test_double_tap_with_htmx_is_stored_once(client, joined):
     _html, token, rev = vote_page(client, joined, "poang")
     data = {"csrf_token": token, "revision": str(rev), **_values(joined, [70, 10, 10, 10])}
