@@ -429,7 +429,8 @@ def copras(matrix, weights, types, *, alternatives=None, criteria=None) -> dict:
     """COPRAS utility degree N_i = Q_i / max Q (textbook; Zavadskas, Kaklauskas & Šarka 1994).
 
     Q_i = S+_i + ΣS- / (S-_i · Σ_k 1/S-_k), with sum-normalised, weighted values. pymcdm 1.4.0
-    computes Q_i = S+_i + S-_i, which rewards larger cost values. Without cost criteria Q = S+.
+    computes Q_i = S+_i + S-_i, which rewards larger cost values. Without cost criteria (or
+    with zero weight on all of them) Q = S+.
     """
     m, w, t = _prep("copras", matrix, weights, types, alternatives, criteria)
     return _result(_finite(copras_batch(m, w[None, :], t)[0], "copras"), "copras")
@@ -552,6 +553,9 @@ def copras_batch(m, W, t) -> np.ndarray:
         sm = W[:, t == -1] @ nm[:, t == -1].T
         with np.errstate(all="ignore"):
             q = sp + sm.sum(axis=1, keepdims=True) / (sm * (1.0 / sm).sum(axis=1, keepdims=True))
+        # No weight on any cost criterion: S-_i = c·a_i with c → 0, the cost term → 0.
+        no_cost = W[:, t == -1].sum(axis=1) <= 0
+        q[no_cost] = sp[no_cost]
     return q / q.max(axis=1, keepdims=True)
 
 
@@ -626,7 +630,7 @@ def _copras_one(m: np.ndarray, w: np.ndarray, t: np.ndarray) -> np.ndarray:
     nm = m / m.sum(axis=0)
     d = nm * w
     sp = d[:, t == 1].sum(axis=1)
-    if not np.any(t == -1):
+    if not np.any(t == -1) or w[t == -1].sum() <= 0:
         q = sp
     else:
         sm = d[:, t == -1].sum(axis=1)

@@ -371,3 +371,11 @@ def test_all_alternatives_identical_tie_everywhere():
         batch = ranking.score_batch(mth, m, np.array([[0.5, 0.5], [0.2, 0.8]]), np.array([1, -1]),
                                     **ranking.method_kwargs(mth, {}))
         assert np.all(np.isfinite(batch)), mth
+
+
+def test_copras_zero_weight_on_all_cost_criteria_is_s_plus():
+    m = np.array([[0.0, 1.0, 0.0], [0.0, 1.0, 0.0], [1.0, 1.0, 1.0]])
+    res = ranking.copras(m, [0.5, 0.0, 0.5], [1, -1, 1])
+    np.testing.assert_allclose(res["scores"], [0.0, 0.0, 1.0])
+    batch = ranking.score_batch("copras", m, np.array([[0.5, 0.0, 0.5]]), np.array([1, -1, 1]))
+    np.testing.assert_allclose(batch[0], res["scores"])
