@@ -38,6 +38,7 @@ DEFAULT_OPTIONS: dict[str, Any] = {
     "promethee": {"preference_function": "usual", "p": None, "q": None},
     "alpha": 0.05,
     "disputed_threshold": 0.3,
+    "skip_unsuitable": None,
 }
 """Defaults for every option (``docs/analysis-format.md`` documents each)."""
 
@@ -222,6 +223,12 @@ def _options(raw: Any, groups: list[str], populations: dict[str, float | None]) 
             raise _e(f"options.{key}", _short(x), f"options.{key} måste vara ett tal i (0, 1].",
                      f"options.{key} must be a number in (0, 1].")
         out[key] = float(x)
+    skip = opts.get("skip_unsuitable")
+    if skip is not None and not isinstance(skip, bool):
+        raise _e("options.skip_unsuitable", _short(skip),
+                 "options.skip_unsuitable måste vara true, false eller null.",
+                 "options.skip_unsuitable must be true, false or null.")
+    out["skip_unsuitable"] = skip
     out["smaa"] = _smaa_options(opts.get("smaa", DEFAULT_OPTIONS["smaa"]))
     sens = opts.get("sensitivity", DEFAULT_OPTIONS["sensitivity"])
     if sens is None:
@@ -448,5 +455,9 @@ def validate_input(data: Any) -> Problem:
                      "på röster.", f"Group {g} has no votes; remove it or wait for votes.")
     options = _options(data.get("options"), order, populations)
     explicit = set(data["options"]) if isinstance(data.get("options"), Mapping) else set()
+    if options["skip_unsuitable"] is True:
+        explicit -= {"methods", "smaa", "sensitivity"}
+    elif options["skip_unsuitable"] is False:
+        explicit |= {"methods", "smaa", "sensitivity"}
     return Problem(crits, crit_names, np.array(types), alts, alt_names, matrix, order,
                    populations, votes, options, explicit)

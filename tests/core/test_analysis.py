@@ -411,3 +411,17 @@ def test_random_inputs_give_strict_json_without_nan(data):
     assert sum(out["weights"].values()) == pytest.approx(1.0)
     for r in out["rankings"].values():
         assert min(r["ranks"].values()) == 1
+
+
+def test_skip_unsuitable_option():
+    d = small(skip_unsuitable=True)
+    d["scores"]["scen"]["ungdomar"] = 0
+    out = analyze(d)  # methods and smaa are explicit, but skipping was asked for
+    assert "wsm" not in out["rankings"] and out["smaa"]["method"] == "topsis"
+    e = small(skip_unsuitable=False)
+    del e["options"]["methods"]
+    e["scores"]["scen"]["ungdomar"] = 0
+    with pytest.raises(MCDAInputError):
+        analyze(e)
+    with pytest.raises(MCDAInputError):
+        analyze(small(skip_unsuitable="yes"))
