@@ -24,6 +24,16 @@ def _setup(app) -> dict:
         c2 = store.add_criterion(db, did, "Driftkostnad", direction="cost")
         a1 = store.add_alternative(db, did, "Kulturhus Skövde", cost=120)
         a2 = store.add_alternative(db, did, "Bibliotek Hjo")
+        # enough columns that the matrix must scroll inside its box on a tablet
+        for name in [
+            "Attraktivitet för besökare",
+            "Samverkan mellan kommuner",
+            "Hållbarhet",
+            "Investeringskostnad",
+            "Tillgänglighet med kollektivtrafik",
+            "Barn och unga",
+        ]:
+            store.add_criterion(db, did, name)
         store.set_score(db, a1, c1, 4)
         rid = store_rounds.create_round(db, did, methods=["direct", "points"])
     finally:
@@ -91,6 +101,7 @@ def test_facilitator_edits_scores_and_opens_round(app, live_server, page_factory
     pg.set_viewport_size(TABLET)
     pg.goto(live_server.url + f"/processledare/{d['id']}")
     assert_no_axe_violations(pg, "decision page, tablet")
+    # the page itself never scrolls sideways (only the matrix box does)
     assert pg.evaluate("document.documentElement.scrollWidth") <= TABLET["width"]
 
     assert pg.csp_violations == []
