@@ -43,7 +43,10 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"  Processledare: {email}")
         print(f"  Lösenord:      {password}   (visas bara nu / shown only now)\n")
     print(f"  Öppna http://{args.host}:{args.port}/\n", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="Vagval")
+    # A room of tablets keeps ~1 keep-alive connection each; waitress's default limit (100)
+    # would stall the 101st tablet until an idle one times out (see docs/operations.md).
+    serve(app, host=args.host, port=args.port, threads=args.threads, connection_limit=1000,
+          ident="Vagval")
     return 0
 
 

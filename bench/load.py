@@ -1,0 +1,393 @@
+"""Load benchmark: 500 tablets join and vote within 5 s while 5 projector views poll.
+
+Usage: ``python bench/load.py [--tablets 500] [--window 5] [--projectors 5]``
+
+Starts the README's server as a subprocess (``python -m mcda serve --demo`` on waitress,
+with a temporary instance directory via ``VAGVAL_INSTANCE`` and a free loopback port), then:
+
+1. Arrival phase: ``--tablets`` simulated tablets arrive evenly over ``--window`` seconds;
+   each loads the join page, joins the demo's open round with the code, and submits a
+   slider weighting (3 HTTP requests, its own cookie, keep-alive connection). Meanwhile
+   ``--projectors`` logged-in projector views poll the live projector fragment every 3 s
+   (as the page does) with ``If-None-Match``.
+2. Verification in the database: exactly one vote per tablet (the latest votes of the round
+   equal the tablets), zero duplicates, zero lost (each tablet's values are encoded in its
+   weighting and found again).
+3. Throughput: the same tablets submit a second revision with ``--concurrency`` clients
+   in parallel; the same number of requests to a trivial endpoint (a static file, and the
+   start page) with the same concurrency. Prints votes/s ÷ trivial requests/s (target ≥ 0.5).
+
+Prints p50/p95 latencies. Bounded: a fixed number of requests, every request has a timeout,
+the whole run has a deadline, and the server is stopped at the end. Loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+CSRF_RX = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+DEADLINE_S = 240
+POLL_S = 3.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Browser:
+    """One client: a keep-alive connection and the ``vagval`` session cookie."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.conn: http.client.HTTPConnection | None = None
+        self.cookie = ""
+        self.csrf = ""
+
+    def request(self, method: str, path: str, body: dict | None = None,
+                headers: dict | None = None) -> tuple[int, dict, str, float]:
+        hdrs = dict(headers or {})
+        if self.cookie:
+            hdrs["Cookie"] = f"vagval={self.cookie}"
+        data = None
+        if body is not None:
+            data = urlencode(body)
+            hdrs["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
+            t0 = time.perf_counter()
+            try:
+                self.conn.request(method, path, body=data, headers=hdrs)
+                resp = self.conn.getresponse()
+                text = resp.read().decode("utf-8", "replace")
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                # The server closed an idle keep-alive connection: reconnect once. Safe for
+                # the vote POST too: a repeated revision is stored once (idempotent).
+                self.close()
+                if attempt == 2:
+                    raise
+                continue
+            elapsed = time.perf_counter() - t0
+            break
+        hdr = {k.lower(): v for k, v in resp.getheaders()}
+        for k, v in resp.getheaders():
+            if k.lower() == "set-cookie" and v.startswith("vagval="):
+                self.cookie = v.split(";", 1)[0].split("=", 1)[1]
+        if resp.getheader("Connection", "").lower() == "close":
+            self.close()
+        return resp.status, hdr, text, elapsed
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def start_server(instance: str, port: int, threads: int) -> tuple[subprocess.Popen, str, str]:
+    env = dict(os.environ, VAGVAL_INSTANCE=instance, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mcda", "serve", "--demo", "--host", HOST, "--port", str(port),
+         "--threads", str(threads)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    email = password = ""
+    lines: list[str] = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        m = re.search(r"Processledare:\s+(\S+)", line)
+        if m:
+            email = m.group(1)
+        m = re.search(r"Lösenord:\s+(\S+)", line)
+        if m:
+            password = m.group(1)
+        if "Öppna http" in line:
+            break
+    threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
+    while time.monotonic() < deadline:
+        try:
+            status, *_ = Browser(port).request("GET", "/")
+            if status == 200:
+                return proc, email, password
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("server did not start:\n" + "".join(lines))
+
+
+def open_round(db_path: str) -> tuple[int, str, list[int]]:
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        rid, code, decision = con.execute(
+            "SELECT id, join_code, decision_id FROM rounds WHERE state = 'open' "
+            "AND methods LIKE '%direct%' ORDER BY id LIMIT 1").fetchone()
+        crits = [r[0] for r in con.execute(
+            "SELECT id FROM criteria WHERE decision_id = ? ORDER BY position", [decision])]
+        return rid, code, crits
+    finally:
+        con.close()
+
+
+def values_for(i: int, n_crits: int, revision: int) -> list[int]:
+    """Tablet i's slider values: its index in base-10 digits (+1), then a revision marker."""
+    digits = [(i // 10**k) % 10 + 1 for k in range(3)]
+    return (digits + [revision + 2] + [5] * n_crits)[:n_crits]
+
+
+def pct(data: list[float], q: float) -> float:
+    if not data:
+        return float("nan")
+    data = sorted(data)
+    return data[min(len(data) - 1, int(round(q * (len(data) - 1))))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Vägval load benchmark (loopback only)")
+    ap.add_argument("--tablets", type=int, default=500)
+    ap.add_argument("--window", type=float, default=5.0, help="arrival window in seconds")
+    ap.add_argument("--projectors", type=int, default=5)
+    ap.add_argument("--workers", type=int, default=128, help="client threads for arrivals")
+    ap.add_argument("--concurrency", type=int, default=16, help="clients in the ratio phase")
+    ap.add_argument("--server-threads", type=int, default=16)
+    args = ap.parse_args(argv)
+    run_deadline = time.monotonic() + DEADLINE_S
+
+    with tempfile.TemporaryDirectory(prefix="vagval-load-") as instance:
+        port = free_port()
+        proc, email, password = start_server(instance, port, args.server_threads)
+        try:
+            return run(args, instance, port, email, password, run_deadline)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+
+
+def run(args, instance: str, port: int, email: str, password: str, run_deadline: float) -> int:
+    db_path = os.path.join(instance, "mcda.sqlite")
+    rid, code, crits = open_round(db_path)
+    n = args.tablets
+    vote_path = f"/omgang/{rid}/skjutreglage"
+
+    # --- projectors -------------------------------------------------------------------------
+    stop = threading.Event()
+    poll_stats: list[tuple[int, float]] = []
+    poll_lock = threading.Lock()
+
+    def projector(k: int) -> None:
+        b = Browser(port)
+        _s, _h, html, _t = b.request("GET", "/logga-in")
+        st, _h, _t2, _e = b.request("POST", "/logga-in", {
+            "email": email, "password": password, "csrf_token": CSRF_RX.search(html).group(1)})
+        if st != 303:
+            print(f"projector {k}: login answered {st}", file=sys.stderr)
+            return
+        etag = ""
+        time.sleep(k * POLL_S / max(args.projectors, 1))  # browsers are not in lock-step
+        while not stop.is_set() and time.monotonic() < run_deadline:
+            hdrs = {"HX-Request": "true"}
+            if etag:
+                hdrs["If-None-Match"] = etag
+            st, h, _b, el = b.request("GET", f"/resultat/{rid}/projektor/live", headers=hdrs)
+            etag = h.get("etag", etag)
+            with poll_lock:
+                poll_stats.append((st, el))
+            stop.wait(POLL_S)
+        b.close()
+
+    proj_threads = [threading.Thread(target=projector, args=(k,), daemon=True)
+                    for k in range(args.projectors)]
+    for t in proj_threads:
+        t.start()
+    time.sleep(0.5)
+
+    # --- arrival phase: n tablets over the window ------------------------------------------
+    lat: dict[str, list[float]] = {"join_page": [], "join": [], "vote": [], "tablet": []}
+    errors: list[str] = []
+    acked: dict[int, list[int]] = {}
+    browsers: dict[int, Browser] = {}
+    lock = threading.Lock()
+    t_start = time.perf_counter() + 0.2
+
+    def tablet(i: int) -> None:
+        wait = t_start + i * args.window / n - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+        b = Browser(port)
+        t0 = time.perf_counter()
+        try:
+            st, _h, html, e1 = b.request("GET", "/delta")
+            b.csrf = CSRF_RX.search(html).group(1)
+            st, _h, _t, e2 = b.request("POST", "/delta", {
+                "kod": code.lower(), "kommun": str(i % 15 + 1), "csrf_token": b.csrf})
+            if st != 303:
+                raise RuntimeError(f"join {st}")
+            values = values_for(i, len(crits), 1)
+            body = {"revision": "1", "csrf_token": b.csrf}
+            body.update({f"v-{c}": str(v) for c, v in zip(crits, values, strict=True)})
+            st, _h, _t, e3 = b.request("POST", vote_path, body)
+            if st != 303:
+                raise RuntimeError(f"vote {st}")
+            done = time.perf_counter()
+            with lock:
+                lat["join_page"].append(e1)
+                lat["join"].append(e2)
+                lat["vote"].append(e3)
+                lat["tablet"].append(done - t0)
+                acked[i] = values
+                browsers[i] = b
+                lat.setdefault("_last", []).append(done - t_start)
+        except Exception as exc:  # noqa: BLE001 - counted and printed
+            with lock:
+                errors.append(f"tablet {i}: {exc!r}")
+            b.close()
+
+    with ThreadPoolExecutor(max_workers=args.workers) as pool:
+        list(pool.map(tablet, range(n)))
+    arrival_elapsed = max(lat.get("_last", [0.0]))
+
+    # --- verification ------------------------------------------------------------------------
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        rows = con.execute("SELECT participant_id, revision, payload FROM votes "
+                           "WHERE round_id = ?", [rid]).fetchall()
+        n_participants = con.execute("SELECT COUNT(*) FROM participants WHERE round_id = ?",
+                                     [rid]).fetchone()[0]
+    finally:
+        con.close()
+    per_participant: dict[int, int] = {}
+    stored_values = []
+    for pid, _rev, payload in rows:
+        per_participant[pid] = per_participant.get(pid, 0) + 1
+        vals = json.loads(payload)["values"]
+        stored_values.append(tuple(int(round(vals[str(c)])) for c in crits))
+    duplicates = sum(k - 1 for k in per_participant.values() if k > 1)
+    latest = len(per_participant)
+    acked_set = {tuple(v) for v in acked.values()}
+    lost = len(acked_set - set(stored_values))
+
+    # --- throughput ratio --------------------------------------------------------------------
+    def timed(fn, items) -> float:
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+            list(pool.map(fn, items))
+        return time.perf_counter() - t0
+
+    ratio_errors: list[str] = []
+
+    def revote(i: int) -> None:
+        b = browsers[i]
+        values = values_for(i, len(crits), 2)
+        body = {"revision": "2", "csrf_token": b.csrf}
+        body.update({f"v-{c}": str(v) for c, v in zip(crits, values, strict=True)})
+        st, *_ = b.request("POST", vote_path, body)
+        if st != 303:
+            ratio_errors.append(f"revote {i}: {st}")
+
+    trivial_clients: list[Browser] = []
+    local = threading.local()
+
+    def own_browser() -> Browser:
+        if not hasattr(local, "b"):
+            local.b = Browser(port)
+            with lock:
+                trivial_clients.append(local.b)
+        return local.b
+
+    def trivial(path: str):
+        def go(_j: int) -> None:
+            st, *_ = own_browser().request("GET", path)
+            if st != 200:
+                ratio_errors.append(f"{path}: {st}")
+        return go
+
+    ids = sorted(browsers)
+    m = len(ids)
+    t_static = timed(trivial("/static/app.css"), range(m)) if m else float("nan")
+    t_votes = timed(revote, ids) if m else float("nan")
+    t_page = timed(trivial("/"), range(m)) if m else float("nan")
+    for b in list(browsers.values()) + trivial_clients:
+        b.close()
+    stop.set()
+    for t in proj_threads:
+        t.join(10)
+
+    votes_per_s = m / t_votes if m else 0.0
+    static_per_s = m / t_static if m else 0.0
+    page_per_s = m / t_page if m else 0.0
+    ratio = votes_per_s / static_per_s if static_per_s else 0.0
+    ratio_page = votes_per_s / page_per_s if page_per_s else 0.0
+    polls_200 = sum(1 for s, _ in poll_stats if s == 200)
+    polls_304 = sum(1 for s, _ in poll_stats if s == 304)
+    polls_other = len(poll_stats) - polls_200 - polls_304
+    all_req = lat["join_page"] + lat["join"] + lat["vote"]
+
+    ms = lambda x: f"{x * 1000:.0f} ms"  # noqa: E731
+    print(f"Load: {n} tablets arriving over {args.window:g} s, {args.projectors} projectors "
+          f"polling every {POLL_S:g} s; server: python -m mcda serve (waitress, "
+          f"{args.server_threads} threads); client workers {args.workers}")
+    print(f"  tablets done: {len(acked)}/{n}; last vote acknowledged {arrival_elapsed:.2f} s "
+          f"after the first arrival; errors: {len(errors)}")
+    print(f"  database: {n_participants} participants, {len(rows)} vote rows, latest votes "
+          f"{latest}, duplicates {duplicates}, lost {lost}")
+    for key in ("join_page", "join", "vote", "tablet"):
+        print(f"  latency {key:9s} p50 {ms(statistics.median(lat[key])) if lat[key] else '-':>7}"
+              f"  p95 {ms(pct(lat[key], 0.95)) if lat[key] else '-':>7}"
+              f"  max {ms(max(lat[key])) if lat[key] else '-':>7}")
+    print(f"  all tablet requests: p50 {ms(statistics.median(all_req))}, "
+          f"p95 {ms(pct(all_req, 0.95))}")
+    proj_lat = [e for _s, e in poll_stats]
+    if proj_lat:
+        print(f"  projector polls: {len(poll_stats)} ({polls_200}×200, {polls_304}×304, "
+              f"{polls_other} other); p50 {ms(statistics.median(proj_lat))}, "
+              f"p95 {ms(pct(proj_lat, 0.95))}")
+    print(f"  throughput at concurrency {args.concurrency}: votes {votes_per_s:.0f}/s, "
+          f"GET /static/app.css {static_per_s:.0f}/s, GET / {page_per_s:.0f}/s")
+    print(f"  ratio vote ÷ static file: {ratio:.2f} (target ≥ 0.5); vote ÷ start page: "
+          f"{ratio_page:.2f}")
+    for e in (errors + ratio_errors)[:10]:
+        print("  ERROR:", e)
+    summary = {
+        "tablets": n, "acked": len(acked), "errors": len(errors) + len(ratio_errors),
+        "latest_votes": latest, "duplicates": duplicates, "lost": lost,
+        "p50_ms": round(statistics.median(all_req) * 1000) if all_req else None,
+        "p95_ms": round(pct(all_req, 0.95) * 1000) if all_req else None,
+        "vote_p95_ms": round(pct(lat["vote"], 0.95) * 1000) if lat["vote"] else None,
+        "arrival_s": round(arrival_elapsed, 2), "polls": len(poll_stats),
+        "polls_other": polls_other, "ratio_static": round(ratio, 2),
+        "ratio_page": round(ratio_page, 2),
+    }
+    print(json.dumps(summary))
+    ok = (len(acked) == n and latest == n and duplicates == 0 and lost == 0
+          and not errors and not ratio_errors and polls_other == 0)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
