@@ -42,6 +42,10 @@ def _serve(args: argparse.Namespace) -> int:
         print("\n  Vägval – exempeldata laddad (påhittad / invented example data)")
         print(f"  Processledare: {email}")
         print(f"  Lösenord:      {password}   (visas bara nu / shown only now)\n")
+    # Import the analysis (pymcdm: ~1-5 s holding the GIL) now, not in the first projector
+    # poll of a workshop, where it would stall every tablet's request.
+    from .core import analysis  # noqa: F401
+
     print(f"  Öppna http://{args.host}:{args.port}/\n", flush=True)
     # A room of tablets keeps ~1 keep-alive connection each; waitress's default limit (100)
     # would stall the 101st tablet until an idle one times out (see docs/operations.md).
