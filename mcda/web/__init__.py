@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from . import db as webdb
 from . import errors, i18n, security
@@ -66,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["ENV_NAME"] == "production" and len(str(app.config["SECRET_KEY"])) < 32:
         raise RuntimeError("Production mode refuses a secret key shorter than 32 characters.")
 
+    app.url_map.converters["int"] = SqliteIntConverter
     i18n.init_app(app)
     security.init_app(app)
     webdb.init_app(app)
@@ -80,6 +82,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     cli.init_app(app)
     return app
+
+
+class SqliteIntConverter(IntegerConverter):
+    """``<int:…>`` limited to SQLite's integer range: a huge id is a 404, not an OverflowError."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _load_or_create_secret(instance: Path) -> str:

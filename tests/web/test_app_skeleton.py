@@ -128,3 +128,8 @@ def test_password_policy(password, ok):
     from mcda.store.password_policy import password_problem
 
     assert (password_problem(password) is None) is ok
+
+
+@pytest.mark.parametrize("path", ["/resultat/{}", "/omgang/{}/", "/processledare/{}"])
+def test_ids_beyond_sqlite_range_are_404(client, path):
+    assert client.get(path.format(10**20)).status_code == 404
