@@ -129,18 +129,19 @@ def smaa(
         n_samples = int(W.shape[0])
     if kernel == "vectorised":
         scores = ranking.score_batch(method, m, W, types, **kw)
-        counts, first = ranking.rank_counts(scores, hib, mult)
+        counts, n_first, first_sum = ranking.rank_counts(scores, hib, mult, W)
     else:
         scores = ranking.score_loop(method, m, W, types, **kw)
         ranks = np.array([ranking.rank_scores(s, hib) for s in scores])
         # counts[i, r] = number of samples where alternative i has rank r + 1
         flat = (np.arange(n_alt)[None, :] * n_alt + (ranks - 1)).ravel()
         counts = np.bincount(flat, minlength=n_alt * n_alt).reshape(n_alt, n_alt)
-        first = (ranks == 1).astype(float)  # (rows × m)
+        first = (ranks == 1).astype(float)  # (samples × m)
+        n_first = first.sum(axis=0)
+        first_sum = first.T @ W
     acc = counts / n_samples
-    n_first = first.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        central = (first.T @ W) / n_first[:, None]
+        central = first_sum / n_first[:, None]
     central[n_first == 0] = np.nan
     confidence = np.full(n_alt, np.nan)
     has = np.flatnonzero(n_first > 0)

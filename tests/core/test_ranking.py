@@ -353,13 +353,16 @@ def test_rank_counts_equal_counting_rank_rows(decimals):
     if decimals is not None:
         s = np.round(s, decimals)  # many ties: exercises the fallback path
     mult = rng.integers(1, 5, 300).astype(float)
-    counts, first = ranking.rank_counts(s, False, mult)
+    w = rng.dirichlet(np.ones(3), size=300)
+    counts, n_first, first_sum = ranking.rank_counts(s, False, mult, w)
     r = ranking.rank_rows(s, False)
     expected = np.zeros((12, 12))
     for k in range(300):
         expected[np.arange(12), r[k] - 1] += mult[k]
     np.testing.assert_array_equal(counts, expected)
-    np.testing.assert_array_equal(first, (r == 1) * mult[:, None])
+    first = (r == 1) * mult[:, None]
+    np.testing.assert_array_equal(n_first, first.sum(axis=0))
+    np.testing.assert_allclose(first_sum, first.T @ w, atol=1e-12)
 
 
 def test_all_alternatives_identical_tie_everywhere():
