@@ -102,8 +102,9 @@ def pooled_db(path: str) -> Database:
 
     A fresh connection per request (open, PRAGMAs, schema parse on first use, close) made an
     unchanged poll cost 17–20 ms median on a loaded 2-core box against a 5 ms budget; with
-    this connection it is ~2 ms (bench/bench_projector.py). A projector polls every 3 s. Waitress serves
-    from a fixed thread pool, so each worker thread keeps one connection per database file.
+    this connection it is ~2 ms (bench/bench_projector.py). A projector polls every 3 s.
+    Waitress serves from a fixed thread pool, so each worker thread keeps one connection per
+    database file.
     The connection is in autocommit mode, so every statement reads the newest committed data.
     """
     pool: dict[str, Database] = getattr(_local, "pool", None) or {}

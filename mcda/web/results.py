@@ -22,6 +22,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -570,7 +571,7 @@ def projector_live(round_id: int):
     db = get_db()
     fp = analysis_input.fingerprint(db, round_id)
     etag = hashlib.sha256(
-        f"{fp}|{analysis_input.options_key(PROJECTOR_OPTIONS)}|{request.args.get('lang', '')}"
+        f"{fp}|{analysis_input.options_key(PROJECTOR_OPTIONS)}|{get_locale()}"
         .encode()
     ).hexdigest()[:32]
     if request.if_none_match.contains(etag):
