@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import statistics
 from typing import Any
 
 from flask import (
@@ -620,6 +621,7 @@ def convergence_context(decision: dict[str, Any]) -> dict[str, Any]:
     rounds = store_rounds.list_rounds(db, decision["id"])
     opts = analysis_input.parse_options({"smaa": False})
     labels, s_star, w, crit_sd, by_group = [], [], [], {}, {}
+    group_sd: dict[str, list[float | None]] = {}
     crit_names: list[str] = []
     for rnd in rounds:
         labels.append(_("Omgång %(n)s", n=rnd["number"]))
@@ -632,7 +634,7 @@ def convergence_context(decision: dict[str, Any]) -> dict[str, Any]:
         if view is None or view["empty"]:
             s_star.append(None)
             w.append(None)
-            for series in list(crit_sd.values()) + list(by_group.values()):
+            for series in [*crit_sd.values(), *by_group.values(), *group_sd.values()]:
                 series.append(None)
             continue
         cons = view["consensus"]
@@ -645,7 +647,9 @@ def convergence_context(decision: dict[str, Any]) -> dict[str, Any]:
             crit_sd[c["name"]].append(c["sd"])
         for row in cons["by_group"]:
             by_group.setdefault(row["group"], [None] * (len(labels) - 1)).append(row["s_star"])
-        for series in list(crit_sd.values()) + list(by_group.values()):
+        for g, sd in _within_sd(ra.output, view["visible_groups"]).items():
+            group_sd.setdefault(g, [None] * (len(labels) - 1)).append(sd)
+        for series in [*crit_sd.values(), *by_group.values(), *group_sd.values()]:
             if len(series) < len(labels):
                 series.append(None)
     return {
@@ -655,8 +659,22 @@ def convergence_context(decision: dict[str, Any]) -> dict[str, Any]:
         "region": [{"name": "S*", "values": s_star}, {"name": "Kendalls W", "values": w}],
         "crit_sd": [{"name": n, "values": crit_sd[n]} for n in crit_names],
         "by_group": [{"name": g, "values": v} for g, v in sorted(by_group.items())],
+        "group_sd": [{"name": g, "values": v} for g, v in sorted(group_sd.items())],
         "options_label": options_label(opts, has_scores=False),
     }
+
+
+def _within_sd(output: dict[str, Any], groups: list[str]) -> dict[str, float | None]:
+    """Mean over criteria of the sample SD of participants' weights within each group."""
+    out: dict[str, float | None] = {}
+    for g in groups:
+        rows = [v["weights"] for v in output.get("votes", []) if v["group"] == g]
+        if len(rows) < 2:
+            out[g] = None
+            continue
+        sds = [statistics.stdev(float(r[c]) for r in rows) for c in rows[0]]
+        out[g] = sum(sds) / len(sds)
+    return out
 
 
 # --- exports -------------------------------------------------------------------------------

@@ -206,6 +206,7 @@ def test_convergence_over_rounds(app, client, fac):
     assert resp.status_code == 200
     assert "Omgång 1" in html and "Omgång 2" in html and "Kendalls W" in html
     assert "chart-conv-region" in html and "Skövde" in html
+    assert "spridning inom kommunen" in html
     assert client.get("/resultat/beslut/9999/konvergens").status_code == 404
 
 
