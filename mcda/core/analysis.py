@@ -73,19 +73,27 @@ def _jsonable(x: Any) -> Any:
 
 
 def _vote_error(exc: MCDAInputError, i: int, participant: str, crits: list[str]) -> MCDAInputError:
-    """Re-raise an elicitation error with the vote's position and criterion ids in the field."""
-    fld = exc.field
+    """Re-raise an elicitation error with the vote's position and criterion ids.
 
-    def crit_name(m: re.Match) -> str:
-        k = int(m.group(1))
+    The elicitation functions see plain vectors and name positions (``values[2]``); here the
+    position becomes the criterion id, in the field and in the message.
+    """
+
+    def crit_field(m: re.Match) -> str:
+        k = int(m.group(2))
         return f"values.{crits[k]}" if k < len(crits) else m.group(0)
 
-    fld = re.sub(r"^values\[(\d+)\]", crit_name, fld)
+    def crit_text(m: re.Match) -> str:
+        k = int(m.group(2))
+        return crits[k] if k < len(crits) else m.group(0)
+
+    pattern = r"\b(values|ranks)\[(\d+)\]"
+    fld = re.sub("^" + pattern[2:], crit_field, exc.field)
     return MCDAInputError(
         f"votes[{i}].{fld}",
         exc.value,
-        f"Röst nr {i + 1} (deltagare {participant}): {exc.message_sv}",
-        f"Vote {i + 1} (participant {participant}): {exc.message_en}",
+        f"Röst nr {i + 1} (deltagare {participant}): {re.sub(pattern, crit_text, exc.message_sv)}",
+        f"Vote {i + 1} (participant {participant}): {re.sub(pattern, crit_text, exc.message_en)}",
     )
 
 

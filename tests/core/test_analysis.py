@@ -425,3 +425,8 @@ def test_skip_unsuitable_option():
         analyze(e)
     with pytest.raises(MCDAInputError):
         analyze(small(skip_unsuitable="yes"))
+
+
+def test_vote_errors_name_the_criterion_not_the_position():
+    e = _bad(lambda d: d["votes"][2]["values"].update(drift=0), r"votes\[2\]\.values\.drift")
+    assert "drift" in e.message_sv and "ranks[" not in e.message_sv and "p03" in e.message_en
