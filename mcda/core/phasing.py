@@ -1,0 +1,1033 @@
+"""Growth phases (etapper): which investment goes in which phase, and how it spreads.
+
+The plan is an exact mixed-integer program solved with ``scipy.optimize.milp`` (HiGHS).
+Binary ``x[i, p]`` = investment ``i`` is carried out in phase ``p`` (0-based inside the
+code, 1-based in every message and in :class:`PhasePlan.assignment`).
+
+Objective (maximise): ``Σ_i Σ_p value_i · (1 + discount · (P − p) / (P − 1)) · x[i, p]``.
+With ``discount = 0`` (the default) this is the total consensus value of the plan. A
+positive discount (e.g. 0.05) is a bonus of at most 5 % for the first phase falling linearly
+to 0 for the last: it trades a little total value for getting good investments early, and
+makes the MILP several times slower (measured in ``bench/bench_phasing.py``). After the
+exact solve, planned investments are moved to the earliest phase with room
+(:meth:`PhaseModel.shift_earlier`): this never changes which investments are planned, only
+breaks ties in the phase choice, which the solver would otherwise make arbitrarily.
+
+Constraints:
+
+* each investment at most once: ``Σ_p x[i, p] ≤ 1``;
+* budget per phase: ``Σ_i cost_i · x[i, p] ≤ budget_p`` (unspent money is NOT carried over);
+* earliest phase: ``x[i, p] = 0`` for ``p < earliest_i``;
+* prerequisites ``(i, j)`` = "i requires j": j must be in a STRICTLY earlier phase than i,
+  ``x[i, p] ≤ Σ_{q < p} x[j, q]`` for every phase p (so i cannot be in phase 1, and if j is
+  left out of the plan, i is too);
+* ``min_one_by_phase = N``: every municipality that hosts at least one investment gets at
+  least one investment in phases 1..N. Municipalities that host no investment at all are
+  exempt (nothing could be given to them) and are listed in ``PhasePlan.exempt``;
+* ``max_share = S``: no municipality's planned cost exceeds S × the total planned cost
+  (share of the plan, not of the budget). Investments without a host municipality (regional
+  ones, host ``None``) count in the total but belong to nobody.
+
+The empty plan satisfies every constraint except ``min_one_by_phase``, so an infeasible
+model always involves that rule; :func:`plan` explains which municipalities cannot be
+reached by which phase (and whether ``max_share`` is what blocks them).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csr_array
+
+from .errors import MCDAInputError, check_finite, fmt
+
+__all__ = [
+    "DEFAULT_DISCOUNT",
+    "Infeasibility",
+    "PathComparison",
+    "PhaseModel",
+    "PhasePlan",
+    "Spread",
+    "Stability",
+    "phase_weights",
+    "plan",
+    "plan_paths",
+    "plan_stability",
+    "spread",
+    "values_from_scores",
+]
+
+DEFAULT_DISCOUNT = 0.0
+# Solve to proven optimality (HiGHS' default relative gap 1e-4 could stop 0.01 % short).
+MIP_REL_GAP = 1e-9
+TIME_LIMIT_S = 30.0
+STABILITY_GAP = 1e-2
+STABILITY_TIME_LIMIT_S = 0.5
+
+
+@dataclass
+class Infeasibility:
+    """Why no plan satisfies the rules: which rule, which phase, which municipalities."""
+
+    rule: str  # "min_one_by_phase" or "min_one_by_phase+max_share"
+    phase: int  # 1-based phase of the rule
+    municipalities: list[str]
+    message_sv: str
+    message_en: str
+    details: list[dict[str, Any]] = field(default_factory=list)
+
+    def message(self, lang: str = "en") -> str:
+        return self.message_sv if str(lang).lower().startswith("sv") else self.message_en
+
+
+@dataclass
+class PhasePlan:
+    """A solved (or unsolvable) phasing plan.
+
+    ``assignment[i]`` is the 1-based phase of investment ``i`` or ``None`` (not in the plan).
+    ``status`` is ``"optimal"``, ``"infeasible"`` or ``"time_limit"`` (best plan found).
+    """
+
+    assignment: list[int | None]
+    objective: float
+    total_value: float
+    spend: list[float]
+    budgets: list[float]
+    status: str
+    solve_time_s: float
+    exempt: list[str] = field(default_factory=list)
+    infeasibility: Infeasibility | None = None
+    discount: float = DEFAULT_DISCOUNT
+
+    @property
+    def feasible(self) -> bool:
+        return self.status in ("optimal", "time_limit")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Rules:
+    min_one_by_phase: int | None
+    max_share: float | None
+    municipalities: list[str]
+
+
+def phase_weights(n_phases: int, discount: float) -> np.ndarray:
+    """Objective multiplier per phase: ``1 + discount`` for phase 1 falling to 1 for the last."""
+    if n_phases <= 1:
+        return np.ones(max(n_phases, 0))
+    return 1.0 + discount * (n_phases - 1 - np.arange(n_phases)) / (n_phases - 1)
+
+
+def values_from_scores(scores: Sequence[float], higher_is_better: bool = True) -> np.ndarray:
+    """Turn a method's scores into non-negative plan values.
+
+    Non-negative "higher is better" scores (WSM, TOPSIS closeness, COPRAS) are used as they
+    are, so their ratios keep their meaning. Other scores (VIKOR Q, PROMETHEE net flow) are
+    mapped affinely onto [0.01, 1] with the best at 1: only their order and spacing carry
+    meaning, and the small floor keeps the worst investment worth planning when money is left.
+    """
+    s = check_finite("scores", list(scores), ndim=1)
+    if higher_is_better and (s.size == 0 or s.min() >= 0):
+        return s.copy()
+    if not higher_is_better:
+        s = -s
+    lo, hi = float(s.min()), float(s.max())
+    if hi - lo <= 1e-12:
+        return np.ones_like(s)
+    return 0.01 + 0.99 * (s - lo) / (hi - lo)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _err(field_: str, value: object, sv: str, en: str) -> MCDAInputError:
+    return MCDAInputError(field_, value, sv, en)
+
+
+def _validate(
+    values: Sequence[float],
+    costs: Sequence[float],
+    hosts: Sequence[str | None],
+    earliest_phase: Sequence[int | None],
+    prerequisites: Sequence[tuple[int, int]],
+    budgets: Sequence[float],
+    rules: Mapping[str, Any] | None,
+    names: Sequence[str] | None,
+) -> tuple[
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[tuple[int, int]], _Rules, list[str]
+]:
+    v = check_finite("values", list(values), ndim=1)
+    n = v.size
+    c = check_finite("costs", list(costs), ndim=1)
+    b = check_finite("budgets", list(budgets), ndim=1)
+    label = list(names) if names is not None else [f"#{i + 1}" for i in range(n)]
+    if c.size != n or len(hosts) != n or len(earliest_phase) != n or len(label) != n:
+        raise _err(
+            "costs",
+            c.size,
+            f"values, costs, hosts och earliest_phase måste ha lika många element ({n}).",
+            f"values, costs, hosts and earliest_phase must have the same length ({n}).",
+        )
+    for i in np.flatnonzero(c < 0):
+        raise _err(
+            f"costs[{i}]",
+            float(c[i]),
+            f"Kostnaden för {label[i]} är negativ ({fmt(float(c[i]))}); ange 0 eller mer.",
+            f"The cost of {label[i]} is negative ({fmt(float(c[i]))}); enter 0 or more.",
+        )
+    if b.size == 0:
+        raise _err("budgets", [], "Ange minst en etapp.", "Define at least one phase.")
+    for p in np.flatnonzero(b < 0):
+        raise _err(
+            f"budgets[{p}]",
+            float(b[p]),
+            f"Budgeten för etapp {p + 1} är negativ ({fmt(float(b[p]))}); ange 0 eller mer.",
+            f"The budget of phase {p + 1} is negative ({fmt(float(b[p]))}); enter 0 or more.",
+        )
+    n_phases = b.size
+    earliest = np.ones(n, dtype=int)
+    for i, e in enumerate(earliest_phase):
+        if e is None:
+            continue
+        if isinstance(e, bool) or not isinstance(e, int | np.integer) or e < 1:
+            raise _err(
+                f"earliest_phase[{i}]",
+                e,
+                f"Tidigaste etapp för {label[i]} måste vara ett heltal ≥ 1 (fick {fmt(e)}).",
+                f"The earliest phase of {label[i]} must be an integer ≥ 1 (got {fmt(e)}).",
+            )
+        earliest[i] = int(e)
+
+    rules = dict(rules or {})
+    unknown_keys = set(rules) - {"min_one_by_phase", "max_share", "municipalities"}
+    if unknown_keys:
+        key = sorted(unknown_keys)[0]
+        raise _err(
+            f"rules.{key}", rules[key], f"Okänd regel {key!r}.", f"Unknown rule {key!r}."
+        )
+    munis = rules.get("municipalities")
+    if munis is None:
+        munis = sorted({h for h in hosts if h is not None})
+    munis = list(munis)
+    known = set(munis)
+    for i, h in enumerate(hosts):
+        if h is not None and h not in known:
+            raise _err(
+                f"hosts[{i}]",
+                h,
+                f"{label[i]} har en okänd kommun ({fmt(h)}); välj en av regionens kommuner.",
+                f"{label[i]} has an unknown municipality ({fmt(h)}); choose one of the region's.",
+            )
+    n1 = rules.get("min_one_by_phase")
+    if n1 is not None and (
+        isinstance(n1, bool) or not isinstance(n1, int | np.integer) or not 1 <= n1 <= n_phases
+    ):
+        raise _err(
+            "rules.min_one_by_phase",
+            n1,
+            f"Regeln 'minst en investering per kommun senast etapp N' kräver ett N mellan 1 och "
+            f"{n_phases} (fick {fmt(n1)}).",
+            f"The rule 'at least one investment per municipality by phase N' needs N between 1 "
+            f"and {n_phases} (got {fmt(n1)}).",
+        )
+    share = rules.get("max_share")
+    if share is not None:
+        ok = isinstance(share, int | float | np.number) and not isinstance(share, bool)
+        if not ok or not np.isfinite(share) or not 0 < float(share) <= 1:
+            raise _err(
+                "rules.max_share",
+                share,
+                f"Största andel per kommun måste vara ett tal större än 0 och högst 1 "
+                f"(fick {fmt(share)}).",
+                f"The maximum share per municipality must be above 0 and at most 1 "
+                f"(got {fmt(share)}).",
+            )
+        share = float(share)
+
+    pre: list[tuple[int, int]] = []
+    for k, pair in enumerate(prerequisites):
+        try:
+            i, j = (int(pair[0]), int(pair[1]))
+        except (TypeError, ValueError, IndexError) as exc:
+            raise _err(
+                f"prerequisites[{k}]",
+                pair,
+                f"Förutsättning {k + 1} måste vara ett par (investering, kräver).",
+                f"Prerequisite {k + 1} must be a pair (investment, requires).",
+            ) from exc
+        if not (0 <= i < n and 0 <= j < n):
+            raise _err(
+                f"prerequisites[{k}]",
+                pair,
+                f"Förutsättning {k + 1} pekar på en investering som inte finns ({pair}).",
+                f"Prerequisite {k + 1} refers to an investment that does not exist ({pair}).",
+            )
+        if i == j:
+            raise _err(
+                f"prerequisites[{k}]",
+                label[i],
+                f"{label[i]} kan inte vara en förutsättning för sig själv.",
+                f"{label[i]} cannot be a prerequisite of itself.",
+            )
+        if earliest[j] > earliest[i]:
+            raise _err(
+                f"prerequisites[{k}]",
+                label[j],
+                f"{label[i]} kräver {label[j]}, men {label[j]} kan tidigast genomföras i etapp "
+                f"{earliest[j]}, senare än {label[i]} (etapp {earliest[i]}). Ändra tidigaste "
+                f"etapp eller ta bort förutsättningen.",
+                f"{label[i]} requires {label[j]}, but {label[j]} cannot start before phase "
+                f"{earliest[j]}, later than {label[i]} (phase {earliest[i]}). Change the earliest "
+                f"phase or remove the prerequisite.",
+            )
+        pre.append((i, j))
+    cycle = find_cycle(n, pre)
+    if cycle:
+        names_c = " → ".join(label[i] for i in [*cycle, cycle[0]])
+        raise _err(
+            "prerequisites",
+            [label[i] for i in cycle],
+            f"Förutsättningarna bildar en cirkel: {names_c}. Ta bort någon av dem.",
+            f"The prerequisites form a cycle: {names_c}. Remove one of them.",
+        )
+    return v, c, b, earliest, sorted(set(pre)), _Rules(n1, share, munis), label
+
+
+def find_cycle(n: int, prerequisites: Sequence[tuple[int, int]]) -> list[int]:
+    """A cycle in the "i requires j" graph as a list of nodes, or ``[]`` if there is none."""
+    adj: dict[int, list[int]] = {}
+    for i, j in prerequisites:
+        adj.setdefault(int(i), []).append(int(j))
+    state = [0] * n  # 0 unvisited, 1 on stack, 2 done
+    for start in range(n):
+        if state[start]:
+            continue
+        stack: list[tuple[int, int]] = [(start, 0)]
+        path: list[int] = [start]
+        state[start] = 1
+        while stack:
+            node, k = stack[-1]
+            succ = adj.get(node, [])
+            if k < len(succ):
+                stack[-1] = (node, k + 1)
+                nxt = succ[k]
+                if state[nxt] == 1:
+                    return path[path.index(nxt) :]
+                if state[nxt] == 0:
+                    state[nxt] = 1
+                    stack.append((nxt, 0))
+                    path.append(nxt)
+            else:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+    return []
+
+
+# --------------------------------------------------------------------------- the model
+
+
+class PhaseModel:
+    """The constraint structure of one planning problem, built once and solved many times.
+
+    Only the objective changes between :meth:`solve` calls (group values, SMAA samples), so
+    the sparse constraint matrix, bounds and integrality are prepared once.
+    """
+
+    def __init__(
+        self,
+        costs: Sequence[float],
+        hosts: Sequence[str | None],
+        earliest_phase: Sequence[int | None],
+        prerequisites: Sequence[tuple[int, int]],
+        budgets: Sequence[float],
+        rules: Mapping[str, Any] | None = None,
+        discount: float = DEFAULT_DISCOUNT,
+        names: Sequence[str] | None = None,
+    ) -> None:
+        n = len(costs)
+        d = check_finite("discount", float(discount))
+        if d < 0:
+            raise _err(
+                "discount",
+                float(d),
+                "Bonusen för tidig etapp kan inte vara negativ.",
+                "The early-phase bonus cannot be negative.",
+            )
+        _, c, b, earliest, pre, r, label = _validate(
+            [0.0] * n, costs, hosts, earliest_phase, prerequisites, budgets, rules, names
+        )
+        self.n, self.P = n, b.size
+        self.costs, self.budgets, self.earliest = c, b, earliest
+        self.hosts = list(hosts)
+        self.prerequisites = pre
+        self.rules = r
+        self.labels = label
+        self.discount = float(d)
+        self.weights = phase_weights(self.P, self.discount)
+        hosted = {m for m in self.hosts if m is not None}
+        self.exempt = [m for m in r.municipalities if m not in hosted]
+        self._build()
+
+    # variable index of x[i, p]; y[i] (selected at all) follows the n·P x-variables
+    def _ix(self, i: int, p: int) -> int:
+        return i * self.P + p
+
+    def _iy(self, i: int) -> int:
+        return self.n * self.P + i
+
+    def _build(self) -> None:
+        n, P = self.n, self.P
+        self.nvar = n * P + n
+        upper = np.ones(self.nvar)
+        for i in range(n):
+            for p in range(P):
+                if p + 1 < self.earliest[i]:
+                    upper[self._ix(i, p)] = 0.0
+            if self.earliest[i] > P:
+                upper[self._iy(i)] = 0.0
+        self.bounds = Bounds(np.zeros(self.nvar), upper)
+        self.integrality = np.ones(self.nvar)
+        rows: list[tuple[dict[int, float], float, float]] = []
+        for i in range(n):  # y_i = Σ_p x[i,p]: at most once
+            row = {self._ix(i, p): 1.0 for p in range(P)}
+            row[self._iy(i)] = -1.0
+            rows.append((row, 0.0, 0.0))
+        for p in range(P):  # budget
+            rows.append(
+                ({self._ix(i, p): float(self.costs[i]) for i in range(n)}, -np.inf, self.budgets[p])
+            )
+        # Implied surrogate knapsack on y: lets HiGHS branch on "which set" before "which
+        # phase" (measured: several times faster on the 40×3 benchmark).
+        rows.append(
+            ({self._iy(i): float(self.costs[i]) for i in range(n)}, -np.inf, self.budgets.sum())
+        )
+        for i, j in self.prerequisites:  # x[i,p] - Σ_{q<p} x[j,q] ≤ 0
+            for p in range(P):
+                row = {self._ix(i, p): 1.0}
+                for q in range(p):
+                    row[self._ix(j, q)] = -1.0
+                rows.append((row, -np.inf, 0.0))
+        self._base_rows = rows
+        self._share_rows = self._max_share_rows(self.rules.max_share)
+        self._min_one_rows = self._min_one_rows_for(self.rules.min_one_by_phase)
+        self._constraints = self._assemble(rows + self._share_rows + self._min_one_rows)
+
+    def _max_share_rows(self, share: float | None) -> list[tuple[dict[int, float], float, float]]:
+        if share is None:
+            return []
+        rows = []
+        for m in self.rules.municipalities:
+            if not any(self.hosts[i] == m for i in range(self.n)):
+                continue
+            row: dict[int, float] = {}
+            for i in range(self.n):
+                coef = float(self.costs[i]) * ((self.hosts[i] == m) - share)
+                if coef:
+                    row[self._iy(i)] = coef
+            rows.append((row, -np.inf, 0.0))
+        return rows
+
+    def _min_one_rows_for(self, by: int | None) -> list[tuple[dict[int, float], float, float]]:
+        if by is None:
+            return []
+        rows = []
+        for m in self.rules.municipalities:
+            if m in self.exempt:
+                continue
+            row = {
+                self._ix(i, p): 1.0
+                for i in range(self.n)
+                if self.hosts[i] == m
+                for p in range(by)
+            }
+            rows.append((row, 1.0, np.inf))
+        return rows
+
+    def _assemble(
+        self, rows: list[tuple[dict[int, float], float, float]], extra_cols: int = 0
+    ) -> LinearConstraint | None:
+        if not rows:
+            return None
+        data, ri, ci = [], [], []
+        for r, (row, _, _) in enumerate(rows):
+            for col, val in row.items():
+                ri.append(r)
+                ci.append(col)
+                data.append(val)
+        shape = (len(rows), self.nvar + extra_cols)
+        A = csr_array((data, (ri, ci)), shape=shape)
+        lb = np.array([lo for _, lo, _ in rows])
+        ub = np.array([hi for _, _, hi in rows])
+        return LinearConstraint(A, lb, ub)
+
+    def objective(self, values: np.ndarray) -> np.ndarray:
+        """The minimisation vector for ``values`` (milp minimises, so negated).
+
+        ``v·w_p`` split as ``v`` on y (the value) plus ``v·(w_p − 1)`` on x (the early bonus).
+        """
+        v = np.asarray(values, dtype=float)
+        bonus = (v[:, None] * (self.weights[None, :] - 1.0)).ravel()
+        return -np.concatenate([bonus, v])
+
+    def solve_raw(
+        self,
+        values: np.ndarray,
+        mip_rel_gap: float = MIP_REL_GAP,
+        time_limit: float = TIME_LIMIT_S,
+    ) -> tuple[str, np.ndarray | None, float]:
+        """One MILP solve: (status, x matrix n×P or None, objective). Hot path for SMAA."""
+        res = milp(
+            self.objective(values),
+            constraints=self._constraints,
+            integrality=self.integrality,
+            bounds=self.bounds,
+            options={"mip_rel_gap": mip_rel_gap, "time_limit": time_limit},
+        )
+        if res.x is None:
+            return ("infeasible" if res.status == 2 else "error"), None, float("nan")
+        x = np.rint(res.x[: self.n * self.P]).reshape(self.n, self.P)
+        status = "optimal" if res.status == 0 else "time_limit"
+        x = self.shift_earlier(x, np.asarray(values, dtype=float))
+        obj = float((np.asarray(values, dtype=float)[:, None] * self.weights[None, :] * x).sum())
+        return status, x, obj
+
+    def shift_earlier(self, x: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Tie-break: move planned investments to the earliest phase with room.
+
+        In order of value (highest first), each investment moves to the earliest phase that
+        respects its earliest phase, its prerequisites (still strictly earlier) and that
+        phase's budget. The set of investments, hence the value and the spread rules (reached
+        "by phase N" only gets easier; shares are unchanged), stays the same. With a positive
+        discount an optimal plan admits no such move for positive values, so this only
+        matters for ``discount = 0``, where the solver's phase choice among equal plans is
+        otherwise arbitrary.
+        """
+        x = x.copy()
+        phase = [int(np.argmax(r)) if r.max() > 0.5 else -1 for r in x]
+        spend = self.costs @ x
+        req: dict[int, list[int]] = {}
+        for i, j in self.prerequisites:
+            req.setdefault(i, []).append(j)
+        order = sorted(range(self.n), key=lambda i: (-values[i], i))
+        moved = True
+        while moved:
+            moved = False
+            for i in order:
+                p = phase[i]
+                if p <= 0:
+                    continue
+                after_req = max((phase[j] + 1 for j in req.get(i, [])), default=0)
+                lo = max(self.earliest[i] - 1, after_req)
+                for q in range(lo, p):
+                    if spend[q] + self.costs[i] <= self.budgets[q] + 1e-9:
+                        spend[q] += self.costs[i]
+                        spend[p] -= self.costs[i]
+                        x[i, p], x[i, q] = 0.0, 1.0
+                        phase[i] = q
+                        moved = True
+                        break
+        return x
+
+    def solve(self, values: Sequence[float]) -> PhasePlan:
+        """Solve for ``values``; an infeasible model gets an :class:`Infeasibility`."""
+        v = check_finite("values", list(values), ndim=1)
+        if v.size != self.n:
+            raise _err(
+                "values",
+                v.size,
+                f"values måste ha {self.n} element (fick {v.size}).",
+                f"values must have {self.n} elements (got {v.size}).",
+            )
+        t0 = time.perf_counter()
+        pre = self._precheck()
+        if pre is not None:
+            return self._infeasible_plan(pre, time.perf_counter() - t0)
+        status, x, obj = self.solve_raw(v)
+        if x is None:
+            why = self._explain()
+            return self._infeasible_plan(why, time.perf_counter() - t0)
+        assignment = assignment_from_x(x)
+        spend = [float(self.costs @ x[:, p]) for p in range(self.P)]
+        total = float(sum(v[i] for i, a in enumerate(assignment) if a is not None))
+        return PhasePlan(
+            assignment=assignment,
+            objective=obj,
+            total_value=total,
+            spend=spend,
+            budgets=[float(b) for b in self.budgets],
+            status=status,
+            solve_time_s=time.perf_counter() - t0,
+            exempt=list(self.exempt),
+            discount=self.discount,
+        )
+
+    def _infeasible_plan(self, why: Infeasibility, dt: float) -> PhasePlan:
+        return PhasePlan(
+            assignment=[None] * self.n,
+            objective=0.0,
+            total_value=0.0,
+            spend=[0.0] * self.P,
+            budgets=[float(b) for b in self.budgets],
+            status="infeasible",
+            solve_time_s=dt,
+            exempt=list(self.exempt),
+            infeasibility=why,
+            discount=self.discount,
+        )
+
+    # ------------------------------------------------------------------ explanations
+
+    def _effective_earliest(self) -> np.ndarray:
+        """Earliest phase after prerequisites: one phase after every prerequisite's."""
+        eff = self.earliest.copy()
+        changed = True
+        while changed:  # acyclic graph: converges in ≤ n rounds
+            changed = False
+            for i, j in self.prerequisites:
+                if eff[i] < eff[j] + 1:
+                    eff[i] = eff[j] + 1
+                    changed = True
+        return eff
+
+    def _precheck(self) -> Infeasibility | None:
+        """Cheap necessary condition: each municipality has one investment that fits by phase N."""
+        by = self.rules.min_one_by_phase
+        if by is None:
+            return None
+        eff = self._effective_earliest()
+        blocked, details = [], []
+        for m in self.rules.municipalities:
+            if m in self.exempt:
+                continue
+            items = [i for i in range(self.n) if self.hosts[i] == m]
+            fits = [
+                i
+                for i in items
+                if eff[i] <= by
+                and any(self.costs[i] <= self.budgets[p] for p in range(eff[i] - 1, by))
+            ]
+            if not fits:
+                cheapest = min(items, key=lambda i: (eff[i] > by, self.costs[i]))
+                blocked.append(m)
+                details.append(
+                    {
+                        "municipality": m,
+                        "cheapest": self.labels[cheapest],
+                        "cost": float(self.costs[cheapest]),
+                        "earliest": int(eff[cheapest]),
+                        "largest_budget": float(self.budgets[:by].max()),
+                    }
+                )
+        if not blocked:
+            return None
+        parts_sv, parts_en = [], []
+        for d in details:
+            if d["earliest"] > by:
+                parts_sv.append(
+                    f"{d['municipality']}: ingen investering kan göras före etapp {d['earliest']}"
+                )
+                parts_en.append(
+                    f"{d['municipality']}: no investment can start before phase {d['earliest']}"
+                )
+            else:
+                parts_sv.append(
+                    f"{d['municipality']}: billigaste investeringen {d['cheapest']} kostar "
+                    f"{fmt(d['cost'])}, mer än största etappbudgeten {fmt(d['largest_budget'])}"
+                )
+                parts_en.append(
+                    f"{d['municipality']}: the cheapest investment {d['cheapest']} costs "
+                    f"{fmt(d['cost'])}, more than the largest phase budget "
+                    f"{fmt(d['largest_budget'])}"
+                )
+        return Infeasibility(
+            rule="min_one_by_phase",
+            phase=by,
+            municipalities=blocked,
+            message_sv=(
+                f"Regeln 'minst en investering per kommun senast etapp {by}' kan inte uppfyllas. "
+                + "; ".join(parts_sv)
+                + ". Höj budgeten, ändra tidigaste etapp eller välj en senare etapp i regeln."
+            ),
+            message_en=(
+                f"The rule 'at least one investment per municipality by phase {by}' cannot be "
+                "met. "
+                + "; ".join(parts_en)
+                + ". Raise the budget, change the earliest phase or choose a later phase."
+            ),
+            details=details,
+        )
+
+    def _explain(self) -> Infeasibility:
+        """Elastic re-solve: which municipalities cannot all be reached, and is max_share why?"""
+        by = int(self.rules.min_one_by_phase or 1)
+        unmet_all = self._elastic(with_share=True)
+        unmet_no_share = self._elastic(with_share=False) if self.rules.max_share else unmet_all
+        share_blocks = self.rules.max_share is not None and not unmet_no_share
+        munis = unmet_no_share if unmet_no_share else unmet_all
+        names = ", ".join(munis)
+        cum = float(self.budgets[:by].sum())
+        if share_blocks:
+            pct = f"{self.rules.max_share * 100:.0f} %"
+            return Infeasibility(
+                rule="min_one_by_phase+max_share",
+                phase=by,
+                municipalities=munis,
+                message_sv=(
+                    f"Reglerna 'minst en investering per kommun senast etapp {by}' och 'ingen "
+                    f"kommun över {pct} av planens kostnad' går inte att förena: då når planen "
+                    f"inte {names}. Höj andelen, välj en senare etapp i regeln eller ta bort "
+                    "en av reglerna."
+                ),
+                message_en=(
+                    f"The rules 'at least one investment per municipality by phase {by}' and "
+                    f"'no municipality above {pct} of the plan's cost' conflict: the plan then "
+                    f"cannot reach {names}. Raise the share, choose a later phase or drop one rule."
+                ),
+                details=[{"municipality": m} for m in munis],
+            )
+        return Infeasibility(
+            rule="min_one_by_phase",
+            phase=by,
+            municipalities=munis,
+            message_sv=(
+                f"Regeln 'minst en investering per kommun senast etapp {by}' kan inte uppfyllas: "
+                f"budgeten i etapp 1–{by} (sammanlagt {fmt(cum)}) räcker inte till en investering "
+                f"i varje kommun samtidigt; minst {len(munis)} blir utan ({names}). Höj "
+                "budgeten eller välj en senare etapp i regeln."
+            ),
+            message_en=(
+                f"The rule 'at least one investment per municipality by phase {by}' cannot be "
+                f"met: the budget of phases 1–{by} (together {fmt(cum)}) does not cover one "
+                f"investment in every municipality at once; at least {len(munis)} go without "
+                f"({names}). Raise the budget or choose a later phase for the rule."
+            ),
+            details=[{"municipality": m} for m in munis],
+        )
+
+    def _elastic(self, with_share: bool) -> list[str]:
+        """Minimise the number of municipalities left without an investment by phase N."""
+        by = int(self.rules.min_one_by_phase or 1)
+        munis = [m for m in self.rules.municipalities if m not in self.exempt]
+        k = len(munis)
+        rows = list(self._base_rows) + (self._share_rows if with_share else [])
+        nx = self.nvar
+        for s, row in enumerate(self._min_one_rows_for(by)):
+            r = dict(row[0])
+            r[nx + s] = 1.0  # slack: Σ x + s ≥ 1
+            rows.append((r, 1.0, np.inf))
+        cons = self._assemble(rows, extra_cols=k)
+        c = np.concatenate([np.zeros(nx), np.ones(k)])
+        lb = np.concatenate([self.bounds.lb, np.zeros(k)])
+        ub = np.concatenate([self.bounds.ub, np.ones(k)])
+        res = milp(
+            c,
+            constraints=cons,
+            integrality=np.ones(nx + k),
+            bounds=Bounds(lb, ub),
+            options={"time_limit": TIME_LIMIT_S},
+        )
+        if res.x is None:  # cannot happen (all slacks = 1, empty plan is feasible)
+            return munis
+        slack = np.rint(res.x[nx:])
+        return [m for m, s in zip(munis, slack, strict=True) if s > 0.5]
+
+
+def assignment_from_x(x: np.ndarray) -> list[int | None]:
+    """Phase (1-based) per investment from the binary n×P matrix."""
+    out: list[int | None] = []
+    for row in x:
+        hits = np.flatnonzero(row > 0.5)
+        out.append(int(hits[0]) + 1 if hits.size else None)
+    return out
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def plan(
+    values: Sequence[float],
+    costs: Sequence[float],
+    hosts: Sequence[str | None],
+    earliest_phase: Sequence[int | None],
+    prerequisites: Sequence[tuple[int, int]],
+    budgets: Sequence[float],
+    rules: Mapping[str, Any] | None = None,
+    discount: float = DEFAULT_DISCOUNT,
+    names: Sequence[str] | None = None,
+) -> PhasePlan:
+    """The value-maximising phasing plan (see the module docstring for the exact model).
+
+    ``prerequisites`` are index pairs ``(i, j)``: investment i requires j in a strictly
+    earlier phase. ``names`` only improve messages. Bad input raises :class:`MCDAInputError`;
+    rules that cannot all hold give ``status="infeasible"`` with ``infeasibility`` set.
+    """
+    model = PhaseModel(costs, hosts, earliest_phase, prerequisites, budgets, rules, discount, names)
+    v = check_finite("values", list(values), ndim=1)
+    return model.solve(v)
+
+
+@dataclass
+class PathComparison:
+    """The regional plan next to each municipality's own plan (Vägval)."""
+
+    regional: PhasePlan
+    by_group: dict[str, PhasePlan]
+    # group → [{"index", "rank", "own_phase", "regional_phase", "status"}]; status is one of
+    # "same", "earlier", "deferred", "dropped", "in_neither"
+    top: dict[str, list[dict[str, Any]]]
+
+
+def plan_paths(
+    regional_values: Sequence[float],
+    group_values: Mapping[str, Sequence[float]],
+    costs: Sequence[float],
+    hosts: Sequence[str | None],
+    earliest_phase: Sequence[int | None],
+    prerequisites: Sequence[tuple[int, int]],
+    budgets: Sequence[float],
+    rules: Mapping[str, Any] | None = None,
+    discount: float = DEFAULT_DISCOUNT,
+    names: Sequence[str] | None = None,
+    top_k: int = 5,
+) -> PathComparison:
+    """Plan under each group's own values and compare its top-k investments with the region.
+
+    A group's top-k are its k highest-valued investments (its own values, ties by index).
+    "deferred": the regional plan puts it in a later phase than the group's own plan;
+    "dropped": in the group's own plan but not in the regional plan; "earlier"/"same" as said;
+    "in_neither": neither plan includes it. Same budgets and rules for every plan.
+    """
+    model = PhaseModel(costs, hosts, earliest_phase, prerequisites, budgets, rules, discount, names)
+    regional = model.solve(regional_values)
+    by_group: dict[str, PhasePlan] = {}
+    top: dict[str, list[dict[str, Any]]] = {}
+    for g, vals in group_values.items():
+        own = model.solve(vals)
+        by_group[g] = own
+        v = np.asarray(vals, dtype=float)
+        order = sorted(range(model.n), key=lambda i: (-v[i], i))[: max(top_k, 0)]
+        rows = []
+        for rank, i in enumerate(order, start=1):
+            o, r = own.assignment[i], regional.assignment[i]
+            if o is None and r is None:
+                status = "in_neither"
+            elif r is None:
+                status = "dropped"
+            elif o is None or r < o:
+                status = "earlier"
+            elif r > o:
+                status = "deferred"
+            else:
+                status = "same"
+            rows.append(
+                {"index": i, "rank": rank, "own_phase": o, "regional_phase": r, "status": status}
+            )
+        top[g] = rows
+    return PathComparison(regional=regional, by_group=by_group, top=top)
+
+
+@dataclass
+class Stability:
+    """How often each investment lands in each phase over sampled values."""
+
+    samples: int
+    # frequency[i][p] for p = 0..P-1 is the share of samples with investment i in phase p+1;
+    # frequency[i][P] the share with i left out of the plan.
+    frequency: list[list[float]]
+    modal_phase: list[int | None]
+    status: str
+    total_time_s: float
+    distinct_plans: int
+    infeasibility: Infeasibility | None = None
+    mip_rel_gap: float = 0.0
+    not_proven: int = 0  # samples stopped by the per-sample time limit before the gap closed
+
+
+def plan_stability(
+    value_samples: np.ndarray,
+    costs: Sequence[float],
+    hosts: Sequence[str | None],
+    earliest_phase: Sequence[int | None],
+    prerequisites: Sequence[tuple[int, int]],
+    budgets: Sequence[float],
+    rules: Mapping[str, Any] | None = None,
+    discount: float = DEFAULT_DISCOUNT,
+    names: Sequence[str] | None = None,
+    mip_rel_gap: float = STABILITY_GAP,
+    time_limit_per_sample: float = STABILITY_TIME_LIMIT_S,
+) -> Stability:
+    """Re-plan for every row of ``value_samples`` (S×n, e.g. SMAA-sampled weights' scores).
+
+    The model is built once; only the objective changes. Feasibility does not depend on the
+    objective, so it is checked once (an infeasible model returns the explanation, no samples).
+    Each sample is solved to within ``mip_rel_gap`` of its optimum (default 1 %: proving
+    exact optimality of a 40×3 multiple-knapsack costs ~0.5 s per sample, and a frequency
+    estimate does not need it); samples cut by ``time_limit_per_sample`` are counted in
+    ``not_proven``.
+    """
+    t0 = time.perf_counter()
+    model = PhaseModel(costs, hosts, earliest_phase, prerequisites, budgets, rules, discount, names)
+    vs = check_finite("value_samples", value_samples, ndim=2)
+    if vs.shape[1] != model.n:
+        raise _err(
+            "value_samples",
+            vs.shape,
+            f"value_samples måste ha {model.n} kolumner (fick {vs.shape[1]}).",
+            f"value_samples must have {model.n} columns (got {vs.shape[1]}).",
+        )
+    P = model.P
+    counts = np.zeros((model.n, P + 1))
+    if vs.shape[0] == 0:
+        return Stability(0, counts.tolist(), [None] * model.n, "optimal", 0.0, 0)
+    first = model.solve(vs[0])
+    if not first.feasible:
+        return Stability(
+            0, counts.tolist(), [None] * model.n, "infeasible",
+            time.perf_counter() - t0, 0, first.infeasibility,
+        )
+    seen: set[tuple[int | None, ...]] = set()
+    worst = "optimal"
+    not_proven = 0
+    for s in range(vs.shape[0]):
+        if s == 0:
+            assignment = first.assignment
+        else:
+            status, x, _ = model.solve_raw(vs[s], mip_rel_gap, time_limit_per_sample)
+            if x is None:  # pragma: no cover - feasibility does not depend on the objective
+                raise RuntimeError(f"solver failed on sample {s}: {status}")
+            if status != "optimal":
+                worst = status
+                not_proven += 1
+            assignment = assignment_from_x(x)
+        seen.add(tuple(assignment))
+        for i, a in enumerate(assignment):
+            counts[i, P if a is None else a - 1] += 1
+    freq = counts / vs.shape[0]
+    modal = [None if int(np.argmax(r)) == P else int(np.argmax(r)) + 1 for r in freq]
+    return Stability(
+        samples=int(vs.shape[0]),
+        frequency=freq.tolist(),
+        modal_phase=modal,
+        status=worst,
+        total_time_s=time.perf_counter() - t0,
+        distinct_plans=len(seen),
+        mip_rel_gap=mip_rel_gap,
+        not_proven=not_proven,
+    )
+
+
+@dataclass
+class Spread:
+    """Where the money goes: per municipality and phase, reach and inequality."""
+
+    municipalities: list[str]
+    per_phase: dict[str, list[float]]  # municipality → cost per phase (absolute)
+    per_capita: dict[str, list[float] | None]  # same per inhabitant; None if population unknown
+    total: dict[str, float]
+    total_per_capita: dict[str, float | None]
+    reached_share: list[float]  # cumulative share of municipalities with ≥1 investment by phase p
+    reached_by: dict[str, int | None]  # first phase in which the municipality gets an investment
+    gini_per_capita: float | None  # over municipalities with known population, unweighted
+    gini_cumulative: list[float | None]  # the same Gini using phases 1..p only
+    regional: list[float]  # cost per phase of investments without a host municipality
+
+
+def gini(x: Sequence[float]) -> float:
+    """Gini coefficient ``Σ_i Σ_j |x_i − x_j| / (2 n² μ)``; 0 when everything is 0.
+
+    Each municipality counts once (not weighted by population): "en kommun, en röst".
+    """
+    a = np.asarray(x, dtype=float)
+    if a.size == 0:
+        return 0.0
+    mu = a.mean()
+    if mu <= 0:
+        return 0.0
+    return float(np.abs(a[:, None] - a[None, :]).sum() / (2 * a.size**2 * mu))
+
+
+def spread(
+    assignment: Sequence[int | None],
+    costs: Sequence[float],
+    hosts: Sequence[str | None],
+    municipalities: Sequence[str],
+    populations: Mapping[str, float | None] | None,
+    n_phases: int,
+) -> Spread:
+    """Spread indicators of a plan.
+
+    ``reached_share[p]`` = share of ALL ``municipalities`` with at least one investment in
+    phases 1..p+1. Gini is over municipalities with a known positive population, of cumulative
+    investment per inhabitant, each municipality weighted equally.
+    """
+    c = check_finite("costs", list(costs), ndim=1)
+    munis = list(municipalities)
+    per = {m: [0.0] * n_phases for m in munis}
+    regional = [0.0] * n_phases
+    for i, a in enumerate(assignment):
+        if a is None:
+            continue
+        if not 1 <= a <= n_phases:
+            raise _err(
+                f"assignment[{i}]",
+                a,
+                f"Etapp {a} finns inte (1–{n_phases}).",
+                f"Phase {a} does not exist (1–{n_phases}).",
+            )
+        h = hosts[i]
+        if h is None:
+            regional[a - 1] += float(c[i])
+        elif h not in per:
+            raise _err(
+                f"hosts[{i}]", h, f"Okänd kommun {fmt(h)}.", f"Unknown municipality {fmt(h)}."
+            )
+        else:
+            per[h][a - 1] += float(c[i])
+    pops = dict(populations or {})
+    per_capita: dict[str, list[float] | None] = {}
+    for m in munis:
+        pop = pops.get(m)
+        per_capita[m] = [x / pop for x in per[m]] if pop and pop > 0 else None
+    reached_by: dict[str, int | None] = {}
+    for m in munis:
+        first = next((p + 1 for p in range(n_phases) if per[m][p] > 0), None)
+        if first is None:  # zero-cost investments still count as reaching the municipality
+            phases = [a for i, a in enumerate(assignment) if a is not None and hosts[i] == m]
+            first = min(phases) if phases else None
+        reached_by[m] = first
+    k = max(len(munis), 1)
+    reached_share = [
+        sum(1 for m in munis if reached_by[m] is not None and reached_by[m] <= p + 1) / k
+        for p in range(n_phases)
+    ]
+    known = [m for m in munis if per_capita[m] is not None]
+    gini_cum: list[float | None] = []
+    for p in range(n_phases):
+        if known:
+            gini_cum.append(gini([sum(per_capita[m][: p + 1]) for m in known]))  # type: ignore[index]
+        else:
+            gini_cum.append(None)
+    return Spread(
+        municipalities=munis,
+        per_phase=per,
+        per_capita=per_capita,
+        total={m: float(sum(per[m])) for m in munis},
+        total_per_capita={
+            m: (float(sum(per_capita[m])) if per_capita[m] is not None else None)  # type: ignore[arg-type]
+            for m in munis
+        },
+        reached_share=reached_share,
+        reached_by=reached_by,
+        gini_per_capita=gini_cum[-1] if gini_cum else None,
+        gini_cumulative=gini_cum,
+        regional=regional,
+    )
