@@ -129,7 +129,9 @@ _INITIAL = [
 
 def migration_sets() -> list[Migrations]:
     """Every migration set, in the order they apply (feature modules may own a set)."""
-    return [migrations]
+    from .phases import migrations as phase_migrations  # inside: phases imports decisions
+
+    return [migrations, phase_migrations]
 
 
 def migrate(db: Database) -> None:

@@ -1,0 +1,507 @@
+"""Growth phases (etapper) of a decision, prerequisites between investments, planning rules.
+
+Own migration set ``vagval-phases`` (registered in :func:`mcda.store.migrations.migration_sets`).
+Every write runs in one ``BEGIN IMMEDIATE`` transaction and validates first, raising
+:class:`~mcda.store.decisions.StoreError` with a Swedish message that names the item, so a
+rejected change stores nothing. :func:`planning_input` gathers everything
+:func:`mcda.core.phasing.plan` needs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from sqlite_utils import Database, Migrations
+
+from ..core.phasing import find_cycle
+from .db import transaction
+from .decisions import StoreError, get_alternative, get_decision, list_alternatives
+
+migrations = Migrations("vagval-phases")
+
+NAME_MAX = 120
+PERIOD_MAX = 60
+MAX_COMPARE = 3
+
+
+@migrations(name="0001_phases")
+def m0001_phases(db: Database) -> None:
+    """Phases per decision, prerequisites between alternatives, planning rules per decision."""
+    for sql in (
+        """CREATE TABLE phases (
+            id INTEGER PRIMARY KEY,
+            decision_id INTEGER NOT NULL REFERENCES decisions(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            period TEXT NOT NULL DEFAULT '',
+            budget REAL NOT NULL CHECK (budget >= 0),
+            UNIQUE (decision_id, name)
+        )""",
+        "CREATE INDEX phases_decision ON phases(decision_id, position)",
+        """CREATE TABLE prerequisites (
+            alternative_id INTEGER NOT NULL REFERENCES alternatives(id) ON DELETE CASCADE,
+            requires_id INTEGER NOT NULL REFERENCES alternatives(id) ON DELETE CASCADE,
+            PRIMARY KEY (alternative_id, requires_id),
+            CHECK (alternative_id != requires_id)
+        )""",
+        """CREATE TABLE phase_settings (
+            decision_id INTEGER PRIMARY KEY REFERENCES decisions(id) ON DELETE CASCADE,
+            min_one_by_phase INTEGER CHECK (min_one_by_phase IS NULL OR min_one_by_phase >= 1),
+            max_share REAL CHECK (max_share IS NULL OR (max_share > 0 AND max_share <= 1)),
+            discount REAL NOT NULL DEFAULT 0 CHECK (discount >= 0 AND discount <= 1),
+            compare_groups TEXT NOT NULL DEFAULT '[]'
+        )""",
+    ):
+        db.execute(sql)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _require_decision(db: Database, decision_id: int) -> dict[str, Any]:
+    decision = get_decision(db, decision_id)
+    if decision is None:
+        raise StoreError("decision_id", "Beslutsfrågan finns inte.")
+    return decision
+
+
+def _clean_name(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise StoreError("name", "Skriv ett namn för etappen, t.ex. ”Etapp 1”.")
+    name = " ".join(value.split())
+    if len(name) > NAME_MAX:
+        raise StoreError("name", f"Etappens namn får vara högst {NAME_MAX} tecken.")
+    return name
+
+
+def _clean_period(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise StoreError("period", "Perioden måste vara text, t.ex. ”2026–2028”.")
+    period = " ".join(value.split())
+    if len(period) > PERIOD_MAX:
+        raise StoreError("period", f"Perioden får vara högst {PERIOD_MAX} tecken.")
+    return period
+
+
+def _number(value: Any, field: str, what: str) -> float:
+    if isinstance(value, bool) or value is None or value == "":
+        raise StoreError(field, f"{what} måste vara ett tal, t.ex. 250 eller 12,5.")
+    if isinstance(value, str):
+        value = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise StoreError(field, f"{what} måste vara ett tal, t.ex. 250 eller 12,5.") from None
+    if not math.isfinite(number):
+        raise StoreError(field, f"{what} måste vara ett ändligt tal.")
+    return number
+
+
+def clean_budget(value: Any, phase_name: str = "etappen") -> float:
+    """A budget in MSEK: a finite number ≥ 0 (Swedish decimal comma accepted)."""
+    budget = _number(value, "budget", f"Budgeten för {phase_name}")
+    if budget < 0:
+        raise StoreError(
+            "budget", f"Budgeten för {phase_name} kan inte vara negativ ({budget:g}); ange 0 "
+            "eller mer."
+        )
+    return budget
+
+
+def _touch(db: Database, decision_id: int) -> None:
+    db.execute(
+        "UPDATE decisions SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+        [decision_id],
+    )
+
+
+# --- phases ---------------------------------------------------------------------------------
+
+
+def list_phases(db: Database, decision_id: int) -> list[dict[str, Any]]:
+    """Phases in order, each with ``number`` (1-based position shown to users)."""
+    rows = [
+        dict(r)
+        for r in db.execute(
+            "SELECT * FROM phases WHERE decision_id = ? ORDER BY position, id", [decision_id]
+        )
+    ]
+    for k, r in enumerate(rows, start=1):
+        r["number"] = k
+    return rows
+
+
+def get_phase(db: Database, phase_id: int) -> dict[str, Any] | None:
+    row = db.execute("SELECT * FROM phases WHERE id = ?", [phase_id]).fetchone()
+    return dict(row) if row else None
+
+
+def _check_unique_name(db: Database, decision_id: int, name: str, phase_id: int | None) -> None:
+    row = db.execute(
+        "SELECT id FROM phases WHERE decision_id = ? AND name = ? AND id IS NOT ?",
+        [decision_id, name, phase_id],
+    ).fetchone()
+    if row is not None:
+        raise StoreError("name", f"Det finns redan en etapp som heter ”{name}”.")
+
+
+def add_phase(
+    db: Database, decision_id: int, name: str, budget: Any, period: str = ""
+) -> int:
+    """Append a phase (last position) and return its id."""
+    _require_decision(db, decision_id)
+    name = _clean_name(name)
+    period = _clean_period(period)
+    amount = clean_budget(budget, name)
+    with transaction(db):
+        _check_unique_name(db, decision_id, name, None)
+        pos = db.execute(
+            "SELECT COALESCE(MAX(position), 0) + 1 FROM phases WHERE decision_id = ?",
+            [decision_id],
+        ).fetchone()[0]
+        cur = db.execute(
+            "INSERT INTO phases (decision_id, position, name, period, budget) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [decision_id, pos, name, period, amount],
+        )
+        _touch(db, decision_id)
+        return int(cur.lastrowid)
+
+
+def _require_phase(db: Database, phase_id: int) -> dict[str, Any]:
+    phase = get_phase(db, phase_id)
+    if phase is None:
+        raise StoreError("phase_id", "Etappen finns inte.")
+    return phase
+
+
+def update_phase(
+    db: Database, phase_id: int, *, name: str, budget: Any, period: str = ""
+) -> None:
+    phase = _require_phase(db, phase_id)
+    name = _clean_name(name)
+    period = _clean_period(period)
+    amount = clean_budget(budget, name)
+    with transaction(db):
+        _check_unique_name(db, phase["decision_id"], name, phase_id)
+        db.execute(
+            "UPDATE phases SET name = ?, period = ?, budget = ? WHERE id = ?",
+            [name, period, amount, phase_id],
+        )
+        _touch(db, phase["decision_id"])
+
+
+def set_budgets(db: Database, decision_id: int, budgets: dict[int, Any]) -> None:
+    """Set several phases' budgets at once (all or nothing); keys are phase ids."""
+    phases = {p["id"]: p for p in list_phases(db, decision_id)}
+    clean: dict[int, float] = {}
+    for pid, value in budgets.items():
+        if int(pid) not in phases:
+            raise StoreError("phase_id", "Etappen finns inte i den här beslutsfrågan.")
+        clean[int(pid)] = clean_budget(value, phases[int(pid)]["name"])
+    with transaction(db):
+        for pid, amount in clean.items():
+            db.execute("UPDATE phases SET budget = ? WHERE id = ?", [amount, pid])
+        _touch(db, decision_id)
+
+
+def delete_phase(db: Database, phase_id: int) -> None:
+    """Delete a phase and close the gap in positions."""
+    phase = _require_phase(db, phase_id)
+    with transaction(db):
+        db.execute("DELETE FROM phases WHERE id = ?", [phase_id])
+        ids = [r[0] for r in db.execute(
+            "SELECT id FROM phases WHERE decision_id = ? ORDER BY position, id",
+            [phase["decision_id"]],
+        )]
+        for pos, pid in enumerate(ids, start=1):
+            db.execute("UPDATE phases SET position = ? WHERE id = ?", [pos, pid])
+        settings = get_settings(db, phase["decision_id"])
+        if settings["min_one_by_phase"] and settings["min_one_by_phase"] > len(ids):
+            db.execute(
+                "UPDATE phase_settings SET min_one_by_phase = NULL WHERE decision_id = ?",
+                [phase["decision_id"]],
+            )
+        _touch(db, phase["decision_id"])
+
+
+def reorder_phases(db: Database, decision_id: int, phase_ids: list[int]) -> None:
+    """Put the decision's phases in the order of ``phase_ids`` (must list each exactly once)."""
+    current = {p["id"] for p in list_phases(db, decision_id)}
+    wanted = [int(p) for p in phase_ids]
+    if set(wanted) != current or len(wanted) != len(current):
+        raise StoreError(
+            "phase_ids", "Ange varje etapp i beslutsfrågan exakt en gång för att ändra ordningen."
+        )
+    with transaction(db):
+        for pos, pid in enumerate(wanted, start=1):
+            db.execute("UPDATE phases SET position = ? WHERE id = ?", [pos, pid])
+        _touch(db, decision_id)
+
+
+# --- prerequisites --------------------------------------------------------------------------
+
+
+def list_prerequisites(db: Database, decision_id: int) -> list[dict[str, Any]]:
+    """``{alternative_id, requires_id, alternative, requires}`` for the decision."""
+    return [
+        dict(r)
+        for r in db.execute(
+            "SELECT p.alternative_id, p.requires_id, a.name AS alternative, b.name AS requires "
+            "FROM prerequisites p JOIN alternatives a ON a.id = p.alternative_id "
+            "JOIN alternatives b ON b.id = p.requires_id "
+            "WHERE a.decision_id = ? ORDER BY a.position, a.id, b.position, b.id",
+            [decision_id],
+        )
+    ]
+
+
+def _check_prerequisites(
+    alts: dict[int, dict[str, Any]], pairs: list[tuple[int, int]]
+) -> None:
+    for a, b in pairs:
+        alt, req = alts.get(a), alts.get(b)
+        if alt is None or req is None:
+            raise StoreError(
+                "requires_id", "Förutsättningen måste vara ett alternativ i samma beslutsfråga."
+            )
+        if a == b:
+            raise StoreError(
+                "requires_id", f"”{alt['name']}” kan inte vara en förutsättning för sig själv."
+            )
+        ea, eb = alt["earliest_phase"] or 1, req["earliest_phase"] or 1
+        if eb > ea:
+            raise StoreError(
+                "requires_id",
+                f"”{alt['name']}” kräver ”{req['name']}”, men ”{req['name']}” kan tidigast "
+                f"genomföras i etapp {eb}, senare än ”{alt['name']}” (etapp {ea}). Ändra "
+                "tidigaste etapp eller välj en annan förutsättning.",
+            )
+    index = {aid: k for k, aid in enumerate(alts)}
+    cycle = find_cycle(len(alts), [(index[a], index[b]) for a, b in pairs])
+    if cycle:
+        ids = list(alts)
+        names = [alts[ids[k]]["name"] for k in cycle]
+        chain = " → ".join(f"”{n}”" for n in [*names, names[0]])
+        raise StoreError(
+            "requires_id", f"Förutsättningarna skulle bilda en cirkel: {chain}. Välj en annan."
+        )
+
+
+def set_prerequisites(db: Database, alternative_id: int, requires_ids: list[Any]) -> None:
+    """Replace the prerequisites of one alternative (validated against the whole graph)."""
+    alt = get_alternative(db, alternative_id)
+    if alt is None:
+        raise StoreError("alternative_id", "Alternativet finns inte.")
+    try:
+        wanted = sorted({int(r) for r in requires_ids if str(r).strip() != ""})
+    except (TypeError, ValueError):
+        raise StoreError("requires_id", "Välj förutsättningar i listan.") from None
+    alts = {a["id"]: a for a in list_alternatives(db, alt["decision_id"])}
+    others = [
+        (p["alternative_id"], p["requires_id"])
+        for p in list_prerequisites(db, alt["decision_id"])
+        if p["alternative_id"] != alternative_id
+    ]
+    _check_prerequisites(alts, others + [(alternative_id, r) for r in wanted])
+    with transaction(db):
+        db.execute("DELETE FROM prerequisites WHERE alternative_id = ?", [alternative_id])
+        for r in wanted:
+            db.execute(
+                "INSERT INTO prerequisites (alternative_id, requires_id) VALUES (?, ?)",
+                [alternative_id, r],
+            )
+        _touch(db, alt["decision_id"])
+
+
+def add_prerequisite(db: Database, alternative_id: int, requires_id: int) -> None:
+    current = [
+        p["requires_id"]
+        for p in db.execute(
+            "SELECT requires_id FROM prerequisites WHERE alternative_id = ?", [alternative_id]
+        )
+    ]
+    set_prerequisites(db, alternative_id, [*current, requires_id])
+
+
+def remove_prerequisite(db: Database, alternative_id: int, requires_id: int) -> None:
+    alt = get_alternative(db, alternative_id)
+    if alt is None:
+        raise StoreError("alternative_id", "Alternativet finns inte.")
+    with transaction(db):
+        db.execute(
+            "DELETE FROM prerequisites WHERE alternative_id = ? AND requires_id = ?",
+            [alternative_id, requires_id],
+        )
+        _touch(db, alt["decision_id"])
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+def get_settings(db: Database, decision_id: int) -> dict[str, Any]:
+    """Planning rules of the decision (defaults when never set)."""
+    row = db.execute(
+        "SELECT * FROM phase_settings WHERE decision_id = ?", [decision_id]
+    ).fetchone()
+    if row is None:
+        return {
+            "min_one_by_phase": None, "max_share": None, "discount": 0.0, "compare_groups": []
+        }
+    d = dict(row)
+    d["compare_groups"] = json.loads(d["compare_groups"])
+    d.pop("decision_id", None)
+    return d
+
+
+def set_settings(
+    db: Database,
+    decision_id: int,
+    *,
+    min_one_by_phase: Any = None,
+    max_share: Any = None,
+    discount: Any = 0.0,
+    compare_groups: list[str] | None = None,
+) -> None:
+    """Store the planning rules. ``max_share`` is a fraction (0, 1]; phases are 1-based."""
+    _require_decision(db, decision_id)
+    n_phases = len(list_phases(db, decision_id))
+    n1: int | None = None
+    if min_one_by_phase not in (None, ""):
+        try:
+            n1 = int(str(min_one_by_phase).strip())
+        except ValueError:
+            raise StoreError("min_one_by_phase", "Välj en etapp i listan.") from None
+        if not 1 <= n1 <= max(n_phases, 1):
+            raise StoreError(
+                "min_one_by_phase",
+                f"Välj en etapp mellan 1 och {n_phases} för regeln ”minst en investering per "
+                "kommun”.",
+            )
+    share: float | None = None
+    if max_share not in (None, ""):
+        share = _number(max_share, "max_share", "Största andel per kommun")
+        if not 0 < share <= 1:
+            raise StoreError(
+                "max_share", "Största andel per kommun anges i procent: mer än 0 och högst 100."
+            )
+    disc = 0.0 if discount in (None, "") else _number(discount, "discount", "Bonus för tidig etapp")
+    if not 0 <= disc <= 1:
+        raise StoreError("discount", "Bonus för tidig etapp anges i procent: 0–100.")
+    names = {r[0] for r in db.execute("SELECT name FROM municipalities")}
+    groups = [g for g in (compare_groups or []) if g]
+    for g in groups:
+        if g not in names:
+            raise StoreError("compare_groups", f"Okänd kommun ”{g}”. Välj i listan.")
+    if len(groups) > MAX_COMPARE:
+        raise StoreError("compare_groups", f"Välj högst {MAX_COMPARE} kommuner att jämföra.")
+    with transaction(db):
+        db.execute(
+            "INSERT INTO phase_settings (decision_id, min_one_by_phase, max_share, discount, "
+            "compare_groups) VALUES (?, ?, ?, ?, ?) ON CONFLICT(decision_id) DO UPDATE SET "
+            "min_one_by_phase = excluded.min_one_by_phase, max_share = excluded.max_share, "
+            "discount = excluded.discount, compare_groups = excluded.compare_groups",
+            [decision_id, n1, share, disc, json.dumps(groups, ensure_ascii=False)],
+        )
+        _touch(db, decision_id)
+
+
+# --- everything the planner needs -----------------------------------------------------------
+
+
+def planning_input(db: Database, decision_id: int) -> dict[str, Any]:
+    """Phases, plannable alternatives (with cost), prerequisites as index pairs, rules.
+
+    Alternatives without a cost cannot be budgeted and are listed in ``missing_cost``
+    instead; a prerequisite on such an alternative makes its dependant unplannable too
+    (listed in ``blocked``), because the plan could never schedule the prerequisite.
+    """
+    phases = list_phases(db, decision_id)
+    alts_all = list_alternatives(db, decision_id)
+    pres = list_prerequisites(db, decision_id)
+    missing = [a for a in alts_all if a["cost"] is None]
+    plannable = {a["id"] for a in alts_all if a["cost"] is not None}
+    blocked: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for p in pres:
+            a, r = p["alternative_id"], p["requires_id"]
+            if a in plannable and a not in blocked and (r not in plannable or r in blocked):
+                blocked.add(a)
+                changed = True
+    alts = [a for a in alts_all if a["id"] in plannable and a["id"] not in blocked]
+    index = {a["id"]: k for k, a in enumerate(alts)}
+    munis = [
+        dict(r) for r in db.execute("SELECT id, name, population FROM municipalities")
+    ]
+    from .decisions import swedish_sort_key
+
+    munis.sort(key=lambda m: swedish_sort_key(m["name"]))
+    return {
+        "decision_id": decision_id,
+        "phases": phases,
+        "alternatives": alts,
+        "names": [a["name"] for a in alts],
+        "costs": [float(a["cost"]) for a in alts],
+        "hosts": [a["municipality"] for a in alts],
+        "earliest_phase": [a["earliest_phase"] for a in alts],
+        "prerequisites": [
+            (index[p["alternative_id"]], index[p["requires_id"]])
+            for p in pres
+            if p["alternative_id"] in index and p["requires_id"] in index
+        ],
+        "prerequisite_names": pres,
+        "budgets": [float(p["budget"]) for p in phases],
+        "municipalities": [m["name"] for m in munis],
+        "populations": {m["name"]: m["population"] for m in munis},
+        "settings": get_settings(db, decision_id),
+        "missing_cost": [a["name"] for a in missing],
+        "blocked": [a["name"] for a in alts_all if a["id"] in blocked],
+    }
+
+
+# --- demo data ------------------------------------------------------------------------------
+
+DEMO_TITLE_PREFIX = "Kulturell infrastruktur"
+DEMO_PHASES = (
+    ("Etapp 1", "2026–2028", 300.0),
+    ("Etapp 2", "2029–2031", 450.0),
+    ("Etapp 3", "2032–2035", 350.0),
+)
+# (alternative, requires): the bus tours Hova before the library there is built; the
+# fortress's digital visitor centre reuses the heritage centre's digital platform.
+DEMO_PREREQUISITES = (
+    ("Bibliotek och kulturskola i Hova", "Kulturbussen – scen och bibliotek på hjul"),
+    ("Digitalt besökscentrum på fästningen", "Kulturarvscentrum vid domkyrkan"),
+)
+
+
+def load_demo_phases(db: Database) -> int | None:
+    """Give the demo decision "Kulturell infrastruktur …" phases, budgets (MSEK), prerequisites.
+
+    Idempotent: a decision that already has phases is left alone. Returns the decision id,
+    or None when the demo decision does not exist.
+    """
+    row = db.execute(
+        "SELECT id FROM decisions WHERE is_demo = 1 AND title LIKE ? ORDER BY id LIMIT 1",
+        [DEMO_TITLE_PREFIX + "%"],
+    ).fetchone()
+    if row is None:
+        return None
+    decision_id = int(row[0])
+    if list_phases(db, decision_id):
+        return decision_id
+    by_name = {a["name"]: a["id"] for a in list_alternatives(db, decision_id)}
+    with transaction(db):
+        for name, period, budget in DEMO_PHASES:
+            add_phase(db, decision_id, name, budget, period)
+        for alt, req in DEMO_PREREQUISITES:
+            if alt in by_name and req in by_name:
+                add_prerequisite(db, by_name[alt], by_name[req])
+        set_settings(db, decision_id, min_one_by_phase=None, max_share=0.4, discount=0.0)
+    return decision_id
