@@ -506,75 +506,125 @@ def _normalize(m: np.ndarray, t: np.ndarray, name: str) -> np.ndarray:
         return _pm_helpers.normalize_matrix(m, _norm_fn(name), t)
 
 
-def wsm_batch(m, W, t, *, normalization: str = "sum") -> np.ndarray:
-    return W @ _normalize(m, t, normalization).T
+def _wsm_scorer(m, t, normalization="sum"):
+    nt = _normalize(m, t, normalization).T
+    return lambda W: W @ nt
 
 
-def wpm_batch(m, W, t, *, normalization: str = "sum") -> np.ndarray:
-    return np.exp(W @ np.log(_normalize(m, t, normalization)).T)
+def _wpm_scorer(m, t, normalization="sum"):
+    lt = np.log(_normalize(m, t, normalization)).T
+    return lambda W: np.exp(W @ lt)
 
 
-def topsis_batch(m, W, t, *, normalization: str = "minmax") -> np.ndarray:
+def _topsis_scorer(m, t, normalization="minmax"):
     nm = _normalize(m, t, normalization)
     # For w >= 0: max_i w_j r_ij = w_j max_i r_ij, so both distances are W² @ (squared gaps).
-    dp2 = (W * W) @ ((nm - nm.max(axis=0)) ** 2).T
-    dm2 = (W * W) @ ((nm - nm.min(axis=0)) ** 2).T
-    dp, dm = np.sqrt(np.maximum(dp2, 0)), np.sqrt(np.maximum(dm2, 0))
-    with np.errstate(all="ignore"):
-        c = dm / (dm + dp)
-    return np.where((dm + dp) > 0, c, 0.5)
+    gp = ((nm - nm.max(axis=0)) ** 2).T
+    gm = ((nm - nm.min(axis=0)) ** 2).T
+
+    def score(W):
+        W2 = W * W
+        dp = np.sqrt(np.maximum(W2 @ gp, 0))
+        dm = np.sqrt(np.maximum(W2 @ gm, 0))
+        with np.errstate(all="ignore"):
+            c = dm / (dm + dp)
+        return np.where((dm + dp) > 0, c, 0.5)
+
+    return score
 
 
-def spotis_batch(m, W, t) -> np.ndarray:
+def _spotis_scorer(m, t):
     keep = _nonconstant(m)
     if not keep.any():
-        return np.zeros((W.shape[0], m.shape[0]))
+        return lambda W: np.zeros((W.shape[0], m.shape[0]))
     mk, tk = m[:, keep], t[keep]
     b = spotis_bounds(mk)
     esp = np.where(tk == 1, b[:, 1], b[:, 0])
-    d = np.abs((mk - esp) / (b[:, 0] - b[:, 1]))
-    return W[:, keep] @ d.T
+    dt = np.abs((mk - esp) / (b[:, 0] - b[:, 1])).T
+    return lambda W: W[:, keep] @ dt
 
 
-def promethee_usual_batch(m, W, t) -> np.ndarray:
+def _promethee_usual_scorer(m, t):
     """PROMETHEE II net flow with the usual preference function: linear in the weights."""
     n_alt = m.shape[0]
     diff = (m[:, None, :] - m[None, :, :]) * t  # diff[i, k, j] = oriented x_ij - x_kj
-    c = (np.sign(diff).sum(axis=1)) / (n_alt - 1)  # (m × n): Σ_k [P(i,k) - P(k,i)]
-    return W @ c.T
+    ct = ((np.sign(diff).sum(axis=1)) / (n_alt - 1)).T  # Σ_k [P(i,k) - P(k,i)] per criterion
+    return lambda W: W @ ct
 
 
-def vikor_batch(m, W, t, *, v: float = 0.5) -> np.ndarray:
+def _vikor_scorer(m, t, v=0.5):
     keep = _nonconstant(m)
     if not keep.any():
-        return np.zeros((W.shape[0], m.shape[0]))
-    mk, tk, Wk = m[:, keep], t[keep], W[:, keep]
+        return lambda W: np.zeros((W.shape[0], m.shape[0]))
+    mk, tk = m[:, keep], t[keep]
     nm = np.where(tk == 1, mk, mk.max(axis=0) - mk)  # pymcdm's VIKOR default "normalisation"
     fstar, fminus = nm.max(axis=0), nm.min(axis=0)
     d = (fstar - nm) / (fstar - fminus)  # (m × n)
-    S = Wk @ d.T
-    R = np.max(Wk[:, None, :] * d[None, :, :], axis=2)
-    with np.errstate(all="ignore"):
-        qs = (S - S.min(axis=1, keepdims=True)) / np.ptp(S, axis=1, keepdims=True)
-        qr = (R - R.min(axis=1, keepdims=True)) / np.ptp(R, axis=1, keepdims=True)
-    qs = np.where(np.isfinite(qs), qs, 0.0)
-    qr = np.where(np.isfinite(qr), qr, 0.0)
-    return v * qs + (1 - v) * qr
 
-
-def copras_batch(m, W, t) -> np.ndarray:
-    nm = m / m.sum(axis=0)
-    sp = W[:, t == 1] @ nm[:, t == 1].T
-    if not np.any(t == -1):
-        q = sp
-    else:
-        sm = W[:, t == -1] @ nm[:, t == -1].T
+    def score(W):
+        Wk = W[:, keep]
+        S = Wk @ d.T
+        R = np.max(Wk[:, None, :] * d[None, :, :], axis=2)
         with np.errstate(all="ignore"):
-            q = sp + sm.sum(axis=1, keepdims=True) / (sm * (1.0 / sm).sum(axis=1, keepdims=True))
-        # No weight on any cost criterion: S-_i = c·a_i with c → 0, the cost term → 0.
-        no_cost = W[:, t == -1].sum(axis=1) <= 0
-        q[no_cost] = sp[no_cost]
-    return q / q.max(axis=1, keepdims=True)
+            qs = (S - S.min(axis=1, keepdims=True)) / np.ptp(S, axis=1, keepdims=True)
+            qr = (R - R.min(axis=1, keepdims=True)) / np.ptp(R, axis=1, keepdims=True)
+        qs = np.where(np.isfinite(qs), qs, 0.0)
+        qr = np.where(np.isfinite(qr), qr, 0.0)
+        return v * qs + (1 - v) * qr
+
+    return score
+
+
+def _copras_scorer(m, t):
+    nm = m / m.sum(axis=0)
+    ben, cost = t == 1, t == -1
+    nb, nc = nm[:, ben].T, nm[:, cost].T
+
+    def score(W):
+        sp = W[:, ben] @ nb
+        if not cost.any():
+            q = sp
+        else:
+            sm = W[:, cost] @ nc
+            with np.errstate(all="ignore"):
+                q = sp + sm.sum(axis=1, keepdims=True) / (
+                    sm * (1.0 / sm).sum(axis=1, keepdims=True))
+            # No weight on any cost criterion: S-_i = c·a_i with c → 0, the cost term → 0.
+            no_cost = W[:, cost].sum(axis=1) <= 0
+            q[no_cost] = sp[no_cost]
+        return q / q.max(axis=1, keepdims=True)
+
+    return score
+
+
+def make_scorer(method: str, m: np.ndarray, t: np.ndarray, **kw) -> Any:
+    """A function W (N × n) → scores (N × m) with everything weight-independent precomputed.
+
+    ``m`` and ``t`` must already be validated (:func:`run` on one weight vector does that).
+    Used where the same problem is scored many times (SMAA, sensitivity, per-group rankings).
+    """
+    if method == "wsm":
+        f = _wsm_scorer(m, t, kw.get("normalization", "sum"))
+    elif method == "wpm":
+        f = _wpm_scorer(m, t, kw.get("normalization", "sum"))
+    elif method == "topsis":
+        f = _topsis_scorer(m, t, kw.get("normalization", "minmax"))
+    elif method == "spotis":
+        f = _spotis_scorer(m, t)
+    elif method == "vikor":
+        f = _vikor_scorer(m, t, float(kw.get("v", 0.5)))
+    elif method == "copras":
+        f = _copras_scorer(m, t)
+    elif method == "promethee_ii":
+        if kw.get("preference_function", "usual") == "usual" and kw.get("p") is None \
+                and kw.get("q") is None:
+            f = _promethee_usual_scorer(m, t)
+        else:
+            def f(W):
+                return score_loop(method, m, W, t, **kw)
+    else:
+        raise _err("options.methods", method, "Okänd metod.", "Unknown method.")
+    return lambda W: f(np.atleast_2d(np.asarray(W, dtype=float)))
 
 
 def score_batch(method: str, m: np.ndarray, W: np.ndarray, t: np.ndarray, **kw) -> np.ndarray:
@@ -582,25 +632,17 @@ def score_batch(method: str, m: np.ndarray, W: np.ndarray, t: np.ndarray, **kw) 
 
     ``m`` and ``t`` must already be validated (:func:`run` on one weight vector does that).
     """
-    W = np.atleast_2d(np.asarray(W, dtype=float))
-    if method == "wsm":
-        return wsm_batch(m, W, t, normalization=kw.get("normalization", "sum"))
-    if method == "wpm":
-        return wpm_batch(m, W, t, normalization=kw.get("normalization", "sum"))
-    if method == "topsis":
-        return topsis_batch(m, W, t, normalization=kw.get("normalization", "minmax"))
-    if method == "spotis":
-        return spotis_batch(m, W, t)
-    if method == "vikor":
-        return vikor_batch(m, W, t, v=float(kw.get("v", 0.5)))
-    if method == "copras":
-        return copras_batch(m, W, t)
-    if method == "promethee_ii":
-        if kw.get("preference_function", "usual") == "usual" and kw.get("p") is None \
-                and kw.get("q") is None:
-            return promethee_usual_batch(m, W, t)
-        return score_loop(method, m, W, t, **kw)
-    raise _err("options.methods", method, "Okänd metod.", "Unknown method.")
+    return make_scorer(method, m, t, **kw)(W)
+
+
+def vikor_batch(m, W, t, *, v: float = 0.5) -> np.ndarray:
+    """VIKOR Q for every weight row (used by :func:`vikor` when pymcdm divides 0/0)."""
+    return _vikor_scorer(m, t, v)(np.atleast_2d(W))
+
+
+def copras_batch(m, W, t) -> np.ndarray:
+    """Textbook COPRAS utility degrees for every weight row."""
+    return _copras_scorer(m, t)(np.atleast_2d(W))
 
 
 def score_loop(method: str, m: np.ndarray, W: np.ndarray, t: np.ndarray, **kw) -> np.ndarray:

@@ -51,15 +51,15 @@ def _best_other(scores: np.ndarray, top: int, hib: bool) -> int:
     return int(np.argmax(s) if hib else np.argmin(s))
 
 
-def _wsm_interval(m, w, t, j, top, kw) -> tuple[float, float, int | None, int | None]:
+def _wsm_interval(score, w, j, top) -> tuple[float, float, int | None, int | None]:
     u = _direction(w, j)
     # s_i(t) = a_i + t b_i (WSM is linear in the weights)
-    s0 = ranking.score_batch("wsm", m, _weights_at(np.array([0.0, 1.0]), j, u), t, **kw)
+    s0 = score(_weights_at(np.array([0.0, 1.0]), j, u))
     a, b = s0[0], s0[1] - s0[0]
     d0, d1 = a[top] - a, b[top] - b
     tol = ranking.RANK_RTOL * max(np.abs(s0).max(), 1e-300)
     lo, hi, r_lo, r_hi = 0.0, 1.0, None, None
-    for i in range(m.shape[0]):
+    for i in range(s0.shape[1]):
         if i == top:
             continue
         if d1[i] > 0:  # top wins for t >= -(d0 + tol)/d1
@@ -73,25 +73,25 @@ def _wsm_interval(m, w, t, j, top, kw) -> tuple[float, float, int | None, int | 
     return min(max(lo, 0.0), 1.0), min(max(hi, 0.0), 1.0), r_lo, r_hi
 
 
-def _numeric_interval(method, m, w, t, j, top, kw) -> tuple[float, float, int | None, int | None]:
+def _numeric_interval(method, score, w, j, top) -> tuple[float, float, int | None, int | None]:
     hib = ranking.HIGHER_IS_BETTER[method]
     u = _direction(w, j)
     grid = np.linspace(0.0, 1.0, GRID)
     grid = np.unique(np.append(grid, w[j]))
-    ok = _is_top(ranking.score_batch(method, m, _weights_at(grid, j, u), t, **kw), top, hib)
+    ok = _is_top(score(_weights_at(grid, j, u)), top, hib)
     c = int(np.searchsorted(grid, w[j]))
     if not ok[c]:  # numerically on a boundary; treat the current weight as the interval
         return float(w[j]), float(w[j]), None, None
 
     def top_at(x: float) -> tuple[bool, np.ndarray]:
-        sc = ranking.score_batch(method, m, _weights_at(np.array([x]), j, u), t, **kw)[0]
+        sc = score(_weights_at(np.array([x]), j, u))[0]
         return bool(_is_top(sc, top, hib)[0]), sc
 
     def refine(good: float, bad: float) -> tuple[float, int]:
         # Shrink the bracket 64× per step with one vectorised evaluation of 65 points.
         while abs(bad - good) > BISECT_TOL:
             pts = np.linspace(good, bad, 65)
-            sc = ranking.score_batch(method, m, _weights_at(pts, j, u), t, **kw)
+            sc = score(_weights_at(pts, j, u))
             okp = _is_top(sc, top, hib)
             first_bad = int(np.argmin(okp)) if not okp.all() else 64
             good, bad = pts[first_bad - 1], pts[first_bad]
@@ -127,15 +127,16 @@ def one_way(
     w = np.asarray(weights, float)
     t = np.asarray(types)
     hib = ranking.HIGHER_IS_BETTER[method]
-    s = ranking.score_batch(method, m, w[None, :], t, **kw)[0]
+    score = ranking.make_scorer(method, m, t, **kw)
+    s = score(w[None, :])[0]
     r = ranking.rank_scores(s, hib)
     top = int(np.flatnonzero(r == 1)[0])
     rows = []
     for j in range(m.shape[1]):
         if method == "wsm":
-            lo, hi, r_lo, r_hi = _wsm_interval(m, w, t, j, top, kw)
+            lo, hi, r_lo, r_hi = _wsm_interval(score, w, j, top)
         else:
-            lo, hi, r_lo, r_hi = _numeric_interval(method, m, w, t, j, top, kw)
+            lo, hi, r_lo, r_hi = _numeric_interval(method, score, w, j, top)
         rows.append({"weight": float(w[j]), "lo": float(lo), "hi": float(hi),
                      "rival_lo": r_lo, "rival_hi": r_hi})
     return {"method": method, "top": top, "tied_top": int((r == 1).sum()) > 1,

@@ -127,8 +127,9 @@ def smaa(
         W = base if index is None else base[np.asarray(index, dtype=int)]
         mult = None
         n_samples = int(W.shape[0])
+    scorer = ranking.make_scorer(method, m, types, **kw)
     if kernel == "vectorised":
-        scores = ranking.score_batch(method, m, W, types, **kw)
+        scores = scorer(W)
         counts, n_first, first_sum = ranking.rank_counts(scores, hib, mult, W)
     else:
         scores = ranking.score_loop(method, m, W, types, **kw)
@@ -146,7 +147,7 @@ def smaa(
     confidence = np.full(n_alt, np.nan)
     has = np.flatnonzero(n_first > 0)
     if has.size:
-        r = ranking.rank_rows(ranking.score_batch(method, m, central[has], types, **kw), hib)
+        r = ranking.rank_rows(scorer(central[has]), hib)
         confidence[has] = (r[np.arange(has.size), has] == 1).astype(float)
     meta = (n_alt - 1 - np.arange(n_alt)) / (n_alt - 1) if n_alt > 1 else np.ones(1)
     return {

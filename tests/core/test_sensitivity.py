@@ -25,7 +25,8 @@ def test_analytic_wsm_equals_numeric():
     w = rng.dirichlet(np.ones(6))
     res = sensitivity.one_way(m, w, t, "wsm")
     for j, d in enumerate(res["criteria"]):
-        lo, hi, r_lo, r_hi = sensitivity._numeric_interval("wsm", m, w, t, j, res["top"], {})
+        score = ranking.make_scorer("wsm", m, t)
+        lo, hi, r_lo, r_hi = sensitivity._numeric_interval("wsm", score, w, j, res["top"])
         assert d["lo"] == pytest.approx(lo, abs=1e-7)
         assert d["hi"] == pytest.approx(hi, abs=1e-7)
         assert d["lo"] <= d["weight"] <= d["hi"]
