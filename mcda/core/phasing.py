@@ -902,6 +902,9 @@ def plan_stability(
             assignment = first.assignment
         else:
             status, x, _ = model.solve_raw(vs[s], mip_rel_gap, time_limit_per_sample)
+            if x is None:  # no plan found in time: retry with the full time limit
+                status, x, _ = model.solve_raw(vs[s], mip_rel_gap, TIME_LIMIT_S)
+                not_proven += 1
             if x is None:  # pragma: no cover - feasibility does not depend on the objective
                 raise RuntimeError(f"solver failed on sample {s}: {status}")
             if status != "optimal":
@@ -1031,3 +1034,31 @@ def spread(
         gini_cumulative=gini_cum,
         regional=regional,
     )
+
+
+def wsm_value_samples(
+    matrix: np.ndarray,
+    types: Sequence[int],
+    n_samples: int,
+    seed: int,
+    weights: np.ndarray | None = None,
+    groups: Sequence[int] | None = None,
+) -> np.ndarray:
+    """WSM scores (S × m, sum normalisation) under SMAA-sampled weights, as plan values.
+
+    With participants' ``weights`` (rows) and their ``groups`` (index per row) the weights are
+    resampled stratified by municipality (each municipality an equal share of the samples,
+    as in the analysis' empirical SMAA); without votes, uniformly on the simplex. Seeded.
+    """
+    from . import ranking, smaa  # lazy: ranking imports pymcdm (~1 s)
+
+    m = check_finite("matrix", matrix, ndim=2)
+    t = np.asarray(types, dtype=int)
+    if weights is not None and groups is not None and len(weights):
+        base, idx = smaa.draw(
+            "empirical", n_samples, seed, m.shape[1], weights=np.asarray(weights), groups=groups
+        )
+    else:
+        base, idx = smaa.draw("uniform", n_samples, seed, m.shape[1])
+    W = base if idx is None else base[idx]
+    return ranking.score_batch("wsm", m, W, t)

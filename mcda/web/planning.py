@@ -1,0 +1,445 @@
+"""Blueprint `planning`: growth phases (etapper) and the phasing plan for facilitators.
+
+GET ``/etapper/<decision_id>?round=<id>`` shows the regional plan (exact MILP, see
+:mod:`mcda.core.phasing`), the municipalities by phase, spread indicators, the plans under
+up to three municipalities' own weights (Vägval) and, on request, SMAA plan stability.
+Budgets and rules are changed with plain POST forms (PRG) that htmx upgrades to an in-place
+re-plan. ``/etapper/<decision_id>/projektor`` is the large-type variant without controls.
+
+Plan values come from ONE function, :func:`plan_values`: the regional WSM scores of the
+chosen round's analysis (and each municipality's own WSM scores for the comparison).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from ..core import phasing
+from ..core.errors import MCDAInputError
+from ..store import analysis_cache, analysis_input, decisions
+from ..store import phases as store_phases
+from ..store import rounds as store_rounds
+from ..store import votes as store_votes
+from ..store.decisions import StoreError
+from .access import can_edit_decision, login_required, require_edit, require_view
+from .db import get_db
+from .htmx import is_htmx, render
+
+bp = Blueprint("planning", __name__, url_prefix="/etapper")
+
+STABILITY_SAMPLES = 100
+VALUE_METHOD = "wsm"
+
+
+# --- the value source -------------------------------------------------------------------------
+
+
+def _pick_round(decision_id: int, round_id: int | None) -> dict[str, Any] | None:
+    rounds = store_rounds.list_rounds(get_db(), decision_id)
+    if round_id is not None:
+        for r in rounds:
+            if r["id"] == round_id:
+                return r
+        abort(404)
+    voted = [r for r in rounds if r.get("n_voters")]
+    return voted[-1] if voted else None
+
+
+def plan_values(decision_id: int, round_id: int | None, alt_ids: list[int]) -> dict[str, Any]:
+    """Values per investment for the plan, with a label naming their source and method.
+
+    Regional WSM scores of the round's analysis (house default options) when the round has
+    votes and a complete score matrix; otherwise every investment is worth 1 (the plan then
+    maximises the number of investments) and the label says so. Municipalities with fewer
+    voters than the round's anonymity threshold get no own values (they are not shown).
+    """
+    rnd = _pick_round(decision_id, round_id)
+    out: dict[str, Any] = {
+        "round": rnd,
+        "regional": [1.0] * len(alt_ids),
+        "groups": {},
+        "label": _(
+            "Värde: alla investeringar väger lika (1) – det finns ingen omgång med röster och "
+            "fullständiga bedömningar. Planen maximerar då antalet investeringar."
+        ),
+        "samples": None,
+        "error": None,
+    }
+    if rnd is None:
+        return out
+    db = get_db()
+    opts = analysis_input.parse_options(None)
+    try:
+        ra = analysis_cache.get_analysis(db, rnd["id"], opts)
+    except MCDAInputError as exc:
+        out["error"] = exc.message("sv")
+        return out
+    res = ra.output
+    if not res or VALUE_METHOD not in (res.get("rankings") or {}):
+        return out
+    keys = [str(a) for a in alt_ids]
+    scores = res["rankings"][VALUE_METHOD]["scores"]
+    out["regional"] = [float(scores[k]) for k in keys]
+    counts = store_votes.participation(db, rnd["id"])
+    k_anon = int(rnd["anonymity_k"])
+    hidden_a, hidden_b = analysis_input.suppressed_groups(counts, k_anon)
+    for g, entry in (res.get("by_group_rankings") or {}).items():
+        if g in hidden_a or g in hidden_b:
+            continue
+        gs = entry["rankings"].get(VALUE_METHOD, {}).get("scores")
+        if gs:
+            out["groups"][g] = [float(gs[k]) for k in keys]
+    out["label"] = _(
+        "Värde: WSM-poäng (viktad summa, summanormalisering) med regionens vikter från "
+        "omgång %(n)s (inom kommun: medelvärde; mellan kommuner: lika vikt, en kommun – en "
+        "röst). Kommunernas egna planer använder kommunens egna vikter.",
+        n=rnd["number"],
+    )
+    out["input"] = ra.input
+    out["output"] = res
+    return out
+
+
+def _value_samples(values: dict[str, Any], alt_ids: list[int], n: int) -> np.ndarray | None:
+    """SMAA-sampled WSM values (participants resampled per municipality) for the stability."""
+    data, res = values.get("input"), values.get("output")
+    if not data or not res or "scores" not in data:
+        return None
+    crit = [c["id"] for c in data["criteria"]]
+    types = [1 if c["direction"] == "benefit" else -1 for c in data["criteria"]]
+    all_alts = [a["id"] for a in data["alternatives"]]
+    matrix = np.array([[data["scores"][a][c] for c in crit] for a in all_alts], dtype=float)
+    groups = sorted({v["group"] for v in res["votes"]})
+    W = np.array([[v["weights"][c] for c in crit] for v in res["votes"]], dtype=float)
+    gidx = [groups.index(v["group"]) for v in res["votes"]]
+    samples = phasing.wsm_value_samples(matrix, types, n, int(values["round"]["id"]), W, gidx)
+    cols = [all_alts.index(str(a)) for a in alt_ids]
+    return samples[:, cols]
+
+
+# --- building the page ------------------------------------------------------------------------
+
+
+def _fmt(x: float | None, digits: int = 1) -> str:
+    if x is None:
+        return "–"
+    text = f"{x:,.{digits}f}".replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+def _load(decision_id: int, *, edit: bool = False) -> dict[str, Any]:
+    decision = decisions.get_decision(get_db(), decision_id)
+    (require_edit if edit else require_view)(decision)
+    return decision  # type: ignore[return-value]
+
+
+def build_context(
+    decision: dict[str, Any], round_id: int | None, *, stability: bool = False
+) -> dict[str, Any]:
+    """Everything the templates show, as plain values."""
+    db = get_db()
+    if decision.get("is_demo") and not store_phases.list_phases(db, decision["id"]):
+        store_phases.load_demo_phases(db)
+    pi = store_phases.planning_input(db, decision["id"])
+    settings = pi["settings"]
+    phases = pi["phases"]
+    alts = pi["alternatives"]
+    ctx: dict[str, Any] = {
+        "decision": decision,
+        "phases": phases,
+        "settings": settings,
+        "pi": pi,
+        "can_edit": can_edit_decision(decision),
+        "rounds": store_rounds.list_rounds(db, decision["id"]),
+        "all_alternatives": decisions.list_alternatives(db, decision["id"]),
+        "fmt": _fmt,
+        "plan": None,
+        "error": None,
+        "stability": None,
+        "stability_samples": STABILITY_SAMPLES,
+    }
+    values = plan_values(decision["id"], round_id, [a["id"] for a in alts])
+    ctx["values"] = values
+    ctx["round"] = values["round"]
+    if not phases or not alts:
+        return ctx
+    rules = {
+        "min_one_by_phase": settings["min_one_by_phase"],
+        "max_share": settings["max_share"],
+        "municipalities": pi["municipalities"],
+    }
+    if rules["min_one_by_phase"] and rules["min_one_by_phase"] > len(phases):
+        rules["min_one_by_phase"] = None
+    common = dict(
+        costs=pi["costs"], hosts=pi["hosts"], earliest_phase=pi["earliest_phase"],
+        prerequisites=pi["prerequisites"], budgets=pi["budgets"], rules=rules,
+        discount=settings["discount"], names=pi["names"],
+    )
+    compare = [g for g in settings["compare_groups"] if g in values["groups"]]
+    try:
+        paths = phasing.plan_paths(
+            values["regional"], {g: values["groups"][g] for g in compare}, top_k=5, **common
+        )
+    except MCDAInputError as exc:
+        ctx["error"] = exc.message("sv")
+        return ctx
+    regional = paths.regional
+    ctx["plan"] = _plan_view(regional, pi, values["regional"])
+    ctx["compare"] = compare
+    ctx["paths"] = _paths_view(paths, pi, compare)
+    if regional.feasible:
+        sp = phasing.spread(
+            regional.assignment, pi["costs"], pi["hosts"], pi["municipalities"],
+            pi["populations"], len(phases),
+        )
+        ctx["spread"] = _spread_view(sp, regional, pi)
+    if stability and regional.feasible:
+        samples = _value_samples(values, [a["id"] for a in alts], STABILITY_SAMPLES)
+        if samples is not None:
+            st = phasing.plan_stability(samples, **common)
+            ctx["stability"] = _stability_view(st, pi)
+    return ctx
+
+
+def _plan_view(plan: phasing.PhasePlan, pi: dict[str, Any], values: list[float]) -> dict:
+    P = len(pi["phases"])
+    by_phase: list[list[dict[str, Any]]] = [[] for _ in range(P)]
+    left_out = []
+    for i, a in enumerate(plan.assignment):
+        item = {
+            "name": pi["names"][i], "host": pi["hosts"][i] or _("hela delregionen"),
+            "cost": pi["costs"][i], "value": values[i], "earliest": pi["earliest_phase"][i],
+        }
+        (left_out if a is None else by_phase[a - 1]).append(item)
+    for lst in by_phase:
+        lst.sort(key=lambda it: -it["value"])
+    left_out.sort(key=lambda it: -it["value"])
+    why = plan.infeasibility
+    return {
+        "status": plan.status,
+        "feasible": plan.feasible,
+        "by_phase": by_phase,
+        "left_out": left_out,
+        "spend": plan.spend,
+        "budgets": plan.budgets,
+        "total_value": plan.total_value,
+        "solve_ms": plan.solve_time_s * 1000,
+        "exempt": plan.exempt,
+        "why": why.message_sv if why else None,
+        "assignment": plan.assignment,
+    }
+
+
+def _status_label(status: str) -> str:
+    return {
+        "same": _("samma etapp"),
+        "earlier": _("tidigare i regionens plan"),
+        "deferred": _("senare i regionens plan (uppskjuten)"),
+        "dropped": _("saknas i regionens plan (bortvald)"),
+        "in_neither": _("med i ingen av planerna"),
+    }[status]
+
+
+def _paths_view(paths: phasing.PathComparison, pi: dict[str, Any], compare: list[str]) -> dict:
+    rows = []
+    for i, name in enumerate(pi["names"]):
+        rows.append({
+            "name": name,
+            "regional": paths.regional.assignment[i],
+            "groups": [paths.by_group[g].assignment[i] for g in compare],
+        })
+    top = {
+        g: [
+            {**r, "name": pi["names"][r["index"]], "label": _status_label(r["status"])}
+            for r in paths.top[g]
+        ]
+        for g in compare
+    }
+    status = {g: paths.by_group[g].status for g in compare}
+    return {"rows": rows, "top": top, "status": status}
+
+
+def _spread_view(sp: phasing.Spread, plan: phasing.PhasePlan, pi: dict[str, Any]) -> dict:
+    P = len(pi["phases"])
+    cells: dict[str, list[list[str]]] = {m: [[] for _ in range(P)] for m in sp.municipalities}
+    for i, a in enumerate(plan.assignment):
+        h = pi["hosts"][i]
+        if a is not None and h in cells:
+            cells[h][a - 1].append(pi["names"][i])
+    rows = [
+        {
+            "name": m,
+            "cells": cells[m],
+            "per_phase": sp.per_phase[m],
+            "per_capita": sp.per_capita[m],
+            "total": sp.total[m],
+            "total_per_capita": sp.total_per_capita[m],
+            "reached_by": sp.reached_by[m],
+        }
+        for m in sp.municipalities
+    ]
+    return {
+        "rows": rows,
+        "reached_share": sp.reached_share,
+        "gini": sp.gini_cumulative,
+        "regional": sp.regional,
+    }
+
+
+def _stability_view(st: phasing.Stability, pi: dict[str, Any]) -> dict:
+    rows = [
+        {"name": pi["names"][i], "freq": st.frequency[i], "modal": st.modal_phase[i]}
+        for i in range(len(pi["names"]))
+    ]
+    return {
+        "rows": rows,
+        "samples": st.samples,
+        "distinct": st.distinct_plans,
+        "seconds": st.total_time_s,
+        "gap": st.mip_rel_gap,
+        "status": st.status,
+        "why": st.infeasibility.message_sv if st.infeasibility else None,
+    }
+
+
+def _round_arg() -> int | None:
+    raw = request.values.get("round", "")
+    return int(raw) if raw.isdigit() else None
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+@bp.get("/<int:decision_id>")
+@login_required("facilitator", "secretariat")
+def plan_page(decision_id: int):
+    decision = _load(decision_id)
+    ctx = build_context(decision, _round_arg(), stability=request.args.get("stabilitet") == "1")
+    return render("planning/page.html", "planning/_body.html", **ctx)
+
+
+@bp.get("/<int:decision_id>/projektor")
+@login_required("facilitator", "secretariat")
+def projector(decision_id: int):
+    decision = _load(decision_id)
+    ctx = build_context(decision, _round_arg())
+    return render("planning/projector.html", "planning/_projector_body.html", **ctx)
+
+
+def _after_post(decision: dict[str, Any], error: str | None = None):
+    """htmx: re-render the body in place (with the error, status 422); else PRG redirect."""
+    round_id = _round_arg()
+    if is_htmx():
+        ctx = build_context(decision, round_id)
+        ctx["form_error"] = error
+        # 200 even with an error: htmx 2 does not swap 4xx responses by default.
+        return render("planning/page.html", "planning/_body.html", **ctx)
+    if error:
+        flash(error, "error")
+    return redirect(url_for("planning.plan_page", decision_id=decision["id"], round=round_id))
+
+
+@bp.post("/<int:decision_id>/planera")
+@login_required()
+def replan(decision_id: int):
+    """Save budgets and rules, then show the re-planned result."""
+    decision = _load(decision_id, edit=True)
+    db = get_db()
+    form = request.form
+    error = None
+    budgets = {
+        int(k.removeprefix("budget_")): v
+        for k, v in form.items()
+        if k.startswith("budget_") and k.removeprefix("budget_").isdigit()
+    }
+    share_raw = form.get("max_share", "").strip().replace(",", ".")
+    try:
+        share = None if share_raw == "" else float(share_raw) / 100
+    except ValueError:
+        share = share_raw  # let the store name the field
+    disc_raw = form.get("discount", "").strip().replace(",", ".")
+    try:
+        disc = 0.0 if disc_raw == "" else float(disc_raw) / 100
+    except ValueError:
+        disc = disc_raw
+    try:
+        store_phases.set_budgets(db, decision_id, budgets)
+        store_phases.set_settings(
+            db, decision_id,
+            min_one_by_phase=form.get("min_one_by_phase") or None,
+            max_share=share,
+            discount=disc,
+            compare_groups=[form.get(f"compare_{k}", "") for k in range(1, 4)],
+        )
+    except StoreError as exc:
+        error = exc.message
+    return _after_post(decision, error)
+
+
+@bp.post("/<int:decision_id>/etapper")
+@login_required()
+def add_phase(decision_id: int):
+    decision = _load(decision_id, edit=True)
+    error = None
+    try:
+        store_phases.add_phase(
+            get_db(), decision_id, request.form.get("name", ""),
+            request.form.get("budget", ""), request.form.get("period", ""),
+        )
+    except StoreError as exc:
+        error = exc.message
+    return _after_post(decision, error)
+
+
+@bp.post("/<int:decision_id>/etapper/<int:phase_id>/ta-bort")
+@login_required()
+def delete_phase(decision_id: int, phase_id: int):
+    decision = _load(decision_id, edit=True)
+    phase = store_phases.get_phase(get_db(), phase_id)
+    if phase is None or phase["decision_id"] != decision_id:
+        abort(404)
+    store_phases.delete_phase(get_db(), phase_id)
+    return _after_post(decision)
+
+
+@bp.post("/<int:decision_id>/forutsattningar")
+@login_required()
+def add_prerequisite(decision_id: int):
+    decision = _load(decision_id, edit=True)
+    db = get_db()
+    error = None
+    try:
+        alt_id = int(request.form.get("alternative_id", ""))
+        req_id = int(request.form.get("requires_id", ""))
+    except ValueError:
+        error = _("Välj både en investering och dess förutsättning.")
+    else:
+        alt = decisions.get_alternative(db, alt_id)
+        if alt is None or alt["decision_id"] != decision_id:
+            abort(404)
+        try:
+            store_phases.add_prerequisite(db, alt_id, req_id)
+        except StoreError as exc:
+            error = exc.message
+    return _after_post(decision, error)
+
+
+@bp.post("/<int:decision_id>/forutsattningar/ta-bort")
+@login_required()
+def remove_prerequisite(decision_id: int):
+    decision = _load(decision_id, edit=True)
+    db = get_db()
+    try:
+        alt_id = int(request.form.get("alternative_id", ""))
+        req_id = int(request.form.get("requires_id", ""))
+    except ValueError:
+        abort(400)
+    alt = decisions.get_alternative(db, alt_id)
+    if alt is None or alt["decision_id"] != decision_id:
+        abort(404)
+    store_phases.remove_prerequisite(db, alt_id, req_id)
+    return _after_post(decision)
