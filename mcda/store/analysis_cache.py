@@ -8,7 +8,6 @@ anything changed. Entries are immutable once stored: callers must not mutate the
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -18,7 +17,6 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import analysis_input
-from .db import BUSY_TIMEOUT_MS, PRAGMAS
 
 MAX_ENTRIES = 64
 
@@ -83,49 +81,3 @@ def get_analysis(
 # --- a kept-open read connection for the projector's poll -----------------------------------
 
 
-class _KeepOpenConnection(sqlite3.Connection):
-    """A connection whose ``close()`` is a no-op, so a request teardown can 'close' it."""
-
-    def close(self) -> None:  # noqa: D401 - deliberately does nothing
-        return None
-
-    def really_close(self) -> None:
-        super().close()
-
-
-_local = threading.local()
-POOL_PATHS_PER_THREAD = 4
-
-
-def pooled_db(path: str) -> Database:
-    """A per-thread connection to ``path`` that survives the request (house PRAGMAs applied).
-
-    A fresh connection per request (open, PRAGMAs, schema parse on first use, close) made an
-    unchanged poll cost 17–20 ms median on a loaded 2-core box against a 5 ms budget; with
-    this connection it is ~2 ms (bench/bench_projector.py). A projector polls every 3 s.
-    Waitress serves from a fixed thread pool, so each worker thread keeps one connection per
-    database file.
-    The connection is in autocommit mode, so every statement reads the newest committed data.
-    """
-    pool: dict[str, Database] = getattr(_local, "pool", None) or {}
-    _local.pool = pool
-    db = pool.get(path)
-    if db is None:
-        conn = sqlite3.connect(
-            path,
-            isolation_level=None,
-            check_same_thread=False,
-            timeout=BUSY_TIMEOUT_MS / 1000,
-            factory=_KeepOpenConnection,
-        )
-        conn.row_factory = sqlite3.Row
-        for pragma in PRAGMAS:
-            conn.execute(pragma)
-        db = Database(conn)
-        if len(pool) >= POOL_PATHS_PER_THREAD:
-            old_path = next(iter(pool))
-            pool.pop(old_path).conn.really_close()  # type: ignore[attr-defined]
-        pool[path] = db
-    elif db.conn.in_transaction:  # a failed request left a transaction open
-        db.conn.execute("ROLLBACK")
-    return db

@@ -547,15 +547,6 @@ def next_round(round_id: int):
 PROJECTOR_OPTIONS = {"smaa": False}
 
 
-@bp.before_request
-def _poll_connection() -> None:
-    """Give the projector poll a kept-open connection (runs before the access check)."""
-    from flask import current_app, g
-
-    if request.endpoint == "results.projector_live" and "db" not in g:
-        g.db = analysis_cache.pooled_db(current_app.config["DATABASE"])
-
-
 @bp.get("/<int:round_id>/projektor")
 @login_required()
 def projector(round_id: int):

@@ -12,6 +12,13 @@ from tests.durability.helpers import Tablet
 from tests.security.world import client_as, snapshot
 
 
+@pytest.fixture(autouse=True)
+def _drop_limited_connections():
+    """Connections opened with the page limit must not outlive the test (they are kept open)."""
+    yield
+    store_db.close_thread_connections()
+
+
 def _freeze_size(monkeypatch, path) -> None:
     db = connect(path)
     try:
@@ -20,6 +27,7 @@ def _freeze_size(monkeypatch, path) -> None:
     finally:
         db.conn.close()
     monkeypatch.setattr(store_db, "PRAGMAS", (*store_db.PRAGMAS, f"PRAGMA max_page_count={pages}"))
+    store_db.close_thread_connections()  # kept-open connections must reopen with the limit
 
 
 def test_full_disk_gives_503_stores_nothing_and_reads_go_on(world, monkeypatch):
