@@ -1,0 +1,55 @@
+"""Planning page in Chromium: change a budget, see the plan change in place (htmx), axe-core."""
+
+from __future__ import annotations
+
+from mcda.store import connect
+from mcda.store import decisions as dec
+from mcda.store import phases as ph
+from mcda.store import users as su
+
+from .conftest import TABLET, assert_no_axe_violations
+
+
+def _login_facilitator(app, pg, live_server) -> int:
+    db = connect(app.config["DATABASE"])
+    try:
+        uid = su.create_user(db, "etapp@example.se", "korrekt häst batteri", "facilitator")
+        sid = su.create_session(db, uid)
+    finally:
+        db.conn.close()
+    with app.test_request_context():
+        from flask import session
+
+        session["sid"] = sid
+        cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
+    pg.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": cookie,
+                             "url": live_server.url}])
+    return uid
+
+
+def test_change_budget_replans_in_place(app, live_server, page_factory):
+    pg = page_factory(TABLET, touch=True)
+    uid = _login_facilitator(app, pg, live_server)
+    db = connect(app.config["DATABASE"])
+    try:
+        dec.ensure_municipalities(db)
+        did = dec.create_decision(db, uid, "Etapper i webbläsaren")
+        dec.add_alternative(db, did, "Scen vid Vättern", municipality_id="Hjo", cost=10)
+        dec.add_alternative(db, did, "Museum i Vara", municipality_id="Vara", cost=10)
+        pid = ph.add_phase(db, did, "Etapp 1", 10, "2026–2028")
+    finally:
+        db.conn.close()
+    pg.goto(f"{live_server.url}/etapper/{did}")
+    status = pg.locator(".plan-status")
+    assert "1 av 2 investeringar ryms" in status.inner_text()
+    assert_no_axe_violations(pg, "planning page (tablet)")
+    url_before = pg.url
+    pg.fill(f"#budget-{pid}", "20")
+    pg.get_by_role("button", name="Spara och planera om").click()
+    pg.wait_for_function(
+        "() => document.querySelector('.plan-status').textContent.includes('2 av 2')",
+        timeout=10_000,
+    )
+    assert pg.url == url_before  # re-planned in place, no reload
+    assert "20,0" in pg.locator('[data-phase-spend="1"]').inner_text()
+    assert pg.csp_violations == [] and pg.page_errors == []
