@@ -125,7 +125,7 @@ def main() -> int:
 
     # SMAA kernel vs plain loop on identical samples
     p = validate_input(data)
-    from mcda.core.analysis import _group_weights, _vote_weights
+    from mcda.core.analysis import _vote_weights
 
     W, _, mats = _vote_weights(p)
     group_idx = {g: k for k, g in enumerate(p.groups)}
@@ -149,7 +149,6 @@ def main() -> int:
         print(f"  CPU time: vectorised {vcpu * 1000:.1f} ms, loop {lcpu * 1000:.0f} ms, "
               f"ratio {lcpu / max(vcpu, 1e-9):.0f}x")
         print(f"  identical rank acceptabilities: {same}; max |central weight diff|: {cw:.1e}")
-    _ = _group_weights
     return 0
 
 
