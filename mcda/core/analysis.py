@@ -198,6 +198,7 @@ def _conflicts(p: Problem, W: np.ndarray, gw: np.ndarray, group_ranks: np.ndarra
         })
     coal = conflicts.coalitions(gw, p.groups)
     coal = {**coal, "strength": {"sv": coal["strength"][0], "en": coal["strength"][1]},
+            "labels": _by_id(p.groups, coal["labels"]),
             "silhouette_by_k": {str(k): v for k, v in coal["silhouette_by_k"].items()}}
     sim = conflicts.similarity(gw)
     pol = []
