@@ -272,6 +272,9 @@ def _core_options(opts: dict[str, Any], round_id: int, *, has_scores: bool) -> d
         "within_group": opts["within_group"],
         "between_groups": opts["between_groups"],
         "methods": list(opts["methods"]),
+        # A method that cannot take these scores (e.g. a zero under sum normalisation) is
+        # skipped and reported in meta.skipped_methods instead of failing the whole page.
+        "skip_unsuitable": True,
     }
     if opts["smaa"] and has_scores:
         core["smaa"] = {

@@ -240,6 +240,14 @@ def build_view(
     }
     view["conflicts"] = _conflicts_view(out.get("conflicts") or {}, cname, aname, hidden)
     view["rankings"] = _rankings_view(out, alts, hidden)
+    view["skipped_methods"] = [
+        {
+            "method": s.get("method", ""),
+            "fallback": s.get("fallback"),
+            "message": s.get("message_en" if str(get_locale()) == "en" else "message_sv", ""),
+        }
+        for s in (out.get("meta") or {}).get("skipped_methods") or []
+    ]
     view["smaa"] = _smaa_view(out.get("smaa"), alts, cname)
     view["sensitivity"] = _sensitivity_view(out.get("sensitivity"), cname, aname)
     return view

@@ -237,3 +237,21 @@ def test_build_input_uses_sequence_numbers_and_criteria_order(app, fac):
     assert not any(t in blob for t in tokens)
     assert data["groups"]["Skövde"]["population"] > 0
     assert analysis_input.METHODS == __import__("mcda.core.ranking").core.ranking.METHODS
+
+
+def test_a_zero_score_skips_unsuitable_methods_with_a_note(app, client, fac):
+    """WSM/WPM need positive cells; the page still works and says which method was left out."""
+    from mcda.store import decisions as sd
+
+    sc = scenario(app, fac)
+    db = open_db(app)
+    try:
+        alt = sd.list_alternatives(db, sc["decision_id"])[0]["id"]
+        sd.set_score(db, alt, sc["criteria"][0], 0.0)
+    finally:
+        db.conn.close()
+    resp = client.get(f"/resultat/{sc['round_id']}")
+    html = _text(resp)
+    assert resp.status_code == 200
+    assert "Metoder som inte kunde användas" in html and "wsm" in html
+    assert "Rangordning" in html
