@@ -376,7 +376,8 @@ def _descriptions(p: Problem) -> dict[str, str]:
         "consensus.criteria": "Per criterion over participants: mean, SD (ddof 1), IQR and the "
         "between-group share of variance (eta squared).",
         "conflicts.tradeoffs": f"Criterion pairs whose weights are more negatively correlated "
-        f"than the simplex null −1/(n−1): one-sided Fisher z, Benjamini–Hochberg at "
+        "than the Dirichlet closure null ρ₀ = −√(mᵢmⱼ/((1−mᵢ)(1−mⱼ))) from the mean weights "
+        "(−1/(n−1) when equal): one-sided Fisher z, Benjamini–Hochberg at "
         f"{o['alpha']}.",
         "conflicts.disputed": f"Criteria with between-group share ≥ {o['disputed_threshold']}.",
         "conflicts.coalitions": "Average-linkage clustering of group weights on Jensen–Shannon "
