@@ -81,6 +81,7 @@ def main() -> None:
         print(f"  plan_stability(), 1 000 samples, {label}: total {dt:.1f} s "
               f"({dt * 1000 / 1000:.0f} ms per sample), gap {st.mip_rel_gap:g}, "
               f"{st.not_proven} samples hit the per-sample time limit, "
+              f"{st.from_pool} answered from the plan pool (LP-certified), "
               f"{st.distinct_plans} distinct plans")
 
 

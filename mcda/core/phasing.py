@@ -66,7 +66,7 @@ DEFAULT_DISCOUNT = 0.0
 # Solve to proven optimality (HiGHS' default relative gap 1e-4 could stop 0.01 % short).
 MIP_REL_GAP = 1e-9
 TIME_LIMIT_S = 30.0
-STABILITY_GAP = 1e-2
+STABILITY_GAP = 5e-3
 STABILITY_TIME_LIMIT_S = 0.5
 
 
@@ -500,6 +500,22 @@ class PhaseModel:
         obj = float((np.asarray(values, dtype=float)[:, None] * self.weights[None, :] * x).sum())
         return status, x, obj
 
+    def from_pool(
+        self, pool: list[np.ndarray], values: np.ndarray, gap: float
+    ) -> np.ndarray | None:
+        """The best pool plan if the LP relaxation proves it within ``gap`` of optimal."""
+        c = self.objective(values)
+        vals = -(np.asarray(pool) @ c)
+        best = int(np.argmax(vals))
+        lp = milp(c, constraints=self._constraints, bounds=self.bounds)
+        if lp.x is None:
+            return None
+        bound = -float(lp.fun)
+        if vals[best] < bound - gap * abs(bound):
+            return None
+        x = pool[best][: self.n * self.P].reshape(self.n, self.P)
+        return self.shift_earlier(x, np.asarray(values, dtype=float))
+
     def shift_earlier(self, x: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Tie-break: move planned investments to the earliest phase with room.
 
@@ -850,6 +866,7 @@ class Stability:
     infeasibility: Infeasibility | None = None
     mip_rel_gap: float = 0.0
     not_proven: int = 0  # samples stopped by the per-sample time limit before the gap closed
+    from_pool: int = 0  # samples answered by an earlier plan certified by the LP bound
 
 
 def plan_stability(
@@ -869,10 +886,12 @@ def plan_stability(
 
     The model is built once; only the objective changes. Feasibility does not depend on the
     objective, so it is checked once (an infeasible model returns the explanation, no samples).
-    Each sample is solved to within ``mip_rel_gap`` of its optimum (default 1 %: proving
-    exact optimality of a 40×3 multiple-knapsack costs ~0.5 s per sample, and a frequency
-    estimate does not need it); samples cut by ``time_limit_per_sample`` are counted in
-    ``not_proven``.
+    Each sample's plan is within ``mip_rel_gap`` of its optimum (default 0.5 %: proving
+    exact optimality of a 40×3 multiple knapsack costs ~0.5 s per sample, and a frequency
+    estimate does not need it), so the frequencies are those of near-optimal plans; plans
+    found earlier are reused when the LP bound certifies them (:meth:`PhaseModel.from_pool`),
+    which slightly favours plans already seen among near-equal ones. Samples cut by
+    ``time_limit_per_sample`` are counted in ``not_proven``.
     """
     t0 = time.perf_counter()
     model = PhaseModel(costs, hosts, earliest_phase, prerequisites, budgets, rules, discount, names)
@@ -897,19 +916,30 @@ def plan_stability(
     seen: set[tuple[int | None, ...]] = set()
     worst = "optimal"
     not_proven = 0
+    # Pool of plans found so far (full variable vectors). A pool plan whose value is within
+    # the gap of the sample's LP-relaxation bound is within the gap of the MILP optimum too,
+    # so the MILP is skipped (measured: 3–9× fewer MILP solves over 1 000 samples).
+    x0 = np.array([[1.0 if a == p + 1 else 0.0 for p in range(P)] for a in first.assignment])
+    pool = [np.concatenate([x0.ravel(), x0.sum(axis=1)])]
+    certified = 0
     for s in range(vs.shape[0]):
         if s == 0:
             assignment = first.assignment
         else:
-            status, x, _ = model.solve_raw(vs[s], mip_rel_gap, time_limit_per_sample)
-            if x is None:  # no plan found in time: retry with the full time limit
-                status, x, _ = model.solve_raw(vs[s], mip_rel_gap, TIME_LIMIT_S)
-                not_proven += 1
-            if x is None:  # pragma: no cover - feasibility does not depend on the objective
-                raise RuntimeError(f"solver failed on sample {s}: {status}")
-            if status != "optimal":
-                worst = status
-                not_proven += 1
+            x = model.from_pool(pool, vs[s], mip_rel_gap)
+            if x is not None:
+                certified += 1
+            else:
+                status, x, _ = model.solve_raw(vs[s], mip_rel_gap, time_limit_per_sample)
+                if x is None:  # no plan found in time: retry with the full time limit
+                    status, x, _ = model.solve_raw(vs[s], mip_rel_gap, TIME_LIMIT_S)
+                    not_proven += 1
+                if x is None:  # pragma: no cover - feasibility does not depend on the objective
+                    raise RuntimeError(f"solver failed on sample {s}: {status}")
+                if status != "optimal":
+                    worst = status
+                    not_proven += 1
+                pool.append(np.concatenate([x.ravel(), x.sum(axis=1)]))
             assignment = assignment_from_x(x)
         seen.add(tuple(assignment))
         for i, a in enumerate(assignment):
@@ -925,6 +955,7 @@ def plan_stability(
         distinct_plans=len(seen),
         mip_rel_gap=mip_rel_gap,
         not_proven=not_proven,
+        from_pool=certified,
     )
 
 

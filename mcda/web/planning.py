@@ -31,7 +31,7 @@ from .htmx import is_htmx, render
 
 bp = Blueprint("planning", __name__, url_prefix="/etapper")
 
-STABILITY_SAMPLES = 100
+STABILITY_SAMPLES = 200
 VALUE_METHOD = "wsm"
 
 

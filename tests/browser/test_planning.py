@@ -53,3 +53,21 @@ def test_change_budget_replans_in_place(app, live_server, page_factory):
     assert pg.url == url_before  # re-planned in place, no reload
     assert "20,0" in pg.locator('[data-phase-spend="1"]').inner_text()
     assert pg.csp_violations == [] and pg.page_errors == []
+
+
+def test_demo_planning_page_and_projector_accessible(app, live_server, page_factory):
+    from mcda.store import demo
+
+    pg = page_factory(TABLET, touch=True)
+    uid = _login_facilitator(app, pg, live_server)
+    db = connect(app.config["DATABASE"])
+    try:
+        did = demo.load_demo(db, owner_id=uid)[0]
+    finally:
+        db.conn.close()
+    pg.goto(f"{live_server.url}/etapper/{did}")
+    assert "Regionens plan" in pg.content()
+    assert_no_axe_violations(pg, "planning page with demo data (tablet)")
+    pg.goto(f"{live_server.url}/etapper/{did}/projektor")
+    assert_no_axe_violations(pg, "planning projector")
+    assert pg.csp_violations == [] and pg.page_errors == []

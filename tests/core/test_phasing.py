@@ -381,3 +381,36 @@ def test_values_from_scores():
     v = phasing.values_from_scores([0.1, 0.3, 0.2], higher_is_better=False)  # VIKOR-like
     assert v[0] == pytest.approx(1.0) and v[1] == pytest.approx(0.01)
     assert phasing.values_from_scores([-1, 1]).tolist() == pytest.approx([0.01, 1.0])
+
+
+def test_plan_stability_pool_shortcut_matches_exact_per_sample():
+    # One phase (no phase ambiguity), continuous values: the optimum is unique per sample, so
+    # the LP-certified pool shortcut must give exactly the per-sample exact plans.
+    rng = np.random.default_rng(5)
+    n = 10
+    costs = rng.integers(1, 9, n).astype(float).tolist()
+    hosts = [None] * n
+    samples = rng.uniform(0.1, 1, (25, n))
+    st_ = phasing.plan_stability(samples, costs, hosts, [None] * n, [], [15.0],
+                                 mip_rel_gap=1e-9)
+    expected = np.zeros(n)
+    for v in samples:
+        best, arg = brute_force(v.tolist(), costs, hosts, [None] * n, [], [15.0])
+        expected += np.array([a == 1 for a in arg[0]], dtype=float)
+    assert np.allclose(np.array(st_.frequency)[:, 0], expected / len(samples))
+    assert st_.from_pool + 1 <= len(samples)
+
+
+def test_wsm_value_samples_empirical_and_uniform():
+    matrix = np.array([[1.0, 5.0], [2.0, 3.0], [4.0, 1.0]])
+    weights = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    a = phasing.wsm_value_samples(matrix, [1, -1], 50, 7, weights, [0, 1, 1])
+    b = phasing.wsm_value_samples(matrix, [1, -1], 50, 7, weights, [0, 1, 1])
+    assert a.shape == (50, 3) and np.array_equal(a, b)  # seeded
+    assert (a >= 0).all()
+    # Group 0 (one participant, all weight on criterion 1, benefit) gets half the samples:
+    # sum-normalised column 1 is (1, 2, 4)/7.
+    hits = np.isclose(a, np.array([1, 2, 4]) / 7).all(axis=1).sum()
+    assert hits == 25
+    u = phasing.wsm_value_samples(matrix, [1, -1], 20, 1)
+    assert u.shape == (20, 3)

@@ -214,5 +214,5 @@ def test_compare_three_municipalities_and_stability(client, app, demo_decision):
     for g in ("Skövde", "Hjo", "Vara"):
         assert g in t["paths-table"]
     assert "kommunens fem högst värderade investeringar" in html
-    assert "SMAA: 100 dragningar" in html
+    assert "SMAA: 200 dragningar" in html
     assert "Inte med" in t["stability-table"]
