@@ -215,3 +215,36 @@ def test_htmx_swaps_stay_accessible(app, live_server, page_factory):
         select.select_option(index=len(options) - 1)
         _after_swap(fac, f"results options ({where})", failures)
     assert failures == [], "\n".join(failures)
+
+
+FOCUS_STYLE_JS = """() => { const el = document.activeElement;
+  if (!el || el === document.body) return {tag: 'BODY', visible: false};
+  const cs = getComputedStyle(el);
+  const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2;
+  const shadow = cs.boxShadow && cs.boxShadow !== 'none';
+  return {tag: el.tagName + (el.id ? '#' + el.id : ''), visible: outline || shadow}; }"""
+
+
+def test_keyboard_focus_is_always_visible(app, live_server, page_factory):
+    """Tab through pages of every audience: each focused element shows a focus indicator
+    (WCAG 2.4.7). Tabbing past the last element leaves the document: that ends the page."""
+    demo = _demo(app)
+    base = live_server.url
+    invisible: list[str] = []
+    pg = page_factory(DESKTOP)
+    _join(pg, base, demo["code"])
+    fac = page_factory(DESKTOP)
+    _login(fac, base, "pl@example.se")
+    for page, path in ((pg, "/"), (pg, "/delta"), (pg, f"/omgang/{demo['round_id']}/skjutreglage"),
+                       (fac, f"/processledare/{demo['decision_id']}"),
+                       (fac, f"/resultat/{demo['closed_round_id']}")):
+        page.goto(base + path)
+        for i in range(25):
+            page.keyboard.press("Tab")
+            state = page.evaluate(FOCUS_STYLE_JS)
+            if state["tag"] == "BODY":
+                assert i > 3, f"{path}: hardly anything is focusable"
+                break
+            if not state["visible"]:
+                invisible.append(f"{path} tab {i + 1}: {state['tag']}")
+    assert invisible == [], "\n".join(invisible)

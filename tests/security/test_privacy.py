@@ -56,3 +56,9 @@ def test_only_one_cookie_is_set(world):
     c.get(f"/omgang/{world.round_id}/")
     names = {ck.key for ck in c._cookies.values()}  # noqa: SLF001 - the jar's contents
     assert names == {"vagval"}
+
+
+def test_accessibility_statement_has_a_way_to_report_problems(app):
+    html = app.test_client().get("/tillganglighet").get_data(as_text=True)
+    assert "Tillgänglighetsredogörelse" in html
+    assert "Rapportera brister" in html and 'href="mailto:' in html
