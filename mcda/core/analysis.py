@@ -11,12 +11,22 @@ from __future__ import annotations
 
 import platform
 import re
+from dataclasses import asdict
 from importlib import metadata
 from typing import Any
 
 import numpy as np
 
-from . import aggregation, conflicts, consensus, elicitation, ranking, sensitivity, smaa
+from . import (
+    aggregation,
+    conflicts,
+    consensus,
+    elicitation,
+    phasing,
+    ranking,
+    sensitivity,
+    smaa,
+)
 from .errors import MCDAInputError
 from .validate import Problem, validate_input
 
@@ -296,6 +306,22 @@ def _resolve_method(p: Problem, key: str, mth: str, w: np.ndarray, kwargs: dict[
     return None
 
 
+def _smaa_draw(p: Problem, W: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, Any]:
+    """The SMAA weight samples ``(base, index)`` of ``options.smaa`` (seeded, reproducible)."""
+    o = p.options["smaa"]
+    group_idx = {g: k for k, g in enumerate(p.groups)}
+    rule = p.options["between_groups"]
+    if rule == "participants":
+        shares = sizes
+    elif rule == "population":
+        shares = [p.populations[g] for g in p.groups]
+    else:
+        shares = None
+    return smaa.draw(o["weights"], o["samples"], o["seed"], len(p.criteria),
+                     weights=W, groups=[group_idx[v.group] for v in p.votes],
+                     group_shares=shares)
+
+
 def _smaa(p: Problem, W: np.ndarray, sizes: list[int], kwargs: dict[str, dict],
           skipped: list) -> dict:
     o = p.options["smaa"]
@@ -306,17 +332,7 @@ def _smaa(p: Problem, W: np.ndarray, sizes: list[int], kwargs: dict[str, dict],
     if found is None:
         return {}
     mth, kw = found
-    group_idx = {g: k for k, g in enumerate(p.groups)}
-    rule = p.options["between_groups"]
-    if rule == "participants":
-        shares = sizes
-    elif rule == "population":
-        shares = [p.populations[g] for g in p.groups]
-    else:
-        shares = None
-    base, index = smaa.draw(o["weights"], o["samples"], o["seed"], len(p.criteria),
-                            weights=W, groups=[group_idx[v.group] for v in p.votes],
-                            group_shares=shares)
+    base, index = _smaa_draw(p, W, sizes)
     res = smaa.smaa(p.matrix, p.types, base, mth, kw, index=index)
     cw = {}
     conf = {}
@@ -408,7 +424,167 @@ def _descriptions(p: Problem) -> dict[str, str]:
         d["sensitivity"] = (f"One-way sensitivity with {o['sensitivity']['method']}: interval of "
                             "each criterion's weight (others rescaled proportionally) in which "
                             "the current top alternative stays first.")
+    if o.get("phasing"):
+        ph = o["phasing"]
+        value = ("the expected score over the SMAA weight samples (options.smaa) of the SMAA "
+                 "method" if ph["value_method"] == "smaa" else
+                 f"the {ph['value_method']} score under the region's weights")
+        r = ph["rules"]
+        d["phasing"] = (
+            f"Phasing plan: exact mixed-integer program (scipy milp/HiGHS) maximising the sum of "
+            f"plan values = {value} (scores mapped onto [0.01, 1] when they can be negative or "
+            "lower is better), within each phase's budget (no carry-over), earliest phases and "
+            "prerequisites (strictly earlier phase); rules: at least one investment per "
+            f"municipality by phase {r['min_one_by_phase'] or '–'}, maximum share "
+            f"{r['max_share'] if r['max_share'] is not None else '–'} of the plan's cost; "
+            f"early-phase bonus {ph['discount']}. Spread: Gini of cumulative investment per "
+            "inhabitant, each municipality counted once."
+            + (" Paths: the same model under each group's own weights, top "
+               f"{ph['top_k']} investments compared." if ph["paths"] else ""))
     return d
+
+
+# --------------------------------------------------------------------------- growth phases
+
+
+def _phasing_scorer(p: Problem, region: np.ndarray, kwargs: dict[str, dict], skipped: list,
+                    smaa_method: str | None) -> tuple[str, dict]:
+    """The ranking method whose scores become plan values.
+
+    ``smaa`` uses the SMAA method actually run; a method the input named explicitly raises if
+    it cannot take the scores, a default one falls back to TOPSIS (reported in
+    ``meta.skipped_methods``), as for SMAA and the sensitivity analysis.
+    """
+    vm = p.options["phasing"]["value_method"]
+    if vm == "smaa":
+        return smaa_method or "topsis", kwargs.get(smaa_method or "topsis") or \
+            ranking.method_kwargs(smaa_method or "topsis", p.options)
+    explicit = "phasing.value_method" in p.explicit
+    for cand in ([vm] if explicit else [vm, "topsis"]):
+        if cand in kwargs:
+            return cand, kwargs[cand]
+        kw = ranking.method_kwargs(cand, p.options)
+        try:
+            ranking.run(cand, p.matrix, region, p.types, alternatives=p.alternatives,
+                        criteria=p.criteria, **kw)
+        except MCDAInputError as exc:
+            if explicit:
+                raise
+            skipped.append({"method": f"phasing:{cand}", "fallback": "topsis", **exc.to_dict()})
+            continue
+        return cand, kw
+    raise AssertionError("TOPSIS takes any finite scores")  # pragma: no cover
+
+
+def _plannable(p: Problem) -> tuple[list[int], list[dict]]:
+    """Indices of alternatives the plan can schedule, and why the others are left out.
+
+    Without a cost an investment cannot be budgeted; one that requires such an investment
+    (directly or through a chain) could never start either.
+    """
+    inv = p.investments
+    ok = [i for i in range(len(p.alternatives)) if inv[i]["cost"] is not None]
+    reason = {i: "no_cost" for i in range(len(p.alternatives)) if inv[i]["cost"] is None}
+    changed = True
+    while changed:
+        changed = False
+        for i in list(ok):
+            if any(k in reason for k in inv[i]["requires"]):
+                ok.remove(i)
+                reason[i] = "requires_unplanned"
+                changed = True
+    return ok, [{"alternative": p.alternatives[i], "name": p.alternative_names[i],
+                 "reason": reason[i]} for i in sorted(reason)]
+
+
+def _phasing(p: Problem, region: np.ndarray, gw: np.ndarray, W: np.ndarray, sizes: list[int],
+             rankings: dict, kwargs: dict[str, dict], skipped: list,
+             smaa_method: str | None) -> dict:
+    """The phasing plan (``mcda.core.phasing``): which investment in which phase, the spread
+    over the municipalities, and (optionally) each group's own plan. Infeasible rules are
+    reported in ``infeasibility``, never raised."""
+    if p.phases is None or p.matrix is None:
+        return {}
+    o = p.options["phasing"]
+    scorer, kw = _phasing_scorer(p, region, kwargs, skipped, smaa_method)
+    hib = ranking.HIGHER_IS_BETTER[scorer]
+    if o["value_method"] == "smaa":
+        base, index = _smaa_draw(p, W, sizes)
+        samples = base if index is None else base[index]
+        scores = ranking.score_batch(scorer, p.matrix, samples, p.types, **kw).mean(axis=0)
+    elif scorer in rankings:
+        scores = np.array([rankings[scorer]["scores"][a] for a in p.alternatives], dtype=float)
+    else:
+        scores = ranking.run(scorer, p.matrix, region, p.types, **kw)["scores"]
+    idx, not_planned = _plannable(p)
+    pos = {i: k for k, i in enumerate(idx)}
+    ids = [p.alternatives[i] for i in idx]
+    names = [p.alternative_names[i] for i in idx]
+    inv = [p.investments[i] for i in idx]
+    costs = [float(x["cost"]) for x in inv]
+    hosts = [x["host"] for x in inv]
+    earliest = [x["earliest_phase"] or 1 for x in inv]
+    pre = [(pos[i], pos[k]) for i in idx for k in p.investments[i]["requires"]]
+    budgets = [ph["budget"] for ph in p.phases]
+    if p.municipalities is not None:
+        munis = list(p.municipalities)
+        pops: dict[str, float | None] = dict(p.municipalities)
+    else:
+        munis = list(p.groups) + [h for h in dict.fromkeys(hosts) if h and h not in p.groups]
+        pops = {m: p.populations.get(m) for m in munis}
+    rules = {"min_one_by_phase": o["rules"]["min_one_by_phase"],
+             "max_share": o["rules"]["max_share"], "municipalities": munis}
+    values = (phasing.values_from_scores(np.asarray(scores, dtype=float)[idx], hib)
+              if idx else np.zeros(0))
+    paths_out: dict[str, Any] | None = None
+    if o["paths"] and idx:
+        gs = ranking.score_batch(scorer, p.matrix, gw, p.types, **kw)
+        group_values = {g: phasing.values_from_scores(gs[k][idx], hib)
+                        for k, g in enumerate(p.groups)}
+        cmp = phasing.plan_paths(values, group_values, costs, hosts, earliest, pre, budgets,
+                                 rules, o["discount"], names, top_k=o["top_k"])
+        plan = cmp.regional
+        paths_out = {}
+        if plan.feasible:
+            for g, own in cmp.by_group.items():
+                top = [{"alternative": ids[r["index"]], "rank": r["rank"],
+                        "own_phase": r["own_phase"], "regional_phase": r["regional_phase"],
+                        "status": r["status"]} for r in cmp.top[g]]
+                paths_out[g] = {
+                    "assignment": dict(zip(ids, own.assignment, strict=True)),
+                    "total_value": own.total_value,
+                    "top": top,
+                    "deferred": [t["alternative"] for t in top if t["status"] == "deferred"],
+                    "dropped": [t["alternative"] for t in top if t["status"] == "dropped"],
+                }
+    else:
+        plan = phasing.plan(values, costs, hosts, earliest, pre, budgets, rules,
+                            o["discount"], names)
+    pd = plan.to_dict()
+    pd.pop("solve_time_s", None)  # not reproducible; the output must be
+    pd["assignment"] = dict(zip(ids, plan.assignment, strict=True))
+    spread_out = None
+    if plan.feasible:
+        sp = phasing.spread(plan.assignment, costs, hosts, munis, pops, len(budgets))
+        spread_out = asdict(sp)
+    return {
+        "method": {
+            "value_method": o["value_method"],
+            "scorer": scorer,
+            "higher_is_better": hib,
+            "solver": "scipy.optimize.milp (HiGHS), proven optimal (relative gap 1e-9)",
+        },
+        "options": o,
+        "phases": [dict(ph, number=k) for k, ph in enumerate(p.phases, start=1)],
+        "values": dict(zip(ids, values.tolist(), strict=True)),
+        "plan": pd,
+        "status": plan.status,
+        "infeasibility": pd["infeasibility"],
+        "spread": spread_out,
+        "paths": paths_out,
+        "not_planned": not_planned,
+        "municipalities": munis,
+    }
 
 
 # --------------------------------------------------------------------------- entry point
@@ -440,6 +616,7 @@ def analyze(data: dict) -> dict:
     by_group: dict = {}
     smaa_out: dict = {}
     sens_out: dict = {}
+    phasing_out: dict = {}
     if p.matrix is not None:
         results, kwargs, skipped = _usable_methods(p, region)
         rankings = {m: _ranking_json(p, r) for m, r in results.items()}
@@ -466,6 +643,8 @@ def analyze(data: dict) -> dict:
             by_group, group_ranks = _group_rankings(p, gw, kwargs)
         smaa_out = _smaa(p, W, sizes, kwargs, skipped)
         sens_out = _sensitivity(p, region, kwargs, skipped)
+        phasing_out = _phasing(p, region, gw, W, sizes, rankings, kwargs, skipped,
+                               smaa_out.get("method"))
     out["conflicts"] = _conflicts(p, W, gw, group_ranks)
     out["rankings"] = rankings
     out["agreement"] = agreement
@@ -473,6 +652,8 @@ def analyze(data: dict) -> dict:
     out["by_group_rankings"] = by_group
     out["smaa"] = smaa_out
     out["sensitivity"] = sens_out
+    if p.phases is not None:
+        out["phasing"] = phasing_out
     if _VERSIONS is None:
         _VERSIONS = _versions()
     out["meta"] = {

@@ -45,6 +45,17 @@ DEFAULT_OPTIONS: dict[str, Any] = {
 MAX_CRITERIA = 50
 MAX_ALTERNATIVES = 500
 MAX_VOTES = 20000
+MAX_PHASES = 20
+MAX_TOP_K = 50
+
+PHASING_DEFAULTS: dict[str, Any] = {
+    "value_method": "wsm",
+    "rules": {"min_one_by_phase": None, "max_share": None},
+    "paths": False,
+    "discount": 0.0,
+    "top_k": 5,
+}
+"""Defaults of ``options.phasing`` (used only when the input has ``phases``)."""
 
 
 @dataclass
@@ -72,6 +83,13 @@ class Problem:
     options: dict[str, Any] = field(default_factory=dict)
     explicit: set[str] = field(default_factory=set)
     """Option keys the input set itself (methods the user asked for must not be skipped)."""
+    phases: list[dict[str, Any]] | None = None
+    """Growth phases ``{id, name, period, budget}`` in order, or None (no phasing)."""
+    investments: list[dict[str, Any]] = field(default_factory=list)
+    """Per alternative (input order): ``{cost, host, earliest_phase, requires}`` with
+    ``requires`` as alternative indices (phasing fields; cost/host/earliest may be None)."""
+    municipalities: dict[str, float | None] | None = None
+    """The region's municipalities for the phasing spread (name → population), if given."""
 
 
 def _e(fld: str, value: Any, sv: str, en: str) -> MCDAInputError:
@@ -189,7 +207,7 @@ def _entities(fld: str, items: list, min_len: int, kind_sv: str) -> tuple[list[s
 
 def _options(raw: Any, groups: list[str], populations: dict[str, float | None]) -> dict:
     opts = {} if raw is None else dict(_dict("options", raw))
-    _unknown_keys("options", opts, set(DEFAULT_OPTIONS))
+    _unknown_keys("options", opts, set(DEFAULT_OPTIONS) | {"phasing"})
     out: dict[str, Any] = {}
     out["within_group"] = _choice("options.within_group",
                                   opts.get("within_group", "mean"), WITHIN_RULES)
@@ -293,12 +311,168 @@ def _smaa_options(raw: Any) -> dict | None:
     }
 
 
+def _text(fld: str, x: Any, default: str = "") -> str:
+    if x is None:
+        return default
+    if not isinstance(x, str):
+        raise _e(fld, _short(x), f"{fld} måste vara text.", f"{fld} must be text.")
+    return x
+
+
+def _phases(raw: Any) -> list[dict[str, Any]]:
+    """``phases`` [{id, name, period, budget}]: unique ids, budget ≥ 0 (MSEK or any unit)."""
+    items = _list("phases", raw, max_len=MAX_PHASES)
+    ids, names = _entities("phases", items, 1, "Etapp")
+    out = []
+    for i, item in enumerate(items):
+        _unknown_keys(f"phases[{i}]", item, {"id", "name", "period", "budget"})
+        if item.get("budget") is None:
+            raise _e(f"phases[{i}].budget", None, f"Etappen {names[i]} saknar budget.",
+                     f"Phase {names[i]} has no budget.")
+        budget = _number(f"phases[{i}].budget", item["budget"], non_negative=True)
+        out.append({"id": ids[i], "name": names[i],
+                    "period": _text(f"phases[{i}].period", item.get("period")),
+                    "budget": budget})
+    return out
+
+
+def _municipalities(raw: Any) -> dict[str, float | None]:
+    """``municipalities`` {name: {population}}: the region for the phasing spread."""
+    out: dict[str, float | None] = {}
+    for m, spec in _dict("municipalities", raw).items():
+        mid = _ident(f"municipalities.{m}", m)
+        spec = _dict(f"municipalities.{m}", spec if spec is not None else {})
+        _unknown_keys(f"municipalities.{m}", spec, {"population", "name"})
+        pop = spec.get("population")
+        out[mid] = None if pop is None else _number(f"municipalities.{m}.population", pop,
+                                                    positive=True)
+    return out
+
+
+def _investments(items: list, alts: list[str], names: list[str],
+                 municipalities: dict[str, float | None] | None) -> list[dict[str, Any]]:
+    """Phasing fields of each alternative: cost ≥ 0, host, earliest phase ≥ 1, requires.
+
+    A prerequisite must name another alternative, may not have a later earliest phase than
+    its dependant, and the prerequisites may not form a cycle (the plan could never start).
+    """
+    from .phasing import find_cycle  # core → core; scipy only, no pymcdm
+
+    index = {a: k for k, a in enumerate(alts)}
+    out: list[dict[str, Any]] = []
+    for i in range(len(alts)):
+        item = items[i] if i < len(items) else {}
+        f = f"alternatives[{i}]"
+        cost = item.get("cost")
+        if cost is not None:
+            cost = _number(f"{f}.cost", cost)
+            if cost < 0:
+                raise _e(f"{f}.cost", cost,
+                         f"Kostnaden för {names[i]} är negativ ({cost:g}); ange 0 eller mer.",
+                         f"The cost of {names[i]} is negative ({cost:g}); enter 0 or more.")
+        host = item.get("host")
+        if host is not None:
+            host = _ident(f"{f}.host", host)
+            if municipalities is not None and host not in municipalities:
+                raise _e(f"{f}.host", host,
+                         f"{names[i]} har en okänd kommun ({host}); den finns inte i "
+                         "municipalities.",
+                         f"{names[i]} has an unknown municipality ({host}); it is not in "
+                         "municipalities.")
+        e = item.get("earliest_phase")
+        if e is not None and (isinstance(e, bool) or not isinstance(e, int) or e < 1):
+            raise _e(f"{f}.earliest_phase", _short(e),
+                     f"Tidigaste etapp för {names[i]} måste vara ett heltal ≥ 1 (etappens "
+                     "nummer, 1 = första).",
+                     f"The earliest phase of {names[i]} must be an integer ≥ 1 (the phase's "
+                     "number, 1 = first).")
+        req = item.get("requires")
+        reqs: list[int] = []
+        if req is not None:
+            for j, r in enumerate(_list(f"{f}.requires", req)):
+                rid = _ident(f"{f}.requires[{j}]", r)
+                if rid not in index:
+                    raise _e(f"{f}.requires[{j}]", rid,
+                             f"{names[i]} kräver {rid}, som inte finns i alternatives.",
+                             f"{names[i]} requires {rid}, which is not in alternatives.")
+                if index[rid] == i:
+                    raise _e(f"{f}.requires[{j}]", rid,
+                             f"{names[i]} kan inte vara en förutsättning för sig själv.",
+                             f"{names[i]} cannot be a prerequisite of itself.")
+                if index[rid] not in reqs:
+                    reqs.append(index[rid])
+        out.append({"cost": cost, "host": host, "earliest_phase": e, "requires": reqs})
+    for i, inv in enumerate(out):
+        for j, k in enumerate(inv["requires"]):
+            ek, ei = out[k]["earliest_phase"] or 1, inv["earliest_phase"] or 1
+            if ek > ei:
+                raise _e(f"alternatives[{i}].requires[{j}]", alts[k],
+                         f"{names[i]} kräver {names[k]}, men {names[k]} kan tidigast genomföras "
+                         f"i etapp {ek}, senare än {names[i]} (etapp {ei}). Ändra tidigaste "
+                         "etapp eller ta bort förutsättningen.",
+                         f"{names[i]} requires {names[k]}, but {names[k]} cannot start before "
+                         f"phase {ek}, later than {names[i]} (phase {ei}). Change the earliest "
+                         "phase or remove the prerequisite.")
+    cycle = find_cycle(len(out), [(i, k) for i, inv in enumerate(out) for k in inv["requires"]])
+    if cycle:
+        chain = " → ".join(names[k] for k in [*cycle, cycle[0]])
+        raise _e(f"alternatives[{cycle[0]}].requires", [alts[k] for k in cycle],
+                 f"Förutsättningarna bildar en cirkel: {chain}. Ta bort någon av dem.",
+                 f"The prerequisites form a cycle: {chain}. Remove one of them.")
+    return out
+
+
+def _phasing_options(raw: Any, n_phases: int, smaa_on: bool) -> dict[str, Any]:
+    """``options.phasing``: value_method, rules {min_one_by_phase, max_share}, paths, ..."""
+    o = _dict("options.phasing", {} if raw is None else raw)
+    _unknown_keys("options.phasing", o, set(PHASING_DEFAULTS))
+    vm = _choice("options.phasing.value_method", o.get("value_method", "wsm"),
+                 (*ranking.METHODS, "smaa"))
+    if vm == "smaa" and not smaa_on:
+        raise _e("options.phasing.value_method", vm,
+                 "value_method smaa kräver SMAA; sätt options.smaa eller välj en metod.",
+                 "value_method smaa needs SMAA; set options.smaa or choose a method.")
+    rules = _dict("options.phasing.rules", o.get("rules") or {})
+    _unknown_keys("options.phasing.rules", rules, {"min_one_by_phase", "max_share"})
+    n1 = rules.get("min_one_by_phase")
+    if n1 is not None and (isinstance(n1, bool) or not isinstance(n1, int)
+                           or not 1 <= n1 <= n_phases):
+        raise _e("options.phasing.rules.min_one_by_phase", _short(n1),
+                 f"Regeln 'minst en investering per kommun senast etapp N' kräver ett heltal N "
+                 f"mellan 1 och {n_phases}.",
+                 f"The rule 'at least one investment per municipality by phase N' needs an "
+                 f"integer N between 1 and {n_phases}.")
+    share = rules.get("max_share")
+    if share is not None:
+        share = _number("options.phasing.rules.max_share", share)
+        if not 0 < share <= 1:
+            raise _e("options.phasing.rules.max_share", share,
+                     "Största andel per kommun måste vara större än 0 och högst 1.",
+                     "The maximum share per municipality must be above 0 and at most 1.")
+    paths = o.get("paths", False)
+    if not isinstance(paths, bool):
+        raise _e("options.phasing.paths", _short(paths), "options.phasing.paths måste vara "
+                 "true eller false.", "options.phasing.paths must be true or false.")
+    disc = _number("options.phasing.discount", o.get("discount", 0.0))
+    if not 0 <= disc <= 1:
+        raise _e("options.phasing.discount", disc,
+                 "Bonus för tidig etapp (discount) måste vara 0–1.",
+                 "The early-phase bonus (discount) must be in 0–1.")
+    top_k = o.get("top_k", 5)
+    if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= MAX_TOP_K:
+        raise _e("options.phasing.top_k", _short(top_k),
+                 f"options.phasing.top_k måste vara ett heltal 1–{MAX_TOP_K}.",
+                 f"options.phasing.top_k must be an integer 1–{MAX_TOP_K}.")
+    return {"value_method": vm, "rules": {"min_one_by_phase": n1, "max_share": share},
+            "paths": paths, "discount": disc, "top_k": top_k}
+
+
 def validate_input(data: Any) -> Problem:
     """Check the analysis input object and return it normalised (see module docstring)."""
     data = _dict("input", data)
     _unknown_keys("input", data, {"criteria", "alternatives", "scores", "groups", "votes",
                                   "options", "title", "description", "decision", "round",
-                                  "meta"})
+                                  "meta", "phases", "municipalities"})
     if "criteria" not in data:
         raise _e("criteria", None, "Fältet criteria saknas.", "The field criteria is missing.")
     crit_items = _list("criteria", data["criteria"], max_len=MAX_CRITERIA)
@@ -319,9 +493,10 @@ def validate_input(data: Any) -> Problem:
     # alternatives and scores
     alts: list[str] = []
     alt_names: list[str] = []
+    alt_items: list = []
     if data.get("alternatives") is not None:
-        items = _list("alternatives", data["alternatives"], max_len=MAX_ALTERNATIVES)
-        alts, alt_names = _entities("alternatives", items, 0, "Alternativ")
+        alt_items = _list("alternatives", data["alternatives"], max_len=MAX_ALTERNATIVES)
+        alts, alt_names = _entities("alternatives", alt_items, 0, "Alternativ")
     matrix = None
     if data.get("scores") is not None:
         scores = _dict("scores", data["scores"])
@@ -455,9 +630,21 @@ def validate_input(data: Any) -> Problem:
                      "på röster.", f"Group {g} has no votes; remove it or wait for votes.")
     options = _options(data.get("options"), order, populations)
     explicit = set(data["options"]) if isinstance(data.get("options"), Mapping) else set()
+    raw_phasing = data["options"].get("phasing") if "phasing" in explicit else None
+    if isinstance(raw_phasing, Mapping) and "value_method" in raw_phasing:
+        explicit.add("phasing.value_method")
     if options["skip_unsuitable"] is True:
-        explicit -= {"methods", "smaa", "sensitivity"}
+        explicit -= {"methods", "smaa", "sensitivity", "phasing.value_method"}
     elif options["skip_unsuitable"] is False:
-        explicit |= {"methods", "smaa", "sensitivity"}
+        explicit |= {"methods", "smaa", "sensitivity", "phasing.value_method"}
+
+    # growth phases (optional)
+    phases = _phases(data["phases"]) if data.get("phases") not in (None, []) else None
+    munis = (_municipalities(data["municipalities"])
+             if data.get("municipalities") is not None else None)
+    investments = _investments(alt_items, alts, alt_names, munis)
+    if phases is not None or raw_phasing is not None:
+        options["phasing"] = _phasing_options(raw_phasing, len(phases or []) or 1,
+                                              options["smaa"] is not None)
     return Problem(crits, crit_names, np.array(types), alts, alt_names, matrix, order,
-                   populations, votes, options, explicit)
+                   populations, votes, options, explicit, phases, investments, munis)
