@@ -57,6 +57,23 @@ def m0001_phases(db: Database) -> None:
         db.execute(sql)
 
 
+@migrations(name="0002_phase_weights")
+def m0002_phase_weights(db: Database) -> None:
+    """Per-phase weights: a round flag and the phase a vote is for (NULL = a normal vote).
+
+    Votes stay append-only and keep UNIQUE(participant_id, revision): every submission, for
+    any phase, takes the participant's next revision; the latest per (participant, phase)
+    counts.
+    """
+    for sql in (
+        "ALTER TABLE rounds ADD COLUMN phase_weights INTEGER NOT NULL DEFAULT 0 "
+        "CHECK (phase_weights IN (0, 1))",
+        "ALTER TABLE votes ADD COLUMN phase_id INTEGER REFERENCES phases(id)",
+        "CREATE INDEX votes_round_phase ON votes(round_id, phase_id, participant_id, revision)",
+    ):
+        db.execute(sql)
+
+
 # --- helpers --------------------------------------------------------------------------------
 
 
@@ -213,6 +230,15 @@ def delete_phase(db: Database, phase_id: int) -> None:
     """Delete a phase and close the gap in positions."""
     phase = _require_phase(db, phase_id)
     with transaction(db):
+        used = db.execute(
+            "SELECT COUNT(*) FROM votes WHERE phase_id = ?", [phase_id]
+        ).fetchone()[0]
+        if used:
+            raise StoreError(
+                "phase_id",
+                f"Etappen ”{phase['name']}” har {used} viktningar i en omgång med vikter per "
+                "etapp och kan inte tas bort. Byt namn eller budget i stället.",
+            )
         db.execute("DELETE FROM phases WHERE id = ?", [phase_id])
         ids = [r[0] for r in db.execute(
             "SELECT id FROM phases WHERE decision_id = ? ORDER BY position, id",

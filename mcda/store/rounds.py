@@ -100,6 +100,7 @@ def _round_dict(row: sqlite3.Row) -> dict[str, Any]:
     r["decision_archived"] = bool(r["decision_archived"])
     r["decision_is_demo"] = bool(r["decision_is_demo"])
     r["join_code_display"] = format_code(r["join_code"])
+    r["phase_weights"] = bool(r.get("phase_weights", 0))
     return r
 
 
@@ -136,7 +137,8 @@ def list_rounds(db: Database, decision_id: int) -> list[dict[str, Any]]:
 
 
 def _insert_round(
-    db: Database, decision_id: int, methods: list[str], title: str, k: int
+    db: Database, decision_id: int, methods: list[str], title: str, k: int,
+    phase_weights: bool = False,
 ) -> int:
     """Insert inside the caller's transaction; BEGIN IMMEDIATE makes the code check race-free."""
     for _ in range(20):
@@ -151,6 +153,8 @@ def _insert_round(
         "?, ?, ?, ?)",
         [decision_id, decision_id, title, code, json.dumps(methods), k],
     )
+    if phase_weights:  # the column comes from migration vagval-phases 0002
+        db.execute("UPDATE rounds SET phase_weights = 1 WHERE id = ?", [cur.lastrowid])
     return int(cur.lastrowid)
 
 
@@ -161,15 +165,54 @@ def create_round(
     methods: list[str],
     title: str = "",
     anonymity_k: int = 3,
+    phase_weights: bool = False,
 ) -> int:
-    """Create a draft round numbered next for the decision; return its id."""
+    """Create a draft round numbered next for the decision; return its id.
+
+    ``phase_weights``: participants weight the criteria once per phase of the decision
+    (needs at least one phase; see :func:`set_phase_weights`).
+    """
     methods = clean_methods(methods)
     title = _clean_title(title)
     k = _clean_k(anonymity_k)
     with transaction(db):
         if get_decision(db, decision_id) is None:
             raise StoreError("decision_id", "Beslutsfrågan finns inte.")
-        return _insert_round(db, decision_id, methods, title, k)
+        if phase_weights:
+            _require_phases(db, decision_id)
+        return _insert_round(db, decision_id, methods, title, k, bool(phase_weights))
+
+
+def _require_phases(db: Database, decision_id: int) -> None:
+    n = db.execute(
+        "SELECT COUNT(*) FROM phases WHERE decision_id = ?", [decision_id]
+    ).fetchone()[0]
+    if not n:
+        raise StoreError(
+            "phase_weights",
+            "Vikter per etapp kräver att beslutsfrågan har etapper. Lägg till etapper på "
+            "sidan Etapper först.",
+        )
+
+
+def set_phase_weights(db: Database, round_id: int, on: bool) -> None:
+    """Turn per-phase weighting on/off; only before the round has any vote (votes are kept
+    per phase or not, and mixing the two would leave one kind uncounted)."""
+    with transaction(db):
+        rnd = _require_round(db, round_id)
+        if bool(on) == rnd["phase_weights"]:
+            return
+        if on:
+            _require_phases(db, rnd["decision_id"])
+        if db.execute("SELECT 1 FROM votes WHERE round_id = ? LIMIT 1", [round_id]).fetchone():
+            raise StoreError(
+                "phase_weights",
+                "Omgången har redan viktningar; vikter per etapp kan inte slås på eller av nu. "
+                "Skapa en ny omgång i stället.",
+            )
+        db.execute(
+            "UPDATE rounds SET phase_weights = ? WHERE id = ?", [1 if on else 0, round_id]
+        )
 
 
 def _require_round(db: Database, round_id: int) -> dict[str, Any]:
@@ -248,9 +291,11 @@ def set_title(db: Database, round_id: int, title: str) -> None:
 
 
 def next_round(db: Database, round_id: int) -> int:
-    """A new draft round on the same decision with the same methods and k (Delphi)."""
+    """A new draft round on the same decision with the same methods, k and per-phase flag
+    (Delphi)."""
     with transaction(db):
         rnd = _require_round(db, round_id)
         return _insert_round(
-            db, rnd["decision_id"], rnd["methods"], "", int(rnd["anonymity_k"])
+            db, rnd["decision_id"], rnd["methods"], "", int(rnd["anonymity_k"]),
+            rnd["phase_weights"],
         )

@@ -41,7 +41,9 @@ __all__ = [
     "hash_token",
     "join_round",
     "latest_vote",
+    "latest_vote_by_phase",
     "latest_votes",
+    "latest_votes_by_phase",
     "participation",
     "record_vote",
     "round_fingerprint",
@@ -221,8 +223,14 @@ def record_vote(
     payload: dict[str, Any],
     weights: Mapping[str | int, float],
     consistency_ratio: float | None = None,
+    phase_id: int | None = None,
 ) -> dict[str, Any]:
     """Store one weighting; return ``{vote_id, revision, created}``.
+
+    ``phase_id``: in a round with per-phase weights (``rounds.phase_weights``) every vote is
+    for one phase of the round's decision and ``phase_id`` is required; a normal round
+    refuses one. Revisions count per participant over all phases (the latest per
+    participant and phase counts).
 
     ``revision`` is the client's counter (1 for the first submission). The stored
     revision may be higher (two tabs); see the module docstring. Raises
@@ -231,6 +239,8 @@ def record_vote(
     """
     if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
         raise StoreError("revision", "Ogiltigt revisionsnummer.")
+    if phase_id is not None and (isinstance(phase_id, bool) or not isinstance(phase_id, int)):
+        raise StoreError("phase_id", "Etappen finns inte i den här omgången.")
     if method not in METHODS:
         raise StoreError("method", "Okänt viktningssätt.")
     if not isinstance(payload, Mapping):
@@ -256,16 +266,21 @@ def record_vote(
         ).fetchone()
         if part is None:
             raise StoreError("participant", "Du är inte med i den här omgången. Gå med igen.")
+        _check_phase(db, rnd, phase_id)
 
         # Idempotent replay first: a retry whose first attempt committed just before the
         # round closed must still get its success answer.
         rows = db.execute(
-            "SELECT id, revision, method, payload FROM votes WHERE participant_id = ? "
+            "SELECT id, revision, method, payload, phase_id FROM votes WHERE participant_id = ? "
             "AND revision >= ? ORDER BY revision",
             [participant_id, revision],
         ).fetchall()
         for row in rows:
-            if row["method"] == method and row["payload"] == payload_json:
+            if (
+                row["method"] == method
+                and row["payload"] == payload_json
+                and row["phase_id"] == phase_id
+            ):
                 return {"vote_id": row["id"], "revision": row["revision"], "created": False}
 
         if rnd["state"] != "open" or rnd["decision_archived"]:
@@ -286,10 +301,30 @@ def record_vote(
             stored_revision = max(row["revision"] for row in rows) + 1
         cur = db.execute(
             "INSERT INTO votes (round_id, participant_id, revision, method, payload, weights, "
-            "consistency_ratio) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [round_id, participant_id, stored_revision, method, payload_json, weights_json, cr],
+            "consistency_ratio, phase_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [round_id, participant_id, stored_revision, method, payload_json, weights_json, cr,
+             phase_id],
         )
         return {"vote_id": int(cur.lastrowid), "revision": stored_revision, "created": True}
+
+
+def _check_phase(db: Database, rnd: Mapping[str, Any], phase_id: int | None) -> None:
+    """Per-phase rounds need a phase of the round's decision; normal rounds refuse one."""
+    if not rnd.get("phase_weights"):
+        if phase_id is not None:
+            raise StoreError(
+                "phase_id", "Den här omgången har inga vikter per etapp. Ladda om sidan."
+            )
+        return
+    if phase_id is None:
+        raise StoreError("phase_id", "Välj vilken etapp viktningen gäller.")
+    row = db.execute(
+        "SELECT 1 FROM phases WHERE id = ? AND decision_id = ?", [phase_id, rnd["decision_id"]]
+    ).fetchone()
+    if row is None:
+        raise StoreError(
+            "phase_id", "Etappen finns inte i den här omgången. Välj en etapp i listan."
+        )
 
 
 def _vote_dict(row: Any) -> dict[str, Any]:
@@ -302,25 +337,57 @@ def _vote_dict(row: Any) -> dict[str, Any]:
 
 _VOTE_SELECT = (
     "SELECT v.id, v.round_id, v.participant_id, p.municipality_id, m.name AS municipality, "
-    "p.role, v.revision, v.method, v.payload, v.weights, v.consistency_ratio, v.created_at "
+    "p.role, v.revision, v.method, v.payload, v.weights, v.consistency_ratio, v.created_at, "
+    "v.phase_id "
     "FROM votes v JOIN participants p ON p.id = v.participant_id "
     "JOIN municipalities m ON m.id = p.municipality_id "
 )
 
 
-def latest_votes(db: Database, round_id: int) -> list[dict[str, Any]]:
+def latest_votes(
+    db: Database, round_id: int, phase_id: int | None = None
+) -> list[dict[str, Any]]:
     """The counting vote (highest revision) of every participant, by participant id.
+
+    ``phase_id=None`` gives the round's normal votes (``phase_id IS NULL``), i.e. every
+    vote of a round without per-phase weights; a phase id gives each participant's latest
+    vote for that phase.
 
     Each: ``vote_id, round_id, participant_id, municipality_id, municipality, role,
     revision, method, payload, weights ({criterion id as str: w}), consistency_ratio,
-    created_at``.
+    created_at, phase_id``.
     """
     rows = db.execute(
-        _VOTE_SELECT + "WHERE v.round_id = ? AND v.revision = (SELECT MAX(v2.revision) "
-        "FROM votes v2 WHERE v2.participant_id = v.participant_id) ORDER BY v.participant_id",
-        [round_id],
+        _VOTE_SELECT + "WHERE v.round_id = ? AND v.phase_id IS ? AND v.revision = "
+        "(SELECT MAX(v2.revision) FROM votes v2 WHERE v2.participant_id = v.participant_id "
+        "AND v2.phase_id IS v.phase_id) ORDER BY v.participant_id",
+        [round_id, phase_id],
     )
     return [_vote_dict(r) for r in rows]
+
+
+def latest_votes_by_phase(db: Database, round_id: int) -> dict[int, list[dict[str, Any]]]:
+    """``{phase_id: latest votes for that phase}`` for every phase with a vote in the round."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    rows = db.execute(
+        _VOTE_SELECT + "WHERE v.round_id = ? AND v.phase_id IS NOT NULL AND v.revision = "
+        "(SELECT MAX(v2.revision) FROM votes v2 WHERE v2.participant_id = v.participant_id "
+        "AND v2.phase_id = v.phase_id) ORDER BY v.phase_id, v.participant_id",
+        [round_id],
+    )
+    for r in rows:
+        v = _vote_dict(r)
+        out.setdefault(int(v["phase_id"]), []).append(v)
+    return out
+
+
+def latest_vote_by_phase(db: Database, participant_id: int) -> dict[int, dict[str, Any]]:
+    """One participant's latest vote per phase (``{phase_id: vote}``)."""
+    out: dict[int, dict[str, Any]] = {}
+    for v in vote_history(db, participant_id):
+        if v["phase_id"] is not None:
+            out[int(v["phase_id"])] = v  # history is oldest first: the last one wins
+    return out
 
 
 def vote_history(db: Database, participant_id: int) -> list[dict[str, Any]]:

@@ -31,7 +31,7 @@ def test_migration_set_registered(db):
             "SELECT name FROM _sqlite_migrations WHERE migration_set = 'vagval-phases'"
         )
     ]
-    assert applied == ["0001_phases"]
+    assert applied == ["0001_phases", "0002_phase_weights"]
 
 
 def test_phase_crud_and_order(db, decision):
