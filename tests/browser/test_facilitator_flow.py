@@ -68,7 +68,7 @@ def test_facilitator_edits_scores_and_opens_round(app, live_server, page_factory
     pg.press(f"#s-{a}-{c}", "Tab")
     expect(cell.locator("[role=status]")).to_have_text("Sparat")
     assert _scores(app, d["id"])[(a, c)] == 3.5
-    assert pg.evaluate("document.activeElement !== document.body")
+    pg.wait_for_function("() => document.activeElement !== document.body", timeout=3000)
 
     pg.fill(f"#s-{a}-{c}", "tre")
     pg.press(f"#s-{a}-{c}", "Tab")

@@ -58,7 +58,11 @@ def check_page(pg, where: str, *, axe: bool = True) -> None:
 
 
 def focus_not_lost(pg) -> None:
-    assert pg.evaluate("document.activeElement && document.activeElement !== document.body")
+    """Once htmx has settled the swap (app.js restores focus then), focus is not on <body>."""
+    pg.wait_for_function(
+        "() => !!document.activeElement && document.activeElement !== document.body",
+        timeout=3000,
+    )
 
 
 def join_by_code(pg, base: str, rd, municipality: str = "Skövde", *, check: bool = False) -> int:
