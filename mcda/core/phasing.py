@@ -472,11 +472,23 @@ class PhaseModel:
     def objective(self, values: np.ndarray) -> np.ndarray:
         """The minimisation vector for ``values`` (milp minimises, so negated).
 
-        ``v·w_p`` split as ``v`` on y (the value) plus ``v·(w_p − 1)`` on x (the early bonus).
+        A vector (n): ``v·w_p`` split as ``v`` on y (the value) plus ``v·(w_p − 1)`` on x
+        (the early bonus). A matrix (n × P, per-phase values): ``V[i,p]·w_p`` split as its
+        row minimum on y plus the rest on x (equivalent, since y = Σ_p x; keeping most of
+        the value on y keeps the surrogate knapsack on y informative).
         """
         v = np.asarray(values, dtype=float)
+        if v.ndim == 2:
+            wv = v * self.weights[None, :]
+            base = wv.min(axis=1)
+            return -np.concatenate([(wv - base[:, None]).ravel(), base])
         bonus = (v[:, None] * (self.weights[None, :] - 1.0)).ravel()
         return -np.concatenate([bonus, v])
+
+    def value_matrix(self, values: np.ndarray) -> np.ndarray:
+        """Values as n × P (a vector is the same value in every phase)."""
+        v = np.asarray(values, dtype=float)
+        return v if v.ndim == 2 else np.repeat(v[:, None], self.P, axis=1)
 
     def solve_raw(
         self,
@@ -497,7 +509,7 @@ class PhaseModel:
         x = np.rint(res.x[: self.n * self.P]).reshape(self.n, self.P)
         status = "optimal" if res.status == 0 else "time_limit"
         x = self.shift_earlier(x, np.asarray(values, dtype=float))
-        obj = float((np.asarray(values, dtype=float)[:, None] * self.weights[None, :] * x).sum())
+        obj = float((self.value_matrix(values) * self.weights[None, :] * x).sum())
         return status, x, obj
 
     def from_pool(
@@ -528,6 +540,10 @@ class PhaseModel:
         otherwise arbitrary.
         """
         x = x.copy()
+        vm = self.value_matrix(values) * self.weights[None, :]
+        per_phase = np.asarray(values).ndim == 2
+        if per_phase:
+            values = vm.max(axis=1)
         phase = [int(np.argmax(r)) if r.max() > 0.5 else -1 for r in x]
         spend = self.costs @ x
         req: dict[int, list[int]] = {}
@@ -544,6 +560,9 @@ class PhaseModel:
                 after_req = max((phase[j] + 1 for j in req.get(i, [])), default=0)
                 lo = max(self.earliest[i] - 1, after_req)
                 for q in range(lo, p):
+                    # per-phase values: only a move that loses no value is a tie-break
+                    if per_phase and vm[i, q] < vm[i, p] - 1e-12 * max(1.0, abs(vm[i, p])):
+                        continue
                     if spend[q] + self.costs[i] <= self.budgets[q] + 1e-9:
                         spend[q] += self.costs[i]
                         spend[p] -= self.costs[i]
@@ -553,16 +572,27 @@ class PhaseModel:
                         break
         return x
 
-    def solve(self, values: Sequence[float]) -> PhasePlan:
-        """Solve for ``values``; an infeasible model gets an :class:`Infeasibility`."""
-        v = check_finite("values", list(values), ndim=1)
-        if v.size != self.n:
+    def check_values(self, values: Any) -> np.ndarray:
+        """``values`` as a vector (n) or a per-phase matrix (n × P), checked."""
+        v = check_finite("values", values if isinstance(values, np.ndarray) else list(values))
+        if v.ndim == 2 and v.shape == (self.n, self.P):
+            return v
+        if v.ndim != 1 or v.size != self.n:
             raise _err(
                 "values",
-                v.size,
-                f"values måste ha {self.n} element (fick {v.size}).",
-                f"values must have {self.n} elements (got {v.size}).",
+                list(v.shape),
+                f"values måste ha {self.n} element, eller vara en tabell med {self.n} rader "
+                f"(investeringar) och {self.P} kolumner (etapper) (fick formen {list(v.shape)}).",
+                f"values must have {self.n} elements, or be a table of {self.n} rows "
+                f"(investments) × {self.P} columns (phases) (got shape {list(v.shape)}).",
             )
+        return v
+
+    def solve(self, values: Sequence[float] | np.ndarray) -> PhasePlan:
+        """Solve for ``values`` (a vector, or n × P per-phase values: the value of
+        investment i if placed in phase p); an infeasible model gets an
+        :class:`Infeasibility`."""
+        v = self.check_values(values)
         t0 = time.perf_counter()
         pre = self._precheck()
         if pre is not None:
@@ -573,7 +603,8 @@ class PhaseModel:
             return self._infeasible_plan(why, time.perf_counter() - t0)
         assignment = assignment_from_x(x)
         spend = [float(self.costs @ x[:, p]) for p in range(self.P)]
-        total = float(sum(v[i] for i, a in enumerate(assignment) if a is not None))
+        vm = self.value_matrix(v)
+        total = float(sum(vm[i, a - 1] for i, a in enumerate(assignment) if a is not None))
         return PhasePlan(
             assignment=assignment,
             objective=obj,
@@ -770,7 +801,7 @@ def assignment_from_x(x: np.ndarray) -> list[int | None]:
 
 
 def plan(
-    values: Sequence[float],
+    values: Sequence[float] | Sequence[Sequence[float]] | np.ndarray,
     costs: Sequence[float],
     hosts: Sequence[str | None],
     earliest_phase: Sequence[int | None],
@@ -782,13 +813,15 @@ def plan(
 ) -> PhasePlan:
     """The value-maximising phasing plan (see the module docstring for the exact model).
 
+    ``values`` is a vector (value of investment i, the same in every phase) or a matrix
+    n × P (value of investment i if placed in phase p, e.g. ranked with each phase's own
+    weights); the objective is then ``Σ V[i,p] · w_p · x[i,p]``.
     ``prerequisites`` are index pairs ``(i, j)``: investment i requires j in a strictly
     earlier phase. ``names`` only improve messages. Bad input raises :class:`MCDAInputError`;
     rules that cannot all hold give ``status="infeasible"`` with ``infeasibility`` set.
     """
     model = PhaseModel(costs, hosts, earliest_phase, prerequisites, budgets, rules, discount, names)
-    v = check_finite("values", list(values), ndim=1)
-    return model.solve(v)
+    return model.solve(model.check_values(values))
 
 
 @dataclass
@@ -830,6 +863,8 @@ def plan_paths(
         own = model.solve(vals)
         by_group[g] = own
         v = np.asarray(vals, dtype=float)
+        if v.ndim == 2:  # per-phase values: an investment's best phase value ranks it
+            v = v.max(axis=1)
         order = sorted(range(model.n), key=lambda i: (-v[i], i))[: max(top_k, 0)]
         rows = []
         for rank, i in enumerate(order, start=1):
