@@ -439,7 +439,8 @@ def _descriptions(p: Problem) -> dict[str, str]:
             f"{r['max_share'] if r['max_share'] is not None else '–'} of the plan's cost; "
             f"early-phase bonus {ph['discount']}. Spread: Gini of cumulative investment per "
             "inhabitant, each municipality counted once."
-            + (" Paths: the same model under each group's own weights, top "
+            + (" Paths: the same model under each group's own weights"
+               + ("" if ph["paths"] is True else f" ({', '.join(ph['paths'])})") + ", top "
                f"{ph['top_k']} investments compared." if ph["paths"] else ""))
     return d
 
@@ -539,8 +540,9 @@ def _phasing(p: Problem, region: np.ndarray, gw: np.ndarray, W: np.ndarray, size
     paths_out: dict[str, Any] | None = None
     if o["paths"] and idx:
         gs = ranking.score_batch(scorer, p.matrix, gw, p.types, **kw)
+        wanted = p.groups if o["paths"] is True else o["paths"]
         group_values = {g: phasing.values_from_scores(gs[k][idx], hib)
-                        for k, g in enumerate(p.groups)}
+                        for k, g in enumerate(p.groups) if g in wanted}
         cmp = phasing.plan_paths(values, group_values, costs, hosts, earliest, pre, budgets,
                                  rules, o["discount"], names, top_k=o["top_k"])
         plan = cmp.regional

@@ -422,7 +422,8 @@ def _investments(items: list, alts: list[str], names: list[str],
     return out
 
 
-def _phasing_options(raw: Any, n_phases: int, smaa_on: bool) -> dict[str, Any]:
+def _phasing_options(raw: Any, n_phases: int, smaa_on: bool,
+                     groups: list[str] | None = None) -> dict[str, Any]:
     """``options.phasing``: value_method, rules {min_one_by_phase, max_share}, paths, ..."""
     o = _dict("options.phasing", {} if raw is None else raw)
     _unknown_keys("options.phasing", o, set(PHASING_DEFAULTS))
@@ -450,9 +451,17 @@ def _phasing_options(raw: Any, n_phases: int, smaa_on: bool) -> dict[str, Any]:
                      "Största andel per kommun måste vara större än 0 och högst 1.",
                      "The maximum share per municipality must be above 0 and at most 1.")
     paths = o.get("paths", False)
-    if not isinstance(paths, bool):
+    if isinstance(paths, list):
+        paths = [_ident(f"options.phasing.paths[{i}]", g) for i, g in enumerate(paths)]
+        for i, g in enumerate(paths):
+            if groups is not None and g not in groups:
+                raise _e(f"options.phasing.paths[{i}]", g,
+                         f"options.phasing.paths nämner gruppen {g}, som inte har några röster.",
+                         f"options.phasing.paths names group {g}, which has no votes.")
+    elif not isinstance(paths, bool):
         raise _e("options.phasing.paths", _short(paths), "options.phasing.paths måste vara "
-                 "true eller false.", "options.phasing.paths must be true or false.")
+                 "true, false eller en lista med grupper.",
+                 "options.phasing.paths must be true, false or a list of groups.")
     disc = _number("options.phasing.discount", o.get("discount", 0.0))
     if not 0 <= disc <= 1:
         raise _e("options.phasing.discount", disc,
@@ -465,6 +474,25 @@ def _phasing_options(raw: Any, n_phases: int, smaa_on: bool) -> dict[str, Any]:
                  f"options.phasing.top_k must be an integer 1–{MAX_TOP_K}.")
     return {"value_method": vm, "rules": {"min_one_by_phase": n1, "max_share": share},
             "paths": paths, "discount": disc, "top_k": top_k}
+
+
+def validate_phasing(data: Any) -> None:
+    """Check only the phasing part of an input (``phases``, ``municipalities``, the
+    alternatives' phasing fields, ``options.phasing``); raises :class:`MCDAInputError`.
+
+    For builders that want to leave out a broken phasing part rather than lose the whole
+    analysis (the store's input builder does this).
+    """
+    data = _dict("input", data)
+    phases = _phases(data["phases"]) if data.get("phases") not in (None, []) else None
+    munis = (_municipalities(data["municipalities"])
+             if data.get("municipalities") is not None else None)
+    items = _list("alternatives", data.get("alternatives") or [], max_len=MAX_ALTERNATIVES)
+    alts, names = _entities("alternatives", items, 0, "Alternativ")
+    _investments(items, alts, names, munis)
+    opts = data.get("options") or {}
+    if phases is not None or opts.get("phasing") is not None:
+        _phasing_options(opts.get("phasing"), len(phases or []) or 1, True)
 
 
 def validate_input(data: Any) -> Problem:
@@ -645,6 +673,6 @@ def validate_input(data: Any) -> Problem:
     investments = _investments(alt_items, alts, alt_names, munis)
     if phases is not None or raw_phasing is not None:
         options["phasing"] = _phasing_options(raw_phasing, len(phases or []) or 1,
-                                              options["smaa"] is not None)
+                                              options["smaa"] is not None, order)
     return Problem(crits, crit_names, np.array(types), alts, alt_names, matrix, order,
                    populations, votes, options, explicit, phases, investments, munis)

@@ -217,6 +217,7 @@ def build_input(
         crits, alts, scores = _decision_parts(db, rnd["decision_id"])
         votes = latest_votes(db, round_id)
         munis = {m["name"]: m for m in decisions.list_municipalities(db)}
+        plan_in = _planning_input(db, rnd["decision_id"])
     crit_ids = [str(c["id"]) for c in crits]
     data: dict[str, Any] = {
         "criteria": [
@@ -240,7 +241,88 @@ def build_input(
     data["groups"] = groups
     _check_rules(opts, data)
     data["options"] = _core_options(opts, round_id, has_scores="scores" in data)
+    _add_phasing(data, alts, plan_in)
     return data
+
+
+# --- growth phases ---------------------------------------------------------------------------
+
+
+def _planning_input(db: Database, decision_id: int) -> dict[str, Any] | None:
+    """The decision's phases and planning rules (``store.phases``), or None without phases."""
+    from . import phases as phases_store
+
+    try:
+        pi = phases_store.planning_input(db, decision_id)
+    except Exception as exc:  # pragma: no cover - table missing in a half-migrated database
+        if "no such table" in str(exc):
+            return None
+        raise
+    return pi if pi["phases"] else None
+
+
+def _add_phasing(
+    data: dict[str, Any], alts: list[dict[str, Any]], pi: dict[str, Any] | None
+) -> None:
+    """Add ``phases``, ``municipalities``, the alternatives' phasing fields and
+    ``options.phasing`` (the decision's planning rules) when the decision has phases.
+
+    A phasing part the analysis would reject (e.g. a prerequisite whose earliest phase was
+    changed afterwards) is left out, with the reason in ``meta.phasing_error``, so the
+    rankings of the round stay available.
+    """
+    if pi is None or "alternatives" not in data:
+        return
+    from ..core.validate import validate_phasing
+
+    requires: dict[int, list[str]] = {}
+    for p in pi["prerequisite_names"]:
+        requires.setdefault(p["alternative_id"], []).append(str(p["requires_id"]))
+    entries = []
+    for a in alts:
+        e = {"id": str(a["id"]), "name": a["name"]}
+        if a.get("cost") is not None:
+            e["cost"] = float(a["cost"])
+        e["host"] = a.get("municipality")
+        if a.get("earliest_phase") is not None:
+            e["earliest_phase"] = int(a["earliest_phase"])
+        if requires.get(a["id"]):
+            e["requires"] = requires[a["id"]]
+        entries.append(e)
+    settings = pi["settings"]
+    n1 = settings.get("min_one_by_phase")
+    extra = {
+        "alternatives": entries,
+        "phases": [
+            {"id": str(p["id"]), "name": p["name"], "period": p["period"] or "",
+             "budget": float(p["budget"])}
+            for p in pi["phases"]
+        ],
+        "municipalities": {
+            m: ({"population": pop} if pop else {}) for m, pop in pi["populations"].items()
+        },
+        "options": {"phasing": {
+            "value_method": "wsm",
+            "rules": {
+                "min_one_by_phase": n1 if n1 and n1 <= len(pi["phases"]) else None,
+                "max_share": settings.get("max_share"),
+            },
+            # Plans under the groups' own weights only for the (≤ 3) municipalities the
+            # facilitator compares on the planning page: every own plan is one more exact
+            # solve, and this analysis reruns on every new vote of a live round.
+            "paths": [g for g in settings.get("compare_groups") or [] if g in data["groups"]],
+            "discount": float(settings.get("discount") or 0.0),
+        }},
+    }
+    try:
+        validate_phasing(extra)
+    except MCDAInputError as exc:
+        data.setdefault("meta", {})["phasing_error"] = exc.to_dict()
+        return
+    data["alternatives"] = entries
+    data["phases"] = extra["phases"]
+    data["municipalities"] = extra["municipalities"]
+    data["options"]["phasing"] = extra["options"]["phasing"]
 
 
 def _check_rules(opts: dict[str, Any], data: dict[str, Any]) -> None:

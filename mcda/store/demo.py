@@ -320,4 +320,9 @@ def load_demo(db: Database, owner_id: int | None = None) -> list[int]:
                 rnds.set_title(db, round2, "Omgång 2 – prova att vikta")
                 rnds.open_round(db, round2)
             ids.append(decision_id)
+    # Growth phases, budgets and prerequisites for the culture decision (idempotent: a
+    # decision that already has phases is left alone), so the planning page has a plan.
+    from .phases import load_demo_phases
+
+    load_demo_phases(db)
     return ids

@@ -165,6 +165,12 @@ def test_paths_per_group():
                 assert t["regional_phase"] > t["own_phase"]
                 assert t["alternative"] in entry["deferred"]
     assert analyze(phased())["phasing"]["paths"] is None
+    some = analyze(phased(paths=["Mariestad"]))["phasing"]["paths"]
+    assert list(some) == ["Mariestad"]
+    assert some["Mariestad"]["assignment"] == paths["Mariestad"]["assignment"]
+    with pytest.raises(MCDAInputError) as exc:
+        analyze(phased(paths=["Mariestad", "Hjo"]))
+    assert exc.value.field == "options.phasing.paths[1]"
 
 
 def test_smaa_value_method_is_expected_score():
