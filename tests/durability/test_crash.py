@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_sigkill_during_votes_loses_nothing():
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "crash.py"), "--rounds", "20", "--clients", "6",
-         "--seed", "7"],
+         "--seed", "7", "--max-delay-ms", "150"],
         capture_output=True, text=True, timeout=240, cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
