@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 import xlsxwriter
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..store import analysis_cache, analysis_input
 
@@ -173,6 +174,9 @@ def analysis_json(rnd, ra, view, error) -> bytes:
             info.pop("population", None)  # not needed to reproduce, would identify the group
         groups[alias.get(g, g)] = info
     data["groups"] = groups
+    ph_opts = data["options"].get("phasing")
+    if ph_opts and isinstance(ph_opts.get("paths"), list):
+        ph_opts["paths"] = [alias.get(g, g) for g in ph_opts["paths"]]
     output = (_analyze(data) if data["votes"] else None) if alias else ra.output
     doc = {
         "format": "vagval-analysis",
@@ -190,6 +194,194 @@ def _analyze(data: dict[str, Any]) -> dict[str, Any]:
     from ..core.analysis import analyze
 
     return analyze(copy.deepcopy(data))
+
+
+# --- growth phases (etapper) ------------------------------------------------------------------
+
+STATUS_LABELS = {
+    "same": _l("samma etapp"),
+    "earlier": _l("tidigare i regionens plan"),
+    "deferred": _l("senare i regionens plan"),
+    "dropped": _l("utanför regionens plan"),
+    "in_neither": _l("i ingen av planerna"),
+}
+NOT_PLANNED_LABELS = {
+    "no_cost": _l("saknar kostnad och kan inte budgeteras"),
+    "requires_unplanned": _l("kräver en investering som inte kan planeras"),
+}
+PLAN_STATUS_LABELS = {
+    "optimal": _l("optimal (bevisat)"),
+    "time_limit": _l("bästa plan inom tidsgränsen"),
+    "infeasible": _l("reglerna går inte att uppfylla"),
+}
+
+
+def phasing_method_label(ph: dict[str, Any]) -> str:
+    """One line naming how the plan was made (value, solver, rules), for every phasing export."""
+    o = ph["options"]
+    scorer = ph["method"]["scorer"].upper().replace("_", " ")
+    if o["value_method"] == "smaa":
+        value = _("förväntad %(m)s-poäng över SMAA-dragningarna av vikterna", m=scorer)
+    else:
+        value = _("%(m)s-poäng med regionens vikter", m=scorer)
+    rules = []
+    if o["rules"]["min_one_by_phase"]:
+        rules.append(_("minst en investering per kommun senast etapp %(n)s",
+                       n=o["rules"]["min_one_by_phase"]))
+    if o["rules"]["max_share"] is not None:
+        rules.append(_("ingen kommun över %(p)s %% av planens kostnad",
+                       p=f"{o['rules']['max_share'] * 100:.0f}"))
+    if o["discount"]:
+        rules.append(_("bonus för tidig etapp %(p)s %%", p=f"{o['discount'] * 100:g}"))
+    return _(
+        "Etappplan: heltalsoptimering (scipy milp/HiGHS) som maximerar summan av värdena "
+        "(%(value)s) inom varje etapps budget, tidigaste etapp och förutsättningar; regler: "
+        "%(rules)s.",
+        value=value, rules=", ".join(str(r) for r in rules) or _("inga"),
+    )
+
+
+def _phasing(ra) -> tuple[dict[str, Any] | None, str | None]:
+    """(the output's ``phasing``, or None with a note saying why there is no plan)."""
+    if ra is None or not ra.output:
+        return None, None
+    ph = ra.output.get("phasing")
+    err = (ra.input.get("meta") or {}).get("phasing_error")
+    if err:
+        return None, _("Etappdata kunde inte användas: %(e)s", e=err.get("message_sv", ""))
+    if ph is None:
+        return None, None
+    if not ph:
+        return None, _("Ingen etappplan: bedömningsmatrisen är inte komplett.")
+    return ph, None
+
+
+def _plan_rows(ra, ph: dict[str, Any]) -> list[list[Any]]:
+    """Planned investments by phase, then those left out and those that cannot be planned."""
+    alts = {a["id"]: a for a in ra.input["alternatives"]}
+    phases = ph["phases"]
+    assignment = ph["plan"]["assignment"]
+    order = list(alts)
+    rows = []
+    for num in range(1, len(phases) + 1):
+        for a in order:
+            if assignment.get(a) == num:
+                phase = phases[num - 1]
+                rows.append([num, phase["name"], phase["period"], alts[a]["name"],
+                             alts[a].get("host") or _("regional"), alts[a].get("cost"),
+                             ph["values"][a], ""])
+    for a in order:
+        if a in assignment and assignment[a] is None:
+            rows.append([None, _("Ej i planen"), "", alts[a]["name"],
+                         alts[a].get("host") or _("regional"), alts[a].get("cost"),
+                         ph["values"][a], ""])
+    for n in ph["not_planned"]:
+        a = alts[n["alternative"]]
+        rows.append([None, _("Kan inte planeras"), "", a["name"], a.get("host") or _("regional"),
+                     a.get("cost"), None, str(NOT_PLANNED_LABELS[n["reason"]])])
+    return rows
+
+
+PLAN_HEADER = [_l("Etapp nr"), _l("Etapp"), _l("Period"), _l("Investering"), _l("Värdkommun"),
+               _l("Kostnad (MSEK)"), _l("Värde"), _l("Anmärkning")]
+
+
+def phases_csv(rnd, ra, view, error) -> bytes:
+    """The phasing plan as CSV: phase × investment with host, cost and value."""
+    ph, why = _phasing(ra)
+    header = [str(h) for h in PLAN_HEADER]
+    if ph is None:
+        note = _empty_note(view, error) or why or _("Beslutsfrågan har inga etapper.")
+        return csv_bytes(header, [], note)
+    note = phasing_method_label(ph)
+    if ph["infeasibility"]:
+        note += " " + ph["infeasibility"]["message_sv"]
+    return csv_bytes(header, _plan_rows(ra, ph), note)
+
+
+def _phases_sheet(wb, ra, view, put, header, bold, dec, pct, wrap) -> None:
+    ph, why = _phasing(ra)
+    if ph is None and why is None:
+        return
+    ws = wb.add_worksheet(_("Etapper"))
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 40, 14)
+    if ph is None:
+        put(ws, 0, 0, why, wrap)
+        return
+    put(ws, 0, 0, _("Etappplan"), bold)
+    put(ws, 1, 0, phasing_method_label(ph), wrap)
+    put(ws, 2, 0, _("Status"), bold)
+    put(ws, 2, 1, str(PLAN_STATUS_LABELS.get(ph["status"], ph["status"])))
+    r = 3
+    if ph["infeasibility"]:
+        put(ws, r, 0, ph["infeasibility"]["message_sv"], wrap)
+        r += 1
+    sp = ph["spread"] or {}
+    r += 1
+    header(ws, r, [_("Etapp"), _("Period"), _("Budget (MSEK)"), _("Planerat (MSEK)"),
+                   _("Kvar (MSEK)"), _("Andel kommuner nådda"), _("Gini per invånare")])
+    for k, phase in enumerate(ph["phases"]):
+        r += 1
+        spend = ph["plan"]["spend"][k]
+        put(ws, r, 0, phase["name"])
+        put(ws, r, 1, phase["period"])
+        put(ws, r, 2, phase["budget"])
+        put(ws, r, 3, spend)
+        put(ws, r, 4, phase["budget"] - spend)
+        if sp:
+            put(ws, r, 5, sp["reached_share"][k], pct)
+            put(ws, r, 6, sp["gini_cumulative"][k], dec)
+    r += 2
+    put(ws, r, 0, _("Investeringar per etapp"), bold)
+    r += 1
+    header(ws, r, [str(h) for h in PLAN_HEADER])
+    for row in _plan_rows(ra, ph):
+        r += 1
+        for c, v in enumerate(row):
+            put(ws, r, c, v, dec if c == 6 else None)
+    if sp:
+        r += 2
+        put(ws, r, 0, _("Spridning över kommunerna (kumulativt till och med sista etappen)"),
+            bold)
+        r += 1
+        names = [p["name"] for p in ph["phases"]]
+        header(ws, r, [_("Kommun")] + [f"{n} (MSEK)" for n in names]
+               + [_("Totalt (MSEK)"), _("Kronor per invånare"), _("Första etapp")])
+        for m in sp["municipalities"]:
+            r += 1
+            put(ws, r, 0, m)
+            for k, v in enumerate(sp["per_phase"][m]):
+                put(ws, r, 1 + k, v)
+            put(ws, r, 1 + len(names), sp["total"][m])
+            pc = sp["total_per_capita"][m]
+            put(ws, r, 2 + len(names), None if pc is None else pc * 1e6)
+            put(ws, r, 3 + len(names), sp["reached_by"][m])
+        r += 1
+        put(ws, r, 0, _("Regionala investeringar (utan värdkommun)"))
+        for k, v in enumerate(sp["regional"]):
+            put(ws, r, 1 + k, v)
+        r += 1
+        put(ws, r, 0, _("Gini, investering per invånare (varje kommun räknas en gång)"))
+        put(ws, r, 1, sp["gini_per_capita"], dec)
+    hidden = set(view["participation"]["hidden"])
+    paths = {g: e for g, e in (ph.get("paths") or {}).items() if g not in hidden}
+    if paths:
+        alts = {a["id"]: a["name"] for a in ra.input["alternatives"]}
+        r += 2
+        put(ws, r, 0, _("Vägval: kommunernas egna planer jämförda med regionens"), bold)
+        r += 1
+        header(ws, r, [_("Kommun"), _("Investering"), _("Plats i kommunens rangordning"),
+                       _("Etapp i kommunens plan"), _("Etapp i regionens plan"), _("Status")])
+        for g, entry in paths.items():
+            for t in entry["top"]:
+                r += 1
+                put(ws, r, 0, g)
+                put(ws, r, 1, alts[t["alternative"]])
+                put(ws, r, 2, t["rank"])
+                put(ws, r, 3, t["own_phase"] if t["own_phase"] is not None else "–")
+                put(ws, r, 4, t["regional_phase"] if t["regional_phase"] is not None else "–")
+                put(ws, r, 5, str(STATUS_LABELS[t["status"]]))
 
 
 # --- Excel ---------------------------------------------------------------------------------
@@ -408,6 +600,8 @@ def workbook(rnd, ra, view, error) -> bytes:
     if r == 0:
         put(ws, 0, 0, note or _("Robusthetsanalysen är avstängd eller kunde inte göras."))
 
+    _phases_sheet(wb, ra, view, put, header, bold, dec, pct, wrap)
+
     ws = sheet(_("Metod"))
     lines = [
         _("Alla siffror kommer från Vägvals analysfunktion (samma som JSON-exporten)."),
@@ -442,6 +636,8 @@ def build(kind: str, rnd, ra, view, error) -> tuple[bytes, str, str]:
         return rankings_csv(rnd, ra, view, error), CSV, file_name(rnd, "rangordning", "csv")
     if kind == "arbetsbok.xlsx":
         return workbook(rnd, ra, view, error), XLSX, file_name(rnd, "resultat", "xlsx")
+    if kind == "etapper.csv":
+        return phases_csv(rnd, ra, view, error), CSV, file_name(rnd, "etapper", "csv")
     if kind == "analys.json":
         return analysis_json(rnd, ra, view, error), "application/json", file_name(
             rnd, "analys", "json")

@@ -1,0 +1,238 @@
+"""Phasing in the exports: the Excel sheet "Etapper", etapper.csv and `phasing` in the JSON,
+each parsed back and compared with the analysis output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+import openpyxl
+import pytest
+
+from mcda.core.analysis import analyze
+from mcda.store import analysis_cache
+from mcda.store import phases as sp
+from mcda.web import exports
+
+from .results_helpers import login_as, open_db, scenario
+
+# Costs of the helper's alternatives: Skövde 60, Lidköping 45, Hjo 20, Vara 30.
+PHASES = (("Etapp 1", "2026–2028", 70.0), ("Etapp 2", "2029–2031", 50.0))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    analysis_cache.clear()
+    yield
+    analysis_cache.clear()
+
+
+def phased_scenario(app, uid, per_muni=None, *, compare=("Skövde", "Vara"), max_share=0.6):
+    sc = scenario(app, uid, per_muni)
+    db = open_db(app)
+    try:
+        for name, period, budget in PHASES:
+            sp.add_phase(db, sc["decision_id"], name, budget, period)
+        # the library in Hjo requires the music school in Vara first
+        sp.add_prerequisite(db, sc["alternatives"][2], sc["alternatives"][3])
+        sp.set_settings(db, sc["decision_id"], max_share=max_share, compare_groups=list(compare))
+    finally:
+        db.conn.close()
+    return sc
+
+
+def _analysis(app, rid):
+    db = open_db(app)
+    try:
+        return analysis_cache.get_analysis(db, rid, None)
+    finally:
+        db.conn.close()
+
+
+def test_round_input_carries_phases_and_output_has_plan(app, client):
+    uid = login_as(app, client)
+    sc = phased_scenario(app, uid)
+    ra = _analysis(app, sc["round_id"])
+    data = ra.input
+    assert [p["name"] for p in data["phases"]] == ["Etapp 1", "Etapp 2"]
+    alts = {a["name"]: a for a in data["alternatives"]}
+    assert alts["Bibliotek i Hjo"]["requires"] == [str(sc["alternatives"][3])]
+    assert alts["Konsthall i Skövde"]["host"] == "Skövde"
+    assert alts["Konsthall i Skövde"]["cost"] == 60.0
+    assert len(data["municipalities"]) == 15
+    opts = data["options"]["phasing"]
+    assert opts["rules"]["max_share"] == 0.6 and opts["paths"] == ["Skövde", "Vara"]
+    ph = ra.output["phasing"]
+    assert ph["status"] == "optimal"
+    a = ph["plan"]["assignment"]
+    hjo, vara = str(sc["alternatives"][2]), str(sc["alternatives"][3])
+    if a[hjo] is not None:
+        assert a[vara] is not None and a[vara] < a[hjo]
+    for k, (_, _, budget) in enumerate(PHASES):
+        assert ph["plan"]["spend"][k] <= budget
+    assert set(ph["paths"]) == {"Skövde", "Vara"}
+
+
+def test_workbook_etapper_sheet_matches_analysis(app, client):
+    uid = login_as(app, client)
+    sc = phased_scenario(app, uid)
+    resp = client.get(f"/resultat/{sc['round_id']}/export/arbetsbok.xlsx")
+    assert resp.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(resp.data))
+    assert wb.sheetnames[-2:] == ["Etapper", "Metod"]
+    ws = wb["Etapper"]
+    ph = _analysis(app, sc["round_id"]).output["phasing"]
+    ra = _analysis(app, sc["round_id"])
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows[0][0] == "Etappplan"
+    assert "WSM-poäng med regionens vikter" in rows[1][0] and "60 %" in rows[1][0]
+    # phase table: budget, spend, left, reach, Gini
+    i = next(k for k, r in enumerate(rows) if r[0] == "Etapp" and r[2] == "Budget (MSEK)")
+    for k, phase in enumerate(ph["phases"]):
+        r = rows[i + 1 + k]
+        assert r[0] == phase["name"] and r[1] == phase["period"]
+        assert r[2] == phase["budget"] and r[3] == ph["plan"]["spend"][k]
+        assert math.isclose(r[4], phase["budget"] - ph["plan"]["spend"][k])
+        assert math.isclose(r[5], ph["spread"]["reached_share"][k])
+        assert math.isclose(r[6], ph["spread"]["gini_cumulative"][k])
+    # plan table: every investment with its phase, host, cost, value
+    j = next(k for k, r in enumerate(rows) if r[0] == "Etapp nr")
+    assert rows[j][:7] == ["Etapp nr", "Etapp", "Period", "Investering", "Värdkommun",
+                           "Kostnad (MSEK)", "Värde"]
+    by_name = {a["name"]: a for a in ra.input["alternatives"]}
+    seen = set()
+    for r in rows[j + 1:]:
+        if r[3] is None:
+            break
+        alt = by_name[r[3]]
+        seen.add(alt["id"])
+        assert r[0] == ph["plan"]["assignment"][alt["id"]]
+        assert r[4] == alt["host"] and r[5] == alt["cost"]
+        assert math.isclose(r[6], ph["values"][alt["id"]])
+    assert seen == set(ph["plan"]["assignment"])
+    # spread table
+    m = next(k for k, r in enumerate(rows) if r[0] == "Kommun" and r[1] == "Etapp 1 (MSEK)")
+    spread_rows = {r[0]: r for r in rows[m + 1: m + 16]}
+    for muni in ph["spread"]["municipalities"]:
+        r = spread_rows[muni]
+        assert r[1:3] == ph["spread"]["per_phase"][muni]
+        assert r[3] == ph["spread"]["total"][muni]
+        pc = ph["spread"]["total_per_capita"][muni]
+        assert (r[4] is None) if pc is None else math.isclose(r[4], pc * 1e6)
+        assert r[5] == ph["spread"]["reached_by"][muni]
+    # paths of the compared municipalities
+    p = next(k for k, r in enumerate(rows) if r[0] == "Kommun" and r[1] == "Investering")
+    path_rows = [r for r in rows[p + 1:] if r[0]]
+    assert {r[0] for r in path_rows} == {"Skövde", "Vara"}
+    assert len(path_rows) == sum(len(e["top"]) for e in ph["paths"].values())
+    # every user string is a text cell, nothing is a formula
+    for row in ws.iter_rows():
+        for c in row:
+            assert c.data_type in ("s", "n"), c.coordinate
+
+
+def test_etapper_csv_matches_analysis(app, client):
+    uid = login_as(app, client)
+    sc = phased_scenario(app, uid)
+    ra = _analysis(app, sc["round_id"])
+    from mcda.web.results import build_view
+
+    db = open_db(app)
+    try:
+        from mcda.store import rounds as sr
+        from mcda.store import votes as sv
+
+        rnd = sr.get_round(db, sc["round_id"])
+        counts = sv.participation(db, sc["round_id"])
+    finally:
+        db.conn.close()
+    with app.test_request_context():
+        view = build_view(ra, counts, 3)
+        body, mimetype, name = exports.build("etapper.csv", rnd, ra, view, None)
+    assert mimetype == "text/csv" and name.endswith("-etapper.csv")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0].startswith("# Etappplan: heltalsoptimering")
+    assert rows[1][:4] == ["Etapp nr", "Etapp", "Period", "Investering"]
+    ph = ra.output["phasing"]
+    by_name = {a["name"]: a for a in ra.input["alternatives"]}
+    for r in rows[2:]:
+        alt = by_name[r[3]]
+        phase = ph["plan"]["assignment"][alt["id"]]
+        assert (int(r[0]) if r[0] else None) == phase
+        assert float(r[5].replace(",", ".")) == alt["cost"]
+        assert math.isclose(float(r[6].replace(",", ".")), ph["values"][alt["id"]],
+                            rel_tol=1e-9)
+    assert len(rows) - 2 == len(ra.input["alternatives"])
+
+
+def test_json_export_carries_phasing_and_round_trips(app, client):
+    uid = login_as(app, client)
+    # Hjo (1 voter < k = 3) is pseudonymised; Vara is hidden too (secondary suppression)
+    sc = phased_scenario(app, uid, {"Skövde": 4, "Hjo": 1, "Vara": 3})
+    doc = json.loads(client.get(f"/resultat/{sc['round_id']}/export/analys.json").data)
+    assert doc["input"]["phases"] and doc["output"]["phasing"]["plan"]["status"] == "optimal"
+    # the compared municipality Vara is renamed in options.phasing.paths like everywhere else
+    paths_opt = doc["input"]["options"]["phasing"]["paths"]
+    assert "Vara" not in paths_opt and "Skövde" in paths_opt
+    assert set(doc["output"]["phasing"]["paths"]) == set(paths_opt)
+    again = analyze(json.loads(json.dumps(doc["input"])))
+    assert json.loads(json.dumps(again)) == doc["output"]
+
+
+def test_json_round_trip_without_suppression_equals_page_analysis(app, client):
+    uid = login_as(app, client)
+    sc = phased_scenario(app, uid)
+    doc = json.loads(client.get(f"/resultat/{sc['round_id']}/export/analys.json").data)
+    ra = _analysis(app, sc["round_id"])
+    assert doc["output"] == json.loads(json.dumps(ra.output))
+    assert doc["output"]["phasing"]
+    assert json.loads(json.dumps(analyze(doc["input"]))) == doc["output"]
+
+
+def test_infeasible_rules_reported_in_sheet(app, client):
+    uid = login_as(app, client)
+    sc = phased_scenario(app, uid)
+    db = open_db(app)
+    try:
+        sp.set_settings(db, sc["decision_id"], min_one_by_phase=1, max_share=None)
+    finally:
+        db.conn.close()
+    ph = _analysis(app, sc["round_id"]).output["phasing"]
+    assert ph["status"] == "infeasible"
+    wb = openpyxl.load_workbook(io.BytesIO(
+        client.get(f"/resultat/{sc['round_id']}/export/arbetsbok.xlsx").data))
+    texts = [c.value for row in wb["Etapper"].iter_rows() for c in row if c.value]
+    assert ph["infeasibility"]["message_sv"] in texts
+    assert "reglerna går inte att uppfylla" in texts
+
+
+def test_broken_phasing_leaves_rankings_and_says_why(app, client):
+    """A prerequisite made inconsistent afterwards must not take the results down."""
+    uid = login_as(app, client)
+    sc = phased_scenario(app, uid)
+    db = open_db(app)
+    try:
+        from mcda.store import decisions as sd
+
+        # the Vara music school (a prerequisite) now cannot start before phase 2
+        sd.update_alternative(db, sc["alternatives"][3], name="Musikskola i Vara",
+                              municipality_id="Vara", cost=30, earliest_phase=2)
+    finally:
+        db.conn.close()
+    ra = _analysis(app, sc["round_id"])
+    assert ra.output["rankings"] and "phasing" not in ra.output
+    assert ra.input["meta"]["phasing_error"]["field"].startswith("alternatives[")
+    wb = openpyxl.load_workbook(io.BytesIO(
+        client.get(f"/resultat/{sc['round_id']}/export/arbetsbok.xlsx").data))
+    assert wb["Etapper"]["A1"].value.startswith("Etappdata kunde inte användas")
+
+
+def test_decision_without_phases_has_no_sheet(app, client):
+    uid = login_as(app, client)
+    sc = scenario(app, uid)
+    wb = openpyxl.load_workbook(io.BytesIO(
+        client.get(f"/resultat/{sc['round_id']}/export/arbetsbok.xlsx").data))
+    assert "Etapper" not in wb.sheetnames
+    assert "phases" not in _analysis(app, sc["round_id"]).input
