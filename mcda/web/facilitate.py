@@ -25,6 +25,7 @@ from sqlite_utils import Database
 
 from ..store import csv_io, transaction
 from ..store import decisions as store
+from ..store import phases as store_phases
 from ..store import rounds as store_rounds
 from ..store import users as store_users
 from ..store.csv_io import NumberError, format_number, parse_number
@@ -712,15 +713,24 @@ def csv_confirm(decision_id: int):
 def round_new(decision_id: int):
     d = _decision(decision_id)
     form = RoundForm()
+    phase_list = store_phases.list_phases(get_db(), decision_id)
     if request.method == "GET":
         form.methods.data = [m for m, _label in METHOD_CHOICES]
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and form.phase_weights.data and not phase_list:
+        form.phase_weights.errors = [
+            _("Vikter per etapp: beslutsfrågan har inga etapper. Lägg till etapper först.")
+        ]
+        valid = False
+    if valid:
         try:
             with audited(
-                "round.create", f"decision:{decision_id}", methods=form.methods.data
+                "round.create", f"decision:{decision_id}", methods=form.methods.data,
+                phase_weights=bool(form.phase_weights.data),
             ) as db:
                 rid = store_rounds.create_round(
-                    db, decision_id, methods=form.methods.data, title=form.title.data or ""
+                    db, decision_id, methods=form.methods.data, title=form.title.data or "",
+                    phase_weights=bool(form.phase_weights.data),
                 )
         except StoreError as exc:
             _store_error(form, exc)
@@ -728,7 +738,9 @@ def round_new(decision_id: int):
             flash(_("Omgången är skapad. Öppna den när deltagarna är redo."), "success")
             return redirect(url_for("facilitate.round_page", round_id=rid), code=303)
     status = 422 if request.method == "POST" else 200
-    return render_template("facilitate/round_form.html", form=form, decision=d), status
+    return render_template(
+        "facilitate/round_form.html", form=form, decision=d, phases=phase_list
+    ), status
 
 
 @bp.get("/omgang/<int:round_id>")

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     HiddenField,
     PasswordField,
     RadioField,
@@ -191,6 +192,8 @@ class RoundForm(FlaskForm):
     methods = MultiCheckboxField(
         _l("Tillåtna sätt att vikta"), choices=choices(METHOD_CHOICES), validate_choice=False
     )
+    # Only offered when the decision has phases (the view refuses it otherwise).
+    phase_weights = BooleanField(_l("Vikta kriterierna separat för varje etapp"), default=False)
 
     def validate_methods(self, field: Any) -> None:
         allowed = {value for value, _label in METHOD_CHOICES}

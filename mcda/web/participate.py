@@ -19,6 +19,7 @@ tablets behind one NAT address (see :class:`JoinThrottle`).
 
 from __future__ import annotations
 
+import math
 import secrets
 import threading
 import time
@@ -45,6 +46,7 @@ from flask_wtf.csrf import CSRFError
 from ..core import elicitation
 from ..core.errors import MCDAInputError
 from ..store import decisions as store_decisions
+from ..store import phases as store_phases
 from ..store import rounds as store_rounds
 from ..store import votes as store_votes
 from ..store.decisions import StoreError
@@ -243,7 +245,45 @@ def _load(round_id: int) -> _Ctx | Any:
         return redirect(url_for(".join"))
     crits = store_decisions.list_criteria(db, rnd["decision_id"])
     latest = store_votes.latest_vote(db, part["id"])
-    return _Ctx(db=db, rnd=rnd, part=part, criteria=crits, latest=latest)
+    ctx = _Ctx(db=db, rnd=rnd, part=part, criteria=crits, latest=latest,
+               latest_rev=latest["revision"] if latest else 0,
+               phases=[], phase=None, phase_error=False, phase_votes={})
+    if rnd.get("phase_weights"):
+        _resolve_phase(ctx)
+    elif request.form.get("etapp") or request.args.get("etapp"):
+        ctx["phase_error"] = True  # a normal round has no phases: refuse, never ignore
+    return ctx
+
+
+def _resolve_phase(ctx: _Ctx) -> None:
+    """Per-phase rounds: which phase this request is about (``etapp`` in the form or the
+    query), the participant's latest vote per phase, and ``latest`` = that phase's vote.
+
+    Without a phase the first phase not yet saved is shown; an unknown phase sets
+    ``phase_error`` (GET answers 404, a POST 422 with nothing stored).
+    """
+    db, rnd = ctx["db"], ctx["rnd"]
+    phases = store_phases.list_phases(db, rnd["decision_id"])
+    votes_by_phase = store_votes.latest_vote_by_phase(db, ctx["part"]["id"])
+    for ph in phases:
+        ph["label"] = _phase_label(ph)
+        ph["saved"] = ph["id"] in votes_by_phase
+    raw = (request.form.get("etapp") or request.args.get("etapp") or "").strip()
+    phase = None
+    if raw:
+        phase = next((ph for ph in phases if raw.isdigit() and ph["id"] == int(raw)), None)
+        ctx["phase_error"] = phase is None
+    elif request.method == "POST" or not phases:
+        ctx["phase_error"] = True
+    if phase is None and phases:
+        phase = next((ph for ph in phases if not ph["saved"]), phases[0])
+    ctx["phases"], ctx["phase"], ctx["phase_votes"] = phases, phase, votes_by_phase
+    ctx["latest"] = votes_by_phase.get(phase["id"]) if phase else None
+
+
+def _phase_label(phase: Mapping[str, Any]) -> str:
+    """"Etapp 1 (2026–2028)": the phase's name with its period when it has one."""
+    return f"{phase['name']} ({phase['period']})" if phase.get("period") else str(phase["name"])
 
 
 def _method_from_slug(rnd: Mapping[str, Any], slug: str) -> str:
@@ -275,15 +315,34 @@ def round_home(round_id: int):
     if not isinstance(ctx, _Ctx):
         return ctx
     rnd, latest = ctx["rnd"], ctx["latest"]
+    if ctx["phase_error"] and ctx["phases"] and request.args.get("etapp"):
+        abort(404)
     methods = rnd["methods"]
-    if rnd["state"] == "open" and len(methods) == 1 and latest is None:
-        return redirect(url_for(".vote", round_id=round_id, slug=pf.METHOD_SLUGS[methods[0]]))
-    results = _revealed_results(ctx) if rnd["results_revealed"] else None
+    phase_id = ctx["phase"]["id"] if ctx["phase"] else None
+    if (rnd["state"] == "open" and len(methods) == 1 and latest is None
+            and not ctx["phase_votes"]):
+        return redirect(url_for(
+            ".vote", round_id=round_id, slug=pf.METHOD_SLUGS[methods[0]], etapp=phase_id
+        ))
+    if rnd["phase_weights"]:
+        results = _phase_results(ctx) if rnd["results_revealed"] else None
+        saved_rows = None
+        phase_saved = [
+            {**ph, "vote": ctx["phase_votes"][ph["id"]],
+             "rows": _weights_rows(ctx["criteria"], ctx["phase_votes"][ph["id"]]["weights"])}
+            for ph in ctx["phases"] if ph["id"] in ctx["phase_votes"]
+        ]
+    else:
+        results = _revealed_results(ctx) if rnd["results_revealed"] else None
+        saved_rows = _weights_rows(ctx["criteria"], latest["weights"]) if latest else None
+        phase_saved = []
     return render_template(
         "participate/round.html",
         **ctx,
-        saved_rows=_weights_rows(ctx["criteria"], latest["weights"]) if latest else None,
+        saved_rows=saved_rows,
+        phase_saved=phase_saved,
         results=results,
+        previous=_previous_round(ctx),
         **_common(ctx),
     )
 
@@ -357,9 +416,11 @@ def _region_weights(
 
 
 def _stored_region_weights(
-    db: Any, round_id: int, crits: list[dict[str, Any]]
+    db: Any, round_id: int, crits: list[dict[str, Any]],
+    votes: list[dict[str, Any]] | None = None,
 ) -> tuple[dict[str, float] | None, dict[str, float]]:
-    votes = store_votes.latest_votes(db, round_id)
+    if votes is None:
+        votes = store_votes.latest_votes(db, round_id)
     ids = [str(c["id"]) for c in crits]
     rows = [[float(v["weights"].get(cid, 0.0)) for cid in ids] for v in votes]
     if not rows:
@@ -377,6 +438,129 @@ def _stored_region_weights(
         mu = sum(col) / n
         spread[cid] = (sum((x - mu) ** 2 for x in col) / (n - 1)) ** 0.5 if n > 1 else 0.0
     return {cid: region[k] / total for k, cid in enumerate(ids)}, spread
+
+
+def _phase_results(ctx: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Revealed results of a per-phase round: per phase, region weights next to the
+    participant's own (same rule as :func:`_stored_region_weights`; k applies per phase)."""
+    db, rnd, crits = ctx["db"], ctx["rnd"], ctx["criteria"]
+    out = []
+    for ph in ctx["phases"]:
+        votes = store_votes.latest_votes(db, rnd["id"], ph["id"])
+        entry: dict[str, Any] = {"label": ph["label"], "n_voters": len(votes),
+                                 "k": rnd["anonymity_k"], "rows": None}
+        if len(votes) >= rnd["anonymity_k"]:
+            region, spread = _stored_region_weights(db, rnd["id"], crits, votes)
+            own_vote = ctx["phase_votes"].get(ph["id"])
+            own = own_vote["weights"] if own_vote else {}
+            entry["rows"] = [
+                {
+                    "name": c["name"],
+                    "own": pf.fmt_pct(float(own[str(c["id"])])) if str(c["id"]) in own else "–",
+                    "region": pf.fmt_pct(region[str(c["id"])]),  # type: ignore[index]
+                    "spread": pf.fmt_pct(spread.get(str(c["id"]), 0.0)),
+                    "diff": _diff_text(own.get(str(c["id"])), region[str(c["id"])]),  # type: ignore[index]
+                }
+                for c in crits
+            ]
+        out.append(entry)
+    return out
+
+
+# --- Delphi: the previous revealed round -------------------------------------------------------
+
+SVG_WIDTH = 320
+SVG_PAD = 10
+
+
+def _quantile(sorted_values: list[float], q: float) -> float:
+    """Linear-interpolation quantile (numpy's default rule) of an ascending list."""
+    if not sorted_values:
+        return 0.0
+    pos = (len(sorted_values) - 1) * q
+    lo = int(pos)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
+
+
+def _previous_round(ctx: Mapping[str, Any]) -> dict[str, Any] | None:
+    """"Förra omgången": the latest EARLIER round of the decision whose results were revealed.
+
+    Per criterion: the region's weight (the facilitator's default analysis), the spread over
+    participants (quartiles Q1–Q3 and the 10th–90th percentile) and, if this device (same
+    session token) voted in that round, the participant's own weight there. Only regional
+    figures, and nothing below the earlier round's anonymity threshold k. In a per-phase
+    round the earlier round's votes for the same phase are used (phases belong to the
+    decision, so the ids are shared).
+    """
+    db, rnd, crits = ctx["db"], ctx["rnd"], ctx["criteria"]
+    earlier = [
+        r for r in store_rounds.list_rounds(db, rnd["decision_id"])
+        if r["number"] < rnd["number"] and r["results_revealed"]
+    ]
+    if not earlier or not crits:
+        return None
+    prev = earlier[-1]
+    phase = ctx.get("phase")
+    if prev["phase_weights"]:
+        if phase is None:
+            return None
+        votes = store_votes.latest_votes(db, prev["id"], phase["id"])
+    else:
+        votes = store_votes.latest_votes(db, prev["id"])
+    out: dict[str, Any] = {
+        "number": prev["number"], "title": prev["title"], "n_voters": len(votes),
+        "k": prev["anonymity_k"], "rows": None,
+        "phase_label": phase["label"] if phase and prev["phase_weights"] else None,
+    }
+    if len(votes) < prev["anonymity_k"]:
+        return out
+    if prev["phase_weights"]:
+        region, _spread = _stored_region_weights(db, prev["id"], crits, votes)
+    else:
+        region, _spread = _region_weights(db, prev["id"], crits)
+    if region is None:
+        return out
+    own: dict[str, float] = {}
+    token = session.get(SESSION_KEY)
+    prev_part = store_votes.get_participant(db, prev["id"], token) if token else None
+    if prev_part is not None:
+        if prev["phase_weights"]:
+            v = store_votes.latest_vote_by_phase(db, prev_part["id"]).get(phase["id"])  # type: ignore[index]
+        else:
+            v = store_votes.latest_vote(db, prev_part["id"])
+            v = v if v and v.get("phase_id") is None else None
+        own = {str(k): float(w) for k, w in (v["weights"] if v else {}).items()}
+    stats = []
+    for c in crits:
+        cid = str(c["id"])
+        col = sorted(float(v["weights"].get(cid, 0.0)) for v in votes)
+        stats.append({
+            "id": c["id"], "name": c["name"], "region": float(region.get(cid, 0.0)),
+            "p10": _quantile(col, 0.1), "q1": _quantile(col, 0.25),
+            "median": _quantile(col, 0.5), "q3": _quantile(col, 0.75),
+            "p90": _quantile(col, 0.9), "own": own.get(cid),
+        })
+    top = max(max(s["p90"], s["region"], s["own"] or 0.0) for s in stats)
+    scale = min(1.0, max(0.1, math.ceil(top * 10 - 1e-9) / 10))  # up to the next 10 %
+    span = SVG_WIDTH - 2 * SVG_PAD
+
+    def x(w: float) -> float:
+        return round(SVG_PAD + span * min(w, scale) / scale, 1)
+
+    for s in stats:
+        s["x"] = {k: x(s[k]) for k in ("p10", "q1", "median", "q3", "p90", "region")}
+        s["x"]["own"] = x(s["own"]) if s["own"] is not None else None
+        s["text"] = {k: pf.fmt_pct(s[k]) for k in ("p10", "q1", "median", "q3", "p90", "region")}
+        s["text"]["own"] = pf.fmt_pct(s["own"]) if s["own"] is not None else None
+        s["diff"] = _diff_text(s["own"], s["region"]) if s["own"] is not None else None
+    out.update(
+        rows=stats, own=bool(own), scale_text=pf.fmt_pct(scale), width=SVG_WIDTH,
+        x0=SVG_PAD, x1=SVG_WIDTH - SVG_PAD, ticks=[
+            {"x": x(scale * f / 4), "text": pf.fmt_pct(scale * f / 4)} for f in range(5)
+        ],
+    )
+    return out
 
 
 def _diff_text(own: float | None, region: float) -> str:
@@ -582,7 +766,6 @@ def _render_vote(
 ):
     """The vote page (or, for htmx, the panel plus the status region out of band)."""
     crits = ctx["criteria"]
-    latest = ctx["latest"]
     weights = state.get("weights")
     if weights is None and method in ("direct", "points"):
         nums = {cid: pf.parse_number(str(v)) for cid, v in state["values"].items()}
@@ -602,7 +785,8 @@ def _render_vote(
         errors=errors,
         focus_id=focus_id,
         weight_rows=_weights_rows(crits, weights) if weights else None,
-        revision=(latest["revision"] if latest else 0) + 1,
+        revision=ctx["latest_rev"] + 1,
+        previous=None if htmx.is_htmx() else _previous_round(ctx),
         saved=saved,
         status_message=status_message,
         notice=notice,
@@ -668,22 +852,26 @@ def vote(round_id: int, slug: str):
         return ctx
     method = _method_from_slug(ctx["rnd"], slug)
     if request.method == "GET":
+        if ctx["phase_error"] and request.args.get("etapp"):
+            abort(404)
         state = _initial_state(method, ctx)
         saved = None
         status_message = ""
         latest = ctx["latest"]
         if latest and request.args.get("sparad") == str(latest["revision"]):
             saved = _saved_view(ctx, latest)
-            status_message = _saved_message(latest["revision"])
+            status_message = _saved_message(latest["revision"], ctx.get("phase"))
         return _render_vote(ctx, method, state, saved=saved, status_message=status_message)
 
     state = _state_from_form(method, ctx, final=True)
     if ctx["rnd"]["state"] != "open":
         return _closed(ctx, method, state)
-    latest_rev = ctx["latest"]["revision"] if ctx["latest"] else 0
-    revision, rev_error = pf.parse_revision(request.form.get("revision"), latest_rev)
+    revision, rev_error = pf.parse_revision(request.form.get("revision"), ctx["latest_rev"])
     if rev_error:
         state["errors"].add(None, rev_error)
+    if ctx["phase_error"]:
+        state["errors"].add(None, _("Etappen finns inte i den här omgången. Välj en etapp i "
+                                    "listan och spara igen."))
     if state["errors"] or "weights" not in state:
         if not state["errors"]:
             state["errors"].add(None, _("Viktningen är ofullständig. Kontrollera formuläret."))
@@ -709,6 +897,7 @@ def vote(round_id: int, slug: str):
             payload=state["payload"],
             weights=state["weights"],
             consistency_ratio=result["cr"] if result else None,
+            phase_id=ctx["phase"]["id"] if ctx["phase"] else None,
         )
     except RoundClosedError:
         ctx["rnd"] = store_rounds.get_round(ctx["db"], round_id)
@@ -719,18 +908,29 @@ def vote(round_id: int, slug: str):
             ctx, method, state, status=422,
             status_message=_("Viktningen sparades inte. Rätta felen och försök igen."),
         )
+    phase_id = ctx["phase"]["id"] if ctx["phase"] else None
     if not htmx.is_htmx():
-        url = url_for(".vote", round_id=round_id, slug=slug, sparad=stored["revision"])
+        url = url_for(
+            ".vote", round_id=round_id, slug=slug, sparad=stored["revision"], etapp=phase_id
+        )
         return redirect(url + "#sparat", code=303)
     ctx["latest"] = store_votes.latest_vote(ctx["db"], ctx["part"]["id"])
+    ctx["latest_rev"] = ctx["latest"]["revision"] if ctx["latest"] else 0
+    if ctx["rnd"].get("phase_weights"):
+        _resolve_phase(ctx)
     saved = _saved_view(ctx, ctx["latest"], pairwise=result)
     return _render_vote(
         ctx, method, _initial_state(method, ctx), saved=saved,
-        status_message=_saved_message(stored["revision"]),
+        status_message=_saved_message(stored["revision"], ctx.get("phase")),
     )
 
 
-def _saved_message(revision: int) -> str:
+def _saved_message(revision: int, phase: Mapping[str, Any] | None = None) -> str:
+    if phase:
+        return _(
+            "Din viktning för %(phase)s är sparad (version %(n)s).",
+            phase=phase["label"], n=revision,
+        )
     return _("Din viktning är sparad (version %(n)s).", n=revision)
 
 

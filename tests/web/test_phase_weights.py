@@ -1,0 +1,186 @@
+"""Per-phase weights (issue 7 §2): facilitator checkbox, one weighting per phase, planning."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mcda.store import connect
+from mcda.store import phases as sp
+from mcda.store import rounds as sr
+from mcda.store import votes as sv
+
+from .participate_helpers import csrf, join, make_round, votes_rows
+
+
+def _phased_round(app, methods=("direct", "points")):
+    rd = make_round(app, methods=methods, state="draft")
+    db = connect(app.config["DATABASE"])
+    try:
+        p1 = sp.add_phase(db, rd.decision_id, "Etapp 1", 100, "2026–2028")
+        p2 = sp.add_phase(db, rd.decision_id, "Etapp 2", 100, "2029–2031")
+        sr.set_phase_weights(db, rd.round_id, True)
+        sr.open_round(db, rd.round_id)
+    finally:
+        db.conn.close()
+    return rd, [p1, p2]
+
+
+def _direct(rd, values, token, revision, phase=None, **extra):
+    data = {"csrf_token": token, "revision": str(revision)}
+    data.update({f"v-{c}": str(v) for c, v in zip(rd.criteria, values, strict=True)})
+    if phase is not None:
+        data["etapp"] = str(phase)
+    data.update(extra)
+    return data
+
+
+def _form(client, url):
+    resp = client.get(url)
+    assert resp.status_code == 200, resp.status_code
+    html = resp.get_data(as_text=True)
+    rev = int(re.search(r'name="revision" value="(\d+)"', html).group(1))
+    return html, csrf(html), rev
+
+
+def test_two_phases_store_two_latest_votes(app, client):
+    rd, (p1, p2) = _phased_round(app)
+    join(client, rd)
+    html, tok, rev = _form(client, f"/omgang/{rd.round_id}/skjutreglage")
+    # the phase picker names each phase with its period and says nothing is saved yet
+    assert "Etapp 1 (2026–2028)" in html and "Etapp 2 (2029–2031)" in html
+    assert html.count("inte sparad än") == 2
+    assert f'name="etapp" value="{p1}"' in html  # default: the first phase not yet saved
+    assert 'style="' not in html and "<script>" not in html
+    r1 = client.post(f"/omgang/{rd.round_id}/skjutreglage",
+                     data=_direct(rd, [10, 5, 5, 0], tok, rev, p1))
+    assert r1.status_code == 303
+    assert f"etapp={p1}" in r1.headers["Location"]
+    html, tok, rev = _form(client, f"/omgang/{rd.round_id}/skjutreglage?etapp={p2}")
+    assert rev == 2 and f'name="etapp" value="{p2}"' in html
+    assert "sparad" in html and html.count("inte sparad än") == 1
+    # htmx save: status region names the phase
+    r2 = client.post(f"/omgang/{rd.round_id}/skjutreglage",
+                     data=_direct(rd, [0, 5, 5, 10], tok, rev, p2),
+                     headers={"HX-Request": "true"})
+    assert r2.status_code == 200
+    body = r2.get_data(as_text=True)
+    assert "Din viktning för Etapp 2 (2029–2031) är sparad (version 2)." in body
+    # a retry of the same submission is stored once
+    again = client.post(f"/omgang/{rd.round_id}/skjutreglage",
+                        data=_direct(rd, [0, 5, 5, 10], tok, rev, p2),
+                        headers={"HX-Request": "true"})
+    assert again.status_code == 200
+    rows = votes_rows(rd)
+    assert [(r["phase_id"], r["revision"]) for r in rows] == [(p1, 1), (p2, 2)]
+    db = rd.db()
+    try:
+        latest = sv.latest_votes_by_phase(db, rd.round_id)
+    finally:
+        db.conn.close()
+    assert latest[p1][0]["weights"][str(rd.criteria[0])] == pytest.approx(0.5)
+    assert latest[p2][0]["weights"][str(rd.criteria[3])] == pytest.approx(0.5)
+    # the round page lists both saved phases
+    home = client.get(f"/omgang/{rd.round_id}/").get_data(as_text=True)
+    assert "Sparade: 2 av 2 etapper." in home
+    assert "Dina sparade viktningar per etapp" in home
+
+
+def test_revising_one_phase_keeps_the_other(app, client):
+    rd, (p1, p2) = _phased_round(app)
+    join(client, rd)
+    _h, tok, rev = _form(client, f"/omgang/{rd.round_id}/skjutreglage?etapp={p1}")
+    client.post(f"/omgang/{rd.round_id}/skjutreglage", data=_direct(rd, [1, 1, 1, 1], tok, rev, p1))
+    _h, tok, rev = _form(client, f"/omgang/{rd.round_id}/poang?etapp={p2}")
+    data = {"csrf_token": tok, "revision": str(rev), "etapp": str(p2)}
+    data.update({f"v-{c}": v for c, v in zip(rd.criteria, ["40", "30", "20", "10"], strict=True)})
+    assert client.post(f"/omgang/{rd.round_id}/poang", data=data).status_code == 303
+    html, tok, rev = _form(client, f"/omgang/{rd.round_id}/skjutreglage?etapp={p1}")
+    assert rev == 3
+    client.post(f"/omgang/{rd.round_id}/skjutreglage", data=_direct(rd, [9, 1, 1, 1], tok, rev, p1))
+    db = rd.db()
+    try:
+        latest = sv.latest_votes_by_phase(db, rd.round_id)
+    finally:
+        db.conn.close()
+    assert latest[p1][0]["revision"] == 3 and latest[p1][0]["method"] == "direct"
+    assert latest[p2][0]["revision"] == 2 and latest[p2][0]["method"] == "points"
+
+
+@pytest.mark.parametrize("bad", ["", "abc", "999999", "foreign"])
+def test_bad_phase_is_refused_and_nothing_stored(app, client, bad):
+    rd, (p1, _p2) = _phased_round(app)
+    if bad == "foreign":
+        other, _phases = _phased_round(app)
+        bad = str(_phases[0])
+    join(client, rd)
+    _h, tok, rev = _form(client, f"/omgang/{rd.round_id}/skjutreglage")
+    data = _direct(rd, [1, 2, 3, 4], tok, rev)
+    if bad:
+        data["etapp"] = bad
+    resp = client.post(f"/omgang/{rd.round_id}/skjutreglage", data=data)
+    assert resp.status_code == 422
+    assert "Etappen finns inte" in resp.get_data(as_text=True)
+    assert votes_rows(rd) == []
+    if bad:
+        assert client.get(f"/omgang/{rd.round_id}/skjutreglage?etapp={bad}").status_code == 404
+
+
+def test_normal_round_unchanged_and_refuses_a_phase(app, client):
+    rd = make_round(app, methods=("direct",))
+    db = rd.db()
+    try:
+        p1 = sp.add_phase(db, rd.decision_id, "Etapp 1", 100)
+    finally:
+        db.conn.close()
+    join(client, rd)
+    html, tok, rev = _form(client, f"/omgang/{rd.round_id}/skjutreglage")
+    assert "phase-nav" not in html and 'name="etapp"' not in html
+    # a tampered form naming a phase: the store refuses, nothing stored
+    bad = client.post(f"/omgang/{rd.round_id}/skjutreglage",
+                      data=_direct(rd, [1, 1, 1, 1], tok, rev, p1))
+    assert bad.status_code in (404, 422)
+    assert votes_rows(rd) == []
+    ok = client.post(f"/omgang/{rd.round_id}/skjutreglage",
+                     data=_direct(rd, [1, 1, 1, 1], tok, rev))
+    assert ok.status_code == 303
+    assert [r["phase_id"] for r in votes_rows(rd)] == [None]
+
+
+def test_round_form_checkbox_only_with_phases(app, client, facilitator):
+    rd = make_round(app, methods=("direct",), state="draft")
+    db = rd.db()
+    try:  # the facilitator owns the decision
+        db.execute("UPDATE decisions SET owner_id = ? WHERE id = ?",
+                   [facilitator["id"], rd.decision_id])
+    finally:
+        db.conn.close()
+    url = f"/processledare/{rd.decision_id}/omgangar/ny"
+    html = client.get(url).get_data(as_text=True)
+    assert 'name="phase_weights"' not in html
+    assert "beslutsfrågan har inga etapper" in html
+    # posting the flag anyway is refused with a message naming the field
+    tok = csrf(html)
+    resp = client.post(url, data={"csrf_token": tok, "methods": ["direct"], "phase_weights": "y"})
+    assert resp.status_code == 422
+    assert "Vikter per etapp" in resp.get_data(as_text=True)
+    db = rd.db()
+    try:
+        n_before = len(sr.list_rounds(db, rd.decision_id))
+        sp.add_phase(db, rd.decision_id, "Etapp 1", 100, "2026–2028")
+    finally:
+        db.conn.close()
+    assert n_before == 1
+    html = client.get(url).get_data(as_text=True)
+    assert 'name="phase_weights"' in html
+    assert "Vikta kriterierna separat för varje etapp" in html
+    resp = client.post(url, data={"csrf_token": csrf(html), "methods": ["direct"],
+                                  "phase_weights": "y"})
+    assert resp.status_code == 303
+    db = rd.db()
+    try:
+        rounds = sr.list_rounds(db, rd.decision_id)
+    finally:
+        db.conn.close()
+    assert [r["phase_weights"] for r in rounds] == [False, True]
