@@ -229,10 +229,11 @@ def phasing_method_label(ph: dict[str, Any]) -> str:
         rules.append(_("minst en investering per kommun senast etapp %(n)s",
                        n=o["rules"]["min_one_by_phase"]))
     if o["rules"]["max_share"] is not None:
-        rules.append(_("ingen kommun över %(p)s %% av planens kostnad",
-                       p=f"{o['rules']['max_share'] * 100:.0f}"))
+        share = "{:.0f} %".format(o["rules"]["max_share"] * 100)
+        rules.append(_("ingen kommun över %(p)s av planens kostnad", p=share))
     if o["discount"]:
-        rules.append(_("bonus för tidig etapp %(p)s %%", p=f"{o['discount'] * 100:g}"))
+        bonus = "{:g} %".format(o["discount"] * 100)
+        rules.append(_("bonus för tidig etapp %(p)s", p=bonus))
     return _(
         "Etappplan: heltalsoptimering (scipy milp/HiGHS) som maximerar summan av värdena "
         "(%(value)s) inom varje etapps budget, tidigaste etapp och förutsättningar; regler: "
