@@ -207,8 +207,14 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
             "email": email, "password": password, "csrf_token": CSRF_RX.search(html).group(1)})
         if st != 303:
             print(f"projector {k}: login answered {st}", file=sys.stderr)
+            ready.release()
             return
         etag = ""
+        # The facilitator opens the projector before the room joins (warm-up, not counted).
+        _st, h, _b, _el = b.request("GET", f"/resultat/{rid}/projektor/live",
+                                    headers={"HX-Request": "true"})
+        etag = h.get("etag", "")
+        ready.release()
         time.sleep(k * POLL_S / max(args.projectors, 1))  # browsers are not in lock-step
         while not stop.is_set() and time.monotonic() < run_deadline:
             hdrs = {"HX-Request": "true"}
@@ -223,9 +229,11 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
 
     proj_threads = [threading.Thread(target=projector, args=(k,), daemon=True)
                     for k in range(args.projectors)]
+    ready = threading.Semaphore(0)
     for t in proj_threads:
         t.start()
-    time.sleep(0.5)
+    for _ in proj_threads:
+        ready.acquire(timeout=60)
 
     # --- arrival phase: n tablets over the window ------------------------------------------
     lat: dict[str, list[float]] = {"join_page": [], "join": [], "vote": [], "tablet": []}
