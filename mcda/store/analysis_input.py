@@ -142,13 +142,18 @@ def fingerprint(db: Database, round_id: int) -> str:
     return votes_store.round_fingerprint(db, round_id)
 
 
-def latest_votes(db: Database, round_id: int) -> list[dict[str, Any]]:
+def latest_votes(
+    db: Database, round_id: int, phase_id: int | None = None
+) -> list[dict[str, Any]]:
     """Counting votes, each with ``seq``: the participant's sequence number (1, 2, …).
 
     Sequence numbers count the round's voters in join order (participant id), so they are
-    stable while a round runs and never expose the token.
+    stable while a round runs and never expose the token. ``phase_id``: that phase's votes
+    in a round with per-phase weights (None: the round's normal votes).
     """
-    out = sorted(votes_store.latest_votes(db, round_id), key=lambda v: v["participant_id"])
+    out = sorted(
+        votes_store.latest_votes(db, round_id, phase_id), key=lambda v: v["participant_id"]
+    )
     for i, v in enumerate(out, start=1):
         v["seq"] = i
     return out
@@ -201,9 +206,15 @@ def _vote_entry(vote: dict[str, Any], crit_ids: list[str]) -> dict[str, Any]:
 
 
 def build_input(
-    db: Database, round_id: int, options: Mapping[str, Any] | None = None
+    db: Database,
+    round_id: int,
+    options: Mapping[str, Any] | None = None,
+    phase_id: int | None = None,
 ) -> dict[str, Any]:
     """The analysis input object for ``round_id`` (raises LookupError for an unknown round).
+
+    ``phase_id``: the votes for that phase of a round with per-phase weights (the planning
+    page analyses each phase with its own weights); None gives the round's normal votes.
 
     ``options`` are the web options (see :func:`parse_options`); invalid ones raise
     :class:`MCDAInputError` with a Swedish message. Scores are included only when the score
@@ -215,7 +226,7 @@ def build_input(
         if rnd is None:
             raise LookupError(round_id)
         crits, alts, scores = _decision_parts(db, rnd["decision_id"])
-        votes = latest_votes(db, round_id)
+        votes = latest_votes(db, round_id, phase_id)
         munis = {m["name"]: m for m in decisions.list_municipalities(db)}
         plan_in = _planning_input(db, rnd["decision_id"])
     crit_ids = [str(c["id"]) for c in crits]

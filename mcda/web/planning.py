@@ -12,6 +12,9 @@ chosen round's analysis (and each municipality's own WSM scores for the comparis
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import Counter, OrderedDict
 from typing import Any
 
 import numpy as np
@@ -71,6 +74,8 @@ def plan_values(decision_id: int, round_id: int | None, alt_ids: list[int]) -> d
     }
     if rnd is None:
         return out
+    if rnd.get("phase_weights"):
+        return _per_phase_values(rnd, alt_ids, out)
     db = get_db()
     opts = analysis_input.parse_options(None)
     try:
@@ -101,6 +106,117 @@ def plan_values(decision_id: int, round_id: int | None, alt_ids: list[int]) -> d
     )
     out["input"] = ra.input
     out["output"] = res
+    return out
+
+
+# --- per-phase weights ---------------------------------------------------------------------------
+
+_PHASE_CACHE: OrderedDict[tuple[int, int, str], dict[str, Any] | None] = OrderedDict()
+_PHASE_CACHE_LOCK = threading.Lock()
+_PHASE_CACHE_MAX = 64
+TOP_PER_PHASE = 5
+
+
+def _phase_analysis(db: Any, round_id: int, phase_id: int) -> dict[str, Any] | None:
+    """The analysis of ONE phase's votes (house default options, SMAA off: only the
+    rankings are needed), cached by (round, phase, fingerprint) like the round's own."""
+    fp = analysis_input.fingerprint(db, round_id)
+    key = (int(round_id), int(phase_id), fp)
+    with _PHASE_CACHE_LOCK:
+        if key in _PHASE_CACHE:
+            _PHASE_CACHE.move_to_end(key)
+            return _PHASE_CACHE[key]
+    data = analysis_input.build_input(db, round_id, {"smaa": False}, phase_id=phase_id)
+    out = None
+    if data["votes"]:
+        from ..core.analysis import analyze  # lazy: pymcdm costs ~1 s at import
+
+        out = {"input": data, "output": analyze(json.loads(json.dumps(data)))}
+    with _PHASE_CACHE_LOCK:
+        _PHASE_CACHE[key] = out
+        while len(_PHASE_CACHE) > _PHASE_CACHE_MAX:
+            _PHASE_CACHE.popitem(last=False)
+    return out
+
+
+def _per_phase_values(
+    rnd: dict[str, Any], alt_ids: list[int], out: dict[str, Any]
+) -> dict[str, Any]:
+    """Per-phase round: values as an n × P matrix, column p = WSM scores under phase p's
+    regional weights; municipalities' own matrices the same way (hidden below k in any
+    phase). A phase without votes borrows the mean of the phases that have them (said in
+    the label); with no votes at all every value is 1 as for a round without votes."""
+    db = get_db()
+    phases = store_phases.list_phases(db, rnd["decision_id"])
+    keys = [str(a) for a in alt_ids]
+    names = {a["id"]: a["name"] for a in decisions.list_alternatives(db, rnd["decision_id"])}
+    k_anon = int(rnd["anonymity_k"])
+    cols: list[list[float] | None] = []
+    group_cols: list[dict[str, list[float]] | None] = []
+    ranking = []
+    for ph in phases:
+        try:
+            ra = _phase_analysis(db, rnd["id"], ph["id"])
+        except MCDAInputError as exc:
+            out["error"] = exc.message("sv")
+            return out
+        res = (ra or {}).get("output") or {}
+        scores = (res.get("rankings") or {}).get(VALUE_METHOD, {}).get("scores")
+        label = f"{ph['name']} ({ph['period']})" if ph.get("period") else ph["name"]
+        n_voters = len(res.get("votes") or [])
+        if not scores:
+            cols.append(None)
+            group_cols.append(None)
+            ranking.append({"label": label, "n_voters": n_voters, "top": None})
+            continue
+        cols.append([float(scores[k]) for k in keys])
+        counts = Counter(v["group"] for v in ra["input"]["votes"])  # type: ignore[index]
+        hidden_a, hidden_b = analysis_input.suppressed_groups(counts, k_anon)
+        gc: dict[str, list[float]] = {}
+        for g, entry in (res.get("by_group_rankings") or {}).items():
+            gs = entry["rankings"].get(VALUE_METHOD, {}).get("scores")
+            if gs and g not in hidden_a and g not in hidden_b:
+                gc[g] = [float(gs[k]) for k in keys]
+        group_cols.append(gc)
+        order = sorted(scores, key=lambda a: -float(scores[a]))
+        ranking.append({
+            "label": label,
+            "n_voters": n_voters,
+            "top": [
+                {"rank": r, "name": names.get(int(a), a), "score": float(scores[a])}
+                for r, a in enumerate(order[:TOP_PER_PHASE], start=1)
+            ],
+        })
+    out["per_phase"] = ranking
+    have = [c for c in cols if c is not None]
+    if not have:
+        return out
+    filler = [sum(col[i] for col in have) / len(have) for i in range(len(keys))]
+    missing = [ph["name"] for ph, c in zip(phases, cols, strict=True) if c is None]
+    out["regional"] = [
+        [(c if c is not None else filler)[i] for c in cols] for i in range(len(keys))
+    ]
+    present = [gc for gc in group_cols if gc is not None]
+    common = set.intersection(*(set(gc) for gc in present)) if present else set()
+    for g in sorted(common):
+        gcols = [gc[g] if gc is not None else None for gc in group_cols]
+        gfill = [sum(c[i] for c in gcols if c) / len(present) for i in range(len(keys))]
+        out["groups"][g] = [
+            [(c if c is not None else gfill)[i] for c in gcols] for i in range(len(keys))
+        ]
+    out["label"] = _(
+        "Värde: WSM-poäng (viktad summa, summanormalisering) med varje etapps egna vikter "
+        "från omgång %(n)s: en investering är värd olika mycket beroende på i vilken etapp "
+        "den hamnar (inom kommun: medelvärde; mellan kommuner: lika vikt, en kommun – en "
+        "röst). Kommunernas egna planer använder kommunens egna vikter per etapp.",
+        n=rnd["number"],
+    )
+    if missing:
+        out["label"] += " " + _(
+            "Ingen har viktat %(phases)s; där används medelvärdet av de andra etapperna.",
+            phases=", ".join(missing),
+        )
+    out["per_phase_round"] = True
     return out
 
 
@@ -205,14 +321,17 @@ def build_context(
     return ctx
 
 
-def _plan_view(plan: phasing.PhasePlan, pi: dict[str, Any], values: list[float]) -> dict:
+def _plan_view(plan: phasing.PhasePlan, pi: dict[str, Any], values: list[Any]) -> dict:
     P = len(pi["phases"])
     by_phase: list[list[dict[str, Any]]] = [[] for _ in range(P)]
     left_out = []
     for i, a in enumerate(plan.assignment):
+        v = values[i]
+        if isinstance(v, list):  # per-phase values: the value in its phase (best if left out)
+            v = v[a - 1] if a is not None else max(v)
         item = {
             "name": pi["names"][i], "host": pi["hosts"][i] or _("hela delregionen"),
-            "cost": pi["costs"][i], "value": values[i], "earliest": pi["earliest_phase"][i],
+            "cost": pi["costs"][i], "value": v, "earliest": pi["earliest_phase"][i],
         }
         (left_out if a is None else by_phase[a - 1]).append(item)
     for lst in by_phase:
@@ -402,7 +521,10 @@ def delete_phase(decision_id: int, phase_id: int):
     phase = store_phases.get_phase(get_db(), phase_id)
     if phase is None or phase["decision_id"] != decision_id:
         abort(404)
-    store_phases.delete_phase(get_db(), phase_id)
+    try:
+        store_phases.delete_phase(get_db(), phase_id)
+    except StoreError as exc:  # a phase with per-phase votes is kept
+        return _after_post(decision, exc.message)
     return _after_post(decision)
 
 

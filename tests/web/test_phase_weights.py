@@ -184,3 +184,87 @@ def test_round_form_checkbox_only_with_phases(app, client, facilitator):
     finally:
         db.conn.close()
     assert [r["phase_weights"] for r in rounds] == [False, True]
+
+
+# --- planning with per-phase weights -------------------------------------------------------------
+
+
+def _planning_setup(app, owner_id, phase1_favours):
+    """Two criteria, two investments (X strong on A, Y strong on B), two phases with room
+    for one investment each, and a per-phase round with three voters in three municipalities.
+    Phase 1's weights favour ``phase1_favours`` ("A" or "B"), phase 2's the other."""
+    from mcda.store import decisions as sd
+
+    db = connect(app.config["DATABASE"])
+    try:
+        sd.ensure_municipalities(db)
+        did = sd.create_decision(db, owner_id, "Etapper per vikt")
+        a = sd.add_criterion(db, did, "A")
+        b = sd.add_criterion(db, did, "B")
+        x = sd.add_alternative(db, did, "X-huset", municipality_id="Hjo", cost=10)
+        y = sd.add_alternative(db, did, "Y-scenen", municipality_id="Vara", cost=10)
+        for alt, sa, sb in ((x, 9, 1), (y, 1, 9)):
+            sd.set_score(db, alt, a, sa)
+            sd.set_score(db, alt, b, sb)
+        p1 = sp.add_phase(db, did, "Etapp 1", 10, "2026–2028")
+        p2 = sp.add_phase(db, did, "Etapp 2", 10, "2029–2031")
+        rid = sr.create_round(db, did, methods=["direct"], phase_weights=True)
+        sr.open_round(db, rid)
+        munis = {m["name"]: m["id"] for m in sd.list_municipalities(db)}
+        strong = {"A": (0.8, 0.2), "B": (0.2, 0.8)}
+        other = "B" if phase1_favours == "A" else "A"
+        for k, muni in enumerate(("Hjo", "Vara", "Skara")):
+            part = sv.join_round(db, rid, f"token-{did}-{k}-xxxxxxxxxxxxxxxx", munis[muni])
+            for rev, (pid, fav) in enumerate(((p1, phase1_favours), (p2, other)), start=1):
+                wa, wb = strong[fav]
+                sv.record_vote(db, rid, part["id"], revision=rev, method="direct",
+                               payload={"values": {str(a): wa * 10, str(b): wb * 10}},
+                               weights={str(a): wa, str(b): wb}, phase_id=pid)
+    finally:
+        db.conn.close()
+    return did, rid
+
+
+def _phase_cells(html):
+    """Investments named in the plan table per phase row, in order."""
+    table = html.split('class="plan-table"', 1)[1].split("</table>", 1)[0]
+    rows = table.split("<tbody>", 1)[1].split("</tr>")
+    return [
+        [n for n in ("X-huset", "Y-scenen") if n in row] for row in rows if "<th" in row
+    ]
+
+
+@pytest.mark.parametrize(("favours", "expected"), [
+    ("A", [["X-huset"], ["Y-scenen"]]),
+    ("B", [["Y-scenen"], ["X-huset"]]),
+])
+def test_planning_uses_each_phases_weights(app, client, facilitator, favours, expected):
+    did, rid = _planning_setup(app, facilitator["id"], favours)
+    resp = client.get(f"/etapper/{did}?round={rid}")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "Rangordning per etapp" in html
+    assert "med varje etapps egna vikter" in html
+    assert "Metod: WSM" in html
+    assert _phase_cells(html) == expected
+    # per-phase ranking: the favoured investment tops phase 1
+    section = html.split('id="per-phase-h"', 1)[1].split("</section>", 1)[0]
+    first_phase = section.split("<h3>", 2)[1]
+    top = "X-huset" if favours == "A" else "Y-scenen"
+    assert first_phase.index(top) < first_phase.index(
+        "Y-scenen" if top == "X-huset" else "X-huset"
+    )
+
+
+def test_phase_with_votes_cannot_be_deleted_on_the_page(app, client, facilitator):
+    did, _rid = _planning_setup(app, facilitator["id"], "A")
+    db = connect(app.config["DATABASE"])
+    try:
+        p1 = sp.list_phases(db, did)[0]["id"]
+    finally:
+        db.conn.close()
+    page = client.get(f"/etapper/{did}").get_data(as_text=True)
+    resp = client.post(f"/etapper/{did}/etapper/{p1}/ta-bort",
+                       data={"csrf_token": csrf(page)}, headers={"HX-Request": "true"})
+    assert resp.status_code == 200
+    assert "kan inte tas bort" in resp.get_data(as_text=True)
