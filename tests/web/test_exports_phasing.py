@@ -17,6 +17,7 @@ import pytest
 from mcda.core.analysis import analyze
 from mcda.store import analysis_cache
 from mcda.store import phases as sp
+from mcda.store import rounds as sr
 from mcda.web import exports
 
 from .results_helpers import login_as, open_db, scenario
@@ -32,7 +33,8 @@ def _fresh_cache():
     analysis_cache.clear()
 
 
-def phased_scenario(app, uid, per_muni=None, *, compare=("Skövde", "Vara"), max_share=0.6):
+def phased_scenario(app, uid, per_muni=None, *, compare=("Skövde", "Vara"), max_share=0.6,
+                    close=True):
     sc = scenario(app, uid, per_muni)
     db = open_db(app)
     try:
@@ -41,6 +43,8 @@ def phased_scenario(app, uid, per_muni=None, *, compare=("Skövde", "Vara"), max
         # the library in Hjo requires the music school in Vara first
         sp.add_prerequisite(db, sc["alternatives"][2], sc["alternatives"][3])
         sp.set_settings(db, sc["decision_id"], max_share=max_share, compare_groups=list(compare))
+        if close:
+            sr.close_round(db, sc["round_id"])
     finally:
         db.conn.close()
     return sc
@@ -76,6 +80,15 @@ def test_round_input_carries_phases_and_output_has_plan(app, client):
     for k, (_, _, budget) in enumerate(PHASES):
         assert ph["plan"]["spend"][k] <= budget
     assert set(ph["paths"]) == {"Skövde", "Vara"}
+
+
+def test_open_round_plans_without_paths(app, client):
+    """Own plans only once the round is closed: an open round re-analyses on every vote."""
+    uid = login_as(app, client)
+    sc = phased_scenario(app, uid, close=False)
+    ra = _analysis(app, sc["round_id"])
+    assert ra.input["options"]["phasing"]["paths"] == []
+    assert ra.output["phasing"]["paths"] is None and ra.output["phasing"]["status"] == "optimal"
 
 
 def test_workbook_etapper_sheet_matches_analysis(app, client):
@@ -144,7 +157,6 @@ def test_etapper_csv_matches_analysis(app, client):
 
     db = open_db(app)
     try:
-        from mcda.store import rounds as sr
         from mcda.store import votes as sv
 
         rnd = sr.get_round(db, sc["round_id"])
