@@ -1,0 +1,155 @@
+"""Delphi view (issue 5 §3): before re-voting, the previous revealed round's distribution.
+
+Region weight per criterion, the spread (quartiles as an SVG box with whiskers plus a table),
+and the participant's own earlier weight when the same device voted; nothing per
+municipality and nothing below the earlier round's anonymity threshold k.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from mcda.store import rounds as sr
+from mcda.store import votes as sv
+
+from .participate_helpers import csrf, join, make_round
+
+OTHER_VOTERS = [("Hjo", [4, 3, 2, 1]), ("Vara", [1, 1, 1, 1]), ("Tibro", [2, 2, 4, 2])]
+
+
+def _store_vote(db, rid, token, muni_id, values, crits):
+    part = sv.join_round(db, rid, token, muni_id)
+    total = sum(values)
+    sv.record_vote(db, rid, part["id"], revision=1, method="direct",
+                   payload={"values": {str(c): v for c, v in zip(crits, values, strict=True)}},
+                   weights={str(c): v / total for c, v in zip(crits, values, strict=True)})
+
+
+def _first_round(app, client, *, own=True, others=OTHER_VOTERS, reveal=True):
+    """Round 1 with other voters (and this client's vote [1, 0, 0, 1] if ``own``); then
+    round 2 is opened. Returns round-2 data (same decision)."""
+    rd = make_round(app, methods=("direct", "points"))
+    db = rd.db()
+    try:
+        for k, (muni, values) in enumerate(others):
+            _store_vote(db, rd.round_id, f"delphi-{rd.round_id}-{k}-xxxxxxxxxxxx",
+                        rd.municipalities[muni], values, rd.criteria)
+    finally:
+        db.conn.close()
+    if own:
+        join(client, rd)
+        page = client.get(f"/omgang/{rd.round_id}/skjutreglage").get_data(as_text=True)
+        data = {"csrf_token": csrf(page), "revision": "1"}
+        data.update({f"v-{c}": v for c, v in zip(rd.criteria, ["5", "0", "0", "5"], strict=True)})
+        assert client.post(f"/omgang/{rd.round_id}/skjutreglage", data=data).status_code == 303
+    db = rd.db()
+    try:
+        sr.close_round(db, rd.round_id)
+        if reveal:
+            sr.set_revealed(db, rd.round_id, True)
+        rid2 = sr.next_round(db, rd.round_id)
+        sr.open_round(db, rid2)
+        code2 = sr.get_round(db, rid2)["join_code"]
+    finally:
+        db.conn.close()
+    return dataclasses.replace(rd, round_id=rid2, code=code2)
+
+
+class _Section(HTMLParser):
+    """Text, SVG attributes and table cells of the "Förra omgången" section."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.text: list[str] = []
+        self.svgs: list[dict] = []
+        self.attrs: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "section" and a.get("class") == "previous-round":
+            self.depth = 1
+        elif self.depth and tag == "section":
+            self.depth += 1
+        if self.depth:
+            self.attrs.append((tag, a))
+            if tag == "svg" and a.get("class") == "dist-svg":
+                self.svgs.append(a)
+
+    def handle_endtag(self, tag):
+        if self.depth and tag == "section":
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.text.append(data)
+
+
+def _section(html: str) -> _Section:
+    p = _Section()
+    p.feed(html)
+    return p
+
+
+def test_previous_round_with_own_weight(app, client):
+    rd2 = _first_round(app, client)
+    join(client, rd2)
+    html = client.get(f"/omgang/{rd2.round_id}/skjutreglage").get_data(as_text=True)
+    sec = _section(html)
+    text = " ".join(" ".join(sec.text).split())
+    assert "Förra omgången" in text
+    assert "Så viktade regionen i omgång 1 (4 deltagare)" in text
+    # one SVG per criterion, each labelled with its numbers; attributes only (CSP)
+    assert len(sec.svgs) == 4 and all(s.get("role") == "img" for s in sec.svgs)
+    assert all("style" not in a for _t, a in sec.attrs)
+    # own weight (the first criterion: 5 / 10 = 50 %) in the table and the SVG label
+    assert "du 50,0" in sec.svgs[0]["aria-label"]
+    assert "Din vikt" in text and "50,0" in text
+    # quartiles of the first criterion over the four voters: 0.4, 0.25, 0.2, 0.5 → sorted
+    # 0.2, 0.25, 0.4, 0.5: Q1 = 0.2375, median = 0.325, Q3 = 0.425 (linear interpolation)
+    assert "23,8" in sec.svgs[0]["aria-label"] and "42,5" in sec.svgs[0]["aria-label"]
+    rows = re.findall(r"<tr><th scope=\"row\">([^<]+)</th>", html.split("previous-table")[1])
+    assert rows[0] == "Tillgänglighet"
+    # no municipality named in the section
+    for muni in ("Hjo", "Vara", "Tibro"):
+        assert muni not in text
+    # also on the round's own page before re-voting
+    home = client.get(f"/omgang/{rd2.round_id}/").get_data(as_text=True)
+    assert "Förra omgången" in home
+
+
+def test_other_device_sees_only_the_distribution(app, client):
+    rd2 = _first_round(app, client, own=False, others=[*OTHER_VOTERS, ("Skara", [1, 2, 3, 4])])
+    join(client, rd2)
+    html = client.get(f"/omgang/{rd2.round_id}/skjutreglage").get_data(as_text=True)
+    sec = _section(html)
+    text = " ".join(" ".join(sec.text).split())
+    assert "Förra omgången" in text
+    assert "Du deltog inte i omgång 1 från den här enheten" in text
+    assert "Din vikt" not in text
+    assert not any(t == "circle" for t, _a in sec.attrs)
+
+
+def test_below_k_shows_no_figures(app, client):
+    rd2 = _first_round(app, client, own=True, others=OTHER_VOTERS[:1])  # 2 voters, k = 3
+    join(client, rd2)
+    html = client.get(f"/omgang/{rd2.round_id}/skjutreglage").get_data(as_text=True)
+    sec = _section(html)
+    text = " ".join(" ".join(sec.text).split())
+    assert "färre än 3 deltagare" in text
+    assert not sec.svgs and "%" not in text.replace("100 %", "")
+
+
+@pytest.mark.parametrize("case", ["not_revealed", "first_round"])
+def test_no_previous_section_without_an_earlier_revealed_round(app, client, case):
+    if case == "first_round":
+        rd = make_round(app, methods=("direct",))
+    else:
+        rd = _first_round(app, client, own=False, reveal=False)
+    join(client, rd)
+    html = client.get(f"/omgang/{rd.round_id}/skjutreglage").get_data(as_text=True)
+    assert "Förra omgången" not in html
