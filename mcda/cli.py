@@ -164,7 +164,47 @@ def backup_command(file: Path) -> None:
     click.echo(f"Säkerhetskopian är skriven: {file} ({file.stat().st_size} byte)")
 
 
-COMMANDS = (init_db_command, create_user_command, demo_command, backup_command)
+@click.command("purge-expired")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Lagringstid i dagar (standard: inställningen RETENTION_DAYS).",
+)
+@click.option("--dry-run", is_flag=True, help="Visa bara vilka omgångar som berörs.")
+@with_appcontext
+def purge_expired_command(days: int | None, dry_run: bool) -> None:
+    """Delete the votes of rounds closed longer ago than the retention period.
+
+    The aggregated decision record of each round is kept. Run daily, e.g. from cron or the
+    Windows task scheduler.
+    """
+    from .store import records
+
+    days = days or int(current_app.config["RETENTION_DAYS"])
+    db = _open()
+    try:
+        expired = records.expired_rounds(db, days)
+        for round_id in expired:
+            if dry_run:
+                click.echo(f"Omgång {round_id}: viktningarna skulle raderas.")
+                continue
+            n = records.delete_votes_keep_record(db, round_id, reason="retention")
+            store_users.audit(db, None, "round.delete_votes", f"round:{round_id}",
+                              votes_deleted=n, reason="retention", retention_days=days)
+            click.echo(f"Omgång {round_id}: {n} viktningar raderade, underlaget sparat.")
+    finally:
+        db.conn.close()
+    click.echo(f"Klart: {len(expired)} omgång(ar) äldre än {days} dagar.")
+
+
+COMMANDS = (
+    init_db_command,
+    create_user_command,
+    demo_command,
+    backup_command,
+    purge_expired_command,
+)
 
 
 def init_app(app: Flask) -> None:

@@ -127,6 +127,21 @@ _INITIAL = [
 ]
 
 
+@migrations(name="0002_round_records")
+def m0002_round_records(db: Database) -> None:
+    """The aggregated decision record kept when a round's individual votes are deleted."""
+    db.execute(
+        """CREATE TABLE round_records (
+            round_id INTEGER PRIMARY KEY REFERENCES rounds(id) ON DELETE CASCADE,
+            votes_deleted INTEGER NOT NULL,
+            record TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT 'facilitator'
+                CHECK (reason IN ('facilitator', 'retention')),
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        )"""
+    )
+
+
 def migration_sets() -> list[Migrations]:
     """Every migration set, in the order they apply (feature modules may own a set)."""
     from .phases import migrations as phase_migrations  # inside: phases imports decisions

@@ -48,6 +48,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         FACILITATOR_IDLE_TIMEOUT_S=2 * 3600,
         FACILITATOR_ABSOLUTE_TIMEOUT_S=14 * 3600,
         ANONYMITY_K=3,
+        # Days after a round closes before `flask purge-expired` deletes its individual votes.
+        RETENTION_DAYS=365,
         ENV_NAME=os.environ.get("VAGVAL_ENV", "development"),
     )
     if test_config is not None:

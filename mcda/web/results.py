@@ -17,6 +17,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -28,7 +29,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..core.errors import MCDAInputError
-from ..store import analysis_cache, analysis_input
+from ..store import analysis_cache, analysis_input, records
 from ..store import rounds as store_rounds
 from ..store import users as store_users
 from ..store import votes as store_votes
@@ -485,7 +486,7 @@ def page_context(rnd: dict[str, Any], opts: dict[str, Any], error: str | None) -
     return {"rnd": rnd, "view": view, "opts": opts, "error": error,
             "analysis_error": analysis_error, "methods_all": analysis_input.METHODS,
             "method_labels": METHOD_LABELS, "within_labels": WITHIN_LABELS,
-            "between_labels": BETWEEN_LABELS}
+            "between_labels": BETWEEN_LABELS, "record": records.get_record(db, rnd["id"])}
 
 
 # --- facilitator results page ------------------------------------------------------------
@@ -548,6 +549,57 @@ def next_round(round_id: int):
                       previous=round_id, decision_id=rnd["decision_id"])
     flash(_("En ny omgång har skapats. Öppna den när ni är redo."), "success")
     return redirect(url_for(".round_results", round_id=new_id), code=303)
+
+
+@bp.get("/<int:round_id>/radera")
+@login_required()
+def delete_votes_confirm(round_id: int):
+    """Ask before deleting: the individual weightings cannot be brought back."""
+    rnd = load_round(round_id, edit=True)
+    n = store_votes.participation(get_db(), round_id)
+    return render_template(
+        "results/delete_votes.html", rnd=rnd, n_voters=sum(n.values()), error=None
+    )
+
+
+@bp.post("/<int:round_id>/radera")
+@login_required()
+def delete_votes(round_id: int):
+    """Delete a round's votes and participants; keep the aggregated decision record."""
+    rnd = load_round(round_id, edit=True)
+    db = get_db()
+    if rnd["state"] == "open":
+        flash(_("Stäng omgången innan viktningarna raderas."), "error")
+        return redirect(url_for(".delete_votes_confirm", round_id=round_id), code=303)
+    if request.form.get("confirm") != "radera":
+        return render_template(
+            "results/delete_votes.html",
+            rnd=rnd,
+            n_voters=sum(store_votes.participation(db, round_id).values()),
+            error=_("Skriv ordet radera i rutan för att bekräfta."),
+        ), 422
+    n = records.delete_votes_keep_record(db, round_id)
+    store_users.audit(db, current_user()["id"], "round.delete_votes", f"round:{round_id}",
+                      votes_deleted=n, decision_id=rnd["decision_id"])
+    flash(
+        _("%(n)s viktningar raderades. Det sammanvägda underlaget finns kvar.", n=n), "success"
+    )
+    return redirect(url_for(".round_results", round_id=round_id), code=303)
+
+
+@bp.get("/<int:round_id>/underlag.json")
+@login_required("facilitator", "secretariat")
+def record_json(round_id: int):
+    """The aggregated decision record kept after the votes were deleted."""
+    load_round(round_id)
+    rec = records.get_record(get_db(), round_id)
+    if rec is None:
+        abort(404)
+    resp = jsonify(rec)
+    resp.headers["Content-Disposition"] = (
+        f'attachment; filename="vagval-omgang-{round_id}-sammanvagt-underlag.json"'
+    )
+    return resp
 
 
 # --- projector ---------------------------------------------------------------------------
