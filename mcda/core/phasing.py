@@ -917,7 +917,8 @@ def plan_stability(
     mip_rel_gap: float = STABILITY_GAP,
     time_limit_per_sample: float = STABILITY_TIME_LIMIT_S,
 ) -> Stability:
-    """Re-plan for every row of ``value_samples`` (S×n, e.g. SMAA-sampled weights' scores).
+    """Re-plan for every row of ``value_samples`` (S×n, e.g. SMAA-sampled weights' scores;
+    or S×n×P with per-phase values, see :func:`plan`).
 
     The model is built once; only the objective changes. Feasibility does not depend on the
     objective, so it is checked once (an infeasible model returns the explanation, no samples).
@@ -930,13 +931,17 @@ def plan_stability(
     """
     t0 = time.perf_counter()
     model = PhaseModel(costs, hosts, earliest_phase, prerequisites, budgets, rules, discount, names)
-    vs = check_finite("value_samples", value_samples, ndim=2)
-    if vs.shape[1] != model.n:
+    vs = check_finite("value_samples", value_samples)
+    if vs.ndim not in (2, 3) or vs.shape[1] != model.n or (
+        vs.ndim == 3 and vs.shape[2] != model.P
+    ):
         raise _err(
             "value_samples",
-            vs.shape,
-            f"value_samples måste ha {model.n} kolumner (fick {vs.shape[1]}).",
-            f"value_samples must have {model.n} columns (got {vs.shape[1]}).",
+            list(vs.shape),
+            f"value_samples måste ha formen S × {model.n} (eller S × {model.n} × {model.P} med "
+            f"värden per etapp), fick {list(vs.shape)}.",
+            f"value_samples must have shape S × {model.n} (or S × {model.n} × {model.P} with "
+            f"per-phase values), got {list(vs.shape)}.",
         )
     P = model.P
     counts = np.zeros((model.n, P + 1))

@@ -154,6 +154,7 @@ def _per_phase_values(
     cols: list[list[float] | None] = []
     group_cols: list[dict[str, list[float]] | None] = []
     ranking = []
+    analyses: list[dict[str, Any] | None] = []
     for ph in phases:
         try:
             ra = _phase_analysis(db, rnd["id"], ph["id"])
@@ -162,6 +163,7 @@ def _per_phase_values(
             return out
         res = (ra or {}).get("output") or {}
         scores = (res.get("rankings") or {}).get(VALUE_METHOD, {}).get("scores")
+        analyses.append(ra if scores else None)
         label = f"{ph['name']} ({ph['period']})" if ph.get("period") else ph["name"]
         n_voters = len(res.get("votes") or [])
         if not scores:
@@ -217,12 +219,37 @@ def _per_phase_values(
             phases=", ".join(missing),
         )
     out["per_phase_round"] = True
+    out["phase_analyses"] = analyses
     return out
 
 
 def _value_samples(values: dict[str, Any], alt_ids: list[int], n: int) -> np.ndarray | None:
-    """SMAA-sampled WSM values (participants resampled per municipality) for the stability."""
-    data, res = values.get("input"), values.get("output")
+    """SMAA-sampled WSM values (participants resampled per municipality) for the stability.
+
+    Per-phase rounds: S × n × P, each phase sampled from its own votes (seed per phase); a
+    phase without votes takes the mean of the sampled phases, as the plan values do.
+    """
+    if values.get("per_phase_round"):
+        cols = [
+            _samples_of(ra["input"], ra["output"], alt_ids, n, int(values["round"]["id"]) * 97 + k)
+            if ra else None
+            for k, ra in enumerate(values.get("phase_analyses") or [])
+        ]
+        have = [c for c in cols if c is not None]
+        if not have:
+            return None
+        filler = sum(have) / len(have)
+        return np.stack([c if c is not None else filler for c in cols], axis=2)
+    return _samples_of(
+        values.get("input"), values.get("output"), alt_ids, n,
+        int(values["round"]["id"]) if values.get("round") else 0,
+    )
+
+
+def _samples_of(
+    data: dict[str, Any] | None, res: dict[str, Any] | None, alt_ids: list[int], n: int,
+    seed: int,
+) -> np.ndarray | None:
     if not data or not res or "scores" not in data:
         return None
     crit = [c["id"] for c in data["criteria"]]
@@ -232,7 +259,7 @@ def _value_samples(values: dict[str, Any], alt_ids: list[int], n: int) -> np.nda
     groups = sorted({v["group"] for v in res["votes"]})
     W = np.array([[v["weights"][c] for c in crit] for v in res["votes"]], dtype=float)
     gidx = [groups.index(v["group"]) for v in res["votes"]]
-    samples = phasing.wsm_value_samples(matrix, types, n, int(values["round"]["id"]), W, gidx)
+    samples = phasing.wsm_value_samples(matrix, types, n, seed, W, gidx)
     cols = [all_alts.index(str(a)) for a in alt_ids]
     return samples[:, cols]
 

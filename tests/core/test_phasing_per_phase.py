@@ -137,3 +137,18 @@ def test_plan_paths_accepts_per_phase_values():
     assert res.regional.assignment == [2, 1]
     assert res.by_group["X"].assignment == [1, 2]
     assert {r["index"]: r["status"] for r in res.top["X"]} == {0: "deferred", 1: "earlier"}
+
+
+def test_stability_accepts_per_phase_samples():
+    rng = np.random.default_rng(7)
+    vs = rng.uniform(0, 1, (15, 5, 2))
+    kw = dict(costs=[1, 1, 2, 1, 1], hosts=list("ABCAB"), earliest_phase=[None] * 5,
+              prerequisites=[(4, 0)], budgets=[2, 2])
+    st = phasing.plan_stability(vs, **kw, mip_rel_gap=1e-9)
+    counts = np.zeros((5, 3))
+    for s in range(vs.shape[0]):
+        for i, a in enumerate(phasing.plan(vs[s], **kw).assignment):
+            counts[i, 2 if a is None else a - 1] += 1
+    assert np.allclose(np.asarray(st.frequency), counts / vs.shape[0])
+    with pytest.raises(MCDAInputError):
+        phasing.plan_stability(rng.uniform(0, 1, (3, 5, 3)), **kw)

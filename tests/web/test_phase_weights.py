@@ -268,3 +268,10 @@ def test_phase_with_votes_cannot_be_deleted_on_the_page(app, client, facilitator
                        data={"csrf_token": csrf(page)}, headers={"HX-Request": "true"})
     assert resp.status_code == 200
     assert "kan inte tas bort" in resp.get_data(as_text=True)
+
+
+def test_stability_for_a_per_phase_round(app, client, facilitator):
+    did, rid = _planning_setup(app, facilitator["id"], "B")
+    html = client.get(f"/etapper/{did}?round={rid}&stabilitet=1").get_data(as_text=True)
+    assert "stability-table" in html
+    assert "varje etapps vikter dras ur den etappens röster" in html
