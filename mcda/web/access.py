@@ -2,8 +2,9 @@
 
 - ``@public``: anyone (join page, static pages, login form).
 - ``@participant``: anyone holding a participant cookie for the round (checked in the view).
-- ``@login_required(*roles)``: a logged-in user with one of ``roles``
-  (default: admin and facilitator). Secretariat views pass ``"secretariat"`` too.
+- ``@login_required(*roles)``: a logged-in user with one of ``roles`` (admins always pass;
+  default: facilitator). ``login_required("secretariat")`` is the secretariat's own area;
+  shared read views (results, exports) pass ``"facilitator", "secretariat"``.
 
 Decision-level checks: :func:`can_edit_decision` (owner or admin) and
 :func:`can_view_decision` (also secretariat, read-only).

@@ -288,10 +288,8 @@ def response_problems(resp, path: str) -> list[str]:
                 out.append(f"{name}: {m.group(0)[:80]!r}")
         if re.search(r"<script[^>]+src=[\"']https?://", html, re.I):
             out.append("script from another origin")
-        # Projector views (body class "projector") are wall displays without controls by
-        # design; every other full page links both statements (docs/security.md).
-        wall = re.search(r'<body class="[^"]*\bprojector\b', html)
-        if resp.status_code == 200 and "<html" in html and not wall and not (
+        # Every full page, projector views included, links both statements.
+        if resp.status_code == 200 and "<html" in html and not (
             'href="/tillganglighet"' in html and 'href="/personuppgifter"' in html
         ):
             out.append("full page without links to the accessibility statement and privacy page")
