@@ -458,8 +458,8 @@ def _phasing_scorer(p: Problem, region: np.ndarray, kwargs: dict[str, dict], ski
     """
     vm = p.options["phasing"]["value_method"]
     if vm == "smaa":
-        return smaa_method or "topsis", kwargs.get(smaa_method or "topsis") or \
-            ranking.method_kwargs(smaa_method or "topsis", p.options)
+        mth = smaa_method or "topsis"  # SMAA itself fell back to TOPSIS or found no method
+        return mth, kwargs.get(mth) or ranking.method_kwargs(mth, p.options)
     explicit = "phasing.value_method" in p.explicit
     for cand in ([vm] if explicit else [vm, "topsis"]):
         if cand in kwargs:
@@ -559,9 +559,14 @@ def _phasing(p: Problem, region: np.ndarray, gw: np.ndarray, W: np.ndarray, size
                     "deferred": [t["alternative"] for t in top if t["status"] == "deferred"],
                     "dropped": [t["alternative"] for t in top if t["status"] == "dropped"],
                 }
-    else:
+    elif idx:
         plan = phasing.plan(values, costs, hosts, earliest, pre, budgets, rules,
                             o["discount"], names)
+    else:  # nothing can be budgeted: the empty plan (milp needs at least one variable)
+        plan = phasing.PhasePlan(assignment=[], objective=0.0, total_value=0.0,
+                                 spend=[0.0] * len(budgets), budgets=list(budgets),
+                                 status="optimal", solve_time_s=0.0, exempt=list(munis),
+                                 discount=o["discount"])
     pd = plan.to_dict()
     pd.pop("solve_time_s", None)  # not reproducible; the output must be
     pd["assignment"] = dict(zip(ids, plan.assignment, strict=True))

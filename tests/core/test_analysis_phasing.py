@@ -292,3 +292,27 @@ def test_doc_phasing_example_round_trips_through_the_cli(tmp_path):
     m = re.search(r"<!-- phasing-plan -->\n```json\n(.*?)```", doc, re.S)
     assert m, "documented plan excerpt missing"
     assert json.loads(m.group(1)) == expected["phasing"]["plan"]["assignment"]
+
+
+def test_default_value_method_falls_back_to_topsis_on_a_zero_score():
+    d = phased()
+    d["scores"]["scen"]["ungdomar"] = 0  # sum normalisation (WSM) cannot take a zero
+    d["options"].pop("methods")
+    d["options"]["smaa"] = None
+    d["options"]["sensitivity"] = None
+    out = analyze(d)
+    assert out["phasing"]["method"]["scorer"] == "topsis"
+    assert "phasing:wsm" in {s["method"] for s in out["meta"]["skipped_methods"]}
+    d["options"]["phasing"] = {"value_method": "wsm"}
+    with pytest.raises(MCDAInputError):
+        analyze(d)
+
+
+def test_no_investment_with_a_cost_gives_an_empty_plan():
+    d = phased()
+    for a in d["alternatives"]:
+        a.pop("cost")
+    ph = analyze(d)["phasing"]
+    assert ph["plan"]["assignment"] == {} and ph["status"] == "optimal"
+    assert [n["reason"] for n in ph["not_planned"]] == ["no_cost"] * 4
+    assert ph["spread"]["reached_share"] == [0.0, 0.0]
