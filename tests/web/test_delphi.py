@@ -153,3 +153,39 @@ def test_no_previous_section_without_an_earlier_revealed_round(app, client, case
     join(client, rd)
     html = client.get(f"/omgang/{rd.round_id}/skjutreglage").get_data(as_text=True)
     assert "Förra omgången" not in html
+
+
+def test_per_phase_previous_round_shows_the_same_phase(app, client):
+    from mcda.store import phases as sp
+
+    rd = make_round(app, methods=("direct", "points"), state="draft")
+    db = rd.db()
+    try:
+        p1 = sp.add_phase(db, rd.decision_id, "Etapp 1", 10, "2026–2028")
+        p2 = sp.add_phase(db, rd.decision_id, "Etapp 2", 10, "2029–2031")
+        sr.set_phase_weights(db, rd.round_id, True)
+        sr.open_round(db, rd.round_id)
+        for k, muni in enumerate(("Hjo", "Vara", "Tibro")):
+            part = sv.join_round(db, rd.round_id, f"pp-{rd.round_id}-{k}-xxxxxxxxxxxx",
+                                 rd.municipalities[muni])
+            for rev, (pid, first) in enumerate(((p1, 0.7), (p2, 0.1)), start=1):
+                w = [first] + [(1 - first) / 3] * 3
+                sv.record_vote(db, rd.round_id, part["id"], revision=rev, method="direct",
+                               payload={"values": {str(c): x * 10 for c, x in
+                                                   zip(rd.criteria, w, strict=True)}},
+                               weights={str(c): x for c, x in zip(rd.criteria, w, strict=True)},
+                               phase_id=pid)
+        sr.close_round(db, rd.round_id)
+        sr.set_revealed(db, rd.round_id, True)
+        rid2 = sr.next_round(db, rd.round_id)
+        sr.open_round(db, rid2)
+        rd2 = dataclasses.replace(rd, round_id=rid2, code=sr.get_round(db, rid2)["join_code"])
+    finally:
+        db.conn.close()
+    join(client, rd2)
+    for pid, label, region in ((p1, "Etapp 1 (2026–2028)", "70,0"), (p2, "Etapp 2", "10,0")):
+        html = client.get(f"/omgang/{rid2}/skjutreglage?etapp={pid}").get_data(as_text=True)
+        sec = _section(html)
+        text = " ".join(" ".join(sec.text).split())
+        assert f"Förra omgången – {label}" in text
+        assert f"regionen {region}" in sec.svgs[0]["aria-label"]
