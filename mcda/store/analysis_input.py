@@ -252,7 +252,8 @@ def build_input(
     data["groups"] = groups
     _check_rules(opts, data)
     data["options"] = _core_options(opts, round_id, has_scores="scores" in data)
-    _add_phasing(data, alts, plan_in, closed=rnd.get("state") == "closed")
+    if phase_id is None:  # one phase's votes alone do not make the round's phasing plan
+        _add_phasing(data, alts, plan_in, closed=rnd.get("state") == "closed")
     return data
 
 
