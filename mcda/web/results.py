@@ -180,6 +180,7 @@ def build_view(
         "alternatives": [{"id": a, "name": n} for a, n in alts],
         "empty": out is None,
         "k": k,
+        "phasing_available": bool(out and out.get("phasing")) or "phases" in data,
     }
     if out is None:
         return view
@@ -730,7 +731,14 @@ def _within_sd(output: dict[str, Any], groups: list[str]) -> dict[str, float | N
 
 # --- exports -------------------------------------------------------------------------------
 
-EXPORT_KINDS = ("roster.csv", "vikter.csv", "rangordning.csv", "arbetsbok.xlsx", "analys.json")
+EXPORT_KINDS = (
+    "roster.csv",
+    "vikter.csv",
+    "rangordning.csv",
+    "etapper.csv",
+    "arbetsbok.xlsx",
+    "analys.json",
+)
 
 
 @bp.get("/<int:round_id>/export/<kind>")

@@ -266,3 +266,14 @@ def test_decision_without_phases_has_no_sheet(app, client):
         client.get(f"/resultat/{sc['round_id']}/export/arbetsbok.xlsx").data))
     assert "Etapper" not in wb.sheetnames
     assert "phases" not in _analysis(app, sc["round_id"]).input
+
+
+def test_etapper_csv_is_served_and_linked(app, client):
+    """The results page links etapper.csv and the export route serves it."""
+    uid = login_as(app, client)
+    rid = phased_scenario(app, uid)["round_id"]
+    html = client.get(f"/resultat/{rid}").get_data(as_text=True)
+    assert "etapper.csv" in html
+    resp = client.get(f"/resultat/{rid}/export/etapper.csv")
+    assert resp.status_code == 200 and resp.mimetype == "text/csv"
+    assert "etapper" in resp.headers["Content-Disposition"]
