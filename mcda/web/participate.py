@@ -569,9 +569,10 @@ def _diff_text(own: float | None, region: float) -> str:
     diff = (float(own) - region) * 100
     if abs(diff) < 2:
         return _("ungefär som regionen")
+    amount = format(abs(diff), ".1f").replace(".", ",")
     if diff > 0:
-        return _("%(n)s procentenheter högre", n=f"{diff:.1f}".replace(".", ","))
-    return _("%(n)s procentenheter lägre", n=f"{-diff:.1f}".replace(".", ","))
+        return _("%(n)s procentenheter högre", n=amount)
+    return _("%(n)s procentenheter lägre", n=amount)
 
 
 # --- vote forms --------------------------------------------------------------------------------
