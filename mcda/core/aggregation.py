@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .elicitation import AHP_PRIORITIES, aggregate_matrices, pairwise
-from .errors import MCDAInputError, check_finite, fmt
+from .errors import MCDAInputError, check_choice, check_finite, fmt
 
 __all__ = [
     "BETWEEN_RULES",
@@ -28,18 +28,6 @@ BETWEEN_RULES = ("equal", "participants", "population")
 
 #: Zero weights are raised to this floor before the geometric mean (see :func:`within_group`).
 GEOMETRIC_FLOOR = 1e-6
-
-
-def _rule(field_name: str, value: object, allowed: Sequence[str]) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        options = ", ".join(allowed)
-        raise MCDAInputError(
-            field_name,
-            value,
-            f"{field_name} måste vara ett av: {options} (fick {fmt(value)}).",
-            f"{field_name} must be one of: {options} (got {fmt(value)}).",
-        )
-    return value
 
 
 def weight_matrix(weights: object, field_name: str = "weights", min_rows: int = 1) -> np.ndarray:
@@ -119,7 +107,7 @@ def within_group(
       participants' pairwise matrices (``matrices``, one per row, same order), then the AHP
       priority ``ahp_priority``. Only valid when every vote of the group is pairwise.
     """
-    rule = _rule("within_group", rule, WITHIN_RULES)
+    rule = check_choice("within_group", rule, WITHIN_RULES)
     w = weight_matrix(weights)
     if rule == "mean":
         return _normalise(w.mean(axis=0))
@@ -128,14 +116,7 @@ def within_group(
         return _normalise(g)
     if rule == "median":
         return _normalise(np.median(w, axis=0))
-    if ahp_priority not in AHP_PRIORITIES:
-        raise MCDAInputError(
-            "ahp_priority",
-            ahp_priority,
-            f"ahp_priority måste vara ett av: {', '.join(AHP_PRIORITIES)} "
-            f"(fick {fmt(ahp_priority)}).",
-            f"ahp_priority must be one of: {', '.join(AHP_PRIORITIES)} (got {fmt(ahp_priority)}).",
-        )
+    check_choice("ahp_priority", ahp_priority, AHP_PRIORITIES)
     n_mats = 0 if matrices is None else len(matrices)
     if matrices is None or n_mats != w.shape[0] or any(m is None for m in matrices):
         raise MCDAInputError(
@@ -192,7 +173,7 @@ def between_groups(
       pooling all participants when the groups were aggregated with ``mean``.
     - ``population``: proportional to ``populations`` (e.g. inhabitants per municipality).
     """
-    rule = _rule("between_groups", rule, BETWEEN_RULES)
+    rule = check_choice("between_groups", rule, BETWEEN_RULES)
     gw = weight_matrix(group_weights, "group_weights")
     g = gw.shape[0]
     if rule == "equal":

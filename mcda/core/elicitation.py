@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import MCDAInputError, check_finite, fmt
+from .errors import MCDAInputError, check_choice, check_finite, fmt
 
 __all__ = [
     "AHP_PRIORITIES",
@@ -56,18 +56,6 @@ RANDOM_INDEX: dict[str, tuple[float, ...]] = {
         1.5141, 1.5365, 1.5551, 1.5713, 1.5838,
     ),
 }  # fmt: skip
-
-
-def _choice(field_name: str, value: object, allowed: Sequence[str]) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        options = ", ".join(allowed)
-        raise MCDAInputError(
-            field_name,
-            value,
-            f"{field_name} måste vara ett av: {options} (fick {fmt(value)}).",
-            f"{field_name} must be one of: {options} (got {fmt(value)}).",
-        )
-    return value
 
 
 def _vector(field_name: str, values: object, min_len: int = 1) -> np.ndarray:
@@ -172,7 +160,7 @@ def surrogate_weights(n: int, method: str = "roc") -> np.ndarray:
     w_i = (1/i)/Σ_k 1/k (Stillwell, Seaver & Edwards 1981).
     """
     n = _int_arg("n", n, 1)
-    method = _choice("rank_weights", method, RANK_WEIGHTS)
+    method = check_choice("rank_weights", method, RANK_WEIGHTS)
     i = np.arange(1, n + 1, dtype=float)
     if method == "roc":
         w = np.cumsum((1.0 / i)[::-1])[::-1] / n
@@ -248,7 +236,7 @@ class PairwiseResult:
 
 def random_index_value(n: int, table: str = "saaty1980") -> float:
     """RI(n) from the named table (see :data:`RANDOM_INDEX`)."""
-    table = _choice("random_index", table, tuple(RANDOM_INDEX))
+    table = check_choice("random_index", table, tuple(RANDOM_INDEX))
     n = _int_arg("n", n, 1)
     if n > MAX_PAIRWISE_N:
         raise MCDAInputError(
@@ -340,8 +328,8 @@ def pairwise(
     and CR = CI / RI(n) are comparable across methods; CR = 0 for n ≤ 2 (always consistent).
     ``random_index`` names the RI table: ``saaty1980`` or ``alonso-lamata2006``.
     """
-    priority = _choice("ahp_priority", priority, AHP_PRIORITIES)
-    random_index = _choice("random_index", random_index, tuple(RANDOM_INDEX))
+    priority = check_choice("ahp_priority", priority, AHP_PRIORITIES)
+    random_index = check_choice("random_index", random_index, tuple(RANDOM_INDEX))
     a = validate_pairwise_matrix(matrix)
     n = a.shape[0]
     lam, ev = _principal(a)
@@ -476,7 +464,7 @@ def vote_weights(
     ``values`` serves ``direct``, ``points`` and ``ranking``; ``matrix`` serves ``pairwise``
     (and then the :class:`PairwiseResult` is returned as the second item, else ``None``).
     """
-    method = _choice("method", method, METHODS)
+    method = check_choice("method", method, METHODS)
     if method == "pairwise":
         if matrix is None:
             raise MCDAInputError(

@@ -60,6 +60,19 @@ def fmt(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def check_choice(field: str, value: object, allowed: Sequence[str]) -> str:
+    """``value`` if it is one of ``allowed``; otherwise the error lists the allowed names."""
+    if not isinstance(value, str) or value not in allowed:
+        options = ", ".join(allowed)
+        raise MCDAInputError(
+            field,
+            value,
+            f"{field} måste vara ett av: {options} (fick {fmt(value)}).",
+            f"{field} must be one of: {options} (got {fmt(value)}).",
+        )
+    return value
+
+
 def _index_text(field: str, idx: tuple[int, ...]) -> str:
     return field + "".join(f"[{i}]" for i in idx)
 
