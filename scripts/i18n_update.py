@@ -13,6 +13,8 @@ Fill the empty msgstrs afterwards (by hand, or ``scripts/i18n_fill.py MAP.json``
 
 from __future__ import annotations
 
+import io
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -89,11 +91,18 @@ def update(path: Path = PO) -> Catalog:
     catalog = read_catalog(path)
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
     catalog.obsolete.clear()
-    tmp = path.with_suffix(".po.tmp")
-    with tmp.open("wb") as fh:
-        write_po(fh, catalog, width=WIDTH, ignore_obsolete=True, include_previous=False)
-    tmp.replace(path)
+    buf = io.BytesIO()
+    write_po(buf, catalog, width=WIDTH, ignore_obsolete=True, include_previous=False)
+    if _without_date(buf.getvalue()) != _without_date(path.read_bytes()):
+        tmp = path.with_suffix(".po.tmp")
+        tmp.write_bytes(buf.getvalue())
+        tmp.replace(path)
     return catalog
+
+
+def _without_date(po: bytes) -> bytes:
+    """The catalog minus its creation date, so a no-op run leaves no diff behind."""
+    return re.sub(rb'"POT-Creation-Date: [^"]*"', b"", po)
 
 
 def main(argv: list[str]) -> int:
