@@ -7,6 +7,7 @@ import secrets
 
 from flask import Flask, g, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -15,12 +16,12 @@ from ..store import StorageFullError
 log = logging.getLogger("vagval")
 
 _MESSAGES = {
-    400: "Begäran kunde inte behandlas.",
-    403: "Du har inte behörighet till den här sidan.",
-    404: "Sidan finns inte.",
-    405: "Metoden är inte tillåten.",
-    413: "Det du skickade är för stort.",
-    429: "För många försök. Vänta en stund och försök igen.",
+    400: _l("Begäran kunde inte behandlas."),
+    403: _l("Du har inte behörighet till den här sidan."),
+    404: _l("Sidan finns inte."),
+    405: _l("Metoden är inte tillåten."),
+    413: _l("Det du skickade är för stort."),
+    429: _l("För många försök. Vänta en stund och försök igen."),
 }
 
 
@@ -58,7 +59,7 @@ def init_app(app: Flask) -> None:
     def _http(e: HTTPException):
         code = e.code or 500
         msg = _MESSAGES.get(code)
-        return _page(code, _(msg) if msg else (e.description or ""))
+        return _page(code, str(msg) if msg else (e.description or ""))
 
     @app.errorhandler(StorageFullError)
     def _full(e: StorageFullError):

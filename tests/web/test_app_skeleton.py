@@ -133,3 +133,9 @@ def test_password_policy(password, ok):
 @pytest.mark.parametrize("path", ["/resultat/{}", "/omgang/{}/", "/processledare/{}"])
 def test_ids_beyond_sqlite_range_are_404(client, path):
     assert client.get(path.format(10**20)).status_code == 404
+
+
+def test_error_pages_are_translated(client):
+    client.get("/?lang=en")
+    html = client.get("/finns-inte").get_data(as_text=True)
+    assert "The page does not exist." in html
