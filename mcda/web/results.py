@@ -572,7 +572,7 @@ def delete_votes(round_id: int):
     if rnd["state"] == "open":
         flash(_("Stäng omgången innan viktningarna raderas."), "error")
         return redirect(url_for(".delete_votes_confirm", round_id=round_id), code=303)
-    if request.form.get("confirm") != "radera":
+    if request.form.get("confirm", "").strip().lower() not in ("radera", "delete"):
         return render_template(
             "results/delete_votes.html",
             rnd=rnd,
