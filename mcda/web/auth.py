@@ -14,7 +14,6 @@ enough for the one-process waitress server; a restart forgets them.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -36,6 +35,7 @@ from ..store import users as store_users
 from .access import current_user, public
 from .db import get_db
 from .forms import LoginForm
+from .limits import SlidingWindow
 
 bp = Blueprint("auth", __name__)
 
@@ -45,44 +45,27 @@ DELAY_S = 30
 
 
 class LoginThrottle:
-    """Failure timestamps per (email, ip); thread-safe; ``clock`` is injectable for tests."""
+    """Failures per (email, ip): after FREE_FAILURES within WINDOW_S, each further attempt
+    waits DELAY_S. Keyed by e-mail *and* address, so the real user elsewhere is never locked
+    out. ``clock`` is injectable for tests."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
-        self._lock = threading.Lock()
-        self._failures: dict[tuple[str, str], list[float]] = {}
-
-    def _recent(self, key: tuple[str, str], now: float) -> list[float]:
-        times = [t for t in self._failures.get(key, []) if now - t < WINDOW_S]
-        if times:
-            self._failures[key] = times
-        else:
-            self._failures.pop(key, None)
-        return times
+        self._window = SlidingWindow(WINDOW_S, clock, max_keys=10_000, keep=50)
 
     def wait_seconds(self, key: tuple[str, str]) -> int:
         """Seconds this key must still wait before another attempt is checked (0 = go)."""
-        with self._lock:
-            now = self.clock()
-            times = self._recent(key, now)
-            if len(times) < FREE_FAILURES:
-                return 0
-            remaining = DELAY_S - (now - times[-1])
-            return max(0, int(remaining + 0.999))
+        if self._window.count(key) < FREE_FAILURES:
+            return 0
+        last = self._window.last(key)
+        remaining = DELAY_S - (self.clock() - (last if last is not None else 0.0))
+        return max(0, int(remaining + 0.999))
 
     def failure(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            now = self.clock()
-            times = self._recent(key, now)
-            times.append(now)
-            self._failures[key] = times[-50:]
-            if len(self._failures) > 10_000:  # bound memory under a spraying attack
-                oldest = min(self._failures, key=lambda k: self._failures[k][-1])
-                self._failures.pop(oldest, None)
+        self._window.hit(key)
 
     def success(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+        self._window.clear(key)
 
 
 def throttle_for(app: Flask) -> LoginThrottle:

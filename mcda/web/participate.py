@@ -21,9 +21,6 @@ from __future__ import annotations
 
 import math
 import secrets
-import threading
-import time
-from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -56,6 +53,7 @@ from . import participate_forms as pf
 from .access import participant, public
 from .db import get_db
 from .errors import request_id
+from .limits import SlidingWindow
 
 bp = Blueprint("participate", __name__)
 
@@ -81,39 +79,19 @@ class JoinThrottle:
         self.per_client = per_client
         self.per_ip = per_ip
         self.window_s = window_s
-        self._lock = threading.Lock()
-        self._hits: dict[tuple[str, str], deque[float]] = {}
-
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        q = self._hits.get(key)
-        if q is None:
-            return deque()
-        while q and now - q[0] > self.window_s:
-            q.popleft()
-        if not q:
-            self._hits.pop(key, None)
-        return q
+        self._window = SlidingWindow(window_s)
 
     def blocked(self, client: str, ip: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            return (
-                len(self._recent(("c", f"{client}|{ip}"), now)) >= self.per_client
-                or len(self._recent(("ip", ip), now)) >= self.per_ip
-            )
+        return (
+            self._window.count(("c", f"{client}|{ip}")) >= self.per_client
+            or self._window.count(("ip", ip)) >= self.per_ip
+        )
 
     def fail(self, client: str, ip: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            if len(self._hits) > 50_000:  # bound memory: drop stale keys
-                for key in list(self._hits):
-                    self._recent(key, now)
-            for key in (("c", f"{client}|{ip}"), ("ip", ip)):
-                self._hits.setdefault(key, deque()).append(now)
+        self._window.hit(("c", f"{client}|{ip}"), ("ip", ip))
 
     def success(self, client: str, ip: str) -> None:
-        with self._lock:
-            self._hits.pop(("c", f"{client}|{ip}"), None)
+        self._window.clear(("c", f"{client}|{ip}"))
 
 
 def _throttle(app: Flask | None = None) -> JoinThrottle:
