@@ -4,11 +4,19 @@ Every connection gets the same PRAGMAs, and every write goes through
 :func:`transaction`, which starts with ``BEGIN IMMEDIATE``: a deferred
 read-then-write transaction fails at once with "database is locked" when another
 writer got there first, whatever the busy timeout says.
+
+Writers of one process also queue on a Python lock per database file before
+``BEGIN IMMEDIATE``. SQLite's busy handler polls with sleeps of up to 100 ms, so
+under a room of tablets voting at once a waiting thread kept sleeping after the
+lock was free (vote latency tails of 1–4 s in ``bench/load.py``); a thread blocked
+on a Python lock wakes as soon as it is released. Other processes (gunicorn
+workers, the CLI) still meet at SQLite's lock and its busy timeout.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -31,6 +39,29 @@ class StorageFullError(Exception):
     """The database could not grow (disk full or page limit reached)."""
 
 
+_write_locks: dict[str, threading.RLock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def _write_lock_for(path: str | Path) -> threading.RLock | None:
+    """The process-wide writer lock of a database file (None for in-memory databases)."""
+    key = str(path)
+    if key in ("", ":memory:") or key.startswith("file:"):
+        return None
+    key = os.path.realpath(key)
+    with _write_locks_guard:
+        lock = _write_locks.get(key)
+        if lock is None:
+            lock = _write_locks[key] = threading.RLock()
+        return lock
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that knows its file's writer lock (see the module docstring)."""
+
+    write_lock: threading.RLock | None = None
+
+
 def connect(path: str | Path) -> Database:
     """Open the database file with the house PRAGMAs applied.
 
@@ -39,8 +70,10 @@ def connect(path: str | Path) -> Database:
     use :func:`transaction`.
     """
     conn = sqlite3.connect(
-        str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+        str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000,
+        factory=_Connection,
     )
+    conn.write_lock = _write_lock_for(path)
     conn.row_factory = sqlite3.Row
     for pragma in PRAGMAS:
         conn.execute(pragma)
@@ -59,9 +92,23 @@ def transaction(db: Database) -> Iterator[Database]:
         with db.atomic():
             yield db
         return
-    conn.execute("BEGIN IMMEDIATE")
+    lock = getattr(conn, "write_lock", None)
+    if lock is not None and not lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+        raise sqlite3.OperationalError("database is locked (writer queue timed out)")
     try:
-        yield db
+        conn.execute("BEGIN IMMEDIATE")
+        with _rollback_on_error(conn):
+            yield db
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+@contextlib.contextmanager
+def _rollback_on_error(conn: sqlite3.Connection) -> Iterator[None]:
+    """Commit on success; roll back and map disk-full errors on failure."""
+    try:
+        yield
     except BaseException as exc:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -79,7 +126,7 @@ def transaction(db: Database) -> Iterator[Database]:
             raise
 
 
-class _KeepOpenConnection(sqlite3.Connection):
+class _KeepOpenConnection(_Connection):
     """A connection whose ``close()`` is a no-op, so a request teardown can 'close' it."""
 
     def close(self) -> None:  # noqa: D401 - deliberately does nothing
@@ -114,6 +161,7 @@ def thread_db(path: str) -> Database:
             timeout=BUSY_TIMEOUT_MS / 1000,
             factory=_KeepOpenConnection,
         )
+        conn.write_lock = _write_lock_for(path)
         conn.row_factory = sqlite3.Row
         for pragma in PRAGMAS:
             conn.execute(pragma)
