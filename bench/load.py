@@ -2,8 +2,9 @@
 
 Usage: ``python bench/load.py [--tablets 500] [--window 5] [--projectors 5]``
 
-Starts the README's server as a subprocess (``python -m mcda serve --demo`` on waitress,
-with a temporary instance directory via ``VAGVAL_INSTANCE`` and a free loopback port), then:
+Starts the README's server as a subprocess (``python -m mcda serve --demo``: gunicorn with one
+worker process per core on Linux, see mcda/server.py; a temporary instance directory via
+``VAGVAL_INSTANCE`` and a free loopback port), then:
 
 1. Arrival phase: ``--tablets`` simulated tablets arrive evenly over ``--window`` seconds;
    each loads the join page, joins the demo's open round with the code, and submits a
@@ -103,11 +104,14 @@ class Browser:
             self.conn = None
 
 
-def start_server(instance: str, port: int, threads: int) -> tuple[subprocess.Popen, str, str]:
+SERVER_INFO: list[str] = []
+
+
+def start_server(instance: str, port: int, extra: list[str]) -> tuple[subprocess.Popen, str, str]:
     env = dict(os.environ, VAGVAL_INSTANCE=instance, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
         [sys.executable, "-m", "mcda", "serve", "--demo", "--host", HOST, "--port", str(port),
-         "--threads", str(threads)],
+         *extra],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     email = password = ""
@@ -124,6 +128,9 @@ def start_server(instance: str, port: int, threads: int) -> tuple[subprocess.Pop
         m = re.search(r"Lösenord:\s+(\S+)", line)
         if m:
             password = m.group(1)
+        m = re.search(r"Server:\s+(.+)", line)
+        if m:
+            SERVER_INFO.append(m.group(1).strip())
         if "Öppna http" in line:
             break
     threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
@@ -171,13 +178,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--projectors", type=int, default=5)
     ap.add_argument("--workers", type=int, default=128, help="client threads for arrivals")
     ap.add_argument("--concurrency", type=int, default=16, help="clients in the ratio phase")
-    ap.add_argument("--server-threads", type=int, default=16)
+    ap.add_argument("--server-threads", type=int, default=None,
+                    help="serve --threads (default: serve's own)")
+    ap.add_argument("--server", default=None, help="serve --server (default: auto)")
+    ap.add_argument("--server-workers", type=int, default=None, help="serve --workers")
     args = ap.parse_args(argv)
     run_deadline = time.monotonic() + DEADLINE_S
 
     with tempfile.TemporaryDirectory(prefix="vagval-load-") as instance:
         port = free_port()
-        proc, email, password = start_server(instance, port, args.server_threads)
+        extra = []
+        for flag, value in (("--threads", args.server_threads), ("--server", args.server),
+                            ("--workers", args.server_workers)):
+            if value is not None:
+                extra += [flag, str(value)]
+        proc, email, password = start_server(instance, port, extra)
         try:
             return run(args, instance, port, email, password, run_deadline)
         finally:
@@ -358,8 +373,8 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
 
     ms = lambda x: f"{x * 1000:.0f} ms"  # noqa: E731
     print(f"Load: {n} tablets arriving over {args.window:g} s, {args.projectors} projectors "
-          f"polling every {POLL_S:g} s; server: python -m mcda serve (waitress, "
-          f"{args.server_threads} threads); client workers {args.workers}")
+          f"polling every {POLL_S:g} s; server: python -m mcda serve "
+          f"({', '.join(SERVER_INFO) or '?'}); client workers {args.workers}")
     print(f"  tablets done: {len(acked)}/{n}; last vote acknowledged {arrival_elapsed:.2f} s "
           f"after the first arrival; errors: {len(errors)}")
     print(f"  database: {n_participants} participants, {len(rows)} vote rows, latest votes "

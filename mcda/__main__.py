@@ -1,4 +1,4 @@
-"""``python -m mcda``: ``serve`` (the app on waitress) and ``analyze`` (the analysis CLI)."""
+"""``python -m mcda``: ``serve`` (the app; see :mod:`mcda.server`) and ``analyze`` (the CLI)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-# Waitress already serves with many threads; multithreaded BLAS on top of that made the SMAA
+# The servers already use many threads; multithreaded BLAS on top of that made the SMAA
 # path slower, not faster (docs/performance.md). Must be set before numpy is imported.
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
@@ -20,10 +20,23 @@ def main(argv: list[str] | None = None) -> int:
         return analyze_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m mcda", description="Vägval")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="Starta Vägval med waitress / start the app")
+    from .server import SERVERS, default_workers
+
+    serve = sub.add_parser("serve", help="Starta Vägval / start the app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
-    serve.add_argument("--threads", type=int, default=16)
+    serve.add_argument(
+        "--server", choices=SERVERS, default="auto",
+        help="auto: gunicorn på Linux/macOS, annars waitress / gunicorn on POSIX, else waitress",
+    )
+    serve.add_argument(
+        "--workers", type=int, default=default_workers(),
+        help="processer (gunicorn) / worker processes (default: one per core, at most 4)",
+    )
+    serve.add_argument(
+        "--threads", type=int, default=None,
+        help="trådar per process / threads per process (default 8 gunicorn, 16 waitress)",
+    )
     serve.add_argument(
         "--demo", action="store_true", help="Ladda exempeldata och skapa en demo-processledare"
     )
@@ -35,8 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from waitress import serve
-
+    from .server import choose_server, serve
     from .web import create_app
 
     app = create_app()
@@ -52,11 +64,12 @@ def _serve(args: argparse.Namespace) -> int:
     # poll of a workshop, where it would stall every tablet's request.
     from .core import analysis  # noqa: F401
 
+    server = choose_server(args.server)
+    workers = max(1, args.workers) if server == "gunicorn" else 1
+    threads = args.threads or (8 if server == "gunicorn" else 16)
+    print(f"  Server: {server}, {workers} × {threads} trådar / threads")
     print(f"  Öppna http://{args.host}:{args.port}/\n", flush=True)
-    # A room of tablets keeps ~1 keep-alive connection each; waitress's default limit (100)
-    # would stall the 101st tablet until an idle one times out (see docs/operations.md).
-    serve(app, host=args.host, port=args.port, threads=args.threads, connection_limit=1000,
-          ident="Vagval")
+    serve(app, server=server, host=args.host, port=args.port, workers=workers, threads=threads)
     return 0
 
 

@@ -1,0 +1,87 @@
+"""Serving the app: gunicorn (gthread, several processes) on Linux/macOS, waitress elsewhere.
+
+A room of 500 tablets is CPU-bound Python: one process holds one core through the GIL, however
+many threads it has. ``bench/load.py`` measured the README's server at 9.7 s for 500 tablets
+with one waitress process against 6.2 s with two gunicorn worker processes on the same 2-core
+machine (docs/performance.md). Waitress stays the server on Windows (no ``fork``) and can be
+chosen everywhere with ``--server waitress``.
+
+Several processes are safe: SQLite in WAL mode with every write in ``BEGIN IMMEDIATE`` and a
+10 s busy timeout; throttling counters live in the database; each worker keeps its own
+analysis cache (a cache, nothing more).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from typing import Any
+
+from flask import Flask
+
+SERVERS = ("auto", "gunicorn", "waitress")
+
+# Each tablet keeps a keep-alive connection; waitress's default limit (100) stalled the 101st.
+CONNECTION_LIMIT = 1000
+# Slow requests (an export with SMAA, a plan-stability run) must not look like a hung worker.
+WORKER_TIMEOUT_S = 300
+# Browsers reuse an idle connection for about a minute; closing after 2 s (gunicorn's
+# default) made every tablet action pay a new TCP connection.
+KEEPALIVE_S = 75
+
+
+def default_workers() -> int:
+    """One worker process per core, at most 4 (each keeps its own analysis cache)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def choose_server(requested: str) -> str:
+    """``auto``: gunicorn where it can run (POSIX with gunicorn installed), else waitress."""
+    if requested != "auto":
+        return requested
+    if os.name == "posix" and importlib.util.find_spec("gunicorn") is not None:
+        return "gunicorn"
+    return "waitress"
+
+
+def serve(app: Flask, *, server: str, host: str, port: int, workers: int, threads: int) -> None:
+    """Run ``app`` until interrupted (Ctrl-C / SIGTERM)."""
+    if server == "gunicorn":
+        _gunicorn(app, host=host, port=port, workers=workers, threads=threads)
+        return
+    from waitress import serve as waitress_serve
+
+    waitress_serve(app, host=host, port=port, threads=threads,
+                   connection_limit=CONNECTION_LIMIT, ident="Vagval")
+
+
+def _gunicorn(app: Flask, *, host: str, port: int, workers: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    options: dict[str, Any] = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "worker_connections": CONNECTION_LIMIT,
+        "keepalive": KEEPALIVE_S,
+        "timeout": WORKER_TIMEOUT_S,
+        "graceful_timeout": 10,
+        # The app (and pymcdm, ~1 s to import) is loaded once and shared by fork.
+        "preload_app": True,
+        # No control socket file in the user's home directory.
+        "control_socket_disable": True,
+        "proc_name": "vagval",
+        "loglevel": "warning",
+    }
+
+    class _App(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                if key in self.cfg.settings:
+                    self.cfg.set(key, value)
+
+        def load(self) -> Flask:
+            return app
+
+    _App().run()
