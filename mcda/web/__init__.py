@@ -51,6 +51,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         FACILITATOR_IDLE_TIMEOUT_S=2 * 3600,
         FACILITATOR_ABSOLUTE_TIMEOUT_S=14 * 3600,
         ANONYMITY_K=3,
+        # While only new votes arrive, the projector's live view reuses its analysis for this
+        # long (one poll period): five projectors polling a voting room recomputed it on
+        # every poll, taking CPU from the tablets (bench/load.py).
+        PROJECTOR_LIVE_MAX_AGE_S=3.0,
         # Days after a round closes before `flask purge-expired` deletes its individual votes.
         RETENTION_DAYS=365,
         ENV_NAME=os.environ.get("VAGVAL_ENV", "development"),

@@ -16,6 +16,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     make_response,
@@ -623,6 +624,12 @@ def projector_live(round_id: int):
     rnd = load_round(round_id)
     db = get_db()
     fp = analysis_input.fingerprint(db, round_id)
+    try:
+        ra = analysis_cache.live_analysis(db, round_id, PROJECTOR_OPTIONS, fingerprint=fp,
+                                          max_age_s=current_app.config["PROJECTOR_LIVE_MAX_AGE_S"])
+        fp = ra.fingerprint
+    except MCDAInputError:
+        ra = None  # shown as the error state by _projector_context
     etag = hashlib.sha256(
         f"{fp}|{analysis_input.options_key(PROJECTOR_OPTIONS)}|{get_locale()}"
         .encode()
@@ -630,19 +637,21 @@ def projector_live(round_id: int):
     if request.if_none_match.contains(etag):
         resp = make_response("", 304)
     else:
-        ctx = _projector_context(rnd, fingerprint=fp)
+        ctx = _projector_context(rnd, fingerprint=fp, analysis=ra)
         resp = make_response(render_template("results/_projector_live.html", **ctx))
     resp.set_etag(etag)
     resp.headers["Cache-Control"] = "no-cache, private"
     return vary(resp)
 
 
-def _projector_context(rnd: dict[str, Any], fingerprint: str | None = None) -> dict[str, Any]:
+def _projector_context(
+    rnd: dict[str, Any], fingerprint: str | None = None, analysis: Any = None
+) -> dict[str, Any]:
     db = get_db()
     counts = store_votes.participation(db, rnd["id"])
     opts = analysis_input.parse_options(PROJECTOR_OPTIONS)
     try:
-        ra = analysis_cache.get_analysis(db, rnd["id"], opts, fingerprint=fingerprint)
+        ra = analysis or analysis_cache.get_analysis(db, rnd["id"], opts, fingerprint=fingerprint)
         view = build_view(ra, counts, int(rnd["anonymity_k"]))
         error = None
     except MCDAInputError as exc:

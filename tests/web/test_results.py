@@ -168,6 +168,7 @@ def test_projector_etag_304_and_change(app, client, fac):
     assert live.headers["Cache-Control"] == "no-cache, private"
     again = client.get(f"/resultat/{rid}/projektor/live", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
+    app.config["PROJECTOR_LIVE_MAX_AGE_S"] = 0.0  # no reuse window: a new vote shows at once
     db = open_db(app)
     try:
         add_vote(db, rid, sc["criteria"], "Vara", [1, 1, 1, 1])
@@ -176,6 +177,69 @@ def test_projector_etag_304_and_change(app, client, fac):
     changed = client.get(f"/resultat/{rid}/projektor/live", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert 'id="proj-total">15<' in _text(changed)
+
+
+def test_projector_reuses_its_analysis_while_only_votes_arrive(app, client, fac, monkeypatch):
+    """Within one poll period new votes do not recompute the analysis (304 for the same
+    ETag); after it they do; a reveal shows at the next poll whatever the age."""
+    now = [1000.0]
+    monkeypatch.setattr(analysis_cache.time, "monotonic", lambda: now[0])
+    sc = scenario(app, fac)
+    rid = sc["round_id"]
+    etag = client.get(f"/resultat/{rid}/projektor/live").headers["ETag"]
+    misses = analysis_cache.stats["misses"]
+    db = open_db(app)
+    try:
+        add_vote(db, rid, sc["criteria"], "Vara", [1, 1, 1, 1])
+        now[0] += 1.0
+        same = client.get(f"/resultat/{rid}/projektor/live", headers={"If-None-Match": etag})
+        assert same.status_code == 304 and analysis_cache.stats["misses"] == misses
+        now[0] += 2.5  # older than the 3 s window: the new vote is counted
+        later = client.get(f"/resultat/{rid}/projektor/live", headers={"If-None-Match": etag})
+        assert later.status_code == 200 and later.headers["ETag"] != etag
+        assert 'id="proj-total">15<' in _text(later)
+        etag2 = later.headers["ETag"]
+        add_vote(db, rid, sc["criteria"], "Vara", [2, 1, 1, 1])
+        sr.set_revealed(db, rid, True)  # not just votes: no reuse
+        now[0] += 0.1
+        revealed = client.get(f"/resultat/{rid}/projektor/live",
+                              headers={"If-None-Match": etag2})
+        assert revealed.status_code == 200 and "Oenighet först" in _text(revealed)
+    finally:
+        db.conn.close()
+
+
+def test_live_analysis_is_computed_once_for_concurrent_polls(app, fac, monkeypatch):
+    import threading
+    import time as _time
+
+    sc = scenario(app, fac)
+    calls = []
+    real = analysis_cache._analyze
+
+    def slow(data):
+        calls.append(1)
+        _time.sleep(0.2)
+        return real(data)
+
+    monkeypatch.setattr(analysis_cache, "_analyze", slow)
+    results = []
+
+    def poll():
+        db = open_db(app)
+        try:
+            fp = analysis_input.fingerprint(db, sc["round_id"])
+            results.append(analysis_cache.live_analysis(
+                db, sc["round_id"], {"smaa": False}, fingerprint=fp, max_age_s=3.0))
+        finally:
+            db.conn.close()
+
+    threads = [threading.Thread(target=poll) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and len({id(r) for r in results}) == 1
 
 
 def test_projector_shows_results_after_reveal(app, client, fac):
