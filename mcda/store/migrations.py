@@ -142,6 +142,23 @@ def m0002_round_records(db: Database) -> None:
     )
 
 
+@migrations(name="0003_throttle")
+def m0003_throttle(db: Database) -> None:
+    """Login and join-code failures, shared by every worker process (store/throttle.py).
+
+    ``key`` is an HMAC of the e-mail/IP/participant token, never the value in clear.
+    """
+    db.execute(
+        """CREATE TABLE throttle_events (
+            scope TEXT NOT NULL,
+            key TEXT NOT NULL,
+            at REAL NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX throttle_events_key ON throttle_events(scope, key, at)")
+    db.execute("CREATE INDEX throttle_events_at ON throttle_events(scope, at)")
+
+
 def migration_sets() -> list[Migrations]:
     """Every migration set, in the order they apply (feature modules may own a set)."""
     from .phases import migrations as phase_migrations  # inside: phases imports decisions
