@@ -5,11 +5,11 @@ clears the session and starts a new row (session id renewed, fixation impossible
 deletes the row, so a cookie saved before logout and replayed afterwards is worthless.
 
 Throttling (ASVS 2.2.1, without locking the real user out): failures are counted per
-(e-mail, client IP) in memory. After :data:`FREE_FAILURES` failures within
-:data:`WINDOW_S`, each further attempt from that key must wait :data:`DELAY_S` after the
-previous one, else it is refused unchecked with 429. A different IP (the real user at their
-own desk) is unaffected. Counters live in the process (a dict behind a lock): simple, and
-enough for the one-process waitress server; a restart forgets them.
+(e-mail, client IP). After :data:`FREE_FAILURES` failures within :data:`WINDOW_S`, each
+further attempt from that key must wait :data:`DELAY_S` after the previous one, else it is
+refused unchecked with 429. A different IP (the real user at their own desk) is unaffected.
+Counters live in the database (``throttle_events``, keys stored as an HMAC), so all worker
+processes share them and the limit does not multiply by the worker count.
 """
 
 from __future__ import annotations
@@ -47,11 +47,12 @@ DELAY_S = 30
 class LoginThrottle:
     """Failures per (email, ip): after FREE_FAILURES within WINDOW_S, each further attempt
     waits DELAY_S. Keyed by e-mail *and* address, so the real user elsewhere is never locked
-    out. ``clock`` is injectable for tests."""
+    out. ``clock`` is injectable for tests (wall clock in production: the counts are shared
+    between processes through the database). Use inside an application context."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
-        self._window = SlidingWindow(WINDOW_S, clock, max_keys=10_000, keep=50)
+        self._window = SlidingWindow("login", WINDOW_S, clock, keep=50)
 
     def wait_seconds(self, key: tuple[str, str]) -> int:
         """Seconds this key must still wait before another attempt is checked (0 = go)."""
@@ -69,7 +70,7 @@ class LoginThrottle:
 
 
 def throttle_for(app: Flask) -> LoginThrottle:
-    """The app's throttle (one per app, so tests never share counters)."""
+    """The app's throttle object (the counts themselves are in the app's database)."""
     return app.extensions.setdefault("vagval_login_throttle", LoginThrottle())
 
 

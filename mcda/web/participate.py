@@ -12,9 +12,10 @@ Routes
 
 The participant is a random token (``secrets.token_urlsafe(32)``, 256 bits) in the Flask
 session, the one HttpOnly SameSite cookie; only its hash reaches the database and it never
-appears in a URL. Wrong join codes are throttled in memory per (session token, IP) with a
-looser cap per IP, so one client guessing codes is stopped without blocking a room of
-tablets behind one NAT address (see :class:`JoinThrottle`).
+appears in a URL. Wrong join codes are throttled per (session token, IP) with a looser cap
+per IP (counts in the database, shared by all worker processes), so one client guessing
+codes is stopped without blocking a room of tablets behind one NAT address (see
+:class:`JoinThrottle`).
 """
 
 from __future__ import annotations
@@ -64,22 +65,22 @@ SESSION_KEY = "pt"
 
 
 class JoinThrottle:
-    """Sliding-window counter of wrong join codes, in memory (one process).
+    """Sliding-window counter of wrong join codes, in the database (all processes share it).
 
     Two limits: ``per_client`` failures per (session token, IP) — a person typing a wrong code a
     few times is fine, guessing is not — and a much higher ``per_ip`` cap that only a scripted
     guesser behind one address reaches (a client dropping its cookie gets a fresh token, so
     the per-IP cap is what stops that). A workshop room behind one NAT address shares only the
-    per-IP cap, which honest typos never approach. Counters live in this process: with several
-    worker processes each keeps its own (the limit multiplies by the worker count; acceptable
-    for a ≈ 40-bit code).
+    per-IP cap, which honest typos never approach. Counters live in the ``throttle_events``
+    table (keys as an HMAC), so several worker processes share one count per key. Use inside
+    an application context.
     """
 
     def __init__(self, per_client: int = 5, per_ip: int = 100, window_s: float = 600.0) -> None:
         self.per_client = per_client
         self.per_ip = per_ip
         self.window_s = window_s
-        self._window = SlidingWindow(window_s)
+        self._window = SlidingWindow("join", window_s)
 
     def blocked(self, client: str, ip: str) -> bool:
         return (
@@ -108,7 +109,8 @@ def _token() -> str:
     if not isinstance(token, str) or len(token) < 32:
         token = secrets.token_urlsafe(32)
         session[SESSION_KEY] = token
-    session.permanent = True
+    if not session.permanent:  # setting it again would re-sign and resend the cookie
+        session.permanent = True
     return token
 
 

@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from mcda.store import connect
 from mcda.store import rounds as sr
+from mcda.store import throttle as store_throttle
 from mcda.store import votes as sv
 from mcda.web.participate import JoinThrottle
 
@@ -38,6 +39,11 @@ def app(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _fresh_throttle(app):
     app.extensions.pop("vagval_join_throttle", None)
+    db = connect(app.config["DATABASE"])  # the counts live in the module's shared database
+    try:
+        store_throttle.clear_scope(db, "join")
+    finally:
+        db.conn.close()
 
 
 @pytest.fixture
@@ -190,15 +196,16 @@ def test_per_ip_cap_stops_a_guesser_that_drops_its_cookie(app, rd):
     assert _wrong(fresh, rd.code).status_code == 429
 
 
-def test_throttle_window_expires():
-    thr = JoinThrottle(per_client=2, per_ip=10, window_s=0.0)
-    thr.fail("a", "1.2.3.4")
-    thr.fail("a", "1.2.3.4")
-    assert not thr.blocked("a", "1.2.3.4")  # window of 0 s: old failures no longer count
-    thr = JoinThrottle(per_client=2, per_ip=10, window_s=600)
-    thr.fail("a", "1.2.3.4")
-    thr.fail("a", "1.2.3.4")
-    assert thr.blocked("a", "1.2.3.4") and not thr.blocked("b", "1.2.3.4")
+def test_throttle_window_expires(app):
+    with app.app_context():  # the counts live in the app's database
+        thr = JoinThrottle(per_client=2, per_ip=10, window_s=0.0)
+        thr.fail("a", "1.2.3.4")
+        thr.fail("a", "1.2.3.4")
+        assert not thr.blocked("a", "1.2.3.4")  # window of 0 s: old failures no longer count
+        thr = JoinThrottle(per_client=2, per_ip=10, window_s=600)
+        thr.fail("a", "1.2.3.4")
+        thr.fail("a", "1.2.3.4")
+        assert thr.blocked("a", "1.2.3.4") and not thr.blocked("b", "1.2.3.4")
 
 
 # --- the four methods ----------------------------------------------------------------------------

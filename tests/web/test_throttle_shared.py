@@ -1,0 +1,120 @@
+"""The login and join-code throttles count in the database, so worker processes share them.
+
+Two ``create_app`` on one DATABASE stand for two gunicorn workers; a small WSGI switch plays
+the load balancer, sending each attempt of one browser (one cookie jar) to either worker.
+Failures spread over both must trigger the throttle at the same limit as one app does.
+"""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.test import Client
+
+from mcda.web import auth, create_app
+from mcda.web.participate import JoinThrottle
+from tests.conftest import csrf_from, make_user
+
+from .participate_helpers import join, make_round
+
+SECRET = "test-secret-key-not-for-production"
+PASSWORD = "korrekt häst batteri"
+
+
+class FakeClock:
+    """One wall clock for both 'processes'."""
+
+    def __init__(self) -> None:
+        self.t = 1_000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+class Switch:
+    """A WSGI app forwarding to ``apps[target]`` (the test picks the worker per attempt),
+    as seen from the client address ``ip``."""
+
+    def __init__(self, *apps, ip: str) -> None:
+        self.apps = apps
+        self.ip = ip
+        self.target = 0
+
+    def __call__(self, environ, start_response):
+        environ["REMOTE_ADDR"] = self.ip
+        return self.apps[self.target](environ, start_response)
+
+
+@pytest.fixture
+def workers(tmp_path):
+    cfg = {"TESTING": True, "DATABASE": str(tmp_path / "shared.sqlite"), "SECRET_KEY": SECRET}
+    return create_app(dict(cfg)), create_app(dict(cfg))
+
+
+def _browser(*apps, ip: str = "10.0.0.1") -> tuple[Client, Switch]:
+    switch = Switch(*apps, ip=ip)
+    return Client(switch), switch
+
+
+def _login(browser: Client, switch: Switch, worker: int, password: str) -> int:
+    switch.target = worker
+    page = browser.get("/logga-in").get_data(as_text=True)
+    return browser.post("/logga-in", data={
+        "email": "a@example.se", "password": password, "csrf_token": csrf_from(page),
+    }).status_code
+
+
+def test_login_failures_on_two_workers_share_one_limit(workers):
+    a, b = workers
+    make_user(a, "a@example.se", PASSWORD)
+    clock = FakeClock()
+    for app in workers:
+        app.extensions["vagval_login_throttle"] = auth.LoginThrottle(clock)
+    attacker, switch = _browser(a, b)
+    statuses = []
+    for i in range(auth.FREE_FAILURES):
+        statuses.append(_login(attacker, switch, i % 2, "gissning"))
+        clock.t += 1
+    assert statuses == [401] * auth.FREE_FAILURES  # 3 on one worker, 2 on the other
+    # the next attempt is refused unchecked by either worker, even with the right password
+    assert _login(attacker, switch, 0, PASSWORD) == 429
+    assert _login(attacker, switch, 1, PASSWORD) == 429
+    # the real user at another address is not locked out
+    real, real_switch = _browser(a, b, ip="10.0.0.2")
+    assert _login(real, real_switch, 1, PASSWORD) == 303
+    # after the wait one attempt is checked on one worker; the other then makes it wait again
+    clock.t += 30
+    assert _login(attacker, switch, 1, "gissning") == 401
+    assert _login(attacker, switch, 0, "gissning") == 429
+    clock.t += 31
+    assert _login(attacker, switch, 0, PASSWORD) == 303
+    with b.app_context():  # the success on worker 0 cleared the count for worker 1 too
+        assert b.extensions["vagval_login_throttle"].wait_seconds(("a@example.se", "10.0.0.1")) == 0
+
+
+def _wrong_code(browser: Client, switch: Switch, worker: int) -> tuple[int, str | None]:
+    switch.target = worker
+    page = browser.get("/delta").get_data(as_text=True)
+    resp = browser.post("/delta", data={"csrf_token": csrf_from(page), "kod": "QQQQ QQQQ"})
+    return resp.status_code, resp.headers.get("Retry-After")
+
+
+def test_wrong_join_codes_on_two_workers_share_one_limit(workers):
+    a, b = workers
+    rd = make_round(a)
+    for app in workers:
+        app.extensions["vagval_join_throttle"] = JoinThrottle(per_client=5, per_ip=8)
+    guesser, switch = _browser(a, b)
+    assert [_wrong_code(guesser, switch, i % 2)[0] for i in range(5)] == [404] * 5
+    for worker in (0, 1):
+        assert _wrong_code(guesser, switch, worker) == (429, "600")
+    # another tablet behind the same address joins on either worker
+    for worker in (0, 1):
+        tablet, tablet_switch = _browser(a, b)
+        tablet_switch.target = worker
+        assert join(tablet, rd).status_code == 303
+    # the per-IP cap (8) is shared too: 5 failures so far, 3 more from a cookie-less guesser
+    dropper, dropper_switch = _browser(a, b)
+    assert [_wrong_code(dropper, dropper_switch, i % 2)[0] for i in range(3)] == [404] * 3
+    fresh, fresh_switch = _browser(a, b)
+    fresh_switch.target = 1
+    assert fresh.get(f"/delta?kod={rd.code}").status_code == 429
