@@ -11,8 +11,8 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, g, request, session
+from flask_babel import Babel, get_locale, get_translations
 
 babel = Babel()
 
@@ -43,7 +43,28 @@ def select_locale() -> str:
     return session.get("lang") if session.get("lang") in languages else "sv"
 
 
+def _request_translations():  # noqa: ANN202 - babel's Translations or NullTranslations
+    """This request's catalog, looked up once: Flask-Babel's own template callables resolve
+    domain, locale and catalog on every ``_()`` (≈15 per page, ~10 % of a join page)."""
+    try:
+        return g._vagval_translations
+    except AttributeError:
+        g._vagval_translations = get_translations()
+        return g._vagval_translations
+
+
+def _template_gettext(message: str) -> str:
+    return _request_translations().ugettext(message)
+
+
+def _template_ngettext(singular: str, plural: str, n: int) -> str:
+    return _request_translations().ungettext(singular, plural, n)
+
+
 def init_app(app: Flask) -> None:
     compile_catalogs(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.install_gettext_callables(
+        gettext=_template_gettext, ngettext=_template_ngettext, newstyle=True
+    )
