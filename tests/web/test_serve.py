@@ -72,6 +72,11 @@ def test_serve_starts_answers_and_stops(tmp_path, which):
         if which == "gunicorn":
             children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
                                       text=True).stdout.split()
+            deadline = time.monotonic() + 20
+            while len(children) < 2 and time.monotonic() < deadline:  # forked one by one
+                time.sleep(0.2)
+                children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                                          text=True).stdout.split()
             assert len(children) == 2
         for _ in range(20):  # several requests, whichever worker takes them
             assert _get(port, "/static/app.css")[0] == 200
