@@ -258,13 +258,12 @@ def record_vote(
             raise StoreError("consistency_ratio", "Konsistenskvoten måste vara ett tal ≥ 0.")
 
     with transaction(db):
-        rnd = get_round(db, round_id)
+        # One statement for the round, membership and criteria: each statement inside the
+        # write lock hands the GIL back and waits to get it again (bench/load.py).
+        rnd = _vote_context(db, round_id, participant_id)
         if rnd is None:
             raise StoreError("round_id", "Omgången finns inte.")
-        part = db.execute(
-            "SELECT id FROM participants WHERE id = ? AND round_id = ?", [participant_id, round_id]
-        ).fetchone()
-        if part is None:
+        if not rnd["member"]:
             raise StoreError("participant", "Du är inte med i den här omgången. Gå med igen.")
         _check_phase(db, rnd, phase_id)
 
@@ -287,13 +286,7 @@ def record_vote(
             raise RoundClosedError("round_id", _not_open_message(rnd))
         if method not in rnd["methods"]:
             raise StoreError("method", "Det viktningssättet är inte tillåtet i den här omgången.")
-        criterion_ids = {
-            r["id"]
-            for r in db.execute(
-                "SELECT id FROM criteria WHERE decision_id = ?", [rnd["decision_id"]]
-            )
-        }
-        weights_json = _dumps(_clean_weights(weights, criterion_ids))
+        weights_json = _dumps(_clean_weights(weights, rnd["criterion_ids"]))
 
         stored_revision = revision
         if any(row["revision"] == revision for row in rows):
@@ -306,6 +299,28 @@ def record_vote(
              phase_id],
         )
         return {"vote_id": int(cur.lastrowid), "revision": stored_revision, "created": True}
+
+
+def _vote_context(db: Database, round_id: int, participant_id: int) -> dict[str, Any] | None:
+    """What ``record_vote`` checks, in one statement: round state and methods, the decision's
+    archive flag, whether the participant belongs to the round, and the criterion ids."""
+    row = db.execute(
+        "SELECT r.state, r.methods, r.decision_id, r.phase_weights, "
+        "d.archived AS decision_archived, "
+        "EXISTS(SELECT 1 FROM participants p WHERE p.id = ? AND p.round_id = r.id) AS member, "
+        "(SELECT group_concat(c.id) FROM criteria c WHERE c.decision_id = r.decision_id) "
+        "AS criterion_ids "
+        "FROM rounds r JOIN decisions d ON d.id = r.decision_id WHERE r.id = ?",
+        [participant_id, round_id],
+    ).fetchone()
+    if row is None:
+        return None
+    ctx = dict(row)
+    ctx["methods"] = json.loads(ctx["methods"])
+    ctx["decision_archived"] = bool(ctx["decision_archived"])
+    ctx["phase_weights"] = bool(ctx["phase_weights"])
+    ctx["criterion_ids"] = {int(c) for c in (ctx["criterion_ids"] or "").split(",") if c}
+    return ctx
 
 
 def _check_phase(db: Database, rnd: Mapping[str, Any], phase_id: int | None) -> None:
