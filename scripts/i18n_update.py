@@ -29,11 +29,17 @@ PO = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 MAPPING = ROOT / "babel.cfg"
 WIDTH = 100
 
-# Babel's defaults (_, gettext, ngettext, ...) plus the project's aliases.
+# Babel's defaults (_, gettext, ngettext, ...) plus the project's aliases. The store raises
+# ``StoreError(field, msgid, **params)`` (and subclasses) with a literal Swedish message id
+# as the second argument, and builds phrases with ``Msg(msgid, ...)`` (mcda/store/errors.py);
+# the web layer translates them. A non-literal argument is skipped (mark it with ``N_``).
 KEYWORDS: dict[str, object] = {
     **DEFAULT_KEYWORDS,
     "_l": None,
     "N_": None,
+    "Msg": None,
+    "StoreError": (2,),
+    "RoundClosedError": (2,),
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
     "lazy_pgettext": ((1, "c"), 2),

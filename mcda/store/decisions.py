@@ -20,6 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .db import transaction
+from .errors import N_, Msg, StoreError  # StoreError: callers import it from here too
 
 DIRECTIONS = ("benefit", "cost")
 NAME_MAX = 200
@@ -46,15 +47,6 @@ MUNICIPALITIES: tuple[tuple[str, int], ...] = (
 )
 
 
-class StoreError(ValueError):
-    """Invalid data for the store; ``field`` names the input, ``message`` is Swedish."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-
 # --- helpers -------------------------------------------------------------------------------
 
 # Swedish alphabetical order without relying on the OS locale: å, ä, ö come after z.
@@ -71,12 +63,24 @@ def _row(row: sqlite3.Row | None) -> dict[str, Any] | None:
     return dict(row) if row is not None else None
 
 
-def _clean_name(value: Any, field: str, what: str) -> str:
+_EMPTY_DECISION = N_("Skriv ett namn för beslutsfrågan.")
+_EMPTY_CRITERION = N_("Skriv ett namn för kriteriet.")
+_EMPTY_ALTERNATIVE = N_("Skriv ett namn för alternativet.")
+_TAKEN_CRITERION = N_("Det finns redan ett kriterium som heter ”%(name)s”. Välj ett annat namn.")
+_TAKEN_ALTERNATIVE = N_(
+    "Det finns redan ett alternativ som heter ”%(name)s”. Välj ett annat namn."
+)
+
+
+def _clean_name(value: Any, field: str, empty: str) -> str:
+    """``empty`` is the (``N_``-marked) message for a missing name."""
     if not isinstance(value, str) or not value.strip():
-        raise StoreError(field, f"Skriv ett namn för {what}.")
+        raise StoreError(field, empty)
     name = " ".join(value.split())
     if len(name) > NAME_MAX:
-        raise StoreError(field, f"Namnet får vara högst {NAME_MAX} tecken (nu {len(name)}).")
+        raise StoreError(
+            field, "Namnet får vara högst %(max)s tecken (nu %(n)s).", max=NAME_MAX, n=len(name)
+        )
     return name
 
 
@@ -88,7 +92,10 @@ def _clean_description(value: Any, field: str = "description") -> str:
     value = value.strip()
     if len(value) > DESCRIPTION_MAX:
         raise StoreError(
-            field, f"Beskrivningen får vara högst {DESCRIPTION_MAX} tecken (nu {len(value)})."
+            field,
+            "Beskrivningen får vara högst %(max)s tecken (nu %(n)s).",
+            max=DESCRIPTION_MAX,
+            n=len(value),
         )
     return value
 
@@ -101,22 +108,23 @@ def _clean_direction(value: Any) -> str:
     return str(value)
 
 
-def _finite(value: Any, field: str, what: str) -> float:
+def _finite(value: Any, field: str, what: Msg) -> float:
+    """``what`` names the value at the start of a sentence (``Msg(N_("Kostnaden"))``)."""
     if isinstance(value, bool):
-        raise StoreError(field, f"{what} måste vara ett tal.")
+        raise StoreError(field, "%(what)s måste vara ett tal.", what=what)
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise StoreError(field, f"{what} måste vara ett tal, t.ex. 12,5.") from None
+        raise StoreError(field, "%(what)s måste vara ett tal, t.ex. 12,5.", what=what) from None
     if not math.isfinite(number):
-        raise StoreError(field, f"{what} måste vara ett ändligt tal.")
+        raise StoreError(field, "%(what)s måste vara ett ändligt tal.", what=what)
     return number
 
 
 def _clean_cost(value: Any) -> float | None:
     if value is None or value == "":
         return None
-    cost = _finite(value, "cost", "Kostnaden")
+    cost = _finite(value, "cost", Msg(N_("Kostnaden")))
     if cost < 0:
         raise StoreError("cost", "Kostnaden kan inte vara negativ.")
     return cost
@@ -200,7 +208,9 @@ def _municipality_id(db: Database, value: Any, field: str = "municipality_id") -
             if m["name"].casefold() == wanted:
                 return int(m["id"])
         raise StoreError(
-            field, f"Okänd kommun ”{value.strip()}”. Välj en av Skaraborgs 15 kommuner."
+            field,
+            "Okänd kommun ”%(name)s”. Välj en av Skaraborgs 15 kommuner.",
+            name=value.strip(),
         )
     raise StoreError(field, "Välj en kommun i listan.")
 
@@ -247,7 +257,7 @@ def get_decision(db: Database, decision_id: int) -> dict[str, Any] | None:
 
 def create_decision(db: Database, owner_id: int | None, title: str, description: str = "") -> int:
     """Create a decision owned by ``owner_id`` and return its id."""
-    title = _clean_name(title, "title", "beslutsfrågan")
+    title = _clean_name(title, "title", _EMPTY_DECISION)
     description = _clean_description(description)
     with transaction(db):
         cur = db.execute(
@@ -258,7 +268,7 @@ def create_decision(db: Database, owner_id: int | None, title: str, description:
 
 
 def update_decision(db: Database, decision_id: int, *, title: str, description: str) -> None:
-    title = _clean_name(title, "title", "beslutsfrågan")
+    title = _clean_name(title, "title", _EMPTY_DECISION)
     description = _clean_description(description)
     with transaction(db):
         _require_decision(db, decision_id)
@@ -322,15 +332,15 @@ def get_criterion(db: Database, criterion_id: int) -> dict[str, Any] | None:
 
 
 def _check_unique(
-    db: Database, table: str, decision_id: int, name: str, exclude_id: int | None, what: str
+    db: Database, table: str, decision_id: int, name: str, exclude_id: int | None, taken: str
 ) -> None:
-    """Names are unique per decision, case-insensitively (Å and å are the same)."""
+    """Names are unique per decision, case-insensitively (Å and å are the same).
+
+    ``taken`` is the (``N_``-marked) message, with ``%(name)s`` for the existing name."""
     wanted = name.casefold()
     for r in db.execute(f"SELECT id, name FROM {table} WHERE decision_id = ?", [decision_id]):
         if r["id"] != exclude_id and r["name"].casefold() == wanted:
-            raise StoreError(
-                "name", f"Det finns redan {what} som heter ”{r['name']}”. Välj ett annat namn."
-            )
+            raise StoreError("name", taken, name=r["name"])
 
 
 def add_criterion(
@@ -341,13 +351,13 @@ def add_criterion(
     direction: str = "benefit",
 ) -> int:
     """Append a criterion at the end and return its id."""
-    name = _clean_name(name, "name", "kriteriet")
+    name = _clean_name(name, "name", _EMPTY_CRITERION)
     description = _clean_description(description)
     direction = _clean_direction(direction)
     with transaction(db):
         _require_decision(db, decision_id)
         _check_unlocked(db, decision_id, "name")
-        _check_unique(db, "criteria", decision_id, name, None, "ett kriterium")
+        _check_unique(db, "criteria", decision_id, name, None, _TAKEN_CRITERION)
         cur = db.execute(
             "INSERT INTO criteria (decision_id, name, description, direction, position) "
             "VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM criteria "
@@ -361,14 +371,14 @@ def add_criterion(
 def update_criterion(
     db: Database, criterion_id: int, *, name: str, description: str, direction: str
 ) -> None:
-    name = _clean_name(name, "name", "kriteriet")
+    name = _clean_name(name, "name", _EMPTY_CRITERION)
     description = _clean_description(description)
     direction = _clean_direction(direction)
     with transaction(db):
         crit = get_criterion(db, criterion_id)
         if crit is None:
             raise StoreError("criterion_id", "Kriteriet finns inte.")
-        _check_unique(db, "criteria", crit["decision_id"], name, criterion_id, "ett kriterium")
+        _check_unique(db, "criteria", crit["decision_id"], name, criterion_id, _TAKEN_CRITERION)
         db.execute(
             "UPDATE criteria SET name = ?, description = ?, direction = ? WHERE id = ?",
             [name, description, direction, criterion_id],
@@ -376,13 +386,13 @@ def update_criterion(
         _touch(db, crit["decision_id"])
 
 
-def _move(db: Database, table: str, item_id: int, delta: int, what: str) -> None:
+def _move(db: Database, table: str, item_id: int, delta: int, missing: str) -> None:
     if isinstance(delta, bool) or not isinstance(delta, int):
         raise StoreError("delta", "Flytta upp (−1) eller ned (+1).")
     with transaction(db):
         row = db.execute(f"SELECT decision_id FROM {table} WHERE id = ?", [item_id]).fetchone()
         if row is None:
-            raise StoreError("id", f"{what} finns inte.")
+            raise StoreError("id", missing)
         decision_id = row["decision_id"]
         ids = [
             r["id"]
@@ -403,7 +413,7 @@ def _move(db: Database, table: str, item_id: int, delta: int, what: str) -> None
 
 def move_criterion(db: Database, criterion_id: int, delta: int) -> None:
     """Move a criterion ``delta`` places (up = −1, down = +1); no-op at the ends."""
-    _move(db, "criteria", criterion_id, delta, "Kriteriet")
+    _move(db, "criteria", criterion_id, delta, N_("Kriteriet finns inte."))
 
 
 def delete_criterion(db: Database, criterion_id: int) -> None:
@@ -455,14 +465,14 @@ def add_alternative(
     earliest_phase: int | None = None,
 ) -> int:
     """Append an alternative and return its id (cost in MSEK, phase ≥ 1, both optional)."""
-    name = _clean_name(name, "name", "alternativet")
+    name = _clean_name(name, "name", _EMPTY_ALTERNATIVE)
     description = _clean_description(description)
     cost = _clean_cost(cost)
     phase = _clean_phase(earliest_phase)
     with transaction(db):
         _require_decision(db, decision_id)
         mid = _municipality_id(db, municipality_id)
-        _check_unique(db, "alternatives", decision_id, name, None, "ett alternativ")
+        _check_unique(db, "alternatives", decision_id, name, None, _TAKEN_ALTERNATIVE)
         cur = db.execute(
             "INSERT INTO alternatives (decision_id, name, description, municipality_id, cost, "
             "earliest_phase, position) VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), "
@@ -483,7 +493,7 @@ def update_alternative(
     cost: float | None = None,
     earliest_phase: int | None = None,
 ) -> None:
-    name = _clean_name(name, "name", "alternativet")
+    name = _clean_name(name, "name", _EMPTY_ALTERNATIVE)
     description = _clean_description(description)
     cost = _clean_cost(cost)
     phase = _clean_phase(earliest_phase)
@@ -493,7 +503,7 @@ def update_alternative(
             raise StoreError("alternative_id", "Alternativet finns inte.")
         mid = _municipality_id(db, municipality_id)
         _check_unique(
-            db, "alternatives", alt["decision_id"], name, alternative_id, "ett alternativ"
+            db, "alternatives", alt["decision_id"], name, alternative_id, _TAKEN_ALTERNATIVE
         )
         db.execute(
             "UPDATE alternatives SET name = ?, description = ?, municipality_id = ?, cost = ?, "
@@ -505,7 +515,7 @@ def update_alternative(
 
 def move_alternative(db: Database, alternative_id: int, delta: int) -> None:
     """Move an alternative ``delta`` places (up = −1, down = +1); no-op at the ends."""
-    _move(db, "alternatives", alternative_id, delta, "Alternativet")
+    _move(db, "alternatives", alternative_id, delta, N_("Alternativet finns inte."))
 
 
 def delete_alternative(db: Database, alternative_id: int) -> None:
@@ -535,7 +545,9 @@ def set_score(
     db: Database, alternative_id: int, criterion_id: int, value: float | str | None
 ) -> None:
     """Set one cell (``None`` or '' clears it). The value must be a finite number."""
-    number = None if value is None or value == "" else _finite(value, "value", "Bedömningen")
+    number = (
+        None if value is None or value == "" else _finite(value, "value", Msg(N_("Bedömningen")))
+    )
     with transaction(db):
         alt = get_alternative(db, alternative_id)
         crit = get_criterion(db, criterion_id)
@@ -589,24 +601,28 @@ def replace_decision_content(
         try:
             crit_rows.append(
                 {
-                    "name": _clean_name(c.get("name"), "name", "kriteriet"),
+                    "name": _clean_name(c.get("name"), "name", _EMPTY_CRITERION),
                     "description": _clean_description(c.get("description")),
                     "direction": _clean_direction(c.get("direction") or "benefit"),
                 }
             )
         except StoreError as exc:
-            raise StoreError("criteria", f"Kriterium {i}: {exc.message}") from None
+            raise StoreError(
+                "criteria", "Kriterium %(n)s: %(problem)s", n=i, problem=exc
+            ) from None
     if not crit_rows:
         raise StoreError("criteria", "Importen måste innehålla minst ett kriterium.")
     if d := _dupes(c["name"] for c in crit_rows):
-        raise StoreError("criteria", f"Kriteriet ”{d[0]}” förekommer mer än en gång.")
+        raise StoreError(
+            "criteria", "Kriteriet ”%(name)s” förekommer mer än en gång.", name=d[0]
+        )
 
     alt_rows: list[dict[str, Any]] = []
     for i, a in enumerate(alternatives, start=1):
         try:
             alt_rows.append(
                 {
-                    "name": _clean_name(a.get("name"), "name", "alternativet"),
+                    "name": _clean_name(a.get("name"), "name", _EMPTY_ALTERNATIVE),
                     "description": _clean_description(a.get("description")),
                     "municipality": a.get("municipality_id", a.get("municipality")),
                     "cost": _clean_cost(a.get("cost")),
@@ -614,9 +630,13 @@ def replace_decision_content(
                 }
             )
         except StoreError as exc:
-            raise StoreError("alternatives", f"Alternativ {i}: {exc.message}") from None
+            raise StoreError(
+                "alternatives", "Alternativ %(n)s: %(problem)s", n=i, problem=exc
+            ) from None
     if d := _dupes(a["name"] for a in alt_rows):
-        raise StoreError("alternatives", f"Alternativet ”{d[0]}” förekommer mer än en gång.")
+        raise StoreError(
+            "alternatives", "Alternativet ”%(name)s” förekommer mer än en gång.", name=d[0]
+        )
 
     crit_names = {c["name"] for c in crit_rows}
     alt_names = {a["name"] for a in alt_rows}
@@ -624,13 +644,22 @@ def replace_decision_content(
     for (alt_name, crit_name), value in scores.items():
         a_name, c_name = " ".join(str(alt_name).split()), " ".join(str(crit_name).split())
         if a_name not in alt_names:
-            raise StoreError("scores", f"Bedömning för okänt alternativ ”{a_name}”.")
+            raise StoreError(
+                "scores", "Bedömning för okänt alternativ ”%(name)s”.", name=a_name
+            )
         if c_name not in crit_names:
-            raise StoreError("scores", f"Bedömning för okänt kriterium ”{c_name}”.")
+            raise StoreError(
+                "scores", "Bedömning för okänt kriterium ”%(name)s”.", name=c_name
+            )
         try:
-            number = _finite(value, "scores", f"Bedömningen för ”{a_name}” / ”{c_name}”")
+            what = Msg(
+                N_("Bedömningen för ”%(alternative)s” / ”%(criterion)s”"),
+                alternative=a_name,
+                criterion=c_name,
+            )
+            number = _finite(value, "scores", what)
         except StoreError as exc:
-            raise StoreError("scores", exc.message) from None
+            raise StoreError("scores", exc.text) from None
         clean_scores[(a_name, c_name)] = number
 
     with transaction(db):
@@ -639,14 +668,17 @@ def replace_decision_content(
             try:
                 a["municipality_id"] = _municipality_id(db, a.pop("municipality"))
             except StoreError as exc:
-                raise StoreError("alternatives", f"Alternativ {i}: {exc.message}") from None
+                raise StoreError(
+                    "alternatives", "Alternativ %(n)s: %(problem)s", n=i, problem=exc
+                ) from None
         old_crit = {c["name"]: c["id"] for c in list_criteria(db, decision_id)}
         if criteria_locked(db, decision_id) and set(old_crit) != crit_names:
             current = ", ".join(sorted(old_crit, key=swedish_sort_key))
             raise StoreError(
                 "criteria",
                 "Kriterierna är låsta eftersom det finns sparade viktningar; importen måste ha "
-                f"samma kriterier som nu: {current}.",
+                "samma kriterier som nu: %(current)s.",
+                current=current,
             )
         old_alt = {a["name"]: a["id"] for a in list_alternatives(db, decision_id)}
         # Clear scores, drop what is no longer there, then park positions out of the way.

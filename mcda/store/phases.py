@@ -18,6 +18,7 @@ from sqlite_utils import Database, Migrations
 from ..core.phasing import find_cycle
 from .db import transaction
 from .decisions import StoreError, get_alternative, get_decision, list_alternatives
+from .errors import N_, Msg
 
 migrations = Migrations("vagval-phases")
 
@@ -89,7 +90,7 @@ def _clean_name(value: Any) -> str:
         raise StoreError("name", "Skriv ett namn för etappen, t.ex. ”Etapp 1”.")
     name = " ".join(value.split())
     if len(name) > NAME_MAX:
-        raise StoreError("name", f"Etappens namn får vara högst {NAME_MAX} tecken.")
+        raise StoreError("name", "Etappens namn får vara högst %(max)s tecken.", max=NAME_MAX)
     return name
 
 
@@ -100,31 +101,37 @@ def _clean_period(value: Any) -> str:
         raise StoreError("period", "Perioden måste vara text, t.ex. ”2026–2028”.")
     period = " ".join(value.split())
     if len(period) > PERIOD_MAX:
-        raise StoreError("period", f"Perioden får vara högst {PERIOD_MAX} tecken.")
+        raise StoreError("period", "Perioden får vara högst %(max)s tecken.", max=PERIOD_MAX)
     return period
 
 
-def _number(value: Any, field: str, what: str) -> float:
+def _number(value: Any, field: str, what: Msg) -> float:
+    """``what`` names the value at the start of a sentence (a translatable :class:`Msg`)."""
     if isinstance(value, bool) or value is None or value == "":
-        raise StoreError(field, f"{what} måste vara ett tal, t.ex. 250 eller 12,5.")
+        raise StoreError(field, "%(what)s måste vara ett tal, t.ex. 250 eller 12,5.", what=what)
     if isinstance(value, str):
         value = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise StoreError(field, f"{what} måste vara ett tal, t.ex. 250 eller 12,5.") from None
+        raise StoreError(
+            field, "%(what)s måste vara ett tal, t.ex. 250 eller 12,5.", what=what
+        ) from None
     if not math.isfinite(number):
-        raise StoreError(field, f"{what} måste vara ett ändligt tal.")
+        raise StoreError(field, "%(what)s måste vara ett ändligt tal.", what=what)
     return number
 
 
-def clean_budget(value: Any, phase_name: str = "etappen") -> float:
+def clean_budget(value: Any, phase_name: str | None = None) -> float:
     """A budget in MSEK: a finite number ≥ 0 (Swedish decimal comma accepted)."""
-    budget = _number(value, "budget", f"Budgeten för {phase_name}")
+    phase: str | Msg = phase_name if phase_name is not None else Msg(N_("etappen"))
+    budget = _number(value, "budget", Msg(N_("Budgeten för %(phase)s"), phase=phase))
     if budget < 0:
         raise StoreError(
-            "budget", f"Budgeten för {phase_name} kan inte vara negativ ({budget:g}); ange 0 "
-            "eller mer."
+            "budget",
+            "Budgeten för %(phase)s kan inte vara negativ (%(budget)s); ange 0 eller mer.",
+            phase=phase,
+            budget=format(budget, "g"),
         )
     return budget
 
@@ -163,7 +170,7 @@ def _check_unique_name(db: Database, decision_id: int, name: str, phase_id: int 
         [decision_id, name, phase_id],
     ).fetchone()
     if row is not None:
-        raise StoreError("name", f"Det finns redan en etapp som heter ”{name}”.")
+        raise StoreError("name", "Det finns redan en etapp som heter ”%(name)s”.", name=name)
 
 
 def add_phase(
@@ -236,8 +243,10 @@ def delete_phase(db: Database, phase_id: int) -> None:
         if used:
             raise StoreError(
                 "phase_id",
-                f"Etappen ”{phase['name']}” har {used} viktningar i en omgång med vikter per "
+                "Etappen ”%(name)s” har %(n)s viktningar i en omgång med vikter per "
                 "etapp och kan inte tas bort. Byt namn eller budget i stället.",
+                name=phase["name"],
+                n=used,
             )
         db.execute("DELETE FROM phases WHERE id = ?", [phase_id])
         ids = [r[0] for r in db.execute(
@@ -297,15 +306,21 @@ def _check_prerequisites(
             )
         if a == b:
             raise StoreError(
-                "requires_id", f"”{alt['name']}” kan inte vara en förutsättning för sig själv."
+                "requires_id",
+                "”%(name)s” kan inte vara en förutsättning för sig själv.",
+                name=alt["name"],
             )
         ea, eb = alt["earliest_phase"] or 1, req["earliest_phase"] or 1
         if eb > ea:
             raise StoreError(
                 "requires_id",
-                f"”{alt['name']}” kräver ”{req['name']}”, men ”{req['name']}” kan tidigast "
-                f"genomföras i etapp {eb}, senare än ”{alt['name']}” (etapp {ea}). Ändra "
-                "tidigaste etapp eller välj en annan förutsättning.",
+                "”%(name)s” kräver ”%(required)s”, men ”%(required)s” kan tidigast "
+                "genomföras i etapp %(required_phase)s, senare än ”%(name)s” (etapp %(phase)s). "
+                "Ändra tidigaste etapp eller välj en annan förutsättning.",
+                name=alt["name"],
+                required=req["name"],
+                required_phase=eb,
+                phase=ea,
             )
     index = {aid: k for k, aid in enumerate(alts)}
     cycle = find_cycle(len(alts), [(index[a], index[b]) for a, b in pairs])
@@ -314,7 +329,9 @@ def _check_prerequisites(
         names = [alts[ids[k]]["name"] for k in cycle]
         chain = " → ".join(f"”{n}”" for n in [*names, names[0]])
         raise StoreError(
-            "requires_id", f"Förutsättningarna skulle bilda en cirkel: {chain}. Välj en annan."
+            "requires_id",
+            "Förutsättningarna skulle bilda en cirkel: %(chain)s. Välj en annan.",
+            chain=chain,
         )
 
 
@@ -405,26 +422,33 @@ def set_settings(
         if not 1 <= n1 <= max(n_phases, 1):
             raise StoreError(
                 "min_one_by_phase",
-                f"Välj en etapp mellan 1 och {n_phases} för regeln ”minst en investering per "
+                "Välj en etapp mellan 1 och %(n)s för regeln ”minst en investering per "
                 "kommun”.",
+                n=n_phases,
             )
     share: float | None = None
     if max_share not in (None, ""):
-        share = _number(max_share, "max_share", "Största andel per kommun")
+        share = _number(max_share, "max_share", Msg(N_("Största andel per kommun")))
         if not 0 < share <= 1:
             raise StoreError(
                 "max_share", "Största andel per kommun anges i procent: mer än 0 och högst 100."
             )
-    disc = 0.0 if discount in (None, "") else _number(discount, "discount", "Bonus för tidig etapp")
+    disc = (
+        0.0
+        if discount in (None, "")
+        else _number(discount, "discount", Msg(N_("Bonus för tidig etapp")))
+    )
     if not 0 <= disc <= 1:
         raise StoreError("discount", "Bonus för tidig etapp anges i procent: 0–100.")
     names = {r[0] for r in db.execute("SELECT name FROM municipalities")}
     groups = [g for g in (compare_groups or []) if g]
     for g in groups:
         if g not in names:
-            raise StoreError("compare_groups", f"Okänd kommun ”{g}”. Välj i listan.")
+            raise StoreError("compare_groups", "Okänd kommun ”%(name)s”. Välj i listan.", name=g)
     if len(groups) > MAX_COMPARE:
-        raise StoreError("compare_groups", f"Välj högst {MAX_COMPARE} kommuner att jämföra.")
+        raise StoreError(
+            "compare_groups", "Välj högst %(max)s kommuner att jämföra.", max=MAX_COMPARE
+        )
     with transaction(db):
         db.execute(
             "INSERT INTO phase_settings (decision_id, min_one_by_phase, max_share, discount, "

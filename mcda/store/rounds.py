@@ -54,7 +54,7 @@ def clean_methods(methods: Any) -> list[str]:
         raise StoreError("methods", "Välj minst ett sätt att vikta.")
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
-        raise StoreError("methods", f"Okänt viktningssätt: {unknown[0]!r}.")
+        raise StoreError("methods", "Okänt viktningssätt: %(method)s.", method=repr(unknown[0]))
     chosen = [m for m in METHODS if m in methods]
     if not chosen:
         raise StoreError("methods", "Välj minst ett sätt att vikta.")
@@ -69,7 +69,9 @@ def _clean_k(k: Any) -> int:
             raise StoreError("anonymity_k", "Anonymitetsgränsen måste vara ett heltal.") from None
     if not 1 <= k <= ANONYMITY_K_MAX:
         raise StoreError(
-            "anonymity_k", f"Anonymitetsgränsen måste vara mellan 1 och {ANONYMITY_K_MAX}."
+            "anonymity_k",
+            "Anonymitetsgränsen måste vara mellan 1 och %(max)s.",
+            max=ANONYMITY_K_MAX,
         )
     return k
 

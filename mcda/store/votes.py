@@ -28,6 +28,7 @@ from sqlite_utils import Database
 
 from .db import transaction
 from .decisions import StoreError, get_municipality, list_municipalities
+from .errors import N_
 from .rounds import METHODS, RoundClosedError, get_round
 
 __all__ = [
@@ -134,8 +135,9 @@ def join_round(
                 if part["n_votes"] and part["municipality_id"] != mid:
                     raise StoreError(
                         "municipality_id",
-                        f"Du har redan lämnat en viktning för {part['municipality']} i den här "
+                        "Du har redan lämnat en viktning för %(municipality)s i den här "
                         "omgången, så kommunen kan inte ändras.",
+                        municipality=part["municipality"],
                     )
                 if not part["n_votes"] and rnd["state"] == "open":
                     db.execute(
@@ -160,8 +162,8 @@ def join_round(
 
 def _not_open_message(rnd: dict[str, Any]) -> str:
     if rnd["state"] == "draft":
-        return "Omgången har inte öppnats än. Vänta tills processledaren öppnar den."
-    return "Omgången är stängd. Inga fler viktningar kan sparas."
+        return N_("Omgången har inte öppnats än. Vänta tills processledaren öppnar den.")
+    return N_("Omgången är stängd. Inga fler viktningar kan sparas.")
 
 
 def _canonical(value: Any, field: str) -> Any:
@@ -190,9 +192,13 @@ def _clean_weights(weights: Any, criterion_ids: set[int]) -> dict[str, float]:
         try:
             cid = int(key)
         except (TypeError, ValueError):
-            raise StoreError("weights", f"Okänt kriterium {key!r} i vikterna.") from None
+            raise StoreError(
+                "weights", "Okänt kriterium %(key)s i vikterna.", key=repr(key)
+            ) from None
         if cid not in criterion_ids or isinstance(key, bool):
-            raise StoreError("weights", f"Kriterium {key!r} hör inte till den här omgången.")
+            raise StoreError(
+                "weights", "Kriterium %(key)s hör inte till den här omgången.", key=repr(key)
+            )
         if isinstance(w, bool):
             raise StoreError("weights", "Varje vikt måste vara ett tal.")
         try:
