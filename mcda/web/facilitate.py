@@ -43,6 +43,7 @@ from .forms import (
     RoundForm,
 )
 from .htmx import is_htmx, vary
+from .i18n import error_text
 
 bp = Blueprint("facilitate", __name__, url_prefix="/processledare")
 
@@ -94,7 +95,7 @@ def _round(round_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def _store_error(form: Any, exc: StoreError) -> None:
     """Put a store error on the field it names, or at the top of the form."""
-    message = _(exc.message)
+    message = error_text(exc)
     field = getattr(form, exc.field, None)
     if field is not None and hasattr(field, "errors") and exc.field != "csrf_token":
         field.errors = [*field.errors, message]
@@ -347,7 +348,7 @@ def criterion_delete(decision_id: int, criterion_id: int):
             with audited("criterion.delete", f"criterion:{criterion_id}", name=crit["name"]) as db:
                 store.delete_criterion(db, criterion_id)
         except StoreError as exc:
-            error = _(exc.message)
+            error = error_text(exc)
         else:
             flash(_("Kriteriet ”%(name)s” är borttaget.", name=crit["name"]), "success")
             return redirect(_decision_url(decision_id, "kriterier"), code=303)
@@ -546,7 +547,7 @@ def score_cell(decision_id: int, alternative_id: int, criterion_id: int):
             ) as db:
                 store.set_score(db, alternative_id, criterion_id, value)
         except StoreError as exc:
-            error = _(exc.message)
+            error = error_text(exc)
     if not is_htmx():
         if error is None:
             return redirect(_decision_url(decision_id, "bedomningar"), code=303)
@@ -688,7 +689,7 @@ def csv_confirm(decision_id: int):
                 ) as db:
                     csv_io.import_parsed(db, decision_id, parsed)
             except StoreError as exc:
-                errors = [_(exc.message)]
+                errors = [error_text(exc)]
             else:
                 flash(
                     _(
@@ -776,7 +777,7 @@ def _round_action(round_id: int, action: str, fn: Any, message: str):
         with audited(f"round.{action}", f"round:{round_id}") as db:
             result = fn(db, round_id)
     except StoreError as exc:
-        flash(_(exc.message), "error")
+        flash(error_text(exc), "error")
         return redirect(url_for("facilitate.round_page", round_id=round_id), code=303)
     flash(message, "success")
     target = result if isinstance(result, int) else round_id

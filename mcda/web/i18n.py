@@ -12,7 +12,10 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, request, session
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, get_locale, get_translations, gettext
+
+from ..core.errors import MCDAInputError
+from ..store.errors import Msg, StoreError
 
 babel = Babel()
 
@@ -59,6 +62,17 @@ def _template_gettext(message: str) -> str:
 
 def _template_ngettext(singular: str, plural: str, n: int) -> str:
     return _request_translations().ungettext(singular, plural, n)
+
+
+def error_text(error: StoreError | MCDAInputError | Msg) -> str:
+    """A store or core input error in the request's language.
+
+    Store errors carry a Swedish message id plus parameters (``exc.message`` is the Swedish
+    text, which ``_()`` cannot translate once formatted); core errors carry both languages.
+    """
+    if isinstance(error, MCDAInputError):
+        return error.message(str(get_locale() or "sv"))
+    return error.translated(gettext)
 
 
 def init_app(app: Flask) -> None:

@@ -54,6 +54,7 @@ from . import participate_forms as pf
 from .access import participant, public
 from .db import get_db
 from .errors import request_id
+from .i18n import error_text
 from .limits import SlidingWindow
 
 bp = Blueprint("participate", __name__)
@@ -185,9 +186,9 @@ def join():
         try:
             store_votes.join_round(db, rnd["id"], token, int(mid), role or None)
         except RoundClosedError as exc:
-            return _join_page("code", code=raw_code, error=_(exc.message), status=409)
+            return _join_page("code", code=raw_code, error=error_text(exc), status=409)
         except StoreError as exc:
-            errors.add("kommun" if exc.field == "municipality_id" else None, _(exc.message))
+            errors.add("kommun" if exc.field == "municipality_id" else None, error_text(exc))
     if errors:
         return _join_page(
             "municipality", rnd=rnd, munis=munis, chosen=chosen, errors=errors, status=422
@@ -638,7 +639,7 @@ def _state_from_form(method: str, ctx: Mapping[str, Any], *, final: bool) -> dic
             try:
                 matrix = elicitation.matrix_from_judgements(len(ids), judg)
             except MCDAInputError as exc:
-                errors.add(None, exc.message("sv"))
+                errors.add(None, error_text(exc))
             else:
                 out["matrix"] = [[float(x) for x in row] for row in matrix.tolist()]
                 out["payload"] = {"matrix": out["matrix"], "criteria": ids}
@@ -649,7 +650,7 @@ def _state_from_form(method: str, ctx: Mapping[str, Any], *, final: bool) -> dic
                 method, values=out.get("vector"), matrix=out.get("matrix")
             )
         except MCDAInputError as exc:
-            out["errors"].add(None, exc.message("sv"))
+            out["errors"].add(None, error_text(exc))
             out.pop("payload", None)
         else:
             wlist = weights.tolist()
@@ -884,7 +885,7 @@ def vote(round_id: int, slug: str):
         ctx["rnd"] = store_rounds.get_round(ctx["db"], round_id)
         return _closed(ctx, method, state)
     except StoreError as exc:
-        state["errors"].add(None, _(exc.message))
+        state["errors"].add(None, error_text(exc))
         return _render_vote(
             ctx, method, state, status=422,
             status_message=_("Viktningen sparades inte. Rätta felen och försök igen."),

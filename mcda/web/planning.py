@@ -31,6 +31,7 @@ from ..store.decisions import StoreError
 from .access import can_edit_decision, login_required, require_edit, require_view
 from .db import get_db
 from .htmx import is_htmx, render
+from .i18n import error_text
 
 bp = Blueprint("planning", __name__, url_prefix="/etapper")
 
@@ -81,7 +82,7 @@ def plan_values(decision_id: int, round_id: int | None, alt_ids: list[int]) -> d
     try:
         ra = analysis_cache.get_analysis(db, rnd["id"], opts)
     except MCDAInputError as exc:
-        out["error"] = exc.message("sv")
+        out["error"] = error_text(exc)
         return out
     res = ra.output
     if not res or VALUE_METHOD not in (res.get("rankings") or {}):
@@ -159,7 +160,7 @@ def _per_phase_values(
         try:
             ra = _phase_analysis(db, rnd["id"], ph["id"])
         except MCDAInputError as exc:
-            out["error"] = exc.message("sv")
+            out["error"] = error_text(exc)
             return out
         res = (ra or {}).get("output") or {}
         scores = (res.get("rankings") or {}).get(VALUE_METHOD, {}).get("scores")
@@ -328,7 +329,7 @@ def build_context(
             values["regional"], {g: values["groups"][g] for g in compare}, top_k=5, **common
         )
     except MCDAInputError as exc:
-        ctx["error"] = exc.message("sv")
+        ctx["error"] = error_text(exc)
         return ctx
     regional = paths.regional
     ctx["plan"] = _plan_view(regional, pi, values["regional"])
@@ -522,7 +523,7 @@ def replan(decision_id: int):
             compare_groups=[form.get(f"compare_{k}", "") for k in range(1, 4)],
         )
     except StoreError as exc:
-        error = exc.message
+        error = error_text(exc)
     return _after_post(decision, error)
 
 
@@ -537,7 +538,7 @@ def add_phase(decision_id: int):
             request.form.get("budget", ""), request.form.get("period", ""),
         )
     except StoreError as exc:
-        error = exc.message
+        error = error_text(exc)
     return _after_post(decision, error)
 
 
@@ -551,7 +552,7 @@ def delete_phase(decision_id: int, phase_id: int):
     try:
         store_phases.delete_phase(get_db(), phase_id)
     except StoreError as exc:  # a phase with per-phase votes is kept
-        return _after_post(decision, exc.message)
+        return _after_post(decision, error_text(exc))
     return _after_post(decision)
 
 
@@ -573,7 +574,7 @@ def add_prerequisite(decision_id: int):
         try:
             store_phases.add_prerequisite(db, alt_id, req_id)
         except StoreError as exc:
-            error = exc.message
+            error = error_text(exc)
     return _after_post(decision, error)
 
 

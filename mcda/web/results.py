@@ -39,6 +39,7 @@ from . import exports
 from .access import current_user, login_required, require_edit, require_view
 from .db import get_db
 from .htmx import is_htmx, render, vary
+from .i18n import error_text
 
 bp = Blueprint("results", __name__, url_prefix="/resultat")
 
@@ -92,7 +93,7 @@ def request_options() -> tuple[dict[str, Any], str | None]:
     try:
         return analysis_input.parse_options(raw), None
     except MCDAInputError as exc:
-        return analysis_input.parse_options(None), exc.message("sv")
+        return analysis_input.parse_options(None), error_text(exc)
 
 
 def options_label(opts: dict[str, Any], *, has_scores: bool = True) -> str:
@@ -472,7 +473,7 @@ def round_analysis(round_id: int, opts: dict[str, Any]):
     try:
         return analysis_cache.get_analysis(get_db(), round_id, opts), None
     except MCDAInputError as exc:
-        return None, exc.message("sv")
+        return None, error_text(exc)
 
 
 def page_context(rnd: dict[str, Any], opts: dict[str, Any], error: str | None) -> dict[str, Any]:
@@ -532,7 +533,7 @@ def set_k(round_id: int):
     try:
         store_rounds.set_anonymity_k(db, round_id, request.form.get("k", ""))
     except StoreError as exc:
-        flash(str(exc.message if hasattr(exc, "message") else exc), "error")
+        flash(error_text(exc), "error")
         return redirect(url_for(".round_results", round_id=round_id), code=303)
     new_k = store_rounds.get_round(db, round_id)["anonymity_k"]
     store_users.audit(db, current_user()["id"], "round.anonymity_k", f"round:{round_id}",
@@ -657,7 +658,7 @@ def _projector_context(
     except MCDAInputError as exc:
         view = {"participation": participation_view(counts, int(rnd["anonymity_k"])),
                 "empty": True}
-        error = exc.message("sv")
+        error = error_text(exc)
     return {"rnd": rnd, "view": view, "error": error,
             "join_url": url_for("participate.join", _external=True)}
 
