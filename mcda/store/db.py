@@ -5,12 +5,14 @@ Every connection gets the same PRAGMAs, and every write goes through
 read-then-write transaction fails at once with "database is locked" when another
 writer got there first, whatever the busy timeout says.
 
-Writers of one process also queue on a Python lock per database file before
-``BEGIN IMMEDIATE``. SQLite's busy handler polls with sleeps of up to 100 ms, so
-under a room of tablets voting at once a waiting thread kept sleeping after the
-lock was free (vote latency tails of 1–4 s in ``bench/load.py``); a thread blocked
-on a Python lock wakes as soon as it is released. Other processes (gunicorn
-workers, the CLI) still meet at SQLite's lock and its busy timeout.
+Writers also take turns on a :class:`WriterLock` before ``BEGIN IMMEDIATE`` (a thread lock,
+then a file lock for other processes). SQLite's busy handler polls with sleeps of up to
+100 ms, so under a room of tablets voting at once a waiting writer kept sleeping after the
+lock was free (vote latency tails of 1–4 s in ``bench/load.py``).
+
+Small hot writes (a vote, a join) go through :func:`write`, which commits the writes of
+threads arriving together in one transaction (:class:`GroupCommit`): with
+``synchronous=FULL`` each commit waits for the disk.
 """
 
 from __future__ import annotations
@@ -19,10 +21,17 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -39,27 +48,195 @@ class StorageFullError(Exception):
     """The database could not grow (disk full or page limit reached)."""
 
 
-_write_locks: dict[str, threading.RLock] = {}
-_write_locks_guard = threading.Lock()
+class WriterLock:
+    """One process's turn to write a database file: a thread lock, then a file lock.
+
+    Threads of the process queue on the thread lock (re-entrant, so a nested write on
+    another connection of the same thread does not deadlock). The thread that holds it then
+    takes an exclusive ``flock`` on ``<database>.lock``, so writers of other processes
+    (gunicorn workers, the CLI) also take turns without SQLite's sleep-and-retry busy
+    handler, which let one worker's writers starve behind the other's for seconds. Where
+    ``flock`` is unavailable (Windows) or the lock file cannot be created, SQLite's own lock
+    and busy timeout remain.
+    """
+
+    POLL_S = 0.0005
+
+    def __init__(self, db_path: str) -> None:
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self.lock_path = db_path + ".lock"
+        self._fd: int | None = None
+        self._file_lock_ok = fcntl is not None
+
+    def acquire(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        if not self._thread_lock.acquire(timeout=timeout):
+            return False
+        self._depth += 1
+        if self._depth == 1 and not self._lock_file(deadline):
+            self._depth -= 1
+            self._thread_lock.release()
+            return False
+        return True
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._thread_lock.release()
+
+    def _lock_file(self, deadline: float) -> bool:
+        if not self._file_lock_ok:
+            return True
+        if self._fd is None:
+            try:
+                self._fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:
+                self._file_lock_ok = False  # read-only directory: SQLite's lock alone
+                return True
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(self.POLL_S)
 
 
-def _write_lock_for(path: str | Path) -> threading.RLock | None:
-    """The process-wide writer lock of a database file (None for in-memory databases)."""
+_writers: dict[tuple[int, str], tuple[WriterLock, GroupCommit]] = {}
+_writers_guard = threading.Lock()
+
+
+def _writer_for(path: str | Path) -> tuple[WriterLock, GroupCommit] | None:
+    """The writer lock and group committer of a database file in this process (None for
+    in-memory databases). Keyed by process id too: a forked worker opens its own lock file
+    descriptor (a shared one would make the ``flock`` of both workers the same lock)."""
     key = str(path)
     if key in ("", ":memory:") or key.startswith("file:"):
         return None
-    key = os.path.realpath(key)
-    with _write_locks_guard:
-        lock = _write_locks.get(key)
-        if lock is None:
-            lock = _write_locks[key] = threading.RLock()
-        return lock
+    full = (os.getpid(), os.path.realpath(key))
+    with _writers_guard:
+        got = _writers.get(full)
+        if got is None:
+            got = _writers[full] = (WriterLock(full[1]), GroupCommit())
+        return got
 
 
 class _Connection(sqlite3.Connection):
-    """A connection that knows its file's writer lock (see the module docstring)."""
+    """A connection that knows its file's writer lock and group committer (module docstring)."""
 
-    write_lock: threading.RLock | None = None
+    write_lock: WriterLock | None = None
+    group_commit: GroupCommit | None = None
+
+
+def _attach_writer(conn: _Connection, path: str | Path) -> None:
+    got = _writer_for(path)
+    conn.write_lock, conn.group_commit = got if got else (None, None)
+
+
+class _Pending:
+    __slots__ = ("fn", "done", "lead", "result", "error")
+
+    def __init__(self, fn: Callable[[Database], Any]) -> None:
+        self.fn = fn
+        self.done = threading.Event()
+        self.lead = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+
+class GroupCommit:
+    """Several threads' small writes committed in one transaction (one fsync).
+
+    With ``synchronous=FULL`` every commit waits for the disk while holding SQLite's write
+    lock, so a room of tablets voting at once queued behind one fsync each. Here the first
+    writer leads: it takes everything queued so far, runs each write in its own savepoint
+    (one failing write does not undo the others), commits once, and wakes the others with
+    their own result or exception; a writer that arrived meanwhile leads the next batch.
+    Nobody is answered before the commit that holds their write has returned, so an
+    acknowledged vote is as durable as before.
+    """
+
+    MAX_BATCH = 64
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._queue: list[_Pending] = []
+        self._busy = False
+        self.batches = 0  # statistics for tests and benchmarks
+        self.writes = 0
+
+    def run(self, db: Database, fn: Callable[[Database], Any]) -> Any:
+        item = _Pending(fn)
+        with self._mutex:
+            self._queue.append(item)
+            if not self._busy:
+                self._busy = item.lead = True
+        if not item.lead:
+            item.done.wait()
+        if item.lead:  # first in, or promoted by the previous leader
+            self._lead(db)
+        if item.error is not None:
+            raise item.error
+        return item.result
+
+    def _lead(self, db: Database) -> None:
+        with self._mutex:
+            batch, self._queue = self._queue[: self.MAX_BATCH], self._queue[self.MAX_BATCH :]
+        try:
+            self._commit(db, batch)
+        finally:
+            with self._mutex:
+                if self._queue:
+                    nxt = self._queue[0]
+                    nxt.lead = True
+                    nxt.done.set()
+                else:
+                    self._busy = False
+            for it in batch:
+                it.lead = False
+                it.done.set()
+
+    def _commit(self, db: Database, batch: list[_Pending]) -> None:
+        try:
+            with transaction(db):
+                for it in batch:
+                    try:
+                        with db.atomic():  # a savepoint per write
+                            it.result = it.fn(db)
+                    except sqlite3.OperationalError as exc:
+                        if _is_full(exc):
+                            it.error = StorageFullError(str(exc))
+                            it.error.__cause__ = exc
+                        else:
+                            it.error = exc
+                    except Exception as exc:  # noqa: BLE001 - handed to its own caller
+                        it.error = exc
+            self.batches += 1
+            self.writes += len(batch)
+        except BaseException as exc:  # BEGIN or COMMIT failed: nothing of the batch is stored
+            for it in batch:
+                if it.error is None:
+                    it.result, it.error = None, exc
+            if not isinstance(exc, Exception):
+                raise
+
+
+def write(db: Database, fn: Callable[[Database], Any]) -> Any:
+    """Run ``fn(db)`` in a write transaction and return its result (or raise its exception).
+
+    Concurrent callers of one process share commits (:class:`GroupCommit`). ``fn`` must only
+    use the connection it is given and must not keep state between attempts. Inside an open
+    transaction, or on a connection without a committer, ``fn`` runs directly in a
+    (nested) transaction.
+    """
+    group = getattr(db.conn, "group_commit", None)
+    if group is None or db.conn.in_transaction:
+        with transaction(db):
+            return fn(db)
+    return group.run(db, fn)
 
 
 def connect(path: str | Path) -> Database:
@@ -73,7 +250,7 @@ def connect(path: str | Path) -> Database:
         str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000,
         factory=_Connection,
     )
-    conn.write_lock = _write_lock_for(path)
+    _attach_writer(conn, path)
     conn.row_factory = sqlite3.Row
     for pragma in PRAGMAS:
         conn.execute(pragma)
@@ -92,8 +269,8 @@ def transaction(db: Database) -> Iterator[Database]:
         with db.atomic():
             yield db
         return
-    lock = getattr(conn, "write_lock", None)
-    if lock is not None and not lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+    lock: WriterLock | None = getattr(conn, "write_lock", None)
+    if lock is not None and not lock.acquire(BUSY_TIMEOUT_MS / 1000):
         raise sqlite3.OperationalError("database is locked (writer queue timed out)")
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -161,7 +338,7 @@ def thread_db(path: str) -> Database:
             timeout=BUSY_TIMEOUT_MS / 1000,
             factory=_KeepOpenConnection,
         )
-        conn.write_lock = _write_lock_for(path)
+        _attach_writer(conn, path)
         conn.row_factory = sqlite3.Row
         for pragma in PRAGMAS:
             conn.execute(pragma)

@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .db import transaction
+from .db import transaction, write
 from .decisions import StoreError, get_municipality, list_municipalities
 from .errors import N_
 from .rounds import METHODS, RoundClosedError, get_round
@@ -119,7 +119,8 @@ def join_round(
         raise StoreError("municipality_id", "Välj din kommun i listan.") from None
     role = _clean_role(role)
     token_hash = hash_token(token)
-    with transaction(db):
+
+    def _join(db: Database) -> dict[str, Any]:
         rnd = get_round(db, round_id)
         if rnd is None:
             raise StoreError("round_id", "Omgången finns inte. Kontrollera koden.")
@@ -158,6 +159,8 @@ def join_round(
         return dict(
             db.execute(_PARTICIPANT_SELECT + "WHERE p.id = ?", [cur.lastrowid]).fetchone()
         )
+
+    return write(db, _join)
 
 
 def _not_open_message(rnd: dict[str, Any]) -> str:
@@ -263,7 +266,7 @@ def record_vote(
         if not math.isfinite(cr) or cr < 0:
             raise StoreError("consistency_ratio", "Konsistenskvoten måste vara ett tal ≥ 0.")
 
-    with transaction(db):
+    def _store(db: Database) -> dict[str, Any]:
         # One statement for the round, membership and criteria: each statement inside the
         # write lock hands the GIL back and waits to get it again (bench/load.py).
         rnd = _vote_context(db, round_id, participant_id)
@@ -305,6 +308,8 @@ def record_vote(
              phase_id],
         )
         return {"vote_id": int(cur.lastrowid), "revision": stored_revision, "created": True}
+
+    return write(db, _store)
 
 
 def _vote_context(db: Database, round_id: int, participant_id: int) -> dict[str, Any] | None:

@@ -276,3 +276,81 @@ def test_writer_lock_is_per_file_and_shared_by_connections(db_path, tmp_path):
     finally:
         for d in (a, b, other):
             d.conn.close()
+
+
+def test_group_commit_batches_writes_and_keeps_each_callers_outcome(db_path, db, open_round,
+                                                                   decision, muni):
+    """16 threads voting at once share commits (fewer commits than votes); a write that
+    fails (unknown participant) fails only for its caller, the others are stored."""
+    crits = decision["criteria"]
+    mids = list(muni.values())
+    parts = [votes.join_round(db, open_round, token(), mids[i % 15], None) for i in range(64)]
+    group = db.conn.group_commit
+    before = (group.batches, group.writes)
+    errors: list[BaseException] = []
+    stored: list[int] = []
+    start = threading.Barrier(16)
+
+    def voter(k: int) -> None:
+        conn = connect(db_path)
+        try:
+            start.wait()
+            for p in parts[k * 4:(k + 1) * 4]:
+                stored.append(votes.record_vote(conn, open_round, p["id"], revision=1,
+                                                **direct_vote(crits, [1 + k, 2, 3]))["vote_id"])
+            try:
+                votes.record_vote(conn, open_round, 10**9, revision=1,
+                                  **direct_vote(crits, [1, 1, 1]))
+            except votes.StoreError as exc:
+                errors.append(exc)
+        finally:
+            conn.conn.close()
+
+    _run([threading.Thread(target=voter, args=(k,)) for k in range(16)])
+    batches, writes = group.batches - before[0], group.writes - before[1]
+    assert len(errors) == 16 and len(stored) == 64
+    assert writes == 80 and batches < writes
+    assert db.execute("SELECT COUNT(*) FROM votes").fetchone()[0] == 64
+
+
+def test_group_commit_failure_of_the_commit_reaches_every_caller(db_path, db, open_round,
+                                                                 decision, muni):
+    """Disk full inside a batch: that caller gets StorageFullError, nothing partial stays."""
+    from mcda.store.db import StorageFullError, write
+
+    def fill(conn):
+        conn.execute("INSERT INTO audit_log (action, target, detail) VALUES ('x', 'y', ?)",
+                     ["z" * 400_000])
+
+    db.execute("PRAGMA max_page_count = " + str(
+        db.execute("PRAGMA page_count").fetchone()[0] + 2))
+    try:
+        write(db, fill)
+    except StorageFullError:
+        pass
+    else:  # pragma: no cover - the limit must bite
+        raise AssertionError("expected StorageFullError")
+    assert db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'x'").fetchone()[0] == 0
+
+
+def test_writer_lock_takes_a_file_lock_other_processes_wait_for(db_path, db):
+    """The writer lock holds an exclusive flock on <db>.lock; a second process cannot take it
+    until the first releases."""
+    import fcntl
+    import os
+    import subprocess
+    import sys
+
+    lock = db.conn.write_lock
+    probe = ("import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); "
+             "fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)")
+    assert lock.acquire(5)
+    try:
+        held = subprocess.run([sys.executable, "-c", probe, lock.lock_path],
+                              capture_output=True, text=True)
+        assert held.returncode != 0 and "BlockingIOError" in held.stderr
+    finally:
+        lock.release()
+    free = subprocess.run([sys.executable, "-c", probe, lock.lock_path], capture_output=True)
+    assert free.returncode == 0
+    assert fcntl and os.path.exists(lock.lock_path)
