@@ -1,8 +1,8 @@
-"""Public pages: start page, privacy notice, accessibility statement."""
+"""Public pages: start page, privacy notice, accessibility statement, health check."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, render_template
 
 from .access import public
 
@@ -25,3 +25,13 @@ def privacy():
 @public
 def accessibility():
     return render_template("pages/accessibility.html")
+
+
+@bp.get("/halsa")
+@public
+def health():
+    """Liveness for monitoring and load balancers: plain ``ok``; reads neither session nor database.
+
+    Also the trivial endpoint ``bench/load.py`` compares the vote's throughput with.
+    """
+    return Response("ok\n", mimetype="text/plain", headers={"Cache-Control": "no-store"})

@@ -29,7 +29,7 @@ from ..conftest import make_user
 from .conftest import DESKTOP, TABLET, WCAG_TAGS, LiveServer, _axe_source
 
 PASSWORD = "korrekt häst batteri"
-NOT_PAGES = {"auth.logout", "results.export", "static"}
+NOT_PAGES = {"auth.logout", "results.export", "static", "pages.health"}
 MAX_PAGES = 40
 DUP_IDS_JS = """() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
   return [...new Set(ids.filter((x, i) => ids.indexOf(x) !== i))]; }"""

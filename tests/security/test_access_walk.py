@@ -43,7 +43,7 @@ def test_private_routes_are_the_majority_and_public_ones_are_known(app):
     """A new @public route is a conscious decision: list it here."""
     known_public = {
         "pages.index", "pages.privacy", "pages.accessibility", "auth.login", "auth.logout",
-        "participate.join",
+        "participate.join", "pages.health",
     }
     public = {rule.endpoint for rule, _m in routes(app) if access_rule(app, rule) == "public"}
     assert public <= known_public, f"new public routes, review them: {public - known_public}"

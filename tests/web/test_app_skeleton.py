@@ -139,3 +139,11 @@ def test_error_pages_are_translated(client):
     client.get("/?lang=en")
     html = client.get("/finns-inte").get_data(as_text=True)
     assert "The page does not exist." in html
+
+
+def test_health_endpoint_is_plain_and_sets_no_cookie(client):
+    resp = client.get("/halsa")
+    assert resp.status_code == 200 and resp.data == b"ok\n"
+    assert resp.mimetype == "text/plain" and resp.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in resp.headers
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
