@@ -440,3 +440,14 @@ def test_aggregate_matrices_geometric_mean():
     assert info.value.field == "matrices[1]"
     with pytest.raises(MCDAInputError):
         el.aggregate_matrices([])
+
+
+def test_check_finite_flat_fast_path_refuses_what_the_full_check_refuses():
+    """Flat lists of plain numbers skip numpy's checks; anything else still gets them."""
+    from mcda.core.errors import MCDAInputError, check_finite
+
+    out = check_finite("values", [1, 2.5, 0])
+    assert out.dtype == float and out.tolist() == [1.0, 2.5, 0.0]
+    for bad in ([1, True], [1, float("nan")], [1, float("inf")], [1, "2"], [[1, 2]]):
+        with pytest.raises(MCDAInputError):
+            check_finite("values", bad, ndim=1)
