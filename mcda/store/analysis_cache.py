@@ -1,4 +1,4 @@
-"""In-process LRU of analysis results keyed by (round id, fingerprint, options).
+"""In-process LRU of analysis results keyed by (round id, fingerprint, options, phase).
 
 A projector polls every 3 s and a facilitator flips options back and forth; the analysis
 (six ranking methods, SMAA) costs far more than the one indexed query that says whether
@@ -24,17 +24,21 @@ MAX_ENTRIES = 64
 
 @dataclass(frozen=True)
 class RoundAnalysis:
-    """The input sent to ``analyze`` and its output (``None`` when the round has no votes)."""
+    """The input sent to ``analyze`` and its output (``None`` when the round has no votes).
+
+    ``phase_id``: the phase whose votes were analysed (a round with per-phase weights);
+    None for a round's normal votes."""
 
     round_id: int
     fingerprint: str
     options: dict[str, Any]
     input: dict[str, Any]
     output: dict[str, Any] | None
+    phase_id: int | None = None
 
 
 _lock = threading.Lock()
-_cache: OrderedDict[tuple[int, str, str], RoundAnalysis] = OrderedDict()
+_cache: OrderedDict[tuple[int, str, str, int | None], RoundAnalysis] = OrderedDict()
 stats = {"hits": 0, "misses": 0}
 
 
@@ -58,11 +62,16 @@ def get_analysis(
     options: Mapping[str, Any] | None = None,
     *,
     fingerprint: str | None = None,
+    phase_id: int | None = None,
 ) -> RoundAnalysis:
-    """Analysis of the round under ``options`` (cached). Raises LookupError / MCDAInputError."""
+    """Analysis of the round under ``options`` (cached). Raises LookupError / MCDAInputError.
+
+    ``phase_id``: analyse that phase's votes (round with per-phase weights); it is part of
+    the cache key, since every phase of a round has the same fingerprint."""
     opts = analysis_input.parse_options(options)
     fp = fingerprint or analysis_input.fingerprint(db, round_id)
-    key = (int(round_id), fp, analysis_input.options_key(opts))
+    phase = int(phase_id) if phase_id is not None else None
+    key = (int(round_id), fp, analysis_input.options_key(opts), phase)
     with _lock:
         hit = _cache.get(key)
         if hit is not None:
@@ -70,9 +79,9 @@ def get_analysis(
             stats["hits"] += 1
             return hit
     stats["misses"] += 1
-    data = analysis_input.build_input(db, round_id, opts)
+    data = analysis_input.build_input(db, round_id, opts, phase_id=phase)
     output = _analyze(json.loads(json.dumps(data))) if data["votes"] else None
-    entry = RoundAnalysis(int(round_id), fp, opts, data, output)
+    entry = RoundAnalysis(int(round_id), fp, opts, data, output, phase)
     with _lock:
         _cache[key] = entry
         _cache.move_to_end(key)
@@ -84,8 +93,8 @@ def get_analysis(
 # --- the projector's live analysis: at most one recomputation per round and interval ---------
 
 _live_lock = threading.Lock()
-_live: dict[tuple[int, str], tuple[float, RoundAnalysis]] = {}
-_live_flights: dict[tuple[int, str], threading.Lock] = {}
+_live: dict[tuple[int, str, int | None], tuple[float, RoundAnalysis]] = {}
+_live_flights: dict[tuple[int, str, int | None], threading.Lock] = {}
 
 
 def _settings_part(fp: str) -> str:
@@ -102,6 +111,7 @@ def live_analysis(
     fingerprint: str,
     max_age_s: float,
     clock: Callable[[], float] | None = None,
+    phase_id: int | None = None,
 ) -> RoundAnalysis:
     """The analysis for a live view that polls: reuse the last one for up to ``max_age_s``
     while only new votes arrived; recompute at once when anything else changed (reveal,
@@ -109,10 +119,12 @@ def live_analysis(
 
     With a room voting, every poll of five projectors saw a new fingerprint and each
     recomputed the analysis (~0.1–0.25 s of CPU each) while the tablets waited for the GIL.
+    ``phase_id``: one phase of a round with per-phase weights (kept apart per phase).
     """
     now_fn = clock or time.monotonic
     opts = analysis_input.parse_options(options)
-    key = (int(round_id), analysis_input.options_key(opts))
+    phase = int(phase_id) if phase_id is not None else None
+    key = (int(round_id), analysis_input.options_key(opts), phase)
 
     def fresh_enough() -> RoundAnalysis | None:
         with _live_lock:
@@ -138,7 +150,7 @@ def live_analysis(
         if entry is not None:
             return entry
         fp = analysis_input.fingerprint(db, round_id)  # newest, now that it is our turn
-        entry = get_analysis(db, round_id, opts, fingerprint=fp)
+        entry = get_analysis(db, round_id, opts, fingerprint=fp, phase_id=phase)
         with _live_lock:
             _live[key] = (now_fn(), entry)
             while len(_live) > MAX_ENTRIES:

@@ -46,6 +46,7 @@ __all__ = [
     "latest_votes",
     "latest_votes_by_phase",
     "participation",
+    "participation_in_phase",
     "record_vote",
     "round_fingerprint",
     "vote_history",
@@ -443,6 +444,22 @@ def participation(db: Database, round_id: int) -> dict[str, int]:
             "JOIN municipalities m ON m.id = p.municipality_id "
             "WHERE v.round_id = ? GROUP BY m.name",
             [round_id],
+        )
+    }
+    return {m["name"]: counts.get(m["name"], 0) for m in list_municipalities(db)}
+
+
+def participation_in_phase(db: Database, round_id: int, phase_id: int) -> dict[str, int]:
+    """As :func:`participation`, but only participants with a vote for ``phase_id`` (a round
+    with per-phase weights): the voters behind that phase's figures, for the k rule."""
+    counts = {
+        r["name"]: r["n"]
+        for r in db.execute(
+            "SELECT m.name, COUNT(DISTINCT v.participant_id) AS n FROM votes v "
+            "JOIN participants p ON p.id = v.participant_id "
+            "JOIN municipalities m ON m.id = p.municipality_id "
+            "WHERE v.round_id = ? AND v.phase_id = ? GROUP BY m.name",
+            [round_id, phase_id],
         )
     }
     return {m["name"]: counts.get(m["name"], 0) for m in list_municipalities(db)}
