@@ -8,6 +8,9 @@
   ``output``. Municipalities under the anonymity threshold k are renamed "Dold kommun 1", …
   (the same rename in every file), so no export ties a small group's votes to its name.
 - A round without votes gives valid files that say why they are empty.
+- A round with per-phase weights is exported one phase at a time (``?etapp=<phase id>``,
+  default the first): the file name carries ``etapp-<n>``, the CSV notes and the workbook's
+  summary name the phase, and the JSON has a top-level ``phase``.
 """
 
 from __future__ import annotations
@@ -39,8 +42,27 @@ def slug(text: str) -> str:
     return out.strip("-")[:60] or "vagval"
 
 
-def file_name(rnd: dict[str, Any], part: str, ext: str) -> str:
-    return f"vagval-{slug(rnd['decision_title'])}-omgang-{rnd['number']}-{part}.{ext}"
+def file_name(
+    rnd: dict[str, Any], part: str, ext: str, phase: dict[str, Any] | None = None
+) -> str:
+    """``vagval-<decision>-omgang-<n>[-etapp-<n>]-<part>.<ext>``."""
+    etapp = f"-etapp-{phase['number']}" if phase else ""
+    return f"vagval-{slug(rnd['decision_title'])}-omgang-{rnd['number']}{etapp}-{part}.{ext}"
+
+
+def _phase_note(view: dict[str, Any], note: str | None) -> str | None:
+    """Prefix a CSV note with the phase whose votes the file holds (per-phase rounds only)."""
+    phase = view.get("phase")
+    if not phase:
+        return note
+    text = _("Etapp: %(phase)s (deltagarnas vikter för den etappen).", phase=phase["label"])
+    return f"{text} {note}" if note else text
+
+
+def phase_doc(phase: dict[str, Any]) -> dict[str, Any]:
+    """The phase as stated in the JSON export."""
+    return {"id": phase["id"], "number": phase["number"], "name": phase["name"],
+            "period": phase.get("period") or ""}
 
 
 def content_disposition(filename: str) -> str:
@@ -112,7 +134,7 @@ def votes_csv(rnd, ra, view, error) -> bytes:
                 + [v["weights"].get(c["id"]) for c in crits]
                 + [v.get("consistency_ratio")]
             )
-    return csv_bytes(header, rows, _empty_note(view, error))
+    return csv_bytes(header, rows, _phase_note(view, _empty_note(view, error)))
 
 
 def _vote_method(ra, participant) -> str:
@@ -155,13 +177,15 @@ def rankings_csv(rnd, ra, view, error) -> bytes:
     note = _empty_note(view, error)
     if not note and not view.get("has_scores"):
         note = _("Bedömningsmatrisen är inte komplett, så ingen rangordning kunde göras.")
-    return csv_bytes(header, rows, note)
+    return csv_bytes(header, rows, _phase_note(view, note))
 
 
 def analysis_json(rnd, ra, view, error) -> bytes:
     """``{"input", "output"}`` with suppressed municipalities pseudonymised in both."""
     if ra is None:
         doc: dict[str, Any] = {"input": None, "output": None, "note": _empty_note(view, error)}
+        if view.get("phase"):
+            doc["phase"] = phase_doc(view["phase"])
         return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
     alias = pseudonyms(ra, view["participation"]["hidden"])
     data = copy.deepcopy(ra.input)
@@ -185,6 +209,8 @@ def analysis_json(rnd, ra, view, error) -> bytes:
         "input": data,
         "output": output,
     }
+    if view.get("phase"):  # a round with per-phase weights: whose votes these are
+        doc["phase"] = phase_doc(view["phase"])
     if view.get("empty"):
         doc["note"] = _empty_note(view, error)
     return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False).encode("utf-8")
@@ -291,6 +317,10 @@ def phases_csv(rnd, ra, view, error) -> bytes:
     """The phasing plan as CSV: phase × investment with host, cost and value."""
     ph, why = _phasing(ra)
     header = [str(h) for h in PLAN_HEADER]
+    if ph is None and view.get("phase"):
+        note = _("Omgången har vikter per etapp; etappplanen med varje etapps vikter finns "
+                 "på planeringssidan (Etapper).")
+        return csv_bytes(header, [], note)
     if ph is None:
         note = _empty_note(view, error) or why or _("Beslutsfrågan har inga etapper.")
         return csv_bytes(header, [], note)
@@ -428,6 +458,10 @@ def workbook(rnd, ra, view, error) -> bytes:
     rows = [
         (_("Beslutsfråga"), rnd["decision_title"]),
         (_("Omgång"), rnd["number"]),
+    ]
+    if view.get("phase"):
+        rows.append((_("Etapp"), view["phase"]["label"]))
+    rows += [
         (_("Status"), rnd["state"]),
         (_("Deltagare som viktat"), p["total"]),
         (_("Anonymitetsgräns k"), p["k"]),
@@ -629,19 +663,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def build(kind: str, rnd, ra, view, error) -> tuple[bytes, str, str]:
     """(body, mimetype, filename) for one export kind."""
+    phase = view.get("phase")
     if kind == "roster.csv":
-        return votes_csv(rnd, ra, view, error), CSV, file_name(rnd, "roster", "csv")
+        return votes_csv(rnd, ra, view, error), CSV, file_name(rnd, "roster", "csv", phase)
     if kind == "vikter.csv":
-        return weights_csv(rnd, ra, view, error), CSV, file_name(rnd, "vikter", "csv")
+        return weights_csv(rnd, ra, view, error), CSV, file_name(rnd, "vikter", "csv", phase)
     if kind == "rangordning.csv":
-        return rankings_csv(rnd, ra, view, error), CSV, file_name(rnd, "rangordning", "csv")
+        return rankings_csv(rnd, ra, view, error), CSV, file_name(
+            rnd, "rangordning", "csv", phase)
     if kind == "arbetsbok.xlsx":
-        return workbook(rnd, ra, view, error), XLSX, file_name(rnd, "resultat", "xlsx")
+        return workbook(rnd, ra, view, error), XLSX, file_name(rnd, "resultat", "xlsx", phase)
     if kind == "etapper.csv":
-        return phases_csv(rnd, ra, view, error), CSV, file_name(rnd, "etapper", "csv")
+        return phases_csv(rnd, ra, view, error), CSV, file_name(rnd, "etapper", "csv", phase)
     if kind == "analys.json":
         return analysis_json(rnd, ra, view, error), "application/json", file_name(
-            rnd, "analys", "json")
+            rnd, "analys", "json", phase)
     raise KeyError(kind)
 
 

@@ -31,6 +31,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.errors import MCDAInputError
 from ..store import analysis_cache, analysis_input, records
+from ..store import phases as store_phases
 from ..store import rounds as store_rounds
 from ..store import users as store_users
 from ..store import votes as store_votes
@@ -96,8 +97,62 @@ def request_options() -> tuple[dict[str, Any], str | None]:
         return analysis_input.parse_options(None), error_text(exc)
 
 
-def options_label(opts: dict[str, Any], *, has_scores: bool = True) -> str:
-    """One line naming the method and options behind the numbers on the page."""
+def phase_label(phase: dict[str, Any]) -> str:
+    """"Etapp 1 (2026–2028)": the phase's name with its period, as on the planning page."""
+    return f"{phase['name']} ({phase['period']})" if phase.get("period") else phase["name"]
+
+
+def select_phase(rnd: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """(the round's phases, the phase asked for with ``?etapp=<phase id>``).
+
+    Only a round with per-phase weights has phases here; the first is the default. An
+    ``etapp`` that is not one of the round's phases (or any ``etapp`` on a normal round)
+    is a 404: showing some other phase's numbers under the asked-for name would mislead.
+    """
+    raw = request.args.get("etapp", "").strip()
+    if not rnd.get("phase_weights"):
+        if raw:
+            abort(404)
+        return [], None
+    phases = [dict(p) for p in store_phases.list_phases(get_db(), rnd["decision_id"])]
+    for p in phases:
+        p["label"] = phase_label(p)
+    if not raw:
+        return phases, (phases[0] if phases else None)
+    for p in phases:
+        if str(p["id"]) == raw:
+            return phases, p
+    abort(404)
+
+
+def round_counts(rnd: dict[str, Any], phase: dict[str, Any] | None) -> dict[str, int]:
+    """Voters per municipality: of the phase when one is chosen (its figures' k rule)."""
+    if phase is not None:
+        return store_votes.participation_in_phase(get_db(), rnd["id"], phase["id"])
+    return store_votes.participation(get_db(), rnd["id"])
+
+
+def phase_links(
+    phases: list[dict[str, Any]], phase: dict[str, Any] | None, endpoint: str, **values: Any
+) -> list[dict[str, Any]]:
+    """One link per phase to ``endpoint``, keeping the other query arguments."""
+    args = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "etapp"}
+    return [
+        {"label": p["label"], "current": phase is not None and p["id"] == phase["id"],
+         "url": url_for(endpoint, **values, **args, etapp=p["id"])}
+        for p in phases
+    ]
+
+
+def options_label(
+    opts: dict[str, Any], *, has_scores: bool = True, phase: dict[str, Any] | None = None
+) -> str:
+    """One line naming the method and options behind the numbers on the page
+    (and, for a round with per-phase weights, the phase whose votes they come from)."""
+    prefix = ""
+    if phase is not None:
+        prefix = _("%(phase)s, med deltagarnas vikter för den etappen.",
+                   phase=phase_label(phase)) + " "
     parts = [
         _("Inom kommun: %(rule)s", rule=WITHIN_LABELS[opts["within_group"]]),
         _("mellan kommuner: %(rule)s", rule=BETWEEN_LABELS[opts["between_groups"]]),
@@ -115,7 +170,7 @@ def options_label(opts: dict[str, Any], *, has_scores: bool = True) -> str:
             )
         else:
             parts.append(_("SMAA av"))
-    return "; ".join(str(p) for p in parts) + "."
+    return prefix + "; ".join(str(p) for p in parts) + "."
 
 
 def _f(x: Any) -> float | None:
@@ -161,10 +216,20 @@ def participation_view(counts: dict[str, int], k: int) -> dict[str, Any]:
     }
 
 
-def build_view(
-    ra: analysis_cache.RoundAnalysis, counts: dict[str, int], k: int
+def empty_view(
+    counts: dict[str, int], k: int, opts: dict[str, Any], phase: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Plain values for the templates from one analysis; k applied to every group figure."""
+    """The view of a round (or phase) without an analysis: participation only."""
+    return {"participation": participation_view(counts, k), "empty": True, "options": opts,
+            "options_label": options_label(opts, phase=phase), "phase": phase}
+
+
+def build_view(
+    ra: analysis_cache.RoundAnalysis, counts: dict[str, int], k: int,
+    phase: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Plain values for the templates from one analysis; k applied to every group figure.
+    ``phase``: the phase whose votes ``ra`` analysed (named in the method note)."""
     data, out = ra.input, ra.output
     crits = [(c["id"], c["name"], c["direction"]) for c in data["criteria"]]
     cname = {cid: name for cid, name, _d in crits}
@@ -176,7 +241,8 @@ def build_view(
     view: dict[str, Any] = {
         "participation": part,
         "options": ra.options,
-        "options_label": options_label(ra.options, has_scores=has_scores),
+        "options_label": options_label(ra.options, has_scores=has_scores, phase=phase),
+        "phase": phase,
         "has_scores": has_scores,
         "criteria": [{"id": c, "name": n, "direction": d} for c, n, d in crits],
         "alternatives": [{"id": a, "name": n} for a, n in alts],
@@ -468,25 +534,27 @@ def _sensitivity_view(sens: Any, cname, aname) -> dict[str, Any] | None:
     }
 
 
-def round_analysis(round_id: int, opts: dict[str, Any]):
-    """(analysis, error message) for the round; the error is Swedish and names the field."""
+def round_analysis(round_id: int, opts: dict[str, Any], phase_id: int | None = None):
+    """(analysis, error message) for the round (or one phase's votes of a round with
+    per-phase weights); the error is Swedish and names the field."""
     try:
-        return analysis_cache.get_analysis(get_db(), round_id, opts), None
+        return analysis_cache.get_analysis(get_db(), round_id, opts, phase_id=phase_id), None
     except MCDAInputError as exc:
         return None, error_text(exc)
 
 
-def page_context(rnd: dict[str, Any], opts: dict[str, Any], error: str | None) -> dict[str, Any]:
+def page_context(
+    rnd: dict[str, Any], opts: dict[str, Any], error: str | None,
+    phase: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     db = get_db()
-    counts = store_votes.participation(db, rnd["id"])
-    ra, analysis_error = round_analysis(rnd["id"], opts)
+    counts = round_counts(rnd, phase)
+    ra, analysis_error = round_analysis(rnd["id"], opts, phase["id"] if phase else None)
     if ra is None and error is None:
         error = analysis_error
-    view = build_view(ra, counts, int(rnd["anonymity_k"])) if ra else None
-    if view is None:
-        view = {"participation": participation_view(counts, int(rnd["anonymity_k"])),
-                "empty": True, "options": opts, "options_label": options_label(opts)}
-    return {"rnd": rnd, "view": view, "opts": opts, "error": error,
+    k = int(rnd["anonymity_k"])
+    view = build_view(ra, counts, k, phase) if ra else empty_view(counts, k, opts, phase)
+    return {"rnd": rnd, "view": view, "opts": opts, "error": error, "phase": phase,
             "analysis_error": analysis_error, "methods_all": analysis_input.METHODS,
             "method_labels": METHOD_LABELS, "within_labels": WITHIN_LABELS,
             "between_labels": BETWEEN_LABELS, "record": records.get_record(db, rnd["id"])}
@@ -499,10 +567,15 @@ def page_context(rnd: dict[str, Any], opts: dict[str, Any], error: str | None) -
 @login_required()
 def round_results(round_id: int):
     rnd = load_round(round_id)
+    phases, phase = select_phase(rnd)
     opts, error = request_options()
-    ctx = page_context(rnd, opts, error)
+    ctx = page_context(rnd, opts, error, phase)
     ctx["can_edit"] = _can_edit(rnd)
     ctx["query"] = request.query_string.decode()
+    ctx["phase_links"] = phase_links(phases, phase, ".round_results", round_id=round_id)
+    if phases:
+        ctx["plan_url"] = url_for("planning.plan_page", decision_id=rnd["decision_id"],
+                                  round=round_id)
     return render("results/round.html", "results/_body.html", **ctx)
 
 
@@ -614,7 +687,9 @@ PROJECTOR_OPTIONS = {"smaa": False}
 @login_required()
 def projector(round_id: int):
     rnd = load_round(round_id)
-    ctx = _projector_context(rnd)
+    phases, phase = select_phase(rnd)
+    ctx = _projector_context(rnd, phase=phase)
+    ctx["phase_links"] = phase_links(phases, phase, ".projector", round_id=round_id)
     return render_template("results/projector.html", **ctx)
 
 
@@ -623,22 +698,27 @@ def projector(round_id: int):
 def projector_live(round_id: int):
     """The polled part. Answers 304 to a matching If-None-Match (one cheap query)."""
     rnd = load_round(round_id)
+    _phases, phase = select_phase(rnd)
+    phase_id = phase["id"] if phase else None
     db = get_db()
     fp = analysis_input.fingerprint(db, round_id)
     try:
         ra = analysis_cache.live_analysis(db, round_id, PROJECTOR_OPTIONS, fingerprint=fp,
-                                          max_age_s=current_app.config["PROJECTOR_LIVE_MAX_AGE_S"])
+                                          max_age_s=current_app.config["PROJECTOR_LIVE_MAX_AGE_S"],
+                                          phase_id=phase_id)
         fp = ra.fingerprint
     except MCDAInputError:
         ra = None  # shown as the error state by _projector_context
+    # the phase is part of the tag: every phase of a round shares the round's fingerprint
+    phase_part = f"|etapp={phase_id}" if phase_id is not None else ""
     etag = hashlib.sha256(
-        f"{fp}|{analysis_input.options_key(PROJECTOR_OPTIONS)}|{get_locale()}"
+        f"{fp}|{analysis_input.options_key(PROJECTOR_OPTIONS)}|{get_locale()}{phase_part}"
         .encode()
     ).hexdigest()[:32]
     if request.if_none_match.contains(etag):
         resp = make_response("", 304)
     else:
-        ctx = _projector_context(rnd, fingerprint=fp, analysis=ra)
+        ctx = _projector_context(rnd, fingerprint=fp, analysis=ra, phase=phase)
         resp = make_response(render_template("results/_projector_live.html", **ctx))
     resp.set_etag(etag)
     resp.headers["Cache-Control"] = "no-cache, private"
@@ -646,20 +726,22 @@ def projector_live(round_id: int):
 
 
 def _projector_context(
-    rnd: dict[str, Any], fingerprint: str | None = None, analysis: Any = None
+    rnd: dict[str, Any], fingerprint: str | None = None, analysis: Any = None,
+    phase: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     db = get_db()
-    counts = store_votes.participation(db, rnd["id"])
+    counts = round_counts(rnd, phase)
     opts = analysis_input.parse_options(PROJECTOR_OPTIONS)
+    k = int(rnd["anonymity_k"])
     try:
-        ra = analysis or analysis_cache.get_analysis(db, rnd["id"], opts, fingerprint=fingerprint)
-        view = build_view(ra, counts, int(rnd["anonymity_k"]))
+        ra = analysis or analysis_cache.get_analysis(
+            db, rnd["id"], opts, fingerprint=fingerprint, phase_id=phase["id"] if phase else None)
+        view = build_view(ra, counts, k, phase)
         error = None
     except MCDAInputError as exc:
-        view = {"participation": participation_view(counts, int(rnd["anonymity_k"])),
-                "empty": True}
+        view = empty_view(counts, k, opts, phase)
         error = error_text(exc)
-    return {"rnd": rnd, "view": view, "error": error,
+    return {"rnd": rnd, "view": view, "error": error, "phase": phase,
             "join_url": url_for("participate.join", _external=True)}
 
 
@@ -677,22 +759,50 @@ def convergence(decision_id: int):
     return render_template("results/convergence.html", **ctx)
 
 
+def _convergence_phase(
+    decision: dict[str, Any], rounds: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """Phases (and the chosen one, ``?etapp=``, default the first; unknown → 404) when any
+    round of the decision has per-phase weights; such rounds are read for that phase."""
+    raw = request.args.get("etapp", "").strip()
+    if not any(r.get("phase_weights") for r in rounds):
+        if raw:
+            abort(404)
+        return [], None
+    phases = [dict(p) for p in store_phases.list_phases(get_db(), decision["id"])]
+    for p in phases:
+        p["label"] = phase_label(p)
+    if not raw:
+        return phases, (phases[0] if phases else None)
+    chosen = next((p for p in phases if str(p["id"]) == raw), None)
+    if chosen is None:
+        abort(404)
+    return phases, chosen
+
+
 def convergence_context(decision: dict[str, Any]) -> dict[str, Any]:
-    """S*, W and per-criterion SD per round, region and (k-suppressed) per municipality."""
+    """S*, W and per-criterion SD per round, region and (k-suppressed) per municipality.
+    Rounds with per-phase weights contribute the chosen phase's votes (labelled so)."""
     db = get_db()
     rounds = store_rounds.list_rounds(db, decision["id"])
+    phases, phase = _convergence_phase(decision, rounds)
     opts = analysis_input.parse_options({"smaa": False})
     labels, s_star, w, crit_sd, by_group = [], [], [], {}, {}
     group_sd: dict[str, list[float | None]] = {}
     crit_names: list[str] = []
     for rnd in rounds:
-        labels.append(_("Omgång %(n)s", n=rnd["number"]))
+        rnd_phase = phase if rnd.get("phase_weights") else None
+        if rnd_phase is not None:
+            labels.append(_("Omgång %(n)s (%(phase)s)", n=rnd["number"], phase=rnd_phase["name"]))
+        else:
+            labels.append(_("Omgång %(n)s", n=rnd["number"]))
         try:
-            ra = analysis_cache.get_analysis(db, rnd["id"], opts)
+            ra = analysis_cache.get_analysis(
+                db, rnd["id"], opts, phase_id=rnd_phase["id"] if rnd_phase else None)
         except MCDAInputError:
             ra = None
-        counts = store_votes.participation(db, rnd["id"])
-        view = build_view(ra, counts, int(rnd["anonymity_k"])) if ra else None
+        counts = round_counts(rnd, rnd_phase)
+        view = build_view(ra, counts, int(rnd["anonymity_k"]), rnd_phase) if ra else None
         if view is None or view["empty"]:
             s_star.append(None)
             w.append(None)
@@ -723,6 +833,8 @@ def convergence_context(decision: dict[str, Any]) -> dict[str, Any]:
         "by_group": [{"name": g, "values": v} for g, v in sorted(by_group.items())],
         "group_sd": [{"name": g, "values": v} for g, v in sorted(group_sd.items())],
         "options_label": options_label(opts, has_scores=False),
+        "phase": phase,
+        "phase_links": phase_links(phases, phase, ".convergence", decision_id=decision["id"]),
     }
 
 
@@ -757,16 +869,14 @@ def export(round_id: int, kind: str):
     if kind not in EXPORT_KINDS:
         abort(404)
     rnd = load_round(round_id)
+    _phases, phase = select_phase(rnd)
     opts, error = request_options()
     if error:
         abort(400, error)
-    ra, analysis_error = round_analysis(round_id, opts)
-    db = get_db()
-    counts = store_votes.participation(db, round_id)
+    ra, analysis_error = round_analysis(round_id, opts, phase["id"] if phase else None)
+    counts = round_counts(rnd, phase)
     k = int(rnd["anonymity_k"])
-    view = build_view(ra, counts, k) if ra else {
-        "participation": participation_view(counts, k), "empty": True, "options": opts,
-        "options_label": options_label(opts)}
+    view = build_view(ra, counts, k, phase) if ra else empty_view(counts, k, opts, phase)
     body, mimetype, filename = exports.build(kind, rnd, ra, view, analysis_error)
     resp = make_response(body)
     resp.mimetype = mimetype
@@ -780,9 +890,11 @@ def export(round_id: int, kind: str):
 @login_required("facilitator", "secretariat")
 def report(round_id: int):
     rnd = load_round(round_id)
+    _phases, phase = select_phase(rnd)
     opts, error = request_options()
-    ctx = page_context(rnd, opts, error)
+    ctx = page_context(rnd, opts, error, phase)
     return render_template("results/report.html", **ctx)
 
 
-__all__ = ["bp", "build_view", "is_htmx", "load_round", "options_label", "participation_view"]
+__all__ = ["bp", "build_view", "empty_view", "is_htmx", "load_round", "options_label",
+           "participation_view", "phase_label", "round_counts", "select_phase"]

@@ -3,20 +3,31 @@
 Everything here is GET: pick a decision and round(s) with a plain form, sort tables with a
 query parameter (server-side, works without JavaScript). Figures come from the same cached
 analysis as the facilitator's page and pass through the same anonymity rule.
+
+A round with per-phase weights is compared one phase at a time (``etapp``, default the first
+phase; a stale ``etapp`` from another decision falls back to the first): its ordinary votes
+are empty by design, so showing them would say "nobody voted".
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 
 from ..store import decisions as store_decisions
+from ..store import phases as store_phases
 from ..store import rounds as store_rounds
-from ..store import votes as store_votes
 from .access import login_required, require_view
 from .db import get_db
-from .results import build_view, participation_view, request_options, round_analysis
+from .results import (
+    build_view,
+    empty_view,
+    phase_label,
+    request_options,
+    round_analysis,
+    round_counts,
+)
 
 bp = Blueprint("secretariat", __name__, url_prefix="/kansliet")
 
@@ -30,13 +41,30 @@ def _int(name: str) -> int | None:
         return None
 
 
-def _round_view(rnd: dict[str, Any], opts: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    counts = store_votes.participation(get_db(), rnd["id"])
-    ra, error = round_analysis(rnd["id"], opts)
+def _phases(decision_id: int) -> list[dict[str, Any]]:
+    phases = [dict(p) for p in store_phases.list_phases(get_db(), decision_id)]
+    for p in phases:
+        p["label"] = phase_label(p)
+    return phases
+
+
+def _pick_phase(phases: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The phase asked for with ``etapp`` (first phase when missing or not this decision's)."""
+    wanted = _int("etapp")
+    return next((p for p in phases if p["id"] == wanted), phases[0] if phases else None)
+
+
+def _round_view(
+    rnd: dict[str, Any], opts: dict[str, Any], phase: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], str | None]:
+    """The round's view; for a round with per-phase weights, ``phase``'s votes."""
+    phase = phase if rnd.get("phase_weights") else None
+    counts = round_counts(rnd, phase)
+    ra, error = round_analysis(rnd["id"], opts, phase["id"] if phase else None)
     k = int(rnd["anonymity_k"])
     if ra is None:
-        return {"participation": participation_view(counts, k), "empty": True}, error
-    return build_view(ra, counts, k), error
+        return empty_view(counts, k, opts, phase), error
+    return build_view(ra, counts, k, phase), error
 
 
 def _municipality_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
@@ -56,7 +84,8 @@ def index():
     db = get_db()
     decisions = store_decisions.list_decisions(db)
     decision_id = _int("beslut")
-    decision = rounds = rnd = other = view = other_view = None
+    decision = rounds = rnd = other = view = other_view = phase = None
+    phases: list[dict[str, Any]] = []
     error = None
     opts, opt_error = request_options()
     rows: list[dict[str, Any]] = []
@@ -71,8 +100,13 @@ def index():
         by_id = {r["id"]: r for r in rounds}
         rnd = by_id.get(_int("omgang") or -1) or (rounds[-1] if rounds else None)
         other = by_id.get(_int("jamfor") or -1)
+        if (rnd is not None and rnd.get("phase_weights")) or (
+            other is not None and other.get("phase_weights")
+        ):
+            phases = _phases(decision_id)
+            phase = _pick_phase(phases)
         if rnd is not None:
-            view, error = _round_view(rnd, opts)
+            view, error = _round_view(rnd, opts, phase)
             rows = _municipality_rows(view)
             key = SORT_KEYS[sort]
             rows.sort(key=lambda r: (r[key] is None, r[key] if r[key] is not None else 0),
@@ -80,12 +114,20 @@ def index():
             if desc:  # keep missing values last either way
                 rows.sort(key=lambda r: r[key] is None)
         if other is not None and rnd is not None and other["id"] != rnd["id"]:
-            other_view, _e = _round_view(other, opts)
+            other_view, _e = _round_view(other, opts, phase)
             movement = _movement(view, other_view)
     return render_template(
         "secretariat/index.html",
         decisions=decisions, decision=decision, rounds=rounds or [], rnd=rnd, other=other,
         view=view, other_view=other_view, rows=rows, movement=movement, sort=sort, desc=desc,
+        phases=phases, phase=phase,
+        phase_links=[
+            {"label": p["label"], "current": phase is not None and p["id"] == phase["id"],
+             "url": url_for(".index", **{**request.args.to_dict(), "etapp": p["id"]})}
+            for p in phases
+        ],
+        plan_url=url_for("planning.plan_page", decision_id=decision["id"], round=rnd["id"])
+        if phases and decision and rnd else None,
         error=opt_error or error, opts=opts,
         dist_items=[{"label": r["group"], "value": r["distance"]} for r in rows],
     )

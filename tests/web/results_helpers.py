@@ -157,3 +157,59 @@ def scenario(app: Flask, owner_id: int | None, per_muni: dict[str, int] | None =
     finally:
         db.conn.close()
 
+
+
+# --- rounds with per-phase weights --------------------------------------------------------------
+
+PHASES = (("Etapp 1", "2026–2028", 100.0), ("Etapp 2", "2029–2031", 100.0))
+# Phase 1: children and young people first; phase 2: attractiveness first.
+PHASE_PROFILES = {
+    "Skövde": ((0.1, 0.2, 0.6, 0.1), (0.2, 0.6, 0.1, 0.1)),
+    "Hjo": ((0.15, 0.15, 0.5, 0.2), (0.1, 0.5, 0.2, 0.2)),
+    "Vara": ((0.2, 0.1, 0.55, 0.15), (0.15, 0.55, 0.15, 0.15)),
+}
+
+
+def phase_scenario(
+    app: Flask, owner_id: int | None, *, per_muni: int = 3, k: int = 3,
+    phase2_skip: int = 1,
+) -> dict[str, Any]:
+    """A decision with two phases and an open round with per-phase weights.
+
+    ``per_muni`` participants in each of Skövde, Hjo and Vara vote for phase 1 with the
+    municipality's phase-1 profile (jittered); all but ``phase2_skip`` of the first
+    municipality's participants also vote for phase 2. Returns ids and the exact weights
+    stored (``weights[phase_id] = [(municipality, [w…]), …]``).
+    """
+    from mcda.store import phases as sp
+
+    rng = random.Random(7)
+    db = open_db(app)
+    try:
+        dec = make_decision(db, owner_id)
+        phase_ids = [sp.add_phase(db, dec["decision_id"], n, b, p) for n, p, b in PHASES]
+        rid = sr.create_round(db, dec["decision_id"], methods=["direct"], anonymity_k=k,
+                              phase_weights=True)
+        sr.open_round(db, rid)
+        keys = [str(c) for c in dec["criteria"]]
+        weights: dict[int, list[tuple[str, list[float]]]] = {p: [] for p in phase_ids}
+        for m_index, (muni, profiles) in enumerate(PHASE_PROFILES.items()):
+            for i in range(per_muni):
+                part = sv.join_round(db, rid, secrets.token_urlsafe(24),
+                                     municipality_id(db, muni))
+                rev = 0
+                for p_index, pid in enumerate(phase_ids):
+                    if p_index == 1 and m_index == 0 and i < phase2_skip:
+                        continue
+                    raw = [max(0.02, b + rng.uniform(-0.03, 0.03)) for b in profiles[p_index]]
+                    w = [x / sum(raw) for x in raw]
+                    rev += 1
+                    sv.record_vote(
+                        db, rid, part["id"], revision=rev, method="direct",
+                        payload={"values": {k_: x * 100 for k_, x in zip(keys, w, strict=True)}},
+                        weights=dict(zip(keys, w, strict=True)), phase_id=pid,
+                    )
+                    weights[pid].append((muni, w))
+        return {**dec, "round_id": rid, "phases": phase_ids, "weights": weights}
+    finally:
+        db.conn.close()

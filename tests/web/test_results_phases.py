@@ -1,0 +1,300 @@
+"""Rounds with per-phase weights on the results page, projector, exports, secretariat and
+convergence view: each phase is analysed with its own votes and named wherever its numbers
+are shown; an unknown phase is a 404."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+
+import openpyxl
+import pytest
+
+from mcda.core.analysis import analyze
+from mcda.store import analysis_cache, analysis_input
+from mcda.store import votes as sv
+
+from .results_helpers import login_as, open_db, phase_scenario, scenario
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    analysis_cache.clear()
+    yield
+    analysis_cache.clear()
+
+
+def _csv(resp) -> list[list[str]]:
+    text = resp.data.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def _num(cell: str) -> float:
+    return float(cell.replace(",", "."))
+
+
+def _expected_region(weights: list[tuple[str, list[float]]]) -> list[float]:
+    """Mean within each municipality, then each municipality counts once (house default)."""
+    by_muni: dict[str, list[list[float]]] = {}
+    for muni, w in weights:
+        by_muni.setdefault(muni, []).append(w)
+    means = [[sum(col) / len(rows) for col in zip(*rows, strict=True)]
+             for rows in by_muni.values()]
+    region = [sum(col) / len(means) for col in zip(*means, strict=True)]
+    total = sum(region)
+    return [x / total for x in region]
+
+
+def _phase_analysis(app, rid, phase_id, options=None):
+    db = open_db(app)
+    try:
+        data = analysis_input.build_input(db, rid, options, phase_id=phase_id)
+    finally:
+        db.conn.close()
+    return data, analyze(json.loads(json.dumps(data)))
+
+
+@pytest.fixture
+def phased(app, client):
+    uid = login_as(app, client)
+    return phase_scenario(app, uid)
+
+
+# --- results page ---------------------------------------------------------------------------
+
+
+def test_results_page_defaults_to_first_phase_and_names_it(client, phased):
+    rid, (p1, p2) = phased["round_id"], phased["phases"]
+    resp = client.get(f"/resultat/{rid}")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    h1 = html.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert "Etapp 1 (2026–2028)" in h1
+    note = html.split('class="method-note">', 1)[1].split("</p>", 1)[0]
+    assert "Etapp 1 (2026–2028), med deltagarnas vikter för den etappen." in note
+    assert "Inga resultat ännu" not in html and "Ingen har viktat" not in html
+    # the selector: both phases as links, the chosen one marked, options kept in the form
+    assert f'href="/resultat/{rid}?etapp={p2}"' in html
+    assert re.search(rf'href="/resultat/{rid}\?etapp={p1}" aria-current="page"', html)
+    assert f'<input type="hidden" name="etapp" value="{p1}">' in html
+    assert f"/resultat/{rid}/projektor?etapp={p1}" in html
+    assert "Etappplan med varje etapps vikter" in html
+
+
+def test_each_phase_has_its_own_results(client, phased):
+    rid, (p1, p2) = phased["round_id"], phased["phases"]
+    h1 = client.get(f"/resultat/{rid}?etapp={p1}").get_data(as_text=True)
+    h2 = client.get(f"/resultat/{rid}?etapp={p2}").get_data(as_text=True)
+    assert "Etapp 2 (2029–2031)" in h2.split("</h1>", 1)[0]
+    assert re.search(rf'etapp={p2}" aria-current="page"', h2)
+    assert "Etapp 2 (2029–2031), med deltagarnas vikter" in h2
+    body1 = h1.split('id="results-body"', 1)[1]
+    body2 = h2.split('id="results-body"', 1)[1]
+    assert body1 != body2
+    # options in the query are kept when switching phase
+    h = client.get(f"/resultat/{rid}?etapp={p1}&within=median&o=1").get_data(as_text=True)
+    assert "within=median" in h.split(f"etapp={p2}", 1)[0].rsplit("href=", 1)[1]
+
+
+@pytest.mark.parametrize("phase_index", [0, 1])
+def test_phase_results_match_analyze_on_that_phases_votes(app, client, phased, phase_index):
+    rid = phased["round_id"]
+    pid = phased["phases"][phase_index]
+    rows = _csv(client.get(f"/resultat/{rid}/export/vikter.csv?etapp={pid}"))
+    assert f"Etapp {phase_index + 1} (" in rows[0][0]
+    header = rows[1]
+    region = next(r for r in rows if r[0] == "Regionen")
+    assert int(region[1]) == len(phased["weights"][pid])
+    got = [_num(x) for x in region[2:2 + 4]]
+    # by hand from the weights stored for this phase …
+    for g, e in zip(got, _expected_region(phased["weights"][pid]), strict=True):
+        assert math.isclose(g, e, abs_tol=1e-9)
+    # … and the one analysis function on this phase's votes
+    data, out = _phase_analysis(app, rid, pid)
+    crit_names = {c["id"]: c["name"] for c in data["criteria"]}
+    for cid, w in out["weights"].items():
+        assert math.isclose(_num(region[header.index(crit_names[cid])]), w, abs_tol=1e-9)
+    # rankings: the compromise places of the CSV are analyze()'s
+    rk = _csv(client.get(f"/resultat/{rid}/export/rangordning.csv?etapp={pid}"))
+    assert f"Etapp {phase_index + 1} (" in rk[0][0]
+    names = {a["id"]: a["name"] for a in data["alternatives"]}
+    comp = out["compromise"]["ranks"] if "ranks" in out["compromise"] else out["compromise"]
+    expected = {names[a]: r for a, r in comp.items()}
+    got_ranks = {r[0]: int(r[1]) for r in rk[2:] if r and r[0]}
+    assert got_ranks == expected
+
+
+def test_phases_differ(app, phased):
+    (p1, p2), rid = phased["phases"], phased["round_id"]
+    _d1, o1 = _phase_analysis(app, rid, p1)
+    _d2, o2 = _phase_analysis(app, rid, p2)
+    assert max(o1["weights"], key=o1["weights"].get) != max(o2["weights"], key=o2["weights"].get)
+    top1 = min(o1["compromise"]["ranks"], key=o1["compromise"]["ranks"].get)
+    top2 = min(o2["compromise"]["ranks"], key=o2["compromise"]["ranks"].get)
+    assert top1 != top2
+
+
+@pytest.mark.parametrize("suffix", [
+    "", "/projektor", "/projektor/live", "/rapport", "/export/vikter.csv", "/export/analys.json",
+])
+def test_unknown_phase_is_404(client, phased, suffix):
+    rid = phased["round_id"]
+    assert client.get(f"/resultat/{rid}{suffix}?etapp=999999").status_code == 404
+    assert client.get(f"/resultat/{rid}{suffix}?etapp=abc").status_code == 404
+
+
+def test_phase_of_another_decision_is_404(app, client, phased):
+    other = phase_scenario(app, None)
+    rid = phased["round_id"]
+    assert client.get(f"/resultat/{rid}?etapp={other['phases'][0]}").status_code == 404
+
+
+def test_normal_round_refuses_etapp_and_is_unchanged(app, client):
+    uid = login_as(app, client)
+    sc = scenario(app, uid)
+    rid = sc["round_id"]
+    assert client.get(f"/resultat/{rid}?etapp=1").status_code == 404
+    html = client.get(f"/resultat/{rid}").get_data(as_text=True)
+    assert 'class="results-nav phase-nav' not in html and 'name="etapp"' not in html
+    doc = json.loads(client.get(f"/resultat/{rid}/export/analys.json").data)
+    assert "phase" not in doc
+
+
+def test_phase_without_votes_says_so(app, client):
+    uid = login_as(app, client)
+    sc = phase_scenario(app, uid, per_muni=0)
+    html = client.get(f"/resultat/{sc['round_id']}?etapp={sc['phases'][1]}").get_data(
+        as_text=True)
+    assert "Ingen har viktat för Etapp 2 (2029–2031) ännu" in html
+
+
+# --- projector ------------------------------------------------------------------------------
+
+
+def _total(html: str) -> int:
+    return int(html.split('id="proj-total">', 1)[1].split("<", 1)[0])
+
+
+def test_projector_counts_per_phase(client, phased):
+    rid, (p1, p2) = phased["round_id"], phased["phases"]
+    page = client.get(f"/resultat/{rid}/projektor").get_data(as_text=True)
+    assert "Etapp 1 (2026–2028)" in page.split("</h1>", 1)[0]
+    assert f'hx-get="/resultat/{rid}/projektor/live?etapp={p1}"' in page
+    n1, n2 = len(phased["weights"][p1]), len(phased["weights"][p2])
+    assert n1 == 9 and n2 == 8
+    assert _total(page) == n1
+    page2 = client.get(f"/resultat/{rid}/projektor?etapp={p2}").get_data(as_text=True)
+    assert "Etapp 2 (2029–2031)" in page2.split("</h1>", 1)[0]
+    assert _total(page2) == n2
+    assert _total(client.get(f"/resultat/{rid}/projektor/live?etapp={p2}").get_data(
+        as_text=True)) == n2
+
+
+def test_projector_etag_is_per_phase(app, client, phased, monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(analysis_cache.time, "monotonic", lambda: now[0])
+    rid, (p1, p2) = phased["round_id"], phased["phases"]
+    r1 = client.get(f"/resultat/{rid}/projektor/live?etapp={p1}")
+    r2 = client.get(f"/resultat/{rid}/projektor/live?etapp={p2}")
+    assert r1.status_code == r2.status_code == 200
+    assert r1.get_etag()[0] != r2.get_etag()[0]
+    tag1 = r1.headers["ETag"]
+    assert client.get(f"/resultat/{rid}/projektor/live?etapp={p1}",
+                      headers={"If-None-Match": tag1}).status_code == 304
+    assert client.get(f"/resultat/{rid}/projektor/live",
+                      headers={"If-None-Match": tag1}).status_code == 304  # default = phase 1
+    assert client.get(f"/resultat/{rid}/projektor/live?etapp={p2}",
+                      headers={"If-None-Match": tag1}).status_code == 200
+    # a new vote for phase 2 changes phase 2's tag (and its count)
+    db = open_db(app)
+    try:
+        votes = sv.latest_votes(db, rid, p1)
+        part = votes[0]["participant_id"]
+        keys = [str(c) for c in phased["criteria"]]
+        sv.record_vote(db, rid, part, revision=99, method="direct",
+                       payload={"values": {k: 25 for k in keys}},
+                       weights={k: 0.25 for k in keys}, phase_id=p2)
+    finally:
+        db.conn.close()
+    tag2 = r2.headers["ETag"]
+    now[0] += 10.0  # past the live view's reuse window
+    again = client.get(f"/resultat/{rid}/projektor/live?etapp={p2}",
+                       headers={"If-None-Match": tag2})
+    assert again.status_code == 200
+    assert _total(again.get_data(as_text=True)) == len(phased["weights"][p2]) + 1
+
+
+# --- exports --------------------------------------------------------------------------------
+
+
+def test_json_export_states_the_phase_and_reproduces(app, client, phased):
+    rid, (p1, p2) = phased["round_id"], phased["phases"]
+    resp = client.get(f"/resultat/{rid}/export/analys.json?etapp={p2}")
+    assert resp.status_code == 200
+    assert "etapp-2-analys.json" in resp.headers["Content-Disposition"]
+    doc = json.loads(resp.data)
+    assert doc["phase"] == {"id": p2, "number": 2, "name": "Etapp 2", "period": "2029–2031"}
+    assert len(doc["input"]["votes"]) == len(phased["weights"][p2])
+    out = analyze(json.loads(json.dumps(doc["input"])))
+    assert out["weights"] == pytest.approx(doc["output"]["weights"])
+    _data, direct = _phase_analysis(app, rid, p2)
+    assert doc["output"]["weights"] == pytest.approx(direct["weights"])
+    # default: the first phase
+    doc1 = json.loads(client.get(f"/resultat/{rid}/export/analys.json").data)
+    assert doc1["phase"]["id"] == p1
+
+
+def test_csv_and_workbook_name_the_phase(client, phased):
+    rid, (_p1, p2) = phased["round_id"], phased["phases"]
+    roster = client.get(f"/resultat/{rid}/export/roster.csv?etapp={p2}")
+    assert "omgang-1-etapp-2-roster.csv" in roster.headers["Content-Disposition"]
+    rows = _csv(roster)
+    assert rows[0][0].startswith("# Etapp: Etapp 2 (2029–2031)")
+    assert len([r for r in rows[2:] if r]) == len(phased["weights"][p2])
+    plan = _csv(client.get(f"/resultat/{rid}/export/etapper.csv?etapp={p2}"))
+    assert "planeringssidan" in plan[0][0]
+    wb = openpyxl.load_workbook(io.BytesIO(
+        client.get(f"/resultat/{rid}/export/arbetsbok.xlsx?etapp={p2}").data))
+    summary = {r[0]: r[1] for r in wb["Sammanfattning"].iter_rows(values_only=True) if r[0]}
+    assert summary["Etapp"] == "Etapp 2 (2029–2031)"
+    assert summary["Deltagare som viktat"] == len(phased["weights"][p2])
+    assert "Etapp 2 (2029–2031)" in summary["Metod och val"]
+    weights = list(wb["Kommunernas vikter"].iter_rows(values_only=True))
+    assert weights[1][0] == "Regionen"
+
+
+# --- secretariat and convergence -----------------------------------------------------------
+
+
+def test_secretariat_compares_the_chosen_phase(app, client, phased):
+    login_as(app, client, "secretariat")
+    did, rid, (p1, p2) = phased["decision_id"], phased["round_id"], phased["phases"]
+    html = client.get(f"/kansliet/?beslut={did}&omgang={rid}").get_data(as_text=True)
+    assert "Ingen har viktat" not in html
+    assert 'id="sel-phase"' in html and '<label for="sel-phase">' in html
+    assert "omgång 1: Etapp 1 (2026–2028)</h2>" in html
+    assert "har vikter per etapp" in html
+    assert f"/resultat/{rid}/export/vikter.csv?etapp={p1}" in html
+    for muni in ("Skövde", "Hjo", "Vara"):
+        assert f'<th scope="row">{muni}</th>' in html
+    html2 = client.get(f"/kansliet/?beslut={did}&omgang={rid}&etapp={p2}").get_data(as_text=True)
+    assert "omgång 1: Etapp 2 (2029–2031)</h2>" in html2
+    assert f'<option value="{p2}" selected>' in html2
+    assert f"/resultat/{rid}/export/vikter.csv?etapp={p2}" in html2
+    # a stale etapp (another decision's phase) falls back to the first phase
+    html3 = client.get(f"/kansliet/?beslut={did}&omgang={rid}&etapp=999999").get_data(
+        as_text=True)
+    assert "omgång 1: Etapp 1 (2026–2028)</h2>" in html3
+
+
+def test_convergence_reads_the_phase(client, phased):
+    did, p2 = phased["decision_id"], phased["phases"][1]
+    html = client.get(f"/resultat/beslut/{did}/konvergens").get_data(as_text=True)
+    assert "Omgång 1 (Etapp 1)" in html
+    assert "Omgångar med vikter per etapp visas med vikterna för Etapp 1 (2026–2028)." in html
+    html2 = client.get(f"/resultat/beslut/{did}/konvergens?etapp={p2}").get_data(as_text=True)
+    assert "Omgång 1 (Etapp 2)" in html2
+    assert client.get(f"/resultat/beslut/{did}/konvergens?etapp=999999").status_code == 404
