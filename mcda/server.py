@@ -55,6 +55,25 @@ def serve(app: Flask, *, server: str, host: str, port: int, workers: int, thread
                    connection_limit=CONNECTION_LIMIT, ident="Vagval")
 
 
+def _stop_signals_only_set_a_flag(worker: Any) -> None:
+    """Worker hook: SIGINT, SIGQUIT and SIGTERM only clear ``worker.alive``.
+
+    gunicorn's gthread worker shuts its thread pool down inside the signal handler; when the
+    signal lands while the main thread is inside the pool's ``submit`` (holding the same lock),
+    the worker deadlocks and stays behind as an orphan holding the port (seen after Ctrl-C
+    under load in ``bench/load.py``). With only the flag, the worker leaves its event loop
+    within a second and shuts down the normal way: in-flight requests (votes) finish.
+    """
+    import signal
+
+    def stop(_sig: int, _frame: Any) -> None:
+        worker.alive = False
+
+    for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM):
+        signal.signal(sig, stop)
+        signal.siginterrupt(sig, False)
+
+
 def _gunicorn(app: Flask, *, host: str, port: int, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
@@ -73,6 +92,7 @@ def _gunicorn(app: Flask, *, host: str, port: int, workers: int, threads: int) -
         "control_socket_disable": True,
         "proc_name": "vagval",
         "loglevel": "warning",
+        "post_worker_init": _stop_signals_only_set_a_flag,
     }
 
     class _App(BaseApplication):
