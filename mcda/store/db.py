@@ -213,24 +213,33 @@ class GroupCommit:
             if nxt is not None:
                 _wake(nxt)
 
+    @staticmethod
+    def _one(db: Database, it: _Pending) -> None:
+        """One write of a batch in its own savepoint; its exception goes to its caller."""
+        try:
+            with db.atomic():
+                it.result = it.fn(db)
+        except sqlite3.OperationalError as exc:
+            if _is_full(exc):
+                it.error = StorageFullError(str(exc))
+                it.error.__cause__ = exc
+            else:
+                it.error = exc
+        except Exception as exc:  # noqa: BLE001 - handed to its own caller
+            it.error = exc
+
     def _commit(self, db: Database, batch: list[_Pending]) -> None:
+        self.batches += 1
+        self.writes += len(batch)
         try:
             with transaction(db):
-                for it in batch:
-                    try:
-                        with db.atomic():  # a savepoint per write
-                            it.result = it.fn(db)
-                    except sqlite3.OperationalError as exc:
-                        if _is_full(exc):
-                            it.error = StorageFullError(str(exc))
-                            it.error.__cause__ = exc
-                        else:
-                            it.error = exc
-                    except Exception as exc:  # noqa: BLE001 - handed to its own caller
-                        it.error = exc
-            self.batches += 1
-            self.writes += len(batch)
-        except BaseException as exc:  # BEGIN or COMMIT failed: nothing of the batch is stored
+                if len(batch) == 1:
+                    # Alone: a failed write rolls the transaction back (no savepoint needed).
+                    batch[0].result = batch[0].fn(db)
+                else:
+                    for it in batch:
+                        self._one(db, it)
+        except BaseException as exc:  # BEGIN, COMMIT or a lone write failed: nothing stored
             for it in batch:
                 if it.error is None:
                     it.result, it.error = None, exc

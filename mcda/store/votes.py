@@ -172,6 +172,13 @@ def _not_open_message(rnd: dict[str, Any]) -> str:
 
 def _canonical(value: Any, field: str) -> Any:
     """Dict keys as strings (criterion ids may come as int or str), recursively."""
+    kind = type(value)
+    if kind is int or kind is str or value is None:  # the common leaves, without ABC checks
+        return value
+    if kind is float:
+        if not math.isfinite(value):
+            raise StoreError(field, "Viktningen innehåller ett ogiltigt tal (NaN eller oändligt).")
+        return value
     if isinstance(value, Mapping):
         return {str(k): _canonical(v, field) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
