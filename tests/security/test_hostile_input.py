@@ -62,6 +62,8 @@ def test_hostile_names_render_as_text_on_every_page(hostile_world):
                             if marker in body:
                                 failures.append(f"{role} GET {path} {headers}: raw {marker!r}")
                         seen_text += "{{7*7}}" in body
+                    elif path == "/halsa" and body == "ok\n":
+                        continue  # the health check: a fixed text, no user data
                     elif resp.status_code == 200 and resp.mimetype not in (
                         "text/csv", "application/json", "application/octet-stream",
                     ) and not resp.mimetype.startswith("application/vnd.openxmlformats"):
