@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..store import analysis_cache, analysis_input
+from .i18n import in_language
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -275,7 +276,7 @@ def _phasing(ra) -> tuple[dict[str, Any] | None, str | None]:
     ph = ra.output.get("phasing")
     err = (ra.input.get("meta") or {}).get("phasing_error")
     if err:
-        return None, _("Etappdata kunde inte användas: %(e)s", e=err.get("message_sv", ""))
+        return None, _("Etappdata kunde inte användas: %(e)s", e=in_language(err))
     if ph is None:
         return None, None
     if not ph:
@@ -326,7 +327,7 @@ def phases_csv(rnd, ra, view, error) -> bytes:
         return csv_bytes(header, [], note)
     note = phasing_method_label(ph)
     if ph["infeasibility"]:
-        note += " " + ph["infeasibility"]["message_sv"]
+        note += " " + in_language(ph["infeasibility"])
     return csv_bytes(header, _plan_rows(ra, ph), note)
 
 
@@ -346,7 +347,7 @@ def _phases_sheet(wb, ra, view, put, header, bold, dec, pct, wrap) -> None:
     put(ws, 2, 1, str(PLAN_STATUS_LABELS.get(ph["status"], ph["status"])))
     r = 3
     if ph["infeasibility"]:
-        put(ws, r, 0, ph["infeasibility"]["message_sv"], wrap)
+        put(ws, r, 0, in_language(ph["infeasibility"]), wrap)
         r += 1
     sp = ph["spread"] or {}
     r += 1

@@ -8,6 +8,7 @@ one command and no build step is forgotten.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -73,6 +74,15 @@ def error_text(error: StoreError | MCDAInputError | Msg) -> str:
     if isinstance(error, MCDAInputError):
         return error.message(str(get_locale() or "sv"))
     return error.translated(gettext)
+
+
+def in_language(texts: Any) -> str:
+    """``message_sv``/``message_en`` of a core result (object or its JSON dict) in the
+    request's language: English when the request is in English, else Swedish."""
+    key = "message_en" if str(get_locale() or "sv") == "en" else "message_sv"
+    if isinstance(texts, dict):
+        return str(texts.get(key) or texts.get("message_sv") or "")
+    return str(getattr(texts, key, "") or getattr(texts, "message_sv", ""))
 
 
 def init_app(app: Flask) -> None:

@@ -31,7 +31,7 @@ from ..store.decisions import StoreError
 from .access import can_edit_decision, login_required, require_edit, require_view
 from .db import get_db
 from .htmx import is_htmx, render
-from .i18n import error_text
+from .i18n import error_text, in_language
 
 bp = Blueprint("planning", __name__, url_prefix="/etapper")
 
@@ -376,7 +376,7 @@ def _plan_view(plan: phasing.PhasePlan, pi: dict[str, Any], values: list[Any]) -
         "total_value": plan.total_value,
         "solve_ms": plan.solve_time_s * 1000,
         "exempt": plan.exempt,
-        "why": why.message_sv if why else None,
+        "why": in_language(why) if why else None,
         "assignment": plan.assignment,
     }
 
@@ -449,7 +449,7 @@ def _stability_view(st: phasing.Stability, pi: dict[str, Any]) -> dict:
         "seconds": st.total_time_s,
         "gap": st.mip_rel_gap,
         "status": st.status,
-        "why": st.infeasibility.message_sv if st.infeasibility else None,
+        "why": in_language(st.infeasibility) if st.infeasibility else None,
     }
 
 

@@ -216,3 +216,15 @@ def test_compare_three_municipalities_and_stability(client, app, demo_decision):
     assert "kommunens fem högst värderade investeringar" in html
     assert "SMAA: 200 dragningar" in html
     assert "Inte med" in t["stability-table"]
+
+
+def test_infeasible_rule_explained_in_english(client, small_decision):
+    page = client.get(f"/etapper/{small_decision}").get_data(as_text=True)
+    pid = re.search(r'name="budget_(\d+)"', page).group(1)
+    client.post(
+        f"/etapper/{small_decision}/planera",
+        data={"csrf_token": csrf_from(page), f"budget_{pid}": "10", "min_one_by_phase": "1"},
+    )
+    page = client.get(f"/etapper/{small_decision}?lang=en").get_data(as_text=True)
+    assert "at least one investment per municipality by phase 1" in page
+    assert "senast etapp 1" not in page
