@@ -55,7 +55,8 @@ class WriterLock:
     another connection of the same thread does not deadlock). The thread that holds it then
     takes an exclusive ``flock`` on ``<database>.lock``, so writers of other processes
     (gunicorn workers, the CLI) also take turns without SQLite's sleep-and-retry busy
-    handler, which let one worker's writers starve behind the other's for seconds. Where
+    handler, which let one worker's writers starve behind the other's for seconds (a forked
+    worker gets its own ``WriterLock``, so the descriptors are never shared). Where
     ``flock`` is unavailable (Windows) or the lock file cannot be created, SQLite's own lock
     and busy timeout remain.
     """
@@ -83,24 +84,28 @@ class WriterLock:
     def release(self) -> None:
         self._depth -= 1
         if self._depth == 0 and self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            fd, self._fd = self._fd, None
+            os.close(fd)  # closing the descriptor releases the flock
         self._thread_lock.release()
 
     def _lock_file(self, deadline: float) -> bool:
+        """Take the file lock; the descriptor lives only while it is held (no descriptor
+        stays open per database a process has ever written, e.g. in a test run)."""
         if not self._file_lock_ok:
             return True
-        if self._fd is None:
-            try:
-                self._fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-            except OSError:
-                self._file_lock_ok = False  # read-only directory: SQLite's lock alone
-                return True
+        try:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            self._file_lock_ok = False  # read-only directory: SQLite's lock alone
+            return True
         while True:
             try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self._fd = fd
                 return True
             except BlockingIOError:
                 if time.monotonic() >= deadline:
+                    os.close(fd)
                     return False
                 time.sleep(self.POLL_S)
 
@@ -111,8 +116,8 @@ _writers_guard = threading.Lock()
 
 def _writer_for(path: str | Path) -> tuple[WriterLock, GroupCommit] | None:
     """The writer lock and group committer of a database file in this process (None for
-    in-memory databases). Keyed by process id too: a forked worker opens its own lock file
-    descriptor (a shared one would make the ``flock`` of both workers the same lock)."""
+    in-memory databases). Keyed by process id too: a forked worker must not inherit the
+    parent's thread lock or queue."""
     key = str(path)
     if key in ("", ":memory:") or key.startswith("file:"):
         return None
