@@ -190,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="serve --threads (default: serve's own)")
     ap.add_argument("--server", default=None, help="serve --server (default: auto)")
     ap.add_argument("--server-workers", type=int, default=None, help="serve --workers")
+    ap.add_argument("--ratio-rounds", type=int, default=RATIO_ROUNDS,
+                    help="interleaved rounds of the throughput comparison")
     args = ap.parse_args(argv)
     run_deadline = time.monotonic() + DEADLINE_S
 
@@ -356,7 +358,7 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
     m = len(ids)
     # Three rounds, interleaved, each endpoint's median: one round is only ~0.5 s per endpoint.
     times: dict[str, list[float]] = {"health": [], "votes": [], "static": [], "page": []}
-    for _round in range(RATIO_ROUNDS if m else 0):
+    for _round in range(args.ratio_rounds if m else 0):
         revision[0] += 1
         times["health"].append(timed(trivial("/halsa"), ids))
         times["votes"].append(timed(revote, ids))
