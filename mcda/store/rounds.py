@@ -114,6 +114,31 @@ def get_round(db: Database, round_id: int) -> dict[str, Any] | None:
     return _round_dict(row) if row else None
 
 
+_CRITERIA_JSON = (
+    ", (SELECT json_group_array(json_object('id', c.id, 'decision_id', c.decision_id, "
+    "'name', c.name, 'description', c.description, 'direction', c.direction, "
+    "'position', c.position)) FROM criteria c WHERE c.decision_id = r.decision_id) "
+    "AS criteria_json FROM rounds r"
+)
+
+
+def get_round_with_criteria(
+    db: Database, round_id: int
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """:func:`get_round` and the decision's criteria (as ``decisions.list_criteria``) in one
+    statement: a participant's every request needs both, and under a room of tablets each
+    statement costs a round trip for the GIL (bench/load.py)."""
+    row = db.execute(
+        _ROUND_SELECT.replace("FROM rounds r", _CRITERIA_JSON) + "WHERE r.id = ?", [round_id]
+    ).fetchone()
+    if row is None:
+        return None, []
+    rnd = _round_dict(row)
+    crits = json.loads(rnd.pop("criteria_json") or "[]")
+    crits.sort(key=lambda c: (c["position"], c["id"]))
+    return rnd, crits
+
+
 def get_round_by_code(db: Database, code: str) -> dict[str, Any] | None:
     """The round for a join code typed by a person (case/space/dash tolerant)."""
     code = normalise_code(code)

@@ -87,6 +87,41 @@ def get_participant(db: Database, round_id: int, token: str) -> dict[str, Any] |
     return dict(row) if row else None
 
 
+def get_participant_with_latest(
+    db: Database, round_id: int, token: str
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """:func:`get_participant` and that participant's :func:`latest_vote`, in one statement
+    (a participant's every request needs both)."""
+    if not isinstance(token, str) or not token:
+        return None, None
+    row = db.execute(
+        _PARTICIPANT_SELECT.replace(
+            " FROM participants p",
+            ", lv.id AS lv_id, lv.revision AS lv_revision, lv.method AS lv_method, "
+            "lv.payload AS lv_payload, lv.weights AS lv_weights, "
+            "lv.consistency_ratio AS lv_consistency_ratio, lv.created_at AS lv_created_at, "
+            "lv.phase_id AS lv_phase_id FROM participants p",
+        )
+        + "LEFT JOIN votes lv ON lv.id = (SELECT v.id FROM votes v WHERE v.participant_id = p.id "
+        "ORDER BY v.revision DESC LIMIT 1) WHERE p.round_id = ? AND p.token_hash = ?",
+        [round_id, hash_token(token)],
+    ).fetchone()
+    if row is None:
+        return None, None
+    part = {k: row[k] for k in row.keys() if not k.startswith("lv_")}  # noqa: SIM118 - a Row
+    if row["lv_id"] is None:
+        return part, None
+    latest = {
+        "vote_id": row["lv_id"], "round_id": part["round_id"], "participant_id": part["id"],
+        "municipality_id": part["municipality_id"], "municipality": part["municipality"],
+        "role": part["role"], "revision": row["lv_revision"], "method": row["lv_method"],
+        "payload": json.loads(row["lv_payload"]), "weights": json.loads(row["lv_weights"]),
+        "consistency_ratio": row["lv_consistency_ratio"], "created_at": row["lv_created_at"],
+        "phase_id": row["lv_phase_id"],
+    }
+    return part, latest
+
+
 def get_participant_by_id(db: Database, participant_id: int) -> dict[str, Any] | None:
     row = db.execute(_PARTICIPANT_SELECT + "WHERE p.id = ?", [participant_id]).fetchone()
     return dict(row) if row else None
@@ -277,7 +312,7 @@ def record_vote(
     def _store(db: Database) -> dict[str, Any]:
         # One statement for the round, membership and criteria: each statement inside the
         # write lock hands the GIL back and waits to get it again (bench/load.py).
-        rnd = _vote_context(db, round_id, participant_id)
+        rnd = _vote_context(db, round_id, participant_id, revision)
         if rnd is None:
             raise StoreError("round_id", "Omgången finns inte.")
         if not rnd["member"]:
@@ -286,11 +321,7 @@ def record_vote(
 
         # Idempotent replay first: a retry whose first attempt committed just before the
         # round closed must still get its success answer.
-        rows = db.execute(
-            "SELECT id, revision, method, payload, phase_id FROM votes WHERE participant_id = ? "
-            "AND revision >= ? ORDER BY revision",
-            [participant_id, revision],
-        ).fetchall()
+        rows = rnd["later_votes"]
         for row in rows:
             if (
                 row["method"] == method
@@ -320,17 +351,24 @@ def record_vote(
     return write(db, _store)
 
 
-def _vote_context(db: Database, round_id: int, participant_id: int) -> dict[str, Any] | None:
+def _vote_context(
+    db: Database, round_id: int, participant_id: int, revision: int
+) -> dict[str, Any] | None:
     """What ``record_vote`` checks, in one statement: round state and methods, the decision's
-    archive flag, whether the participant belongs to the round, and the criterion ids."""
+    archive flag, whether the participant belongs to the round, the criterion ids, and the
+    participant's votes from ``revision`` on (``later_votes``, by revision; for the
+    idempotent replay)."""
     row = db.execute(
         "SELECT r.state, r.methods, r.decision_id, r.phase_weights, "
         "d.archived AS decision_archived, "
         "EXISTS(SELECT 1 FROM participants p WHERE p.id = ? AND p.round_id = r.id) AS member, "
         "(SELECT group_concat(c.id) FROM criteria c WHERE c.decision_id = r.decision_id) "
-        "AS criterion_ids "
+        "AS criterion_ids, "
+        "(SELECT json_group_array(json_object('id', v.id, 'revision', v.revision, "
+        "'method', v.method, 'payload', v.payload, 'phase_id', v.phase_id)) FROM votes v "
+        "WHERE v.participant_id = ? AND v.revision >= ?) AS later_votes "
         "FROM rounds r JOIN decisions d ON d.id = r.decision_id WHERE r.id = ?",
-        [participant_id, round_id],
+        [participant_id, participant_id, revision, round_id],
     ).fetchone()
     if row is None:
         return None
@@ -339,6 +377,8 @@ def _vote_context(db: Database, round_id: int, participant_id: int) -> dict[str,
     ctx["decision_archived"] = bool(ctx["decision_archived"])
     ctx["phase_weights"] = bool(ctx["phase_weights"])
     ctx["criterion_ids"] = {int(c) for c in (ctx["criterion_ids"] or "").split(",") if c}
+    ctx["later_votes"] = sorted(json.loads(ctx["later_votes"] or "[]"),
+                                key=lambda v: v["revision"])
     return ctx
 
 

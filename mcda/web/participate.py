@@ -219,13 +219,16 @@ def _load(round_id: int) -> _Ctx | Any:
     """The participant context, or a redirect to the join page when this browser has not
     joined the round (no hint whether the round exists)."""
     db = get_db()
-    rnd = store_rounds.get_round(db, round_id)
+    # Two statements for everything a participant's request needs (round, criteria,
+    # participant, latest vote): under a room of tablets each statement costs a GIL round trip.
+    rnd, crits = store_rounds.get_round_with_criteria(db, round_id)
     token = session.get(SESSION_KEY)
-    part = store_votes.get_participant(db, round_id, token) if rnd and token else None
+    part, latest = (
+        store_votes.get_participant_with_latest(db, round_id, token) if rnd and token
+        else (None, None)
+    )
     if part is None:
         return redirect(url_for(".join"))
-    crits = store_decisions.list_criteria(db, rnd["decision_id"])
-    latest = store_votes.latest_vote(db, part["id"])
     ctx = _Ctx(db=db, rnd=rnd, part=part, criteria=crits, latest=latest,
                latest_rev=latest["revision"] if latest else 0,
                phases=[], phase=None, phase_error=False, phase_votes={})
