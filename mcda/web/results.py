@@ -702,13 +702,15 @@ def projector_live(round_id: int):
     phase_id = phase["id"] if phase else None
     db = get_db()
     fp = analysis_input.fingerprint(db, round_id)
+    failure: MCDAInputError | None = None
+    ra = None
     try:
         ra = analysis_cache.live_analysis(db, round_id, PROJECTOR_OPTIONS, fingerprint=fp,
                                           max_age_s=current_app.config["PROJECTOR_LIVE_MAX_AGE_S"],
                                           phase_id=phase_id)
         fp = ra.fingerprint
-    except MCDAInputError:
-        ra = None  # shown as the error state by _projector_context
+    except MCDAInputError as exc:
+        failure = exc  # shown as the error state, not analysed a second time
     # the phase is part of the tag: every phase of a round shares the round's fingerprint
     phase_part = f"|etapp={phase_id}" if phase_id is not None else ""
     etag = hashlib.sha256(
@@ -718,7 +720,7 @@ def projector_live(round_id: int):
     if request.if_none_match.contains(etag):
         resp = make_response("", 304)
     else:
-        ctx = _projector_context(rnd, fingerprint=fp, analysis=ra, phase=phase)
+        ctx = _projector_context(rnd, fingerprint=fp, analysis=ra, phase=phase, failure=failure)
         resp = make_response(render_template("results/_projector_live.html", **ctx))
     resp.set_etag(etag)
     resp.headers["Cache-Control"] = "no-cache, private"
@@ -727,13 +729,15 @@ def projector_live(round_id: int):
 
 def _projector_context(
     rnd: dict[str, Any], fingerprint: str | None = None, analysis: Any = None,
-    phase: dict[str, Any] | None = None,
+    phase: dict[str, Any] | None = None, failure: MCDAInputError | None = None,
 ) -> dict[str, Any]:
     db = get_db()
     counts = round_counts(rnd, phase)
     opts = analysis_input.parse_options(PROJECTOR_OPTIONS)
     k = int(rnd["anonymity_k"])
     try:
+        if failure is not None:
+            raise failure
         ra = analysis or analysis_cache.get_analysis(
             db, rnd["id"], opts, fingerprint=fingerprint, phase_id=phase["id"] if phase else None)
         view = build_view(ra, counts, k, phase)

@@ -319,3 +319,21 @@ def test_a_zero_score_skips_unsuitable_methods_with_a_note(app, client, fac):
     assert resp.status_code == 200
     assert "Metoder som inte kunde användas" in html and "wsm" in html
     assert "Rangordning" in html
+
+
+def test_projector_live_error_state_analyses_once(app, client, fac, monkeypatch):
+    """When the analysis refuses the round's data, the live view shows the error state and
+    does not run the analysis a second time to find that out again."""
+    from mcda.core.errors import MCDAInputError
+
+    sc = scenario(app, fac)
+    calls = []
+
+    def refuse(data):
+        calls.append(1)
+        raise MCDAInputError("scores", None, "Poängen saknas.", "Scores are missing.")
+
+    monkeypatch.setattr(analysis_cache, "_analyze", refuse)
+    resp = client.get(f"/resultat/{sc['round_id']}/projektor/live")
+    assert resp.status_code == 200 and "Poängen saknas." in _text(resp)
+    assert len(calls) == 1
