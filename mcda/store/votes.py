@@ -87,6 +87,12 @@ def get_participant(db: Database, round_id: int, token: str) -> dict[str, Any] |
     return dict(row) if row else None
 
 
+_LATEST_COLUMNS = (
+    "id", "revision", "method", "payload", "weights", "consistency_ratio", "created_at",
+    "phase_id",
+)
+
+
 def get_participant_with_latest(
     db: Database, round_id: int, token: str
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
@@ -94,13 +100,10 @@ def get_participant_with_latest(
     (a participant's every request needs both)."""
     if not isinstance(token, str) or not token:
         return None, None
+    latest_cols = ", ".join(f"lv.{c} AS lv_{c}" for c in _LATEST_COLUMNS)
     row = db.execute(
         _PARTICIPANT_SELECT.replace(
-            " FROM participants p",
-            ", lv.id AS lv_id, lv.revision AS lv_revision, lv.method AS lv_method, "
-            "lv.payload AS lv_payload, lv.weights AS lv_weights, "
-            "lv.consistency_ratio AS lv_consistency_ratio, lv.created_at AS lv_created_at, "
-            "lv.phase_id AS lv_phase_id FROM participants p",
+            " FROM participants p", f", {latest_cols} FROM participants p"
         )
         + "LEFT JOIN votes lv ON lv.id = (SELECT v.id FROM votes v WHERE v.participant_id = p.id "
         "ORDER BY v.revision DESC LIMIT 1) WHERE p.round_id = ? AND p.token_hash = ?",
@@ -111,14 +114,11 @@ def get_participant_with_latest(
     part = {k: row[k] for k in row.keys() if not k.startswith("lv_")}  # noqa: SIM118 - a Row
     if row["lv_id"] is None:
         return part, None
-    latest = {
-        "vote_id": row["lv_id"], "round_id": part["round_id"], "participant_id": part["id"],
+    latest = _vote_dict({
+        "round_id": part["round_id"], "participant_id": part["id"],
         "municipality_id": part["municipality_id"], "municipality": part["municipality"],
-        "role": part["role"], "revision": row["lv_revision"], "method": row["lv_method"],
-        "payload": json.loads(row["lv_payload"]), "weights": json.loads(row["lv_weights"]),
-        "consistency_ratio": row["lv_consistency_ratio"], "created_at": row["lv_created_at"],
-        "phase_id": row["lv_phase_id"],
-    }
+        "role": part["role"], **{c: row[f"lv_{c}"] for c in _LATEST_COLUMNS},
+    })
     return part, latest
 
 
