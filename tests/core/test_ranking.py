@@ -13,24 +13,17 @@ from pymcdm import methods as pm_methods
 from mcda.core import ranking
 from mcda.core.errors import MCDAInputError
 
-CASES = {
-    c["id"]: c
-    for c in json.loads(
-        (Path(__file__).resolve().parents[3] / "shared" / "reference" / "mcda_cases.json")
-        .read_text(encoding="utf-8")
-    )
-} if (Path(__file__).resolve().parents[3] / "shared" / "reference" / "mcda_cases.json").exists() \
-    else {}
+# Copied from the steering repository's shared/reference (see tests/data/reference/SOURCE.md).
+REF = Path(__file__).resolve().parents[1] / "data" / "reference" / "mcda_cases.json"
+CASES = {c["id"]: c for c in json.loads(REF.read_text(encoding="utf-8"))}
 
-# Opricovic & Tzeng (2004) EJOR 156(2):445-455 numerical example (also ../shared/reference).
+# Opricovic & Tzeng (2004) EJOR 156(2):445-455 numerical example (also in tests/data/reference).
 OT_MATRIX = np.array([[1.0, 3000.0], [2.0, 3750.0], [5.0, 4500.0]])
 OT_TYPES = np.array([-1, 1])
 
 
 def _case(case_id):
-    if case_id not in CASES:  # the shared folder is outside the repo; keep a copy of the numbers
-        return None
-    return CASES[case_id]
+    return CASES.get(case_id)
 
 
 def test_topsis_opricovic_tzeng_2004_minmax():

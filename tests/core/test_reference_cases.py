@@ -1,4 +1,4 @@
-"""Published worked examples (``../shared/reference/mcda_cases.json``) for weights and consensus.
+"""Published worked examples (``tests/data/reference/mcda_cases.json``) for weights and consensus.
 
 Each test names the source recorded in the reference file. Cases about rankings (TOPSIS,
 VIKOR) belong to the ranking module's tests.
@@ -15,7 +15,8 @@ import pytest
 
 from mcda.core import consensus, elicitation
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "mcda_cases.json"
+# Copied from the steering repository's shared/reference (see tests/data/reference/SOURCE.md).
+REF = Path(__file__).resolve().parents[1] / "data" / "reference" / "mcda_cases.json"
 
 
 @pytest.fixture(scope="module")
