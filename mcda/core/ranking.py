@@ -160,6 +160,8 @@ def _check_method_domain(
     non-negative benefit values and positive cost values (S- is a divisor).
     """
     norm = normalization or DEFAULT_NORMALIZATION.get(method)
+    orig = m
+    m = rescale_columns(m)
     for j in range(m.shape[1]):
         col = m[:, j]
         cost = t[j] == -1
@@ -179,13 +181,24 @@ def _check_method_domain(
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise _err(
-                f"scores.{alts[i]}.{crits[j]}", float(col[i]),
+                f"scores.{alts[i]}.{crits[j]}", float(orig[i, j]),
                 f"Metoden {method} ({norm or 'egen'} normalisering) kräver {need_sv} på "
-                f"{kind_sv} {crits[j]} (värdet {col[i]:g} för {alts[i]}); använd en skala utan "
-                "noll och negativa tal eller välj en annan metod (t.ex. topsis).",
+                f"{kind_sv} {crits[j]} (värdet {orig[i, j]:g} för {alts[i]}); använd en skala "
+                "utan noll och negativa tal eller välj en annan metod (t.ex. topsis).",
                 f"Method {method} ({norm or 'own'} normalisation) needs {need_en} on {kind_en} "
-                f"{crits[j]} (value {col[i]:g} for {alts[i]}); use a scale without zero and "
+                f"{crits[j]} (value {orig[i, j]:g} for {alts[i]}); use a scale without zero and "
                 "negatives or choose another method (e.g. topsis).")
+        inverted = cost and (method == "copras" or norm in ("sum", "linear"))
+        if inverted and col.max() > 0 and col.min() < col.max() * _SCALE_LO:
+            i = int(np.argmin(col))
+            raise _err(
+                f"scores.{alts[i]}.{crits[j]}", float(orig[i, j]),
+                f"Bedömningen av {alts[i]} på {crits[j]} ({orig[i, j]:g}) är för liten jämfört "
+                f"med de andra ({orig[:, j].max():g}) för metoden {method}, som räknar med 1/x "
+                "på ett kostnadskriterium; använd en rimlig skala eller en annan metod.",
+                f"The score of {alts[i]} on {crits[j]} ({orig[i, j]:g}) is too small compared "
+                f"with the others ({orig[:, j].max():g}) for method {method}, which uses 1/x on "
+                "a cost criterion; use a sensible scale or another method.")
         zero_col = (method == "copras" and not cost and col.sum() <= 0) or (
             norm in ("max", "vector") and not np.any(col != 0))
         if zero_col:
@@ -290,7 +303,29 @@ def _result(scores: np.ndarray, method: str) -> dict:
 # --------------------------------------------------------------------------- methods
 
 
-def _prep(method, matrix, weights, types, alternatives, criteria, normalization=None):
+_SCALE_HI = 2.0**1000
+_SCALE_LO = 2.0**-1000
+
+
+def rescale_columns(m: np.ndarray) -> np.ndarray:
+    """``m`` with each column whose largest |score| lies outside [2^-1000, 2^1000] scaled by a
+    power of two so that it is below 1.
+
+    Min-max, sum, vector, max and linear normalisation (so TOPSIS, VIKOR, SPOTIS, WSM, WPM and
+    COPRAS) are invariant to scaling a column, but near 1.7e308 ``max - min`` overflows (an
+    all-tied ranking) and 1/x of a subnormal cost is infinite. Scaling by 2^k is exact, so a
+    column inside the range, i.e. every real input, is left bit-identical.
+    """
+    amax = np.max(np.abs(m), axis=0)
+    out = (amax > _SCALE_HI) | ((amax > 0) & (amax < _SCALE_LO))
+    if not out.any():
+        return m
+    _, exp = np.frexp(amax)
+    return np.ldexp(m, np.where(out, -exp, 0)[None, :])
+
+
+def _prep(method, matrix, weights, types, alternatives, criteria, normalization=None,
+          rescale=True):
     m, w, t = validate_problem(matrix, weights, types, alternatives=alternatives,
                                criteria=criteria)
     alts = _labels(alternatives, m.shape[0], "A")
@@ -300,7 +335,7 @@ def _prep(method, matrix, weights, types, alternatives, criteria, normalization=
                    f"Okänd normalisering; välj en av {', '.join(NORMALIZATIONS)}.",
                    f"Unknown normalisation; choose one of {', '.join(NORMALIZATIONS)}.")
     _check_method_domain(method, m, t, alts, crits, normalization)
-    return m, w, t
+    return (rescale_columns(m) if rescale else m), w, t
 
 
 def _norm_fn(name: str):
@@ -338,8 +373,10 @@ def vikor(matrix, weights, types, *, v: float = 0.5, alternatives=None, criteria
     body = _pm_methods.VIKOR(v=v)
     with np.errstate(all="ignore"):
         s = body(m[:, keep], w[keep], t[keep], validation=False)
-    if not np.all(np.isfinite(s)):
-        # pymcdm divides 0/0 when all alternatives share S (or R); that term is then 0.
+    if not np.all(np.isfinite(s)) or _vikor_flat(m, w, t):
+        # pymcdm divides 0/0 when all alternatives share S (or R), and treats a range of
+        # rounding noise (S = 0.5 vs 0.49999999999999994) as a full difference; both terms
+        # are then 0, as in the kernel.
         s = vikor_batch(m, w[None, :], t, v=v)[0]
     return _result(_finite(s, "vikor"), "vikor")
 
@@ -363,7 +400,8 @@ def promethee_ii(matrix, weights, types, *, preference_function: str = "usual",
 
     A new pymcdm instance per call: in 1.4.0 an instance built with p/q works only once.
     """
-    m, w, t = _prep("promethee_ii", matrix, weights, types, alternatives, criteria)
+    m, w, t = _prep("promethee_ii", matrix, weights, types, alternatives, criteria,
+                    rescale=False)  # p and q are in the scores' units
     if preference_function not in PREFERENCE_FUNCTIONS:
         raise _err("options.promethee.preference_function", preference_function,
                    f"Okänd preferensfunktion; välj en av {', '.join(PREFERENCE_FUNCTIONS)}.",
@@ -425,7 +463,8 @@ def spotis(matrix, weights, types, *, bounds=None, alternatives=None, criteria=N
     alternatives. With derived bounds, constant criteria (min = max) contribute the same to
     every alternative and would divide by zero, so they are left out.
     """
-    m, w, t = _prep("spotis", matrix, weights, types, alternatives, criteria)
+    m, w, t = _prep("spotis", matrix, weights, types, alternatives, criteria,
+                    rescale=bounds is None)
     if bounds is not None:
         b = np.array(bounds, dtype=float)
         if b.shape != (m.shape[1], 2) or not np.all(np.isfinite(b)) or np.any(b[:, 0] >= b[:, 1]) \
@@ -552,24 +591,49 @@ def _promethee_usual_scorer(m, t):
     return lambda W: W @ ct
 
 
-def _vikor_scorer(m, t, v=0.5):
+def _vikor_sr(m, t):
+    """VIKOR's S and R as a function of W (N × n), or None if every criterion is constant."""
     keep = _nonconstant(m)
     if not keep.any():
-        return lambda W: np.zeros((W.shape[0], m.shape[0]))
+        return None
     mk, tk = m[:, keep], t[keep]
     nm = np.where(tk == 1, mk, mk.max(axis=0) - mk)  # pymcdm's VIKOR default "normalisation"
     fstar, fminus = nm.max(axis=0), nm.min(axis=0)
     d = (fstar - nm) / (fstar - fminus)  # (m × n)
 
-    def score(W):
+    def sr(W):
         Wk = W[:, keep]
-        S = Wk @ d.T
-        R = np.max(Wk[:, None, :] * d[None, :, :], axis=2)
+        return Wk @ d.T, np.max(Wk[:, None, :] * d[None, :, :], axis=2)
+
+    return sr
+
+
+def _flat_rows(x: np.ndarray) -> np.ndarray:
+    """Rows whose range is rounding noise: within RANK_RTOL × max|x| (the tie tolerance)."""
+    return np.ptp(x, axis=1) <= RANK_RTOL * np.max(np.abs(x), axis=1)
+
+
+def _vikor_flat(m: np.ndarray, w: np.ndarray, t: np.ndarray) -> bool:
+    sr = _vikor_sr(m, t)
+    if sr is None:
+        return False
+    S, R = sr(w[None, :])
+    return bool(_flat_rows(S)[0] or _flat_rows(R)[0])
+
+
+def _vikor_scorer(m, t, v=0.5):
+    sr = _vikor_sr(m, t)
+    if sr is None:
+        return lambda W: np.zeros((W.shape[0], m.shape[0]))
+
+    def score(W):
+        S, R = sr(W)
         with np.errstate(all="ignore"):
             qs = (S - S.min(axis=1, keepdims=True)) / np.ptp(S, axis=1, keepdims=True)
             qr = (R - R.min(axis=1, keepdims=True)) / np.ptp(R, axis=1, keepdims=True)
-        qs = np.where(np.isfinite(qs), qs, 0.0)
-        qr = np.where(np.isfinite(qr), qr, 0.0)
+        # 0/0, or a range of rounding noise, counts as no difference (the term is 0).
+        qs = np.where(np.isfinite(qs) & ~_flat_rows(S)[:, None], qs, 0.0)
+        qr = np.where(np.isfinite(qr) & ~_flat_rows(R)[:, None], qr, 0.0)
         return v * qs + (1 - v) * qr
 
     return score
@@ -603,6 +667,8 @@ def make_scorer(method: str, m: np.ndarray, t: np.ndarray, **kw) -> Any:
     ``m`` and ``t`` must already be validated (:func:`run` on one weight vector does that).
     Used where the same problem is scored many times (SMAA, sensitivity, per-group rankings).
     """
+    if method != "promethee_ii":
+        m = rescale_columns(m)
     if method == "wsm":
         f = _wsm_scorer(m, t, kw.get("normalization", "sum"))
     elif method == "wpm":
@@ -652,6 +718,8 @@ def score_loop(method: str, m: np.ndarray, W: np.ndarray, t: np.ndarray, **kw) -
     """
     W = np.atleast_2d(np.asarray(W, dtype=float))
     out = np.empty((W.shape[0], m.shape[0]))
+    if method != "promethee_ii":
+        m = rescale_columns(m)
     if method == "copras":
         for k in range(W.shape[0]):
             out[k] = _copras_one(m, W[k], t)
