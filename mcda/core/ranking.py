@@ -826,3 +826,23 @@ def copeland(ranks: Mapping[str, Any]) -> dict:
     key = score * (r.shape[1] + 1) * 2 - mean_rank
     return {"scores": score, "mean_rank": mean_rank,
             "ranks": rank_scores(key, True)}
+
+
+def copeland_rows(ranks: np.ndarray) -> np.ndarray:
+    """:func:`copeland` ranks for many weight rows at once: ``ranks`` is (methods × N × m),
+    the result (N × m). Used where the compromise is needed under many weight vectors (SMAA
+    over the methods in use, the compromise's sensitivity); tests check it against
+    :func:`copeland` row by row."""
+    r = np.asarray(ranks, dtype=float)
+    n_rows, m = r.shape[1], r.shape[2]
+    score = np.empty((n_rows, m))
+    step = max(1, 4_000_000 // (m * m))  # bounded memory: rows in chunks
+    for a in range(0, n_rows, step):
+        blk = r[:, a:a + step]
+        better = np.zeros((blk.shape[1], m, m), dtype=np.int16)  # better[n, a, b]
+        for rk in blk:  # one method at a time
+            better += rk[:, :, None] < rk[:, None, :]
+        bt = np.swapaxes(better, 1, 2)
+        score[a:a + step] = (better > bt).sum(axis=2) - (better < bt).sum(axis=2)
+    key = score * (m + 1) * 2 - r.mean(axis=0)
+    return rank_rows(key, True)

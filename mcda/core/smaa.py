@@ -186,3 +186,51 @@ def draw(
                              "Empirical SMAA needs votes; use uniform without votes.")
     return np.asarray(weights, dtype=float), sample_empirical_index(rng, n_samples, groups,
                                                                     group_shares)
+
+
+def smaa_methods(
+    matrix: np.ndarray,
+    types: np.ndarray,
+    samples: np.ndarray,
+    methods: Mapping[str, Mapping[str, Any]],
+    *,
+    index: np.ndarray | None = None,
+) -> dict:
+    """SMAA over the participants' weights *and* the methods in use.
+
+    For every weight sample, each method in ``methods`` (name → options) ranks the
+    alternatives and the Copeland compromise over those rankings is formed, exactly as the
+    results page forms it for the region's weights. Returns ``first`` (m; share of samples in
+    which each alternative is first in the compromise, ties included),
+    ``rank_acceptability`` (m × m) of the compromise, and ``first_by_method`` (method → m;
+    share of samples in which each method alone puts the alternative first). With ``index``
+    each distinct base row is scored once and counted with its multiplicity (exact).
+    """
+    base = np.asarray(samples, dtype=float)
+    m = np.asarray(matrix, float)
+    n_alt = m.shape[0]
+    if index is not None:
+        idx = np.asarray(index, dtype=int)
+        mult = np.bincount(idx, minlength=base.shape[0]).astype(float)
+        used = np.flatnonzero(mult)
+        W, mult = base[used], mult[used]
+        n_samples = int(idx.shape[0])
+    else:
+        W, mult = base, np.ones(base.shape[0])
+        n_samples = int(base.shape[0])
+    ranks = {}
+    for mth, kw in methods.items():
+        scores = ranking.make_scorer(mth, m, types, **dict(kw))(W)
+        ranks[mth] = ranking.rank_rows(scores, ranking.HIGHER_IS_BETTER[mth])
+    comp = ranking.copeland_rows(np.array(list(ranks.values())))
+    flat = (np.arange(n_alt)[None, :] * n_alt + (comp - 1)).ravel()
+    counts = np.bincount(flat, weights=np.repeat(mult, n_alt),
+                         minlength=n_alt * n_alt).reshape(n_alt, n_alt)
+    return {
+        "samples": n_samples,
+        "methods": list(methods),
+        "first": counts[:, 0] / n_samples,
+        "rank_acceptability": counts / n_samples,
+        "first_by_method": {mth: ((r == 1).astype(float) * mult[:, None]).sum(axis=0) / n_samples
+                            for mth, r in ranks.items()},
+    }

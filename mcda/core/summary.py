@@ -1,0 +1,189 @@
+"""The summary ("Sammanfattning"): the few plain findings an analysis supports.
+
+One pure function over the analysis result, so that the results page, the projector, the
+report, the JSON export and the CLI all say the same thing. Each statement is a
+``{"kind", "params", "anchor", "basis"}`` item: ``kind`` picks the sentence, ``params`` hold
+the figures it rests on (ids, names, shares; never formatted text, so it can be translated
+and tested), ``anchor`` names the results section that shows the figure and ``basis`` the
+method behind it. The web app turns the items into Swedish or English sentences.
+
+Anonymity: the caller passes the municipalities that may not be named (``hidden``, from the
+publishing rule in ``mcda.store.analysis_input``); they are left out of every list and only
+counted. :func:`mcda.core.analysis.analyze` itself calls this with nothing hidden, as its
+input already holds every vote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+__all__ = ["KINDS", "ANCHORS", "summarize", "S_STAR_LEVELS", "STRENGTHS"]
+
+KINDS = ("agreement", "conflict", "no_conflict", "coalitions", "no_coalitions", "verdict",
+         "change", "robust", "coverage")
+"""Every statement kind, in the order the summary lists them."""
+
+ANCHORS = {
+    "agreement": "sec-consensus",
+    "conflict": "sec-conflicts",
+    "no_conflict": "sec-conflicts",
+    "coalitions": "sec-coalitions",
+    "no_coalitions": "sec-coalitions",
+    "verdict": "sec-ranking",
+    "change": "sec-sensitivity",
+    "robust": "sec-sensitivity",
+    "coverage": "sec-participation",
+}
+"""The results section (HTML id) that shows each statement's figures."""
+
+S_STAR_LEVELS = {"very high": "very_high", "high": "high", "moderate": "moderate",
+                 "low": "low", "very low": "very_low"}
+STRENGTHS = {"strong": "strong", "reasonable": "reasonable", "weak": "weak", "none": "none"}
+
+MAX_CONFLICTS = 2
+AGREEMENT_CRITERIA = 2
+MAX_CONTENDERS = 3
+
+
+def _names(meta: Mapping[str, Any], key: str) -> dict[str, str]:
+    return {x["id"]: x["name"] for x in meta.get(key) or []}
+
+
+def _item(kind: str, params: dict[str, Any], basis: str) -> dict[str, Any]:
+    return {"kind": kind, "params": params, "anchor": ANCHORS[kind], "basis": basis}
+
+
+def _level(label: Any) -> str | None:
+    en = label.get("en") if isinstance(label, Mapping) else None
+    return S_STAR_LEVELS.get(en) if en else None
+
+
+def _agreement(result: Mapping[str, Any], cname: dict[str, str]) -> dict[str, Any] | None:
+    cons = result.get("consensus") or {}
+    crit = cons.get("criteria") or {}
+    if not crit:
+        return None
+    calm = sorted(crit.items(), key=lambda kv: (kv[1].get("sd") or 0.0, kv[0]))
+    chosen = [{"id": c, "name": cname.get(c, c), "sd": st.get("sd"), "mean": st.get("mean")}
+              for c, st in calm[:AGREEMENT_CRITERIA]]
+    return _item("agreement", {"criteria": chosen, "s_star": cons.get("s_star"),
+                               "level": _level(cons.get("s_star_label"))},
+                 "consensus.criteria.sd+consensus.s_star")
+
+
+def _conflicts(result: Mapping[str, Any], hidden: Collection[str]) -> list[dict[str, Any]]:
+    disputed = sorted((result.get("conflicts") or {}).get("disputed") or [],
+                      key=lambda d: (-(d.get("between_share") or 0.0), d.get("criterion", "")))
+    out = []
+    for d in disputed[:MAX_CONFLICTS]:
+        high = [x["group"] for x in d.get("high") or [] if x["group"] not in hidden]
+        low = [x["group"] for x in d.get("low") or [] if x["group"] not in hidden]
+        n_hidden = sum(1 for x in (d.get("high") or []) + (d.get("low") or [])
+                       if x["group"] in hidden)
+        out.append(_item("conflict", {
+            "criterion": d.get("criterion"), "name": d.get("name") or d.get("criterion"),
+            "between_share": d.get("between_share"), "high": high, "low": low,
+            "hidden": n_hidden}, "conflicts.disputed"))
+    if not out and (result.get("groups") or {}):
+        out.append(_item("no_conflict", {"n_groups": len(result.get("groups") or {})},
+                         "conflicts.disputed"))
+    return out
+
+
+def _coalitions(result: Mapping[str, Any], hidden: Collection[str]) -> dict[str, Any] | None:
+    coal = (result.get("conflicts") or {}).get("coalitions") or {}
+    if not coal:
+        return None
+    strength = coal.get("strength")
+    key = STRENGTHS.get(strength.get("en")) if isinstance(strength, Mapping) else None
+    clusters, n_hidden = [], 0
+    for members in coal.get("clusters") or []:
+        shown = [m for m in members if m not in hidden]
+        n_hidden += len(members) - len(shown)
+        if shown:
+            clusters.append(shown)
+    if key in (None, "none") or len(clusters) < 2:
+        return _item("no_coalitions", {"silhouette": coal.get("silhouette"),
+                                       "n_groups": len(result.get("groups") or {})},
+                     "conflicts.coalitions")
+    return _item("coalitions", {"clusters": clusters, "silhouette": coal.get("silhouette"),
+                                "strength": key, "hidden": n_hidden}, "conflicts.coalitions")
+
+
+def _verdict(result: Mapping[str, Any], aname: dict[str, str]) -> dict[str, Any] | None:
+    v = result.get("verdict") or {}
+    if not v.get("top"):
+        return None
+    sm = v.get("smaa") or {}
+    share = sm.get("first") or {}
+    top = v["top"]
+    params = {
+        "finding": v.get("finding"),
+        "top": [{"id": a, "name": aname.get(a, a)} for a in top],
+        "share": share.get(top[0]),
+        "samples": sm.get("samples"),
+        "methods_agree": v.get("methods_agree"),
+        "n_methods": len(v.get("methods") or []),
+        "depends_on": list(v.get("depends_on") or []),
+        "contenders": [{"id": a, "name": aname.get(a, a), "share": share.get(a)}
+                       for a in (v.get("contenders") or [])[:MAX_CONTENDERS]],
+        "n_contenders": len(v.get("contenders") or []),
+    }
+    return _item("verdict", params, "compromise+verdict.smaa" if sm else "compromise")
+
+
+def _change(result: Mapping[str, Any], cname: dict[str, str],
+            aname: dict[str, str]) -> dict[str, Any] | None:
+    sens = (result.get("verdict") or {}).get("sensitivity") or {}
+    if not sens:
+        return None
+    top = sens.get("top")
+    ch = sens.get("smallest_change")
+    if ch is None:
+        return _item("robust", {"top": {"id": top, "name": aname.get(top, top)}},
+                     "verdict.sensitivity")
+    return _item("change", {
+        "top": {"id": top, "name": aname.get(top, top)},
+        "criterion": {"id": ch["criterion"], "name": cname.get(ch["criterion"], ch["criterion"])},
+        "direction": ch["direction"], "weight": ch["weight"], "to": ch["to"],
+        "delta": ch["delta"],
+        "rival": {"id": ch["rival"], "name": aname.get(ch["rival"], ch["rival"])},
+    }, "verdict.sensitivity")
+
+
+def _coverage(result: Mapping[str, Any], hidden: Collection[str],
+              all_groups: Sequence[str] | None, k: int | None) -> dict[str, Any]:
+    voted = [g for g, info in (result.get("groups") or {}).items() if (info.get("n") or 0) > 0]
+    everyone = list(all_groups) if all_groups is not None else voted
+    without = [g for g in everyone if g not in voted]
+    n_hidden = sum(1 for g in voted if g in hidden)
+    return _item("coverage", {
+        "n_groups": len(everyone), "n_voted": len(voted), "without_votes": without,
+        "n_hidden": n_hidden, "k": k,
+        "n_participants": sum((info.get("n") or 0)
+                              for info in (result.get("groups") or {}).values()),
+    }, "participation")
+
+
+def summarize(
+    result: Mapping[str, Any],
+    *,
+    hidden: Collection[str] = (),
+    all_groups: Sequence[str] | None = None,
+    k: int | None = None,
+) -> list[dict[str, Any]]:
+    """4–8 statements about an analysis result (see the module docstring).
+
+    ``hidden``: municipalities that may not be named (counted only); ``all_groups``: every
+    municipality of the region, to name those without votes (default: those with votes);
+    ``k``: the anonymity threshold, repeated in the coverage statement.
+    """
+    meta = result.get("meta") or {}
+    cname, aname = _names(meta, "criteria"), _names(meta, "alternatives")
+    hidden = set(hidden)
+    items: list[dict[str, Any] | None] = [_agreement(result, cname)]
+    items += _conflicts(result, hidden)
+    items += [_coalitions(result, hidden), _verdict(result, aname),
+              _change(result, cname, aname), _coverage(result, hidden, all_groups, k)]
+    return [i for i in items if i is not None]
