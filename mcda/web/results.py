@@ -36,7 +36,7 @@ from ..store import rounds as store_rounds
 from ..store import users as store_users
 from ..store import votes as store_votes
 from ..store.decisions import StoreError
-from . import exports
+from . import exports, maps
 from .access import current_user, login_required, require_edit, require_view
 from .db import get_db
 from .htmx import is_htmx, render, vary
@@ -554,7 +554,12 @@ def page_context(
         error = analysis_error
     k = int(rnd["anonymity_k"])
     view = build_view(ra, counts, k, phase) if ra else empty_view(counts, k, opts, phase)
+    map_args = {key: v for key, v in request.args.to_dict(flat=False).items()
+                if key != "kriterium"}
     return {"rnd": rnd, "view": view, "opts": opts, "error": error, "phase": phase,
+            "maps": maps.results_maps(view, request.args.get("kriterium")),
+            "map_url": url_for(request.endpoint, **(request.view_args or {})),
+            "map_args": map_args,
             "analysis_error": analysis_error, "methods_all": analysis_input.METHODS,
             "method_labels": METHOD_LABELS, "within_labels": WITHIN_LABELS,
             "between_labels": BETWEEN_LABELS, "record": records.get_record(db, rnd["id"])}

@@ -1,0 +1,134 @@
+"""Municipal borders as SVG geometry, for server-rendered maps without tiles or network.
+
+The borders are Statistics Sweden's (SCB, CC0), bundled in ``data/kommuner.json`` by
+``scripts/build_map_data.py`` (source, date and licence in ``data/README.md``). This module
+only projects them: a local equirectangular projection (longitude scaled by the cosine of the
+region's mean latitude), which for a region the size of Skaraborg differs from SWEREF 99 TM by
+well under a pixel at the sizes drawn. Pure standard library; results are cached per region.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Area:
+    """One municipality on the map: its SVG path and label point (map units)."""
+
+    name: str
+    code: str
+    d: str
+    label_x: float
+    label_y: float
+
+
+@dataclass(frozen=True)
+class RegionMap:
+    """The region's municipalities projected into a ``width`` × ``height`` box; ``context`` is
+    one path with the neighbouring municipalities (drawn faintly for orientation)."""
+
+    width: float
+    height: float
+    areas: tuple[Area, ...]
+    context: str
+    missing: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def borders() -> dict[str, Any]:
+    """The bundled border file (parsed once per process)."""
+    text = resources.files("mcda.core").joinpath("data/kommuner.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def _by_name() -> dict[str, dict[str, Any]]:
+    return {m["name"]: m for m in borders()["municipalities"]}
+
+
+def _path(polygons: list[list[list[float]]], proj) -> str:
+    parts: list[str] = []
+    for poly in polygons:
+        for ring in poly:
+            pts = [proj(ring[i], ring[i + 1]) for i in range(0, len(ring), 2)]
+            parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in pts) + "Z")
+    return "".join(parts)
+
+
+@lru_cache(maxsize=64)
+def region_map(names: tuple[str, ...], width: float = 600.0, pad: float = 8.0) -> RegionMap:
+    """Project the named municipalities (SCB names, e.g. "Skövde") to fit ``width``.
+
+    Names not in the border file are returned in ``missing`` so the page can list them
+    in its table instead of guessing a shape.
+    """
+    known = _by_name()
+    chosen = [known[n] for n in names if n in known]
+    missing = tuple(n for n in names if n not in known)
+    if not chosen:
+        return RegionMap(width, 0.0, (), "", missing)
+    lons = [r[i] for m in chosen for p in m["polygons"] for r in p for i in range(0, len(r), 2)]
+    lats = [r[i] for m in chosen for p in m["polygons"] for r in p for i in range(1, len(r), 2)]
+    lon0, lon1, lat0, lat1 = min(lons), max(lons), min(lats), max(lats)
+    kx = math.cos(math.radians((lat0 + lat1) / 2))
+    span_x = max((lon1 - lon0) * kx, 1e-9)
+    scale = (width - 2 * pad) / span_x
+    height = (lat1 - lat0) * scale + 2 * pad
+
+    def proj(lon: float, lat: float) -> tuple[float, float]:
+        return (pad + (lon - lon0) * kx * scale, pad + (lat1 - lat) * scale)
+
+    areas = []
+    for m in chosen:
+        lx, ly = proj(*m["label"])
+        areas.append(Area(m["name"], m["code"], _path(m["polygons"], proj), lx, ly))
+    # neighbours whose box touches the region's box, as one faint context path
+    margin = 0.1
+    ctx = []
+    chosen_codes = {m["code"] for m in chosen}
+    for m in borders()["municipalities"]:
+        if m["code"] in chosen_codes:
+            continue
+        ring = m["polygons"][0][0] if m["polygons"] else []
+        if not ring:
+            continue
+        xs, ys = ring[0::2], ring[1::2]
+        if (max(xs) < lon0 - margin or min(xs) > lon1 + margin
+                or max(ys) < lat0 - margin or min(ys) > lat1 + margin):
+            continue
+        ctx.append(_path(m["polygons"], proj))
+    return RegionMap(width, height, tuple(areas), "".join(ctx), missing)
+
+
+def classify(values: list[float | None], n_classes: int = 5,
+             lo: float | None = None, hi: float | None = None) -> tuple[list[int | None],
+                                                                       list[float]]:
+    """Equal-interval classes 0…n−1 for a choropleth, and the n+1 class boundaries.
+
+    Equal intervals (not quantiles) so that the same colour means the same value range in
+    every municipality and the legend reads as plain ranges; ``None`` stays ``None``.
+    """
+    vals = [v for v in values if v is not None]
+    if lo is None:
+        lo = min(vals) if vals else 0.0
+    if hi is None:
+        hi = max(vals) if vals else 1.0
+    if hi <= lo:
+        hi = lo + (abs(lo) or 1.0) * 1e-9 + 1e-12
+    step = (hi - lo) / n_classes
+    bounds = [lo + i * step for i in range(n_classes + 1)]
+    out: list[int | None] = []
+    for v in values:
+        if v is None:
+            out.append(None)
+        else:
+            out.append(min(n_classes - 1, max(0, int((v - lo) / step))))
+    return out, bounds
+
+
+__all__ = ["Area", "RegionMap", "borders", "classify", "region_map"]

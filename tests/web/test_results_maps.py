@@ -1,0 +1,98 @@
+"""Maps on the results page and the report: SCB shapes, legends, tables, and the k rule."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mcda.store import analysis_cache
+
+from .results_helpers import login_as, scenario
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    analysis_cache.clear()
+    yield
+    analysis_cache.clear()
+
+
+def _figure(html: str, fig_id: str) -> str:
+    start = html.index(f'<figure class="map" id="{fig_id}"')
+    return html[start:html.index("</figure>", start)]
+
+
+def _area_texts(fig: str) -> dict[str, str]:
+    """name → the value printed on the map under it."""
+    pairs = re.findall(r'class="map-name">([^<]+)</text>\s*<text[^>]*class="map-value">([^<]*)<',
+                       fig)
+    return dict(pairs)
+
+
+def test_maps_obey_k_exactly_as_the_tables(app, client):
+    fac = login_as(app, client, "facilitator")
+    # Hjo has 1 voter (< k = 3): hidden; Lidköping hidden too (secondary suppression)
+    sc = scenario(app, fac, {"Skövde": 5, "Lidköping": 3, "Hjo": 1, "Vara": 4})
+    html = client.get(f"/resultat/{sc['round_id']}").get_data(as_text=True)
+    part = _area_texts(_figure(html, "map-participation"))
+    assert len(part) == 15
+    assert part["Hjo"] == "dold" and part["Lidköping"] == "dold"
+    assert part["Skövde"] == "5" and part["Vara"] == "4" and part["Tibro"] == "0"
+    fig = _figure(html, "map-participation")
+    assert re.search(r'class="map-area map-hidden" fill="url\(#map-hatch\)"><title>Hjo: dold',
+                     fig)
+    # never a number for a hidden municipality, in the map's own table either
+    assert re.search(r"Hjo</th><td class=\"num\">färre än 3", fig)
+    for fig_id in ("map-weight", "map-distance"):
+        texts = _area_texts(_figure(html, fig_id))
+        assert texts["Hjo"] == "dold" and texts["Lidköping"] == "dold", fig_id
+        assert texts["Tibro"] == "–", fig_id
+        assert re.fullmatch(r"\d+ %", texts["Skövde"]), fig_id
+        assert "Hjo</th><td class=\"num\">dold" in _figure(html, fig_id)
+    if 'id="map-coalitions"' in html:
+        co = _area_texts(_figure(html, "map-coalitions"))
+        assert co["Hjo"] == "dold" and co["Lidköping"] == "dold"
+
+
+def test_weight_map_follows_the_chosen_criterion(app, client):
+    fac = login_as(app, client, "facilitator")
+    sc = scenario(app, fac)
+    rid = sc["round_id"]
+    html = client.get(f"/resultat/{rid}").get_data(as_text=True)
+    assert "Vikt för Tillgänglighet per kommun" in html
+    cid = sc["criteria"][3]
+    html = client.get(f"/resultat/{rid}?kriterium={cid}&within=median").get_data(as_text=True)
+    assert "Vikt för Investeringskostnad per kommun" in html
+    assert f'<option value="{cid}" selected>' in html
+    # the choice keeps the page's other options (hidden inputs), and is a GET
+    form = html[html.index('class="map-choose'):]
+    form = form[:form.index("</form>")]
+    assert 'name="within" value="median"' in form and 'name="kriterium"' in form
+    # an unknown criterion falls back to the first one rather than failing
+    html = client.get(f"/resultat/{rid}?kriterium=nonsense").get_data(as_text=True)
+    assert "Vikt för Tillgänglighet per kommun" in html
+
+
+def test_every_map_has_legend_table_and_source(app, client):
+    fac = login_as(app, client, "facilitator")
+    sc = scenario(app, fac)
+    for url in (f"/resultat/{sc['round_id']}", f"/resultat/{sc['round_id']}/rapport"):
+        html = client.get(url).get_data(as_text=True)
+        for fig_id in ("map-participation", "map-weight", "map-distance"):
+            fig = _figure(html, fig_id)
+            assert 'class="map-legend"' in fig and "legend-item" in fig, (url, fig_id)
+            assert "<table>" in fig and 'role="img"' in fig, (url, fig_id)
+        assert "Statistiska centralbyrån (SCB)" in html and "CC0" in html
+        # server-rendered: no script, no external reference inside the maps
+        maps_html = _figure(html, "map-weight")
+        assert "<script" not in maps_html and "http" not in maps_html
+
+
+def test_maps_in_english(app, client):
+    fac = login_as(app, client, "facilitator")
+    sc = scenario(app, fac, {"Skövde": 5, "Lidköping": 3, "Hjo": 1, "Vara": 4})
+    html = client.get(f"/resultat/{sc['round_id']}?lang=en").get_data(as_text=True)
+    fig = _figure(html, "map-participation")
+    assert "Map: participants per municipality" in fig
+    assert _area_texts(fig)["Hjo"] == "hidden"
