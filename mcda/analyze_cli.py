@@ -1,7 +1,9 @@
 """``python -m mcda analyze FILE|-``: run the analysis on an input file and print the result.
 
 The same :func:`mcda.core.analysis.analyze` the web app uses, so a researcher can reproduce a
-workshop's numbers from its exported analysis input. Errors in the input are printed (Swedish
+workshop's numbers from its exported analysis input: either a bare input object or the results
+page's JSON export as downloaded (``{"format": "vagval-analysis", "input", "output"}``, whose
+``input`` is analysed; the result equals its ``output``). Errors in the input are printed (Swedish
 by default, ``--lang en`` for English) naming the field and value; exit status 2.
 """
 
@@ -13,6 +15,8 @@ import sys
 from typing import Any
 
 EXIT_INPUT_ERROR = 2
+EXPORT_FORMAT = "vagval-analysis"
+"""``format`` of the web app's JSON export; its ``input`` is what is analysed."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,6 +73,13 @@ def main(argv: list[str]) -> int:
 
     from .core.analysis import analyze
     from .core.errors import MCDAInputError
+
+    if isinstance(data, dict) and data.get("format") == EXPORT_FORMAT:
+        # the results page's JSON export: {"format", "round", "input", "output"}; re-run its input
+        if not isinstance(data.get("input"), dict):
+            return _fail(lang, "Fel: exporten innehåller ingen analys (inga viktningar ännu).",
+                         "Error: the export holds no analysis (no votes yet).")
+        data = data["input"]
 
     try:
         result = analyze(data)

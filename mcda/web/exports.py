@@ -131,18 +131,19 @@ def votes_csv(rnd, ra, view, error) -> bytes:
         for v in ra.output["votes"]:
             g = v["group"]
             rows.append(
-                [v["participant"], alias.get(g, g), _vote_method(ra, v["participant"])]
+                [v["participant"], alias.get(g, g), _vote_method(v["method"])]
                 + [v["weights"].get(c["id"]) for c in crits]
                 + [v.get("consistency_ratio")]
             )
     return csv_bytes(header, rows, _phase_note(view, _empty_note(view, error)))
 
 
-def _vote_method(ra, participant) -> str:
-    for v in ra.input["votes"]:
-        if v["participant"] == participant:
-            return v["method"]
-    return ""
+def _vote_method(method: str) -> str:
+    """The elicitation method in words, as the participant saw it (the analysis' method: a
+    points vote that no longer sums to 100 is analysed, and listed, as a direct rating)."""
+    from .participate_forms import METHOD_LABELS as VOTE_METHOD_LABELS
+
+    return str(VOTE_METHOD_LABELS.get(method, method))
 
 
 def weights_csv(rnd, ra, view, error) -> bytes:
