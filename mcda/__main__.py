@@ -38,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         help="trådar per process / threads per process (default 8 gunicorn, 16 waitress)",
     )
     serve.add_argument(
-        "--demo", action="store_true", help="Ladda exempeldata och skapa en demo-processledare"
+        "--demo", action="store_true",
+        help="Ladda exempeldata och skapa inloggningar för en demo-processledare och kansliet",
     )
     sub.add_parser("analyze", help="Kör analysen på en JSON-fil (se docs/analysis-format.md)")
     args = parser.parse_args(argv)
@@ -53,13 +54,16 @@ def _serve(args: argparse.Namespace) -> int:
 
     app = create_app()
     if args.demo:
-        from .cli import load_demo_and_login
+        from .cli import demo_secretariat_login, load_demo_and_login
 
         with app.app_context():
             email, password = load_demo_and_login(app)
+            sec_email, sec_password = demo_secretariat_login(app)
         print("\n  Vägval – exempeldata laddad (påhittad / invented example data)")
         print(f"  Processledare: {email}")
-        print(f"  Lösenord:      {password}   (visas bara nu / shown only now)\n")
+        print(f"  Lösenord:      {password}   (visas bara nu / shown only now)")
+        print(f"  Kansliet:      {sec_email}")
+        print(f"  Lösenord:      {sec_password}   (visas bara nu / shown only now)\n")
     # Import the analysis (pymcdm: ~1-5 s holding the GIL) now, not in the first projector
     # poll of a workshop, where it would stall every tablet's request.
     from .core import analysis  # noqa: F401

@@ -23,6 +23,7 @@ from .store.demo import load_demo
 from .store.password_policy import password_problem
 
 DEMO_EMAIL = "processledare@demo.vagval.se"
+DEMO_SECRETARIAT_EMAIL = "kansliet@demo.vagval.se"
 
 
 def _open() -> Database:
@@ -61,6 +62,24 @@ def load_demo_and_login(app: Flask) -> tuple[str, str]:
         db.conn.close()
     assert password is not None
     return DEMO_EMAIL, password
+
+
+def demo_secretariat_login(app: Flask) -> tuple[str, str]:
+    """Create the demo secretariat account (or give it a fresh random password), so that the
+    secretariat's pages can be tried on the demo: ``serve --demo`` prints it beside the
+    facilitator's. Returns ``(email, password)`` to print once."""
+    db = connect(app.config["DATABASE"])
+    try:
+        migrate(db)
+        password = _random_password()
+        user = store_users.get_user_by_email(db, DEMO_SECRETARIAT_EMAIL)
+        if user is None:
+            store_users.create_user(db, DEMO_SECRETARIAT_EMAIL, password, "secretariat")
+        else:
+            store_users.set_password(db, user["id"], password)
+    finally:
+        db.conn.close()
+    return DEMO_SECRETARIAT_EMAIL, password
 
 
 @click.command("init-db")

@@ -178,3 +178,39 @@ def test_no_fixed_default_password_in_the_cli_module():
     source = inspect.getsource(cli)
     assert "token_urlsafe" in source
     assert "password=" not in source.replace("password=None", "")
+
+
+def test_demo_gives_a_secretariat_login_and_each_role_sees_its_pages(app, client):
+    """Issue 12 §8: ``serve --demo`` also creates (and prints) a secretariat login; the
+    navigation shows the secretariat its pages and the facilitator theirs."""
+    with app.app_context():
+        f_email, f_pw = cli.load_demo_and_login(app)
+        s_email, s_pw = cli.demo_secretariat_login(app)
+        _, s_pw2 = cli.demo_secretariat_login(app)
+    assert s_email == cli.DEMO_SECRETARIAT_EMAIL and s_pw != s_pw2 and len(s_pw2) >= 16
+    db = _db(app)
+    assert store_users.get_user_by_email(db, s_email)["role"] == "secretariat"
+    db.conn.close()
+    assert login(client, s_email, s_pw).status_code != 303  # a fresh password each start
+    resp = login(client, s_email, s_pw2)
+    assert resp.status_code == 303
+    page = client.get("/kansliet/").get_data(as_text=True)
+    nav = page.split('aria-label="Huvudmeny"')[1].split("</nav>")[0]
+    assert "Kansliet" in nav and "Beslutsfrågor" not in nav
+    assert "Påhittade exempeldata" in page or "exempeldata" in page  # the demo decisions
+    other = app.test_client()
+    assert login(other, f_email, f_pw).status_code == 303
+    nav = other.get("/processledare/").get_data(as_text=True).split('aria-label="Huvudmeny"')[1]
+    nav = nav.split("</nav>")[0]
+    assert "Beslutsfrågor" in nav and "Kansliet" not in nav
+
+
+def test_serve_demo_prints_both_logins(monkeypatch, capsys, tmp_path):
+    from mcda import __main__ as main_mod
+    from mcda import server
+
+    monkeypatch.setenv("VAGVAL_INSTANCE", str(tmp_path))
+    monkeypatch.setattr(server, "serve", lambda *a, **k: None)
+    assert main_mod.main(["serve", "--demo", "--port", "5999"]) == 0
+    out = capsys.readouterr().out
+    assert cli.DEMO_EMAIL in out and cli.DEMO_SECRETARIAT_EMAIL in out
