@@ -846,3 +846,14 @@ def copeland_rows(ranks: np.ndarray) -> np.ndarray:
         score[a:a + step] = (better > bt).sum(axis=2) - (better < bt).sum(axis=2)
     key = score * (m + 1) * 2 - r.mean(axis=0)
     return rank_rows(key, True)
+
+
+def wsm_contributions(matrix, weights, types, *, normalization: str = "sum") -> list[list[float]]:
+    """What each criterion adds to each alternative's WSM score: ``w_j · n_ij`` (m × n).
+
+    The rows sum to the WSM scores (:func:`wsm`, same normalisation and column rescaling), so
+    a stacked bar of them shows *why* an alternative ranks where it does. Plain lists: the
+    caller is a template.
+    """
+    m, w, t = _prep("wsm", matrix, weights, types, None, None, normalization)
+    return (_normalize(m, t, normalization) * w).tolist()

@@ -36,13 +36,15 @@ from ..store import rounds as store_rounds
 from ..store import users as store_users
 from ..store import votes as store_votes
 from ..store.decisions import StoreError
-from . import exports, maps
+from . import charts, exports, maps
 from .access import current_user, login_required, require_edit, require_view
 from .db import get_db
 from .htmx import is_htmx, render, vary
 from .i18n import error_text
 
 bp = Blueprint("results", __name__, url_prefix="/resultat")
+for _fn in (charts.nice_ticks, charts.spread_labels, charts.series_style, charts.rank_colours):
+    bp.add_app_template_global(_fn)
 
 WITHIN_LABELS = {
     "mean": _l("medelvärde"),
@@ -318,9 +320,32 @@ def build_view(
         }
         for s in (out.get("meta") or {}).get("skipped_methods") or []
     ]
+    view["contributions"] = _contributions_view(data, out, crits, alts) if has_scores else None
     view["smaa"] = _smaa_view(out.get("smaa"), alts, cname)
     view["sensitivity"] = _sensitivity_view(out.get("sensitivity"), cname, aname)
     return view
+
+
+def _contributions_view(data: dict[str, Any], out: dict[str, Any], crits, alts
+                        ) -> dict[str, Any] | None:
+    """Per alternative, what each criterion adds to its WSM score with the region's weights
+    (the ranking chart's "why"), best first. ``None`` when WSM cannot take these scores."""
+    from ..core import ranking as core_ranking
+
+    w = out.get("weights") or {}
+    try:
+        matrix = [[data["scores"][a][c] for c, _n, _d in crits] for a, _an in alts]
+        contrib = core_ranking.wsm_contributions(
+            matrix, [w[c] for c, _n, _d in crits],
+            [1 if d == "benefit" else -1 for _c, _n, d in crits],
+            **core_ranking.method_kwargs("wsm", data.get("options")))
+    except (MCDAInputError, KeyError, TypeError, ValueError):
+        return None
+    rows = [{"label": name, "parts": [_f(x) or 0.0 for x in row], "total": sum(row)}
+            for (_a, name), row in zip(alts, contrib, strict=True)]
+    rows.sort(key=lambda r: -r["total"])
+    return {"criteria": [n for _c, n, _d in crits], "rows": rows,
+            "max": max((r["total"] for r in rows), default=0.0)}
 
 
 def _s_star_label(v: float | None) -> str:
