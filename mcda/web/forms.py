@@ -30,7 +30,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from ..store.csv_io import MAX_CSV_BYTES, NumberError, parse_number
 
 METHOD_CHOICES = [
-    ("direct", _l("Reglage")),
+    ("direct", _l("Skjutreglage")),
     ("points", _l("100 poäng")),
     ("ranking", _l("Rangordning")),
     ("pairwise", _l("Parvisa jämförelser")),

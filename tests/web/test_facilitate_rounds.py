@@ -58,7 +58,7 @@ class _Svg(HTMLParser):
 
 def test_create_round_form_defaults_all_methods(client, decision):
     html = client.get(f"/processledare/{decision['id']}/omgangar/ny").get_data(as_text=True)
-    for label in ["Reglage", "100 poäng", "Rangordning", "Parvisa jämförelser"]:
+    for label in ["Skjutreglage", "100 poäng", "Rangordning", "Parvisa jämförelser"]:
         assert label in html
     assert html.count('type="checkbox"') == 4 and html.count("checked") == 4
 
