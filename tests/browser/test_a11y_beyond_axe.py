@@ -57,3 +57,191 @@ def test_projector_never_moves_focus_and_can_be_paused(demo_server, page_factory
     # focus stays on the pause button through polls
     assert pg.evaluate("document.activeElement.dataset.pauseFor") == "projector-live"
     assert pg.csp_violations == [] and pg.page_errors == []
+
+
+# --- reflow at 320 CSS px (WCAG 1.4.10) ------------------------------------------------------
+
+NARROW = {"width": 320, "height": 640}
+OVERFLOW_JS = """() => {
+  const vw = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= vw + 1) return null;
+  const wide = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > vw + 1 && r.width > 0) {
+      let p = el.parentElement, clipped = false;
+      while (p && p !== document.body) {
+        const o = getComputedStyle(p).overflowX;
+        if (o === 'auto' || o === 'scroll' || o === 'hidden') { clipped = true; break; }
+        p = p.parentElement;
+      }
+      if (!clipped) wide.push(el.tagName + (el.id ? '#' + el.id : '') +
+        (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : '') +
+        ':' + Math.round(r.right));
+    }
+  }
+  return {width: document.documentElement.scrollWidth, wide: wide.slice(-6)};
+}"""
+
+
+SCROLLERS_JS = """() => [...document.querySelectorAll('body *')].filter(el => {
+    const o = getComputedStyle(el).overflowX;
+    return (o === 'auto' || o === 'scroll') && el.scrollWidth > el.clientWidth + 1
+      && el.clientWidth > 20;
+  }).filter(el => !(el.tabIndex === 0 && el.getAttribute('role') === 'region' &&
+      (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby'))))
+  .map(el => el.tagName + '.' + el.className + ' ' + el.innerText.slice(0, 40))"""
+
+
+def _walk(app, pg, base: str, starts: list[str], seen: set[str], visit) -> list[str]:
+    """Visit one path per route reachable from ``starts`` (like the axe crawl); call
+    ``visit(path)`` on each. Returns the visited paths."""
+    from collections import deque
+    from urllib.parse import urlsplit
+
+    from .test_a11y_all_pages import MAX_PAGES, _page_key
+
+    queue, done, paths = deque(starts), set(), []
+    while queue and len(paths) < MAX_PAGES:
+        path = queue.popleft().split("#")[0]
+        if path in done:
+            continue
+        done.add(path)
+        key = _page_key(app, path)
+        if key is None or key in seen:
+            continue
+        resp = pg.goto(base + path)
+        if resp is None or "text/html" not in resp.headers.get("content-type", ""):
+            continue
+        if urlsplit(pg.url).path != urlsplit(path).path:
+            continue
+        seen.add(key)
+        paths.append(path)
+        visit(path)
+        hrefs = pg.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+        for href in hrefs:
+            if href.startswith("/") and not href.startswith("//"):
+                queue.append(href)
+    return paths
+
+
+def _visitors(demo: dict) -> dict:
+    return {
+        "anonymous": (None, ["/", "/delta", "/logga-in", "/personuppgifter", "/tillganglighet",
+                             "/finns-inte"]),
+        "participant": ("join", [f"/omgang/{demo['round_id']}/"]),
+        "facilitator": ("pl@example.se", ["/processledare/",
+                                          f"/resultat/{demo['round_id']}/projektor",
+                                          f"/resultat/{demo['closed_round_id']}/projektor"]),
+        "secretariat": ("kansli@example.se", ["/kansliet/"]),
+    }
+
+
+def _visitor_page(page_factory, base, demo, how, viewport, lang):
+    pg = page_factory(viewport)
+    if how == "join":
+        _join(pg, base, demo["code"])
+    elif how:
+        _login(pg, base, how)
+    pg.goto(f"{base}/?lang={lang}")
+    return pg
+
+
+def test_no_page_scrolls_sideways_at_320_px(demo_server, page_factory):  # noqa: F811
+    app, base, demo = demo_server
+    failures: list[str] = []
+    counted = 0
+    for lang in ("sv", "en"):
+        seen: set[str] = set()
+        for who, (how, starts) in _visitors(demo).items():
+            pg = _visitor_page(page_factory, base, demo, how, NARROW, lang)
+
+            def visit(path, pg=pg, who=who, lang=lang):
+                res = pg.evaluate(OVERFLOW_JS)
+                if res:
+                    failures.append(f"{lang} {who} {path}: {res}")
+                unnamed = pg.evaluate(SCROLLERS_JS)
+                if unnamed:
+                    failures.append(f"{lang} {who} {path}: scrolls without a named region "
+                                    f"{unnamed}")
+
+            counted += len(_walk(app, pg, base, starts, seen, visit))
+        # the import preview is a POST answer: upload the example file
+        pg = _visitor_page(page_factory, base, demo, "pl@example.se", NARROW, lang)
+        _import_preview(pg, base, demo["decision_id"])
+        counted += 1
+        res = pg.evaluate(OVERFLOW_JS) or pg.evaluate(SCROLLERS_JS)
+        if res:
+            failures.append(f"{lang} import preview: {res}")
+    assert counted >= 60, counted
+    assert failures == [], "\n".join(failures)
+
+
+def _import_preview(pg, base: str, decision_id: int) -> None:
+    from pathlib import Path
+
+    pg.goto(f"{base}/processledare/{decision_id}/importera")
+    csv = Path(__file__).resolve().parents[1] / "data" / "import_good_semicolon.csv"
+    pg.set_input_files("input[type=file]", str(csv))
+    pg.locator("main form button[type=submit]").first.click()
+    pg.wait_for_load_state()
+    assert pg.locator("form[action$=bekrafta]").count() == 1, pg.content()[:2000]
+
+
+# --- focus not obscured by sticky bars (WCAG 2.4.11) -----------------------------------------
+
+COVERED_JS = """() => { const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const r = el.getBoundingClientRect();
+  const vw = document.documentElement.clientWidth, vh = window.innerHeight;
+  const x0 = Math.max(r.left, 0), x1 = Math.min(r.right, vw);
+  const y0 = Math.max(r.top, 0), y1 = Math.min(r.bottom, vh);
+  const name = el.tagName + (el.id ? '#' + el.id : '') + (el.name ? '[' + el.name + ']' : '');
+  if (x1 <= x0 || y1 <= y0) return {name, covered: 'outside the viewport'};
+  const hit = document.elementFromPoint((x0 + x1) / 2, (y0 + y1) / 2);
+  const ok = hit && (hit === el || el.contains(hit) || (el.labels && [...el.labels].includes(hit)));
+  return {name, covered: ok ? null : (hit ? hit.tagName + '.' + hit.className : 'nothing')};
+}"""
+SLUGS = ("skjutreglage", "poang", "rangordning", "parvis")
+
+
+def _tab_through(pg, limit: int = 200) -> tuple[int, list[str]]:
+    """Press Tab until focus leaves the document or comes back round; return the number of
+    stops and the covered ones."""
+    covered, stops, first = [], 0, None
+    for _ in range(limit):
+        pg.keyboard.press("Tab")
+        state = pg.evaluate(COVERED_JS)
+        if state is None:
+            break
+        key = pg.evaluate("document.activeElement.outerHTML.slice(0, 200)")
+        if key == first:
+            break
+        first = first or key
+        stops += 1
+        if state["covered"]:
+            covered.append(f"{state['name']} under {state['covered']}")
+    return stops, covered
+
+
+def test_focus_is_never_hidden_under_sticky_bars(demo_server, page_factory):  # noqa: F811
+    _app, base, demo = demo_server
+    failures, total = [], 0
+    for viewport in ({"width": 820, "height": 1180}, {"width": 320, "height": 256}):
+        pg = page_factory(viewport, touch=True)
+        _join(pg, base, demo["code"])
+        for slug in SLUGS:
+            pg.goto(f"{base}/omgang/{demo['round_id']}/{slug}")
+            stops, covered = _tab_through(pg)
+            assert stops > 5, (slug, stops)
+            total += stops
+            failures += [f"{viewport['width']}×{viewport['height']} {slug}: {c}" for c in covered]
+            # and backwards (Shift+Tab scrolls the other way past the bars)
+            for _ in range(min(stops, 60)):
+                pg.keyboard.press("Shift+Tab")
+                state = pg.evaluate(COVERED_JS)
+                if state and state["covered"]:
+                    failures.append(f"{viewport['width']}×{viewport['height']} {slug} "
+                                    f"(Shift+Tab): {state['name']} under {state['covered']}")
+    assert total > 100, total
+    assert failures == [], f"{len(failures)} of {total} stops covered:\n" + "\n".join(failures)
