@@ -1,0 +1,54 @@
+"""Accessibility markup that axe cannot judge (issue 16), checked on the served HTML."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from mcda.store import rounds as sr
+
+from .results_helpers import login_as, open_db, scenario
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append({"_tag": tag, **{k: v or "" for k, v in attrs}})
+
+
+def _elements(html: str) -> list[dict[str, str]]:
+    parser = _Elements()
+    parser.feed(html)
+    return parser.elements
+
+
+def _revealed_round(app, client) -> int:
+    uid = login_as(app, client)
+    sc = scenario(app, uid)
+    db = open_db(app)
+    try:
+        sr.set_revealed(db, sc["round_id"], True)
+    finally:
+        db.conn.close()
+    return sc["round_id"]
+
+
+def test_projector_live_has_no_invisible_tab_stop(app, client):
+    """The visually hidden data table on the projector is no Tab stop (it was a 1×1 px one)."""
+    rid = _revealed_round(app, client)
+    html = client.get(f"/resultat/{rid}/projektor/live").get_data(as_text=True)
+    assert "proj-weights" in html
+    hidden_stops = [e for e in _elements(html)
+                    if "visually-hidden" in e.get("class", "").split() and e.get("tabindex") == "0"]
+    assert hidden_stops == []
+
+
+def test_every_scrolling_table_is_a_named_region(app, client):
+    rid = _revealed_round(app, client)
+    for path in (f"/resultat/{rid}", f"/resultat/{rid}/rapport", f"/resultat/{rid}/projektor/live"):
+        for e in _elements(client.get(path).get_data(as_text=True)):
+            if "table-wrap" in e.get("class", "").split() and e.get("tabindex") == "0":
+                assert e.get("role") == "region", (path, e)
+                assert e.get("aria-label") or e.get("aria-labelledby"), (path, e)
