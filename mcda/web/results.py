@@ -927,6 +927,9 @@ def report(round_id: int):
     _phases, phase = select_phase(rnd)
     opts, error = request_options()
     ctx = page_context(rnd, opts, error, phase)
+    from ..store import decisions as store_decisions
+
+    ctx["decision"] = store_decisions.get_decision(get_db(), rnd["decision_id"])
     return render_template("results/report.html", **ctx)
 
 
