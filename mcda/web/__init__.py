@@ -57,6 +57,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PROJECTOR_LIVE_MAX_AGE_S=3.0,
         # Days after a round closes before `flask purge-expired` deletes its individual votes.
         RETENTION_DAYS=365,
+        # The accessibility statement's installation-specific parts (DIGG's model; /tillganglighet):
+        # who answers for this installation, how to reach them, how fast they answer, and the
+        # dates of the last assessment and update of the statement (ISO 8601).
+        A11Y_RESPONSIBLE_BODY="Skaraborgs kommunalförbund",
+        A11Y_CONTACT_EMAIL="tillganglighet@skaraborg.se",
+        A11Y_CONTACT_PHONE="",
+        A11Y_RESPONSE_DAYS=5,
+        A11Y_ASSESSED_ON="2026-12-02",
+        A11Y_UPDATED_ON="2026-12-02",
         ENV_NAME=os.environ.get("VAGVAL_ENV", "development"),
     )
     if test_config is not None:

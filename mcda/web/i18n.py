@@ -14,6 +14,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale, get_translations, gettext
+from markupsafe import Markup
 
 from ..core.errors import MCDAInputError
 from ..store.errors import Msg, StoreError
@@ -85,10 +86,26 @@ def in_language(texts: Any) -> str:
     return str(getattr(texts, key, "") or getattr(texts, "message_sv", ""))
 
 
+def mark_swedish(value: Any) -> Any:
+    """User content (decision, criteria, alternatives, rounds: written in Swedish) on an
+    English page, wrapped in ``<span lang="sv">`` so screen readers switch voice (WCAG 3.1.2).
+    Unchanged on Swedish pages. For attributes and SVG use ``sv_lang()``."""
+    if value is None or value == "" or str(get_locale() or "sv") == "sv":
+        return value
+    return Markup('<span lang="sv">%s</span>') % value
+
+
+def sv_lang() -> Markup:
+    """`` lang="sv"`` on English pages (for an element holding only user content), else ''."""
+    return Markup("") if str(get_locale() or "sv") == "sv" else Markup(' lang="sv"')
+
+
 def init_app(app: Flask) -> None:
     compile_catalogs(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["sv_lang"] = sv_lang
+    app.jinja_env.filters["sv"] = mark_swedish
     app.jinja_env.install_gettext_callables(
         gettext=_template_gettext, ngettext=_template_ngettext, newstyle=True
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from datetime import date
+
+from flask import Blueprint, Response, current_app, render_template
+from flask_babel import format_date
 
 from .access import public
 
@@ -24,7 +27,23 @@ def privacy():
 @bp.get("/tillganglighet")
 @public
 def accessibility():
-    return render_template("pages/accessibility.html")
+    """The accessibility statement (DIGG's model); the installation's parts come from config."""
+    cfg = current_app.config
+    statement = {
+        "body": cfg["A11Y_RESPONSIBLE_BODY"],
+        "email": cfg["A11Y_CONTACT_EMAIL"],
+        "phone": cfg["A11Y_CONTACT_PHONE"],
+        "days": int(cfg["A11Y_RESPONSE_DAYS"]),
+        "assessed": _long_date(cfg["A11Y_ASSESSED_ON"]),
+        "updated": _long_date(cfg["A11Y_UPDATED_ON"]),
+    }
+    return render_template("pages/accessibility.html", statement=statement)
+
+
+def _long_date(value: str | date) -> str:
+    """``2026-12-02`` → "2 december 2026" / "December 2, 2026" in the request's language."""
+    day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    return format_date(day, format="long")
 
 
 @bp.get("/halsa")

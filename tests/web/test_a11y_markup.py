@@ -52,3 +52,30 @@ def test_every_scrolling_table_is_a_named_region(app, client):
             if "table-wrap" in e.get("class", "").split() and e.get("tabindex") == "0":
                 assert e.get("role") == "region", (path, e)
                 assert e.get("aria-label") or e.get("aria-labelledby"), (path, e)
+
+
+def test_user_content_is_marked_swedish_on_english_pages(app, client):
+    """WCAG 3.1.2: decision titles, criteria, alternatives and rounds are Swedish text; on an
+    English page they carry lang="sv", on a Swedish page nothing changes."""
+    rid = _revealed_round(app, client)
+    en = client.get(f"/resultat/{rid}?lang=en").get_data(as_text=True)
+    assert '<span lang="sv">Tillgänglighet</span>' in en  # a criterion
+    assert '<span lang="sv">Konsthall i Skövde</span>' in en  # an alternative
+    live = client.get(f"/resultat/{rid}/projektor/live").get_data(as_text=True)
+    assert '<span lang="sv">Tillgänglighet</span>' in live
+    sv = client.get(f"/resultat/{rid}?lang=sv").get_data(as_text=True)
+    assert 'lang="sv">Tillgänglighet' not in sv and "<span lang=\"sv\">" not in sv
+
+
+def test_mark_swedish_escapes_and_keeps_empty_values(app):
+    from mcda.web.i18n import mark_swedish
+
+    with app.test_request_context("/?lang=en"):
+        from flask import session
+
+        session["lang"] = "en"
+        from flask_babel import refresh
+
+        refresh()
+        assert str(mark_swedish("<b>Å</b>")) == '<span lang="sv">&lt;b&gt;Å&lt;/b&gt;</span>'
+        assert mark_swedish("") == "" and mark_swedish(None) is None
