@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mcda.core import ranking, smaa  # noqa: E402
 from mcda.core.analysis import analyze  # noqa: E402
-from mcda.core.validate import validate_input  # noqa: E402
+from mcda.core.contract import validate_input  # noqa: E402
 
 
 def workshop(n_part=500, n_groups=15, n_crit=15, n_alt=40, seed=1, samples=10000) -> dict:

@@ -3,95 +3,117 @@
 The same :func:`mcda.core.analysis.analyze` the web app uses, so a researcher can reproduce a
 workshop's numbers from its exported analysis input: either a bare input object or the results
 page's JSON export as downloaded (``{"format": "vagval-analysis", "input", "output"}``, whose
-``input`` is analysed; the result equals its ``output``). Errors in the input are printed (Swedish
-by default, ``--lang en`` for English) naming the field and value; exit status 2.
+``input`` is analysed; the result equals its ``output``). Every bad input ends the same way: exit
+status 2 and one line on standard error naming the field and value (Swedish by default,
+``--lang en`` for English), never a traceback.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from typing import Any
+
+import click
+
+from .core.limits import MAX_INPUT_BYTES
 
 EXIT_INPUT_ERROR = 2
 EXPORT_FORMAT = "vagval-analysis"
 """``format`` of the web app's JSON export; its ``input`` is what is analysed."""
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m mcda analyze",
-        description="Kör Vägvals analys på en JSON-fil (se docs/analysis-format.md) och skriv "
-        "resultatet som JSON. / Run Vägval's analysis on a JSON input file and print the "
-        "result as JSON.",
-    )
-    p.add_argument("file", help="indatafil (JSON), eller - för standard in / input file, or -")
-    p.add_argument("--lang", choices=("sv", "en"), default="sv",
-                   help="språk för felmeddelanden / language of error messages (default sv)")
-    p.add_argument("--indent", type=int, default=2, help="JSON-indrag / JSON indent (default 2)")
-    p.add_argument("-o", "--output", help="skriv till fil i stället för standard ut / "
-                   "write to a file instead of stdout")
-    return p
-
-
 def _fail(lang: str, sv: str, en: str) -> int:
-    print(sv if lang == "sv" else en, file=sys.stderr)
+    line = " ".join((sv if lang == "sv" else en).split())
+    # A lone surrogate in the input must not turn the message itself into a traceback.
+    click.echo(line.encode("utf-8", "backslashreplace").decode("utf-8"), err=True)
     return EXIT_INPUT_ERROR
 
 
-def _reject_constant(token: str) -> Any:
-    raise ValueError(token)
+def _read(file: str) -> bytes | str:
+    """At most MAX_INPUT_BYTES + 1 bytes of the file (or standard input)."""
+    if file == "-":
+        stream = getattr(sys.stdin, "buffer", sys.stdin)
+        return stream.read(MAX_INPUT_BYTES + 1)
+    with open(file, "rb") as fh:
+        return fh.read(MAX_INPUT_BYTES + 1)
 
 
-def main(argv: list[str]) -> int:
-    """Entry point; returns the exit status (0 ok, 2 bad input or file)."""
-    args = _parser().parse_args(argv)
-    lang = args.lang
+def run(file: str, lang: str = "sv", indent: int = 2, output: str | None = None) -> int:
+    """Analyse ``file`` and write the result; the exit status (0 ok, 2 bad input or file)."""
+    name = "standard in" if file == "-" else file
     try:
-        if args.file == "-":
-            text = sys.stdin.read()
-        else:
-            with open(args.file, encoding="utf-8") as fh:
-                text = fh.read()
+        raw = _read(file)
     except OSError as exc:
-        return _fail(lang, f"Fel: kan inte läsa {args.file}: {exc.strerror}",
-                     f"Error: cannot read {args.file}: {exc.strerror}")
-    except UnicodeDecodeError:
-        return _fail(lang, f"Fel: {args.file} är inte UTF-8-text.",
-                     f"Error: {args.file} is not UTF-8 text.")
+        return _fail(lang, f"Fel: kan inte läsa {name}: {exc.strerror}.",
+                     f"Error: cannot read {name}: {exc.strerror}.")
+    if len(raw) > MAX_INPUT_BYTES:
+        mb = MAX_INPUT_BYTES // (1024 * 1024)
+        return _fail(lang, f"Fel: {name} är större än {mb} MB; en analys av en hel workshop "
+                     "är några MB.", f"Error: {name} is larger than {mb} MB; the analysis of "
+                     "a whole workshop is a few MB.")
     try:
-        # NaN/Infinity are not JSON; Python's parser would accept them silently.
-        data = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        return _fail(lang, f"Fel: ogiltig JSON på rad {exc.lineno}, kolumn {exc.colno}: "
-                     f"{exc.msg}", f"Error: invalid JSON at line {exc.lineno}, column "
-                     f"{exc.colno}: {exc.msg}")
-    except ValueError as exc:
-        return _fail(lang, f"Fel: {exc} är inte tillåtet i JSON; ange ett ändligt tal.",
-                     f"Error: {exc} is not allowed in JSON; give a finite number.")
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        return _fail(lang, f"Fel: {name} är inte UTF-8-text (byte {exc.start}).",
+                     f"Error: {name} is not UTF-8 text (byte {exc.start}).")
 
     from .core.analysis import analyze
+    from .core.contract import loads
     from .core.errors import MCDAInputError
 
-    if isinstance(data, dict) and data.get("format") == EXPORT_FORMAT:
-        # the results page's JSON export: {"format", "round", "input", "output"}; re-run its input
-        if not isinstance(data.get("input"), dict):
-            return _fail(lang, "Fel: exporten innehåller ingen analys (inga viktningar ännu).",
-                         "Error: the export holds no analysis (no votes yet).")
-        data = data["input"]
-
     try:
+        data = loads(text)
+        if isinstance(data, dict) and data.get("format") == EXPORT_FORMAT:
+            # the results page's JSON export: {"format", "round", "input", "output"}
+            if not isinstance(data.get("input"), dict):
+                return _fail(lang, "Fel: exporten innehåller ingen analys (inga viktningar "
+                             "ännu).", "Error: the export holds no analysis (no votes yet).")
+            data = data["input"]
         result = analyze(data)
     except MCDAInputError as exc:
         value = json.dumps(exc.to_dict()["value"], ensure_ascii=False)
         return _fail(lang, f"Fel i indata, fält {exc.field} (värde {value}): {exc.message_sv}",
                      f"Input error, field {exc.field} (value {value}): {exc.message_en}")
     out = json.dumps(result, ensure_ascii=False, allow_nan=False,
-                     indent=args.indent if args.indent >= 0 else None)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(out + "\n")
-    else:
-        sys.stdout.write(out + "\n")
+                     indent=indent if indent >= 0 else None) + "\n"
+    if not output:
+        sys.stdout.write(out)
+        return 0
+    try:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(out)
+    except OSError as exc:
+        return _fail(lang, f"Fel: kan inte skriva {output}: {exc.strerror}.",
+                     f"Error: cannot write {output}: {exc.strerror}.")
     return 0
+
+
+@click.command("analyze")
+@click.argument("file", metavar="FILE")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True,
+              help="Språk för felmeddelanden / language of error messages.")
+@click.option("--indent", type=int, default=2, show_default=True,
+              help="JSON-indrag, -1 för en rad / JSON indent, -1 for one line.")
+@click.option("-o", "--output", metavar="FILE",
+              help="Skriv till fil i stället för standard ut / write to a file, not stdout.")
+@click.pass_context
+def analyze_command(ctx: click.Context, file: str, lang: str, indent: int,
+                    output: str | None) -> None:
+    """Run Vägval's analysis on a JSON input file (FILE, or - for standard input) and print
+    the result as JSON (docs/analysis-format.md). Bad input: exit status 2 and one line
+    naming the field."""
+    code = run(file, lang, indent, output)
+    if code:
+        ctx.exit(code)
+
+
+def main(argv: list[str]) -> int:
+    """``python -m mcda analyze`` with ``argv``; returns the exit status (for tests)."""
+    try:
+        code: Any = analyze_command.main(args=argv, prog_name="python -m mcda analyze",
+                                         standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    return int(code or 0)

@@ -117,15 +117,15 @@ def within_group(
     if rule == "median":
         return _normalise(np.median(w, axis=0))
     check_choice("ahp_priority", ahp_priority, AHP_PRIORITIES)
-    n_mats = 0 if matrices is None else len(matrices)
-    if matrices is None or n_mats != w.shape[0] or any(m is None for m in matrices):
+    n_mats = 0 if matrices is None else sum(m is not None for m in matrices)
+    if matrices is None or len(matrices) != w.shape[0] or n_mats != w.shape[0]:
         raise MCDAInputError(
             "matrices",
             None if matrices is None else n_mats,
             "AIJ (within_group = aij) kräver att alla röster i gruppen är parvisa jämförelser: "
-            f"{w.shape[0]} röster men {n_mats} matriser. Välj en annan regel.",
+            f"{w.shape[0]} röster men bara {n_mats} parvisa. Välj en annan regel.",
             "AIJ (within_group = aij) needs every vote in the group to be pairwise: "
-            f"{w.shape[0]} votes but {n_mats} matrices. Choose another rule.",
+            f"{w.shape[0]} votes but only {n_mats} pairwise. Choose another rule.",
         )
     agg = aggregate_matrices(list(matrices))
     if agg.shape[0] != w.shape[1]:

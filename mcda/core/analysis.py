@@ -2,8 +2,8 @@
 
 ``analyze(data) -> dict`` is THE contract (``docs/analysis-format.md``): the web views, the
 JSON export and ``python -m mcda analyze`` all call it, so a number shown in a workshop can be
-reproduced later from the exported file. It validates everything first
-(:mod:`mcda.core.validate`), is deterministic for the same input (SMAA is seeded), and returns
+reproduced later from the exported file. It validates everything first (the typed contract,
+:mod:`mcda.core.contract`), is deterministic for the same input (SMAA is seeded), and returns
 plain JSON-serialisable values (ids and names, never indices; never NaN).
 """
 
@@ -28,8 +28,8 @@ from . import (
     smaa,
     summary,
 )
+from .contract import Problem, validate_input
 from .errors import MCDAInputError
-from .validate import Problem, validate_input
 
 __all__ = ["analyze", "FORMAT_VERSION"]
 

@@ -38,7 +38,8 @@ METHODS = ("direct", "points", "ranking", "pairwise")
 RANK_WEIGHTS = ("roc", "rs", "rr")
 AHP_PRIORITIES = ("eigenvector", "geometric")
 MAX_PAIRWISE_N = 15
-RECIPROCAL_RTOL = 1e-6
+RECIPROCAL_RTOL = 1e-5
+"""a_ij · a_ji = 1 within this: 0.333333 for 1/3 (six digits, as people type it) passes."""
 
 #: Random consistency index RI(n) tables, n = 1..15 (index 0 is n = 1).
 #: ``saaty1980``: Saaty, T.L. (1980) *The Analytic Hierarchy Process*, McGraw-Hill (the classic
@@ -252,7 +253,7 @@ def validate_pairwise_matrix(matrix: object, field_name: str = "matrix") -> np.n
     """Check a pairwise comparison matrix and return it as a float array.
 
     Square, 2 ≤ n ≤ 15, finite, positive, diagonal 1 and reciprocal
-    (a_ij · a_ji = 1 within 1e-6 relative, so judgements rounded to ten digits pass).
+    (a_ij · a_ji = 1 within 1e-5 relative, so reciprocals typed with six digits pass).
     """
     a = check_finite(field_name, matrix, ndim=2)
     n, m = a.shape
@@ -298,10 +299,10 @@ def validate_pairwise_matrix(matrix: object, field_name: str = "matrix") -> np.n
         raise MCDAInputError(
             name,
             float(a[j, i]),
-            f"{name} måste vara 1/{field_name}[{i}][{j}] = {fmt(1.0 / a[i, j])} "
-            f"(fick {fmt(float(a[j, i]))}).",
-            f"{name} must be 1/{field_name}[{i}][{j}] = {fmt(1.0 / a[i, j])} "
-            f"(got {fmt(float(a[j, i]))}).",
+            f"{name} måste vara 1/{field_name}[{i}][{j}] = 1/{a[i, j]:g} ≈ "
+            f"{1.0 / a[i, j]:.7g} (fick {float(a[j, i])!r}).",
+            f"{name} must be 1/{field_name}[{i}][{j}] = 1/{a[i, j]:g} ≈ "
+            f"{1.0 / a[i, j]:.7g} (got {float(a[j, i])!r}).",
         )
     return a
 

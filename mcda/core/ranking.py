@@ -189,7 +189,10 @@ def _check_method_domain(
                 f"{crits[j]} (value {orig[i, j]:g} for {alts[i]}); use a scale without zero and "
                 "negatives or choose another method (e.g. topsis).")
         inverted = cost and (method == "copras" or norm in ("sum", "linear"))
-        if inverted and col.max() > 0 and col.min() < col.max() * _SCALE_LO:
+        with np.errstate(all="ignore"):
+            inv = (col.sum() if method == "copras" else 1.0) / col
+            overflow = inverted and col.min() > 0 and not np.isfinite(inv.sum())
+        if overflow:
             i = int(np.argmin(col))
             raise _err(
                 f"scores.{alts[i]}.{crits[j]}", float(orig[i, j]),
@@ -304,7 +307,7 @@ def _result(scores: np.ndarray, method: str) -> dict:
 
 
 _SCALE_HI = 2.0**1000
-_SCALE_LO = 2.0**-1000
+_SCALE_LO = 2.0**-1000  # 1/x of a column scaled to max 1 stays finite
 
 
 def rescale_columns(m: np.ndarray) -> np.ndarray:

@@ -286,7 +286,7 @@ def _add_phasing(
     """
     if pi is None or "alternatives" not in data:
         return
-    from ..core.validate import validate_phasing
+    from ..core.contract import validate_phasing
 
     requires: dict[int, list[str]] = {}
     for p in pi["prerequisite_names"]:

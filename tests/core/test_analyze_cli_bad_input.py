@@ -1,0 +1,152 @@
+"""Issue 11: every bad input to ``python -m mcda analyze`` ends with exit status 2 and one line
+naming the field, and no traceback or warning (an independent check found 30 of 160 that did
+not: tracebacks, inputs silently accepted, messages that named the wrong thing)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mcda import analyze_cli
+from mcda.analyze_cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = json.loads((ROOT / "tests" / "data" / "analysis_example.json").read_text("utf-8"))
+BIG = "__BIG__"
+
+
+def _text(mutate=None) -> str:
+    d = json.loads(json.dumps(EXAMPLE))
+    d["options"]["smaa"]["samples"] = 50
+    if mutate:
+        mutate(d)
+    return json.dumps(d)
+
+
+def _set(path: str, value):
+    """A mutation setting ``d[a][b]...`` (path like 'votes.0.values.drift')."""
+    def mutate(d):
+        *head, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+        for p in head:
+            d = d[p]
+        d[last] = value
+    return mutate
+
+
+def _pairwise_vote(d, reciprocal):
+    m = [[1.0] * 5 for _ in range(5)]
+    m[0][1], m[1][0] = 3.0, reciprocal
+    d["votes"][4]["matrix"] = m
+
+
+CASES = {
+    "nesting deeper than Python's parser": (
+        '{"criteria": ' + "[" * 1500 + "]" * 1500 + "}", "input", "nästlade"),
+    "401-digit integer": (_text(_set("votes.0.values.drift", BIG)).replace(
+        f'"{BIG}"', "9" * 401), "votes[0].values.drift", "för stort tal"),
+    "5000-digit integer": (_text(_set("votes.0.values.drift", BIG)).replace(
+        f'"{BIG}"', "9" * 5000), "votes[0].values.drift", "5000-digit"),
+    "lone surrogate in an id": (_text(_set("criteria.0.id", "\ud800")), "criteria[0].id",
+                                "surrogat"),
+    "lone surrogate in a vote's key": (_text(lambda d: d["votes"][0]["values"].update(
+        {"\udc80": 1})), "votes[0].values.\\udc80", "surrogat"),
+    "duplicate key": (_text().replace('"participant": "p02"',
+                                      '"participant": "p02", "participant": "p99"', 1),
+                      "votes[1].participant", "två gånger"),
+    "unknown field on a criterion": (_text(_set("criteria.0.colour", "red")),
+                                     "criteria[0].colour", "Okänt fält"),
+    "unknown field on an alternative": (_text(_set("alternatives.1.colour", "red")),
+                                        "alternatives[1].colour", "Okänt fält"),
+    "PROMETHEE q > p": (_text(_set("options.promethee", {
+        "preference_function": "level", "p": [2, 2, 2, 2, 2], "q": [1, 3, 1, 1, 1]})),
+        "options.promethee.q[1]", "större än preferensgränsen"),
+    "p list of the wrong length": (_text(_set("options.promethee", {
+        "preference_function": "vshape", "p": [2, 2]})), "options.promethee.p",
+        "ett tal per kriterium (5)"),
+    "empty alternatives": (_text(_set("alternatives", [])), "alternatives", "minst 1"),
+    "matrix on a direct vote": (_text(_set("votes.1.matrix", [[1, 2], [0.5, 1]])),
+                                "votes[1].matrix", "pairwise"),
+    "values on a pairwise vote": (_text(_set("votes.4.values", {"drift": 1})),
+                                  "votes[4].values", "pairwise"),
+    "aij without pairwise votes": (_text(_set("options.within_group", "aij")),
+                                   "groups.Skövde", "3 röster men bara 0 parvisa"),
+    "subnormal cost for a 1/x method": (_text(lambda d: (
+        d["scores"]["scen"].update(kostnad=5e-324), d["options"].update(methods=["wsm"]))),
+        "scores.scen.kostnad", "för liten"),
+    "NaN": ('{"criteria": [{"id": "a", "direction": "benefit"}, {"id": "b", "direction": '
+            '"cost"}], "votes": [{"participant": "p", "group": "g", "method": "direct", '
+            '"values": {"a": NaN, "b": 1}}]}', "votes[0].values.a", "ändligt tal"),
+    "a reciprocal far from 1/3": (_text(lambda d: _pairwise_vote(d, 0.33)),
+                                  "votes[4].matrix[1][0]", "1/3 ≈ 0.3333333 (fick 0.33)"),
+}
+
+
+def _one_line(err: str) -> str:
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err and "Warning" not in err
+    return lines[0]
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input_exit_2_with_one_line_naming_the_field(tmp_path, capsys, case):
+    text, field, words = CASES[case]
+    p = tmp_path / "in.json"
+    p.write_text(text, "utf-8", errors="surrogatepass")
+    assert main([str(p)]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    line = _one_line(out.err)
+    assert f"fält {field} " in line, line
+    assert words in line, line
+
+
+def test_six_digit_reciprocals_are_accepted(tmp_path, capsys):
+    p = tmp_path / "in.json"
+    p.write_text(_text(lambda d: _pairwise_vote(d, 0.333333)), "utf-8")
+    assert main([str(p)]) == 0
+    assert json.loads(capsys.readouterr().out)["votes"][4]["method"] == "pairwise"
+
+
+def test_scores_near_float_max_are_ranked(tmp_path, capsys):
+    p = tmp_path / "in.json"
+    p.write_text(_text(lambda d: (d["scores"]["scen"].update(kostnad=1.7e308),
+                                  d["options"].update(methods=["topsis", "vikor"]))), "utf-8")
+    assert main([str(p)]) == 0
+    out = capsys.readouterr()
+    assert out.err == ""
+    ranks = json.loads(out.out)["rankings"]["topsis"]["ranks"]
+    assert len(set(ranks.values())) > 1
+
+
+def test_output_into_a_missing_directory(tmp_path, capsys):
+    p = tmp_path / "in.json"
+    p.write_text(_text(), "utf-8")
+    assert main([str(p), "-o", str(tmp_path / "nope" / "out.json")]) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert "kan inte skriva" in line and "nope" in line
+
+
+def test_input_larger_than_the_cap(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(analyze_cli, "MAX_INPUT_BYTES", 1000)
+    p = tmp_path / "in.json"
+    p.write_text(_text(), "utf-8")
+    assert main([str(p), "--lang", "en"]) == 2
+    assert "is larger than" in _one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("case", ["nesting deeper than Python's parser",
+                                  "lone surrogate in a vote's key"])
+def test_real_command_line_prints_one_line(tmp_path, case):
+    """Through the real streams (no traceback from the encoder, no warnings)."""
+    text, field, _ = CASES[case]
+    p = tmp_path / "in.json"
+    p.write_text(text, "utf-8", errors="surrogatepass")
+    proc = subprocess.run([sys.executable, "-m", "mcda", "analyze", str(p)], cwd=ROOT,
+                          capture_output=True, timeout=120, env={"PATH": "/usr/bin:/bin",
+                                                                 "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 2
+    assert proc.stdout == b""
+    assert field in _one_line(proc.stderr.decode("utf-8"))
