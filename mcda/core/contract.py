@@ -38,7 +38,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from . import ranking
+from . import ranking, summary
 from .aggregation import BETWEEN_RULES, WITHIN_RULES
 from .elicitation import AHP_PRIORITIES, RANDOM_INDEX, RANK_WEIGHTS
 from .elicitation import METHODS as VOTE_METHODS
@@ -1082,6 +1082,55 @@ class Sensitivity(_Out):
     criteria: dict[str, CriterionSensitivity]
 
 
+class VerdictSmaa(_Out):
+    samples: int
+    seed: int
+    weights: Literal[WEIGHT_MODES]
+    methods: list[str]
+    first: dict[str, float]
+    rank_acceptability: dict[str, list[float]]
+    first_by_method: dict[str, dict[str, float]]
+
+
+class SmallestChange(_Out):
+    criterion: str
+    direction: Literal["up", "down"]
+    weight: float
+    to: float
+    delta: float
+    rival: str
+
+
+class VerdictSensitivity(_Out):
+    method: Literal["copeland"]
+    methods: list[str]
+    top: str
+    tied_top: bool
+    criteria: dict[str, CriterionSensitivity]
+    smallest_change: SmallestChange | None
+
+
+class Verdict(_Out):
+    top: list[str]
+    finding: Literal["clear", "likely", "close", "tie"]
+    depends_on: list[Literal["method", "weights"]]
+    contenders: list[str]
+    methods: list[str]
+    first_by_method: dict[str, list[str]]
+    methods_agree: int
+    smaa: VerdictSmaa | None
+    sensitivity: VerdictSensitivity
+
+
+class SummaryItem(_Out):
+    """One plain statement (``mcda.core.summary``): the web app words it in sv or en."""
+
+    kind: Literal[summary.KINDS]
+    params: dict[str, Any]
+    anchor: str
+    basis: str
+
+
 class SkippedMethod(_Out):
     method: str
     field: str
@@ -1131,9 +1180,11 @@ class AnalysisOutput(_Out):
     by_group_rankings: dict[str, GroupRankings]
     smaa: Smaa | Empty
     sensitivity: Sensitivity | Empty
+    verdict: Verdict | Empty
     phasing: dict[str, Any] | None = Field(
         None, description="Only with phases: see 'Growth phases' in docs/analysis-format.md.")
     meta: Meta
+    summary: list[SummaryItem]
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
