@@ -380,6 +380,8 @@ def _sensitivity(p: Problem, w: np.ndarray, kwargs: dict[str, dict], skipped: li
 
 CONTENDER_SHARE = 0.15
 """An alternative first in at least this share of the SMAA samples is a contender."""
+METHOD_CONTENDER_SHARE = 0.05
+"""An alternative first under one method counts as a contender only if first this often."""
 CLEAR_SHARE = 0.75
 LIKELY_SHARE = 0.5
 
@@ -428,8 +430,11 @@ def _verdict(p: Problem, region: np.ndarray, W: np.ndarray, sizes: list[int],
     }
     order = {a: int(r) for a, r in zip(alts, comp_ranks, strict=True)}
     share = smaa_out["first"] if smaa_out else {}
-    cont = set(top) | {a for f in first_by_method.values() for a in f}
-    cont |= {a for a, v in share.items() if v >= CONTENDER_SHARE}
+    # contenders: first in the compromise, often first in the samples, or first under some
+    # method with the region's weights (unless the samples almost never put it first)
+    cont = set(top) | {a for a, v in share.items() if v >= CONTENDER_SHARE}
+    cont |= {a for f in first_by_method.values() for a in f
+             if not smaa_out or share.get(a, 0.0) >= METHOD_CONTENDER_SHARE}
     contenders = sorted(cont, key=lambda a: (-share.get(a, 0.0), order[a], a))
     depends = []
     if len({a for f in first_by_method.values() for a in f} | set(top)) > 1:

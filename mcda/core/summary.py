@@ -44,6 +44,8 @@ STRENGTHS = {"strong": "strong", "reasonable": "reasonable", "weak": "weak", "no
 MAX_CONFLICTS = 2
 AGREEMENT_CRITERIA = 2
 MAX_CONTENDERS = 3
+MAX_NAMED = 3
+"""Municipalities named on each side of a goal conflict; the rest are counted."""
 
 
 def _names(meta: Mapping[str, Any], key: str) -> dict[str, str]:
@@ -64,7 +66,10 @@ def _agreement(result: Mapping[str, Any], cname: dict[str, str]) -> dict[str, An
     crit = cons.get("criteria") or {}
     if not crit:
         return None
-    calm = sorted(crit.items(), key=lambda kv: (kv[1].get("sd") or 0.0, kv[0]))
+    # the calmest criteria that are not also disputed between municipalities (a criterion
+    # can have a small spread overall that still lies mostly between municipalities)
+    disputed = {d.get("criterion") for d in (result.get("conflicts") or {}).get("disputed") or []}
+    calm = sorted(crit.items(), key=lambda kv: (kv[0] in disputed, kv[1].get("sd") or 0.0, kv[0]))
     chosen = [{"id": c, "name": cname.get(c, c), "sd": st.get("sd"), "mean": st.get("mean")}
               for c, st in calm[:AGREEMENT_CRITERIA]]
     return _item("agreement", {"criteria": chosen, "s_star": cons.get("s_star"),
@@ -81,10 +86,14 @@ def _conflicts(result: Mapping[str, Any], hidden: Collection[str]) -> list[dict[
         low = [x["group"] for x in d.get("low") or [] if x["group"] not in hidden]
         n_hidden = sum(1 for x in (d.get("high") or []) + (d.get("low") or [])
                        if x["group"] in hidden)
+        # short: the most extreme on each side are named (highest / lowest first), the rest
+        # counted; the section's table lists everyone
         out.append(_item("conflict", {
             "criterion": d.get("criterion"), "name": d.get("name") or d.get("criterion"),
-            "between_share": d.get("between_share"), "high": high, "low": low,
-            "hidden": n_hidden}, "conflicts.disputed"))
+            "between_share": d.get("between_share"), "high": high[:MAX_NAMED],
+            "low": low[:MAX_NAMED], "more_high": max(0, len(high) - MAX_NAMED),
+            "more_low": max(0, len(low) - MAX_NAMED), "hidden": n_hidden},
+            "conflicts.disputed"))
     if not out and (result.get("groups") or {}):
         out.append(_item("no_conflict", {"n_groups": len(result.get("groups") or {})},
                          "conflicts.disputed"))
@@ -126,9 +135,12 @@ def _verdict(result: Mapping[str, Any], aname: dict[str, str]) -> dict[str, Any]
         "methods_agree": v.get("methods_agree"),
         "n_methods": len(v.get("methods") or []),
         "depends_on": list(v.get("depends_on") or []),
-        "contenders": [{"id": a, "name": aname.get(a, a), "share": share.get(a)}
+        "contenders": [{"id": a, "name": aname.get(a, a), "share": share.get(a),
+                        "first_with": [m for m, f in (v.get("first_by_method") or {}).items()
+                                       if a in f]}
                        for a in (v.get("contenders") or [])[:MAX_CONTENDERS]],
         "n_contenders": len(v.get("contenders") or []),
+        "dissent": [m for m, f in (v.get("first_by_method") or {}).items() if top[0] not in f],
     }
     return _item("verdict", params, "compromise+verdict.smaa" if sm else "compromise")
 

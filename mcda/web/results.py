@@ -29,6 +29,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..core import summary
 from ..core.errors import MCDAInputError
 from ..store import analysis_cache, analysis_input, records
 from ..store import phases as store_phases
@@ -36,7 +37,7 @@ from ..store import rounds as store_rounds
 from ..store import users as store_users
 from ..store import votes as store_votes
 from ..store.decisions import StoreError
-from . import charts, exports, maps
+from . import analysis_text, charts, exports, maps
 from .access import current_user, login_required, require_edit, require_view
 from .db import get_db
 from .htmx import is_htmx, render, vary
@@ -166,7 +167,8 @@ def options_label(
         if opts["smaa"]:
             parts.append(
                 _(
-                    "SMAA-2: %(n)s dragningar av deltagarnas vikter (stratifierat per kommun), WSM",
+                    "SMAA-2: %(n)s dragningar av deltagarnas vikter (stratifierat per kommun), "
+                    "rangordnade med alla valda metoder",
                     n=analysis_input.SMAA_SAMPLES,
                 )
             )
@@ -321,8 +323,15 @@ def build_view(
         for s in (out.get("meta") or {}).get("skipped_methods") or []
     ]
     view["contributions"] = _contributions_view(data, out, crits, alts) if has_scores else None
-    view["smaa"] = _smaa_view(out.get("smaa"), alts, cname)
-    view["sensitivity"] = _sensitivity_view(out.get("sensitivity"), cname, aname)
+    # one winner everywhere: robustness and sensitivity are those of the verdict (the
+    # compromise over every method in use), when the analysis has one
+    verdict = out.get("verdict") or {}
+    view["smaa"] = _smaa_view(verdict.get("smaa") or out.get("smaa"), alts, cname)
+    view["sensitivity"] = _sensitivity_view(verdict.get("sensitivity") or out.get("sensitivity"),
+                                            cname, aname)
+    view["verdict"] = _verdict_view(verdict, aname)
+    view["summary"] = analysis_text.summary_sentences(
+        summary.summarize(out, hidden=hidden, all_groups=list(counts), k=k))
     return view
 
 
@@ -348,12 +357,28 @@ def _contributions_view(data: dict[str, Any], out: dict[str, Any], crits, alts
             "max": max((r["total"] for r in rows), default=0.0)}
 
 
+def _verdict_view(verdict: dict[str, Any], aname: dict[str, str]) -> dict[str, Any] | None:
+    """The verdict's per-method first places, for the ranking section's reconciliation."""
+    if not verdict:
+        return None
+    first = verdict.get("first_by_method") or {}
+    top = verdict.get("top") or []
+    return {
+        "top": [aname.get(a, a) for a in top],
+        "finding": verdict.get("finding"),
+        "dissent": [{"method": METHOD_LABELS.get(m, m), "first": [aname.get(a, a) for a in f]}
+                    for m, f in first.items() if top and top[0] not in f],
+        "methods_agree": verdict.get("methods_agree"),
+        "n_methods": len(verdict.get("methods") or []),
+    }
+
+
 def _s_star_label(v: float | None) -> str:
     if v is None:
         return "–"
     from ..core.consensus import s_star_label
 
-    return s_star_label(min(1.0, max(0.0, v)))[0]
+    return analysis_text.core_label("s_star", s_star_label(min(1.0, max(0.0, v)))[1])
 
 
 def _crit_of(item: dict[str, Any], cname: dict[str, str], *keys: str) -> str:
@@ -394,9 +419,8 @@ def _conflicts_view(conf: dict[str, Any], cname, aname, hidden) -> dict[str, Any
         clusters.append({"members": shown, "hidden": len(members) - len(shown)})
     strength = coal.get("strength")
     if isinstance(strength, list | tuple):
-        strength = strength[0]
-    elif isinstance(strength, dict):
-        strength = strength.get("sv")
+        strength = strength[1]
+    strength = analysis_text.core_label("strength", strength)
     sim = conf.get("similarity") or {}
     sim_groups, sim_matrix = _similarity(sim)
     keep = [i for i, g in enumerate(sim_groups) if g not in hidden]
@@ -522,7 +546,10 @@ def _smaa_view(smaa: Any, alts, cname) -> dict[str, Any] | None:
         if aid in ra
     ]
     rows.sort(key=lambda r: [-x for x in r["shares"]])
-    return {"samples": smaa.get("samples"), "rows": rows}
+    methods = smaa.get("methods") or [smaa.get("method")]
+    return {"samples": smaa.get("samples"), "rows": rows,
+            "over_methods": "methods" in smaa,
+            "methods": ", ".join(METHOD_LABELS.get(m, str(m)) for m in methods if m)}
 
 
 def _sensitivity_view(sens: Any, cname, aname) -> dict[str, Any] | None:
@@ -556,6 +583,7 @@ def _sensitivity_view(sens: Any, cname, aname) -> dict[str, Any] | None:
         "top": aname.get(str(top), top) if top is not None else None,
         "method": METHOD_LABELS.get(sens.get("method"), sens.get("method"))
         if isinstance(sens, dict) else None,
+        "compromise": isinstance(sens, dict) and sens.get("method") == "copeland",
     }
 
 

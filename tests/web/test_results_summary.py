@@ -1,0 +1,166 @@
+"""Issue 12 §1–3 on the demo: the summary leads the results page and the report, every
+statement links to a section that exists, headings say which question they answer, expert
+terms are explained, and no results view shows core's Swedish labels in English."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from mcda.store import analysis_cache
+from mcda.store import decisions as sd
+from mcda.store import rounds as sr
+from mcda.store.demo import load_demo
+
+from .results_helpers import login_as, open_db
+
+# core's Swedish labels (consensus.S_STAR_SCALE, conflicts._SILHOUETTE_STRENGTH) and the
+# summary's own Swedish words: none may reach an English page
+SWEDISH_ANALYSIS = re.compile(
+    r"\b(mycket hög|hög|måttlig|mycket låg|låg|stark|rimlig|svag|ingen tydlig|Sammanfattning|"
+    r"Så läser du|Vad betyder det|Målkonflikt|kompromissen|Grund:)\b"
+)
+
+
+@pytest.fixture()
+def demo(app, client):
+    analysis_cache.clear()
+    uid = login_as(app, client, "facilitator")
+    db = open_db(app)
+    try:
+        ids = load_demo(db, uid)
+        closed = [r for r in sr.list_rounds(db, ids[0]) if r["state"] == "closed"][0]
+        names = [d["title"] for d in sd.list_decisions(db)]
+        for did in ids:
+            names += [c["name"] for c in sd.list_criteria(db, did)]
+            names += [a["name"] for a in sd.list_alternatives(db, did)]
+        names += [m["name"] for m in db.execute("SELECT name FROM municipalities")]
+        titles = [r["title"] for d in ids for r in sr.list_rounds(db, d) if r["title"]]
+    finally:
+        db.conn.close()
+    return {"uid": uid, "ids": ids, "round": closed["id"], "names": names + titles}
+
+
+def _text(page: str, names: list[str]) -> str:
+    """Visible text without user data (decision, criterion, alternative, municipality names,
+    which are Swedish in any language) and without elements marked lang="sv"."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<(?!html)(\w+)[^>]*\blang=\"sv\"[^>]*>.*?</\1>", " ", page, flags=re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    for n in sorted((n for n in names if n), key=len, reverse=True):
+        text = text.replace(n, " ")
+    return " ".join(text.split())
+
+
+def test_summary_leads_the_results_page_and_links_to_sections(client, demo):
+    page = client.get(f"/resultat/{demo['round']}").get_data(as_text=True)
+    body = page[page.index('id="results-body"'):]
+    assert body.index('id="summary-h"') < body.index('id="howto-h"') < body.index('id="part-h"')
+    summary = body[body.index('id="sec-summary"'):body.index("</section>",
+                                                             body.index('id="sec-summary"'))]
+    items = re.findall(r"<li class=\"summary-(\w+)\">", summary)
+    assert 4 <= len(items) <= 8
+    assert items[0] == "agreement" and items[-1] == "coverage"
+    assert {"verdict", "change"} <= set(items)
+    for anchor in re.findall(r'href="#([\w-]+)"', summary):
+        assert f'id="{anchor}"' in page, anchor
+    # each statement carries its figure and the method it rests on
+    assert summary.count('class="method-note"') == len(items)
+    assert re.search(r"\d+ %", _text(summary, [])), "figures as percentages"
+    assert "valet beror på metod" in _text(summary, demo["names"]).lower()
+
+
+def test_one_verdict_the_ranking_smaa_and_sensitivity_name_the_same_winner(app, client, demo):
+    page = client.get(f"/resultat/{demo['round']}").get_data(as_text=True)
+    ra = analysis_cache.get_analysis(open_db(app), demo["round"],
+                                     _options(), fingerprint=None)
+    v = ra.output["verdict"]
+    top = next(a["name"] for a in ra.input["alternatives"] if a["id"] == v["top"][0])
+    assert v["sensitivity"]["top"] == v["top"][0]
+    sens = page[page.index('id="sec-sensitivity"'):]
+    assert html.escape(top) in sens[:3000] or top in sens[:3000]
+    rank = page[page.index('id="sec-ranking"'):page.index('id="sec-smaa"')]
+    assert "Kompromissen sätter" in rank and "metoder gör det" in rank
+    smaa = page[page.index('id="sec-smaa"'):page.index('id="sec-sensitivity"')]
+    assert "alla metoderna" in smaa  # SMAA over the methods in use, not WSM alone
+    assert v["smaa"]["methods"] == ra.output["meta"]["methods"]
+
+
+def _options():
+    from mcda.store import analysis_input
+
+    return analysis_input.parse_options(None)
+
+
+def test_headings_ask_their_question_and_terms_are_explained(client, demo):
+    page = client.get(f"/resultat/{demo['round']}").get_data(as_text=True)
+    h2 = re.findall(r"<h2 id=\"(?:part|weights|cons|conf|rank|smaa|sens|gw)-h\">([^<]+)</h2>", page)
+    assert len(h2) == 8 and all(h.strip().endswith("?") for h in h2), h2
+    explained = re.findall(r'<details class="explain">', page)
+    assert len(explained) >= 12
+    text = _text(page, demo["names"])
+    for term in ("S*", "Kendalls W", "SMAA", "Rangacceptans", "TOPSIS", "VIKOR", "PROMETHEE II",
+                 "WSM", "SPOTIS", "COPRAS", "r_w", "Silhuetten", "p-värdet", "Fisher z",
+                 "Benjamini–Hochberg", "Jensen–Shannon", "Copeland"):
+        pos = [m.start() for m in re.finditer(re.escape(term), text)]
+        assert pos, term
+    assert text.index("Så läser du resultaten") < text.index("Konsensus S* (Goepel)")
+
+
+def _views(demo) -> list[str]:
+    r, d, d2 = demo["round"], demo["ids"][0], demo["ids"][1]
+    return [f"/resultat/{r}", f"/resultat/{r}/projektor", f"/resultat/{r}/projektor/live",
+            f"/resultat/{r}/rapport", f"/resultat/beslut/{d}/konvergens",
+            f"/kansliet/?beslut={d}&omgang={r}", f"/etapper/{d2}"]
+
+
+def test_every_results_view_in_english_has_no_swedish_analysis_labels(app, client, demo):
+    seen = 0
+    for path in _views(demo):
+        if path.startswith("/kansliet"):
+            login_as(app, client, "secretariat")
+        else:
+            login_as(app, client, "admin")
+        sep = "&" if "?" in path else "?"
+        resp = client.get(f"{path}{sep}lang=en")
+        assert resp.status_code == 200, path
+        text = _text(resp.get_data(as_text=True), demo["names"])
+        found = sorted(set(SWEDISH_ANALYSIS.findall(text)))
+        assert not found, f"{path}: Swedish analysis labels on the English page: {found}"
+        seen += 1
+    assert seen == 7
+
+
+def test_the_same_views_in_swedish_do_show_the_labels(app, client, demo):
+    """The check above is real: the Swedish results page has the labels it looks for."""
+    login_as(app, client, "admin")
+    text = _text(client.get(f"/resultat/{demo['round']}?lang=sv").get_data(as_text=True),
+                 demo["names"])
+    assert {"Sammanfattning", "Så läser du", "Vad betyder det"} <= set(
+        SWEDISH_ANALYSIS.findall(text))
+
+
+def test_report_first_page_has_the_summary(client, demo):
+    page = client.get(f"/resultat/{demo['round']}/rapport").get_data(as_text=True)
+    main = page[page.index("<main"):]
+    assert main.index('id="summary-h"') < main.index('id="part-h"')
+
+
+def test_summary_names_no_municipality_under_k(app, client, demo):
+    """With k raised above every municipality's count, the summary names none of them."""
+    db = open_db(app)
+    try:
+        sr.set_anonymity_k(db, demo["round"], "7")
+        munis = [m["name"] for m in db.execute("SELECT name FROM municipalities")]
+    finally:
+        db.conn.close()
+    page = client.get(f"/resultat/{demo['round']}").get_data(as_text=True)
+    s = page.index('id="sec-summary"')
+    summary = page[s:page.index("</section>", s)]
+    alt_names = [n for n in demo["names"] if n not in munis]
+    text = _text(summary, alt_names)
+    named = [m for m in munis if re.search(rf"\b{re.escape(m)}\b", text)]
+    assert not named, named
+    assert "anonymitetsgränsen" in text
