@@ -36,8 +36,8 @@ def test_results_page_shows_all_sections(app, client, fac):
     assert resp.status_code == 200
     html = _text(resp)
     for heading in ("Deltagande", "Regionens vikter", "Konsensus", "Målkonflikter",
-                    "Rangordning", "Robusthet: håller utslaget", "SMAA-2 rangacceptans", "Känslighet",
-                    "Kommunernas vikter"):
+                    "Rangordning", "Robusthet: håller utslaget", "SMAA-2 rangacceptans",
+                    "Känslighet", "Kommunernas vikter"):
         assert heading in html, heading
     assert "Inom kommun: medelvärde" in html  # numbers say which options produced them
     assert 'role="img"' in html and "aria-labelledby=" in html
