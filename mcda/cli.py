@@ -122,7 +122,9 @@ def create_user_command(email: str, role: str, generate: bool) -> None:
             password = _random_password()
         else:
             password = click.prompt(
-                "Lösenord (minst 8 tecken)", hide_input=True, confirmation_prompt=True
+                "Lösenord (minst 10 tecken, gärna en fras av flera ord)",
+                hide_input=True,
+                confirmation_prompt=True,
             )
         problem = password_problem(password, email=email)
         if problem:

@@ -73,8 +73,8 @@ def test_create_user_generated_password_is_printed_once_and_works(app, runner, c
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
-        (["create-user", "a@example.se"], "kort\nkort\n", "minst 8"),
-        (["create-user", "a@example.se"], "password\npassword\n", "vanligt"),
+        (["create-user", "a@example.se"], "kort\nkort\n", "minst 10"),
+        (["create-user", "a@example.se"], "password123\npassword123\n", "lätt att gissa"),
         (["create-user", "inte-en-adress"], "", "e-postadress"),
         (["create-user", "a@example.se", "--role", "kung"], "", "kung"),
     ],
