@@ -197,3 +197,51 @@ def results_maps(view: dict[str, Any], criterion_id: str | None) -> dict[str, An
         out["distance"] = distance_map(view)
         out["coalitions"] = coalition_map(view)
     return out
+
+
+def phase_maps(phase_labels: list[str], rows: list[dict[str, Any]],
+               region_wide: list[list[str]], fmt) -> dict[str, Any] | None:
+    """One small map per phase: each investment as a numbered marker in its municipality,
+    each municipality filled by that phase's money (one scale for all phases, so the maps
+    compare). ``rows``: the planning page's spread rows ({name, cells, per_phase});
+    ``region_wide``: per phase, the investments without a host municipality (listed, not
+    placed). Plan data, not votes: no k rule applies."""
+    if not rows:
+        return None
+    geo = geometry([r["name"] for r in rows])
+    pos = {a["name"]: (a["x"], a["y"]) for a in geo["areas"]}
+    top = max([v for r in rows for v in r["per_phase"]] + [0.0])
+    n = 0
+    out = []
+    for p, label in enumerate(phase_labels):
+        cells: dict[str, dict[str, Any]] = {}
+        markers, items = [], []
+        for r in rows:
+            money = r["per_phase"][p]
+            if money <= 0:
+                cells[r["name"]] = {"cls": "map-zero", "text": ""}
+            else:
+                c = min(N_CLASSES - 1, int(money / top * N_CLASSES)) if top else 0
+                cells[r["name"]] = {"cls": f"map-c{c}", "text": fmt(money)}
+            names = r["cells"][p]
+            if names and r["name"] in pos:
+                x, y = pos[r["name"]]
+                width = 24 * len(names)
+                x0 = min(max(x - width / 2 + 12, 14.0), geo["width"] - width + 12 - 2)
+                for j, inv in enumerate(names):
+                    n += 1
+                    markers.append({"x": round(x0 + 24 * j, 1), "y": round(max(y - 28, 14.0), 1),
+                                    "n": n})
+                    items.append({"n": n, "name": inv, "where": r["name"]})
+        step = top / N_CLASSES if top else 1.0
+        legend = [{"cls": "map-zero", "label": _("ingen investering")}] + [
+            {"cls": f"map-c{c}", "label": f"{fmt(c * step)}–{fmt((c + 1) * step)} MSEK"}
+            for c in range(N_CLASSES)]
+        out.append({"label": label, "cells": cells, "markers": markers, "items": items,
+                    "legend": legend, "region_wide": region_wide[p] if p < len(region_wide)
+                    else [],
+                    "rows": [{"name": r["name"],
+                              "text": (", ".join(r["cells"][p]) + " – " if r["cells"][p]
+                                       else "") + fmt(r["per_phase"][p]) + " MSEK"}
+                             for r in rows]})
+    return {"geo": geo, "phases": out}

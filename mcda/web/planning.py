@@ -28,6 +28,7 @@ from ..store import phases as store_phases
 from ..store import rounds as store_rounds
 from ..store import votes as store_votes
 from ..store.decisions import StoreError
+from . import maps
 from .access import can_edit_decision, login_required, require_edit, require_view
 from .db import get_db
 from .htmx import is_htmx, render
@@ -341,6 +342,10 @@ def build_context(
             pi["populations"], len(phases),
         )
         ctx["spread"] = _spread_view(sp, regional, pi)
+        ctx["phase_maps"] = maps.phase_maps(
+            [p["name"] for p in phases], ctx["spread"]["rows"],
+            [[it["name"] for it in lst if it["host"] not in pi["municipalities"]]
+             for lst in ctx["plan"]["by_phase"]], lambda x: _fmt(x, 0))
     if stability and regional.feasible:
         samples = _value_samples(values, [a["id"] for a in alts], STABILITY_SAMPLES)
         if samples is not None:
