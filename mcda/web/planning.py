@@ -287,8 +287,6 @@ def build_context(
 ) -> dict[str, Any]:
     """Everything the templates show, as plain values."""
     db = get_db()
-    if decision.get("is_demo") and not store_phases.list_phases(db, decision["id"]):
-        store_phases.load_demo_phases(db)
     pi = store_phases.planning_input(db, decision["id"])
     settings = pi["settings"]
     phases = pi["phases"]

@@ -8,6 +8,8 @@ and the secretariat. A refused request must also leave the database unchanged.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from tests.security.world import (
@@ -146,3 +148,36 @@ def test_participant_cannot_reach_another_rounds_pages(world):
     assert join_redirect(resp)
     resp = c.get(f"/omgang/{world.round_id}/")
     assert resp.status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_get_writes_on_a_demo_decision_whose_phases_were_deleted(world, role):
+    """Issue 13 item 7: a secretariat GET of the planning page re-created the demo phases a
+    facilitator had deleted. Every GET route, as every role, on the demo decision after its
+    phases were deleted must leave every table as it was (full dump compared)."""
+    from mcda.store import demo
+    from mcda.store import phases as store_phases
+
+    db = world.db()
+    try:
+        demo_id = demo.load_demo(db, owner_id=world.owner_id)[0]
+        for ph in store_phases.list_phases(db, demo_id):
+            store_phases.delete_phase(db, ph["id"])
+        assert store_phases.list_phases(db, demo_id) == []
+    finally:
+        db.conn.close()
+    demo_world = dataclasses.replace(world, decision_id=demo_id)
+    c = client_as(world, role)
+    failures = []
+    for rule, method in routes(world.app):
+        if method != "GET" or rule.endpoint in NOT_WALKED:
+            continue
+        path = build_path(rule, url_values(demo_world, rule))
+        before = snapshot(world)
+        resp = c.get(path)
+        if resp.status_code >= 500:
+            failures.append(f"GET {path} as {role}: {resp.status_code}")
+        changed = diff(before, snapshot(world))
+        if changed:
+            failures.append(f"GET {path} as {role} changed the database: {changed}")
+    assert failures == [], "\n".join(failures)
