@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, make_response, render_template, request
+from flask import Response, make_response, redirect, render_template, request
 
 
 def is_htmx() -> bool:
@@ -31,3 +31,14 @@ def trigger(resp: Response, event: str) -> Response:
     """Ask the client to fire ``event`` after the swap (HX-Trigger)."""
     resp.headers["HX-Trigger"] = event
     return resp
+
+
+def redirect_after_post(url: str) -> Response:
+    """303 to ``url`` for a plain form; for htmx an ``HX-Redirect`` so the browser loads the
+    whole page (the XHR would otherwise follow the 303 and swap a page fragment)."""
+    if is_htmx():
+        resp = make_response("", 200)
+        resp.headers["HX-Redirect"] = url
+    else:
+        resp = redirect(url, code=303)
+    return vary(resp)

@@ -193,13 +193,15 @@ def join():
         return _join_page(
             "municipality", rnd=rnd, munis=munis, chosen=chosen, errors=errors, status=422
         )
-    return redirect(url_for(".round_home", round_id=rnd["id"]), code=303)
+    return htmx.redirect_after_post(url_for(".round_home", round_id=rnd["id"]))
 
 
 def _join_page(step: str, *, status: int = 200, **ctx: Any):
     ctx.setdefault("errors", pf.FormErrors())
     if ctx.get("error"):
         ctx["errors"].add("kod", ctx["error"])
+    # After an htmx swap of the join form, focus goes to the error summary (app.js).
+    ctx["focus_id"] = "error-summary" if ctx["errors"] else None
     if "rnd" in ctx:
         ctx["code_display"] = ctx["rnd"]["join_code_display"]
     resp = make_response(

@@ -68,3 +68,197 @@
     if (elt && elt.hasAttribute && elt.hasAttribute("data-paused")) evt.preventDefault();
   });
 })();
+
+// Failed requests on participant pages (issue 18): a save is "sparad" only when the server
+// has answered it. A server error, 429, no answer within 15 s or no connection is said in the
+// announced region #request-alert (texts from the catalog, in data-* attributes), the typed
+// values stay, and saves and joins are retried with backoff: pressing the same button again,
+// which re-sends the same revision and values, so a retry after a lost answer is stored once.
+(function () {
+  "use strict";
+  var TIMEOUT_MS = 15000;
+  var BACKOFF_S = [2, 4, 8, 16, 30];
+  var SWAP_4XX = { save: [400, 409, 422], preview: [400, 409, 422], join: [400, 404, 409, 422] };
+  var retry = { kind: null, timer: null, attempt: 0 };
+  var failure = null;  // {kind, parts} of the failure on screen
+  var offline = false;
+
+  function region() { return document.getElementById("request-alert"); }
+  function msg(name) { var r = region(); return (r && r.getAttribute("data-" + name)) || ""; }
+
+  function kindOf(detail) {
+    var cfg = detail.requestConfig || detail;
+    var elt = cfg.elt || detail.elt;
+    var form = elt && elt.closest ? elt.closest("form") : null;
+    if (!form || !region()) return null;
+    if (form.classList.contains("join-form")) return "join";
+    if (!form.classList.contains("vote-form")) return null;
+    return /\/forhandsvisning(\?|$)/.test(cfg.path || "") ? "preview" : "save";
+  }
+
+  function render() {
+    var r = region();
+    if (!r) return;
+    var lines = [];
+    if (failure) lines.push(failure.parts);
+    if (offline && !(failure && failure.offline)) lines.push([msg("offline")]);
+    var text = lines.map(function (p) { return p.join(" "); }).join("\n");
+    if (r.getAttribute("data-shown") === text) return;  // unchanged: not announced again
+    r.setAttribute("data-shown", text);
+    r.textContent = "";
+    lines.forEach(function (parts) {
+      var p = document.createElement("p");
+      var head = document.createElement("strong");
+      head.textContent = parts[0];
+      p.appendChild(head);
+      if (parts.length > 1) p.appendChild(document.createTextNode(" " + parts.slice(1).join(" ")));
+      r.appendChild(p);
+    });
+  }
+
+  // The error page's own message (e.g. "Lagringsutrymmet är fullt …"), as text only.
+  function serverMessage(xhr) {
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    if (type.indexOf("text/html") !== 0 || !xhr.responseText) return "";
+    var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+    var p = doc.querySelector("main h1 + p");
+    return p ? p.textContent.trim().slice(0, 300) : "";
+  }
+
+  function button(kind) {
+    if (kind === "save") return document.getElementById("save-button");
+    return document.querySelector("form.join-form button[type=submit]");
+  }
+
+  function fail(kind, why, xhr) {
+    var parts = [msg("head-" + kind)];
+    var code = xhr ? xhr.status : 0;
+    if (why === "server") parts.push(msg("why-server").replace("{code}", String(code)));
+    else parts.push(msg("why-" + why));
+    var said = xhr && why === "server" ? serverMessage(xhr) : "";
+    if (said) parts.push(msg("server-says").replace("{msg}", said));
+    parts.push(msg("kept-" + kind));
+    var again = kind !== "preview" && (why !== "server" || code >= 500 || code === 408);
+    var isOffline = navigator.onLine === false;
+    if (again) parts.push(msg(isOffline ? "retry-online" : "retry-" + kind));
+    else if (kind !== "preview") parts.push(msg("retry-none"));
+    failure = { kind: kind, parts: parts, offline: isOffline };
+    idle(kind);
+    render();
+    if (again) schedule(kind, xhr);
+  }
+
+  function schedule(kind, xhr) {
+    clearTimeout(retry.timer);
+    retry.kind = kind;
+    if (navigator.onLine === false) return;  // the "online" event retries
+    var wait = BACKOFF_S[Math.min(retry.attempt, BACKOFF_S.length - 1)];
+    var after = xhr ? parseInt(xhr.getResponseHeader("Retry-After") || "", 10) : NaN;
+    if (after > wait) wait = Math.min(after, 600);
+    retry.attempt += 1;
+    retry.timer = setTimeout(retryNow, wait * 1000 * (0.8 + Math.random() * 0.4));
+  }
+
+  function retryNow() {
+    clearTimeout(retry.timer);
+    var btn = retry.kind && button(retry.kind);
+    if (!btn || btn.disabled) return;  // in flight already, or the form is not ready
+    btn.click();  // exactly what pressing it does: same form, same revision
+  }
+
+  function settled(kind) {
+    if (failure && (failure.kind === kind || kind === "save")) failure = null;
+    if (retry.kind === kind || kind === "save") {
+      clearTimeout(retry.timer);
+      retry.kind = null;
+      retry.attempt = 0;
+    }
+    render();
+  }
+
+  // Saving in flight: say so, and stop calling the version on screen "sparad".
+  function busy(kind) {
+    if (kind !== "save") return;
+    var status = document.getElementById("vote-status");
+    if (status) status.textContent = msg("saving");
+    var heading = document.getElementById("saved-h");
+    if (heading && heading.getAttribute("data-confirmed")) {
+      heading.textContent = heading.getAttribute("data-confirmed");
+    }
+    var btn = button("save");
+    if (btn && !btn.hasAttribute("data-label")) {
+      btn.setAttribute("data-label", btn.textContent);
+      btn.textContent = msg("saving-button");
+    }
+  }
+
+  function idle(kind) {
+    if (kind !== "save") return;
+    var status = document.getElementById("vote-status");
+    if (status && status.textContent === msg("saving")) status.textContent = "";
+    var btn = button("save");
+    if (btn && btn.hasAttribute("data-label")) {
+      btn.textContent = btn.getAttribute("data-label");
+      btn.removeAttribute("data-label");
+    }
+  }
+
+  document.addEventListener("htmx:configRequest", function (evt) {
+    if (kindOf(evt.detail)) evt.detail.timeout = TIMEOUT_MS;
+  });
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var kind = kindOf(evt.detail);
+    if (!kind) return;
+    if (retry.kind === kind) clearTimeout(retry.timer);  // this attempt replaces the timer
+    busy(kind);
+  });
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var kind = kindOf(evt.detail);
+    var xhr = evt.detail.xhr;
+    if (!kind || !xhr || (xhr.status >= 200 && xhr.status < 300)) return;
+    if (SWAP_4XX[kind].indexOf(xhr.status) >= 0) {
+      // The server sent the form back with its own message and the person's values.
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = false;
+      return;
+    }
+    evt.detail.shouldSwap = false;  // keep the typed values on the page
+    evt.detail.isError = false;     // reported here, not as htmx:responseError
+    fail(kind, xhr.status === 429 ? "busy" : "server", xhr);
+  });
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    var kind = kindOf(evt.detail);
+    var xhr = evt.detail.xhr;
+    if (!kind || !xhr) return;
+    if ((xhr.status >= 200 && xhr.status < 300) || SWAP_4XX[kind].indexOf(xhr.status) >= 0) {
+      idle(kind);  // the server answered and its answer is on the page
+      settled(kind);
+    }
+  });
+  document.addEventListener("htmx:sendError", function (evt) {
+    var kind = kindOf(evt.detail);
+    if (kind) fail(kind, "network", null);
+  });
+  document.addEventListener("htmx:timeout", function (evt) {
+    var kind = kindOf(evt.detail);
+    if (kind) fail(kind, "timeout", null);
+  });
+
+  // A swap of the vote panel brings a new, empty region: say again what still holds.
+  document.addEventListener("htmx:afterSettle", render);
+  window.addEventListener("offline", function () { offline = true; render(); });
+  window.addEventListener("online", function () {
+    offline = false;
+    if (failure && failure.offline && retry.kind) {
+      failure.parts[failure.parts.length - 1] = msg("retry-" + retry.kind);
+      failure.offline = false;
+    }
+    render();
+    if (retry.kind) retryNow();
+  });
+  if (navigator.onLine === false) {
+    offline = true;
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", render);
+    else render();
+  }
+})();

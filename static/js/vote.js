@@ -116,20 +116,106 @@
     }
   }, true);
 
-  // Validation errors (400/409/422) carry the form back with the person's values: swap them in.
-  document.addEventListener("htmx:beforeSwap", function (evt) {
-    var status = evt.detail.xhr && evt.detail.xhr.status;
-    var target = evt.detail.target;
-    if ((status === 400 || status === 409 || status === 422) && target && target.id === "vote-panel") {
-      evt.detail.shouldSwap = true;
-      evt.detail.isError = false;
+  // --- draft in the browser (issue 18) ----------------------------------------------------------
+  // What the person entered is kept in localStorage until the server confirms a save, so a
+  // reload (or a tablet that lost the page) brings it back. Values only: no token, no name.
+  // Failed saves themselves are handled in app.js (htmx 400/409/422 answers carry the form back
+  // and are swapped there; 5xx, 429, timeouts and network errors are reported and retried).
+  var DRAFT = "vagval-draft:";
+  var DRAFT_MAX_AGE_MS = 12 * 3600 * 1000;
+
+  function draftKey(form) {
+    var url = new URL(form.getAttribute("action"), window.location.href);
+    return DRAFT + url.pathname + url.search;
+  }
+
+  function fields(form) {
+    var out = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrf_token" && name !== "revision") out.push([name, String(value)]);
+    });
+    return JSON.stringify(out);
+  }
+
+  function store(action, key, value) {
+    try {
+      if (action === "set") window.localStorage.setItem(key, value);
+      else if (action === "get") return window.localStorage.getItem(key);
+      else window.localStorage.removeItem(key);
+    } catch (e) { /* storage off or full: the page works without a draft */ }
+    return null;
+  }
+
+  function saveDraft(form) {
+    if (form && form.id === "vote-form" && document.getElementById("save-button")) {
+      store("set", draftKey(form), JSON.stringify({ t: Date.now(), f: fields(form) }));
     }
+  }
+
+  function applyDraft(form, list) {
+    var byName = {};
+    list.forEach(function (pair) { (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]); });
+    var ranks = form.querySelector(".rank-list");
+    (byName.order || []).forEach(function (cid) {
+      var item = document.getElementById("rank-" + cid);
+      if (ranks && item && item.parentNode === ranks) ranks.appendChild(item);
+    });
+    form.querySelectorAll("input, select").forEach(function (el) {
+      var name = el.name;
+      if (!name || name === "order" || el.type === "hidden" || el.type === "submit") return;
+      var values = byName[name];
+      if (el.type === "radio" || el.type === "checkbox") el.checked = !!values && values.indexOf(el.value) >= 0;
+      else if (values) el.value = values[0];
+    });
+  }
+
+  function restoreDraft() {
+    var form = document.getElementById("vote-form");
+    if (!form || !document.getElementById("save-button")) return;
+    var key = draftKey(form);
+    var draft = null;
+    try { draft = JSON.parse(store("get", key) || "null"); } catch (e) { draft = null; }
+    var shown = fields(form);
+    if (!draft || typeof draft.f !== "string" || Date.now() - draft.t > DRAFT_MAX_AGE_MS ||
+        draft.f === shown) {
+      store("remove", key);
+      return;
+    }
+    applyDraft(form, JSON.parse(draft.f));
+    if (fields(form) === shown) { store("remove", key); return; }
+    var status = document.getElementById("vote-status");
+    var note = document.getElementById("request-alert");
+    if (status && note) status.textContent = note.getAttribute("data-draft");
+    // A restored ranking is redrawn by the server (places, buttons, weights): "Visa vikterna".
+    var redraw = form.getAttribute("data-method") === "ranking" && form.querySelector(".js-hide button[formaction]");
+    if (redraw) redraw.click();
+  }
+
+  document.addEventListener("input", function (evt) {
+    var form = evt.target.closest && evt.target.closest("form.vote-form");
+    if (form) saveDraft(form);
+  });
+  document.addEventListener("change", function (evt) {
+    var form = evt.target.closest && evt.target.closest("form.vote-form");
+    if (form) saveDraft(form);
+  });
+  document.addEventListener("htmx:afterRequest", function (evt) {
+    var cfg = evt.detail.requestConfig;
+    var xhr = evt.detail.xhr;
+    if (!cfg || !xhr || xhr.status !== 200 || !cfg.elt || !cfg.elt.closest) return;
+    var form = document.getElementById("vote-form");
+    if (!form || !cfg.elt.closest("form.vote-form")) return;
+    if (/\/forhandsvisning(\?|$)/.test(cfg.path || "")) saveDraft(form);  // a move, a tie, a check
+    else if (document.getElementById("saved-h")) store("remove", draftKey(form));  // confirmed
   });
 
   document.addEventListener("htmx:afterSettle", function () { refresh(document); });
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { refresh(document); });
-  } else {
+  function start() {
+    restoreDraft();
     refresh(document);
   }
+  // After htmx has processed the page (its DOMContentLoaded handler was added first), so a
+  // restored ranking can be redrawn through htmx.
+  if (document.readyState === "complete") start();
+  else document.addEventListener("DOMContentLoaded", start);
 })();

@@ -78,7 +78,7 @@ def _join(pg, base: str, code: str) -> None:
     pg.goto(f"{base}/delta?kod={code}")
     pg.locator("#kommun").select_option(label="Skövde")
     pg.get_by_role("button", name="Gå vidare till viktningen").click()
-    pg.wait_for_load_state()
+    pg.wait_for_url("**/omgang/**")  # joining is an htmx request answered with HX-Redirect
 
 
 def _page_key(app, path: str) -> str | None:

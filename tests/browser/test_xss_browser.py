@@ -119,7 +119,7 @@ def test_hostile_names_are_inert_in_chromium(app, live_server, page_factory):
     failures += _clean(pg, "join page", bad)
     pg.locator("#kommun").select_option(index=1)
     pg.get_by_role("button", name="Gå vidare till viktningen").click()
-    pg.wait_for_load_state()
+    pg.wait_for_url("**/omgang/**")  # joining is an htmx request answered with HX-Redirect
     for path in _paths(app, w, rule_of("participant"), client_as(w, "participant")):
         walked += 1
         pg.goto(base + path)

@@ -1,0 +1,51 @@
+"""Joining over htmx (issue 18): a success answers with HX-Redirect (the browser then loads the
+whole round page) instead of a 303 the XHR would follow and swap as a fragment; without
+JavaScript it is still a 303. Errors come back as the join page, so the swap shows them."""
+
+from __future__ import annotations
+
+from .participate_helpers import csrf, make_round
+
+
+def _municipality_step(client, rd):
+    page = client.get(f"/delta?kod={rd.code}")
+    return csrf(page.get_data(as_text=True))
+
+
+def test_htmx_join_answers_with_hx_redirect(app, client):
+    rd = make_round(app)
+    token = _municipality_step(client, rd)
+    resp = client.post(
+        "/delta", headers={"HX-Request": "true"},
+        data={"csrf_token": token, "kod": rd.code, "kommun": str(rd.municipalities["Hjo"])},
+    )
+    assert resp.status_code == 200
+    assert resp.headers["HX-Redirect"] == f"/omgang/{rd.round_id}/"
+    assert "HX-Request" in resp.headers["Vary"]
+    assert client.get(f"/omgang/{rd.round_id}/").status_code == 200  # joined
+
+
+def test_plain_join_still_redirects_with_303(app, client):
+    rd = make_round(app)
+    token = _municipality_step(client, rd)
+    resp = client.post(
+        "/delta",
+        data={"csrf_token": token, "kod": rd.code, "kommun": str(rd.municipalities["Hjo"])},
+    )
+    assert resp.status_code == 303
+    assert resp.headers["Location"].endswith(f"/omgang/{rd.round_id}/")
+    assert "HX-Redirect" not in resp.headers
+
+
+def test_htmx_join_error_is_the_join_page_with_focus_on_the_summary(app, client):
+    rd = make_round(app)
+    token = _municipality_step(client, rd)
+    resp = client.post(
+        "/delta", headers={"HX-Request": "true"},
+        data={"csrf_token": token, "kod": rd.code, "kommun": "999"},
+    )
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert 'id="main"' in html and 'id="request-alert"' in html
+    assert 'id="error-summary" tabindex="-1" data-focus-after-swap' in html
+    assert 'hx-select="#main"' in html
