@@ -80,7 +80,7 @@
   var BACKOFF_S = [2, 4, 8, 16, 30];
   var SWAP_4XX = { save: [400, 409, 422], preview: [400, 409, 422], join: [400, 404, 409, 422] };
   var retry = { kind: null, timer: null, attempt: 0 };
-  var failure = null;  // {kind, parts} of the failure on screen
+  var failure = null;  // {kind, lines, offline} of the failure on screen
   var offline = false;
 
   function region() { return document.getElementById("request-alert"); }
@@ -96,22 +96,27 @@
     return /\/forhandsvisning(\?|$)/.test(cfg.path || "") ? "preview" : "save";
   }
 
+  // One paragraph per line: [what failed + why], [what is kept], [what happens next]. The
+  // first text of the first line is bold. Text nodes only: nothing from a response is HTML.
   function render() {
     var r = region();
     if (!r) return;
-    var lines = [];
-    if (failure) lines.push(failure.parts);
+    var lines = failure ? failure.lines.slice() : [];
     if (offline && !(failure && failure.offline)) lines.push([msg("offline")]);
-    var text = lines.map(function (p) { return p.join(" "); }).join("\n");
+    var text = lines.map(function (l) { return l.join(" "); }).join("\n");
     if (r.getAttribute("data-shown") === text) return;  // unchanged: not announced again
     r.setAttribute("data-shown", text);
     r.textContent = "";
-    lines.forEach(function (parts) {
+    lines.forEach(function (line, i) {
       var p = document.createElement("p");
-      var head = document.createElement("strong");
-      head.textContent = parts[0];
-      p.appendChild(head);
-      if (parts.length > 1) p.appendChild(document.createTextNode(" " + parts.slice(1).join(" ")));
+      var rest = line;
+      if (i === 0) {
+        var head = document.createElement("strong");
+        head.textContent = line[0];
+        p.appendChild(head);
+        rest = [""].concat(line.slice(1));
+      }
+      p.appendChild(document.createTextNode(rest.join(" ")));
       r.appendChild(p);
     });
   }
@@ -131,18 +136,17 @@
   }
 
   function fail(kind, why, xhr) {
-    var parts = [msg("head-" + kind)];
     var code = xhr ? xhr.status : 0;
-    if (why === "server") parts.push(msg("why-server").replace("{code}", String(code)));
-    else parts.push(msg("why-" + why));
+    var first = [msg("head-" + kind),
+                 why === "server" ? msg("why-server").replace("{code}", String(code)) : msg("why-" + why)];
     var said = xhr && why === "server" ? serverMessage(xhr) : "";
-    if (said) parts.push(msg("server-says").replace("{msg}", said));
-    parts.push(msg("kept-" + kind));
+    if (said) first.push(msg("server-says").replace("{msg}", said));
+    var lines = [first, [msg("kept-" + kind)]];
     var again = kind !== "preview" && (why !== "server" || code >= 500 || code === 408);
     var isOffline = navigator.onLine === false;
-    if (again) parts.push(msg(isOffline ? "retry-online" : "retry-" + kind));
-    else if (kind !== "preview") parts.push(msg("retry-none"));
-    failure = { kind: kind, parts: parts, offline: isOffline };
+    if (again) lines.push([msg(isOffline ? "retry-online" : "retry-" + kind)]);
+    else if (kind !== "preview") lines.push([msg("retry-none")]);
+    failure = { kind: kind, lines: lines, offline: isOffline };
     idle(kind);
     render();
     if (again) schedule(kind, xhr);
@@ -250,7 +254,7 @@
   window.addEventListener("online", function () {
     offline = false;
     if (failure && failure.offline && retry.kind) {
-      failure.parts[failure.parts.length - 1] = msg("retry-" + retry.kind);
+      failure.lines[failure.lines.length - 1] = [msg("retry-" + retry.kind)];
       failure.offline = false;
     }
     render();

@@ -280,7 +280,7 @@ def test_failed_ranking_move_is_shown_and_changes_nothing(app, live_server, page
     failing.stop()
     pg.locator(f"#up-{c[3]}").tap()
     expect(pg.locator("input[name=order]").nth(2)).to_have_value(str(c[3]))
-    expect(alert).to_be_empty()
+    expect(pg.locator("#request-alert")).to_be_empty()
     assert count_votes(rd) == 0
 
 

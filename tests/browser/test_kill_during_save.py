@@ -1,6 +1,7 @@
 """Issue 18: the server is killed (SIGKILL) while a tablet saves; what the tablet shows.
 
-A real server process (waitress, ``tests/durability/serve_app.py``) and Chromium at 820×1180.
+A real server process (waitress, ``tests/durability/serve_app.py``; the short CI cousin of the
+crash harness ``bench/crash.py`` / ``tests/durability/test_crash.py``) and Chromium at 820×1180.
 The tablet has saved version 1 and changed a slider; Playwright's route interception kills
 the server at the moment the next save is sent: before the request reaches it (nothing
 stored) or after it committed but before the answer got out (stored, answer lost). Either
@@ -26,18 +27,13 @@ import pytest
 from playwright.sync_api import expect
 
 from mcda.store import connect, migrate
-from tests.browser.test_failed_save import (
-    TABLET_820,
-    assert_not_claimed_saved,
-    assert_one_new_version,
-    shot,
-)
-from tests.browser.test_voting import join_by_code
-from tests.web.participate_helpers import count_votes, make_round
+
+from ..web.participate_helpers import count_votes, make_round
+from .test_failed_save import TABLET_820, assert_not_claimed_saved, assert_one_new_version, shot
+from .test_voting import join_by_code
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
-    pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (Linux/macOS)"),
 ]
