@@ -82,6 +82,7 @@
   var retry = { kind: null, timer: null, attempt: 0 };
   var failure = null;  // {kind, lines, offline} of the failure on screen
   var offline = false;
+  var note = "";  // e.g. "your unsaved changes are back" (vote.js, event vagval:note)
 
   function region() { return document.getElementById("request-alert"); }
   function msg(name) { var r = region(); return (r && r.getAttribute("data-" + name)) || ""; }
@@ -103,6 +104,8 @@
     if (!r) return;
     var lines = failure ? failure.lines.slice() : [];
     if (offline && !(failure && failure.offline)) lines.push([msg("offline")]);
+    if (note && !failure) lines.push([note]);
+    r.classList.toggle("is-note", !failure && !offline && !!note);
     var text = lines.map(function (l) { return l.join(" "); }).join("\n");
     if (r.getAttribute("data-shown") === text) return;  // unchanged: not announced again
     r.setAttribute("data-shown", text);
@@ -137,13 +140,14 @@
 
   function fail(kind, why, xhr) {
     var code = xhr ? xhr.status : 0;
-    var first = [msg("head-" + kind),
-                 why === "server" ? msg("why-server").replace("{code}", String(code)) : msg("why-" + why)];
+    var isOffline = navigator.onLine === false;
+    var reason = why === "server" ? msg("why-server").replace("{code}", String(code))
+      : msg(why === "network" && isOffline ? "offline" : "why-" + why);
+    var first = [msg("head-" + kind), reason];
     var said = xhr && why === "server" ? serverMessage(xhr) : "";
     if (said) first.push(msg("server-says").replace("{msg}", said));
     var lines = [first, [msg("kept-" + kind)]];
     var again = kind !== "preview" && (why !== "server" || code >= 500 || code === 408);
-    var isOffline = navigator.onLine === false;
     if (again) lines.push([msg(isOffline ? "retry-online" : "retry-" + kind)]);
     else if (kind !== "preview") lines.push([msg("retry-none")]);
     failure = { kind: kind, lines: lines, offline: isOffline };
@@ -172,6 +176,7 @@
 
   function settled(kind) {
     if (failure && (failure.kind === kind || kind === "save")) failure = null;
+    if (kind === "save") note = "";
     if (retry.kind === kind || kind === "save") {
       clearTimeout(retry.timer);
       retry.kind = null;
@@ -248,12 +253,14 @@
     if (kind) fail(kind, "timeout", null);
   });
 
+  document.addEventListener("vagval:note", function (evt) { note = String(evt.detail || ""); render(); });
   // A swap of the vote panel brings a new, empty region: say again what still holds.
   document.addEventListener("htmx:afterSettle", render);
   window.addEventListener("offline", function () { offline = true; render(); });
   window.addEventListener("online", function () {
     offline = false;
     if (failure && failure.offline && retry.kind) {
+      failure.lines[0][1] = msg("why-network");
       failure.lines[failure.lines.length - 1] = [msg("retry-" + retry.kind)];
       failure.offline = false;
     }

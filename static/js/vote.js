@@ -183,9 +183,10 @@
     }
     applyDraft(form, JSON.parse(draft.f));
     if (fields(form) === shown) { store("remove", key); return; }
-    var status = document.getElementById("vote-status");
-    var note = document.getElementById("request-alert");
-    if (status && note) status.textContent = note.getAttribute("data-draft");
+    var texts = document.getElementById("request-alert");
+    if (texts) {  // shown by app.js next to the save button until the save is confirmed
+      document.dispatchEvent(new CustomEvent("vagval:note", { detail: texts.getAttribute("data-draft") }));
+    }
     // A restored ranking is redrawn by the server (places, buttons, weights): "Visa vikterna".
     var redraw = form.getAttribute("data-method") === "ranking" && form.querySelector(".js-hide button[formaction]");
     if (redraw) redraw.click();

@@ -221,6 +221,7 @@ def test_offline_is_shown_and_the_save_goes_through_when_back(app, live_server, 
     expect(alert).to_contain_text("Surfplattan är offline.")
     pg.locator("#save-button").tap()
     expect(alert).to_contain_text("Viktningen är inte sparad.")
+    expect(alert).to_contain_text("Surfplattan är offline.")
     expect(alert).to_contain_text("Sidan försöker igen när anslutningen är tillbaka.")
     assert_not_claimed_saved(pg, rd)
     assert count_votes(rd) == 1
@@ -243,7 +244,7 @@ def test_draft_survives_a_reload_and_is_cleared_when_saved(app, live_server, pag
     expect(pg.locator(f"#v-{rd.criteria[0]}")).to_have_value("6")
     expect(pg.locator(f"#v-{rd.criteria[1]}")).to_have_value("6")
     expect(pg.locator(f"#pct-{rd.criteria[0]}")).to_have_text("27,3\u00a0%")  # 6 / 22
-    expect(pg.locator("#vote-status")).to_contain_text(
+    expect(pg.get_by_role("alert")).to_contain_text(
         "Dina osparade ändringar från förra gången är tillbaka."
     )
     assert pg.evaluate("Object.keys(localStorage).filter(k => k.startsWith('vagval-draft:'))")
@@ -257,7 +258,7 @@ def test_draft_survives_a_reload_and_is_cleared_when_saved(app, live_server, pag
     assert [r["revision"] for r in rows] == [1, 2]
     assert rows[1]["payload"]["values"][str(rd.criteria[1])] == 6
     pg.reload()  # nothing to restore once saved
-    expect(pg.locator("#vote-status")).to_have_text("")
+    expect(pg.locator("#request-alert")).to_be_empty()
     expect(pg.locator(f"#v-{rd.criteria[1]}")).to_have_value("6")
 
 
