@@ -55,6 +55,7 @@ def current_user() -> dict[str, Any] | None:
         )
         if user is None:
             session.pop("sid", None)
+            g.session_expired = True
     g.user = user
     return user
 
@@ -68,7 +69,7 @@ def login_required(*roles: str) -> Callable[[F], F]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             user = current_user()
             if user is None:
-                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+                return _to_login()
             if user["role"] not in allowed and user["role"] != "admin":
                 abort(403)
             return view(*args, **kwargs)
@@ -76,6 +77,40 @@ def login_required(*roles: str) -> Callable[[F], F]:
         return _mark(wrapped, "login:" + ",".join(allowed))  # type: ignore[return-value]
 
     return decorator
+
+
+def _to_login() -> Any:
+    """Send a visitor without a live session to the login page. A form posted after the
+    session expired is not lost (WCAG 2.2.1): the login page keeps it and, once logged in,
+    offers to send it again (auth.login). htmx requests reload the page around them."""
+    from flask import flash, render_template
+    from flask_babel import gettext as _
+
+    from .forms import LoginForm
+    from .htmx import current_page, is_htmx, redirect_page
+
+    expired = bool(g.get("session_expired"))
+    if is_htmx():
+        page = current_page() or request.full_path.rstrip("?")
+        if expired:
+            flash(_("Du loggades ut efter en stund utan aktivitet. Logga in igen."), "error")
+        return redirect_page(url_for("auth.login", next=page))
+    if request.method == "POST" and expired:
+        kept = [(k, v) for k, values in request.form.lists() if k != "csrf_token" for v in values]
+        return render_template(
+            "auth/login.html", form=LoginForm(formdata=None), next_url=None,
+            kept=kept_json(kept), kept_action=request.full_path.rstrip("?"),
+            kept_files=bool(request.files), expired=expired,
+        ), 401
+    if expired:
+        flash(_("Du loggades ut efter en stund utan aktivitet. Logga in igen."), "error")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def kept_json(pairs: list[tuple[str, str]]) -> str:
+    import json
+
+    return json.dumps(pairs, ensure_ascii=False)
 
 
 def can_edit_decision(decision: dict[str, Any]) -> bool:

@@ -23,6 +23,7 @@ from flask import (
     Flask,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -109,6 +110,7 @@ def login():
     form = LoginForm()
     next_url = safe_next(request.values.get("next"))
     status = 200
+    keep = _kept_form()
     if form.validate_on_submit():
         db = get_db()
         email = form.email.data.strip().lower()
@@ -119,7 +121,7 @@ def login():
             form.password.errors = [
                 _("För många misslyckade försök. Vänta %(s)d sekunder och försök igen.", s=wait)
             ]
-            return render_template("auth/login.html", form=form, next_url=next_url), 429
+            return render_template("auth/login.html", form=form, next_url=next_url, **keep), 429
         user = store_users.get_user_by_email(db, email)
         stored = user["password_hash"] if user else _dummy_hash()
         if user is not None and store_users.verify_password(form.password.data, stored):
@@ -130,6 +132,10 @@ def login():
                 session["lang"] = lang
             session["sid"] = store_users.create_session(db, user["id"])
             store_users.audit(db, user["id"], "login", f"user:{user['id']}")
+            if keep["kept_action"]:
+                # the new session needs a new CSRF token (Flask-WTF caches the old one on g)
+                g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+                return render_template("auth/resubmit.html", **keep)
             return redirect(next_url or _home_for(user), code=303)
         if user is None:
             store_users.verify_password(form.password.data, stored)
@@ -138,7 +144,24 @@ def login():
         status = 401
     elif request.method == "POST":
         status = 422
-    return render_template("auth/login.html", form=form, next_url=next_url), status
+    return render_template("auth/login.html", form=form, next_url=next_url, **keep), status
+
+
+def _kept_form() -> dict:
+    """The form a user had filled in when their session expired (posted along with the login
+    form as JSON by access._to_login): only to a local path, only name/value string pairs."""
+    import json
+
+    action = safe_next(request.form.get("kept_action")) if request.method == "POST" else None
+    pairs: list[tuple[str, str]] = []
+    if action:
+        try:
+            raw = json.loads(request.form.get("kept", "[]"))
+            pairs = [(str(k), str(v)) for k, v in raw if isinstance(k, str) and isinstance(v, str)]
+        except (ValueError, TypeError):
+            action = None
+    return {"kept_action": action, "kept": json.dumps(pairs, ensure_ascii=False),
+            "kept_files": request.form.get("kept_files") == "1", "pairs": pairs}
 
 
 @bp.post("/logga-ut")

@@ -14,6 +14,24 @@ def is_htmx() -> bool:
     )
 
 
+def current_page() -> str | None:
+    """The path (and query) of the page an htmx request came from (HX-Current-URL), or None."""
+    from urllib.parse import urlsplit
+
+    url = request.headers.get("HX-Current-URL") if is_htmx() else None
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def redirect_page(url: str, status: int = 401) -> Response:
+    """Tell htmx to load ``url`` as a whole page (HX-Redirect) instead of swapping a reply."""
+    resp = make_response("", status)
+    resp.headers["HX-Redirect"] = url
+    return vary(resp)
+
+
 def render(full: str, partial: str, status: int = 200, **context: Any) -> Response:
     """Render ``partial`` for htmx swaps and ``full`` (which includes the partial) otherwise."""
     template = partial if is_htmx() else full

@@ -1,0 +1,86 @@
+"""WCAG 2.2.1 (issue 16): a facilitator whose session expired while typing loses nothing.
+The posted form is kept on the login page and offered for sending again after logging in."""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+
+from mcda.store import connect
+
+from ..conftest import csrf_from, login, make_user
+
+TITLE = "Kulturhus i Tidaholm <&> 2027"
+DESCRIPTION = "Rad ett\nRad två med \"citat\" och å ä ö"
+
+
+def _hidden(page: str, name: str) -> str:
+    m = re.search(rf'name="{name}" value="([^"]*)"', page)
+    assert m, f"no hidden {name}"
+    return html.unescape(m.group(1))
+
+
+def _titles(app) -> list[str]:
+    db = connect(app.config["DATABASE"])
+    try:
+        return [r["title"] for r in db.execute("SELECT title FROM decisions")]
+    finally:
+        db.conn.close()
+
+
+def test_form_posted_after_idle_timeout_survives_the_login(app, client):
+    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = 1
+    make_user(app, "pl@example.se")
+    assert login(client, "pl@example.se").status_code == 303
+    token = csrf_from(client.get("/processledare/ny").get_data(as_text=True))
+    time.sleep(1.2)  # the facilitator types, and waits too long
+    resp = client.post("/processledare/ny", data={"csrf_token": token, "title": TITLE,
+                                                  "description": DESCRIPTION})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 401
+    assert "Du loggades ut efter en stund utan aktivitet." in page
+    assert "Det du skrev finns kvar" in page
+    assert _titles(app) == []
+    # log in again: the kept form travels along with the login form
+    resp = client.post("/logga-in", data={
+        "csrf_token": csrf_from(page), "email": "pl@example.se", "password": "fel lösenord",
+        "kept": _hidden(page, "kept"), "kept_action": _hidden(page, "kept_action")})
+    assert resp.status_code == 401  # a typo in the password keeps it too
+    page = resp.get_data(as_text=True)
+    resp = client.post("/logga-in", data={
+        "csrf_token": csrf_from(page), "email": "pl@example.se",
+        "password": "korrekt häst batteri",
+        "kept": _hidden(page, "kept"), "kept_action": _hidden(page, "kept_action")})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Du är inloggad igen" in page
+    assert 'action="/processledare/ny"' in page
+    assert _hidden(page, "title") == TITLE and _hidden(page, "description") == DESCRIPTION
+    data = {"csrf_token": csrf_from(page), "title": _hidden(page, "title"),
+            "description": _hidden(page, "description")}
+    resp = client.post("/processledare/ny", data=data)
+    assert resp.status_code == 303
+    assert _titles(app) == [TITLE]
+
+
+def test_kept_form_only_goes_to_a_local_path(app, client):
+    make_user(app, "pl@example.se")
+    page = client.get("/logga-in").get_data(as_text=True)
+    resp = client.post("/logga-in", data={
+        "csrf_token": csrf_from(page), "email": "pl@example.se",
+        "password": "korrekt häst batteri", "kept": '[["title", "x"]]',
+        "kept_action": "https://evil.example/steal"})
+    assert resp.status_code == 303  # an ordinary login; nothing offered
+
+
+def test_htmx_request_after_timeout_reloads_the_page_to_the_login(app, client):
+    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = 1
+    make_user(app, "pl@example.se")
+    login(client, "pl@example.se")
+    token = csrf_from(client.get("/processledare/ny").get_data(as_text=True))
+    time.sleep(1.2)
+    resp = client.post("/processledare/1/bedomningar/1/1", data={"csrf_token": token},
+                       headers={"HX-Request": "true",
+                                "HX-Current-URL": "http://localhost/processledare/1"})
+    assert resp.status_code == 401
+    assert resp.headers["HX-Redirect"] == "/logga-in?next=/processledare/1"
