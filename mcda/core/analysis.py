@@ -22,6 +22,7 @@ from . import (
     conflicts,
     consensus,
     elicitation,
+    incomplete,
     phasing,
     ranking,
     sensitivity,
@@ -120,15 +121,23 @@ def _vote_weights(p: Problem) -> tuple[np.ndarray, list[dict], list[Any]]:
     o = p.options
     rows, out, mats = [], [], []
     for i, v in enumerate(p.votes):
+        matrix = v.matrix
         try:
-            w, pr = elicitation.vote_weights(
-                v.method, values=v.values, matrix=v.matrix, points_total=o["points_total"],
-                rank_weights=o["rank_weights"], ahp_priority=o["ahp_priority"],
-                random_index=o["random_index"])
+            if v.method == "pairwise" and matrix is not None and np.isnan(matrix).any():
+                # Incomplete comparison: weights, CR and AIJ use the optimal completion.
+                done = incomplete.complete_pairwise(
+                    matrix, priority=o["ahp_priority"], random_index=o["random_index"],
+                    labels=p.criteria)
+                w, pr, matrix = done.result.weights, done.result, done.matrix
+            else:
+                w, pr = elicitation.vote_weights(
+                    v.method, values=v.values, matrix=matrix, points_total=o["points_total"],
+                    rank_weights=o["rank_weights"], ahp_priority=o["ahp_priority"],
+                    random_index=o["random_index"])
         except MCDAInputError as exc:
             raise _vote_error(exc, i, v.participant, p.criteria) from exc
         rows.append(np.asarray(w, dtype=float))
-        mats.append(None if pr is None else v.matrix)
+        mats.append(None if pr is None else matrix)
         out.append({
             "participant": v.participant,
             "group": v.group,

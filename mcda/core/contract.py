@@ -161,7 +161,9 @@ class Vote(_Model):
     group: Id
     method: Literal[VOTE_METHODS]
     values: dict[str, Float] | None = None
-    matrix: list[list[Float]] | None = None
+    matrix: list[list[Float | None]] | None = Field(
+        None, description="Pairwise: the comparison matrix; an unanswered pair is null in both "
+        "cells (incomplete comparison, at least a connected set of n − 1 pairs).")
     revision: Any = None
     created: Any = None
     id: Any = None
@@ -480,7 +482,8 @@ def _votes(items: list[Vote], crits: list[str], crit_set: set[str], declared: li
                     raise _e(f"{f}.matrix[{r}]", len(row),
                              f"Rad {r + 1} i matrisen i röst nr {i + 1} måste ha {n} värden.",
                              f"Row {r + 1} of the matrix of vote {i + 1} must have {n} values.")
-            matrix = np.array(v.matrix, dtype=float)
+            matrix = np.array([[np.nan if x is None else x for x in row] for row in v.matrix],
+                              dtype=float)
         else:
             vals = v.values or {}
             if len(vals) != n or any(c not in crit_set for c in vals):

@@ -58,6 +58,8 @@ def is_incomplete(matrix: object) -> bool:
 
 def _parse(matrix: object, field_name: str) -> tuple[np.ndarray, np.ndarray]:
     """Values (NaN where unanswered) and the mask of answered off-diagonal cells."""
+    if isinstance(matrix, np.ndarray):
+        matrix = [[None if math.isnan(x) else float(x) for x in row] for row in matrix.tolist()]
     if not isinstance(matrix, list | tuple) or not all(isinstance(r, list | tuple) for r in matrix):
         raise MCDAInputError(
             field_name,
