@@ -170,6 +170,43 @@ def _group_weights(p: Problem, W: np.ndarray, mats: list[Any]) -> tuple[np.ndarr
     return np.vstack(gws), sizes
 
 
+def _by_key(p: Problem, W: np.ndarray, mats: list[Any], labels: list[str | None]) -> dict:
+    """Weights, consensus and disputed criteria for any grouping of the votes the caller names.
+
+    ``labels`` gives each vote's key (``None``: not in any group, e.g. no role given). Groups
+    are aggregated with the same within-group rule as the municipalities, so a role's weights
+    read like a municipality's; ``disputed`` uses the same between-group share (η²) test.
+    """
+    keys = [k for k in dict.fromkeys(labels) if k is not None]
+    idx = [i for i, k in enumerate(labels) if k is not None]
+    groups: dict[str, dict] = {}
+    for key in keys:
+        rows = [i for i in idx if labels[i] == key]
+        gw = aggregation.within_group(
+            W[rows], p.options["within_group"],
+            matrices=[mats[i] for i in rows] if p.options["within_group"] == "aij" else None,
+            ahp_priority=p.options["ahp_priority"])
+        groups[key] = {"n": len(rows), "weights": _by_id(p.criteria, gw),
+                       "s_star": consensus.s_star(W[rows])}
+    disputed, shares = [], {}
+    if len(keys) >= 2:
+        sub = W[idx]
+        sub_labels = [labels[i] for i in idx]
+        stats = consensus.criterion_stats(sub, sub_labels)
+        shares = {p.criteria[d["index"]]: d["between_share"] for d in stats}
+        name = dict(zip(p.criteria, p.criterion_names, strict=True))
+        for d in conflicts.disputed(sub, sub_labels, p.options["disputed_threshold"]):
+            c = p.criteria[d["criterion"]]
+            disputed.append({
+                "criterion": c, "name": name[c], "between_share": d["between_share"],
+                "p": d["p"], "mean": d["mean"],
+                "high": [{"group": g, "mean": m} for g, m in d["high"]],
+                "low": [{"group": g, "mean": m} for g, m in d["low"]],
+            })
+    return {"groups": groups, "without": len(labels) - len(idx),
+            "between_share": shares, "disputed": disputed}
+
+
 def _region(p: Problem, gw: np.ndarray, sizes: list[int]) -> np.ndarray:
     rule = p.options["between_groups"]
     pops = [p.populations.get(g) for g in p.groups] if rule == "population" else None
@@ -719,6 +756,8 @@ def analyze(data: dict) -> dict:
         "weights": _by_id(p.criteria, region),
         "consensus": _consensus(p, W),
     }
+    if any(v.role is not None for v in p.votes):
+        out["by_role"] = _by_key(p, W, mats, [v.role for v in p.votes])
     skipped: list[dict] = []
     group_ranks = None
     rankings: dict = {}

@@ -159,6 +159,9 @@ class Population(_Model):
 class Vote(_Model):
     participant: Id
     group: Id
+    role: Id | None = Field(
+        None, description="Optional stakeholder group (e.g. fortroendevald, tjansteperson): the "
+        "second grouping beside the municipality (output by_role).")
     method: Literal[VOTE_METHODS]
     values: dict[str, Float] | None = None
     matrix: list[list[Float | None]] | None = Field(
@@ -334,6 +337,7 @@ class ProblemVote:
     method: str
     values: np.ndarray | None
     matrix: np.ndarray | None
+    role: str | None = None
 
 
 @dataclass
@@ -499,7 +503,7 @@ def _votes(items: list[Vote], crits: list[str], crit_set: set[str], declared: li
                                  f"Röst nr {i + 1} saknar värde för kriteriet {c}.",
                                  f"Vote {i + 1} has no value for criterion {c}.")
             values = np.array([vals[c] for c in crits], dtype=float)
-        votes.append(ProblemVote(v.participant, grp, v.method, values, matrix))
+        votes.append(ProblemVote(v.participant, grp, v.method, values, matrix, v.role))
     used = {v.group for v in votes}
     for g in order:
         if g not in used:
@@ -1166,6 +1170,21 @@ class Meta(_Out):
     descriptions: dict[str, str]
 
 
+class RoleGroup(_Out):
+    n: int
+    weights: dict[str, float]
+    s_star: float
+
+
+class ByRole(_Out):
+    """The second grouping: stakeholder roles across all municipalities (votes with a role)."""
+
+    groups: dict[str, RoleGroup]
+    without: int = Field(description="Votes without a role (not in any role group).")
+    between_share: dict[str, float]
+    disputed: list[Disputed]
+
+
 class AnalysisOutput(_Out):
     """The analysis result object (``docs/analysis-format.md``, "Output object")."""
 
@@ -1183,6 +1202,7 @@ class AnalysisOutput(_Out):
     by_group_rankings: dict[str, GroupRankings]
     smaa: Smaa | Empty
     sensitivity: Sensitivity | Empty
+    by_role: ByRole | None = None
     verdict: Verdict | Empty
     phasing: dict[str, Any] | None = Field(
         None, description="Only with phases: see 'Growth phases' in docs/analysis-format.md.")
