@@ -48,7 +48,8 @@ def test_role_grouping_weights_and_disputed_criteria():
     assert roles["groups"]["fortroendevald"]["n"] == 6
     assert roles["without"] == 1
     first, last = d["criteria"][0]["id"], d["criteria"][-1]["id"]
-    pol, off = roles["groups"]["fortroendevald"]["weights"], roles["groups"]["tjansteperson"]["weights"]
+    pol = roles["groups"]["fortroendevald"]["weights"]
+    off = roles["groups"]["tjansteperson"]["weights"]
     assert pol[first] > off[first] and off[last] > pol[last]
     disputed = {x["criterion"]: x for x in roles["disputed"]}
     assert first in disputed and last in disputed
