@@ -63,8 +63,9 @@ class Failing:
     then drop the answer (connection reset) or never give it (the page's 15 s timeout fires).
     """
 
-    def __init__(self, mode: str) -> None:
+    def __init__(self, mode: str, message: str | None = None) -> None:
         self.mode = mode
+        self.message = message  # the error page's text (the server answers in the page's language)
         self.failing = True
         self.failed = 0
         self.held: list = []
@@ -79,7 +80,8 @@ class Failing:
             route.fulfill(
                 status=status, content_type="text/html; charset=utf-8",
                 headers={"Retry-After": "1"} if status == 429 else {},
-                body=ERROR_PAGE.format(message=SERVER_MESSAGES[status], status=status),
+                body=ERROR_PAGE.format(message=self.message or SERVER_MESSAGES[status],
+                                       status=status),
             )
         elif self.mode == "network":
             route.abort("internetdisconnected")
@@ -335,12 +337,13 @@ def test_failure_is_said_in_english_on_an_english_tablet(app, live_server, page_
     pg = page_factory(TABLET_820, touch=True)
     pg.goto(live_server.url + "/delta?lang=en")
     join_by_code_en(pg, rd)
-    failing = Failing("503")
+    failing = Failing("503", "Storage is full. Nothing was saved. Contact the facilitator.")
     pg.route(f"**/omgang/{rd.round_id}/skjutreglage", failing)
     pg.locator("#save-button").tap()
     alert = pg.get_by_role("alert")
     expect(alert).to_contain_text("Your weighting is not saved.")
     expect(alert).to_contain_text("The server answered with an error (error code 503).")
+    expect(alert).to_contain_text("The server says: Storage is full.")
     expect(alert).to_contain_text("Nothing new was saved. Your choices are still on the page.")
     assert_no_axe_violations(pg, "failed save (en)")
     shot(pg, "save-503-en")
@@ -359,3 +362,35 @@ def join_by_code_en(pg, rd) -> None:
     pg.locator("#kommun").select_option(label="Skövde")
     pg.locator("form.join-form button[type=submit]").tap()
     pg.wait_for_url(f"**/omgang/{rd.round_id}/skjutreglage")
+
+
+def test_real_full_disk_answer_is_shown_with_the_servers_words(
+    app, live_server, page_factory, monkeypatch
+):
+    """No interception: the app itself answers 503 (storage full) to the first save; the tablet
+    quotes the server's own message, and the automatic retry stores the vote once."""
+    from mcda.store import StorageFullError
+    from mcda.store import votes as store_votes
+
+    rd, pg = _saved_once(app, live_server, page_factory)
+    real = store_votes.record_vote
+    calls = []
+
+    def full_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise StorageFullError("database or disk is full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store_votes, "record_vote", full_once)
+    pg.locator("#save-button").tap()
+    alert = pg.get_by_role("alert")
+    expect(alert).to_contain_text("Servern svarade med ett fel (felkod 503).")
+    expect(alert).to_contain_text(
+        "Servern säger: Lagringsutrymmet är fullt. Inget sparades. Kontakta processledaren."
+    )
+    assert_not_claimed_saved(pg, rd)
+    assert count_votes(rd) == 1
+    shot(pg, "save-503-real-disk-full")
+    assert_one_new_version(pg, rd)
+    assert len(calls) == 2
