@@ -74,12 +74,16 @@ STABILITY_TIME_LIMIT_S = 0.5
 class Infeasibility:
     """Why no plan satisfies the rules: which rule, which phase, which municipalities."""
 
-    rule: str  # "min_one_by_phase" or "min_one_by_phase+max_share"
-    phase: int  # 1-based phase of the rule
+    # the kinds involved joined by "+": "min_one_by_phase", "max_share", "pin", "pool",
+    # "at_most_one", "at_least_one", "never", "not_before", "prerequisites"
+    rule: str
+    phase: int  # 1-based phase of the rule (0 when no single phase is concerned)
     municipalities: list[str]
     message_sv: str
     message_en: str
     details: list[dict[str, Any]] = field(default_factory=list)
+    # every rule named in the message: {"kind", "sv", "en"}
+    rules: list[dict[str, str]] = field(default_factory=list)
 
     def message(self, lang: str = "en") -> str:
         return self.message_sv if str(lang).lower().startswith("sv") else self.message_en
@@ -103,6 +107,8 @@ class PhasePlan:
     exempt: list[str] = field(default_factory=list)
     infeasibility: Infeasibility | None = None
     discount: float = DEFAULT_DISCOUNT
+    # funding pool → its spend per phase; ``spend`` is then the part paid from ``budgets``
+    pool_spend: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def feasible(self) -> bool:
@@ -113,10 +119,42 @@ class PhasePlan:
 
 
 @dataclass
+class Pool:
+    """A funding pool (co-financing): ``shares[i]`` of investment i's cost comes from it,
+    within the pool's own ``budgets`` per phase."""
+
+    name: str
+    budgets: np.ndarray
+    shares: np.ndarray
+
+
+@dataclass
+class Pin:
+    """Timing pin of one investment: ``kind`` is "in" (exactly phase ``phase``),
+    "not_before" (phase ``phase`` or later, or left out) or "never"."""
+
+    item: int
+    kind: str
+    phase: int | None
+
+
+@dataclass
+class Group:
+    """``kind`` "at_most_one" (one concert hall: Skövde *or* Lidköping) or "at_least_one"."""
+
+    name: str
+    kind: str
+    items: list[int]
+
+
+@dataclass
 class _Rules:
     min_one_by_phase: int | None
     max_share: float | None
     municipalities: list[str]
+    pools: list[Pool] = field(default_factory=list)
+    pins: list[Pin] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
 
 
 def phase_weights(n_phases: int, discount: float) -> np.ndarray:
@@ -207,7 +245,9 @@ def _validate(
         earliest[i] = int(e)
 
     rules = dict(rules or {})
-    unknown_keys = set(rules) - {"min_one_by_phase", "max_share", "municipalities"}
+    unknown_keys = set(rules) - {
+        "min_one_by_phase", "max_share", "municipalities", "pools", "pins", "groups"
+    }
     if unknown_keys:
         key = sorted(unknown_keys)[0]
         raise _err(
@@ -298,7 +338,137 @@ def _validate(
             f"Förutsättningarna bildar en cirkel: {names_c}. Ta bort någon av dem.",
             f"The prerequisites form a cycle: {names_c}. Remove one of them.",
         )
-    return v, c, b, earliest, sorted(set(pre)), _Rules(n1, share, munis), label
+    pools = _validate_pools(rules.get("pools") or [], n, n_phases, label)
+    pins = _validate_pins(rules.get("pins") or [], n, n_phases, label)
+    groups = _validate_groups(rules.get("groups") or [], n, label)
+    return (
+        v, c, b, earliest, sorted(set(pre)),
+        _Rules(n1, share, munis, pools, pins, groups), label,
+    )
+
+
+def _item(raw: Any, n: int, where: str, label: Sequence[str]) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int | np.integer | str):
+        raise _err(where, raw, f"{where}: okänd investering {fmt(raw)}.",
+                   f"{where}: unknown investment {fmt(raw)}.")
+    try:
+        i = int(raw)
+    except ValueError:
+        raise _err(where, raw, f"{where}: okänd investering {fmt(raw)}.",
+                   f"{where}: unknown investment {fmt(raw)}.") from None
+    if not 0 <= i < n:
+        raise _err(where, raw, f"{where}: investeringen {fmt(raw)} finns inte.",
+                   f"{where}: investment {fmt(raw)} does not exist.")
+    return i
+
+
+def _validate_pools(raw: Sequence[Any], n: int, P: int, label: Sequence[str]) -> list[Pool]:
+    """Pools: ``{"name", "budgets": [per phase], "shares": {item: fraction of its cost}}``."""
+    pools: list[Pool] = []
+    seen: set[str] = set()
+    total = np.zeros(n)
+    for k, pool in enumerate(raw):
+        where = f"rules.pools[{k}]"
+        name = str((pool or {}).get("name") or "").strip() if isinstance(pool, Mapping) else ""
+        if not name:
+            raise _err(f"{where}.name", pool, f"Finansieringskälla {k + 1} saknar namn.",
+                       f"Funding pool {k + 1} has no name.")
+        if name in seen:
+            raise _err(f"{where}.name", name, f"Finansieringskällan {name} finns två gånger.",
+                       f"The funding pool {name} appears twice.")
+        seen.add(name)
+        try:
+            b = np.asarray([float(x) for x in pool.get("budgets") or []], dtype=float)
+        except (TypeError, ValueError):
+            b = np.array([np.nan])
+        if b.size != P or not np.all(np.isfinite(b)) or np.any(b < 0):
+            raise _err(f"{where}.budgets", pool.get("budgets"),
+                       f"Finansieringskällan {name} behöver en budget ≥ 0 för var och en av de "
+                       f"{P} etapperna.",
+                       f"The funding pool {name} needs a budget ≥ 0 for each of the {P} phases.")
+        shares = np.zeros(n)
+        items = pool.get("shares") or {}
+        pairs = items.items() if isinstance(items, Mapping) else items
+        for key, frac in pairs:
+            i = _item(key, n, f"{where}.shares", label)
+            ok = isinstance(frac, int | float | np.number) and not isinstance(frac, bool)
+            if not ok or not np.isfinite(frac) or not 0 <= float(frac) <= 1:
+                raise _err(f"{where}.shares", frac,
+                           f"Andelen av {label[i]}s kostnad från {name} måste vara mellan 0 och "
+                           f"1 (fick {fmt(frac)}).",
+                           f"The share of {label[i]}'s cost from {name} must be between 0 and 1 "
+                           f"(got {fmt(frac)}).")
+            shares[i] = float(frac)
+        total += shares
+        pools.append(Pool(name, b, shares))
+    for i in np.flatnonzero(total > 1 + 1e-9):
+        raise _err("rules.pools", label[i],
+                   f"Finansieringskällorna betalar tillsammans mer än hela kostnaden för "
+                   f"{label[i]} ({fmt(float(total[i]) * 100)} %).",
+                   f"The funding pools together pay more than the whole cost of {label[i]} "
+                   f"({fmt(float(total[i]) * 100)} %).")
+    return pools
+
+
+PIN_KINDS = ("in", "not_before", "never")
+GROUP_KINDS = ("at_most_one", "at_least_one")
+
+
+def _validate_pins(raw: Sequence[Any], n: int, P: int, label: Sequence[str]) -> list[Pin]:
+    """Pins: ``{"item", "kind": "in" | "not_before" | "never", "phase"}``; one per item."""
+    pins: list[Pin] = []
+    seen: set[int] = set()
+    for k, pin in enumerate(raw):
+        where = f"rules.pins[{k}]"
+        if not isinstance(pin, Mapping):
+            raise _err(where, pin, f"Låsning {k + 1} är ogiltig.", f"Pin {k + 1} is invalid.")
+        i = _item(pin.get("item"), n, f"{where}.item", label)
+        kind = pin.get("kind")
+        if kind not in PIN_KINDS:
+            raise _err(f"{where}.kind", kind,
+                       f"Okänd låsning {fmt(kind)} för {label[i]}; välj 'i etapp', 'inte före "
+                       f"etapp' eller 'aldrig'.",
+                       f"Unknown pin {fmt(kind)} for {label[i]}; choose in, not_before or never.")
+        if i in seen:
+            raise _err(f"{where}.item", label[i], f"{label[i]} har redan en låsning.",
+                       f"{label[i]} is already pinned.")
+        seen.add(i)
+        ph = pin.get("phase")
+        if kind == "never":
+            ph = None
+        elif isinstance(ph, bool) or not isinstance(ph, int | np.integer) or not 1 <= ph <= P:
+            raise _err(f"{where}.phase", ph,
+                       f"Låsningen av {label[i]} behöver en etapp mellan 1 och {P} "
+                       f"(fick {fmt(ph)}).",
+                       f"The pin of {label[i]} needs a phase between 1 and {P} (got {fmt(ph)}).")
+        pins.append(Pin(i, str(kind), None if ph is None else int(ph)))
+    return pins
+
+
+def _validate_groups(raw: Sequence[Any], n: int, label: Sequence[str]) -> list[Group]:
+    """Groups: ``{"name", "kind": "at_most_one" | "at_least_one", "items": [...]}``."""
+    groups: list[Group] = []
+    for k, g in enumerate(raw):
+        where = f"rules.groups[{k}]"
+        if not isinstance(g, Mapping):
+            raise _err(where, g, f"Grupp {k + 1} är ogiltig.", f"Group {k + 1} is invalid.")
+        name = str(g.get("name") or "").strip() or f"{k + 1}"
+        kind = g.get("kind")
+        if kind not in GROUP_KINDS:
+            raise _err(f"{where}.kind", kind,
+                       f"Okänd gruppregel {fmt(kind)} för {name}; välj 'högst en av' eller "
+                       f"'minst en av'.",
+                       f"Unknown group rule {fmt(kind)} for {name}; choose at_most_one or "
+                       f"at_least_one.")
+        items = sorted({_item(x, n, f"{where}.items", label) for x in (g.get("items") or [])})
+        if len(items) < (2 if kind == "at_most_one" else 1):
+            raise _err(f"{where}.items", g.get("items"),
+                       f"Gruppen {name} behöver minst {2 if kind == 'at_most_one' else 1} "
+                       f"investeringar.",
+                       f"The group {name} needs at least {2 if kind == 'at_most_one' else 1} "
+                       f"investments.")
+        groups.append(Group(name, str(kind), items))
+    return groups
 
 
 def find_cycle(n: int, prerequisites: Sequence[tuple[int, int]]) -> list[int]:
@@ -387,6 +557,18 @@ class PhaseModel:
     def _build(self) -> None:
         n, P = self.n, self.P
         self.nvar = n * P + n
+        r = self.rules
+        # Co-financed part of each cost comes from the pools, the rest from the phase budget.
+        pooled = np.zeros(n)
+        for pool in r.pools:
+            pooled += pool.shares
+        self.net_costs = self.costs * np.clip(1.0 - pooled, 0.0, 1.0)
+        self.pinned_in = {pin.item: int(pin.phase) for pin in r.pins if pin.kind == "in"}
+        # earliest phase for placement (earliest phase and "not before" pins, 1-based)
+        self.lowest = self.earliest.copy()
+        for pin in r.pins:
+            if pin.kind == "not_before":
+                self.lowest[pin.item] = max(self.lowest[pin.item], int(pin.phase))
         upper = np.ones(self.nvar)
         for i in range(n):
             for p in range(P):
@@ -401,25 +583,94 @@ class PhaseModel:
             row = {self._ix(i, p): 1.0 for p in range(P)}
             row[self._iy(i)] = -1.0
             rows.append((row, 0.0, 0.0))
-        for p in range(P):  # budget
+        for p in range(P):  # budget (the part not paid by pools)
             rows.append(
-                ({self._ix(i, p): float(self.costs[i]) for i in range(n)}, -np.inf, self.budgets[p])
+                ({self._ix(i, p): float(self.net_costs[i]) for i in range(n)},
+                 -np.inf, self.budgets[p])
             )
         # Implied surrogate knapsack on y: lets HiGHS branch on "which set" before "which
         # phase" (measured: several times faster on the 40×3 benchmark).
         rows.append(
-            ({self._iy(i): float(self.costs[i]) for i in range(n)}, -np.inf, self.budgets.sum())
+            ({self._iy(i): float(self.net_costs[i]) for i in range(n)}, -np.inf,
+             self.budgets.sum())
         )
+        self._base_rows = rows
+        # Rule blocks that an explanation may drop one at a time ("context" rules) ...
+        ctx: list[tuple[str, str, str, list[tuple[dict[int, float], float, float]]]] = []
+        pre_rows = []
         for i, j in self.prerequisites:  # x[i,p] - Σ_{q<p} x[j,q] ≤ 0
             for p in range(P):
                 row = {self._ix(i, p): 1.0}
                 for q in range(p):
                     row[self._ix(j, q)] = -1.0
-                rows.append((row, -np.inf, 0.0))
-        self._base_rows = rows
-        self._share_rows = self._max_share_rows(self.rules.max_share)
-        self._min_one_rows = self._min_one_rows_for(self.rules.min_one_by_phase)
-        self._constraints = self._assemble(rows + self._share_rows + self._min_one_rows)
+                pre_rows.append((row, -np.inf, 0.0))
+        if pre_rows:
+            ctx.append(("prerequisites", "förutsättningarna", "the prerequisites", pre_rows))
+        self._share_rows = self._max_share_rows(r.max_share)
+        if self._share_rows:
+            pct = f"{r.max_share * 100:.0f} %"
+            ctx.append(("max_share", f"högst {pct} av planens kostnad per kommun",
+                        f"at most {pct} of the plan's cost per municipality", self._share_rows))
+        for pool in r.pools:
+            prow = []
+            for p in range(P):
+                row = {self._ix(i, p): float(pool.shares[i] * self.costs[i])
+                       for i in range(n) if pool.shares[i] > 0}
+                if row:
+                    prow.append((row, -np.inf, float(pool.budgets[p])))
+            if prow:
+                b = "/".join(fmt(float(x)) for x in pool.budgets)
+                ctx.append(("pool", f"finansieringskällan {pool.name} (budget per etapp {b})",
+                            f"the funding pool {pool.name} (budget per phase {b})", prow))
+        for g in r.groups:
+            if g.kind == "at_most_one":
+                items = ", ".join(self.labels[i] for i in g.items)
+                ctx.append(("at_most_one", f"högst en av {g.name} ({items})",
+                            f"at most one of {g.name} ({items})",
+                            [({self._iy(i): 1.0 for i in g.items}, -np.inf, 1.0)]))
+        for pin in r.pins:
+            nm = self.labels[pin.item]
+            if pin.kind == "never":
+                ctx.append(("never", f"{nm} aldrig med", f"{nm} never in the plan",
+                            [({self._iy(pin.item): 1.0}, -np.inf, 0.0)]))
+            elif pin.kind == "not_before" and pin.phase > 1:
+                ctx.append(("not_before", f"{nm} inte före etapp {pin.phase}",
+                            f"{nm} not before phase {pin.phase}",
+                            [({self._ix(pin.item, q): 1.0 for q in range(pin.phase - 1)},
+                              -np.inf, 0.0)]))
+        self._context = ctx
+        # ... and rules that demand something ("forcing" rules, relaxed by the elastic solve).
+        forcing: list[tuple[str, str, str, dict[int, float]]] = []
+        self._forcing_muni: list[str | None] = []
+        by = r.min_one_by_phase
+        if by is not None:
+            for m, row in zip(
+                [m for m in r.municipalities if m not in self.exempt],
+                self._min_one_rows_for(by), strict=True,
+            ):
+                forcing.append(("min_one_by_phase",
+                                f"minst en investering i {m} senast etapp {by}",
+                                f"at least one investment in {m} by phase {by}", row[0]))
+                self._forcing_muni.append(m)
+        for pin in r.pins:
+            if pin.kind == "in":
+                nm = self.labels[pin.item]
+                forcing.append(("pin", f"{nm} låst till etapp {pin.phase}",
+                                f"{nm} pinned to phase {pin.phase}",
+                                {self._ix(pin.item, pin.phase - 1): 1.0}))
+                self._forcing_muni.append(self.hosts[pin.item])
+        for g in r.groups:
+            if g.kind == "at_least_one":
+                items = ", ".join(self.labels[i] for i in g.items)
+                forcing.append(("at_least_one", f"minst en av {g.name} ({items})",
+                                f"at least one of {g.name} ({items})",
+                                {self._iy(i): 1.0 for i in g.items}))
+                self._forcing_muni.append(None)
+        self._forcing = forcing
+        self._min_one_rows = self._min_one_rows_for(by)
+        self._constraints = self._assemble(
+            rows + [row for c in ctx for row in c[3]] + [(f[3], 1.0, np.inf) for f in forcing]
+        )
 
     def _max_share_rows(self, share: float | None) -> list[tuple[dict[int, float], float, float]]:
         if share is None:
@@ -545,7 +796,10 @@ class PhaseModel:
         if per_phase:
             values = vm.max(axis=1)
         phase = [int(np.argmax(r)) if r.max() > 0.5 else -1 for r in x]
-        spend = self.costs @ x
+        net = self.net_costs
+        spend = net @ x
+        pool_cost = [pool.shares * self.costs for pool in self.rules.pools]
+        pool_spend = [pc @ x for pc in pool_cost]
         req: dict[int, list[int]] = {}
         for i, j in self.prerequisites:
             req.setdefault(i, []).append(j)
@@ -555,21 +809,31 @@ class PhaseModel:
             moved = False
             for i in order:
                 p = phase[i]
-                if p <= 0:
+                if p <= 0 or i in self.pinned_in:
                     continue
                 after_req = max((phase[j] + 1 for j in req.get(i, [])), default=0)
-                lo = max(self.earliest[i] - 1, after_req)
+                lo = max(self.lowest[i] - 1, after_req)
                 for q in range(lo, p):
                     # per-phase values: only a move that loses no value is a tie-break
                     if per_phase and vm[i, q] < vm[i, p] - 1e-12 * max(1.0, abs(vm[i, p])):
                         continue
-                    if spend[q] + self.costs[i] <= self.budgets[q] + 1e-9:
-                        spend[q] += self.costs[i]
-                        spend[p] -= self.costs[i]
-                        x[i, p], x[i, q] = 0.0, 1.0
-                        phase[i] = q
-                        moved = True
-                        break
+                    if spend[q] + net[i] > self.budgets[q] + 1e-9:
+                        continue
+                    if any(
+                        ps[q] + pc[i] > pool.budgets[q] + 1e-9
+                        for ps, pc, pool in zip(pool_spend, pool_cost, self.rules.pools,
+                                                strict=True)
+                    ):
+                        continue
+                    spend[q] += net[i]
+                    spend[p] -= net[i]
+                    for ps, pc in zip(pool_spend, pool_cost, strict=True):
+                        ps[q] += pc[i]
+                        ps[p] -= pc[i]
+                    x[i, p], x[i, q] = 0.0, 1.0
+                    phase[i] = q
+                    moved = True
+                    break
         return x
 
     def check_values(self, values: Any) -> np.ndarray:
@@ -602,7 +866,11 @@ class PhaseModel:
             why = self._explain()
             return self._infeasible_plan(why, time.perf_counter() - t0)
         assignment = assignment_from_x(x)
-        spend = [float(self.costs @ x[:, p]) for p in range(self.P)]
+        spend = [float(self.net_costs @ x[:, p]) for p in range(self.P)]
+        pool_spend = {
+            pool.name: [float((pool.shares * self.costs) @ x[:, p]) for p in range(self.P)]
+            for pool in self.rules.pools
+        }
         vm = self.value_matrix(v)
         total = float(sum(vm[i, a - 1] for i, a in enumerate(assignment) if a is not None))
         return PhasePlan(
@@ -615,6 +883,7 @@ class PhaseModel:
             solve_time_s=time.perf_counter() - t0,
             exempt=list(self.exempt),
             discount=self.discount,
+            pool_spend=pool_spend,
         )
 
     def _infeasible_plan(self, why: Infeasibility, dt: float) -> PhasePlan:
@@ -634,19 +903,100 @@ class PhaseModel:
     # ------------------------------------------------------------------ explanations
 
     def _effective_earliest(self) -> np.ndarray:
-        """Earliest phase after prerequisites: one phase after every prerequisite's."""
-        eff = self.earliest.copy()
+        """Earliest phase after prerequisites and pins (P + 1 = never possible)."""
+        eff = np.minimum(self.lowest.copy(), self.P + 1)
+        for pin in self.rules.pins:
+            if pin.kind == "never":
+                eff[pin.item] = self.P + 1
         changed = True
         while changed:  # acyclic graph: converges in ≤ n rounds
             changed = False
             for i, j in self.prerequisites:
-                if eff[i] < eff[j] + 1:
-                    eff[i] = eff[j] + 1
+                if eff[i] < min(eff[j] + 1, self.P + 1):
+                    eff[i] = min(eff[j] + 1, self.P + 1)
                     changed = True
         return eff
 
+    def _precheck_pins_groups(self) -> Infeasibility | None:
+        """Single pins and "at least one" groups that cannot hold on their own."""
+        eff = self._effective_earliest()
+        P = self.P
+        for pin in self.rules.pins:
+            if pin.kind != "in":
+                continue
+            i, p = pin.item, int(pin.phase)
+            nm = self.labels[i]
+            host = [self.hosts[i]] if self.hosts[i] else []
+            rule = {"kind": "pin", "sv": f"{nm} låst till etapp {p}",
+                    "en": f"{nm} pinned to phase {p}"}
+            if eff[i] > p:
+                if eff[i] > P:
+                    why_sv = ("kan inte komma med alls (den eller en förutsättning är låst till "
+                              "'aldrig', eller dess tidigaste etapp ligger efter sista etappen)")
+                    why_en = ("cannot be in the plan at all (it or a prerequisite is pinned "
+                              "'never', or its earliest phase is after the last phase)")
+                else:
+                    why_sv = (f"kan tidigast genomföras i etapp {eff[i]} (tidigaste etapp, "
+                              "'inte före' eller förutsättningar)")
+                    why_en = (f"cannot start before phase {eff[i]} (earliest phase, 'not "
+                              "before' or prerequisites)")
+                return Infeasibility(
+                    "pin", p, host,
+                    f"{nm} är låst till etapp {p} men {why_sv}. Ändra låsningen eller "
+                    "förutsättningarna.",
+                    f"{nm} is pinned to phase {p} but {why_en}. Change the pin or the "
+                    "prerequisites.",
+                    [{"item": nm, "earliest": int(eff[i])}], [rule],
+                )
+            if self.net_costs[i] > self.budgets[p - 1] + 1e-9:
+                return Infeasibility(
+                    "pin", p, host,
+                    f"{nm} är låst till etapp {p} men kostar {fmt(float(self.net_costs[i]))} "
+                    f"ur etappbudgeten, mer än etappens budget {fmt(float(self.budgets[p - 1]))}."
+                    " Höj budgeten eller ändra låsningen.",
+                    f"{nm} is pinned to phase {p} but costs {fmt(float(self.net_costs[i]))} "
+                    f"from the phase budget, more than the phase's budget "
+                    f"{fmt(float(self.budgets[p - 1]))}. Raise the budget or change the pin.",
+                    [{"item": nm, "cost": float(self.net_costs[i])}], [rule],
+                )
+            for pool in self.rules.pools:
+                part = float(pool.shares[i] * self.costs[i])
+                if part > pool.budgets[p - 1] + 1e-9:
+                    return Infeasibility(
+                        "pin+pool", p, host,
+                        f"{nm} är låst till etapp {p} men finansieringskällan {pool.name} ska "
+                        f"betala {fmt(part)} och har bara {fmt(float(pool.budgets[p - 1]))} i "
+                        f"etapp {p}. Höj källans budget, minska dess andel eller ändra låsningen.",
+                        f"{nm} is pinned to phase {p} but the funding pool {pool.name} must pay "
+                        f"{fmt(part)} and has only {fmt(float(pool.budgets[p - 1]))} in phase "
+                        f"{p}. Raise the pool's budget, lower its share or change the pin.",
+                        [{"item": nm, "pool": pool.name, "part": part}],
+                        [rule, {"kind": "pool", "sv": f"finansieringskällan {pool.name}",
+                                "en": f"the funding pool {pool.name}"}],
+                    )
+        for g in self.rules.groups:
+            if g.kind == "at_least_one" and all(eff[i] > P for i in g.items):
+                items = ", ".join(self.labels[i] for i in g.items)
+                return Infeasibility(
+                    "at_least_one", 0, [],
+                    f"Regeln 'minst en av {g.name}' kan inte uppfyllas: ingen av {items} kan "
+                    "komma med (låst till 'aldrig', eller en förutsättning eller tidigaste "
+                    "etapp hindrar). Ändra låsningarna eller gruppen.",
+                    f"The rule 'at least one of {g.name}' cannot be met: none of {items} can "
+                    "be in the plan (pinned 'never', or a prerequisite or earliest phase "
+                    "prevents it). Change the pins or the group.",
+                    [{"group": g.name, "items": [self.labels[i] for i in g.items]}],
+                    [{"kind": "at_least_one", "sv": f"minst en av {g.name} ({items})",
+                      "en": f"at least one of {g.name} ({items})"}],
+                )
+        return None
+
     def _precheck(self) -> Infeasibility | None:
-        """Cheap necessary condition: each municipality has one investment that fits by phase N."""
+        """Cheap necessary conditions: pins and groups on their own, then each municipality
+        has one investment that fits by phase N."""
+        early = self._precheck_pins_groups()
+        if early is not None:
+            return early
         by = self.rules.min_one_by_phase
         if by is None:
             return None
@@ -660,16 +1010,16 @@ class PhaseModel:
                 i
                 for i in items
                 if eff[i] <= by
-                and any(self.costs[i] <= self.budgets[p] for p in range(eff[i] - 1, by))
+                and any(self.net_costs[i] <= self.budgets[p] for p in range(eff[i] - 1, by))
             ]
             if not fits:
-                cheapest = min(items, key=lambda i: (eff[i] > by, self.costs[i]))
+                cheapest = min(items, key=lambda i: (eff[i] > by, self.net_costs[i]))
                 blocked.append(m)
                 details.append(
                     {
                         "municipality": m,
                         "cheapest": self.labels[cheapest],
-                        "cost": float(self.costs[cheapest]),
+                        "cost": float(self.net_costs[cheapest]),
                         "earliest": int(eff[cheapest]),
                         "largest_budget": float(self.budgets[:by].max()),
                     }
@@ -678,7 +1028,10 @@ class PhaseModel:
             return None
         parts_sv, parts_en = [], []
         for d in details:
-            if d["earliest"] > by:
+            if d["earliest"] > self.P:
+                parts_sv.append(f"{d['municipality']}: ingen investering kan komma med")
+                parts_en.append(f"{d['municipality']}: no investment can be in the plan")
+            elif d["earliest"] > by:
                 parts_sv.append(
                     f"{d['municipality']}: ingen investering kan göras före etapp {d['earliest']}"
                 )
@@ -711,17 +1064,80 @@ class PhaseModel:
                 + ". Raise the budget, change the earliest phase or choose a later phase."
             ),
             details=details,
+            rules=[{"kind": "min_one_by_phase",
+                    "sv": f"minst en investering per kommun senast etapp {by}",
+                    "en": f"at least one investment per municipality by phase {by}"}],
         )
 
     def _explain(self) -> Infeasibility:
-        """Elastic re-solve: which municipalities cannot all be reached, and is max_share why?"""
+        """Elastic re-solve: which demands (municipality by phase N, pins "in", "at least one"
+        groups) cannot all be met, and which other rules block them (each dropped in turn)."""
+        unmet = self._elastic(drop=())
+        if not unmet:  # pragma: no cover - the model was infeasible, so something is unmet
+            unmet = list(range(len(self._forcing)))
+        if {self._forcing[f][0] for f in unmet} == {"min_one_by_phase"}:
+            share_k = [k for k, c in enumerate(self._context) if c[0] == "max_share"]
+            everything = list(range(len(self._forcing)))
+            others = [k for k in range(len(self._context)) if k not in share_k]
+            if not any(self._feasible(everything, (k,)) for k in others):
+                share_blocks = bool(share_k) and self._feasible(everything, tuple(share_k))
+                return self._explain_min_one(unmet, share_blocks)
+        # A minimal set of demands that cannot hold together (deletion filter) ...
+        conflict = list(range(len(self._forcing)))
+        for f in list(conflict):
+            trial = [g for g in conflict if g != f]
+            if not self._feasible(trial, ()):
+                conflict = trial
+        unmet = conflict
+        # ... and the other rules without which they would hold.
+        blockers = [k for k in range(len(self._context)) if self._feasible(unmet, (k,))]
+        named = [self._forcing[f] for f in unmet] + [self._context[k] for k in blockers]
+        rules = [{"kind": r[0], "sv": r[1], "en": r[2]} for r in named]
+        kinds = list(dict.fromkeys(r["kind"] for r in rules))
+        demands_sv = "; ".join(self._forcing[f][1] for f in unmet)
+        demands_en = "; ".join(self._forcing[f][2] for f in unmet)
+        budgets = "/".join(fmt(float(b)) for b in self.budgets)
+        if blockers:
+            tail_sv = ("Det som hindrar, utöver etappbudgetarna: "
+                       + "; ".join(self._context[k][1] for k in blockers)
+                       + ". Ändra eller ta bort någon av dessa regler, eller höj budgeten.")
+            tail_en = ("What blocks it, besides the phase budgets: "
+                       + "; ".join(self._context[k][2] for k in blockers)
+                       + ". Change or drop one of these rules, or raise the budget.")
+        else:
+            tail_sv = (f"Etappbudgetarna ({budgets}) räcker inte till allt detta samtidigt. Höj "
+                       "budgeten eller lätta på kraven.")
+            tail_en = (f"The phase budgets ({budgets}) do not cover all of this at once. Raise "
+                       "the budget or relax the demands.")
+        munis = sorted({m for f in unmet if (m := self._forcing_muni[f]) is not None})
+        phases = [pin.phase for pin in self.rules.pins if pin.kind == "in"]
+        phase = int(self.rules.min_one_by_phase or (min(phases) if phases else 0))
+        return Infeasibility(
+            rule="+".join(kinds),
+            phase=phase,
+            municipalities=munis,
+            message_sv=f"Reglerna kan inte uppfyllas samtidigt: {demands_sv}. {tail_sv}",
+            message_en=f"The rules cannot all be met: {demands_en}. {tail_en}",
+            details=[{"kind": r["kind"], "rule": r["en"]} for r in rules],
+            rules=rules,
+        )
+
+    def _explain_min_one(self, unmet: list[int], share_blocks: bool) -> Infeasibility:
+        """Only "every municipality by phase N" is unmet (and maybe max share is why)."""
         by = int(self.rules.min_one_by_phase or 1)
-        unmet_all = self._elastic(with_share=True)
-        unmet_no_share = self._elastic(with_share=False) if self.rules.max_share else unmet_all
-        share_blocks = self.rules.max_share is not None and not unmet_no_share
-        munis = unmet_no_share if unmet_no_share else unmet_all
+        members = [m for m in self.rules.municipalities if m not in self.exempt]
+        share_k = [k for k, c in enumerate(self._context) if c[0] == "max_share"]
+        if share_blocks:
+            munis = [members[f] for f in unmet]
+        else:
+            munis = [members[f] for f in self._elastic(drop=tuple(share_k))] or [
+                members[f] for f in unmet
+            ]
         names = ", ".join(munis)
         cum = float(self.budgets[:by].sum())
+        rule_min = {"kind": "min_one_by_phase",
+                    "sv": f"minst en investering per kommun senast etapp {by}",
+                    "en": f"at least one investment per municipality by phase {by}"}
         if share_blocks:
             pct = f"{self.rules.max_share * 100:.0f} %"
             return Infeasibility(
@@ -740,6 +1156,8 @@ class PhaseModel:
                     f"cannot reach {names}. Raise the share, choose a later phase or drop one rule."
                 ),
                 details=[{"municipality": m} for m in munis],
+                rules=[rule_min, {"kind": "max_share", "sv": self._context[share_k[0]][1],
+                                  "en": self._context[share_k[0]][2]}],
             )
         return Infeasibility(
             rule="min_one_by_phase",
@@ -758,17 +1176,22 @@ class PhaseModel:
                 f"({names}). Raise the budget or choose a later phase for the rule."
             ),
             details=[{"municipality": m} for m in munis],
+            rules=[rule_min],
         )
 
-    def _elastic(self, with_share: bool) -> list[str]:
-        """Minimise the number of municipalities left without an investment by phase N."""
-        by = int(self.rules.min_one_by_phase or 1)
-        munis = [m for m in self.rules.municipalities if m not in self.exempt]
-        k = len(munis)
-        rows = list(self._base_rows) + (self._share_rows if with_share else [])
+    def _rows_without(self, drop: tuple[int, ...]) -> list[tuple[dict[int, float], float, float]]:
+        return list(self._base_rows) + [
+            row for k, c in enumerate(self._context) if k not in drop for row in c[3]
+        ]
+
+    def _elastic(self, drop: tuple[int, ...]) -> list[int]:
+        """Minimise the number of unmet demands (forcing rules), without context rules
+        ``drop``; returns the indices of the unmet ones."""
+        k = len(self._forcing)
         nx = self.nvar
-        for s, row in enumerate(self._min_one_rows_for(by)):
-            r = dict(row[0])
+        rows = self._rows_without(drop)
+        for s, f in enumerate(self._forcing):
+            r = dict(f[3])
             r[nx + s] = 1.0  # slack: Σ x + s ≥ 1
             rows.append((r, 1.0, np.inf))
         cons = self._assemble(rows, extra_cols=k)
@@ -783,9 +1206,21 @@ class PhaseModel:
             options={"time_limit": TIME_LIMIT_S},
         )
         if res.x is None:  # cannot happen (all slacks = 1, empty plan is feasible)
-            return munis
+            return list(range(k))
         slack = np.rint(res.x[nx:])
-        return [m for m, s in zip(munis, slack, strict=True) if s > 0.5]
+        return [f for f, sl in enumerate(slack) if sl > 0.5]
+
+    def _feasible(self, forcing: list[int], drop: tuple[int, ...]) -> bool:
+        """Do the demands ``forcing`` hold once the context rules ``drop`` are dropped?"""
+        rows = self._rows_without(drop) + [(self._forcing[f][3], 1.0, np.inf) for f in forcing]
+        res = milp(
+            np.zeros(self.nvar),
+            constraints=self._assemble(rows),
+            integrality=self.integrality,
+            bounds=self.bounds,
+            options={"time_limit": 5.0},
+        )
+        return res.x is not None
 
 
 def assignment_from_x(x: np.ndarray) -> list[int | None]:
