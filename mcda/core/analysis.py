@@ -25,6 +25,7 @@ from . import (
     incomplete,
     phasing,
     ranking,
+    scenarios,
     sensitivity,
     smaa,
     summary,
@@ -735,6 +736,145 @@ def _phasing(p: Problem, region: np.ndarray, gw: np.ndarray, W: np.ndarray, size
     }
 
 
+# --------------------------------------------------------------------------- scenarios
+
+_SOURCE_LABEL = {
+    "region": ("regionens vikter ({rule})", "the region's weights ({rule})"),
+    "group": ("{group}s egna vikter", "{group}'s own weights"),
+    "coalition": ("koalitionen {groups} ({rule})", "the coalition {groups} ({rule})"),
+    "manual": ("vikter satta för hand", "weights set by hand"),
+}
+_RULE_LABEL = {
+    "equal": ("en kommun – en röst", "one municipality, one vote"),
+    "participants": ("efter antal deltagare", "by number of participants"),
+    "population": ("efter folkmängd", "by population"),
+}
+
+
+def _scenario_weights(p: Problem, w: dict, gw: np.ndarray,
+                      sizes: list[int]) -> tuple[np.ndarray, dict[str, str]]:
+    rule = w.get("between_groups") or p.options["between_groups"]
+    rsv, ren = _RULE_LABEL[rule]
+    src = w["source"]
+    if src == "manual":
+        v = np.array([float(w["weights"][c]) for c in p.criteria])
+        vec = v / v.sum()
+    elif src == "group":
+        vec = gw[p.groups.index(w["group"])]
+    else:
+        members = list(p.groups) if src == "region" else list(dict.fromkeys(w["groups"]))
+        k = [p.groups.index(g) for g in members]
+        pops = [p.populations.get(g) for g in members] if rule == "population" else None
+        vec = aggregation.between_groups(gw[k], rule, sizes=[sizes[i] for i in k],
+                                         populations=pops)
+    sv, en = _SOURCE_LABEL[src]
+    ctx = {"rule": rsv, "group": w.get("group") or "",
+           "groups": ", ".join(w.get("groups") or [])}
+    ctx_en = dict(ctx, rule=ren)
+    return vec, {"sv": sv.format(**ctx), "en": en.format(**ctx_en)}
+
+
+def _scenarios(p: Problem, gw: np.ndarray, sizes: list[int]) -> dict:
+    """Each input scenario planned exactly (and its budget frontier when asked), then all of
+    them lined up against the first (``mcda.core.scenarios``). A scenario whose method cannot
+    take the scores, or whose rules cannot hold, reports that and never stops the others."""
+    if not p.scenarios or p.phases is None or p.matrix is None:
+        return {}
+    idx, _ = _plannable(p)
+    pos = {i: k for k, i in enumerate(idx)}
+    ids = [p.alternatives[i] for i in idx]
+    names = [p.alternative_names[i] for i in idx]
+    inv = [p.investments[i] for i in idx]
+    hosts = [x["host"] for x in inv]
+    earliest = [x["earliest_phase"] or 1 for x in inv]
+    pre = [(pos[i], pos[k]) for i in idx for k in p.investments[i]["requires"]]
+    if p.municipalities is not None:
+        munis = list(p.municipalities)
+        pops: dict[str, float | None] = dict(p.municipalities)
+    else:
+        munis = list(p.groups) + [h for h in dict.fromkeys(hosts) if h and h not in p.groups]
+        pops = {m: p.populations.get(m) for m in munis}
+    plan_pos = {p.alternatives[i]: k for k, i in enumerate(idx)}
+    results = []
+    for sc in p.scenarios:
+        vec, wlabel = _scenario_weights(p, sc["weights"], gw, sizes)
+        method = sc["method"]
+        entry: dict[str, Any] = {
+            "id": sc["id"], "name": sc["name"], "input": sc,
+            "weights": _by_id(p.criteria, vec), "weights_label": wlabel, "method": method,
+        }
+        try:
+            res = ranking.run(method, p.matrix, vec, p.types, alternatives=p.alternatives,
+                              criteria=p.criteria, **ranking.method_kwargs(method, p.options))
+        except MCDAInputError as exc:
+            entry["error"] = exc.to_dict()
+            results.append(entry)
+            continue
+        hib = ranking.HIGHER_IS_BETTER[method]
+        scores = np.asarray(res["scores"], dtype=float)
+        entry["scores"] = _by_id(p.alternatives, scores)
+        entry["ranks"] = _by_id(p.alternatives, np.asarray(res["ranks"]))
+        values = phasing.values_from_scores(scores[idx], hib) if idx else np.zeros(0)
+        entry["values"] = dict(zip(ids, values.tolist(), strict=True))
+        cc = sc["cost_change"]
+        costs = scenarios.scaled_costs(
+            [float(x["cost"]) for x in inv], float(cc["overall_pct"]),
+            [float(cc["per_alternative"].get(a, 0.0)) for a in ids])
+        entry["costs"] = dict(zip(ids, costs, strict=True))
+        budgets = list(sc["budgets"]) if sc["budgets"] is not None else [
+            ph["budget"] for ph in p.phases]
+        entry["budgets"] = budgets
+        r = sc["rules"]
+        rules: dict[str, Any] = {
+            "min_one_by_phase": r["min_one_by_phase"], "max_share": r["max_share"],
+            "municipalities": munis,
+            "pools": [{"name": pl["name"], "budgets": pl["budgets"],
+                       "shares": {plan_pos[a]: v for a, v in pl["shares"].items()
+                                  if a in plan_pos}} for pl in r["pools"]],
+            "pins": [{"item": plan_pos[pn["alternative"]], "kind": pn["kind"],
+                      "phase": pn["phase"]} for pn in r["pins"] if pn["alternative"] in plan_pos],
+            "groups": [{"name": g["name"], "kind": g["kind"],
+                        "items": [plan_pos[a] for a in g["alternatives"] if a in plan_pos]}
+                       for g in r["groups"]],
+        }
+        rules["groups"] = [g for g in rules["groups"]
+                           if len(g["items"]) >= (2 if g["kind"] == "at_most_one" else 1)]
+        args = (costs, hosts, earliest, pre, budgets, rules, 0.0, names)
+        if idx:
+            plan = phasing.plan(values, *args)
+        else:
+            plan = phasing.PhasePlan([], 0.0, 0.0, [0.0] * len(budgets), list(budgets),
+                                     "optimal", 0.0)
+        pd = plan.to_dict()
+        pd.pop("solve_time_s", None)
+        pd["assignment"] = dict(zip(ids, plan.assignment, strict=True))
+        entry["plan"] = pd
+        entry["status"] = plan.status
+        if plan.feasible:
+            sp = phasing.spread(plan.assignment, costs, hosts, munis, pops, len(budgets))
+            entry["money"] = {"per_phase": sp.per_phase, "regional": sp.regional,
+                              "total": sp.total, "reached_share": sp.reached_share}
+        if sc["frontier"] and idx:
+            fr = scenarios.frontier(values, *args[:5], rules, 0.0, names)
+            for row in fr:
+                row["assignment"] = dict(zip(ids, row["assignment"], strict=True))
+                row["entered"] = [ids[i] for i in row["entered"]]
+                row["left"] = [ids[i] for i in row["left"]]
+            entry["frontier"] = fr
+        results.append(entry)
+    solved = [{"id": e["id"], "assignment": e["plan"]["assignment"], "ranks": e["ranks"]}
+              for e in results if "plan" in e]
+    return {
+        "method": {
+            "solver": "scipy.optimize.milp (HiGHS), proven optimal (relative gap 1e-9)",
+            "frontier_levels": list(scenarios.FRONTIER_LEVELS),
+        },
+        "results": results,
+        "comparison": scenarios.compare(solved, ids),
+        "municipalities": munis,
+    }
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -807,6 +947,8 @@ def analyze(data: dict) -> dict:
     out["verdict"] = verdict
     if p.phases is not None:
         out["phasing"] = phasing_out
+    if p.scenarios:
+        out["scenarios"] = _scenarios(p, gw, sizes)
     if _VERSIONS is None:
         _VERSIONS = _versions()
     out["meta"] = {

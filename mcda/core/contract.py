@@ -48,6 +48,7 @@ from .limits import (
     MAX_CRITERIA,
     MAX_JSON_DEPTH,
     MAX_PHASES,
+    MAX_SCENARIOS,
     MAX_TOP_K,
     MAX_VOTES,
 )
@@ -255,6 +256,66 @@ class PhasingOptions(_Model):
     top_k: Annotated[int, Field(ge=1, le=MAX_TOP_K)] = 5
 
 
+class ScenarioWeights(_Model):
+    """Whose weights give the scenario's values."""
+
+    source: Literal["region", "group", "coalition", "manual"] = "region"
+    between_groups: Literal[BETWEEN_RULES] | None = Field(
+        None, description="region/coalition: the rule between groups (default: the options').")
+    group: Id | None = Field(None, description="source 'group': the one group (municipality).")
+    groups: list[Id] | None = Field(None, description="source 'coalition': its groups (≥ 2).")
+    weights: dict[Id, NonNegative] | None = Field(
+        None, description="source 'manual': weight per criterion (normalised to sum 1).")
+
+
+class ScenarioCostChange(_Model):
+    overall_pct: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-100)] = 0.0
+    per_alternative: dict[Id, Annotated[float, Field(strict=True, allow_inf_nan=False,
+                                                     ge=-100)]] = Field(default_factory=dict)
+
+
+class ScenarioPool(_Model):
+    name: Text
+    budgets: list[NonNegative]
+    shares: dict[Id, Unit] = Field(default_factory=dict,
+                                   description="alternative → share of its cost from the pool")
+
+
+class ScenarioPin(_Model):
+    alternative: Id
+    kind: Literal["in", "not_before", "never"]
+    phase: Annotated[int, Field(ge=1)] | None = None
+
+
+class ScenarioGroup(_Model):
+    name: Text
+    kind: Literal["at_most_one", "at_least_one"]
+    alternatives: list[Id]
+
+
+class ScenarioRules(_Model):
+    min_one_by_phase: Annotated[int, Field(ge=1)] | None = None
+    max_share: Share | None = None
+    pools: list[ScenarioPool] = Field(default_factory=list)
+    pins: list[ScenarioPin] = Field(default_factory=list)
+    groups: list[ScenarioGroup] = Field(default_factory=list)
+
+
+class Scenario(_Model):
+    """A named what-if (``docs/phasing.md``, "Scenarios"): weights, method, budgets, costs,
+    rules; the analysis plans it exactly and, with ``frontier``, at 10 budget levels."""
+
+    id: Id
+    name: Text
+    weights: ScenarioWeights = Field(default_factory=ScenarioWeights)
+    method: Literal[ranking.METHODS] = "wsm"
+    budgets: list[NonNegative] | None = Field(
+        None, description="Per phase; default the phases' budgets.")
+    cost_change: ScenarioCostChange = Field(default_factory=ScenarioCostChange)
+    rules: ScenarioRules = Field(default_factory=ScenarioRules)
+    frontier: bool = False
+
+
 class Options(_Model):
     """Every option with its default (the output's ``meta.options`` shows those used)."""
 
@@ -301,6 +362,7 @@ class AnalysisInput(_Model):
     options: Options = Field(default_factory=Options)
     phases: Annotated[list[Phase], Field(max_length=MAX_PHASES)] | None = None
     municipalities: dict[Id, Population | None] | None = None
+    scenarios: Annotated[list[Scenario], Field(max_length=MAX_SCENARIOS)] | None = None
     title: Any = None
     description: Any = None
     decision: Any = None
@@ -363,6 +425,8 @@ class Problem:
     ``requires`` as alternative indices (phasing fields; cost/host/earliest may be None)."""
     municipalities: dict[str, float | None] | None = None
     """The region's municipalities for the phasing spread (name → population), if given."""
+    scenarios: list[dict[str, Any]] | None = None
+    """Scenarios (``Scenario.model_dump()``), references checked, or None."""
 
 
 def _e(fld: str, value: Any, sv: str, en: str) -> MCDAInputError:
@@ -418,8 +482,87 @@ def _build_problem(d: AnalysisInput) -> Problem:
         ph = d.options.phasing or PhasingOptions()
         options["phasing"] = _phasing_options(ph, len(phases or []) or 1,
                                               options["smaa"] is not None, order)
+    scenarios = _scenarios(d.scenarios, phases, alts, crits, order, matrix is not None)
     return Problem(crits, crit_names, types_, alts, alt_names, matrix, order, populations,
-                   votes, options, explicit, phases, investments, munis)
+                   votes, options, explicit, phases, investments, munis, scenarios)
+
+
+def _scenarios(items: list[Scenario] | None, phases: list[dict[str, Any]] | None,
+               alts: list[str], crits: list[str], groups: list[str],
+               has_scores: bool) -> list[dict[str, Any]] | None:
+    """Scenario references: phases and scores exist, every id named is known."""
+    if items is None:
+        return None
+    if items and (not phases or not has_scores):
+        raise _e("scenarios", len(items), "Scenarier kräver etapper (phases) och bedömningar "
+                 "(scores).", "Scenarios need phases and scores.")
+    alt_set, n_ph = set(alts), len(phases or [])
+    _unique("scenarios", [sc.id for sc in items])
+
+    def alt(fld: str, a: str) -> None:
+        if a not in alt_set:
+            raise _e(fld, a, f"{fld}: alternativet {a} finns inte.",
+                     f"{fld}: the alternative {a} does not exist.")
+
+    def group(fld: str, g: str) -> None:
+        if g not in groups:
+            raise _e(fld, g, f"{fld}: gruppen {g} har inga röster.",
+                     f"{fld}: the group {g} has no votes.")
+
+    out = []
+    for k, sc in enumerate(items):
+        f = f"scenarios[{k}]"
+        w = sc.weights
+        if w.source == "group":
+            if w.group is None:
+                raise _e(f"{f}.weights.group", None, "Välj gruppen vars vikter gäller.",
+                         "Choose the group whose weights apply.")
+            group(f"{f}.weights.group", w.group)
+        if w.source == "coalition":
+            if not w.groups or len(set(w.groups)) < 2:
+                raise _e(f"{f}.weights.groups", w.groups, "En koalition behöver minst två "
+                         "grupper.", "A coalition needs at least two groups.")
+            for j, g in enumerate(w.groups):
+                group(f"{f}.weights.groups[{j}]", g)
+        if w.source == "manual":
+            ws = w.weights or {}
+            for c in crits:
+                if c not in ws:
+                    raise _e(f"{f}.weights.weights.{c}", None, f"Vikten för kriteriet {c} "
+                             "saknas.", f"The weight of criterion {c} is missing.")
+            for c in ws:
+                if c not in crits:
+                    raise _e(f"{f}.weights.weights.{c}", c, f"Kriteriet {c} finns inte.",
+                             f"The criterion {c} does not exist.")
+            if sum(ws.values()) <= 0:
+                raise _e(f"{f}.weights.weights", 0, "Minst en vikt måste vara större än 0.",
+                         "At least one weight must be above 0.")
+        if sc.budgets is not None and len(sc.budgets) != n_ph:
+            raise _e(f"{f}.budgets", len(sc.budgets), f"Ange en budget per etapp ({n_ph}).",
+                     f"Give one budget per phase ({n_ph}).")
+        for a in sc.cost_change.per_alternative:
+            alt(f"{f}.cost_change.per_alternative.{a}", a)
+        r = sc.rules
+        if r.min_one_by_phase is not None and r.min_one_by_phase > n_ph:
+            raise _e(f"{f}.rules.min_one_by_phase", r.min_one_by_phase,
+                     f"Välj en etapp mellan 1 och {n_ph}.", f"Choose a phase from 1 to {n_ph}.")
+        for j, pool in enumerate(r.pools):
+            if len(pool.budgets) != n_ph:
+                raise _e(f"{f}.rules.pools[{j}].budgets", len(pool.budgets),
+                         f"Finansieringskällan {pool.name} behöver en budget per etapp ({n_ph}).",
+                         f"The funding pool {pool.name} needs one budget per phase ({n_ph}).")
+            for a in pool.shares:
+                alt(f"{f}.rules.pools[{j}].shares.{a}", a)
+        for j, pin in enumerate(r.pins):
+            alt(f"{f}.rules.pins[{j}].alternative", pin.alternative)
+            if pin.kind != "never" and (pin.phase is None or pin.phase > n_ph):
+                raise _e(f"{f}.rules.pins[{j}].phase", pin.phase,
+                         f"Välj en etapp mellan 1 och {n_ph}.", f"Choose a phase from 1 to {n_ph}.")
+        for j, g in enumerate(r.groups):
+            for m, a in enumerate(g.alternatives):
+                alt(f"{f}.rules.groups[{j}].alternatives[{m}]", a)
+        out.append(sc.model_dump())
+    return out
 
 
 def _score_matrix(scores: dict[str, dict[str, float]], alts: list[str], crits: list[str],
@@ -1206,6 +1349,8 @@ class AnalysisOutput(_Out):
     verdict: Verdict | Empty
     phasing: dict[str, Any] | None = Field(
         None, description="Only with phases: see 'Growth phases' in docs/analysis-format.md.")
+    scenarios: dict[str, Any] | None = Field(
+        None, description="Only with input scenarios: see 'Scenarios' in docs/phasing.md.")
     meta: Meta
     summary: list[SummaryItem]
 

@@ -11,6 +11,7 @@ MAX_ALTERNATIVES = 500
 MAX_VOTES = 20_000
 MAX_PHASES = 20
 MAX_TOP_K = 50
+MAX_SCENARIOS = 20
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 """The largest analysis input file ``python -m mcda analyze`` reads (50 MB; the largest input
 within the other limits, 20 000 pairwise votes of 15 criteria, is about 40 MB)."""
