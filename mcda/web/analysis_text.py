@@ -97,11 +97,10 @@ def _lang_of(gettext: Gettext) -> str:
 
 
 def pct(x: float | None, gettext: Gettext, digits: int = 0) -> str:
-    """A share as a percentage the way the pages write it ("55 %", English "55%")."""
+    """A share as a percentage the way the pages' charts write it ("55 %", "55,5 %")."""
     if x is None:
         return "–"
-    s = f"{x * 100:.{digits}f}"
-    return s.replace(".", ",") + " %" if _lang_of(gettext) == "sv" else s + "%"
+    return num(x * 100, gettext, digits) + " %"
 
 
 def num(x: float | None, gettext: Gettext, digits: int = 2) -> str:
@@ -279,8 +278,8 @@ def _verdict(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
 
 
 def _change(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
-    args = {"criterion": p["criterion"]["name"], "from": pct(p.get("weight"), t),
-            "to": pct(p.get("to"), t), "delta": num((p.get("delta") or 0) * 100, t, 0),
+    args = {"criterion": p["criterion"]["name"], "from": pct(p.get("weight"), t, 1),
+            "to": pct(p.get("to"), t, 1), "delta": num((p.get("delta") or 0) * 100, t, 1),
             "rival": p["rival"]["name"], "top": p["top"]["name"]}
     if p.get("direction") == "up":
         msg = t.gettext(

@@ -739,6 +739,28 @@ def record_json(round_id: int):
 # --- projector ---------------------------------------------------------------------------
 
 PROJECTOR_OPTIONS = {"smaa": False}
+"""While results are hidden the projector shows consensus only: no SMAA, cheap per poll."""
+
+PROJECTOR_VIEWS: tuple[tuple[str, Any], ...] = (
+    ("sammanfattning", _l("Sammanfattning")),
+    ("vikter", _l("Vikter")),
+    ("konflikter", _l("Målkonflikter")),
+    ("karta", _l("Karta")),
+    ("rangordning", _l("Rangordning")),
+)
+"""The revealed results as a sequence the facilitator steps through (``?vy=``)."""
+
+
+def _projector_view_key() -> str:
+    """The requested view (``?vy=``); an unknown one is the first (a stale bookmark)."""
+    raw = request.args.get("vy", "")
+    return raw if raw in dict(PROJECTOR_VIEWS) else PROJECTOR_VIEWS[0][0]
+
+
+def _projector_options(rnd: dict[str, Any]) -> dict[str, Any] | None:
+    """Revealed: the results page's default options, so the projector says what the page
+    and the report say (SMAA over every method included); hidden: consensus only."""
+    return None if rnd["results_revealed"] else PROJECTOR_OPTIONS
 
 
 @bp.get("/<int:round_id>/projektor")
@@ -760,20 +782,22 @@ def projector_live(round_id: int):
     phase_id = phase["id"] if phase else None
     db = get_db()
     fp = analysis_input.fingerprint(db, round_id)
+    opts = _projector_options(rnd)
     failure: MCDAInputError | None = None
     ra = None
     try:
-        ra = analysis_cache.live_analysis(db, round_id, PROJECTOR_OPTIONS, fingerprint=fp,
+        ra = analysis_cache.live_analysis(db, round_id, opts, fingerprint=fp,
                                           max_age_s=current_app.config["PROJECTOR_LIVE_MAX_AGE_S"],
                                           phase_id=phase_id)
         fp = ra.fingerprint
     except MCDAInputError as exc:
         failure = exc  # shown as the error state, not analysed a second time
-    # the phase is part of the tag: every phase of a round shares the round's fingerprint
+    # the phase and the view are part of the tag: every phase of a round shares the round's
+    # fingerprint, and each view renders different content from the same analysis
     phase_part = f"|etapp={phase_id}" if phase_id is not None else ""
+    key = analysis_input.options_key(analysis_input.parse_options(opts))
     etag = hashlib.sha256(
-        f"{fp}|{analysis_input.options_key(PROJECTOR_OPTIONS)}|{get_locale()}{phase_part}"
-        .encode()
+        f"{fp}|{key}|{get_locale()}{phase_part}|vy={_projector_view_key()}".encode()
     ).hexdigest()[:32]
     if request.if_none_match.contains(etag):
         resp = make_response("", 304)
@@ -785,13 +809,31 @@ def projector_live(round_id: int):
     return vary(resp)
 
 
+def _projector_steps(rnd: dict[str, Any], view: dict[str, Any], current: str,
+                     phase: dict[str, Any] | None, has_map: bool) -> list[dict[str, Any]]:
+    """The revealed views available for this round (no ranking without scores, no map
+    without borders), each with its URL and whether it is the one shown."""
+    out = []
+    for key, label in PROJECTOR_VIEWS:
+        if key == "rangordning" and not (view.get("has_scores") and view.get("rankings")):
+            continue
+        if key == "karta" and not has_map:
+            continue
+        out.append({"key": key, "label": str(label), "current": key == current,
+                    "url": url_for(".projector", round_id=rnd["id"], vy=key,
+                                   etapp=phase["id"] if phase else None)})
+    if out and not any(s["current"] for s in out):
+        out[0]["current"] = True
+    return out
+
+
 def _projector_context(
     rnd: dict[str, Any], fingerprint: str | None = None, analysis: Any = None,
     phase: dict[str, Any] | None = None, failure: MCDAInputError | None = None,
 ) -> dict[str, Any]:
     db = get_db()
     counts = round_counts(rnd, phase)
-    opts = analysis_input.parse_options(PROJECTOR_OPTIONS)
+    opts = analysis_input.parse_options(_projector_options(rnd))
     k = int(rnd["anonymity_k"])
     try:
         if failure is not None:
@@ -803,8 +845,25 @@ def _projector_context(
     except MCDAInputError as exc:
         view = empty_view(counts, k, opts, phase)
         error = error_text(exc)
-    return {"rnd": rnd, "view": view, "error": error, "phase": phase,
-            "join_url": url_for("participate.join", _external=True)}
+    join_url = url_for("participate.join", _external=True)
+    ctx: dict[str, Any] = {"rnd": rnd, "view": view, "error": error, "phase": phase,
+                           "join_url": join_url, "steps": [], "step": None, "qr": None}
+    if rnd["state"] == "open":
+        from .facilitate import qr_svg
+
+        ctx["qr"] = qr_svg(url_for("participate.join", kod=rnd["join_code"], _external=True),
+                           _("QR-kod till deltagarsidan för kod %(code)s",
+                             code=rnd["join_code_display"]))
+    if rnd["results_revealed"] and not view["empty"]:
+        rmaps = maps.results_maps(view, None)
+        has_map = bool(rmaps.get("geo", {}).get("areas") and rmaps.get("coalitions"))
+        steps = _projector_steps(rnd, view, _projector_view_key(), phase, has_map)
+        i = next(n for n, s in enumerate(steps) if s["current"])
+        ctx.update(steps=steps, step=steps[i]["key"], maps=rmaps,
+                   prev_step=steps[i - 1] if i > 0 else None,
+                   next_step=steps[i + 1] if i + 1 < len(steps) else None,
+                   step_no=i + 1)
+    return ctx
 
 
 # --- convergence (Delphi rounds) ------------------------------------------------------------

@@ -67,6 +67,19 @@
     var elt = evt.detail && evt.detail.elt;
     if (elt && elt.hasAttribute && elt.hasAttribute("data-paused")) evt.preventDefault();
   });
+  // Projector: a presenter remote (PageDown/PageUp or the arrow keys) steps through the
+  // revealed result views; the links work without this too.
+  document.addEventListener("keydown", function (evt) {
+    if (!document.body.classList.contains("projector") || evt.altKey || evt.ctrlKey || evt.metaKey) return;
+    var t = evt.target;
+    if (t && /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(t.tagName)) return;
+    var dir = {ArrowRight: "next", PageDown: "next", ArrowLeft: "prev", PageUp: "prev"}[evt.key];
+    var link = dir && document.querySelector('a[data-step="' + dir + '"]');
+    if (link) {
+      evt.preventDefault();
+      window.location.assign(link.href);
+    }
+  });
 })();
 
 // Failed requests on participant pages (issue 18): a save is "sparad" only when the server

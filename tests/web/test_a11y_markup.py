@@ -38,7 +38,7 @@ def _revealed_round(app, client) -> int:
 def test_projector_live_has_no_invisible_tab_stop(app, client):
     """The visually hidden data table on the projector is no Tab stop (it was a 1×1 px one)."""
     rid = _revealed_round(app, client)
-    html = client.get(f"/resultat/{rid}/projektor/live").get_data(as_text=True)
+    html = client.get(f"/resultat/{rid}/projektor/live?vy=vikter").get_data(as_text=True)
     assert "proj-weights" in html
     hidden_stops = [e for e in _elements(html)
                     if "visually-hidden" in e.get("class", "").split() and e.get("tabindex") == "0"]
@@ -61,7 +61,7 @@ def test_user_content_is_marked_swedish_on_english_pages(app, client):
     en = client.get(f"/resultat/{rid}?lang=en").get_data(as_text=True)
     assert '<span lang="sv">Tillgänglighet</span>' in en  # a criterion
     assert '<span lang="sv">Konsthall i Skövde</span>' in en  # an alternative
-    live = client.get(f"/resultat/{rid}/projektor/live").get_data(as_text=True)
+    live = client.get(f"/resultat/{rid}/projektor/live?vy=konflikter").get_data(as_text=True)
     assert '<span lang="sv">Tillgänglighet</span>' in live
     sv = client.get(f"/resultat/{rid}?lang=sv").get_data(as_text=True)
     assert 'lang="sv">Tillgänglighet' not in sv and "<span lang=\"sv\">" not in sv

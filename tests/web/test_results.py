@@ -205,7 +205,7 @@ def test_projector_reuses_its_analysis_while_only_votes_arrive(app, client, fac,
         now[0] += 0.1
         revealed = client.get(f"/resultat/{rid}/projektor/live",
                               headers={"If-None-Match": etag2})
-        assert revealed.status_code == 200 and "Oenighet först" in _text(revealed)
+        assert revealed.status_code == 200 and 'id="proj-sum-h"' in _text(revealed)
     finally:
         db.conn.close()
 
@@ -252,7 +252,9 @@ def test_projector_shows_results_after_reveal(app, client, fac):
     finally:
         db.conn.close()
     html = _text(client.get(f"/resultat/{rid}/projektor/live"))
-    assert "Oenighet först" in html and "Regionens vikter" in html
+    assert 'id="proj-sum-h"' in html and 'aria-current="step"' in html  # the summary first
+    assert "Oenighet först" in _text(client.get(f"/resultat/{rid}/projektor/live?vy=konflikter"))
+    assert "Regionens vikter" in _text(client.get(f"/resultat/{rid}/projektor/live?vy=vikter"))
 
 
 def test_convergence_over_rounds(app, client, fac):
