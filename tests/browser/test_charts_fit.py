@@ -174,9 +174,14 @@ def test_demo_report_prints_in_at_most_ten_pages_and_fits_the_paper(demo, page_f
         pg.set_viewport_size({"width": int(PRINTABLE_PX), "height": 1100})
         res = pg.evaluate(PRINT_WIDTH_JS, PRINTABLE_PX)
         assert res["wide"] == [] and res["doc"] <= int(PRINTABLE_PX) + 1, (rid, res)
-        # page 1 holds the title, the decision and participation
+        # page 1 holds the title, the decision, participation and the summary (its start)
         first = pg.evaluate("""() => { const h = 297 / 25.4 * 96 - 29 / 25.4 * 96;
-            return [...document.querySelectorAll('#report-h, .report-facts, #part-h')]
-                   .map(e => e.getBoundingClientRect().top < h); }""")
-        assert first == [True, True, True], (rid, first)
+            const facts = document.querySelector('.report-facts');
+            return {title: document.querySelector('#report-h').getBoundingClientRect().top < h,
+                    facts: facts.getBoundingClientRect().bottom < h,
+                    participation: facts.textContent.includes('deltagare'),
+                    summary: [...document.querySelectorAll('#summary-h')]
+                             .map(e => e.getBoundingClientRect().top < h)}; }""")
+        assert first["title"] and first["facts"] and first["participation"], (rid, first)
+        assert all(first["summary"]), (rid, first)
         pg.emulate_media(media="screen")
