@@ -39,8 +39,38 @@ def _read(file: str) -> bytes | str:
         return fh.read(MAX_INPUT_BYTES + 1)
 
 
-def run(file: str, lang: str = "sv", indent: int = 2, output: str | None = None) -> int:
-    """Analyse ``file`` and write the result; the exit status (0 ok, 2 bad input or file)."""
+def _gettext(lang: str):  # noqa: ANN202 - a gettext callable
+    """Swedish is the catalog's message id; other languages come from the web app's catalog
+    (compiled on first use, as the web app does at start-up)."""
+    if lang == "sv":
+        return lambda msgid: msgid
+    from pathlib import Path
+
+    from babel.support import Translations
+
+    from .web.i18n import compile_catalogs
+
+    directory = Path(__file__).resolve().parents[1] / "translations"
+    compile_catalogs(directory)
+    return Translations.load(str(directory), [lang]).gettext
+
+
+def summary_text(result: dict[str, Any], lang: str = "sv") -> str:
+    """The result's ``summary`` as numbered plain-text statements, each with the method it
+    rests on: the same sentences as the results page (``mcda.web.analysis_text``)."""
+    from .web.analysis_text import summary_sentences
+
+    items = summary_sentences(result.get("summary") or [], gettext=_gettext(lang), lang=lang)
+    lines = ["Sammanfattning" if lang == "sv" else "Summary", ""]
+    for i, s in enumerate(items, start=1):
+        lines += [f"{i}. {s['text']}", f"   {s['basis']}"]
+    return "\n".join(lines)
+
+
+def run(file: str, lang: str = "sv", indent: int = 2, output: str | None = None,
+        summary: bool = False) -> int:
+    """Analyse ``file`` and write the result (or with ``summary`` only its summary as text);
+    the exit status (0 ok, 2 bad input or file)."""
     name = "standard in" if file == "-" else file
     try:
         raw = _read(file)
@@ -75,8 +105,12 @@ def run(file: str, lang: str = "sv", indent: int = 2, output: str | None = None)
         value = json.dumps(exc.to_dict()["value"], ensure_ascii=False)
         return _fail(lang, f"Fel i indata, fält {exc.field} (värde {value}): {exc.message_sv}",
                      f"Input error, field {exc.field} (value {value}): {exc.message_en}")
-    out = json.dumps(result, ensure_ascii=False, allow_nan=False,
-                     indent=indent if indent >= 0 else None) + "\n"
+    if summary:
+        out = summary_text(result, lang) + "\n"
+    else:  # the summary leads the output, as it leads the results page
+        result = {"summary": result.get("summary", []), **result}
+        out = json.dumps(result, ensure_ascii=False, allow_nan=False,
+                         indent=indent if indent >= 0 else None) + "\n"
     if not output:
         sys.stdout.write(out)
         return 0
@@ -92,18 +126,22 @@ def run(file: str, lang: str = "sv", indent: int = 2, output: str | None = None)
 @click.command("analyze")
 @click.argument("file", metavar="FILE")
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True,
-              help="Språk för felmeddelanden / language of error messages.")
+              help="Språk för felmeddelanden och sammanfattning / language of error messages "
+              "and the summary.")
 @click.option("--indent", type=int, default=2, show_default=True,
               help="JSON-indrag, -1 för en rad / JSON indent, -1 for one line.")
 @click.option("-o", "--output", metavar="FILE",
               help="Skriv till fil i stället för standard ut / write to a file, not stdout.")
+@click.option("--sammanfattning", "--summary", "summary", is_flag=True,
+              help="Skriv bara sammanfattningen som text (på --lang) / print only the "
+              "summary as plain text (in --lang).")
 @click.pass_context
 def analyze_command(ctx: click.Context, file: str, lang: str, indent: int,
-                    output: str | None) -> None:
+                    output: str | None, summary: bool) -> None:
     """Run Vägval's analysis on a JSON input file (FILE, or - for standard input) and print
     the result as JSON (docs/analysis-format.md). Bad input: exit status 2 and one line
     naming the field."""
-    code = run(file, lang, indent, output)
+    code = run(file, lang, indent, output, summary)
     if code:
         ctx.exit(code)
 

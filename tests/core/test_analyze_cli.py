@@ -78,3 +78,28 @@ def test_module_entry_point(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "poäng för mycket" in proc.stderr
+
+
+def test_summary_leads_the_json_output(tmp_path, capsys):
+    """Issue 12 §1: the summary leads the CLI output, as it leads the results page."""
+    assert main([str(_small(tmp_path))]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert next(iter(out)) == "summary" and 4 <= len(out["summary"]) <= 8
+
+
+@pytest.mark.parametrize(("lang", "head", "phrase"), [
+    ("sv", "Sammanfattning", "hamnar först i kompromissen"),
+    ("en", "Summary", "comes first in the compromise"),
+])
+def test_summary_as_plain_text(tmp_path, capsys, lang, head, phrase):
+    """``--summary`` prints the results page's sentences (same catalog) in --lang."""
+    assert main([str(_small(tmp_path)), "--summary", "--lang", lang]) == 0
+    text = capsys.readouterr().out
+    lines = text.splitlines()
+    assert lines[0] == head
+    assert phrase in text
+    numbered = [ln for ln in lines if ln[:2] in {f"{i}." for i in range(1, 9)}]
+    assert 4 <= len(numbered) <= 8
+    assert all(ln.startswith("   ") for ln in lines[3::2])  # each with its method
+    if lang == "en":
+        assert "Grund:" not in text and "Målkonflikt" not in text
