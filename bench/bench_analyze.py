@@ -20,6 +20,7 @@ import platform
 import statistics
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -111,7 +112,8 @@ def main() -> int:
 
     print(f"date: {dt.datetime.now().isoformat(timespec='seconds')}")
     print(f"machine: nproc={os.cpu_count()}, CPU: {cpu_model()}, Python "
-          f"{platform.python_version()}, numpy {np.__version__}, pymcdm {ranking.pymcdm_version()}")
+          f"{platform.python_version()}, numpy {np.__version__}, "
+          f"pymcdm {metadata.version('pymcdm')}")
     if hasattr(os, "getloadavg"):
         print("load average at start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from .core.limits import MAX_INPUT_BYTES
+from .core.constants import MAX_INPUT_BYTES
 
 EXIT_INPUT_ERROR = 2
 EXPORT_FORMAT = "vagval-analysis"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .constants import BETWEEN_RULES, WITHIN_RULES
 from .elicitation import AHP_PRIORITIES, aggregate_matrices, pairwise
 from .errors import MCDAInputError, check_choice, check_finite, fmt
 
@@ -23,8 +24,6 @@ __all__ = [
     "within_group",
 ]
 
-WITHIN_RULES = ("mean", "geometric", "median", "aij")
-BETWEEN_RULES = ("equal", "participants", "population")
 
 #: Zero weights are raised to this floor before the geometric mean (see :func:`within_group`).
 GEOMETRIC_FLOOR = 1e-6

@@ -39,20 +39,25 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import ranking, summary
-from .aggregation import BETWEEN_RULES, WITHIN_RULES
-from .elicitation import AHP_PRIORITIES, RANDOM_INDEX, RANK_WEIGHTS
-from .elicitation import METHODS as VOTE_METHODS
-from .errors import MCDAInputError
-from .limits import (
+from .constants import (
+    AHP_PRIORITIES,
+    BETWEEN_RULES,
     MAX_ALTERNATIVES,
     MAX_CRITERIA,
     MAX_JSON_DEPTH,
     MAX_PHASES,
+    MAX_SAMPLES,
     MAX_SCENARIOS,
     MAX_TOP_K,
     MAX_VOTES,
+    POINTS_TOTAL,
+    RANK_WEIGHTS,
+    VOTE_METHODS,
+    WEIGHT_MODES,
+    WITHIN_RULES,
 )
-from .smaa import MAX_SAMPLES, WEIGHT_MODES
+from .elicitation import RANDOM_INDEX
+from .errors import MCDAInputError
 
 __all__ = [
     "AnalysisInput",
@@ -324,7 +329,7 @@ class Options(_Model):
     rank_weights: Literal[RANK_WEIGHTS] = "roc"
     ahp_priority: Literal[AHP_PRIORITIES] = "eigenvector"
     random_index: Literal[tuple(RANDOM_INDEX)] = "saaty1980"
-    points_total: PositiveAsGiven = 100
+    points_total: PositiveAsGiven = POINTS_TOTAL
     methods: Annotated[list[Literal[ranking.METHODS]], Field(min_length=1)] = Field(
         default_factory=lambda: list(ranking.METHODS))
     vikor_v: Unit = 0.5

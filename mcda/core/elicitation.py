@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .constants import AHP_PRIORITIES, MAX_PAIRWISE_N, RANK_WEIGHTS
+from .constants import VOTE_METHODS as METHODS
 from .errors import MCDAInputError, check_choice, check_finite, fmt
 
 __all__ = [
@@ -34,10 +36,6 @@ __all__ = [
     "vote_weights",
 ]
 
-METHODS = ("direct", "points", "ranking", "pairwise")
-RANK_WEIGHTS = ("roc", "rs", "rr")
-AHP_PRIORITIES = ("eigenvector", "geometric")
-MAX_PAIRWISE_N = 15
 RECIPROCAL_RTOL = 1e-5
 """a_ij · a_ji = 1 within this: 0.333333 for 1/3 (six digits, as people type it) passes."""
 

@@ -45,6 +45,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 
 from .errors import MCDAInputError, check_finite, fmt
+from .rules import check_cost, check_earliest_phase, check_prerequisites
 
 __all__ = [
     "DEFAULT_DISCOUNT",
@@ -215,12 +216,7 @@ def _validate(
             f"values, costs, hosts and earliest_phase must have the same length ({n}).",
         )
     for i in np.flatnonzero(c < 0):
-        raise _err(
-            f"costs[{i}]",
-            float(c[i]),
-            f"Kostnaden för {label[i]} är negativ ({fmt(float(c[i]))}); ange 0 eller mer.",
-            f"The cost of {label[i]} is negative ({fmt(float(c[i]))}); enter 0 or more.",
-        )
+        check_cost(f"costs[{i}]", label[i], float(c[i]))
     if b.size == 0:
         raise _err("budgets", [], "Ange minst en etapp.", "Define at least one phase.")
     for p in np.flatnonzero(b < 0):
@@ -233,16 +229,8 @@ def _validate(
     n_phases = b.size
     earliest = np.ones(n, dtype=int)
     for i, e in enumerate(earliest_phase):
-        if e is None:
-            continue
-        if isinstance(e, bool) or not isinstance(e, int | np.integer) or e < 1:
-            raise _err(
-                f"earliest_phase[{i}]",
-                e,
-                f"Tidigaste etapp för {label[i]} måste vara ett heltal ≥ 1 (fick {fmt(e)}).",
-                f"The earliest phase of {label[i]} must be an integer ≥ 1 (got {fmt(e)}).",
-            )
-        earliest[i] = int(e)
+        e = int(e) if isinstance(e, np.integer) else e
+        earliest[i] = check_earliest_phase(f"earliest_phase[{i}]", label[i], e) or 1
 
     rules = dict(rules or {})
     unknown_keys = set(rules) - {
@@ -310,34 +298,10 @@ def _validate(
                 f"Förutsättning {k + 1} pekar på en investering som inte finns ({pair}).",
                 f"Prerequisite {k + 1} refers to an investment that does not exist ({pair}).",
             )
-        if i == j:
-            raise _err(
-                f"prerequisites[{k}]",
-                label[i],
-                f"{label[i]} kan inte vara en förutsättning för sig själv.",
-                f"{label[i]} cannot be a prerequisite of itself.",
-            )
-        if earliest[j] > earliest[i]:
-            raise _err(
-                f"prerequisites[{k}]",
-                label[j],
-                f"{label[i]} kräver {label[j]}, men {label[j]} kan tidigast genomföras i etapp "
-                f"{earliest[j]}, senare än {label[i]} (etapp {earliest[i]}). Ändra tidigaste "
-                f"etapp eller ta bort förutsättningen.",
-                f"{label[i]} requires {label[j]}, but {label[j]} cannot start before phase "
-                f"{earliest[j]}, later than {label[i]} (phase {earliest[i]}). Change the earliest "
-                f"phase or remove the prerequisite.",
-            )
         pre.append((i, j))
-    cycle = find_cycle(n, pre)
-    if cycle:
-        names_c = " → ".join(label[i] for i in [*cycle, cycle[0]])
-        raise _err(
-            "prerequisites",
-            [label[i] for i in cycle],
-            f"Förutsättningarna bildar en cirkel: {names_c}. Ta bort någon av dem.",
-            f"The prerequisites form a cycle: {names_c}. Remove one of them.",
-        )
+    check_prerequisites(label, [int(e) for e in earliest], pre,
+                        field=lambda k: f"prerequisites[{k}]",
+                        cycle_field=lambda _nodes: "prerequisites")
     pools = _validate_pools(rules.get("pools") or [], n, n_phases, label)
     pins = _validate_pins(rules.get("pins") or [], n, n_phases, label)
     groups = _validate_groups(rules.get("groups") or [], n, label)
@@ -469,37 +433,6 @@ def _validate_groups(raw: Sequence[Any], n: int, label: Sequence[str]) -> list[G
                        f"investments.")
         groups.append(Group(name, str(kind), items))
     return groups
-
-
-def find_cycle(n: int, prerequisites: Sequence[tuple[int, int]]) -> list[int]:
-    """A cycle in the "i requires j" graph as a list of nodes, or ``[]`` if there is none."""
-    adj: dict[int, list[int]] = {}
-    for i, j in prerequisites:
-        adj.setdefault(int(i), []).append(int(j))
-    state = [0] * n  # 0 unvisited, 1 on stack, 2 done
-    for start in range(n):
-        if state[start]:
-            continue
-        stack: list[tuple[int, int]] = [(start, 0)]
-        path: list[int] = [start]
-        state[start] = 1
-        while stack:
-            node, k = stack[-1]
-            succ = adj.get(node, [])
-            if k < len(succ):
-                stack[-1] = (node, k + 1)
-                nxt = succ[k]
-                if state[nxt] == 1:
-                    return path[path.index(nxt) :]
-                if state[nxt] == 0:
-                    state[nxt] = 1
-                    stack.append((nxt, 0))
-                    path.append(nxt)
-            else:
-                state[node] = 2
-                stack.pop()
-                path.pop()
-    return []
 
 
 # --------------------------------------------------------------------------- the model

@@ -22,10 +22,8 @@ import pymcdm  # imported once per process: it takes ~1 s (matplotlib, pandas, s
 from pymcdm import helpers as _pm_helpers
 from pymcdm import methods as _pm_methods
 
+from .constants import DEFAULT_NORMALIZATION, METHODS, NORMALIZATIONS, PREFERENCE_FUNCTIONS
 from .errors import MCDAInputError
-
-METHODS: tuple[str, ...] = ("topsis", "vikor", "promethee_ii", "wsm", "wpm", "spotis", "copras")
-"""Ranking methods Vägval offers, in the default order."""
 
 HIGHER_IS_BETTER: dict[str, bool] = {
     "topsis": True,
@@ -37,9 +35,6 @@ HIGHER_IS_BETTER: dict[str, bool] = {
     "copras": True,
 }
 
-DEFAULT_NORMALIZATION: dict[str, str] = {"topsis": "minmax", "wsm": "sum", "wpm": "sum"}
-NORMALIZATIONS: tuple[str, ...] = ("minmax", "max", "sum", "vector", "linear")
-PREFERENCE_FUNCTIONS: tuple[str, ...] = ("usual", "ushape", "vshape", "level", "vshape_2")
 
 RANK_RTOL = 1e-9
 """Scores closer than RANK_RTOL × max|score| to their neighbour share a rank."""
@@ -55,13 +50,6 @@ METHOD_DESCRIPTIONS: dict[str, str] = {
     "copras": "COPRAS, textbook formula (Zavadskas, Kaklauskas & Šarka 1994), Vägval's own "
     "implementation (pymcdm 1.4.0's rewards cost criteria); utility degree, higher is better",
 }
-
-
-def pymcdm_version() -> str:
-    """Installed pymcdm version, for the analysis ``meta`` block."""
-    from importlib.metadata import version
-
-    return version("pymcdm")
 
 
 # --------------------------------------------------------------------------- validation

@@ -1,18 +1,22 @@
 """Domain rules of growth phases, written once: the analysis contract, the phasing model and
-the store (saving a prerequisite, a cost, an earliest phase) all call these.
+the store (saving a prerequisite) all call these.
 
-Each check raises :class:`MCDAInputError` with a Swedish and an English message naming the
-investments by name; the ``field`` callbacks let each caller name its own input field.
+The ``check_*`` functions raise :class:`MCDAInputError` with a Swedish and an English message
+naming the investments; the ``field`` callbacks let each caller name its own input field. The
+store words :func:`prerequisite_problem` through its translation catalog instead.
 """
 
 from __future__ import annotations
 
 import graphlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from .errors import MCDAInputError, fmt
 
-__all__ = ["check_cost", "check_earliest_phase", "check_prerequisites", "find_cycle"]
+__all__ = ["PrerequisiteProblem", "check_cost", "check_earliest_phase", "check_prerequisites",
+           "find_cycle", "prerequisite_problem"]
 
 
 def check_cost(field: str, name: str, cost: float) -> float:
@@ -53,6 +57,36 @@ def find_cycle(n: int, prerequisites: Sequence[tuple[int, int]]) -> list[int]:
     return []
 
 
+@dataclass(frozen=True)
+class PrerequisiteProblem:
+    """What is wrong with a set of prerequisite pairs (for callers that word it themselves,
+    like the store with its translation catalog)."""
+
+    kind: Literal["self", "later", "cycle"]
+    pair: int | None
+    """Index of the offending pair ("self", "later"); None for a cycle."""
+    nodes: tuple[int, ...]
+    """``(i, j)`` of the pair, or the cycle's nodes (each requires the next)."""
+    phases: tuple[int, int] | None = None
+    """("later") the earliest phases of i and of j."""
+
+
+def prerequisite_problem(
+    n: int, earliest: Sequence[int | None], prerequisites: Sequence[tuple[int, int]]
+) -> PrerequisiteProblem | None:
+    """The first broken rule among pairs ``(i, j)`` = "i requires j": j is not i, j may not
+    start later than i (earliest phase, None = 1), and no cycle (such a plan could never
+    start). None if all hold."""
+    for k, (i, j) in enumerate(prerequisites):
+        if i == j:
+            return PrerequisiteProblem("self", k, (i, j))
+        ei, ej = earliest[i] or 1, earliest[j] or 1
+        if ej > ei:
+            return PrerequisiteProblem("later", k, (i, j), (ei, ej))
+    cycle = find_cycle(n, prerequisites)
+    return PrerequisiteProblem("cycle", None, tuple(cycle)) if cycle else None
+
+
 def check_prerequisites(
     labels: Sequence[str],
     earliest: Sequence[int | None],
@@ -60,31 +94,34 @@ def check_prerequisites(
     field: Callable[[int], str],
     cycle_field: Callable[[list[int]], str],
 ) -> None:
-    """Prerequisite pairs ``(i, j)`` = "i requires j": not itself, j not allowed to start
-    later than i, and no cycle (such a plan could never start).
+    """:func:`prerequisite_problem` as an :class:`MCDAInputError` naming the investments.
 
     ``field(k)`` names pair k in the caller's input; ``cycle_field(nodes)`` the cycle.
     """
-    for k, (i, j) in enumerate(prerequisites):
-        if i == j:
-            raise MCDAInputError(
-                field(k), labels[i],
-                f"{labels[i]} kan inte vara en förutsättning för sig själv.",
-                f"{labels[i]} cannot be a prerequisite of itself.")
-        ei, ej = earliest[i] or 1, earliest[j] or 1
-        if ej > ei:
-            raise MCDAInputError(
-                field(k), labels[j],
-                f"{labels[i]} kräver {labels[j]}, men {labels[j]} kan tidigast genomföras i "
-                f"etapp {ej}, senare än {labels[i]} (etapp {ei}). Ändra tidigaste etapp eller "
-                "ta bort förutsättningen.",
-                f"{labels[i]} requires {labels[j]}, but {labels[j]} cannot start before phase "
-                f"{ej}, later than {labels[i]} (phase {ei}). Change the earliest phase or "
-                "remove the prerequisite.")
-    cycle = find_cycle(len(labels), prerequisites)
-    if cycle:
+    bad = prerequisite_problem(len(labels), earliest, prerequisites)
+    if bad is None:
+        return
+    if bad.kind == "cycle":
+        cycle = list(bad.nodes)
         chain = " → ".join(labels[i] for i in [*cycle, cycle[0]])
         raise MCDAInputError(
             cycle_field(cycle), [labels[i] for i in cycle],
             f"Förutsättningarna bildar en cirkel: {chain}. Ta bort någon av dem.",
             f"The prerequisites form a cycle: {chain}. Remove one of them.")
+    assert bad.pair is not None
+    i, j = bad.nodes
+    if bad.kind == "self":
+        raise MCDAInputError(
+            field(bad.pair), labels[i],
+            f"{labels[i]} kan inte vara en förutsättning för sig själv.",
+            f"{labels[i]} cannot be a prerequisite of itself.")
+    assert bad.phases is not None
+    ei, ej = bad.phases
+    raise MCDAInputError(
+        field(bad.pair), labels[j],
+        f"{labels[i]} kräver {labels[j]}, men {labels[j]} kan tidigast genomföras i etapp "
+        f"{ej}, senare än {labels[i]} (etapp {ei}). Ändra tidigaste etapp eller ta bort "
+        "förutsättningen.",
+        f"{labels[i]} requires {labels[j]}, but {labels[j]} cannot start before phase {ej}, "
+        f"later than {labels[i]} (phase {ei}). Change the earliest phase or remove the "
+        "prerequisite.")

@@ -21,10 +21,8 @@ from typing import Any
 import numpy as np
 
 from . import ranking
+from .constants import WEIGHT_MODES
 from .errors import MCDAInputError
-
-WEIGHT_MODES = ("uniform", "empirical")
-MAX_SAMPLES = 1_000_000
 
 
 def sample_uniform(rng: np.random.Generator, n_samples: int, n_criteria: int) -> np.ndarray:

@@ -19,16 +19,15 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..core.constants import BETWEEN_RULES, METHODS, POINTS_TOTAL, WITHIN_RULES
 from ..core.errors import MCDAInputError
 from . import decisions, rounds
 from . import votes as votes_store
 
-WITHIN_RULES = ("mean", "geometric", "median", "aij")
-BETWEEN_RULES = ("equal", "participants", "population")
-METHODS = ("topsis", "vikor", "promethee_ii", "wsm", "wpm", "spotis", "copras")
-DEFAULT_METHODS = ("topsis", "vikor", "promethee_ii", "wsm", "spotis", "copras")
+DEFAULT_METHODS = tuple(m for m in METHODS if m != "wpm")
+"""The web app's default methods: every method but WPM (which refuses zero scores)."""
 SMAA_SAMPLES = 2000
-POINTS_TOTAL = 100.0
+"""SMAA samples of a round's analysis in the web app (the CLI default is the contract's)."""
 
 DEFAULT_OPTIONS: dict[str, Any] = {
     "within_group": "mean",

@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..core.constants import MAX_ALTERNATIVES, MAX_CRITERIA
+
 MAX_CSV_BYTES = 200_000
-MAX_CRITERIA = 50
-MAX_ALTERNATIVES = 300
 MAX_NAME = 200
 MAX_DESCRIPTION = 4000
 MIN_CRITERIA = 2

@@ -159,10 +159,61 @@ def m0003_throttle(db: Database) -> None:
     db.execute("CREATE INDEX throttle_events_at ON throttle_events(scope, at)")
 
 
-def migration_sets() -> list[Migrations]:
-    """Every migration set, in the order they apply (feature modules may own a set)."""
-    from .phases import migrations as phase_migrations  # inside: phases imports decisions
+# --- growth phases (set "vagval-phases"; names kept, so existing databases apply nothing twice)
 
+phase_migrations = Migrations("vagval-phases")
+
+
+@phase_migrations(name="0001_phases")
+def m0001_phases(db: Database) -> None:
+    """Phases per decision, prerequisites between alternatives, planning rules per decision."""
+    for sql in (
+        """CREATE TABLE phases (
+            id INTEGER PRIMARY KEY,
+            decision_id INTEGER NOT NULL REFERENCES decisions(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            period TEXT NOT NULL DEFAULT '',
+            budget REAL NOT NULL CHECK (budget >= 0),
+            UNIQUE (decision_id, name)
+        )""",
+        "CREATE INDEX phases_decision ON phases(decision_id, position)",
+        """CREATE TABLE prerequisites (
+            alternative_id INTEGER NOT NULL REFERENCES alternatives(id) ON DELETE CASCADE,
+            requires_id INTEGER NOT NULL REFERENCES alternatives(id) ON DELETE CASCADE,
+            PRIMARY KEY (alternative_id, requires_id),
+            CHECK (alternative_id != requires_id)
+        )""",
+        """CREATE TABLE phase_settings (
+            decision_id INTEGER PRIMARY KEY REFERENCES decisions(id) ON DELETE CASCADE,
+            min_one_by_phase INTEGER CHECK (min_one_by_phase IS NULL OR min_one_by_phase >= 1),
+            max_share REAL CHECK (max_share IS NULL OR (max_share > 0 AND max_share <= 1)),
+            discount REAL NOT NULL DEFAULT 0 CHECK (discount >= 0 AND discount <= 1),
+            compare_groups TEXT NOT NULL DEFAULT '[]'
+        )""",
+    ):
+        db.execute(sql)
+
+
+@phase_migrations(name="0002_phase_weights")
+def m0002_phase_weights(db: Database) -> None:
+    """Per-phase weights: a round flag and the phase a vote is for (NULL = a normal vote).
+
+    Votes stay append-only and keep UNIQUE(participant_id, revision): every submission, for
+    any phase, takes the participant's next revision; the latest per (participant, phase)
+    counts.
+    """
+    for sql in (
+        "ALTER TABLE rounds ADD COLUMN phase_weights INTEGER NOT NULL DEFAULT 0 "
+        "CHECK (phase_weights IN (0, 1))",
+        "ALTER TABLE votes ADD COLUMN phase_id INTEGER REFERENCES phases(id)",
+        "CREATE INDEX votes_round_phase ON votes(round_id, phase_id, participant_id, revision)",
+    ):
+        db.execute(sql)
+
+
+def migration_sets() -> list[Migrations]:
+    """Every migration set, in the order they apply."""
     return [migrations, phase_migrations]
 
 

@@ -1,6 +1,6 @@
 """Growth phases (etapper) of a decision, prerequisites between investments, planning rules.
 
-Own migration set ``vagval-phases`` (registered in :func:`mcda.store.migrations.migration_sets`).
+Tables: migration set ``vagval-phases`` in :mod:`mcda.store.migrations` (with the others).
 Every write runs in one ``BEGIN IMMEDIATE`` transaction and validates first, raising
 :class:`~mcda.store.decisions.StoreError` with a Swedish message that names the item, so a
 rejected change stores nothing. :func:`planning_input` gathers everything
@@ -13,66 +13,16 @@ import json
 import math
 from typing import Any
 
-from sqlite_utils import Database, Migrations
+from sqlite_utils import Database
 
-from ..core.phasing import find_cycle
+from ..core.rules import prerequisite_problem
 from .db import transaction
 from .decisions import StoreError, get_alternative, get_decision, list_alternatives
 from .errors import N_, Msg
 
-migrations = Migrations("vagval-phases")
-
 NAME_MAX = 120
 PERIOD_MAX = 60
 MAX_COMPARE = 3
-
-
-@migrations(name="0001_phases")
-def m0001_phases(db: Database) -> None:
-    """Phases per decision, prerequisites between alternatives, planning rules per decision."""
-    for sql in (
-        """CREATE TABLE phases (
-            id INTEGER PRIMARY KEY,
-            decision_id INTEGER NOT NULL REFERENCES decisions(id) ON DELETE CASCADE,
-            position INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            period TEXT NOT NULL DEFAULT '',
-            budget REAL NOT NULL CHECK (budget >= 0),
-            UNIQUE (decision_id, name)
-        )""",
-        "CREATE INDEX phases_decision ON phases(decision_id, position)",
-        """CREATE TABLE prerequisites (
-            alternative_id INTEGER NOT NULL REFERENCES alternatives(id) ON DELETE CASCADE,
-            requires_id INTEGER NOT NULL REFERENCES alternatives(id) ON DELETE CASCADE,
-            PRIMARY KEY (alternative_id, requires_id),
-            CHECK (alternative_id != requires_id)
-        )""",
-        """CREATE TABLE phase_settings (
-            decision_id INTEGER PRIMARY KEY REFERENCES decisions(id) ON DELETE CASCADE,
-            min_one_by_phase INTEGER CHECK (min_one_by_phase IS NULL OR min_one_by_phase >= 1),
-            max_share REAL CHECK (max_share IS NULL OR (max_share > 0 AND max_share <= 1)),
-            discount REAL NOT NULL DEFAULT 0 CHECK (discount >= 0 AND discount <= 1),
-            compare_groups TEXT NOT NULL DEFAULT '[]'
-        )""",
-    ):
-        db.execute(sql)
-
-
-@migrations(name="0002_phase_weights")
-def m0002_phase_weights(db: Database) -> None:
-    """Per-phase weights: a round flag and the phase a vote is for (NULL = a normal vote).
-
-    Votes stay append-only and keep UNIQUE(participant_id, revision): every submission, for
-    any phase, takes the participant's next revision; the latest per (participant, phase)
-    counts.
-    """
-    for sql in (
-        "ALTER TABLE rounds ADD COLUMN phase_weights INTEGER NOT NULL DEFAULT 0 "
-        "CHECK (phase_weights IN (0, 1))",
-        "ALTER TABLE votes ADD COLUMN phase_id INTEGER REFERENCES phases(id)",
-        "CREATE INDEX votes_round_phase ON votes(round_id, phase_id, participant_id, revision)",
-    ):
-        db.execute(sql)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -298,41 +248,46 @@ def list_prerequisites(db: Database, decision_id: int) -> list[dict[str, Any]]:
 def _check_prerequisites(
     alts: dict[int, dict[str, Any]], pairs: list[tuple[int, int]]
 ) -> None:
+    """The prerequisite rules of :func:`mcda.core.rules.prerequisite_problem`, worded through
+    the translation catalog."""
     for a, b in pairs:
-        alt, req = alts.get(a), alts.get(b)
-        if alt is None or req is None:
+        if a not in alts or b not in alts:
             raise StoreError(
                 "requires_id", "Förutsättningen måste vara ett alternativ i samma beslutsfråga."
             )
-        if a == b:
-            raise StoreError(
-                "requires_id",
-                "”%(name)s” kan inte vara en förutsättning för sig själv.",
-                name=alt["name"],
-            )
-        ea, eb = alt["earliest_phase"] or 1, req["earliest_phase"] or 1
-        if eb > ea:
-            raise StoreError(
-                "requires_id",
-                "”%(name)s” kräver ”%(required)s”, men ”%(required)s” kan tidigast "
-                "genomföras i etapp %(required_phase)s, senare än ”%(name)s” (etapp %(phase)s). "
-                "Ändra tidigaste etapp eller välj en annan förutsättning.",
-                name=alt["name"],
-                required=req["name"],
-                required_phase=eb,
-                phase=ea,
-            )
-    index = {aid: k for k, aid in enumerate(alts)}
-    cycle = find_cycle(len(alts), [(index[a], index[b]) for a, b in pairs])
-    if cycle:
-        ids = list(alts)
-        names = [alts[ids[k]]["name"] for k in cycle]
-        chain = " → ".join(f"”{n}”" for n in [*names, names[0]])
+    ids = list(alts)
+    index = {aid: k for k, aid in enumerate(ids)}
+    bad = prerequisite_problem(len(ids), [alts[a]["earliest_phase"] for a in ids],
+                               [(index[a], index[b]) for a, b in pairs])
+    if bad is None:
+        return
+    names = [alts[a]["name"] for a in ids]
+    if bad.kind == "cycle":
+        cycle = [names[k] for k in bad.nodes]
+        chain = " → ".join(f"”{n}”" for n in [*cycle, cycle[0]])
         raise StoreError(
             "requires_id",
             "Förutsättningarna skulle bilda en cirkel: %(chain)s. Välj en annan.",
             chain=chain,
         )
+    i, j = bad.nodes
+    if bad.kind == "self":
+        raise StoreError(
+            "requires_id",
+            "”%(name)s” kan inte vara en förutsättning för sig själv.",
+            name=names[i],
+        )
+    ea, eb = bad.phases or (1, 1)
+    raise StoreError(
+        "requires_id",
+        "”%(name)s” kräver ”%(required)s”, men ”%(required)s” kan tidigast "
+        "genomföras i etapp %(required_phase)s, senare än ”%(name)s” (etapp %(phase)s). "
+        "Ändra tidigaste etapp eller välj en annan förutsättning.",
+        name=names[i],
+        required=names[j],
+        required_phase=eb,
+        phase=ea,
+    )
 
 
 def set_prerequisites(db: Database, alternative_id: int, requires_ids: list[Any]) -> None:

@@ -90,11 +90,6 @@ def get_user_by_email(db: Database, email: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def get_user(db: Database, user_id: int) -> dict[str, Any] | None:
-    row = db.execute("SELECT * FROM users WHERE id = ?", [user_id]).fetchone()
-    return dict(row) if row else None
-
-
 def create_session(db: Database, user_id: int) -> str:
     """Start a login session and return its random id (≥ 256 bits)."""
     sid = secrets.token_urlsafe(32)

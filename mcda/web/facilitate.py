@@ -52,17 +52,6 @@ STATE_LABELS = {"draft": _l("Utkast"), "open": _l("Öppen"), "closed": _l("Stän
 
 # --- helpers ---------------------------------------------------------------------------------
 
-SQLITE_MAX_INT = 2**63 - 1
-
-
-@bp.url_value_preprocessor
-def _ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """An id SQLite cannot hold cannot exist: 404, not an OverflowError (500)."""
-    for value in (values or {}).values():
-        if isinstance(value, int) and value > SQLITE_MAX_INT:
-            abort(404)
-
-
 @contextlib.contextmanager
 def audited(action: str, target: str, **detail: Any) -> Iterator[Database]:
     """One transaction for a change and its audit entry (both or neither)."""

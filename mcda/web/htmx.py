@@ -45,12 +45,6 @@ def vary(resp: Response) -> Response:
     return resp
 
 
-def trigger(resp: Response, event: str) -> Response:
-    """Ask the client to fire ``event`` after the swap (HX-Trigger)."""
-    resp.headers["HX-Trigger"] = event
-    return resp
-
-
 def redirect_after_post(url: str) -> Response:
     """303 to ``url`` for a plain form; for htmx an ``HX-Redirect`` so the browser loads the
     whole page (the XHR would otherwise follow the 303 and swap a page fragment)."""

@@ -209,10 +209,6 @@ def parse_points(
     return values, errors
 
 
-def points_remaining(values: Mapping[int, float]) -> float:
-    return POINTS_TOTAL - sum(values.values())
-
-
 @dataclass
 class RankingState:
     """The ranking form: criteria ids from most to least important, and which tie upwards."""

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mcda.core import phasing
+from mcda.core import phasing, rules
 from mcda.core.errors import MCDAInputError
 
 # --------------------------------------------------------------------------- brute force
@@ -289,8 +289,12 @@ def test_cycle_names_the_items():
 
 
 def test_find_cycle():
-    assert phasing.find_cycle(3, [(0, 1), (1, 2)]) == []
-    assert sorted(phasing.find_cycle(4, [(0, 1), (1, 2), (2, 1), (3, 0)])) == [1, 2]
+    """Cycles via stdlib graphlib (mcda.core.rules), each node requiring the next."""
+    assert rules.find_cycle(3, [(0, 1), (1, 2)]) == []
+    assert sorted(rules.find_cycle(4, [(0, 1), (1, 2), (2, 1), (3, 0)])) == [1, 2]
+    cycle = rules.find_cycle(3, [(0, 1), (1, 2), (2, 0)])
+    pairs = {(cycle[k], cycle[(k + 1) % 3]) for k in range(3)}
+    assert pairs == {(0, 1), (1, 2), (2, 0)}
 
 
 # --------------------------------------------------------------------------- paths & stability

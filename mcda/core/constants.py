@@ -1,0 +1,54 @@
+"""Every enum, limit and default that more than one module needs, in one place.
+
+The core modules that own a name re-export it (``ranking.METHODS``,
+``aggregation.WITHIN_RULES``); the store, the web app and the CLI import from here, which loads
+nothing heavy (no numpy, no pymcdm). The defaults of each analysis option are declared once, in
+the models of :mod:`mcda.core.contract`, from the names below.
+"""
+
+from __future__ import annotations
+
+# --- names (the analysis format's enums) ----------------------------------------------------
+
+VOTE_METHODS: tuple[str, ...] = ("direct", "points", "ranking", "pairwise")
+"""Elicitation methods of a vote."""
+RANK_WEIGHTS: tuple[str, ...] = ("roc", "rs", "rr")
+AHP_PRIORITIES: tuple[str, ...] = ("eigenvector", "geometric")
+WITHIN_RULES: tuple[str, ...] = ("mean", "geometric", "median", "aij")
+"""Aggregation of the participants' weights within a municipality."""
+BETWEEN_RULES: tuple[str, ...] = ("equal", "participants", "population")
+"""Aggregation of the municipalities' weights into the region's."""
+METHODS: tuple[str, ...] = ("topsis", "vikor", "promethee_ii", "wsm", "wpm", "spotis", "copras")
+"""Ranking methods Vägval offers, in the default order."""
+NORMALIZATIONS: tuple[str, ...] = ("minmax", "max", "sum", "vector", "linear")
+DEFAULT_NORMALIZATION: dict[str, str] = {"topsis": "minmax", "wsm": "sum", "wpm": "sum"}
+"""pymcdm's defaults for the methods that take a normalisation."""
+PREFERENCE_FUNCTIONS: tuple[str, ...] = ("usual", "ushape", "vshape", "level", "vshape_2")
+WEIGHT_MODES: tuple[str, ...] = ("uniform", "empirical")
+"""Where SMAA draws its weight samples from."""
+
+# --- defaults shared by layers ----------------------------------------------------------------
+
+POINTS_TOTAL = 100
+"""Points a participant distributes in a 100-point vote."""
+
+# --- limits ---------------------------------------------------------------------------------
+# They keep one request's work bounded; each is far above what a workshop produces (15
+# municipalities, ~500 participants, ~15 criteria, ~40 alternatives).
+
+MAX_CRITERIA = 50
+MAX_ALTERNATIVES = 500
+MAX_VOTES = 20_000
+MAX_PHASES = 20
+MAX_TOP_K = 50
+MAX_SCENARIOS = 20
+MAX_PAIRWISE_N = 15
+"""Largest pairwise comparison matrix (random-index tables end at 15)."""
+MAX_SAMPLES = 1_000_000
+"""Most SMAA weight samples one analysis may ask for."""
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+"""The largest analysis input file ``python -m mcda analyze`` reads (50 MB; the largest input
+within the other limits, 20 000 pairwise votes of 15 criteria, is about 40 MB)."""
+MAX_JSON_DEPTH = 200
+"""Nesting named in the error when an input file is too deep for Python's JSON parser (about
+990 levels; an analysis input has five)."""
