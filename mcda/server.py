@@ -52,7 +52,23 @@ def serve(app: Flask, *, server: str, host: str, port: int, workers: int, thread
     from waitress import serve as waitress_serve
 
     waitress_serve(app, host=host, port=port, threads=threads,
-                   connection_limit=CONNECTION_LIMIT, ident="Vagval")
+                   connection_limit=CONNECTION_LIMIT, ident="Vagval", **waitress_proxy_options(app))
+
+
+def waitress_proxy_options(app: Flask) -> dict[str, Any]:
+    """Waitress drops X-Forwarded-* headers unless told to trust a proxy; with the app's
+    ``TRUSTED_PROXIES`` = N it trusts N hops from ``TRUSTED_PROXY_ADDRESS`` for the client
+    address and the scheme (so cookies are Secure behind a TLS proxy), like ProxyFix does
+    under gunicorn."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count <= 0:
+        return {}
+    return {
+        "trusted_proxy": str(app.config.get("TRUSTED_PROXY_ADDRESS") or "127.0.0.1"),
+        "trusted_proxy_count": count,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 def _stop_signals_only_set_a_flag(worker: Any) -> None:

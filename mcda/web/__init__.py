@@ -57,6 +57,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PROJECTOR_LIVE_MAX_AGE_S=3.0,
         # Days after a round closes before `flask purge-expired` deletes its individual votes.
         RETENTION_DAYS=365,
+        # Reverse proxies in front of the app (0: none). With N > 0 the client address and
+        # scheme come from the N-th X-Forwarded-For / X-Forwarded-Proto entry from the right
+        # (ProxyFix; waitress is configured the same way by `serve`), so throttles see the real
+        # client and cookies are Secure behind a TLS-terminating proxy.
+        TRUSTED_PROXIES=0,
+        # The address the proxy connects from (waitress only trusts headers from it; "*": any).
+        TRUSTED_PROXY_ADDRESS="127.0.0.1",
         # The accessibility statement's installation-specific parts (DIGG's model; /tillganglighet):
         # who answers for this installation, how to reach them, how fast they answer, and the
         # dates of the last assessment and update of the statement (ISO 8601).
@@ -85,6 +92,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["ENV_NAME"] == "production" and len(str(app.config["SECRET_KEY"])) < 32:
         raise RuntimeError("Production mode refuses a secret key shorter than 32 characters.")
 
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.url_map.converters["int"] = SqliteIntConverter
     i18n.init_app(app)
     security.init_app(app)

@@ -12,10 +12,10 @@ Routes
 
 The participant is a random token (``secrets.token_urlsafe(32)``, 256 bits) in the Flask
 session, the one HttpOnly SameSite cookie; only its hash reaches the database and it never
-appears in a URL. Wrong join codes are throttled per (session token, IP) with a looser cap
-per IP (counts in the database, shared by all worker processes), so one client guessing
-codes is stopped without blocking a room of tablets behind one NAT address (see
-:class:`JoinThrottle`).
+appears in a URL. Wrong join codes are throttled per device (session token) and, past a cap
+per IP and a global cap, to one guess per fresh session; a device without a wrong code is
+always checked, so a room of tablets behind one NAT address always gets in (see
+:class:`JoinThrottle`; counts in the database, shared by all worker processes).
 """
 
 from __future__ import annotations
@@ -66,34 +66,38 @@ SESSION_KEY = "pt"
 
 
 class JoinThrottle:
-    """Sliding-window counter of wrong join codes, in the database (all processes share it).
+    """Wrong join codes in a sliding window, in the database (all processes share it).
 
-    Two limits: ``per_client`` failures per (session token, IP) — a person typing a wrong code a
-    few times is fine, guessing is not — and a much higher ``per_ip`` cap that only a scripted
-    guesser behind one address reaches (a client dropping its cookie gets a fresh token, so
-    the per-IP cap is what stops that). A workshop room behind one NAT address shares only the
-    per-IP cap, which honest typos never approach. Counters live in the ``throttle_events``
-    table (keys as an HMAC), so several worker processes share one count per key. Use inside
-    an application context.
+    The key is the device (the session's participant token), which a guesser on the same
+    address does not share: a device with ``per_client`` wrong codes waits, whatever code it
+    sends next. A guesser who drops its cookie gets a fresh token each time, so wrong codes are
+    also counted per IP and site-wide; past ``per_ip`` for its address or ``global_cap`` in
+    all, a device that has sent any wrong code is refused, i.e. one guess per fresh session
+    (a GET for the CSRF token, then the POST). A tablet that has sent no wrong code is always
+    checked: a room behind one NAT address gets in with the valid code whatever a guesser
+    beside it does. A success does not clear the count (a valid code of one round must not
+    buy more guesses at another). Use inside an application context.
     """
 
-    def __init__(self, per_client: int = 5, per_ip: int = 100, window_s: float = 600.0) -> None:
+    def __init__(self, per_client: int = 5, per_ip: int = 100, window_s: float = 600.0,
+                 global_cap: int = 1000) -> None:
         self.per_client = per_client
         self.per_ip = per_ip
+        self.global_cap = global_cap
         self.window_s = window_s
-        self._window = SlidingWindow("join", window_s)
+        self._window = SlidingWindow("join", window_s, keep=max(per_ip, global_cap) + 1)
 
     def blocked(self, client: str, ip: str) -> bool:
-        return (
-            self._window.count(("c", f"{client}|{ip}")) >= self.per_client
-            or self._window.count(("ip", ip)) >= self.per_ip
+        own = self._window.count(("c", client))
+        if own >= self.per_client:
+            return True
+        return own > 0 and (
+            self._window.count(("ip", ip)) >= self.per_ip
+            or self._window.count(("all",)) >= self.global_cap
         )
 
     def fail(self, client: str, ip: str) -> None:
-        self._window.hit(("c", f"{client}|{ip}"), ("ip", ip))
-
-    def success(self, client: str, ip: str) -> None:
-        self._window.clear(("c", f"{client}|{ip}"))
+        self._window.hit(("c", client), ("ip", ip), ("all",))
 
 
 def _throttle(app: Flask | None = None) -> JoinThrottle:
@@ -157,7 +161,6 @@ def join():
             ),
             status=404,
         )
-    throttle.success(token, ip)
     existing = store_votes.get_participant(db, rnd["id"], token)
     if existing is not None and request.method == "GET":
         return redirect(url_for(".round_home", round_id=rnd["id"]))

@@ -193,8 +193,10 @@ def test_per_ip_cap_stops_a_guesser_that_drops_its_cookie(app, rd):
         c = app.test_client()
         for _ in range(4):
             assert _wrong(c).status_code == 404
-    fresh = app.test_client()
+    fresh = app.test_client()  # past the IP cap: one guess per fresh session
+    assert _wrong(fresh).status_code == 404
     assert _wrong(fresh, rd.code).status_code == 429
+    assert join(app.test_client(), rd).status_code == 303  # the room still gets in
 
 
 def test_throttle_window_expires(app):

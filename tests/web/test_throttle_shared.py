@@ -70,6 +70,8 @@ def test_login_failures_on_two_workers_share_one_limit(workers):
     for app in workers:
         app.extensions["vagval_login_throttle"] = auth.LoginThrottle(clock)
     attacker, switch = _browser(a, b)
+    # A browser that logged in before carries a device mark; its failures count against it.
+    assert _login(attacker, switch, 1, PASSWORD) == 303
     statuses = []
     for i in range(auth.FREE_FAILURES):
         statuses.append(_login(attacker, switch, i % 2, "gissning"))
@@ -78,8 +80,8 @@ def test_login_failures_on_two_workers_share_one_limit(workers):
     # the next attempt is refused unchecked by either worker, even with the right password
     assert _login(attacker, switch, 0, PASSWORD) == 429
     assert _login(attacker, switch, 1, PASSWORD) == 429
-    # the real user at another address is not locked out
-    real, real_switch = _browser(a, b, ip="10.0.0.2")
+    # the real user on another browser, even at the same address, is not locked out
+    real, real_switch = _browser(a, b, ip="10.0.0.1")
     assert _login(real, real_switch, 1, PASSWORD) == 303
     # after the wait one attempt is checked on one worker; the other then makes it wait again
     clock.t += 30
@@ -87,8 +89,17 @@ def test_login_failures_on_two_workers_share_one_limit(workers):
     assert _login(attacker, switch, 0, "gissning") == 429
     clock.t += 31
     assert _login(attacker, switch, 0, PASSWORD) == 303
+    nonce = _device_nonce(attacker, a)
     with b.app_context():  # the success on worker 0 cleared the count for worker 1 too
-        assert b.extensions["vagval_login_throttle"].wait_seconds(("a@example.se", "10.0.0.1")) == 0
+        thr = b.extensions["vagval_login_throttle"]
+        assert thr.wait_seconds("a@example.se", "10.0.0.1", nonce) == 0
+
+
+def _device_nonce(browser: Client, app) -> str:
+    """The device mark's nonce in ``browser``'s session cookie."""
+    cookie = browser.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    data = app.session_interface.get_signing_serializer(app).loads(cookie.value)
+    return data[auth.DEVICE_KEY]["n"]
 
 
 def _wrong_code(browser: Client, switch: Switch, worker: int) -> tuple[int, str | None]:
@@ -112,9 +123,15 @@ def test_wrong_join_codes_on_two_workers_share_one_limit(workers):
         tablet, tablet_switch = _browser(a, b)
         tablet_switch.target = worker
         assert join(tablet, rd).status_code == 303
-    # the per-IP cap (8) is shared too: 5 failures so far, 3 more from a cookie-less guesser
-    dropper, dropper_switch = _browser(a, b)
-    assert [_wrong_code(dropper, dropper_switch, i % 2)[0] for i in range(3)] == [404] * 3
+    # the per-IP cap (8) is shared too: 5 failures so far, 3 more from cookie-less guessers
+    for i in range(3):
+        dropper, dropper_switch = _browser(a, b)
+        assert _wrong_code(dropper, dropper_switch, i % 2)[0] == 404
+    # past it a fresh session gets one guess on one worker and none on the other ...
     fresh, fresh_switch = _browser(a, b)
-    fresh_switch.target = 1
-    assert fresh.get(f"/delta?kod={rd.code}").status_code == 429
+    assert _wrong_code(fresh, fresh_switch, 0)[0] == 404
+    assert _wrong_code(fresh, fresh_switch, 1)[0] == 429
+    # ... and a tablet with the valid code still joins
+    tablet, tablet_switch = _browser(a, b)
+    tablet_switch.target = 1
+    assert join(tablet, rd).status_code == 303

@@ -1,0 +1,230 @@
+"""Issue 13 item 4: throttles that never lock a room of tablets or the real facilitator out,
+still bound wrong guesses, and see the real client behind gunicorn's and waitress's proxies.
+
+Each attack of the hostile review is a test here: 100 wrong join codes from the room's IP,
+five (and a hundred) wrong logins against the facilitator's e-mail from the shared IP, every
+client sharing the proxy's address, and waitress dropping X-Forwarded-Proto.
+"""
+
+from __future__ import annotations
+
+import http.client
+import threading
+
+import pytest
+
+from mcda.server import waitress_proxy_options
+from mcda.web import auth as web_auth
+from mcda.web import create_app
+from mcda.web.participate import JoinThrottle
+from tests.conftest import csrf_from, login, make_user
+from tests.web.participate_helpers import join, make_round
+
+PASSWORD = "korrekt häst batteri"
+EMAIL = "pl@example.se"
+
+
+def _wrong_code(client, code="QQQQ QQQQ", **kw):
+    page = client.get("/delta", **kw)
+    return client.post("/delta", data={"kod": code,
+                                       "csrf_token": csrf_from(page.get_data(as_text=True))}, **kw)
+
+
+def _login(client, password, **kw):
+    page = client.get("/logga-in", **kw)
+    return client.post("/logga-in", data={
+        "email": EMAIL, "password": password,
+        "csrf_token": csrf_from(page.get_data(as_text=True))}, **kw)
+
+
+# --- join codes -------------------------------------------------------------------------------
+
+
+def test_100_wrong_codes_from_the_room_ip_never_lock_out_its_tablets(app):
+    rd = make_round(app)
+    keeper = app.test_client()  # a guesser keeping its cookie
+    statuses = [_wrong_code(keeper).status_code for _ in range(10)]
+    assert statuses[:5] == [404] * 5 and set(statuses[5:]) == {429}
+    for _ in range(100):  # a guesser dropping its cookie: a fresh session per guess
+        assert _wrong_code(app.test_client()).status_code in (404, 429)
+    for _ in range(20):  # the room, same REMOTE_ADDR, valid code
+        assert join(app.test_client(), rd).status_code == 303
+
+
+def test_guesses_stay_bounded_per_device_per_ip_and_globally(app):
+    rd = make_round(app)
+    app.extensions["vagval_join_throttle"] = JoinThrottle(per_client=5, per_ip=8, global_cap=20)
+    keeper = app.test_client()
+    assert [_wrong_code(keeper).status_code for _ in range(5)] == [404] * 5
+    blocked = _wrong_code(keeper, rd.code)  # the device that guessed waits, even right code
+    assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "600"
+    assert "För många felaktiga koder" in blocked.get_data(as_text=True)
+    for _ in range(3):  # 8 wrong codes from this IP: the cap is reached
+        assert _wrong_code(app.test_client()).status_code == 404
+    # Past the IP cap a fresh session gets exactly one guess ...
+    dropper = app.test_client()
+    assert _wrong_code(dropper).status_code == 404
+    assert _wrong_code(dropper, rd.code).status_code == 429
+    # ... and a tablet that has guessed nothing still joins.
+    assert join(app.test_client(), rd).status_code == 303
+    # The global cap does the same for guessers spread over many addresses.
+    for i in range(11):
+        c = app.test_client()
+        assert _wrong_code(c, environ_base={"REMOTE_ADDR": f"192.0.2.{i + 1}"}).status_code == 404
+    far = app.test_client()
+    env = {"environ_base": {"REMOTE_ADDR": "198.51.100.99"}}
+    assert _wrong_code(far, **env).status_code == 404
+    assert _wrong_code(far, **env).status_code == 429
+    assert join(app.test_client(), rd).status_code == 303
+
+
+def test_a_valid_code_does_not_reset_the_guess_count(app):
+    rd = make_round(app)
+    c = app.test_client()
+    for _ in range(4):
+        assert _wrong_code(c).status_code == 404
+    assert join(c, rd).status_code == 303  # a participant of one round ...
+    assert _wrong_code(c).status_code == 404
+    assert _wrong_code(c).status_code == 429  # ... buys no more guesses at another
+
+
+# --- logins -----------------------------------------------------------------------------------
+
+
+def test_five_wrong_logins_from_the_shared_ip_do_not_lock_out_the_facilitator(app):
+    make_user(app, EMAIL, PASSWORD)
+    attacker = app.test_client()
+    assert [_login(attacker, "fel lösenord här").status_code for _ in range(5)] == [401] * 5
+    real = app.test_client()  # same REMOTE_ADDR, never logged in on this browser
+    assert _login(real, PASSWORD).status_code == 303
+
+
+def test_100_wrong_logins_never_lock_out_the_facilitator_on_their_own_browser(app):
+    make_user(app, EMAIL, PASSWORD)
+    real = app.test_client()
+    assert _login(real, PASSWORD).status_code == 303  # the browser gets its device mark
+    real.post("/logga-ut", data={"csrf_token": csrf_from(
+        real.get("/processledare/").get_data(as_text=True))})
+    attacker = app.test_client()
+    statuses = [_login(attacker, f"gissning {i}").status_code for i in range(100)]
+    assert statuses[:5] == [401] * 5 and 429 in statuses
+    assert _login(real, PASSWORD).status_code == 303
+
+
+def test_wrong_logins_stay_bounded_by_the_global_budget(app):
+    make_user(app, EMAIL, PASSWORD)
+    attacker = app.test_client()
+    statuses = [_login(attacker, f"gissning {i}").status_code for i in range(60)]
+    free, checked = web_auth.FREE_FAILURES, web_auth.GLOBAL_CHECKS
+    assert statuses[:free + checked] == [401] * (free + checked)
+    assert set(statuses[free + checked:]) == {429}  # refused unchecked
+    blocked = _login(attacker, PASSWORD)
+    assert blocked.status_code == 429 and "Vänta" in blocked.get_data(as_text=True)
+    # The device mark of the real facilitator is not part of that budget.
+    assert login(app.test_client(), EMAIL, PASSWORD).status_code in (303, 429)
+
+
+def test_device_mark_is_bound_to_its_email_and_survives_logout(app):
+    make_user(app, EMAIL, PASSWORD)
+    make_user(app, "annan@example.se", PASSWORD)
+    c = app.test_client()
+    assert _login(c, PASSWORD).status_code == 303
+    with c.session_transaction() as s:
+        mark = s[web_auth.DEVICE_KEY]
+    c.post("/logga-ut", data={"csrf_token": csrf_from(
+        c.get("/processledare/").get_data(as_text=True))})
+    with c.session_transaction() as s:
+        assert s[web_auth.DEVICE_KEY] == mark and "sid" not in s
+    with app.test_request_context():
+        from flask import session
+
+        session[web_auth.DEVICE_KEY] = mark
+        assert web_auth.device_mark(EMAIL) == mark["n"]
+        assert web_auth.device_mark("annan@example.se") is None
+
+
+# --- behind a proxy ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def proxied(tmp_path):
+    return create_app({
+        "TESTING": True, "DATABASE": str(tmp_path / "p.sqlite"),
+        "SECRET_KEY": "test-secret-key-not-for-production", "TRUSTED_PROXIES": 1,
+    })
+
+
+def test_behind_proxy_each_client_has_its_own_address(proxied, app):
+    rd = make_round(proxied)
+    proxied.extensions["vagval_join_throttle"] = JoinThrottle(per_client=5, per_ip=3)
+    a = {"headers": {"X-Forwarded-For": "198.51.100.1"}}
+    b = {"headers": {"X-Forwarded-For": "198.51.100.2"}}
+    for _ in range(3):
+        assert _wrong_code(proxied.test_client(), **a).status_code == 404
+    behind_a, behind_b = proxied.test_client(), proxied.test_client()
+    assert _wrong_code(behind_a, **a).status_code == 404
+    assert _wrong_code(behind_a, **a).status_code == 429  # client A's address is over its cap
+    assert _wrong_code(behind_b, **b).status_code == 404
+    assert _wrong_code(behind_b, **b).status_code == 404  # client B's is not
+    assert join(proxied.test_client(), rd).status_code == 303
+    # Without TRUSTED_PROXIES the header is not believed: everyone is the proxy's address.
+    app.extensions["vagval_join_throttle"] = JoinThrottle(per_client=5, per_ip=3)
+    for _ in range(3):
+        assert _wrong_code(app.test_client(), **a).status_code == 404
+    spoofer = app.test_client()
+    assert _wrong_code(spoofer, **b).status_code == 404
+    assert _wrong_code(spoofer, **b).status_code == 429
+
+
+def test_cookies_secure_behind_proxy_with_gunicorn_proxyfix(proxied, app):
+    resp = proxied.test_client().get("/delta", headers={"X-Forwarded-Proto": "https"})
+    assert "Secure" in resp.headers["Set-Cookie"]
+    assert "Secure" not in proxied.test_client().get("/delta").headers["Set-Cookie"]
+    # An untrusted X-Forwarded-Proto (no proxy configured) changes nothing.
+    spoof = app.test_client().get("/delta", headers={"X-Forwarded-Proto": "https"})
+    assert "Secure" not in spoof.headers["Set-Cookie"]
+
+
+def _waitress_get(app, headers):
+    from waitress import create_server
+    from waitress.wasyncore import close_all
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=2,
+                           **waitress_proxy_options(app))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=10)
+    try:
+        conn.request("GET", "/delta", headers={"Connection": "close", **headers})
+        resp = conn.getresponse()
+        resp.read()
+        resp.close()
+        return resp.status, resp.getheader("Set-Cookie") or ""
+    finally:
+        conn.close()
+        close_all(server._map)  # noqa: SLF001 - the listening socket and every channel
+        server.task_dispatcher.shutdown()
+        thread.join(timeout=5)
+
+
+def test_cookies_secure_and_client_address_behind_proxy_with_waitress(proxied, app):
+    assert waitress_proxy_options(app) == {}
+    opts = waitress_proxy_options(proxied)
+    assert opts["trusted_proxy_count"] == 1
+    assert {"x-forwarded-for", "x-forwarded-proto"} <= opts["trusted_proxy_headers"]
+    seen: list[str] = []
+
+    @proxied.before_request
+    def _record_addr() -> None:
+        from flask import request
+
+        seen.append(request.remote_addr or "")
+
+    status, cookie = _waitress_get(proxied, {"X-Forwarded-Proto": "https",
+                                             "X-Forwarded-For": "203.0.113.5"})
+    assert status == 200
+    assert "Secure" in cookie
+    assert seen[-1] == "203.0.113.5"
+    status, cookie = _waitress_get(proxied, {})
+    assert status == 200 and "Secure" not in cookie
+    assert seen[-1] == "127.0.0.1"
