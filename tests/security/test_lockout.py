@@ -186,25 +186,37 @@ def test_cookies_secure_behind_proxy_with_gunicorn_proxyfix(proxied, app):
 
 
 def _waitress_get(app, headers):
+    """GET /delta through a real waitress server configured as `serve` does. The server's
+    loop runs in this thread (closing it from another thread races its select); the client
+    runs in a helper thread."""
     from waitress import create_server
-    from waitress.wasyncore import close_all
+    from waitress.wasyncore import close_all, loop
 
     server = create_server(app, host="127.0.0.1", port=0, threads=2,
                            **waitress_proxy_options(app))
-    thread = threading.Thread(target=server.run, daemon=True)
+    out: dict = {}
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=10)
+        try:
+            conn.request("GET", "/delta", headers={"Connection": "close", **headers})
+            resp = conn.getresponse()
+            resp.read()
+            out["status"], out["cookie"] = resp.status, resp.getheader("Set-Cookie") or ""
+            resp.close()
+        finally:
+            conn.close()
+
+    thread = threading.Thread(target=client, daemon=True)
     thread.start()
-    conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=10)
     try:
-        conn.request("GET", "/delta", headers={"Connection": "close", **headers})
-        resp = conn.getresponse()
-        resp.read()
-        resp.close()
-        return resp.status, resp.getheader("Set-Cookie") or ""
+        while thread.is_alive():
+            loop(timeout=0.05, map=server._map, count=1)  # noqa: SLF001 - waitress's own map
     finally:
-        conn.close()
-        close_all(server._map)  # noqa: SLF001 - the listening socket and every channel
-        server.task_dispatcher.shutdown()
         thread.join(timeout=5)
+        close_all(server._map)  # noqa: SLF001
+        server.task_dispatcher.shutdown()
+    return out["status"], out["cookie"]
 
 
 def test_cookies_secure_and_client_address_behind_proxy_with_waitress(proxied, app):
