@@ -742,6 +742,7 @@ _SOURCE_LABEL = {
     "region": ("regionens vikter ({rule})", "the region's weights ({rule})"),
     "group": ("{group}s egna vikter", "{group}'s own weights"),
     "coalition": ("koalitionen {groups} ({rule})", "the coalition {groups} ({rule})"),
+    "role": ("vikterna för rollen {role}", "the weights of the role {role}"),
     "manual": ("vikter satta för hand", "weights set by hand"),
 }
 _RULE_LABEL = {
@@ -751,8 +752,8 @@ _RULE_LABEL = {
 }
 
 
-def _scenario_weights(p: Problem, w: dict, gw: np.ndarray,
-                      sizes: list[int]) -> tuple[np.ndarray, dict[str, str]]:
+def _scenario_weights(p: Problem, w: dict, gw: np.ndarray, sizes: list[int], W: np.ndarray,
+                      mats: list[Any]) -> tuple[np.ndarray, dict[str, str]]:
     rule = w.get("between_groups") or p.options["between_groups"]
     rsv, ren = _RULE_LABEL[rule]
     src = w["source"]
@@ -761,6 +762,12 @@ def _scenario_weights(p: Problem, w: dict, gw: np.ndarray,
         vec = v / v.sum()
     elif src == "group":
         vec = gw[p.groups.index(w["group"])]
+    elif src == "role":  # the role's votes, aggregated like a municipality's (by_role)
+        rows = [i for i, v in enumerate(p.votes) if v.role == w["role"]]
+        vec = aggregation.within_group(
+            W[rows], p.options["within_group"],
+            matrices=[mats[i] for i in rows] if p.options["within_group"] == "aij" else None,
+            ahp_priority=p.options["ahp_priority"])
     else:
         members = list(p.groups) if src == "region" else list(dict.fromkeys(w["groups"]))
         k = [p.groups.index(g) for g in members]
@@ -768,13 +775,14 @@ def _scenario_weights(p: Problem, w: dict, gw: np.ndarray,
         vec = aggregation.between_groups(gw[k], rule, sizes=[sizes[i] for i in k],
                                          populations=pops)
     sv, en = _SOURCE_LABEL[src]
-    ctx = {"rule": rsv, "group": w.get("group") or "",
+    ctx = {"rule": rsv, "group": w.get("group") or "", "role": w.get("role") or "",
            "groups": ", ".join(w.get("groups") or [])}
     ctx_en = dict(ctx, rule=ren)
     return vec, {"sv": sv.format(**ctx), "en": en.format(**ctx_en)}
 
 
-def _scenarios(p: Problem, gw: np.ndarray, sizes: list[int]) -> dict:
+def _scenarios(p: Problem, gw: np.ndarray, sizes: list[int], W: np.ndarray,
+               mats: list[Any]) -> dict:
     """Each input scenario planned exactly (and its budget frontier when asked), then all of
     them lined up against the first (``mcda.core.scenarios``). A scenario whose method cannot
     take the scores, or whose rules cannot hold, reports that and never stops the others."""
@@ -797,7 +805,7 @@ def _scenarios(p: Problem, gw: np.ndarray, sizes: list[int]) -> dict:
     plan_pos = {p.alternatives[i]: k for k, i in enumerate(idx)}
     results = []
     for sc in p.scenarios:
-        vec, wlabel = _scenario_weights(p, sc["weights"], gw, sizes)
+        vec, wlabel = _scenario_weights(p, sc["weights"], gw, sizes, W, mats)
         method = sc["method"]
         entry: dict[str, Any] = {
             "id": sc["id"], "name": sc["name"], "input": sc,
@@ -948,7 +956,7 @@ def analyze(data: dict) -> dict:
     if p.phases is not None:
         out["phasing"] = phasing_out
     if p.scenarios:
-        out["scenarios"] = _scenarios(p, gw, sizes)
+        out["scenarios"] = _scenarios(p, gw, sizes, W, mats)
     if _VERSIONS is None:
         _VERSIONS = _versions()
     out["meta"] = {

@@ -264,11 +264,12 @@ class PhasingOptions(_Model):
 class ScenarioWeights(_Model):
     """Whose weights give the scenario's values."""
 
-    source: Literal["region", "group", "coalition", "manual"] = "region"
+    source: Literal["region", "group", "coalition", "role", "manual"] = "region"
     between_groups: Literal[BETWEEN_RULES] | None = Field(
         None, description="region/coalition: the rule between groups (default: the options').")
     group: Id | None = Field(None, description="source 'group': the one group (municipality).")
     groups: list[Id] | None = Field(None, description="source 'coalition': its groups (≥ 2).")
+    role: Id | None = Field(None, description="source 'role': the votes' role (votes[].role).")
     weights: dict[Id, NonNegative] | None = Field(
         None, description="source 'manual': weight per criterion (normalised to sum 1).")
 
@@ -487,14 +488,15 @@ def _build_problem(d: AnalysisInput) -> Problem:
         ph = d.options.phasing or PhasingOptions()
         options["phasing"] = _phasing_options(ph, len(phases or []) or 1,
                                               options["smaa"] is not None, order)
-    scenarios = _scenarios(d.scenarios, phases, alts, crits, order, matrix is not None)
+    roles = [v.role for v in votes if getattr(v, "role", None) is not None]
+    scenarios = _scenarios(d.scenarios, phases, alts, crits, order, matrix is not None, roles)
     return Problem(crits, crit_names, types_, alts, alt_names, matrix, order, populations,
                    votes, options, explicit, phases, investments, munis, scenarios)
 
 
 def _scenarios(items: list[Scenario] | None, phases: list[dict[str, Any]] | None,
                alts: list[str], crits: list[str], groups: list[str],
-               has_scores: bool) -> list[dict[str, Any]] | None:
+               has_scores: bool, roles: list[str]) -> list[dict[str, Any]] | None:
     """Scenario references: phases and scores exist, every id named is known."""
     if items is None:
         return None
@@ -523,6 +525,9 @@ def _scenarios(items: list[Scenario] | None, phases: list[dict[str, Any]] | None
                 raise _e(f"{f}.weights.group", None, "Välj gruppen vars vikter gäller.",
                          "Choose the group whose weights apply.")
             group(f"{f}.weights.group", w.group)
+        if w.source == "role" and (w.role is None or w.role not in roles):
+            raise _e(f"{f}.weights.role", w.role, f"{f}.weights.role: ingen röst har rollen "
+                     f"{w.role}.", f"{f}.weights.role: no vote has the role {w.role}.")
         if w.source == "coalition":
             if not w.groups or len(set(w.groups)) < 2:
                 raise _e(f"{f}.weights.groups", w.groups, "En koalition behöver minst två "

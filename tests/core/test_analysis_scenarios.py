@@ -144,3 +144,18 @@ def test_round_trip_json_cli_same_plan(tmp_path):
         assert [r["total_value"] for r in a.get("frontier") or []] == [
             r["total_value"] for r in b.get("frontier") or []]
     assert inproc["comparison"] == cli["comparison"]
+
+
+def test_role_weights_source():
+    d = with_scenarios({"id": "pol", "name": "Politikerna",
+                        "weights": {"source": "role", "role": "fortroendevald"}})
+    for k, v in enumerate(d["votes"]):
+        v["role"] = "fortroendevald" if k % 2 else "tjansteperson"
+    out = analyze(copy.deepcopy(d))
+    r = out["scenarios"]["results"][0]
+    assert r["weights"] == pytest.approx(out["by_role"]["groups"]["fortroendevald"]["weights"])
+    assert r["weights_label"]["sv"] == "vikterna för rollen fortroendevald"
+    d["scenarios"][0]["weights"]["role"] = "okand"
+    with pytest.raises(MCDAInputError) as ei:
+        analyze(d)
+    assert ei.value.field == "scenarios[0].weights.role"
