@@ -1,8 +1,11 @@
-"""Benchmark: growth-phase planning (issue 7).
+"""Benchmark: growth-phase planning (issues 7 and 15).
 
 Prints the median MILP solve time for 40 investments × 3 phases × 15 municipalities with
-both spread rules, and the total time of SMAA plan stability over 1 000 sampled value
-vectors. Run: ``python bench/bench_phasing.py``.
+both spread rules, the total time of SMAA plan stability over 1 000 sampled value vectors,
+and (issue 15) with every rule kind (prerequisites, share cap, every municipality by phase
+3, two funding pools, pins of each kind, an "at most one" and an "at least one" group):
+comparing 4 scenarios (targets ≤ 2 s) and the 10-level budget frontier (≤ 5 s).
+Run: ``python bench/bench_phasing.py`` (``--scenarios`` for the issue 15 part only).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mcda.core import phasing  # noqa: E402
+from mcda.core import phasing, scenarios  # noqa: E402
 
 MUNICIPALITIES = [
     "Essunga", "Falköping", "Grästorp", "Gullspång", "Götene", "Hjo", "Karlsborg", "Lidköping",
@@ -41,6 +44,75 @@ def instance(seed: int = 7, n: int = 40, n_crit: int = 6):
     return costs, hosts, earliest, prereq, budgets, scores, rules
 
 
+def all_rules(costs, hosts, earliest, prereq, n: int = 40) -> dict:
+    """Every rule kind of issue 15 on the benchmark instance (pins on items whose earliest
+    phase and prerequisites allow them, so the instance stays feasible)."""
+    dependants = {i for i, _ in prereq}
+    free = [i for i in range(n) if i not in dependants]
+    in1 = next(i for i in free if earliest[i] == 1)
+    in2 = next(i for i in free if earliest[i] <= 2 and i != in1)
+    return {
+        "min_one_by_phase": 3, "max_share": 0.2, "municipalities": MUNICIPALITIES,
+        "pools": [
+            {"name": "EU", "budgets": [60.0, 80.0, 60.0],
+             "shares": {i: 0.4 for i in range(0, n, 5)}},
+            {"name": "Staten", "budgets": [50.0, 50.0, 50.0],
+             "shares": {i: 0.25 for i in range(2, n, 6)}},
+        ],
+        "pins": [
+            {"item": in2, "kind": "in", "phase": 2},
+            {"item": 11, "kind": "not_before", "phase": 3},
+            {"item": 17, "kind": "never", "phase": None},
+            {"item": in1, "kind": "in", "phase": 1},
+        ],
+        "groups": [
+            {"name": "konserthus", "kind": "at_most_one", "items": [10, 25, 36]},
+            {"name": "bibliotek", "kind": "at_least_one", "items": [7, 22]},
+        ],
+    }
+
+
+def bench_scenarios(runs: int = 3) -> None:
+    costs, hosts, earliest, prereq, budgets, scores, _ = instance()
+    rules = all_rules(costs, hosts, earliest, prereq)
+    rng = np.random.default_rng(15)
+    weights = [np.full(scores.shape[1], 1 / scores.shape[1])] + [
+        rng.dirichlet(np.ones(scores.shape[1]) * 3) for _ in range(3)]
+    # four scenarios: own weights each; the 3rd with +10 % costs, the 4th with 90 % budgets
+    specs = []
+    for k, w in enumerate(weights):
+        c = scenarios.scaled_costs(costs, 10.0 if k == 2 else 0.0)
+        b = [x * (0.9 if k == 3 else 1.0) for x in budgets]
+        specs.append((scores @ w, c, b))
+    print("Scenarios with every rule kind (prerequisites, max share 20 %, every municipality "
+          "by phase 3, 2 funding pools, pins in/not before/never, at most one, at least one):")
+
+    def compare4():
+        plans = []
+        for v, c, b in specs:
+            plans.append(phasing.plan(v, c, hosts, earliest, prereq, b, rules))
+        ids = [str(i) for i in range(len(costs))]
+        scenarios.compare(
+            [{"id": str(k), "assignment": dict(zip(ids, pl.assignment, strict=True)),
+              "ranks": {}} for k, pl in enumerate(plans)], ids)
+        return plans
+
+    c0 = time.process_time()
+    med, worst, plans = _median_ms(compare4, runs)
+    cpu = (time.process_time() - c0) / runs * 1000
+    print(f"  compare 4 scenarios (4 exact plans + comparison): median {med:.0f} ms wall, "
+          f"max {worst:.0f} ms, {cpu:.0f} ms CPU per run "
+          f"(statuses {', '.join(pl.status for pl in plans)}; target ≤ 2 s)")
+    v, c, b = specs[0]
+    c0 = time.process_time()
+    med, worst, fr = _median_ms(
+        lambda: scenarios.frontier(v, c, hosts, earliest, prereq, b, rules), runs)
+    cpu = (time.process_time() - c0) / runs * 1000
+    vals = ", ".join("–" if r["total_value"] is None else f"{r['total_value']:.2f}" for r in fr)
+    print(f"  frontier, 10 levels 50–150 %: median {med:.0f} ms wall, max {worst:.0f} ms, "
+          f"{cpu:.0f} ms CPU per run (values {vals}; target ≤ 5 s)")
+
+
 def _median_ms(fn, runs: int = 9) -> tuple[float, float, object]:
     times, out = [], None
     for _ in range(runs):
@@ -51,6 +123,9 @@ def _median_ms(fn, runs: int = 9) -> tuple[float, float, object]:
 
 
 def main() -> None:
+    if "--scenarios" in sys.argv:
+        bench_scenarios()
+        return
     costs, hosts, earliest, prereq, budgets, scores, rules = instance()
     values = scores @ np.full(scores.shape[1], 1 / scores.shape[1])
     print("Growth-phase planning, 40 investments × 3 phases × 15 municipalities "
@@ -83,6 +158,7 @@ def main() -> None:
               f"{st.not_proven} samples hit the per-sample time limit, "
               f"{st.from_pool} answered from the plan pool (LP-certified), "
               f"{st.distinct_plans} distinct plans")
+    bench_scenarios()
 
 
 if __name__ == "__main__":
