@@ -209,8 +209,14 @@ def build_input(
     round_id: int,
     options: Mapping[str, Any] | None = None,
     phase_id: int | None = None,
+    *,
+    with_scenarios: bool = False,
 ) -> dict[str, Any]:
     """The analysis input object for ``round_id`` (raises LookupError for an unknown round).
+
+    ``with_scenarios``: add the decision's scenarios (``store.scenarios``) as the input's
+    ``scenarios`` section (the planning scenario pages and their JSON download); off by
+    default, since each scenario is one or more exact solves.
 
     ``phase_id``: the votes for that phase of a round with per-phase weights (the planning
     page analyses each phase with its own weights); None gives the round's normal votes.
@@ -253,7 +259,44 @@ def build_input(
     data["options"] = _core_options(opts, round_id, has_scores="scores" in data)
     if phase_id is None:  # one phase's votes alone do not make the round's phasing plan
         _add_phasing(data, alts, plan_in, closed=rnd.get("state") == "closed")
+        if with_scenarios:
+            _add_scenarios(db, data, rnd, votes)
     return data
+
+
+def _add_scenarios(db: Database, data: dict[str, Any], rnd: dict[str, Any],
+                   votes: list[dict[str, Any]]) -> None:
+    """Add the decision's scenarios; one that needs the weights of a municipality with
+    fewer than k voters (or hidden to protect one) is left out with the reason in
+    ``meta.scenarios_skipped``, as the results hide such a municipality's figures."""
+    from . import scenarios as scenarios_store
+
+    if "phases" not in data or "scores" not in data:
+        return
+    counts: dict[str, int] = {}
+    for v in votes:
+        counts[v["municipality"]] = counts.get(v["municipality"], 0) + 1
+    hidden_a, hidden_b = suppressed_groups(counts, int(rnd["anonymity_k"]))
+    hidden = hidden_a | hidden_b
+    keep, skipped = [], []
+    for sc in scenarios_store.analysis_scenarios(db, rnd["decision_id"]):
+        w = sc["weights"]
+        need = [w["group"]] if w["source"] == "group" else (
+            list(w["groups"] or []) if w["source"] == "coalition" else [])
+        missing = [g for g in need if g not in counts]
+        if w["source"] == "role":
+            skipped.append({"id": sc["id"], "name": sc["name"], "reason": "no_roles"})
+        elif missing:
+            skipped.append({"id": sc["id"], "name": sc["name"], "reason": "no_votes",
+                            "groups": missing})
+        elif any(g in hidden for g in need):
+            skipped.append({"id": sc["id"], "name": sc["name"], "reason": "below_k"})
+        else:
+            keep.append(sc)
+    if keep:
+        data["scenarios"] = keep
+    if skipped:
+        data.setdefault("meta", {})["scenarios_skipped"] = skipped
 
 
 # --- growth phases ---------------------------------------------------------------------------

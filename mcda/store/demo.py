@@ -323,6 +323,9 @@ def load_demo(db: Database, owner_id: int | None = None) -> list[int]:
     # Growth phases, budgets and prerequisites for the culture decision (idempotent: a
     # decision that already has phases is left alone), so the planning page has a plan.
     from .phases import load_demo_phases
+    from .scenarios import load_demo_scenarios
 
-    load_demo_phases(db)
+    culture = load_demo_phases(db)
+    if culture is not None:  # three scenarios worth comparing (issue 15)
+        load_demo_scenarios(db, culture)
     return ids

@@ -212,9 +212,34 @@ def m0002_phase_weights(db: Database) -> None:
         db.execute(sql)
 
 
+# --- Vägval scenarios (set "vagval-scenarios", issue 15) -----------------------------------
+
+scenario_migrations = Migrations("vagval-scenarios")
+
+
+@scenario_migrations(name="0001_scenarios")
+def m0001_scenarios(db: Database) -> None:
+    """Scenarios per decision: name and the assumptions as JSON (the analysis format's
+    ``Scenario`` shape, ``mcda.store.scenarios``)."""
+    for sql in (
+        """CREATE TABLE scenarios (
+            id INTEGER PRIMARY KEY,
+            decision_id INTEGER NOT NULL REFERENCES decisions(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            spec TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            UNIQUE (decision_id, name)
+        )""",
+        "CREATE INDEX scenarios_decision ON scenarios(decision_id, position)",
+    ):
+        db.execute(sql)
+
+
 def migration_sets() -> list[Migrations]:
     """Every migration set, in the order they apply."""
-    return [migrations, phase_migrations]
+    return [migrations, phase_migrations, scenario_migrations]
 
 
 def migrate(db: Database) -> None:

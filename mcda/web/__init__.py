@@ -135,7 +135,17 @@ def _load_or_create_secret(instance: Path) -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import auth, facilitate, pages, participate, planning, results, secretariat
+    from . import (
+        auth,
+        facilitate,
+        pages,
+        participate,
+        planning,
+        results,
+        scenarios,
+        secretariat,
+    )
 
-    for module in (pages, auth, facilitate, participate, results, secretariat, planning):
+    for module in (pages, auth, facilitate, participate, results, secretariat, planning,
+                   scenarios):
         app.register_blueprint(module.bp)

@@ -1,0 +1,187 @@
+"""Scenario pages: demo scenarios, create/duplicate/edit (CSRF POST, Swedish messages, nothing
+lost), secretariat views only, comparison with CSV/Excel, and the analysis file's round trip."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mcda.store import connect, demo
+from mcda.store import scenarios as sc_store
+from tests.conftest import csrf_from, login, make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def demo_decision(app, facilitator):
+    db = connect(app.config["DATABASE"])
+    try:
+        return demo.load_demo(db, owner_id=facilitator["id"])[0]
+    finally:
+        db.conn.close()
+
+
+def _scenarios(app, did):
+    db = connect(app.config["DATABASE"])
+    try:
+        return sc_store.list_scenarios(db, did)
+    finally:
+        db.conn.close()
+
+
+def test_demo_has_three_scenarios_worth_comparing(app, client, demo_decision):
+    scs = _scenarios(app, demo_decision)
+    assert [s["name"] for s in scs] == [
+        "Regionens plan", "Snål budget med medfinansiering", "Skövdes vikter, 15 % dyrare bygg"]
+    page = client.get(f"/etapper/{demo_decision}/scenarier")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for s in scs:
+        assert s["name"] in html
+    ids = "&".join(f"s={s['id']}" for s in scs)
+    cmp = client.get(f"/etapper/{demo_decision}/scenarier/jamfor?{ids}")
+    assert cmp.status_code == 200
+    text = cmp.get_data(as_text=True)
+    assert "Vad skiljer?" in text and "Pengar per kommun och etapp" in text
+    # the three plans differ: something moves, comes in or drops out
+    assert any(w in text for w in ("byter etapp", "kommer med", "faller bort"))
+    assert 'class="map-svg"' in text  # the Skaraborg map, one per scenario
+
+
+def test_create_edit_duplicate_delete(app, client, demo_decision):
+    page = client.get(f"/etapper/{demo_decision}/scenarier").get_data(as_text=True)
+    token = csrf_from(page)
+    # CSRF is required
+    assert client.post(f"/etapper/{demo_decision}/scenarier/ny",
+                       data={"name": "Utan token"}).status_code == 400
+    r = client.post(f"/etapper/{demo_decision}/scenarier/ny",
+                    data={"name": "Mitt scenario", "csrf_token": token})
+    assert r.status_code == 302
+    new = next(s for s in _scenarios(app, demo_decision) if s["name"] == "Mitt scenario")
+    show = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Ändra scenariot" in show and "Budget mot värde" in show
+    # a bad budget: Swedish message, 422, nothing typed lost, nothing stored
+    form = {"csrf_token": token, "name": "Mitt scenario 2", "source": "region",
+            "method": "topsis", "overall_pct": "abc", "max_share": "40"}
+    bad = client.post(f"/etapper/{demo_decision}/scenarier/{new['id']}", data=form)
+    assert bad.status_code == 422
+    body = bad.get_data(as_text=True)
+    assert "Kostnadsändring för alla: ange ett tal" in body
+    assert 'value="abc"' in body and 'value="Mitt scenario 2"' in body
+    assert next(s for s in _scenarios(app, demo_decision) if s["id"] == new["id"])[
+        "name"] == "Mitt scenario"
+    # a good edit
+    form["overall_pct"] = "10"
+    ok = client.post(f"/etapper/{demo_decision}/scenarier/{new['id']}", data=form)
+    assert ok.status_code == 302
+    stored = next(s for s in _scenarios(app, demo_decision) if s["id"] == new["id"])
+    assert stored["name"] == "Mitt scenario 2"
+    assert stored["spec"]["method"] == "topsis"
+    assert stored["spec"]["cost_change"]["overall_pct"] == 10
+    assert stored["spec"]["rules"]["max_share"] == pytest.approx(0.4)
+    # duplicate
+    d = client.post(f"/etapper/{demo_decision}/scenarier/{new['id']}/kopiera",
+                    data={"csrf_token": token})
+    assert d.status_code == 302
+    names = [s["name"] for s in _scenarios(app, demo_decision)]
+    assert "Mitt scenario 2 (kopia)" in names
+    # delete
+    x = client.post(f"/etapper/{demo_decision}/scenarier/{new['id']}/ta-bort",
+                    data={"csrf_token": token})
+    assert x.status_code == 302
+    assert "Mitt scenario 2" not in [s["name"] for s in _scenarios(app, demo_decision)]
+
+
+def test_pins_pools_groups_from_the_form(app, client, demo_decision):
+    scs = _scenarios(app, demo_decision)
+    base = scs[0]
+    page = client.get(f"/etapper/{demo_decision}/scenarier/{base['id']}").get_data(
+        as_text=True)
+    token = csrf_from(page)
+    db = connect(app.config["DATABASE"])
+    try:
+        from mcda.store import decisions, phases
+
+        alts = decisions.list_alternatives(db, demo_decision)
+        ph = phases.list_phases(db, demo_decision)
+    finally:
+        db.conn.close()
+    a0, a1, a2 = (str(a["id"]) for a in alts[:3])
+    form = {"csrf_token": token, "name": base["name"], "source": "region", "method": "wsm",
+            f"pin_{a0}": "never", f"pin_{a1}": "in:2", "pool0_name": "EU",
+            **{f"pool0_budget_{p['id']}": "50" for p in ph}, f"pool0_share_{a2}": "40",
+            f"most_{a1}": "1", f"most_{a2}": "1", "most_name": "en scen", "frontier": "1"}
+    r = client.post(f"/etapper/{demo_decision}/scenarier/{base['id']}", data=form)
+    assert r.status_code == 302, r.get_data(as_text=True)[:500]
+    spec = next(s for s in _scenarios(app, demo_decision) if s["id"] == base["id"])["spec"]
+    assert {(p["alternative"], p["kind"], p["phase"]) for p in spec["rules"]["pins"]} == {
+        (a0, "never", None), (a1, "in", 2)}
+    assert spec["rules"]["pools"] == [
+        {"name": "EU", "budgets": [50.0] * len(ph), "shares": {a2: 0.4}}]
+    assert spec["rules"]["groups"] == [
+        {"name": "en scen", "kind": "at_most_one", "alternatives": [a1, a2]}]
+    show = client.get(f"/etapper/{demo_decision}/scenarier/{base['id']}").get_data(
+        as_text=True)
+    assert "aldrig." in show and "Medfinansiering från EU" in show
+
+
+def test_secretariat_views_but_cannot_change(app, client, demo_decision):
+    make_user(app, "kansli@example.se", role="secretariat")
+    client.get("/logga-ut")
+    other = app.test_client()
+    login(other, "kansli@example.se")
+    page = other.get(f"/etapper/{demo_decision}/scenarier")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Nytt scenario" not in html and "Kopiera" not in html
+    sid = _scenarios(app, demo_decision)[0]["id"]
+    assert other.get(f"/etapper/{demo_decision}/scenarier/{sid}").status_code == 200
+    token = csrf_from(other.get("/").get_data(as_text=True)) if "csrf_token" in other.get(
+        "/").get_data(as_text=True) else ""
+    r = other.post(f"/etapper/{demo_decision}/scenarier/{sid}/kopiera",
+                   data={"csrf_token": token})
+    assert r.status_code in (400, 403)
+    assert len(_scenarios(app, demo_decision)) == 3
+
+
+def test_compare_exports_csv_and_excel(app, client, demo_decision):
+    ids = "&".join(f"s={s['id']}" for s in _scenarios(app, demo_decision)[:2])
+    c = client.get(f"/etapper/{demo_decision}/scenarier/jamfor?{ids}&format=csv")
+    assert c.status_code == 200 and c.mimetype == "text/csv"
+    text = c.get_data(as_text=True)
+    assert "Regionens plan: etapp" in text and "Kommun;Scenario" in text
+    x = client.get(f"/etapper/{demo_decision}/scenarier/jamfor?{ids}&format=xlsx")
+    assert x.status_code == 200
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(x.data))
+    assert wb.sheetnames == ["Summering", "Investeringar", "Pengar per kommun"]
+    one = client.get(f"/etapper/{demo_decision}/scenarier/jamfor?s=1")
+    assert one.status_code == 400
+    assert "Välj två till fyra scenarier" in one.get_data(as_text=True)
+
+
+def test_analysis_file_round_trip_through_cli(app, client, demo_decision, tmp_path):
+    """Scenario → analysis JSON → `python -m mcda analyze` → the same plans."""
+    r = client.get(f"/etapper/{demo_decision}/scenarier/analys.json")
+    assert r.status_code == 200
+    both = json.loads(r.data)
+    assert [s["name"] for s in both["input"]["scenarios"]] == [
+        s["name"] for s in _scenarios(app, demo_decision)]
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(both["input"], ensure_ascii=False), "utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-m", "mcda", "analyze", str(path)],
+                          capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    cli = json.loads(proc.stdout)["scenarios"]
+    web = both["output"]["scenarios"]
+    assert [x["plan"]["assignment"] for x in cli["results"]] == [
+        x["plan"]["assignment"] for x in web["results"]]
+    assert cli["comparison"] == web["comparison"]
