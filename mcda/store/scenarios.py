@@ -1,10 +1,11 @@
 """Vägval scenarios of a decision: a name plus its assumptions (issue 15).
 
-Table ``scenarios`` from the migration set ``vagval-scenarios`` (``mcda.store.migrations``). A scenario's assumptions are stored as one
-JSON ``spec`` in the analysis format's ``Scenario`` shape (``mcda.core.contract``) with the
-decision's alternative ids as text, so :func:`analysis_scenarios` can put them into the
-analysis input unchanged and ``python -m mcda analyze`` re-runs them. Every write validates
-first (Swedish :class:`StoreError` naming the field) and runs in one transaction.
+Table ``scenarios`` from the migration set ``vagval-scenarios`` (``mcda.store.migrations``).
+A scenario's assumptions are stored as one JSON ``spec`` in the analysis format's
+``Scenario`` shape (``mcda.core.contract``) with the decision's alternative ids as text, so
+:func:`analysis_scenarios` can put them into the analysis input unchanged and
+``python -m mcda analyze`` re-runs them. Every write validates first (Swedish
+:class:`StoreError` naming the field) and runs in one transaction.
 """
 
 from __future__ import annotations
