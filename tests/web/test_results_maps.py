@@ -96,3 +96,30 @@ def test_maps_in_english(app, client):
     fig = _figure(html, "map-participation")
     assert "Map: participants per municipality" in fig
     assert _area_texts(fig)["Hjo"] == "hidden"
+
+
+def _dangling_uses(html: str) -> list[str]:
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    refs = re.findall(r'<use href="#([^"]+)"', html) + re.findall(r'fill="url\(#([^)]+)\)"', html)
+    return sorted({r for r in refs if r not in ids})
+
+
+def test_every_map_shape_and_pattern_is_defined_on_its_page(app, client):
+    """A map draws its shapes with <use> from the page's defs: a missing def is a blank map."""
+    from mcda.store import rounds as sr
+
+    from .results_helpers import open_db
+
+    fac = login_as(app, client, "facilitator")
+    sc = scenario(app, fac, {"Skövde": 5, "Lidköping": 3, "Hjo": 1, "Vara": 4})
+    rid = sc["round_id"]
+    db = open_db(app)
+    try:
+        sr.set_revealed(db, rid, True)
+    finally:
+        db.conn.close()
+    for url in (f"/resultat/{rid}", f"/resultat/{rid}/rapport",
+                f"/resultat/{rid}/projektor?vy=karta", f"/resultat/{rid}/projektor/live?vy=karta"):
+        html = client.get(url).get_data(as_text=True)
+        assert '<use href="#' in html, url
+        assert _dangling_uses(html) == [], url
