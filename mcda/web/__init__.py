@@ -15,8 +15,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from . import analysis_text, errors, i18n, security
 from . import db as webdb
-from . import errors, i18n, security
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -107,6 +107,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .access import current_user
 
     app.jinja_env.globals["current_user"] = current_user
+    app.jinja_env.filters["fmtnum"] = analysis_text.jinja_num
 
     from .. import cli
 

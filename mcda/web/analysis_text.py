@@ -340,3 +340,22 @@ def summary_sentences(items: Sequence[Mapping[str, Any]], gettext: Gettext | Non
         out.append({"kind": it["kind"], "text": text, "basis": basis, "anchor": anchor,
                     "section": t(SECTION_TITLES[anchor]) if anchor in SECTION_TITLES else ""})
     return out
+
+
+def jinja_num(v: Any, digits: int = 3) -> str:
+    """The charts' ``num`` as a Jinja filter (``v|fmtnum(2)``): "0,114" in Swedish, "0.114" in
+    English, "–" for None. A results page formats ~1 400 numbers; as a Python filter with the
+    request's locale looked up once this costs a tenth of the template macro it replaces."""
+    if v is None:
+        return "–"
+    from flask import g
+
+    try:
+        lang = g._vagval_num_lang
+    except AttributeError:
+        from flask_babel import get_locale
+
+        lang = g._vagval_num_lang = str(get_locale() or "sv")
+    s = f"{float(v):.{int(digits)}f}"
+    return s.replace(".", ",") if lang == "sv" else s
+
