@@ -87,6 +87,19 @@ def get_participant(db: Database, round_id: int, token: str) -> dict[str, Any] |
     return dict(row) if row else None
 
 
+def rounds_all_closed(db: Database, token: str) -> bool:
+    """True when ``token`` has joined at least one round and every one of them is closed
+    (its participant session is over)."""
+    if not isinstance(token, str) or not token:
+        return False
+    row = db.execute(
+        "SELECT COUNT(*), COALESCE(SUM(r.state != 'closed'), 0) FROM participants p "
+        "JOIN rounds r ON r.id = p.round_id WHERE p.token_hash = ?",
+        [hash_token(token)],
+    ).fetchone()
+    return int(row[0]) > 0 and int(row[1]) == 0
+
+
 _LATEST_COLUMNS = (
     "id", "revision", "method", "payload", "weights", "consistency_ratio", "created_at",
     "phase_id",

@@ -60,6 +60,8 @@ from .limits import SlidingWindow
 bp = Blueprint("participate", __name__)
 
 SESSION_KEY = "pt"
+PREVIOUS_KEY = "pt_prev"
+"""The token of this device's rounds that have all closed: read only, for "Förra omgången"."""
 
 
 # --- join throttling ---------------------------------------------------------------------------
@@ -162,6 +164,12 @@ def join():
             status=404,
         )
     existing = store_votes.get_participant(db, rnd["id"], token)
+    if existing is None and store_votes.rounds_all_closed(db, token):
+        # A participant session ends when its rounds close: the next person on a shared
+        # tablet joins the new round with a fresh token, not linked to the last one's votes.
+        session[PREVIOUS_KEY] = token
+        token = secrets.token_urlsafe(32)
+        session[SESSION_KEY] = token
     if existing is not None and request.method == "GET":
         return redirect(url_for(".round_home", round_id=rnd["id"]))
     if existing is None and rnd["state"] != "open":
@@ -211,6 +219,21 @@ def _join_page(step: str, *, status: int = 200, **ctx: Any):
         render_template("participate/join.html", step=step, roles=pf.ROLES, **ctx), status
     )
     return htmx.vary(resp)
+
+
+@bp.post("/omgang/<int:round_id>/ny-deltagare")
+@participant
+def new_participant(round_id: int):
+    """"Ny deltagare på den här surfplattan": end this device's participant session. The
+    votes already saved stay; the next person joins with a fresh token (the same round's code
+    is filled in when the round is still open) and cannot see or revise them."""
+    db = get_db()
+    rnd = store_rounds.get_round(db, round_id)
+    for key in (SESSION_KEY, PREVIOUS_KEY):
+        session.pop(key, None)
+    if rnd is not None and rnd["state"] == "open":
+        return redirect(url_for(".join", kod=rnd["join_code"], ny=1), code=303)
+    return redirect(url_for(".join", ny=1), code=303)
 
 
 # --- loading a participant's round ---------------------------------------------------------------
@@ -513,6 +536,9 @@ def _previous_round(ctx: Mapping[str, Any]) -> dict[str, Any] | None:
     own: dict[str, float] = {}
     token = session.get(SESSION_KEY)
     prev_part = store_votes.get_participant(db, prev["id"], token) if token else None
+    if prev_part is None and session.get(PREVIOUS_KEY):
+        token = session[PREVIOUS_KEY]
+        prev_part = store_votes.get_participant(db, prev["id"], token)
     if prev_part is not None:
         if prev["phase_weights"]:
             v = store_votes.latest_vote_by_phase(db, prev_part["id"]).get(phase["id"])  # type: ignore[index]
