@@ -25,6 +25,18 @@ _MESSAGES = {
 }
 
 
+# Each error has its own page title, so a screen reader or a tab bar tells them apart.
+_TITLES = {
+    400: _l("Begäran kunde inte behandlas"),
+    403: _l("Ingen behörighet"),
+    404: _l("Sidan finns inte"),
+    405: _l("Metoden är inte tillåten"),
+    413: _l("För stort"),
+    429: _l("För många försök"),
+    503: _l("Tjänsten är inte tillgänglig"),
+}
+
+
 def request_id() -> str:
     if "request_id" not in g:
         g.request_id = secrets.token_hex(6)
@@ -36,7 +48,7 @@ def _page(status: int, message: str, title: str | None = None):
         body = render_template(
             "pages/error.html",
             status=status,
-            title=title or _("Något gick fel"),
+            title=title or str(_TITLES.get(status) or _("Något gick fel")),
             message=message,
             request_id=request_id(),
         )
@@ -53,6 +65,7 @@ def init_app(app: Flask) -> None:
         return _page(
             400,
             _("Formuläret har gått ut eller saknar säkerhetskod. Ladda om sidan och försök igen."),
+            title=_("Formuläret har gått ut"),
         )
 
     @app.errorhandler(HTTPException)

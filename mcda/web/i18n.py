@@ -86,6 +86,17 @@ def in_language(texts: Any) -> str:
     return str(getattr(texts, key, "") or getattr(texts, "message_sv", ""))
 
 
+def decimal_text(value: float, digits: int = 1) -> str:
+    """A number in the request's language (Babel): ``22,5`` and ``1 250`` in Swedish, ``22.5``
+    and ``1,250`` in English; Swedish outside a request."""
+    from babel.numbers import format_decimal
+    from flask import has_request_context
+
+    locale = str(get_locale() or "sv") if has_request_context() else "sv"
+    return format_decimal(float(value), format="#,##0." + "0" * digits if digits else "#,##0",
+                          locale=locale)
+
+
 def mark_swedish(value: Any) -> Any:
     """User content (decision, criteria, alternatives, rounds: written in Swedish) on an
     English page, wrapped in ``<span lang="sv">`` so screen readers switch voice (WCAG 3.1.2).

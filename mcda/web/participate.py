@@ -54,7 +54,7 @@ from . import participate_forms as pf
 from .access import participant, public
 from .db import get_db
 from .errors import request_id
-from .i18n import error_text
+from .i18n import decimal_text, error_text
 from .limits import SlidingWindow
 
 bp = Blueprint("participate", __name__)
@@ -584,7 +584,7 @@ def _diff_text(own: float | None, region: float) -> str:
     diff = (float(own) - region) * 100
     if abs(diff) < 2:
         return _("ungefär som regionen")
-    amount = format(abs(diff), ".1f").replace(".", ",")
+    amount = decimal_text(abs(diff), 1)
     if diff > 0:
         return _("%(n)s procentenheter högre", n=amount)
     return _("%(n)s procentenheter lägre", n=amount)
@@ -657,6 +657,7 @@ def _state_from_form(method: str, ctx: Mapping[str, Any], *, final: bool) -> dic
         moved = pf.apply_move(state, form.get("move")) if not final else None
         if moved is not None:
             out["focus"] = form.get("move", "").replace(":", "-")
+            out["moved"] = moved
         elif form.get("focus", "").startswith("tie-"):
             out["focus"] = form["focus"]
         ranks = state.ranks() if not errors else {}
@@ -709,7 +710,7 @@ def _pairwise_view(
 ) -> dict[str, Any]:
     """CR in plain words and the most inconsistent judgements, with what the rest implies."""
     cr = float(result.cr)
-    cr_text = f"{cr:.2f}".replace(".", ",")
+    cr_text = decimal_text(cr, 2)
     if cr <= 0.10:
         level, text = "ok", _("Dina jämförelser hänger ihop bra (KK %(cr)s).", cr=cr_text)
     elif cr <= 0.20:
@@ -958,7 +959,7 @@ def _saved_view(
         "revision": vote_row["revision"],
         "method": vote_row["method"],
         "rows": _weights_rows(ctx["criteria"], vote_row["weights"]),
-        "cr_text": f"{cr:.2f}".replace(".", ",") if cr is not None else None,
+        "cr_text": decimal_text(cr, 2) if cr is not None else None,
     }
 
 
@@ -989,6 +990,12 @@ def preview(round_id: int, slug: str):
     elif method == "pairwise" and "weights" not in state:
         left = len(pf.criterion_pairs(ctx["criteria"])) - state["pairwise"].answered()
         message = _("Besvara alla par först: %(n)s par kvar.", n=left)
+    elif method == "ranking" and state.get("moved") is not None:
+        # say where the moved criterion landed, not the same sentence every time
+        cid = state["moved"]
+        name = next((c["name"] for c in ctx["criteria"] if c["id"] == cid), "")
+        message = _("%(name)s är nu på plats %(n)s av %(total)s. Inget är sparat än.", name=name,
+                    n=state["ranking"].ranks()[cid], total=len(ctx["criteria"]))
     return _render_vote(ctx, method, state, status_message=message)
 
 

@@ -452,5 +452,8 @@ def fmt_num(value: float) -> str:
 
 
 def fmt_pct(weight: float) -> str:
-    """A weight (0–1) as Swedish percent text with one decimal: 23,4 %."""
-    return f"{weight * 100:.1f}".replace(".", ",") + "\u00a0%"
+    """A weight (0–1) as percent text with one decimal in the request's language: 23,4 %
+    (English 23.4 %)."""
+    from .i18n import decimal_text
+
+    return decimal_text(weight * 100, 1) + "\u00a0%"

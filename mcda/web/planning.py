@@ -32,7 +32,7 @@ from . import maps
 from .access import can_edit_decision, login_required, require_edit, require_view
 from .db import get_db
 from .htmx import is_htmx, render
-from .i18n import error_text, in_language
+from .i18n import decimal_text, error_text, in_language
 
 bp = Blueprint("planning", __name__, url_prefix="/etapper")
 
@@ -272,8 +272,7 @@ def _samples_of(
 def _fmt(x: float | None, digits: int = 1) -> str:
     if x is None:
         return "–"
-    text = f"{x:,.{digits}f}".replace(",", "\u00a0").replace(".", ",")
-    return text
+    return decimal_text(x, digits)
 
 
 def _load(decision_id: int, *, edit: bool = False) -> dict[str, Any]:

@@ -55,6 +55,12 @@
     var status = document.getElementById(button.getAttribute("data-status"));
     if (status) status.textContent = paused ? button.getAttribute("data-paused-text") : "";
   }
+  // A page that comes back with errors (a full-page form answer) starts at its error summary,
+  // so the errors are read out first instead of the page from the top.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector(".error-summary[tabindex]");
+    if (summary && document.activeElement === document.body) summary.focus();
+  });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("button[data-pause-for]").forEach(function (button) {
       button.hidden = false;

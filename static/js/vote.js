@@ -6,7 +6,8 @@
   document.documentElement.classList.add("js");
 
   function pctText(w) {
-    return (w * 100).toFixed(1).replace(".", ",") + "\u00a0%";
+    var text = (w * 100).toFixed(1);
+    return (document.documentElement.lang === "en" ? text : text.replace(".", ",")) + "\u00a0%";
   }
 
   function num(value) {
@@ -29,6 +30,9 @@
       if (out) out.textContent = s.value;
       if (bar) bar.value = Math.round(w * 1000) / 10;
       if (pct) pct.textContent = total > 0 ? pctText(w) : "–";
+      var vt = s.getAttribute("data-valuetext");  // "5 av 10, 22,0 %" (WCAG 4.1.2)
+      if (vt) s.setAttribute("aria-valuetext", vt.replace("{v}", s.value)
+        .replace("{pct}", total > 0 ? pctText(w) : "–"));
     });
   }
 

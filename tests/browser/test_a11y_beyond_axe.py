@@ -93,6 +93,17 @@ SCROLLERS_JS = """() => [...document.querySelectorAll('body *')].filter(el => {
   .map(el => el.tagName + '.' + el.className + ' ' + el.innerText.slice(0, 40))"""
 
 
+def _axe_rules(pg, rules: list[str]) -> list:
+    """Selected axe rules (best practices beyond WCAG, e.g. landmark-unique)."""
+    from .conftest import _axe_source
+
+    if not pg.evaluate("() => typeof window.axe !== 'undefined'"):
+        pg.evaluate(_axe_source() + "\n;true")
+    res = pg.evaluate("async (rules) => await axe.run(document, {runOnly: {type: 'rule', "
+                      "values: rules}, resultTypes: ['violations']})", rules)
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in res["violations"]]
+
+
 def _walk(app, pg, base: str, starts: list[str], seen: set[str], visit) -> list[str]:
     """Visit one path per route reachable from ``starts`` (like the axe crawl); call
     ``visit(path)`` on each. Returns the visited paths."""
@@ -160,6 +171,9 @@ def test_no_page_scrolls_sideways_at_320_px(demo_server, page_factory):  # noqa:
                 res = pg.evaluate(OVERFLOW_JS)
                 if res:
                     failures.append(f"{lang} {who} {path}: {res}")
+                dup = _axe_rules(pg, ["landmark-unique"])
+                if dup:
+                    failures.append(f"{lang} {who} {path}: {dup}")
                 unnamed = pg.evaluate(SCROLLERS_JS)
                 if unnamed:
                     failures.append(f"{lang} {who} {path}: scrolls without a named region "

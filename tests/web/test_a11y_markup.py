@@ -79,3 +79,83 @@ def test_mark_swedish_escapes_and_keeps_empty_values(app):
         refresh()
         assert str(mark_swedish("<b>Å</b>")) == '<span lang="sv">&lt;b&gt;Å&lt;/b&gt;</span>'
         assert mark_swedish("") == "" and mark_swedish(None) is None
+
+
+# --- advisory items (issue 16, item 8) -------------------------------------------------------
+
+def _title(html: str) -> str:
+    import re
+
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+
+
+def test_errors_have_distinct_page_titles(app, client):
+    login_as(app, client)
+    titles = {
+        404: _title(client.get("/finns-inte").get_data(as_text=True)),
+        405: _title(client.get("/logga-ut").get_data(as_text=True)),
+    }
+    secretariat = app.test_client()
+    login_as(app, secretariat, role="secretariat")
+    titles[403] = _title(secretariat.get("/processledare/").get_data(as_text=True))
+    assert titles == {404: "Sidan finns inte – Vägval", 405: "Metoden är inte tillåten – Vägval",
+                      403: "Ingen behörighet – Vägval"}
+
+
+def _joined(app):
+    from .participate_helpers import join, make_round
+
+    rd = make_round(app)
+    participant = app.test_client()
+    assert join(participant, rd).status_code == 303
+    return rd, participant
+
+
+def test_vote_pages_are_titled_by_round_and_state(app):
+    from .participate_helpers import vote_page
+
+    rd, participant = _joined(app)
+    html, _token, _rev = vote_page(participant, rd, "skjutreglage")
+    assert _title(html) == "Skjutreglage – Omgång 1 – Kulturell infrastruktur 2026–2035 – Vägval"
+    home = participant.get(f"/omgang/{rd.round_id}/").get_data(as_text=True)
+    assert _title(home).startswith("Omgång 1 – ")
+    bad = participant.post(f"/omgang/{rd.round_id}/poang", data={
+        "csrf_token": _token, "revision": "1", **{f"v-{c}": "90" for c in rd.criteria}})
+    assert _title(bad.get_data(as_text=True)).startswith("Fel: 100 poäng – Omgång 1")
+
+
+def test_slider_has_value_text_and_english_decimals(app):
+    from .participate_helpers import vote_page
+
+    rd, participant = _joined(app)
+    html, token, rev = vote_page(participant, rd, "skjutreglage")
+    assert 'data-valuetext="{v} av 10, {pct}"' in html
+    data = {"csrf_token": token, "revision": str(rev), "adjust": f"{rd.criteria[0]}:-1",
+            **{f"v-{c}": "5" for c in rd.criteria}}
+    url = f"/omgang/{rd.round_id}/skjutreglage/forhandsvisning"
+    html = participant.post(url, data=data).get_data(as_text=True)
+    n = len(rd.criteria)
+    pct_sv = f"{4 / (4 + 5 * (n - 1)) * 100:.1f}".replace(".", ",")
+    assert f'aria-valuetext="4 av 10, {pct_sv}\u00a0%"' in html
+    participant.get("/?lang=en")
+    html = participant.post(url, data=data).get_data(as_text=True)
+    assert f'aria-valuetext="4 of 10, {pct_sv.replace(",", ".")}\u00a0%"' in html
+    assert f'{pct_sv}\u00a0%' not in html  # no decimal comma on the English page
+
+
+def test_ranking_move_announces_the_new_place(app):
+    from werkzeug.datastructures import MultiDict
+
+    from .participate_helpers import vote_page
+
+    rd, participant = _joined(app)
+    _html, token, rev = vote_page(participant, rd, "rangordning")
+    c = rd.criteria
+    data = [("csrf_token", token), ("revision", str(rev)), ("move", f"up:{c[-1]}")]
+    data += [("order", str(x)) for x in c]
+    html = participant.post(f"/omgang/{rd.round_id}/rangordning/forhandsvisning",
+                            data=MultiDict(data)).get_data(as_text=True)
+    import re
+
+    status = re.search(r'id="vote-status"[^>]*>(.*?)</div>', html, re.S).group(1)
+    assert f"är nu på plats {len(c) - 1} av {len(c)}. Inget är sparat än." in status
