@@ -11,13 +11,21 @@
     return /(^|,)\s*every\s/.test(trigger);
   }
 
-  var keepId = null;
+  // How to find the focused element again in the new content: its id, else its data-step,
+  // else its link target (the projector's step links have no id).
+  function keyOf(el) {
+    if (el.id) return "#" + CSS.escape(el.id);
+    if (el.getAttribute("data-step")) return '[data-step="' + CSS.escape(el.getAttribute("data-step")) + '"]';
+    if (el.getAttribute("href")) return 'a[href="' + CSS.escape(el.getAttribute("href")) + '"]';
+    return null;
+  }
+  var keepKey = null;
   document.addEventListener("htmx:beforeSwap", function (evt) {
-    keepId = null;
+    keepKey = null;
     var target = evt.detail && evt.detail.target;
     var active = document.activeElement;
     if (isPoll(evt) && target && active && active !== document.body && target.contains(active)) {
-      keepId = active.id || null;
+      keepKey = keyOf(active);
     }
   });
 
@@ -27,9 +35,9 @@
     var target = evt.detail && evt.detail.elt;
     if (!target) return;
     if (isPoll(evt)) {
-      var again = keepId && document.getElementById(keepId);
+      var again = keepKey && target.querySelector(keepKey);
       if (again && document.activeElement === document.body) again.focus({preventScroll: true});
-      keepId = null;
+      keepKey = null;
       return;
     }
     var wanted = target.querySelector ? target.querySelector("[data-focus-after-swap]") : null;

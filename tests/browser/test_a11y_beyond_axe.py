@@ -40,6 +40,15 @@ def test_projector_never_moves_focus_and_can_be_paused(demo_server, page_factory
         assert stops, "nothing focusable on the projector"
         tiny = [s for s in stops if s["w"] < 10 or s["h"] < 10]
         assert tiny == [], tiny
+        # a focused link inside the polled part keeps focus through the polls
+        inside = pg.locator("#projector-live a").first
+        if inside.count():
+            inside.focus()
+            key = pg.evaluate("document.activeElement.outerHTML")
+            polls.clear()
+            pg.wait_for_timeout(3500)
+            assert polls
+            assert pg.evaluate("document.activeElement.outerHTML") == key
     # the pause control stops the polls; continuing starts them again
     button = pg.locator("button[data-pause-for=projector-live]")
     assert button.is_visible()
