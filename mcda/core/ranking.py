@@ -432,10 +432,12 @@ def wpm(matrix, weights, types, *, normalization: str = "sum",
         i, j = np.argwhere(nm <= 0)[0]
         raise _err(f"scores.{_labels(alternatives, m.shape[0], 'A')[i]}."
                    f"{_labels(criteria, m.shape[1], 'C')[j]}", float(m[i, j]),
-                   f"Metoden wpm ger noll efter normaliseringen {normalization}; välj "
-                   "normaliseringen sum eller en annan metod.",
-                   f"Method wpm yields zero after {normalization} normalisation; use sum "
-                   "normalisation or another method.")
+                   f"Metoden wpm ger noll efter normaliseringen {normalization} (värdet "
+                   f"{m[i, j]:g} är noll eller för litet jämfört med de andra); använd en annan "
+                   "skala eller en annan metod.",
+                   f"Method wpm yields zero after {normalization} normalisation (the value "
+                   f"{m[i, j]:g} is zero or too small beside the others); use another scale or "
+                   "another method.")
     body = _pm_methods.WPM(_norm_fn(normalization))
     with np.errstate(all="ignore"):
         s = body(m, w, t, validation=False)
@@ -577,7 +579,8 @@ def _spotis_scorer(m, t):
 def _promethee_usual_scorer(m, t):
     """PROMETHEE II net flow with the usual preference function: linear in the weights."""
     n_alt = m.shape[0]
-    diff = (m[:, None, :] - m[None, :, :]) * t  # diff[i, k, j] = oriented x_ij - x_kj
+    with np.errstate(over="ignore"):  # ±1.7e308: the difference is ±inf, its sign is right
+        diff = (m[:, None, :] - m[None, :, :]) * t  # diff[i, k, j] = oriented x_ij - x_kj
     ct = ((np.sign(diff).sum(axis=1)) / (n_alt - 1)).T  # Σ_k [P(i,k) - P(k,i)] per criterion
     return lambda W: W @ ct
 

@@ -121,6 +121,24 @@ def test_scores_near_float_max_are_ranked(tmp_path, capsys):
     assert len(set(ranks.values())) > 1
 
 
+def test_scores_of_opposite_sign_near_float_max_give_no_warning(tmp_path, capsys):
+    """±1.7e308 in one column: every default method ranks, no overflow warning on stderr."""
+    def mutate(d):
+        d["scores"]["kulturhus"]["tillganglighet"] = 1.7e308
+        d["scores"]["scen"]["tillganglighet"] = -1.7e308
+        del d["options"]["methods"]
+        d["options"]["smaa"] = {"method": "topsis", "samples": 50}
+    p = tmp_path / "in.json"
+    p.write_text(_text(mutate), "utf-8")
+    assert main([str(p)]) == 0
+    out = capsys.readouterr()
+    assert out.err == ""
+    result = json.loads(out.out)
+    assert {"topsis", "vikor", "promethee_ii", "spotis"} <= set(result["rankings"])
+    for method in ("topsis", "vikor", "promethee_ii"):
+        assert len(set(result["rankings"][method]["ranks"].values())) > 1, method
+
+
 def test_output_into_a_missing_directory(tmp_path, capsys):
     p = tmp_path / "in.json"
     p.write_text(_text(), "utf-8")
