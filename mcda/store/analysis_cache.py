@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..core import disclosure
 from . import analysis_input
 
 MAX_ENTRIES = 64
@@ -56,6 +57,14 @@ def _analyze(data: dict[str, Any]) -> dict[str, Any]:
     return analyze(data)
 
 
+def analyze_published(data: dict[str, Any]) -> dict[str, Any] | None:
+    """``analyze`` on a (pooled) input from ``analysis_input.build_input``, scrubbed for
+    publication (``core.disclosure.scrub_output``); None without votes."""
+    if not data["votes"]:
+        return None
+    return disclosure.scrub_output(_analyze(json.loads(json.dumps(data))), len(data["votes"]))
+
+
 def get_analysis(
     db: Database,
     round_id: int,
@@ -80,7 +89,7 @@ def get_analysis(
             return hit
     stats["misses"] += 1
     data = analysis_input.build_input(db, round_id, opts, phase_id=phase)
-    output = _analyze(json.loads(json.dumps(data))) if data["votes"] else None
+    output = analyze_published(data)
     entry = RoundAnalysis(int(round_id), fp, opts, data, output, phase)
     with _lock:
         _cache[key] = entry

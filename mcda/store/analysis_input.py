@@ -5,8 +5,9 @@ The results views, the projector, the exports and the secretariat all read a rou
 Participants appear only as sequence numbers (1, 2, …) in the order they joined: the cookie
 token (and its hash) never leaves the database.
 
-Also here, because every reader of a round needs it: :func:`suppressed_groups`, the anonymity
-rule (threshold k with secondary suppression) applied to every per-municipality figure.
+The anonymity rule is applied here, once, for every reader: municipalities with fewer than
+the round's k voters (and, by secondary suppression, the smallest others) are merged into one
+group "Övriga kommuner" before the analysis (see :mod:`mcda.core.disclosure`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..core import disclosure
 from ..core.constants import BETWEEN_RULES, METHODS, POINTS_TOTAL, WITHIN_RULES
 from ..core.errors import MCDAInputError
 from . import decisions, rounds
@@ -255,6 +257,11 @@ def build_input(
         pop = munis.get(name, {}).get("population")
         groups[name] = {"population": pop} if pop is not None else {}
     data["groups"] = groups
+    # The anonymity rule (core.disclosure): municipalities under k are merged into one pool
+    # BEFORE anything is computed, so no published figure can tell them apart.
+    data = disclosure.pool_input(data, disclosure.plan_for_votes(data["votes"], rnd["anonymity_k"]))
+    for i, v in enumerate(data["votes"], start=1):
+        v["participant"] = i  # published voters first; the pool's never show their join order
     _check_rules(opts, data)
     data["options"] = _core_options(opts, round_id, has_scores="scores" in data)
     if phase_id is None:  # one phase's votes alone do not make the round's phasing plan
@@ -431,21 +438,6 @@ def _core_options(opts: dict[str, Any], round_id: int, *, has_scores: bool) -> d
 
 
 def suppressed_groups(counts: Mapping[str, int], k: int) -> tuple[set[str], set[str]]:
-    """Groups whose figures must not be shown: ``(primary, secondary)``.
-
-    Primary: fewer than ``k`` voters (but at least one). Secondary: while the suppressed groups
-    together hold fewer than ``k`` voters, a regional total (count, mean weight) minus the
-    shown groups would reveal them, so the smallest shown groups are hidden too until the
-    hidden ones together reach ``k``.
-    """
-    primary = {g for g, n in counts.items() if 0 < n < k}
-    secondary: set[str] = set()
-    hidden_total = sum(counts[g] for g in primary)
-    if 0 < hidden_total < k:
-        for g in sorted((g for g in counts if g not in primary and counts[g] > 0),
-                        key=lambda g: (counts[g], g)):
-            secondary.add(g)
-            hidden_total += counts[g]
-            if hidden_total >= k:
-                break
-    return primary, secondary
+    """Groups whose figures must not be shown: ``(primary, secondary)``; the rule lives in
+    :mod:`mcda.core.disclosure` (kept here for the callers that import it from the store)."""
+    return disclosure.suppressed_groups(counts, k)

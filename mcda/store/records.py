@@ -14,35 +14,30 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..core import disclosure
 from . import analysis_cache
 from . import votes as store_votes
 from .db import transaction
 
 
 def aggregated_record(db: Database, round_id: int) -> dict[str, Any] | None:
-    """The default analysis of the round without individual votes; groups under k lose weights."""
+    """The default analysis of the round without individual votes.
+
+    It is the published analysis (``analysis_input.build_input`` pools the municipalities
+    under k into "Övriga kommuner" before analysing, ``core.disclosure``), so the record obeys
+    the same rule as the pages: no hidden municipality's name, size or population, and no
+    combination of its figures (e.g. G × region − Σ shown groups) isolates one of them."""
     k = db.execute("SELECT anonymity_k FROM rounds WHERE id = ?", [round_id]).fetchone()
     ra = analysis_cache.get_analysis(db, round_id)
     if ra.output is None or k is None:
         return None
-    out = {key: val for key, val in ra.output.items() if key != "votes"}
-    groups = {}
-    for name, info in (out.get("groups") or {}).items():
-        n = int(info.get("n") or 0)
-        groups[name] = info if n >= int(k["anonymity_k"]) else {"n": None, "suppressed": True}
-    out["groups"] = groups
-    # per-group detail that could single out a small municipality goes with its weights
-    cons = dict(out.get("consensus") or {})
-    by_group = cons.get("s_star_by_group") or {}
-    cons["s_star_by_group"] = {
-        g: v for g, v in by_group.items() if not groups.get(g, {}).get("suppressed")
-    }
-    out["consensus"] = cons
-    out.pop("by_group_rankings", None)
+    out = {key: val for key, val in ra.output.items() if key not in ("votes", "by_group_rankings")}
     return {
         "options": ra.options,
         "criteria": ra.input.get("criteria", []),
         "alternatives": ra.input.get("alternatives", []),
+        "anonymity": {"k": int(k["anonymity_k"]), "pooled_group": disclosure.POOL
+                      if disclosure.POOL in (out.get("groups") or {}) else None},
         "output": out,
     }
 

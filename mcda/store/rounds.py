@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..core import disclosure
 from .db import transaction
 from .decisions import StoreError, get_decision
 
@@ -303,10 +304,24 @@ def set_revealed(db: Database, round_id: int, revealed: bool) -> None:
 
 
 def set_anonymity_k(db: Database, round_id: int, k: int) -> None:
-    """Smallest group size shown per municipality/role (1–50)."""
+    """Smallest group size shown per municipality/role (1–50); once the round has votes it
+    can only be raised (``core.disclosure.k_change_allowed``)."""
     k = _clean_k(k)
     with transaction(db):
-        _require_round(db, round_id)
+        rnd = _require_round(db, round_id)
+        has_votes = db.execute(  # votes, or the record kept after deleting them
+            "SELECT EXISTS (SELECT 1 FROM votes WHERE round_id = ?) "
+            "OR EXISTS (SELECT 1 FROM round_records WHERE round_id = ?)",
+            [round_id, round_id]).fetchone()[0] == 1
+        old = int(rnd["anonymity_k"])
+        if not disclosure.k_change_allowed(old, k, has_votes):
+            raise StoreError(
+                "anonymity_k",
+                "Anonymitetsgränsen kan inte sänkas från %(old)s till %(new)s när omgången "
+                "har viktningar: kommuner som var dolda när deltagarna viktade skulle då "
+                "visas. Den kan bara höjas.",
+                old=old, new=k,
+            )
         db.execute("UPDATE rounds SET anonymity_k = ? WHERE id = ?", [k, round_id])
 
 

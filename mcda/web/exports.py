@@ -5,8 +5,9 @@
 - Excel: xlsxwriter with ``strings_to_formulas`` (and URL/number guessing) off; every user
   string is written with ``write_string``.
 - JSON: ``{"input": …, "output": …}``: ``python -m mcda analyze`` on ``input`` reproduces
-  ``output``. Municipalities under the anonymity threshold k are renamed "Dold kommun 1", …
-  (the same rename in every file), so no export ties a small group's votes to its name.
+  ``output``. Municipalities under the anonymity threshold k are merged into one group
+  "Övriga kommuner" before the analysis (``core.disclosure``); its voters have no rows in any
+  file, and the JSON leaves it out entirely.
 - A round without votes gives valid files that say why they are empty.
 - A round with per-phase weights is exported one phase at a time (``?etapp=<phase id>``,
   default the first): the file name carries ``etapp-<n>``, the CSV notes and the workbook's
@@ -26,6 +27,7 @@ import xlsxwriter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..core import disclosure
 from ..store import analysis_cache, analysis_input
 from .i18n import in_language
 
@@ -100,16 +102,21 @@ def csv_bytes(header: list[str], rows: list[list[Any]], note: str | None = None)
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
-def pseudonyms(ra: analysis_cache.RoundAnalysis | None, hidden: set[str]) -> dict[str, str]:
-    """Suppressed municipality → "Dold kommun n" (numbered in a name-independent order)."""
-    if ra is None:
-        return {}
-    # order by first appearance in the (participant-ordered) votes, not alphabetically
-    order: list[str] = []
-    for v in ra.input["votes"]:
-        if v["group"] in hidden and v["group"] not in order:
-            order.append(v["group"])
-    return {g: _("Dold kommun %(n)s", n=i) for i, g in enumerate(order, start=1)}
+def pool_label() -> str:
+    """The pooled group's name in the reader's language."""
+    return _("Övriga kommuner")
+
+
+def anonymity_rule_text(k: int) -> str:
+    """The anonymity rule in plain words, stated on every results page and export."""
+    return _(
+        "Anonymitetsregel: kommuner med färre än %(k)s deltagare visas aldrig med namn. De "
+        "slås ihop till ”Övriga kommuner” innan något räknas ut och räknas som en kommun i "
+        "regionen. Har ”Övriga kommuner” färre än %(k)s deltagare flyttas även den minsta av "
+        "de andra kommunerna dit. Har hela omgången färre än %(k)s deltagare visas inga "
+        "resultat. Spridning och kvartiler visas bara när de bygger på minst 10 viktningar.",
+        k=k,
+    )
 
 
 def _empty_note(view: dict[str, Any], error: str | None) -> str | None:
@@ -121,21 +128,25 @@ def _empty_note(view: dict[str, Any], error: str | None) -> str | None:
 
 
 def votes_csv(rnd, ra, view, error) -> bytes:
-    hidden = view["participation"]["hidden"]
-    alias = pseudonyms(ra, hidden)
+    """One row per voter of a PUBLISHED municipality; the pooled voters have no rows
+    (``core.disclosure.scrub_output`` removed them from the output)."""
     crits = ra.input["criteria"] if ra else []
     header = [_("Deltagare (löpnummer)"), _("Kommun"), _("Metod")] + [c["name"] for c in crits]
     header.append(_("Konsistenskvot (parvis)"))
     rows = []
     if ra and ra.output:
         for v in ra.output["votes"]:
-            g = v["group"]
+            if v["group"] == disclosure.POOL:
+                continue
             rows.append(
-                [v["participant"], alias.get(g, g), _vote_method(v["method"])]
+                [v["participant"], v["group"], _vote_method(v["method"])]
                 + [v["weights"].get(c["id"]) for c in crits]
                 + [v.get("consistency_ratio")]
             )
-    return csv_bytes(header, rows, _phase_note(view, _empty_note(view, error)))
+    note = _empty_note(view, error)
+    if not note and view["participation"]["n_hidden"]:
+        note = _("Deltagarna i ”Övriga kommuner” har inga egna rader (anonymitetsregeln).")
+    return csv_bytes(header, rows, _phase_note(view, note))
 
 
 def _vote_method(method: str) -> str:
@@ -160,8 +171,8 @@ def weights_csv(rnd, ra, view, error) -> bytes:
             if r["n"] is None:
                 rows.append([r["name"], r["note"]] + [""] * len(crits))
     note = _empty_note(view, error) or _(
-        "Vikter med metoden: %(m)s Kommuner med färre än %(k)s deltagare visas inte.",
-        m=view.get("options_label", ""), k=view["participation"]["k"])
+        "Vikter med metoden: %(m)s", m=view.get("options_label", "")
+    ) + " " + anonymity_rule_text(view["participation"]["k"])
     return csv_bytes(header, rows, note)
 
 
@@ -189,21 +200,16 @@ def analysis_json(rnd, ra, view, error) -> bytes:
         if view.get("phase"):
             doc["phase"] = phase_doc(view["phase"])
         return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
-    alias = pseudonyms(ra, view["participation"]["hidden"])
+    # The pool's individual weightings are never published: the file holds the published
+    # municipalities' votes, and its output is analysed from exactly that input (so
+    # ``python -m mcda analyze`` reproduces it); the page's figures include the pool.
     data = copy.deepcopy(ra.input)
-    for v in data["votes"]:
-        v["group"] = alias.get(v["group"], v["group"])
-    groups = {}
-    for g, info in data.get("groups", {}).items():
-        info = dict(info)
-        if g in alias and data["options"].get("between_groups") != "population":
-            info.pop("population", None)  # not needed to reproduce, would identify the group
-        groups[alias.get(g, g)] = info
-    data["groups"] = groups
-    ph_opts = data["options"].get("phasing")
-    if ph_opts and isinstance(ph_opts.get("paths"), list):
-        ph_opts["paths"] = [alias.get(g, g) for g in ph_opts["paths"]]
-    output = (_analyze(data) if data["votes"] else None) if alias else ra.output
+    pooled = any(v["group"] == disclosure.POOL for v in data["votes"])
+    output = ra.output
+    if pooled:
+        data["votes"] = [v for v in data["votes"] if v["group"] != disclosure.POOL]
+        data["groups"] = {g: i for g, i in data["groups"].items() if g != disclosure.POOL}
+        output = analysis_cache.analyze_published(data)
     doc = {
         "format": "vagval-analysis",
         "round": {"decision": rnd["decision_title"], "number": rnd["number"],
@@ -211,17 +217,15 @@ def analysis_json(rnd, ra, view, error) -> bytes:
         "input": data,
         "output": output,
     }
+    if pooled:
+        doc["note_anonymity"] = _(
+            "Kommuner med färre än %(k)s deltagare (”Övriga kommuner”) ingår inte i den här "
+            "filen; resultatsidan räknar dem som en sammanslagen kommun.", k=rnd["anonymity_k"])
     if view.get("phase"):  # a round with per-phase weights: whose votes these are
         doc["phase"] = phase_doc(view["phase"])
     if view.get("empty"):
         doc["note"] = _empty_note(view, error)
     return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False).encode("utf-8")
-
-
-def _analyze(data: dict[str, Any]) -> dict[str, Any]:
-    from ..core.analysis import analyze
-
-    return analyze(copy.deepcopy(data))
 
 
 # --- growth phases (etapper) ------------------------------------------------------------------
@@ -644,8 +648,7 @@ def workbook(rnd, ra, view, error) -> bytes:
         _("Alla siffror kommer från Vägvals analysfunktion (samma som JSON-exporten)."),
         view.get("options_label", ""),
         _("Konsensus S*: Goepel (2018), IJAHP 10(3). Kendalls W med korrektion för lika rang."),
-        _("Kommuner med färre än k deltagare visas inte; om en dold kommun skulle kunna räknas "
-          "fram ur totalen döljs även den minsta av de övriga (sekundär maskering)."),
+        anonymity_rule_text(p["k"]),
         _("Rang 1 är bäst. Kompromiss: Copeland över metoderna."),
         _("Deltagare anges med löpnummer; inga namn eller nycklar lagras."),
     ]

@@ -41,7 +41,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from ..core import elicitation
+from ..core import disclosure, elicitation
 from ..core.errors import MCDAInputError
 from ..store import decisions as store_decisions
 from ..store import phases as store_phases
@@ -375,31 +375,45 @@ def _revealed_results(ctx: Mapping[str, Any]) -> dict[str, Any]:
     """Region weights and spread next to the participant's own latest weights.
 
     Numbers come from the shared analysis (``store.analysis_cache``, default options: mean
-    within a municipality, one municipality one vote), i.e. the facilitator's numbers. Below
-    the round's anonymity threshold k voters, nothing regional is shown: with two voters your
-    own weights and the mean would reveal the other's.
+    within a municipality, one municipality one vote), i.e. the facilitator's numbers, pooled
+    by the anonymity rule. They are shown only when they rest on at least 2k OTHER voters in
+    at least two published municipalities (``core.disclosure.participant_may_see_region``):
+    one person with k − 1 extra cookies must still face k + 1 real others. The spread needs
+    10 voters (``disclosure.may_show_spread``).
     """
     db, rnd, crits, latest = ctx["db"], ctx["rnd"], ctx["criteria"], ctx["latest"]
-    n_voters = len(store_votes.latest_votes(db, rnd["id"]))
-    out: dict[str, Any] = {"n_voters": n_voters, "k": rnd["anonymity_k"], "rows": None}
-    if n_voters < rnd["anonymity_k"]:
+    votes = store_votes.latest_votes(db, rnd["id"])
+    n_voters = len(votes)
+    k = int(rnd["anonymity_k"])
+    out: dict[str, Any] = {"n_voters": n_voters, "k": 2 * k, "rows": None}
+    plan = disclosure.plan_for_votes(votes, k, key="municipality")
+    if not disclosure.participant_may_see_region(plan, latest is not None):
         return out
     region, spread = _region_weights(db, rnd["id"], crits)
     if region is None:
         out["unavailable"] = True
         return out
     own = latest["weights"] if latest else {}
-    out["rows"] = [
+    out["rows"] = _own_vs_region_rows(crits, own, region, spread, n_voters)
+    return out
+
+
+def _own_vs_region_rows(
+    crits: list[dict[str, Any]], own: Mapping[str, Any], region: Mapping[str, float],
+    spread: Mapping[str, float], n_voters: int,
+) -> list[dict[str, Any]]:
+    """Table rows: own weight, region weight, spread ("–" below 10 voters), difference."""
+    show_spread = disclosure.may_show_spread(n_voters)
+    return [
         {
             "name": c["name"],
             "own": pf.fmt_pct(float(own[str(c["id"])])) if str(c["id"]) in own else "–",
             "region": pf.fmt_pct(region[str(c["id"])]),
-            "spread": pf.fmt_pct(spread.get(str(c["id"]), 0.0)),
+            "spread": pf.fmt_pct(spread.get(str(c["id"])) or 0.0) if show_spread else "–",
             "diff": _diff_text(own.get(str(c["id"])), region[str(c["id"])]),
         }
         for c in crits
     ]
-    return out
 
 
 def _region_weights(
@@ -431,8 +445,13 @@ def _stored_region_weights(
     db: Any, round_id: int, crits: list[dict[str, Any]],
     votes: list[dict[str, Any]] | None = None,
 ) -> tuple[dict[str, float] | None, dict[str, float]]:
+    """The fallback rule on stored weights, after the same pooling as the analysis
+    (``core.disclosure``): a group under k never counts as its own municipality."""
     if votes is None:
         votes = store_votes.latest_votes(db, round_id)
+    k = store_rounds.get_round(db, round_id)["anonymity_k"]
+    votes = disclosure.pool_votes(
+        votes, disclosure.plan_for_votes(votes, k, key="municipality"), key="municipality")
     ids = [str(c["id"]) for c in crits]
     rows = [[float(v["weights"].get(cid, 0.0)) for cid in ids] for v in votes]
     if not rows:
@@ -452,29 +471,43 @@ def _stored_region_weights(
     return {cid: region[k] / total for k, cid in enumerate(ids)}, spread
 
 
+def _phase_region_weights(
+    db: Any, round_id: int, phase_id: int, crits: list[dict[str, Any]],
+    votes: list[dict[str, Any]],
+) -> tuple[dict[str, float] | None, dict[str, float]]:
+    """One phase's region weights and spread: the facilitator's (pooled) analysis of that
+    phase's votes, else the same rule on the stored weights."""
+    try:
+        from ..store import analysis_cache
+
+        out = analysis_cache.get_analysis(db, round_id, None, phase_id=phase_id).output or {}
+        weights = {str(k): float(v) for k, v in out.get("weights", {}).items()}
+        consensus = (out.get("consensus") or {}).get("criteria") or {}
+        spread = {str(k): float(v.get("sd") or 0.0) for k, v in consensus.items()}
+        if all(str(c["id"]) in weights for c in crits):
+            return weights, spread
+    except (ImportError, LookupError, MCDAInputError) as exc:
+        current_app.logger.info("analysis unavailable for round %s: %s", round_id, exc)
+    return _stored_region_weights(db, round_id, crits, votes)
+
+
 def _phase_results(ctx: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Revealed results of a per-phase round: per phase, region weights next to the
-    participant's own (same rule as :func:`_stored_region_weights`; k applies per phase)."""
+    participant's own (the rule of :func:`_revealed_results`, applied per phase)."""
     db, rnd, crits = ctx["db"], ctx["rnd"], ctx["criteria"]
+    k = int(rnd["anonymity_k"])
     out = []
     for ph in ctx["phases"]:
         votes = store_votes.latest_votes(db, rnd["id"], ph["id"])
         entry: dict[str, Any] = {"label": ph["label"], "n_voters": len(votes),
-                                 "k": rnd["anonymity_k"], "rows": None}
-        if len(votes) >= rnd["anonymity_k"]:
-            region, spread = _stored_region_weights(db, rnd["id"], crits, votes)
-            own_vote = ctx["phase_votes"].get(ph["id"])
-            own = own_vote["weights"] if own_vote else {}
-            entry["rows"] = [
-                {
-                    "name": c["name"],
-                    "own": pf.fmt_pct(float(own[str(c["id"])])) if str(c["id"]) in own else "–",
-                    "region": pf.fmt_pct(region[str(c["id"])]),  # type: ignore[index]
-                    "spread": pf.fmt_pct(spread.get(str(c["id"]), 0.0)),
-                    "diff": _diff_text(own.get(str(c["id"])), region[str(c["id"])]),  # type: ignore[index]
-                }
-                for c in crits
-            ]
+                                 "k": 2 * k, "rows": None}
+        own_vote = ctx["phase_votes"].get(ph["id"])
+        plan = disclosure.plan_for_votes(votes, k, key="municipality")
+        if disclosure.participant_may_see_region(plan, own_vote is not None):
+            region, spread = _phase_region_weights(db, rnd["id"], ph["id"], crits, votes)
+            if region is not None:
+                own = own_vote["weights"] if own_vote else {}
+                entry["rows"] = _own_vs_region_rows(crits, own, region, spread, len(votes))
         out.append(entry)
     return out
 
@@ -520,12 +553,22 @@ def _previous_round(ctx: Mapping[str, Any]) -> dict[str, Any] | None:
         votes = store_votes.latest_votes(db, prev["id"], phase["id"])
     else:
         votes = store_votes.latest_votes(db, prev["id"])
+    token = session.get(SESSION_KEY)
+    prev_part = store_votes.get_participant(db, prev["id"], token) if token else None
+    if prev_part is None and session.get(PREVIOUS_KEY):
+        token = session[PREVIOUS_KEY]
+        prev_part = store_votes.get_participant(db, prev["id"], token)
+    prev_k = int(prev["anonymity_k"])
     out: dict[str, Any] = {
         "number": prev["number"], "title": prev["title"], "n_voters": len(votes),
-        "k": prev["anonymity_k"], "rows": None,
+        "k": max(disclosure.MIN_SPREAD_VALUES, 2 * prev_k), "rows": None,
         "phase_label": phase["label"] if phase and prev["phase_weights"] else None,
     }
-    if len(votes) < prev["anonymity_k"]:
+    # quartiles of fewer than 10 values are individual weightings; and the region on the
+    # same broad base as the revealed results (core.disclosure)
+    plan = disclosure.plan_for_votes(votes, prev_k, key="municipality")
+    if not (disclosure.may_show_spread(len(votes))
+            and disclosure.participant_may_see_region(plan, prev_part is not None)):
         return out
     if prev["phase_weights"]:
         region, _spread = _stored_region_weights(db, prev["id"], crits, votes)
@@ -534,11 +577,6 @@ def _previous_round(ctx: Mapping[str, Any]) -> dict[str, Any] | None:
     if region is None:
         return out
     own: dict[str, float] = {}
-    token = session.get(SESSION_KEY)
-    prev_part = store_votes.get_participant(db, prev["id"], token) if token else None
-    if prev_part is None and session.get(PREVIOUS_KEY):
-        token = session[PREVIOUS_KEY]
-        prev_part = store_votes.get_participant(db, prev["id"], token)
     if prev_part is not None:
         if prev["phase_weights"]:
             v = store_votes.latest_vote_by_phase(db, prev_part["id"]).get(phase["id"])  # type: ignore[index]

@@ -12,7 +12,6 @@ chosen round's analysis (and each municipality's own WSM scores for the comparis
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import Counter, OrderedDict
 from typing import Any
@@ -131,9 +130,7 @@ def _phase_analysis(db: Any, round_id: int, phase_id: int) -> dict[str, Any] | N
     data = analysis_input.build_input(db, round_id, {"smaa": False}, phase_id=phase_id)
     out = None
     if data["votes"]:
-        from ..core.analysis import analyze  # lazy: pymcdm costs ~1 s at import
-
-        out = {"input": data, "output": analyze(json.loads(json.dumps(data)))}
+        out = {"input": data, "output": analysis_cache.analyze_published(data)}
     with _PHASE_CACHE_LOCK:
         _PHASE_CACHE[key] = out
         while len(_PHASE_CACHE) > _PHASE_CACHE_MAX:

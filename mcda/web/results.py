@@ -29,7 +29,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..core import summary
+from ..core import disclosure, summary
 from ..core.errors import MCDAInputError
 from ..store import analysis_cache, analysis_input, records
 from ..store import phases as store_phases
@@ -201,23 +201,33 @@ def _pairs(obj: Any) -> list[tuple[str, float]]:
 
 
 def participation_view(counts: dict[str, int], k: int) -> dict[str, Any]:
-    """Rows per municipality with suppression applied, plus the regional total."""
-    primary, secondary = analysis_input.suppressed_groups(counts, k)
-    rows = []
-    for name, n in counts.items():
-        if name in primary:
-            rows.append({"name": name, "n": None, "note": _("färre än %(k)s", k=k)})
-        elif name in secondary:
-            rows.append({"name": name, "n": None, "note": _("dold (skyddar annan kommun)")})
-        else:
-            rows.append({"name": name, "n": n, "note": None})
+    """Voters per published group (``core.disclosure``): municipalities with at least k
+    voters by name, the others only as one "Övriga kommuner" row; the regional total."""
+    plan = disclosure.plan(counts, k)
+    rows = [{"name": g, "n": n, "note": None} for g, n in plan.published_counts().items()]
+    for r in rows:
+        if r["name"] == disclosure.POOL:
+            r["name"] = exports.pool_label()
+            r["note"] = _("sammanslagna kommuner")
     return {
         "rows": rows,
-        "total": sum(counts.values()),
-        "hidden": primary | secondary,
-        "n_hidden": len(primary | secondary),
+        "total": plan.total,
+        "hidden": set(plan.pooled),
+        "n_hidden": 1 if plan.pooled else 0,
+        "released": plan.released,
         "k": k,
+        "rule": exports.anonymity_rule_text(k),
     }
+
+
+def _relabel_pool(obj: Any, label: str) -> Any:
+    """A copy of an analysis output with the pool's data name replaced by ``label``."""
+    if isinstance(obj, dict):
+        return {(label if k == disclosure.POOL else k): _relabel_pool(v, label)
+                for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_relabel_pool(v, label) for v in obj]
+    return label if obj == disclosure.POOL else obj
 
 
 def empty_view(
@@ -235,6 +245,8 @@ def build_view(
     """Plain values for the templates from one analysis; k applied to every group figure.
     ``phase``: the phase whose votes ``ra`` analysed (named in the method note)."""
     data, out = ra.input, ra.output
+    if out is not None and exports.pool_label() != disclosure.POOL:
+        out = _relabel_pool(out, exports.pool_label())
     crits = [(c["id"], c["name"], c["direction"]) for c in data["criteria"]]
     cname = {cid: name for cid, name, _d in crits}
     alts = [(a["id"], a["name"]) for a in data.get("alternatives", [])]
@@ -258,7 +270,7 @@ def build_view(
         return view
     visible_groups = [g for g in sorted(out.get("groups", {})) if g not in hidden]
     view["visible_groups"] = visible_groups
-    view["n_hidden_groups"] = len([g for g in out.get("groups", {}) if g in hidden])
+    view["n_hidden_groups"] = 0  # pooled municipalities are not counted (core.disclosure)
     # regional weights
     w = out.get("weights", {})
     view["weights"] = [

@@ -10,6 +10,7 @@ import math
 import openpyxl
 import pytest
 
+from mcda.core import disclosure
 from mcda.core.analysis import analyze
 from mcda.store import analysis_cache
 from mcda.web import exports
@@ -64,16 +65,16 @@ def test_weights_csv_matches_analysis(app, client):
                         rel_tol=1e-9)
 
 
-def test_votes_csv_sequence_numbers_and_pseudonyms(app, client):
+def test_votes_csv_sequence_numbers_and_no_rows_of_pooled_voters(app, client):
     uid = login_as(app, client)
     sc = scenario(app, uid, {"Skövde": 4, "Hjo": 1, "Vara": 3})
     rows = _csv(client.get(f"/resultat/{sc['round_id']}/export/roster.csv"))
-    header, body = rows[0], rows[1:]
+    assert "Övriga kommuner" in rows[0][0]  # the note says why some voters have no rows
+    header, body = rows[1], rows[2:]
     assert header[0] == "Deltagare (löpnummer)"
-    assert [int(r[0]) for r in body] == list(range(1, 9))
+    assert [int(r[0]) for r in body] == list(range(1, 5))  # Skövde's 4, numbered 1…4
     munis = {r[1] for r in body}
-    assert "Hjo" not in munis and "Dold kommun 1" in munis  # k = 3
-    assert "Vara" not in munis  # secondary suppression: Hjo alone would be derivable
+    assert munis == {"Skövde"}  # Hjo (1) and, by secondary suppression, Vara: no rows
     db = open_db(app)
     try:
         tokens = [r["token_hash"] for r in db.execute("SELECT token_hash FROM participants")]
@@ -158,8 +159,14 @@ def test_json_round_trip(app, client):
     sc = scenario(app, uid, {"Skövde": 4, "Hjo": 1, "Vara": 3, "Lidköping": 3})
     resp = client.get(f"/resultat/{sc['round_id']}/export/analys.json")
     doc = json.loads(resp.data)
-    assert "Hjo" not in json.dumps(doc["input"]["groups"], ensure_ascii=False)
-    again = analyze(json.loads(json.dumps(doc["input"])))
+    text = json.dumps({"input": doc["input"], "output": doc["output"]}, ensure_ascii=False)
+    assert "Hjo" not in text.replace("Bibliotek i Hjo", "")  # pooled with Lidköping (3)
+    assert "Lidköping" not in text.replace("Scen i Lidköping", "")
+    assert "Övriga kommuner" not in text and "Övriga kommuner" in doc["note_anonymity"]
+    # reproducible: the published output is the analysis of the published input, with the
+    # spreads of fewer than 10 voters left out (core.disclosure.scrub_output)
+    again = disclosure.scrub_output(analyze(json.loads(json.dumps(doc["input"]))),
+                                    len(doc["input"]["votes"]))
     assert json.loads(json.dumps(again)) == doc["output"]
 
 
@@ -169,7 +176,8 @@ def test_json_round_trip_without_suppression_equals_page_analysis(app, client):
     doc = json.loads(client.get(f"/resultat/{sc['round_id']}/export/analys.json").data)
     ra = _analysis(app, sc["round_id"])
     assert doc["output"] == json.loads(json.dumps(ra.output))
-    assert json.loads(json.dumps(analyze(doc["input"]))) == doc["output"]
+    again = disclosure.scrub_output(analyze(doc["input"]), len(doc["input"]["votes"]))
+    assert json.loads(json.dumps(again)) == doc["output"]
 
 
 @pytest.mark.parametrize("kind", ["roster.csv", "vikter.csv", "rangordning.csv",

@@ -602,7 +602,9 @@ def test_missing_csrf_on_join_asks_for_the_code_again(client, rd):
 
 def test_revealed_results_show_region_next_to_own(app, rd):
     tablets = []
-    for muni, values in (("Skövde", [8, 6, 4, 2]), ("Hjo", [2, 4, 6, 8]), ("Vara", [5, 5, 5, 5])):
+    # three voters per municipality: the region rests on ≥ 2k = 6 others in ≥ 2 municipalities
+    for muni, values in [("Skövde", [8, 6, 4, 2]), ("Hjo", [2, 4, 6, 8]),
+                         ("Vara", [5, 5, 5, 5])] * 3:
         c = app.test_client()
         join(c, rd, muni)
         assert _post(c, rd, "skjutreglage", _values(rd, values)).status_code == 303
@@ -619,6 +621,7 @@ def test_revealed_results_show_region_next_to_own(app, rd):
     assert "Regionens vikt" in page
     # Equal per municipality: (0.4 + 0.1 + 0.25) / 3 = 25 % for every criterion here.
     assert page.count("25,0\u00a0%") == 4
+    assert "Spridning" in page and page.count("<td class=\"num\">–</td>") == 4  # 9 < 10
     assert "40,0\u00a0%" in page  # the participant's own first weight
     assert "procentenheter högre" in page
 
@@ -642,7 +645,7 @@ def test_revealed_results_use_the_shared_analysis_when_scores_exist(app, rd, mon
         db.conn.close()
     tablets = []
     votes = (("Skövde", [8, 6, 4, 2]), ("Skövde", [2, 4, 6, 8]), ("Vara", [5, 5, 5, 5]))
-    for muni, values in votes:
+    for muni, values in votes * 3:
         c = app.test_client()
         join(c, rd, muni)
         assert _post(c, rd, "skjutreglage", _values(rd, values)).status_code == 303
@@ -652,7 +655,7 @@ def test_revealed_results_use_the_shared_analysis_when_scores_exist(app, rd, mon
         sr.set_revealed(db, rd.round_id, True)
     finally:
         db.conn.close()
-    page = tablets[2].get(f"/omgang/{rd.round_id}/").get_data(as_text=True)
+    page = tablets[8].get(f"/omgang/{rd.round_id}/").get_data(as_text=True)
     # Skövde's mean is 25 % everywhere, Vara's too: the region is 25 % whatever the rule.
     assert page.count("25,0\u00a0%") >= 8  # own and region columns
     assert "ungefär som regionen" in page
@@ -667,4 +670,5 @@ def test_revealed_results_hidden_below_k(app, client, rd):
     finally:
         db.conn.close()
     page = client.get(f"/omgang/{rd.round_id}/").get_data(as_text=True)
-    assert "Resultaten visas när minst 3 deltagare har viktat (nu 1)" in page
+    assert ("Regionens resultat visas här när minst 6 andra deltagare från minst två kommuner "
+            "har viktat (nu har 1 viktat)") in page

@@ -62,9 +62,11 @@ def test_participation_suppressed_below_k_with_secondary(app, client, fac):
     # Hjo has 1 voter (< k=3): hidden; the hidden total (1) < k → smallest other hidden too.
     sc = scenario(app, fac, {"Skövde": 5, "Lidköping": 3, "Hjo": 1, "Vara": 4})
     html = _text(client.get(f"/resultat/{sc['round_id']}"))
-    assert re.search(r"Hjo</th><td class=\"num\"><span class=\"suppressed\">färre än 3", html)
-    assert re.search(r"Lidköping</th><td class=\"num\"><span class=\"suppressed\">dold", html)
-    assert re.search(r"Skövde</th><td class=\"num\">5</td>", html)
+    part = html.split("Antal som viktat per kommun")[1].split("</table>")[0]
+    assert "Hjo" not in part and "Lidköping" not in part  # pooled: not named, no size
+    assert re.search(r"Övriga kommuner</th><td class=\"num\">4</td>", part)
+    assert re.search(r"Skövde</th><td class=\"num\">5</td>", part)
+    assert "Anonymitetsregel: kommuner med färre än 3 deltagare visas aldrig med namn" in html
     # no per-municipality weights or S* for hidden municipalities
     heat = html.split("Vikter per kommun och kriterium</caption>")[1]
     assert "Hjo" not in heat.split("</table>")[0]

@@ -10,9 +10,12 @@ import json
 import math
 import re
 
+from collections import Counter
+
 import openpyxl
 import pytest
 
+from mcda.core import disclosure
 from mcda.core.analysis import analyze
 from mcda.store import analysis_cache, analysis_input
 from mcda.store import votes as sv
@@ -36,11 +39,19 @@ def _num(cell: str) -> float:
     return float(cell.replace(",", "."))
 
 
+def _published(weights: list[tuple[str, list[float]]], k: int = 3) -> list[tuple[str, list[float]]]:
+    """The votes of the municipalities published by name (core.disclosure, k = 3)."""
+    plan = disclosure.plan(Counter(m for m, _w in weights), k)
+    return [(m, w) for m, w in weights if m in plan.visible]
+
+
 def _expected_region(weights: list[tuple[str, list[float]]]) -> list[float]:
-    """Mean within each municipality, then each municipality counts once (house default)."""
+    """Mean within each municipality, then each municipality counts once (house default);
+    municipalities under k = 3 pooled into one (core.disclosure)."""
+    plan = disclosure.plan(Counter(m for m, _w in weights), 3)
     by_muni: dict[str, list[list[float]]] = {}
     for muni, w in weights:
-        by_muni.setdefault(muni, []).append(w)
+        by_muni.setdefault(plan.group_of(muni), []).append(w)
     means = [[sum(col) / len(rows) for col in zip(*rows, strict=True)]
              for rows in by_muni.values()]
     region = [sum(col) / len(means) for col in zip(*means, strict=True)]
@@ -237,14 +248,15 @@ def test_json_export_states_the_phase_and_reproduces(app, client, phased):
     assert "etapp-2-analys.json" in resp.headers["Content-Disposition"]
     doc = json.loads(resp.data)
     assert doc["phase"] == {"id": p2, "number": 2, "name": "Etapp 2", "period": "2029–2031"}
-    assert len(doc["input"]["votes"]) == len(phased["weights"][p2])
+    # phase 2: Skövde has 2 voters (< k), pooled with Hjo; the file holds Vara's votes only
+    assert len(doc["input"]["votes"]) == len(_published(phased["weights"][p2])) == 3
     out = analyze(json.loads(json.dumps(doc["input"])))
     assert out["weights"] == pytest.approx(doc["output"]["weights"])
-    _data, direct = _phase_analysis(app, rid, p2)
-    assert doc["output"]["weights"] == pytest.approx(direct["weights"])
-    # default: the first phase
+    # default: the first phase (nothing pooled: the same numbers as the page)
     doc1 = json.loads(client.get(f"/resultat/{rid}/export/analys.json").data)
     assert doc1["phase"]["id"] == p1
+    _data, direct = _phase_analysis(app, rid, p1)
+    assert doc1["output"]["weights"] == pytest.approx(direct["weights"])
 
 
 def test_csv_and_workbook_name_the_phase(client, phased):
@@ -253,7 +265,7 @@ def test_csv_and_workbook_name_the_phase(client, phased):
     assert "omgang-1-etapp-2-roster.csv" in roster.headers["Content-Disposition"]
     rows = _csv(roster)
     assert rows[0][0].startswith("# Etapp: Etapp 2 (2029–2031)")
-    assert len([r for r in rows[2:] if r]) == len(phased["weights"][p2])
+    assert len([r for r in rows[2:] if r]) == len(_published(phased["weights"][p2]))
     plan = _csv(client.get(f"/resultat/{rid}/export/etapper.csv?etapp={p2}"))
     assert "planeringssidan" in plan[0][0]
     wb = openpyxl.load_workbook(io.BytesIO(

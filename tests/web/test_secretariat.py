@@ -35,13 +35,14 @@ def test_secretariat_compares_municipalities(app, client):
     table = html.split("Kommunerna jämförda med regionen")[1].split("</table>")[0]
     names = re.findall(r'<th scope="row">([^<]+)</th>', table)
     assert names == sorted(names, key=lambda s: s.replace("ö", "{")) and "Tibro" not in names
+    assert names[-1] == "Övriga kommuner"  # Tibro (1) and the smallest other, pooled
     assert 'aria-sort="ascending"' in html
     html = client.get(base.replace(f"omgang={r2}", f"omgang={sc['round_id']}")
                       + "&sort=avstand&dir=desc").get_data(as_text=True)
     table = html.split("Kommunerna jämförda med regionen")[1].split("</table>")[0]
     dist = [float(x.replace(",", ".")) for x in
             re.findall(r'<td class="num">[^<]*</td><td class="num">([0-9,]+)</td>', table)]
-    assert dist == sorted(dist, reverse=True) and len(dist) == 3  # Tibro + one hidden
+    assert dist == sorted(dist, reverse=True) and len(dist) == 4  # 3 shown + the pool
 
 
 def test_secretariat_picker_and_404(app, client):

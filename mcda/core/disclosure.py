@@ -1,0 +1,220 @@
+"""What may be published about a round: the one anonymity rule (statistical disclosure control).
+
+Every reader of a round (results pages, projector, exports, the secretariat, the planning
+page, the record kept after a privacy deletion and the participants' tablets) goes through
+this module, so the rule is stated once and tested once (``tests/core/test_disclosure.py``,
+``tests/security/test_anonymity_attacks.py``).
+
+The rule ("övriga kommuner"):
+
+1. **Primary suppression.** A municipality with fewer than ``k`` voters is never published
+   under its name.
+2. **Secondary suppression.** While the suppressed municipalities together have fewer than
+   ``k`` voters, the smallest published municipalities are suppressed too, until they reach
+   ``k`` (otherwise the total minus the published groups would give them away).
+3. **Pooling before analysis.** All suppressed municipalities are merged into ONE group,
+   :data:`POOL` ("Övriga kommuner"), *before* anything is computed. The regional weights under
+   every rule (one municipality one vote, by participants, by population), the consensus, the
+   goal conflicts, the rankings, SMAA and the phasing plan are all computed from the published
+   groups plus that one pool, which has at least ``k`` voters. So no combination of published
+   figures (under any option) can tell the pooled municipalities apart: they are one
+   unknown, and the attacker can at best recover the pool's own aggregate.
+4. **Nothing below k at all.** When the whole round has fewer than ``k`` voters, nothing is
+   analysed or published.
+5. **No individual rows of the pool.** The pool's individual weightings never leave the
+   analysis (no roster rows, no JSON votes), and the pool's summed population is not stated.
+6. **Spread needs 10 values.** No quantile or spread over participants (SD, IQR, quartiles,
+   within-municipality SD) is shown when it rests on fewer than :data:`MIN_SPREAD_VALUES`
+   values: for five values the median and quartiles *are* individual weightings.
+7. **Participants see regional figures only on a broad base** (:func:`participant_may_see_region`):
+   at least ``2k`` other voters in at least two published municipalities, so a participant who
+   joins several times (k − 1 extra cookies) still faces at least ``k + 1`` real others.
+8. **k only goes up** once a round has votes (:func:`k_change_allowed`).
+
+Pure: standard library only.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+POOL = "Övriga kommuner"
+"""Name of the pooled group in the analysis (shown translated by the web layer)."""
+
+MIN_SPREAD_VALUES = 10
+"""Fewest values a published quantile or spread may be computed from."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The disclosure decision for one set of voter counts (one round, or one phase)."""
+
+    k: int
+    counts: tuple[tuple[str, int], ...]
+    primary: frozenset[str]
+    secondary: frozenset[str]
+
+    @property
+    def pooled(self) -> frozenset[str]:
+        """Municipalities merged into :data:`POOL` (never named in anything published)."""
+        return self.primary | self.secondary
+
+    @property
+    def total(self) -> int:
+        return sum(n for _g, n in self.counts)
+
+    @property
+    def released(self) -> bool:
+        """Anything at all may be published (the round has at least k voters)."""
+        return self.total >= self.k
+
+    @property
+    def pool_n(self) -> int:
+        return sum(n for g, n in self.counts if g in self.pooled)
+
+    @property
+    def pool_shown(self) -> bool:
+        """The pool is analysed and published (it has at least k voters)."""
+        return self.released and self.pool_n >= self.k
+
+    @property
+    def visible(self) -> tuple[str, ...]:
+        """Municipalities published under their own name (sorted)."""
+        if not self.released:
+            return ()
+        return tuple(sorted(g for g, n in self.counts if n > 0 and g not in self.pooled))
+
+    def group_of(self, name: str) -> str | None:
+        """The published group a voter of ``name`` counts in: its own name, the pool, or
+        None (not analysed: the round has fewer than k voters)."""
+        if not self.released:
+            return None
+        if name in self.pooled:
+            return POOL if self.pool_shown else None
+        return name
+
+    def published_counts(self) -> dict[str, int]:
+        """Voters per published group (visible municipalities, then the pool)."""
+        out = {g: n for g, n in self.counts if g in set(self.visible)}
+        if self.pool_shown:
+            out[POOL] = self.pool_n
+        return out
+
+
+def plan(counts: Mapping[str, int], k: int) -> Plan:
+    """The disclosure plan for voters per municipality ``counts`` under threshold ``k``.
+
+    Primary: 0 < n < k. Secondary: while the primary groups hold fewer than k voters
+    together, add the smallest other groups (ties by name) until they reach k.
+    """
+    k = max(1, int(k))
+    clean = {str(g): int(n) for g, n in counts.items() if int(n) > 0}
+    primary = {g for g, n in clean.items() if n < k}
+    secondary: set[str] = set()
+    hidden_total = sum(clean[g] for g in primary)
+    if 0 < hidden_total < k:
+        for g in sorted((g for g in clean if g not in primary), key=lambda g: (clean[g], g)):
+            secondary.add(g)
+            hidden_total += clean[g]
+            if hidden_total >= k:
+                break
+    return Plan(k, tuple(sorted(clean.items())), frozenset(primary), frozenset(secondary))
+
+
+def suppressed_groups(counts: Mapping[str, int], k: int) -> tuple[set[str], set[str]]:
+    """``(primary, secondary)`` suppressed municipalities (see :func:`plan`)."""
+    p = plan(counts, k)
+    return set(p.primary), set(p.secondary)
+
+
+def plan_for_votes(votes: Iterable[Mapping[str, Any]], k: int, key: str = "group") -> Plan:
+    """The plan for a list of votes (one per voter) carrying their municipality in ``key``."""
+    return plan(Counter(str(v[key]) for v in votes), k)
+
+
+def pool_votes(
+    votes: Iterable[Mapping[str, Any]], p: Plan, key: str = "group"
+) -> list[dict[str, Any]]:
+    """Votes relabelled to their published group; votes of an unpublished pool dropped.
+
+    Order: the published municipalities' voters first, then the pool's (each in the given
+    order), so sequence numbers given afterwards never show where a pooled voter joined."""
+    out: list[dict[str, Any]] = []
+    pooled: list[dict[str, Any]] = []
+    for v in votes:
+        g = p.group_of(str(v[key]))
+        if g is None:
+            continue
+        (pooled if g == POOL else out).append({**v, key: g})
+    return out + pooled
+
+
+def pool_input(data: Mapping[str, Any], p: Plan) -> dict[str, Any]:
+    """An analysis input (``docs/analysis-format.md``) with the suppressed municipalities
+    merged into :data:`POOL` (population: their sum, when all are known) and the votes of
+    a round under k removed. Phasing comparison paths keep only published groups."""
+    out = copy.deepcopy(dict(data))
+    out["votes"] = pool_votes(out.get("votes") or [], p)
+    groups = dict(out.get("groups") or {})
+    new_groups: dict[str, Any] = {g: groups.get(g, {}) for g in p.visible}
+    if p.pool_shown:
+        pops = [(groups.get(g) or {}).get("population") for g in sorted(p.pooled)]
+        new_groups[POOL] = ({"population": sum(pops)}
+                            if pops and all(x is not None for x in pops) else {})
+    out["groups"] = new_groups
+    ph = (out.get("options") or {}).get("phasing")
+    if isinstance(ph, dict) and isinstance(ph.get("paths"), list):
+        ph["paths"] = [g for g in ph["paths"] if g in p.visible]
+    return out
+
+
+def scrub_output(output: dict[str, Any] | None, n_voters: int) -> dict[str, Any] | None:
+    """The analysis output as it may be published: the pool's individual weightings and its
+    summed population removed; participant spreads (SD, IQR, median) dropped when they rest on
+    fewer than :data:`MIN_SPREAD_VALUES` voters. Returns a new object."""
+    if output is None:
+        return None
+    out = copy.deepcopy(output)
+    out["votes"] = [v for v in out.get("votes") or [] if v.get("group") != POOL]
+    if POOL in (out.get("groups") or {}):
+        out["groups"][POOL]["population"] = None
+    if not may_show_spread(n_voters):
+        for st in ((out.get("consensus") or {}).get("criteria") or {}).values():
+            if isinstance(st, dict):
+                for key in ("sd", "iqr", "median"):
+                    if key in st:
+                        st[key] = None
+    return out
+
+
+def may_show_spread(n_values: int) -> bool:
+    """A quantile or spread may be shown only when computed from at least 10 values."""
+    return int(n_values) >= MIN_SPREAD_VALUES
+
+
+def participant_may_see_region(p: Plan, viewer_voted: bool) -> bool:
+    """Regional figures on a participant's tablet only when they rest on at least ``2k``
+    OTHER voters in at least two published municipalities.
+
+    Why: k counts participants, and one person can join several times. With ``k − 1``
+    extra cookies an attacker who sees "own vs region" still faces ``≥ k + 1`` real others,
+    spread over two municipalities, instead of one real voter."""
+    others = p.total - (1 if viewer_voted else 0)
+    return p.released and others >= 2 * p.k and len(p.visible) >= 2
+
+
+def k_change_allowed(old_k: int, new_k: int, has_votes: bool) -> bool:
+    """Once a round has votes, k may only be raised: lowering it would publish groups that
+    were hidden when people voted (and that readers may already hold other figures of)."""
+    return not has_votes or int(new_k) >= int(old_k)
+
+
+__all__ = [
+    "MIN_SPREAD_VALUES", "POOL", "Plan", "k_change_allowed", "may_show_spread",
+    "participant_may_see_region", "plan", "plan_for_votes", "pool_input", "pool_votes",
+    "scrub_output", "suppressed_groups",
+]
