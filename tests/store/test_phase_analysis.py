@@ -21,7 +21,9 @@ def phased(db, decision, muni):
     """Two phases; Skövde votes for both, Hjo only for phase 1."""
     p1 = phases.add_phase(db, decision["id"], "Etapp 1", 100, "2026–2028")
     p2 = phases.add_phase(db, decision["id"], "Etapp 2", 100, "2029–2031")
-    rid = rounds.create_round(db, decision["id"], methods=["direct"], phase_weights=True)
+    # k = 1: the point is keeping phases apart (with k = 3 two voters are not analysed at all)
+    rid = rounds.create_round(db, decision["id"], methods=["direct"], phase_weights=True,
+                              anonymity_k=1)
     rounds.open_round(db, rid)
     crits = decision["criteria"]
     a = votes.join_round(db, rid, token(), muni["Skövde"])
