@@ -175,13 +175,21 @@ def pool_input(data: Mapping[str, Any], p: Plan) -> dict[str, Any]:
 def scrub_output(output: dict[str, Any] | None, n_voters: int) -> dict[str, Any] | None:
     """The analysis output as it may be published: the pool's individual weightings and its
     summed population removed; participant spreads (SD, IQR, median) dropped when they rest on
-    fewer than :data:`MIN_SPREAD_VALUES` voters. Returns a new object."""
+    fewer than :data:`MIN_SPREAD_VALUES` voters. Returns a new object.
+
+    (The JSON export is the exception: it holds the published municipalities' individual
+    votes, from which any spread follows, and is the unscrubbed analysis of exactly those.)"""
     if output is None:
         return None
     out = copy.deepcopy(output)
     out["votes"] = [v for v in out.get("votes") or [] if v.get("group") != POOL]
     if POOL in (out.get("groups") or {}):
         out["groups"][POOL]["population"] = None
+        # "municipalities without votes" would list the pooled ones too (untrue, and the
+        # list must not single them out either): not stated when there is a pool
+        for item in out.get("summary") or []:
+            if isinstance(item, dict) and item.get("kind") == "coverage":
+                item.setdefault("params", {}).update(without_votes=None, pooled=True)
     if not may_show_spread(n_voters):
         for st in ((out.get("consensus") or {}).get("criteria") or {}).values():
             if isinstance(st, dict):

@@ -36,6 +36,9 @@ class RoundAnalysis:
     input: dict[str, Any]
     output: dict[str, Any] | None
     phase_id: int | None = None
+    #: the analysis exactly as computed (the pool's rows included): never shown; the JSON
+    #: export uses it when nothing is pooled, so ``analyze(input)`` reproduces it exactly
+    full_output: dict[str, Any] | None = None
 
 
 _lock = threading.Lock()
@@ -59,7 +62,7 @@ def _analyze(data: dict[str, Any]) -> dict[str, Any]:
 
 def analyze_published(data: dict[str, Any]) -> dict[str, Any] | None:
     """``analyze`` on a (pooled) input from ``analysis_input.build_input``, scrubbed for
-    publication (``core.disclosure.scrub_output``); None without votes."""
+    display (``core.disclosure.scrub_output``); None without votes."""
     if not data["votes"]:
         return None
     return disclosure.scrub_output(_analyze(json.loads(json.dumps(data))), len(data["votes"]))
@@ -89,8 +92,9 @@ def get_analysis(
             return hit
     stats["misses"] += 1
     data = analysis_input.build_input(db, round_id, opts, phase_id=phase)
-    output = analyze_published(data)
-    entry = RoundAnalysis(int(round_id), fp, opts, data, output, phase)
+    full = _analyze(json.loads(json.dumps(data))) if data["votes"] else None
+    output = disclosure.scrub_output(full, len(data["votes"]))
+    entry = RoundAnalysis(int(round_id), fp, opts, data, output, phase, full)
     with _lock:
         _cache[key] = entry
         _cache.move_to_end(key)

@@ -28,7 +28,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..core import disclosure
-from ..store import analysis_cache, analysis_input
+from ..store import analysis_input
 from .i18n import in_language
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -203,13 +203,14 @@ def analysis_json(rnd, ra, view, error) -> bytes:
     # The pool's individual weightings are never published: the file holds the published
     # municipalities' votes, and its output is analysed from exactly that input (so
     # ``python -m mcda analyze`` reproduces it); the page's figures include the pool.
+    # (Spreads are not scrubbed here: the file holds the individual votes they come from.)
     data = copy.deepcopy(ra.input)
     pooled = any(v["group"] == disclosure.POOL for v in data["votes"])
-    output = ra.output
+    output = ra.full_output
     if pooled:
         data["votes"] = [v for v in data["votes"] if v["group"] != disclosure.POOL]
         data["groups"] = {g: i for g, i in data["groups"].items() if g != disclosure.POOL}
-        output = analysis_cache.analyze_published(data)
+        output = _analyze(data) if data["votes"] else None
     doc = {
         "format": "vagval-analysis",
         "round": {"decision": rnd["decision_title"], "number": rnd["number"],
@@ -226,6 +227,12 @@ def analysis_json(rnd, ra, view, error) -> bytes:
     if view.get("empty"):
         doc["note"] = _empty_note(view, error)
     return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False).encode("utf-8")
+
+
+def _analyze(data: dict[str, Any]) -> dict[str, Any]:
+    from ..core.analysis import analyze
+
+    return analyze(copy.deepcopy(data))
 
 
 # --- growth phases (etapper) ------------------------------------------------------------------

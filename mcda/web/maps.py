@@ -74,8 +74,20 @@ def _legend_extra(cells: dict[str, dict[str, Any]], hidden_label: str,
     return extra
 
 
+def _no_own_figure() -> str:
+    """Legend of a municipality without a figure of its own: no votes, or pooled into
+    "Övriga kommuner" (core.disclosure); the map must not tell the two apart."""
+    return _("ingen egen siffra (inga röster eller sammanslagen i ”Övriga kommuner”)")
+
+
+def _names(view_or_part: dict[str, Any]) -> list[str]:
+    part = view_or_part.get("participation", view_or_part)
+    return list(part.get("names") or [r["name"] for r in part["rows"]])
+
+
 def participation_map(participation: dict[str, Any]) -> dict[str, Any]:
-    """Voters per municipality; a municipality hidden in the table is hatched "dold"."""
+    """Voters per municipality; one without a figure of its own (no votes or pooled) is
+    "–", alike."""
     rows = participation["rows"]
     top = max([r["n"] for r in rows if r["n"] is not None] + [1])
     step = max(1, math.ceil(top / N_CLASSES))
@@ -88,6 +100,8 @@ def participation_map(participation: dict[str, Any]) -> dict[str, Any]:
         else:
             c = min(N_CLASSES - 1, (r["n"] - 1) // step)
             cells[r["name"]] = {"cls": f"map-c{c}", "text": str(r["n"]), "dark": c >= 3}
+    for n in _names(participation):
+        cells.setdefault(n, {"cls": "map-none", "text": "–"})
     legend = []
     if any(c["cls"] == "map-zero" for c in cells.values()):
         legend.append({"cls": "map-zero", "label": _("inga röster")})
@@ -97,7 +111,7 @@ def participation_map(participation: dict[str, Any]) -> dict[str, Any]:
             break
         legend.append({"cls": f"map-c{c}", "label": f"{lo}–{hi}" if hi > lo else str(lo)})
     legend += _legend_extra(cells, _("dold: färre än k deltagare (eller skyddar en annan "
-                                     "kommun)"), "")
+                                     "kommun)"), _no_own_figure())
     return {"cells": cells, "legend": legend,
             "rows": [{"name": r["name"], "text": str(r["n"]) if r["n"] is not None
                       else r["note"]} for r in rows]}
@@ -124,12 +138,12 @@ def weight_map(view: dict[str, Any], criterion_id: str | None) -> dict[str, Any]
     chosen = criterion_id if criterion_id in ids else ids[0]
     ci = ids.index(chosen)
     by_group = {g: row[ci] for g, row in zip(gw["rows"], gw["values"], strict=True)}
-    names = [r["name"] for r in view["participation"]["rows"]]
+    names = _names(view)
     hidden = {n: "dold" for n in view["participation"]["hidden"]}
     values = {n: by_group.get(n) for n in names}
     m = _sequential(values, hidden, pct, pct_range)
     m["legend"] += _legend_extra(m["cells"], _("dold: färre än k deltagare"),
-                                 _("inga röster"))
+                                 _no_own_figure())
     region = next((w["value"] for w in view.get("weights", []) if w.get("id") == chosen), None)
     m["rows"] = [{"name": n, "text": _("dold") if n in hidden else
                   ("–" if values[n] is None else pct(values[n]))} for n in names]
@@ -145,12 +159,12 @@ def distance_map(view: dict[str, Any]) -> dict[str, Any] | None:
     dist = {d["group"]: d["distance"] for d in view.get("distance") or []}
     if not dist:
         return None
-    names = [r["name"] for r in view["participation"]["rows"]]
+    names = _names(view)
     hidden = {n: "dold" for n in view["participation"]["hidden"]}
     values = {n: dist.get(n) for n in names}
     m = _sequential(values, hidden, pct, pct_range)
     m["legend"] += _legend_extra(m["cells"], _("dold: färre än k deltagare"),
-                                 _("inga röster"))
+                                 _no_own_figure())
     m["rows"] = [{"name": n, "text": _("dold") if n in hidden else
                   ("–" if values[n] is None else pct(values[n]))} for n in names]
     return m
@@ -162,7 +176,7 @@ def coalition_map(view: dict[str, Any]) -> dict[str, Any] | None:
     clusters = co.get("clusters") or []
     if not clusters:
         return None
-    names = [r["name"] for r in view["participation"]["rows"]]
+    names = _names(view)
     hidden = set(view["participation"]["hidden"])
     group_of = {}
     for i, cl in enumerate(clusters):
@@ -182,14 +196,14 @@ def coalition_map(view: dict[str, Any]) -> dict[str, Any] | None:
         legend.append({"cls": f"map-g{i % len(COALITION_COLOURS)}",
                        "label": _("Grupp %(n)s", n=i + 1) + ": " +
                        (", ".join(cl["members"]) or "–")})
-    legend += _legend_extra(cells, _("dold: färre än k deltagare"), _("inga röster"))
+    legend += _legend_extra(cells, _("dold: färre än k deltagare"), _no_own_figure())
     rows = [{"name": n, "text": cells[n].get("group", cells[n]["text"])} for n in names]
     return {"cells": cells, "legend": legend, "rows": rows}
 
 
 def results_maps(view: dict[str, Any], criterion_id: str | None) -> dict[str, Any]:
     """Every map of the results page and report (``criterion_id``: the weight map's)."""
-    names = [r["name"] for r in view["participation"]["rows"]]
+    names = _names(view)
     out: dict[str, Any] = {"geo": geometry(names),
                            "participation": participation_map(view["participation"])}
     if not view.get("empty"):

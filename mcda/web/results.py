@@ -212,8 +212,10 @@ def participation_view(counts: dict[str, int], k: int) -> dict[str, Any]:
     return {
         "rows": rows,
         "total": plan.total,
-        "hidden": set(plan.pooled),
+        "hidden": set(),  # no municipality is hidden BY NAME: the pooled ones are never named
         "n_hidden": 1 if plan.pooled else 0,
+        # every municipality of the region (for the maps): voted, pooled or not, alike
+        "names": sorted(counts),
         "released": plan.released,
         "k": k,
         "rule": exports.anonymity_rule_text(k),

@@ -91,8 +91,13 @@ REGISTER_PARTS = (("input", "municipalities"), ("output", "phasing", "spread"),
 
 def _without_register(doc: dict) -> dict:
     """The JSON without its lists of ALL the region's municipalities (hosts of investments,
-    the phasing spread), which name every municipality whether it voted or not."""
+    the phasing spread, and the summary's "without votes in this file", which is the register
+    minus the published ones), which name every municipality whether it voted or not."""
     doc = copy.deepcopy(doc)
+    for item in (doc.get("output") or {}).get("summary") or []:
+        if item.get("kind") == "coverage" and item["params"].get("without_votes"):
+            assert NOT_VOTING in item["params"]["without_votes"]
+            item["params"].pop("without_votes")
     for path in REGISTER_PARTS:
         node = doc
         for key in path[:-1]:

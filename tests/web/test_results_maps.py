@@ -32,27 +32,27 @@ def _area_texts(fig: str) -> dict[str, str]:
 
 def test_maps_obey_k_exactly_as_the_tables(app, client):
     fac = login_as(app, client, "facilitator")
-    # Hjo has 1 voter (< k = 3): hidden; Lidköping hidden too (secondary suppression)
+    # Hjo has 1 voter (< k = 3), pooled with Lidköping (secondary suppression) into "Övriga
+    # kommuner" (core.disclosure): on the map both look exactly like Tibro, which has no votes
     sc = scenario(app, fac, {"Skövde": 5, "Lidköping": 3, "Hjo": 1, "Vara": 4})
     html = client.get(f"/resultat/{sc['round_id']}").get_data(as_text=True)
     part = _area_texts(_figure(html, "map-participation"))
     assert len(part) == 15
-    assert part["Hjo"] == "dold" and part["Lidköping"] == "dold"
-    assert part["Skövde"] == "5" and part["Vara"] == "4" and part["Tibro"] == "0"
+    assert part["Hjo"] == part["Lidköping"] == part["Tibro"] == "–"
+    assert part["Skövde"] == "5" and part["Vara"] == "4"
     fig = _figure(html, "map-participation")
-    assert re.search(r'class="map-area map-hidden" fill="url\(#map-hatch\)"><title>Hjo: dold',
-                     fig)
-    # never a number for a hidden municipality, in the map's own table either
-    assert re.search(r"Hjo</th><td class=\"num\">färre än 3", fig)
+    assert "map-area map-hidden" not in fig and "<title>Hjo: dold" not in fig
+    # never a number for a pooled municipality, in the map's own table either
+    assert "Hjo</th>" not in fig and "Övriga kommuner</th><td class=\"num\">4" in fig
     for fig_id in ("map-weight", "map-distance"):
         texts = _area_texts(_figure(html, fig_id))
-        assert texts["Hjo"] == "dold" and texts["Lidköping"] == "dold", fig_id
-        assert texts["Tibro"] == "–", fig_id
+        assert texts["Hjo"] == texts["Lidköping"] == texts["Tibro"] == "–", fig_id
         assert re.fullmatch(r"\d+ %", texts["Skövde"]), fig_id
-        assert "Hjo</th><td class=\"num\">dold" in _figure(html, fig_id)
+        table = _figure(html, fig_id)
+        assert 'Hjo</th><td class="num">–' in table and 'Tibro</th><td class="num">–' in table
     if 'id="map-coalitions"' in html:
         co = _area_texts(_figure(html, "map-coalitions"))
-        assert co["Hjo"] == "dold" and co["Lidköping"] == "dold"
+        assert co["Hjo"] == co["Lidköping"] == co["Tibro"]
 
 
 def test_weight_map_follows_the_chosen_criterion(app, client):
@@ -95,7 +95,7 @@ def test_maps_in_english(app, client):
     html = client.get(f"/resultat/{sc['round_id']}?lang=en").get_data(as_text=True)
     fig = _figure(html, "map-participation")
     assert "Map: participants per municipality" in fig
-    assert _area_texts(fig)["Hjo"] == "hidden"
+    assert _area_texts(fig)["Hjo"] == "–" and "Other municipalities" in fig
 
 
 def _dangling_uses(html: str) -> list[str]:
