@@ -9,7 +9,6 @@ import io
 import json
 import math
 import re
-
 from collections import Counter
 
 import openpyxl
