@@ -13,7 +13,7 @@ chosen round's analysis (and each municipality's own WSM scores for the comparis
 from __future__ import annotations
 
 import threading
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,6 @@ from ..core.errors import MCDAInputError
 from ..store import analysis_cache, analysis_input, decisions
 from ..store import phases as store_phases
 from ..store import rounds as store_rounds
-from ..store import votes as store_votes
 from ..store.decisions import StoreError
 from . import maps
 from .access import can_edit_decision, login_required, require_edit, require_view
@@ -59,7 +58,8 @@ def plan_values(decision_id: int, round_id: int | None, alt_ids: list[int]) -> d
     Regional WSM scores of the round's analysis (house default options) when the round has
     votes and a complete score matrix; otherwise every investment is worth 1 (the plan then
     maximises the number of investments) and the label says so. Municipalities with fewer
-    voters than the round's anonymity threshold get no own values (they are not shown).
+    voters than the round's anonymity threshold have no own values: the analysis pooled them
+    into "Övriga kommuner" (core.disclosure).
     """
     rnd = _pick_round(decision_id, round_id)
     out: dict[str, Any] = {
@@ -90,12 +90,8 @@ def plan_values(decision_id: int, round_id: int | None, alt_ids: list[int]) -> d
     keys = [str(a) for a in alt_ids]
     scores = res["rankings"][VALUE_METHOD]["scores"]
     out["regional"] = [float(scores[k]) for k in keys]
-    counts = store_votes.participation(db, rnd["id"])
-    k_anon = int(rnd["anonymity_k"])
-    hidden_a, hidden_b = analysis_input.suppressed_groups(counts, k_anon)
+    # groups under k are already pooled into "Övriga kommuner" (core.disclosure)
     for g, entry in (res.get("by_group_rankings") or {}).items():
-        if g in hidden_a or g in hidden_b:
-            continue
         gs = entry["rankings"].get(VALUE_METHOD, {}).get("scores")
         if gs:
             out["groups"][g] = [float(gs[k]) for k in keys]
@@ -149,7 +145,6 @@ def _per_phase_values(
     phases = store_phases.list_phases(db, rnd["decision_id"])
     keys = [str(a) for a in alt_ids]
     names = {a["id"]: a["name"] for a in decisions.list_alternatives(db, rnd["decision_id"])}
-    k_anon = int(rnd["anonymity_k"])
     cols: list[list[float] | None] = []
     group_cols: list[dict[str, list[float]] | None] = []
     ranking = []
@@ -171,12 +166,10 @@ def _per_phase_values(
             ranking.append({"label": label, "n_voters": n_voters, "top": None})
             continue
         cols.append([float(scores[k]) for k in keys])
-        counts = Counter(v["group"] for v in ra["input"]["votes"])  # type: ignore[index]
-        hidden_a, hidden_b = analysis_input.suppressed_groups(counts, k_anon)
-        gc: dict[str, list[float]] = {}
+        gc: dict[str, list[float]] = {}  # groups under k: pooled already (core.disclosure)
         for g, entry in (res.get("by_group_rankings") or {}).items():
             gs = entry["rankings"].get(VALUE_METHOD, {}).get("scores")
-            if gs and g not in hidden_a and g not in hidden_b:
+            if gs:
                 gc[g] = [float(gs[k]) for k in keys]
         group_cols.append(gc)
         order = sorted(scores, key=lambda a: -float(scores[a]))
