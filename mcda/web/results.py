@@ -974,11 +974,12 @@ def convergence_context(decision: dict[str, Any]) -> dict[str, Any]:
 
 
 def _within_sd(output: dict[str, Any], groups: list[str]) -> dict[str, float | None]:
-    """Mean over criteria of the sample SD of participants' weights within each group."""
+    """Mean over criteria of the sample SD of participants' weights within each group; None
+    below 10 voters (``core.disclosure.may_show_spread``: a spread of few values is theirs)."""
     out: dict[str, float | None] = {}
     for g in groups:
         rows = [v["weights"] for v in output.get("votes", []) if v["group"] == g]
-        if len(rows) < 2:
+        if len(rows) < 2 or not disclosure.may_show_spread(len(rows)):
             out[g] = None
             continue
         sds = [statistics.stdev(float(r[c]) for r in rows) for c in rows[0]]

@@ -322,6 +322,15 @@ def test_previous_round_quantiles_need_ten_values(app, client, room):
     assert "minst 10 deltagare" in html
 
 
+def test_no_within_municipality_spread_of_few_voters(client, room):
+    """The convergence page showed each municipality's within-SD of its 3 voters."""
+    html = client.get(f"/resultat/beslut/{room.decision_id}/konvergens").get_data(as_text=True)
+    section = html.split('id="conv-gsd-h"', 1)[1].split("</section>", 1)[0] \
+        if 'id="conv-gsd-h"' in html else ""
+    row = re.search(r'Skövde</th>(.*?)</tr>', section)
+    assert row is None or not re.search(r"\d,\d{3}", row.group(1))
+
+
 # --- 7. k lowered after the fact (issue item 3) --------------------------------------------------
 
 
