@@ -271,3 +271,23 @@ def _canonical(out: dict) -> dict:
     out = json.loads(json.dumps(out))
     out.pop("votes", None)
     return out
+
+
+def test_the_differencing_attack_is_real_without_pooling():
+    """Control: on an analysis of the raw groups (the code before the rule: hidden groups only
+    left out of the tables), the same attack returns the small voter's weights exactly, so the
+    property test's attack can succeed and its failure above means something."""
+    counts = {"Aname": 1, "Bname": 3, "Cname": 3}  # issue 13: k = 3, one voter at 10:1:1
+    weights = [[10, 1, 1], [2, 5, 3], [1, 6, 3], [3, 4, 3], [4, 4, 2], [5, 3, 2], [3, 3, 4]]
+    plan = disclosure.plan(counts, 3)
+    outs = {}
+    for between in BETWEEN:
+        out = analyze(make_input(counts, weights, "mean", between))
+        out["groups"] = {g: i for g, i in out["groups"].items() if g not in plan.pooled}
+        outs[between] = out
+    guess = naive_differencing(outs, counts, "Aname")
+    assert np.allclose(guess, np.array([10, 1, 1]) / 12, atol=1e-9)
+    # … and on the published (pooled) analysis it does not
+    outs = {b: published(make_input(counts, weights, "mean", b), 3) for b in BETWEEN}
+    assert not np.allclose(naive_differencing(outs, counts, "Aname"), np.array([10, 1, 1]) / 12,
+                           atol=1e-3)
