@@ -36,6 +36,7 @@ from ..store import phases as store_phases
 from ..store import rounds as store_rounds
 from ..store import users as store_users
 from ..store import votes as store_votes
+from ..store.db import transaction
 from ..store.decisions import StoreError
 from . import analysis_text, charts, exports, maps
 from .access import current_user, login_required, require_edit, require_view
@@ -673,16 +674,18 @@ def reveal(round_id: int):
 @bp.post("/<int:round_id>/k")
 @login_required()
 def set_k(round_id: int):
-    rnd = load_round(round_id, edit=True)
+    load_round(round_id, edit=True)
     db = get_db()
     try:
-        store_rounds.set_anonymity_k(db, round_id, request.form.get("k", ""))
+        with transaction(db):  # the change and its audit entry: both or neither
+            old_k = store_rounds.get_round(db, round_id)["anonymity_k"]
+            store_rounds.set_anonymity_k(db, round_id, request.form.get("k", ""))
+            new_k = store_rounds.get_round(db, round_id)["anonymity_k"]
+            store_users.audit(db, current_user()["id"], "round.anonymity_k",
+                              f"round:{round_id}", old=old_k, new=new_k)
     except StoreError as exc:
         flash(error_text(exc), "error")
         return redirect(url_for(".round_results", round_id=round_id), code=303)
-    new_k = store_rounds.get_round(db, round_id)["anonymity_k"]
-    store_users.audit(db, current_user()["id"], "round.anonymity_k", f"round:{round_id}",
-                      old=rnd["anonymity_k"], new=new_k)
     flash(_("Anonymitetsgränsen är nu %(k)s.", k=new_k), "success")
     return redirect(url_for(".round_results", round_id=round_id), code=303)
 
