@@ -185,17 +185,27 @@ def scrub_output(output: dict[str, Any] | None, n_voters: int) -> dict[str, Any]
     out["votes"] = [v for v in out.get("votes") or [] if v.get("group") != POOL]
     if POOL in (out.get("groups") or {}):
         out["groups"][POOL]["population"] = None
-        # "municipalities without votes" would list the pooled ones too (untrue, and the
-        # list must not single them out either): not stated when there is a pool
-        for item in out.get("summary") or []:
-            if isinstance(item, dict) and item.get("kind") == "coverage":
-                item.setdefault("params", {}).update(without_votes=None, pooled=True)
+        out["summary"] = scrub_summary(out.get("summary") or [], pooled=True)
     if not may_show_spread(n_voters):
         for st in ((out.get("consensus") or {}).get("criteria") or {}).values():
             if isinstance(st, dict):
                 for key in ("sd", "iqr", "median"):
                     if key in st:
                         st[key] = None
+    return out
+
+
+def scrub_summary(items: list[dict[str, Any]], *, pooled: bool) -> list[dict[str, Any]]:
+    """Summary statements (``core.summary``) as they may be published. With a pool, the
+    coverage statement's "municipalities without votes" would list the pooled ones too
+    (untrue), and leaving them out would single them out: it is not stated, and the
+    statement says that some municipalities are pooled instead."""
+    if not pooled:
+        return items
+    out = copy.deepcopy(items)
+    for item in out:
+        if isinstance(item, dict) and item.get("kind") == "coverage":
+            item.setdefault("params", {}).update(without_votes=None, pooled=True)
     return out
 
 
@@ -224,5 +234,5 @@ def k_change_allowed(old_k: int, new_k: int, has_votes: bool) -> bool:
 __all__ = [
     "MIN_SPREAD_VALUES", "POOL", "Plan", "k_change_allowed", "may_show_spread",
     "participant_may_see_region", "plan", "plan_for_votes", "pool_input", "pool_votes",
-    "scrub_output", "suppressed_groups",
+    "scrub_output", "scrub_summary", "suppressed_groups",
 ]

@@ -303,8 +303,13 @@ def _robust(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
 
 
 def _coverage(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
-    text = t.gettext("%(voted)s av %(all)s kommuner har viktat, %(n)s deltagare totalt.") % {
-        "voted": p.get("n_voted"), "all": p.get("n_groups"), "n": p.get("n_participants")}
+    if p.get("pooled"):  # core.disclosure: which municipalities did not vote is not stated
+        text = t.gettext("%(n)s deltagare har viktat. Kommuner med färre deltagare än "
+                         "anonymitetsgränsen räknas tillsammans som ”Övriga kommuner” och "
+                         "namnges inte.") % {"n": p.get("n_participants")}
+    else:
+        text = t.gettext("%(voted)s av %(all)s kommuner har viktat, %(n)s deltagare totalt.") % {
+            "voted": p.get("n_voted"), "all": p.get("n_groups"), "n": p.get("n_participants")}
     if p.get("without_votes"):
         text += " " + t.gettext("Inga viktningar från %(names)s.") % {
             "names": join(p["without_votes"], t)}

@@ -345,8 +345,9 @@ def build_view(
     view["sensitivity"] = _sensitivity_view(verdict.get("sensitivity") or out.get("sensitivity"),
                                             cname, aname)
     view["verdict"] = _verdict_view(verdict, aname)
-    view["summary"] = analysis_text.summary_sentences(
-        summary.summarize(out, hidden=hidden, all_groups=list(counts), k=k))
+    view["summary"] = analysis_text.summary_sentences(disclosure.scrub_summary(
+        summary.summarize(out, hidden=hidden, all_groups=list(counts), k=k),
+        pooled=bool(part["n_hidden"])))
     return view
 
 

@@ -246,6 +246,9 @@ def test_small_municipality_named_nowhere(client, room):
     for name, text in _published_texts(client, room).items():
         assert text.count(SMALL) == text.count(NOT_VOTING), name
         assert "Dold kommun" not in text, name
+        # the summary does not list "municipalities without votes" (that list would name
+        # the pooled ones falsely, or single them out by leaving them out)
+        assert "Inga viktningar från" not in text, name
 
 
 def test_no_per_participant_row_of_a_pooled_municipality(client, room):
