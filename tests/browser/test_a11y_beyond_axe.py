@@ -268,3 +268,46 @@ def test_focus_is_never_hidden_under_sticky_bars(demo_server, page_factory):  # 
                                     f"(Shift+Tab): {state['name']} under {state['covered']}")
     assert total > 100, total
     assert failures == [], f"{len(failures)} of {total} stops covered:\n" + "\n".join(failures)
+
+
+# --- time limits (WCAG 2.2.1) ----------------------------------------------------------------
+
+def test_typed_input_survives_an_expired_session(app, live_server, page_factory):
+    """The audit's case with a short timeout: fill in /processledare/ny, wait, press Spara. The
+    login page says why and keeps the form; after logging in, one press sends it."""
+    from mcda.store import connect
+
+    from ..conftest import make_user
+    from .conftest import TABLET, assert_no_axe_violations
+
+    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = 2
+    make_user(app, "pl@example.se", "korrekt häst batteri")
+    pg = page_factory(TABLET)
+    base = live_server.url
+    _login(pg, base, "pl@example.se")
+    pg.goto(base + "/processledare/ny")
+    pg.fill("#title", "Simhallar i Skaraborg")
+    pg.fill("#description", "Skrivet innan sessionen gick ut.")
+    pg.wait_for_timeout(2600)
+    pg.locator("main form button[type=submit]").click()
+    pg.wait_for_load_state()
+    notice = pg.locator("#kept-notice").inner_text()
+    assert "Du loggades ut efter en stund utan aktivitet." in notice
+    assert_no_axe_violations(pg, "login with kept form")
+    pg.fill("#email", "pl@example.se")
+    pg.fill("#password", "korrekt häst batteri")
+    pg.click("form.narrow-form button[type=submit]")
+    pg.wait_for_load_state()
+    assert pg.locator("h1").inner_text() == "Du är inloggad igen"
+    assert_no_axe_violations(pg, "resubmit page")
+    pg.get_by_role("button", name="Skicka det du skrev").click()
+    pg.wait_for_load_state()
+    assert pg.locator("h1").inner_text() == "Simhallar i Skaraborg"
+    db = connect(app.config["DATABASE"])
+    try:
+        row = db.execute("SELECT title, description FROM decisions").fetchone()
+    finally:
+        db.conn.close()
+    assert (row["title"], row["description"]) == ("Simhallar i Skaraborg",
+                                                  "Skrivet innan sessionen gick ut.")
+    assert pg.csp_violations == [] and pg.page_errors == []
