@@ -423,12 +423,9 @@ def _core_options(opts: dict[str, Any], round_id: int, *, has_scores: bool) -> d
         "skip_unsuitable": True,
     }
     if opts["smaa"] and has_scores:
-        core["smaa"] = {
-            "samples": SMAA_SAMPLES,
-            "seed": int(round_id),
-            "weights": "empirical",
-            "method": "wsm",
-        }
+        from ..core.contract import SmaaOptions  # the contract's defaults, only fewer samples
+
+        core["smaa"] = SmaaOptions(samples=SMAA_SAMPLES, seed=int(round_id)).model_dump()
     else:
         core["smaa"] = None
     return core
