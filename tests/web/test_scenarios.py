@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,6 +54,10 @@ def test_demo_has_three_scenarios_worth_comparing(app, client, demo_decision):
     # the three plans differ: something moves, comes in or drops out
     assert any(w in text for w in ("byter etapp", "kommer med", "faller bort"))
     assert 'class="map-svg"' in text  # the Skaraborg map, one per scenario
+    # every shape and pattern the maps <use> is defined on the page (else the maps draw blank)
+    ids = set(re.findall(r'\sid="([^"]+)"', text))
+    refs = re.findall(r'<use href="#([^"]+)"', text) + re.findall(r'url\(#([^)]+)\)', text)
+    assert refs and not [r for r in refs if r not in ids]
 
 
 def test_create_edit_duplicate_delete(app, client, demo_decision):
