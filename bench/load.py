@@ -130,7 +130,7 @@ def start_server(instance: str, port: int, extra: list[str]) -> tuple[subprocess
         if m:
             email = m.group(1)
         m = re.search(r"Lösenord:\s+(\S+)", line)
-        if m:
+        if m and not password:  # the facilitator's comes first; the secretariat's follows
             password = m.group(1)
         m = re.search(r"Server:\s+(.+)", line)
         if m:
