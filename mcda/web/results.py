@@ -645,6 +645,7 @@ def round_results(round_id: int):
     opts, error = request_options()
     ctx = page_context(rnd, opts, error, phase)
     ctx["can_edit"] = _can_edit(rnd)
+    ctx["summary_on_top"] = True  # above the controls; swapped out of band on option changes
     ctx["query"] = request.query_string.decode()
     ctx["phase_links"] = phase_links(phases, phase, ".round_results", round_id=round_id)
     if phases:

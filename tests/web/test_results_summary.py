@@ -56,10 +56,12 @@ def _text(page: str, names: list[str]) -> str:
 
 def test_summary_leads_the_results_page_and_links_to_sections(client, demo):
     page = client.get(f"/resultat/{demo['round']}").get_data(as_text=True)
-    body = page[page.index('id="results-body"'):]
-    assert body.index('id="summary-h"') < body.index('id="howto-h"') < body.index('id="part-h"')
-    summary = body[body.index('id="sec-summary"'):body.index("</section>",
-                                                             body.index('id="sec-summary"'))]
+    # the summary leads the page: above the facilitator's controls and the sections
+    assert page.index('id="summary-h"') < page.index('id="controls-h"')
+    assert page.index('id="summary-h"') < page.index('id="howto-h"') < page.index('id="part-h"')
+    assert page.count('id="summary-h"') == 1
+    start = page.index('id="sec-summary"')
+    summary = page[start:page.index("</section>", start)]
     items = re.findall(r"<li class=\"summary-(\w+)\">", summary)
     assert 4 <= len(items) <= 8
     assert items[0] == "agreement" and items[-1] == "coverage"
@@ -70,6 +72,15 @@ def test_summary_leads_the_results_page_and_links_to_sections(client, demo):
     assert summary.count('class="method-note"') == len(items)
     assert re.search(r"\d+ %", _text(summary, [])), "figures as percentages"
     assert "valet beror på metod" in _text(summary, demo["names"]).lower()
+
+
+def test_options_change_swaps_the_summary_out_of_band(client, demo):
+    """An htmx options change replaces the body and, out of band, the summary at the top."""
+    resp = client.get(f"/resultat/{demo['round']}?o=1&methods=topsis&methods=vikor",
+                      headers={"HX-Request": "true"})
+    html = resp.get_data(as_text=True)
+    assert html.count('id="summary-h"') == 1 and 'hx-swap-oob="true"' in html
+    assert "2 metoder" in html  # the summary follows the new options
 
 
 def test_one_verdict_the_ranking_smaa_and_sensitivity_name_the_same_winner(app, client, demo):
