@@ -587,8 +587,8 @@ def compare(decision_id: int):
     fmt_ = request.args.get("format")
     if fmt_ in ("csv", "xlsx") and not ctx["error"]:
         return _export(ctx, fmt_)
-    return render("planning/compare.html", "planning/_compare_body.html",
-                  status=200 if not ctx["error"] else 400, **ctx)
+    # Too few or too many chosen is a page asking to choose (200), not an error of the reader.
+    return render("planning/compare.html", "planning/_compare_body.html", **ctx)
 
 
 def _table(ctx: dict[str, Any]) -> tuple[list[str], list[list[Any]], list[list[Any]]]:
