@@ -355,11 +355,12 @@ def round_home(round_id: int):
         phase_saved=phase_saved,
         results=results,
         previous=_previous_round(ctx),
-        **_common(ctx),
+        **_common(),
     )
 
 
-def _common(ctx: Mapping[str, Any]) -> dict[str, Any]:
+def _common() -> dict[str, Any]:
+    """What every vote-form template needs besides the round (method names, hints, format)."""
     return {
         "slugs": pf.METHOD_SLUGS,
         "method_labels": pf.METHOD_LABELS,
@@ -833,7 +834,7 @@ def _render_vote(
     names = {int(c["id"]): c["name"] for c in crits}
     context = dict(
         **ctx,
-        **_common(ctx),
+        **_common(),
         method=method,
         slug=pf.METHOD_SLUGS[method],
         state=state,

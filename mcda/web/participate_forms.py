@@ -18,6 +18,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..core.constants import POINTS_TOTAL
+
 # URL slug (Swedish) ↔ stored method name.
 METHOD_SLUGS: dict[str, str] = {
     "direct": "skjutreglage",
@@ -45,7 +47,6 @@ ROLES: dict[str, Any] = {
     "annan": _l("Annan"),
 }
 DIRECT_MAX = 10
-POINTS_TOTAL = 100
 # Saaty's 1–9 scale in Swedish; 2, 4, 6, 8 are in-between values.
 SAATY_LABELS = {
     1: _l("lika viktiga"),
