@@ -368,9 +368,19 @@ def _contributions_view(data: dict[str, Any], out: dict[str, Any], crits, alts
         return None
     rows = [{"label": name, "parts": [_f(x) or 0.0 for x in row], "total": sum(row)}
             for (_a, name), row in zip(alts, contrib, strict=True)]
+    if not rows:
+        return None
+    # against the average alternative: what lifts each one above it and what pulls it down
+    means = [sum(r["parts"][j] for r in rows) / len(rows) for j in range(len(crits))]
+    mean_total = sum(r["total"] for r in rows) / len(rows)
+    for r in rows:
+        r["dev"] = [p - m for p, m in zip(r["parts"], means, strict=True)]
+        r["dev_total"] = r["total"] - mean_total
     rows.sort(key=lambda r: -r["total"])
+    span = max(max(sum(d for d in r["dev"] if d > 0), -sum(d for d in r["dev"] if d < 0))
+               for r in rows)
     return {"criteria": [n for _c, n, _d in crits], "rows": rows,
-            "max": max((r["total"] for r in rows), default=0.0)}
+            "max": max(r["total"] for r in rows), "span": span}
 
 
 def _verdict_view(verdict: dict[str, Any], aname: dict[str, str]) -> dict[str, Any] | None:

@@ -51,9 +51,16 @@ def test_ranking_chart_shows_each_criterions_contribution(app, client):
     assert legend == [n for n, _d in CRITERIA]
     table = html[html.index("Summa (WSM)"):]
     table = table[:table.index("</table>")]
+    k = len(CRITERIA)
+    devs = []
     for row in re.findall(r"<tr><th scope=\"row\">.*?</tr>", table):
-        nums = [float(x.replace(",", ".")) for x in re.findall(r'class="num">([-\d,]+)<', row)]
-        assert abs(sum(nums[:-1]) - nums[-1]) <= 0.002 + 1e-9, row
+        nums = [float(x.replace(",", ".")) for x in re.findall(r'class="num">([-+\d,]+)<', row)]
+        assert len(nums) == k + 2, row
+        assert abs(sum(nums[:k]) - nums[k]) <= 0.002 + 1e-9, row
+        devs.append(nums[k + 1])
+    # the chart's figure is each score against the average: they cancel out
+    assert abs(sum(devs)) <= 0.001 * len(devs) + 1e-9
+    assert "bättre än genomsnittet" in fig and "sämre än genomsnittet" in fig
 
 
 def test_heatmap_headers_are_whole(app, client):
