@@ -128,6 +128,13 @@ def session_user(
     return user
 
 
+def touch_session(db: Database, sid: str) -> None:
+    """Mark a live session as active now (the "stay logged in" answer to the idle warning);
+    ``session_user`` only refreshes ``last_seen`` once a minute."""
+    with transaction(db):
+        db.execute("UPDATE user_sessions SET last_seen = ? WHERE id = ?", [_iso(_now()), sid])
+
+
 def delete_session(db: Database, sid: str) -> None:
     with transaction(db):
         db.execute("DELETE FROM user_sessions WHERE id = ?", [sid])

@@ -43,7 +43,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from ..store import users as store_users
-from .access import current_user, public
+from .access import current_user, login_required, public
 from .db import get_db
 from .forms import LoginForm
 from .limits import SlidingWindow
@@ -212,6 +212,17 @@ def _kept_form() -> dict:
             action = None
     return {"kept_action": action, "kept": json.dumps(pairs, ensure_ascii=False),
             "kept_files": request.form.get("kept_files") == "1", "pairs": pairs}
+
+
+@bp.post("/logga-in/forlang")
+@login_required("facilitator", "secretariat")
+def extend():
+    """"Fortsätt vara inloggad" in the warning before the idle logout (WCAG 2.2.1): the
+    session counts as active from now. 204 for the script; a redirect back without it."""
+    store_users.touch_session(get_db(), session["sid"])
+    if request.headers.get("X-Requested-With") == "fetch":
+        return "", 204
+    return redirect(safe_next(request.form.get("next")) or _home_for(current_user()), code=303)
 
 
 @bp.post("/logga-ut")

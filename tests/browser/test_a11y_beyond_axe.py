@@ -289,11 +289,14 @@ def test_typed_input_survives_an_expired_session(app, live_server, page_factory)
     pg.fill("#title", "Simhallar i Skaraborg")
     pg.fill("#description", "Skrivet innan sessionen gick ut.")
     pg.wait_for_timeout(2600)
+    assert pg.locator("#session-warning").is_visible()  # the warning came, and was ignored
+    pg.keyboard.press("Escape")
     pg.locator("main form button[type=submit]").click()
     pg.wait_for_load_state()
     notice = pg.locator("#kept-notice").inner_text()
     assert "Du loggades ut efter en stund utan aktivitet." in notice
     assert_no_axe_violations(pg, "login with kept form")
+    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = 3600  # no second warning while we check pages
     pg.fill("#email", "pl@example.se")
     pg.fill("#password", "korrekt häst batteri")
     pg.click("form.narrow-form button[type=submit]")
@@ -310,4 +313,32 @@ def test_typed_input_survives_an_expired_session(app, live_server, page_factory)
         db.conn.close()
     assert (row["title"], row["description"]) == ("Simhallar i Skaraborg",
                                                   "Skrivet innan sessionen gick ut.")
+    assert pg.csp_violations == [] and pg.page_errors == []
+
+
+def test_warning_before_the_idle_logout_keeps_the_session(app, live_server, page_factory):
+    from ..conftest import make_user
+    from .conftest import TABLET, assert_no_axe_violations
+
+    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = 6  # the warning opens after 3 s
+    make_user(app, "pl@example.se", "korrekt häst batteri")
+    pg = page_factory(TABLET)
+    _login(pg, live_server.url, "pl@example.se")
+    pg.goto(live_server.url + "/processledare/ny")
+    pg.fill("#title", "Inte sparad än")
+    dialog = pg.locator("#session-warning")
+    assert not dialog.is_visible()
+    dialog.wait_for(state="visible", timeout=5000)
+    assert pg.evaluate("document.activeElement.closest('dialog') !== null")  # focus moved in
+    assert_no_axe_violations(pg, "idle warning")
+    pg.keyboard.press("Enter")  # "Fortsätt vara inloggad"
+    dialog.wait_for(state="hidden", timeout=3000)
+    pg.wait_for_timeout(3500)  # past the original expiry: the clock restarted, so it warns again
+    assert pg.input_value("#title") == "Inte sparad än"  # the page stayed
+    dialog.wait_for(state="visible", timeout=2000)
+    pg.keyboard.press("Enter")
+    dialog.wait_for(state="hidden", timeout=3000)
+    pg.locator("main form button[type=submit]").click()
+    pg.wait_for_load_state()
+    assert pg.locator("h1").inner_text() == "Inte sparad än"  # saved: still logged in
     assert pg.csp_violations == [] and pg.page_errors == []

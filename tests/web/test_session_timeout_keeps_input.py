@@ -84,3 +84,25 @@ def test_htmx_request_after_timeout_reloads_the_page_to_the_login(app, client):
                                 "HX-Current-URL": "http://localhost/processledare/1"})
     assert resp.status_code == 401
     assert resp.headers["HX-Redirect"] == "/logga-in?next=/processledare/1"
+
+
+def test_stay_logged_in_renews_the_idle_clock(app, client):
+    """The warning's button (POST /logga-in/forlang) makes the session active from now."""
+    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = 2
+    make_user(app, "pl@example.se")
+    login(client, "pl@example.se")
+    page = client.get("/processledare/").get_data(as_text=True)
+    assert 'id="session-warning"' in page and 'data-idle-s="2"' in page
+    token = csrf_from(page)
+    for _ in range(3):  # 3 × 1.2 s: longer than the timeout, but renewed each time
+        time.sleep(1.2)
+        resp = client.post("/logga-in/forlang", data={"csrf_token": token},
+                           headers={"X-Requested-With": "fetch"})
+        assert resp.status_code == 204
+    assert client.get("/processledare/").status_code == 200
+    time.sleep(2.2)
+    assert client.get("/processledare/").status_code == 302  # no renewal: logged out
+
+
+def test_no_session_warning_for_participants_and_visitors(client):
+    assert 'id="session-warning"' not in client.get("/delta").get_data(as_text=True)
