@@ -293,7 +293,7 @@ def _frontier_view(res: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
             "left": [names.get(a, a) for a in r["left"]],
         })
     vals = [r["value"] for r in rows if r["value"] is not None]
-    W, H, L, B, T, R = 640, 300, 64, 46, 16, 16
+    W, H, L, B, T, R = 640, 300, 64, 46, 16, 36
     top = max(vals) if vals else 1.0
     top = top * 1.08 if top > 0 else 1.0
     from .charts import nice_ticks
@@ -559,19 +559,21 @@ def _money_chart(money: list[dict[str, Any]], ok: list[dict[str, Any]]) -> dict[
 
 
 def _maps(money: list[dict[str, Any]], ok: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
-    """One Skaraborg map per scenario: the money per municipality over all phases."""
+    """One Skaraborg map per scenario: the money per municipality over all phases, on ONE
+    colour scale for all scenarios (so the maps compare)."""
     from . import maps
 
     rows = [m for m in money if not m.get("regional")]
     if not rows:
         return None
-    out = []
-    for k, c in enumerate(ok):
-        per = [{"name": m["name"], "cells": [[]], "per_phase": [m["totals"][k]]} for m in rows]
-        pm = maps.phase_maps([c["sc"]["name"]], per, [[]], lambda x: _fmt(x, 0))
-        if pm and pm["geo"]["areas"]:
-            out.append({"name": c["sc"]["name"], "geo": pm["geo"], "m": pm["phases"][0]})
-    return out or None
+    per = [{"name": m["name"], "cells": [[] for _ in ok], "per_phase": list(m["totals"])}
+           for m in rows]
+    pm = maps.phase_maps([c["sc"]["name"] for c in ok], per, [[] for _ in ok],
+                         lambda x: _fmt(x, 0))
+    if not pm or not pm["geo"]["areas"]:
+        return None
+    return [{"name": c["sc"]["name"], "geo": pm["geo"], "m": pm["phases"][k]}
+            for k, c in enumerate(ok)]
 
 
 def _compare_ids() -> list[int]:
