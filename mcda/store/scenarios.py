@@ -62,7 +62,8 @@ def get_scenario(db: Database, scenario_id: int) -> dict[str, Any] | None:
 
 def _number(raw: Any, field: str, label: str, *, lo: float | None = None,
             hi: float | None = None) -> float:
-    text = str(raw).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    text = (str(raw).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+            .replace("\u2212", "-").replace("%", ""))
     try:
         x = float(text)
     except ValueError:

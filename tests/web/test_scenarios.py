@@ -190,3 +190,16 @@ def test_analysis_file_round_trip_through_cli(app, client, demo_decision, tmp_pa
     assert [x["plan"]["assignment"] for x in cli["results"]] == [
         x["plan"]["assignment"] for x in web["results"]]
     assert cli["comparison"] == web["comparison"]
+
+
+def test_unicode_minus_and_percent_sign_accepted(app, demo_decision):
+    """A planner types "−20 %" (Unicode minus, as in the hint): stored as −20."""
+    db = connect(app.config["DATABASE"])
+    try:
+        sid = sc_store.create_scenario(db, demo_decision, "Minus")
+        spec = sc_store.default_spec()
+        spec["cost_change"]["overall_pct"] = "\u221220 %"
+        sc_store.update_scenario(db, sid, "Minus", spec)
+        assert sc_store.get_scenario(db, sid)["spec"]["cost_change"]["overall_pct"] == -20
+    finally:
+        db.conn.close()
