@@ -40,8 +40,8 @@ def test_one_map_per_phase_with_every_planned_investment(client, demo_decision):
             row = re.search(rf"<th scope=\"row\">{re.escape(where)}</th>(.*?)</tr>", grid, re.S)
             assert row and name in row.group(1), (name, where)
         # the money printed on the map is the plan's money for that municipality and phase
-        texts = dict(re.findall(r'class="map-name">([^<]+)</text>\s*<text[^>]*class="map-value">'
-                                r'([^<]*)<', fig))
+        texts = dict(re.findall(r'class="map-name"[^>]*>([^<]+)</text>\s*'
+                                r'<text[^>]*class="map-value">([^<]*)<', fig))
         assert texts and all(_money(v) > 0 for v in texts.values())
         assert 'class="map-legend"' in fig and "<table>" in fig
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 5

@@ -25,8 +25,8 @@ def _figure(html: str, fig_id: str) -> str:
 
 def _area_texts(fig: str) -> dict[str, str]:
     """name → the value printed on the map under it."""
-    pairs = re.findall(r'class="map-name">([^<]+)</text>\s*<text[^>]*class="map-value">([^<]*)<',
-                       fig)
+    pairs = re.findall(r'class="map-name"[^>]*>([^<]+)</text>\s*'
+                       r'<text[^>]*class="map-value">([^<]*)<', fig)
     return dict(pairs)
 
 
