@@ -13,95 +13,31 @@ from __future__ import annotations
 
 import csv
 import io
-import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
 
 from ..core.constants import MAX_ALTERNATIVES, MAX_CRITERIA
+from .numbers import (  # noqa: F401 - re-exported: the one number parser lives in numbers
+    MAX_ABS_VALUE,
+    N_,
+    NumberError,
+    format_number,
+    parse_number,
+)
 
 MAX_CSV_BYTES = 200_000
 MAX_NAME = 200
 MAX_DESCRIPTION = 4000
 MIN_CRITERIA = 2
 MIN_ALTERNATIVES = 2
-# Beyond this a "score" is almost certainly a typo (and it keeps later arithmetic finite).
-MAX_ABS_VALUE = 1e12
-
 DIRECTIONS = {
     "nytta": "benefit",
     "benefit": "benefit",
     "kostnad": "cost",
     "cost": "cost",
 }
-
-
-def N_(msgid: str) -> str:  # noqa: N802 - gettext convention
-    """Mark a message id for extraction; translated in the web layer."""
-    return msgid
-
-
-class NumberError(ValueError):
-    """A value that is not a usable number; ``msgid`` and ``params`` describe why (Swedish)."""
-
-    def __init__(self, msgid: str, **params: Any) -> None:
-        super().__init__(msgid % params if params else msgid)
-        self.msgid = msgid
-        self.params = params
-
-
-# ASCII digits only: float() would also accept other scripts' digits and "1_000".
-_NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_GROUPED_RE = re.compile(r"[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:[.,][0-9]*)?")
-
-
-def _shown(text: str) -> str:
-    """The typed value as quoted back in a message (shortened: it may be huge)."""
-    text = text.strip()
-    return text if len(text) <= 40 else text[:40] + "…"
-
-
-def parse_number(text: str, *, minimum: float | None = None) -> float:
-    """Parse a number as a Swedish user types it: ``3,5``, ``3.5``, ``1 000,5``, ``−2``.
-
-    Raises :class:`NumberError` for text, NaN, infinities, absurdly large values and
-    values below ``minimum``. Scores must be finite, or every later calculation breaks.
-    """
-    raw = text
-    s = text.strip().replace("\u2212", "-")
-    if not s:
-        raise NumberError(N_("värde saknas"))
-    body = s.lstrip("+-")
-    if _GROUPED_RE.fullmatch(body):  # thousands separated by (narrow) spaces
-        s = s[: len(s) - len(body)] + re.sub(r"[ \u00a0\u202f]", "", body)
-    if "," in s:
-        if "." in s or s.count(",") > 1:
-            raise NumberError(N_("'%(value)s' är inget tal"), value=_shown(raw))
-        s = s.replace(",", ".")
-    if not _NUMBER_RE.fullmatch(s):
-        raise NumberError(N_("'%(value)s' är inget tal"), value=_shown(raw))
-    value = float(s)
-    if not math.isfinite(value) or abs(value) > MAX_ABS_VALUE:
-        raise NumberError(N_("'%(value)s' är för stort"), value=_shown(raw))
-    if minimum is not None and value < minimum:
-        raise NumberError(
-            N_("'%(value)s' är mindre än %(minimum)s"),
-            value=_shown(raw),
-            minimum=format_number(minimum),
-        )
-    return value + 0.0  # normalise -0.0
-
-
-def format_number(value: float | None) -> str:
-    """Show a stored number the Swedish way (decimal comma, no needless decimals)."""
-    if value is None:
-        return ""
-    text = f"{value:.10g}"
-    if "e" in text:
-        text = f"{value:f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
 
 
 @dataclass

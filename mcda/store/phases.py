@@ -19,6 +19,7 @@ from ..core.rules import prerequisite_problem
 from .db import transaction
 from .decisions import StoreError, get_alternative, get_decision, list_alternatives
 from .errors import N_, Msg
+from .numbers import parse_int, parse_number
 
 NAME_MAX = 120
 PERIOD_MAX = 60
@@ -59,11 +60,9 @@ def _number(value: Any, field: str, what: Msg) -> float:
     """``what`` names the value at the start of a sentence (a translatable :class:`Msg`)."""
     if isinstance(value, bool) or value is None or value == "":
         raise StoreError(field, "%(what)s måste vara ett tal, t.ex. 250 eller 12,5.", what=what)
-    if isinstance(value, str):
-        value = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
     try:
-        number = float(value)
-    except (TypeError, ValueError):
+        number = parse_number(value) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):  # NumberError is a ValueError
         raise StoreError(
             field, "%(what)s måste vara ett tal, t.ex. 250 eller 12,5.", what=what
         ) from None
@@ -370,10 +369,9 @@ def set_settings(
     n_phases = len(list_phases(db, decision_id))
     n1: int | None = None
     if min_one_by_phase not in (None, ""):
-        try:
-            n1 = int(str(min_one_by_phase).strip())
-        except ValueError:
-            raise StoreError("min_one_by_phase", "Välj en etapp i listan.") from None
+        n1 = parse_int(str(min_one_by_phase))
+        if n1 is None:
+            raise StoreError("min_one_by_phase", "Välj en etapp i listan.")
         if not 1 <= n1 <= max(n_phases, 1):
             raise StoreError(
                 "min_one_by_phase",

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from .db import transaction
 from .decisions import StoreError, get_decision, list_alternatives, list_criteria
+from .numbers import parse_number
 
 NAME_MAX = 120
 MAX_PER_DECISION = 20
@@ -62,11 +63,9 @@ def get_scenario(db: Database, scenario_id: int) -> dict[str, Any] | None:
 
 def _number(raw: Any, field: str, label: str, *, lo: float | None = None,
             hi: float | None = None) -> float:
-    text = (str(raw).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-            .replace("\u2212", "-").replace("%", ""))
     try:
-        x = float(text)
-    except ValueError:
+        x = float(raw) if isinstance(raw, (int, float)) else parse_number(str(raw).replace("%", ""))
+    except ValueError:  # NumberError: "²", "٥", "1_0" are no numbers
         raise StoreError(field, "%(label)s: ange ett tal (fick ”%(value)s”).", label=label,
                          value=str(raw)[:40]) from None
     if not math.isfinite(x):

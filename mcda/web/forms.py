@@ -7,9 +7,11 @@ without guessing. Numbers accept the Swedish decimal comma (``3,5``) via
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import wtforms
+from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -28,6 +30,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..store.csv_io import MAX_CSV_BYTES, NumberError, parse_number
+from ..store.numbers import parse_int
 
 METHOD_CHOICES = [
     ("direct", _l("Skjutreglage")),
@@ -222,3 +225,13 @@ class CsvConfirmForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """Only the CSRF token: for POST buttons (archive, delete, open, close …)."""
+
+
+def parse_id(raw: str | None) -> int | None:
+    """An id from a form field or query argument: None when it is not ASCII digits (the
+    caller explains or ignores), a 404 when it is digits beyond SQLite's range (2^63 and up:
+    no such object can exist, and SQLite would raise OverflowError)."""
+    value = parse_int(raw or "")
+    if value is None and re.fullmatch(r"\s*\+?[0-9]+\s*", raw or ""):
+        abort(404)
+    return value

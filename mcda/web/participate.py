@@ -48,6 +48,7 @@ from ..store import phases as store_phases
 from ..store import rounds as store_rounds
 from ..store import votes as store_votes
 from ..store.decisions import StoreError
+from ..store.numbers import parse_int
 from ..store.rounds import RoundClosedError
 from . import htmx
 from . import participate_forms as pf
@@ -187,15 +188,15 @@ def join():
     if request.method == "GET" or "kommun" not in form:
         return _join_page("municipality", rnd=rnd, munis=munis, chosen=chosen)
     errors = pf.FormErrors()
-    mid = chosen["municipality"]
-    if not mid.isdigit() or int(mid) not in {m["id"] for m in munis}:
+    mid = parse_int(chosen["municipality"])
+    if mid is None or mid not in {m["id"] for m in munis}:
         errors.add("kommun", _("Välj din kommun i listan."))
     role = chosen["role"]
     if role and role not in pf.ROLES:
         errors.add("roll", _("Välj en av rollerna, eller ”Vill inte ange”."))
     if not errors:
         try:
-            store_votes.join_round(db, rnd["id"], token, int(mid), role or None)
+            store_votes.join_round(db, rnd["id"], token, mid, role or None)
         except RoundClosedError as exc:
             return _join_page("code", code=raw_code, error=error_text(exc), status=409)
         except StoreError as exc:
@@ -283,7 +284,8 @@ def _resolve_phase(ctx: _Ctx) -> None:
     raw = (request.form.get("etapp") or request.args.get("etapp") or "").strip()
     phase = None
     if raw:
-        phase = next((ph for ph in phases if raw.isdigit() and ph["id"] == int(raw)), None)
+        wanted = parse_int(raw)
+        phase = next((ph for ph in phases if ph["id"] == wanted), None)
         ctx["phase_error"] = phase is None
     elif request.method == "POST" or not phases:
         ctx["phase_error"] = True
@@ -736,9 +738,9 @@ def _state_from_form(method: str, ctx: Mapping[str, Any], *, final: bool) -> dic
 def _apply_adjust(values: dict[int, Any], adjust: str) -> None:
     """A − / + button without JavaScript: ``<id>:-1`` or ``<id>:1`` moves one step (0–10)."""
     cid_text, _sep, step_text = adjust.partition(":")
-    if not cid_text.isdigit() or int(cid_text) not in values or step_text not in ("-1", "1"):
+    cid = parse_int(cid_text)
+    if cid is None or cid not in values or step_text not in ("-1", "1"):
         return
-    cid = int(cid_text)
     current = pf.parse_number(str(values[cid]))
     current = 5.0 if current is None else current
     values[cid] = float(min(pf.DIRECT_MAX, max(0, round(current) + int(step_text))))

@@ -9,7 +9,6 @@ Swedish, before anything reaches the decision core or the database. No numpy her
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..core.constants import POINTS_TOTAL
+from ..store import numbers
+from ..store.numbers import NumberError, parse_int
 
 # URL slug (Swedish) ↔ stored method name.
 METHOD_SLUGS: dict[str, str] = {
@@ -90,17 +91,14 @@ def clean_code(raw: str | None) -> str:
 
 
 def parse_number(raw: str | None) -> float | None:
-    """A finite float from form text (accepts Swedish decimal comma), else None."""
-    if raw is None:
-        return None
-    text = raw.strip().replace(",", ".").replace("\u2212", "-")
-    if not text:
+    """A finite float from form text (the one Swedish number parser,
+    :func:`mcda.store.numbers.parse_number`), else None: "1_0", "٥" and "²" are no numbers."""
+    if raw is None or not raw.strip():
         return None
     try:
-        value = float(text)
-    except ValueError:
+        return numbers.parse_number(raw)
+    except NumberError:
         return None
-    return value if math.isfinite(value) else None
 
 
 def _criterion_fields(
@@ -112,8 +110,8 @@ def _criterion_fields(
     for key in form:
         if not key.startswith(prefix):
             continue
-        tail = key[len(prefix) :]
-        if not tail.isdigit() or int(tail) not in known:
+        cid = parse_int(key[len(prefix) :])
+        if cid is None or cid not in known:
             errors.add(
                 None,
                 _(
@@ -123,7 +121,7 @@ def _criterion_fields(
                 ),
             )
             continue
-        raw[int(tail)] = form[key]
+        raw[cid] = form[key]
     return raw
 
 
@@ -238,7 +236,8 @@ def parse_ranking(
     raw_order = form.getlist("order") if hasattr(form, "getlist") else list(form.get("order", []))
     order: list[int] = []
     for text in raw_order:
-        if not str(text).isdigit() or int(text) not in names:
+        cid = parse_int(text)
+        if cid is None or cid not in names:
             errors.add(
                 None,
                 _(
@@ -248,13 +247,13 @@ def parse_ranking(
                 ),
             )
             continue
-        if int(text) in order:
+        if cid in order:
             errors.add(
                 None,
-                _("%(name)s finns två gånger i rangordningen.", name=names[int(text)]),
+                _("%(name)s finns två gånger i rangordningen.", name=names[cid]),
             )
             continue
-        order.append(int(text))
+        order.append(cid)
     missing = [cid for cid in known if cid not in order]
     if raw_order and missing:
         errors.add(
@@ -269,8 +268,8 @@ def parse_ranking(
     ties: set[int] = set()
     for key in form:
         if key.startswith("tie-"):
-            tail = key[4:]
-            if not tail.isdigit() or int(tail) not in names:
+            tie = parse_int(key[4:])
+            if tie is None or tie not in names:
                 errors.add(
                     None,
                     _(
@@ -279,7 +278,7 @@ def parse_ranking(
                     ),
                 )
                 continue
-            ties.add(int(tail))
+            ties.add(tie)
     if errors:
         order = order + [c for c in known if c not in order]
     if order:
@@ -292,9 +291,9 @@ def apply_move(state: RankingState, move: str | None) -> int | None:
     if not move or ":" not in move:
         return None
     direction, _sep, tail = move.partition(":")
-    if not tail.isdigit() or int(tail) not in state.order:
+    cid = parse_int(tail)
+    if cid is None or cid not in state.order:
         return None
-    cid = int(tail)
     i = state.order.index(cid)
     j = i - 1 if direction == "up" else i + 1 if direction == "down" else i
     if j < 0 or j >= len(state.order) or j == i:
@@ -332,7 +331,7 @@ def criterion_pairs(criteria: Sequence[Mapping[str, Any]]) -> list[tuple[int, in
     return [(ids[i], ids[j]) for i in range(len(ids)) for j in range(i + 1, len(ids))]
 
 
-_PAIR_RE = re.compile(r"^p([vs])-(\d+)-(\d+)$")
+_PAIR_RE = re.compile(r"^p([vs])-([0-9]{1,19})-([0-9]{1,19})$")
 
 
 def parse_pairwise(
@@ -436,10 +435,9 @@ def judgements_by_index(
 
 def parse_revision(raw: str | None, latest: int) -> tuple[int | None, str | None]:
     """The submitted revision must be 1 … latest + 1 (a retry repeats a stored one)."""
-    text = (raw or "").strip()
-    if not text.isdigit():
+    rev = parse_int(raw or "")
+    if rev is None:
         return None, _("Formuläret saknar versionsnummer. Ladda om sidan och försök igen.")
-    rev = int(text)
     if rev < 1 or rev > latest + 1:
         return None, _("Formulärets versionsnummer är ogiltigt. Ladda om sidan och försök igen.")
     return rev, None

@@ -26,9 +26,11 @@ from ..store import analysis_cache, analysis_input, decisions
 from ..store import phases as store_phases
 from ..store import rounds as store_rounds
 from ..store.decisions import StoreError
+from ..store.numbers import NumberError, parse_int, parse_number
 from . import maps
 from .access import can_edit_decision, login_required, require_edit, require_view
 from .db import get_db
+from .forms import parse_id
 from .htmx import is_htmx, render
 from .i18n import decimal_text, error_text, in_language
 
@@ -446,8 +448,7 @@ def _stability_view(st: phasing.Stability, pi: dict[str, Any]) -> dict:
 
 
 def _round_arg() -> int | None:
-    raw = request.values.get("round", "")
-    return int(raw) if raw.isdigit() else None
+    return parse_id(request.values.get("round", ""))
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -491,19 +492,19 @@ def replan(decision_id: int):
     form = request.form
     error = None
     budgets = {
-        int(k.removeprefix("budget_")): v
+        pid: v
         for k, v in form.items()
-        if k.startswith("budget_") and k.removeprefix("budget_").isdigit()
+        if k.startswith("budget_") and (pid := parse_int(k.removeprefix("budget_"))) is not None
     }
-    share_raw = form.get("max_share", "").strip().replace(",", ".")
+    share_raw = form.get("max_share", "").strip()
     try:
-        share = None if share_raw == "" else float(share_raw) / 100
-    except ValueError:
+        share = None if share_raw == "" else parse_number(share_raw) / 100
+    except NumberError:
         share = share_raw  # let the store name the field
-    disc_raw = form.get("discount", "").strip().replace(",", ".")
+    disc_raw = form.get("discount", "").strip()
     try:
-        disc = 0.0 if disc_raw == "" else float(disc_raw) / 100
-    except ValueError:
+        disc = 0.0 if disc_raw == "" else parse_number(disc_raw) / 100
+    except NumberError:
         disc = disc_raw
     try:
         store_phases.set_budgets(db, decision_id, budgets)
@@ -554,10 +555,9 @@ def add_prerequisite(decision_id: int):
     decision = _load(decision_id, edit=True)
     db = get_db()
     error = None
-    try:
-        alt_id = int(request.form.get("alternative_id", ""))
-        req_id = int(request.form.get("requires_id", ""))
-    except ValueError:
+    alt_id = parse_id(request.form.get("alternative_id", ""))
+    req_id = parse_id(request.form.get("requires_id", ""))
+    if alt_id is None or req_id is None:
         error = _("Välj både en investering och dess förutsättning.")
     else:
         alt = decisions.get_alternative(db, alt_id)
@@ -575,10 +575,9 @@ def add_prerequisite(decision_id: int):
 def remove_prerequisite(decision_id: int):
     decision = _load(decision_id, edit=True)
     db = get_db()
-    try:
-        alt_id = int(request.form.get("alternative_id", ""))
-        req_id = int(request.form.get("requires_id", ""))
-    except ValueError:
+    alt_id = parse_id(request.form.get("alternative_id", ""))
+    req_id = parse_id(request.form.get("requires_id", ""))
+    if alt_id is None or req_id is None:
         abort(400)
     alt = decisions.get_alternative(db, alt_id)
     if alt is None or alt["decision_id"] != decision_id:

@@ -30,9 +30,11 @@ from ..store import analysis_input, decisions
 from ..store import phases as store_phases
 from ..store import scenarios as store
 from ..store.decisions import StoreError
+from ..store.numbers import NumberError, parse_int, parse_number
 from .access import can_edit_decision, login_required, require_edit, require_view
 from .db import get_db
 from .exports import content_disposition, csv_cell, slug
+from .forms import parse_id
 from .htmx import render
 from .i18n import error_text
 from .planning import _fmt, _pick_round
@@ -107,8 +109,7 @@ def run(decision: dict[str, Any], round_id: int | None) -> dict[str, Any]:
 
 
 def _round_arg() -> int | None:
-    raw = request.values.get("round", "")
-    return int(raw) if raw.isdigit() else None
+    return parse_id(request.values.get("round", ""))
 
 
 def _load(decision_id: int, *, edit: bool = False) -> dict[str, Any]:
@@ -351,12 +352,12 @@ def _spec_from_form(form: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     alts = [str(a["id"]) for a in ctx["alternatives"]]
 
     def pct(raw: str) -> Any:
-        t = (raw or "").strip().replace(",", ".").replace("%", "").strip()
+        t = (raw or "").replace("%", "").strip()
         if t == "":
             return None
         try:
-            return float(t) / 100
-        except ValueError:
+            return parse_number(t) / 100
+        except NumberError:
             return raw
 
     pins = []
@@ -577,7 +578,7 @@ def _maps(money: list[dict[str, Any]], ok: list[dict[str, Any]]) -> list[dict[st
 
 
 def _compare_ids() -> list[int]:
-    ids = [int(x) for x in request.args.getlist("s") if x.isdigit()]
+    ids = [i for x in request.args.getlist("s") if (i := parse_int(x)) is not None]
     return list(dict.fromkeys(ids))
 
 

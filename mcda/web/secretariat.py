@@ -20,6 +20,7 @@ from ..store import phases as store_phases
 from ..store import rounds as store_rounds
 from .access import login_required, require_view
 from .db import get_db
+from .forms import parse_id
 from .results import (
     build_view,
     empty_view,
@@ -35,10 +36,7 @@ SORT_KEYS = {"kommun": "group", "avstand": "distance", "antal": "n", "sstar": "s
 
 
 def _int(name: str) -> int | None:
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return parse_id(request.args.get(name, ""))
 
 
 def _phases(decision_id: int) -> list[dict[str, Any]]:
