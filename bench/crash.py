@@ -135,6 +135,8 @@ class Tablet:
                 self.pending = (rev, values)
                 body = {"revision": str(rev), "csrf_token": self.csrf}
                 body.update({f"v-{c}": str(v) for c, v in zip(crits, values, strict=True)})
+                if len(set(values)) == 1:
+                    body["alla-lika"] = "1"  # equal sliders save only when asked (issue 14)
                 status, location, _t = self._request(
                     "POST", f"/omgang/{round_id}/skjutreglage", body)
                 if status != 303:

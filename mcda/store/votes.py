@@ -453,6 +453,20 @@ def latest_votes(
     return [_vote_dict(r) for r in rows]
 
 
+def high_cr_counts(db: Database, round_id: int, limit: float = 0.10) -> dict[str, int]:
+    """``{"pairwise": n, "high": m}``: counting pairwise votes of the round (every phase) and
+    how many of them have a consistency ratio above ``limit``. The tablet asks once to revisit
+    the flagged pairs, so these were saved anyway; the facilitator sees the count (issue 14)."""
+    row = db.execute(
+        "SELECT COUNT(*) AS n, COALESCE(SUM(v.consistency_ratio > ?), 0) AS high FROM votes v "
+        "WHERE v.round_id = ? AND v.method = 'pairwise' AND v.revision = "
+        "(SELECT MAX(v2.revision) FROM votes v2 WHERE v2.participant_id = v.participant_id "
+        "AND v2.phase_id IS v.phase_id)",
+        [limit, round_id],
+    ).fetchone()
+    return {"pairwise": int(row["n"]), "high": int(row["high"])}
+
+
 def latest_votes_by_phase(db: Database, round_id: int) -> dict[int, list[dict[str, Any]]]:
     """``{phase_id: latest votes for that phase}`` for every phase with a vote in the round."""
     out: dict[int, list[dict[str, Any]]] = {}

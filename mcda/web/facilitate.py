@@ -28,6 +28,7 @@ from ..store import decisions as store
 from ..store import phases as store_phases
 from ..store import rounds as store_rounds
 from ..store import users as store_users
+from ..store import votes as store_votes
 from ..store.csv_io import NumberError, format_number, parse_number
 from ..store.decisions import StoreError
 from .access import current_user, login_required, require_edit
@@ -738,8 +739,10 @@ def round_new(decision_id: int):
 def round_page(round_id: int):
     rnd, d = _round(round_id)
     methods_form = RoundForm(formdata=None, data={"methods": rnd["methods"], "title": rnd["title"]})
+    high_cr = store_votes.high_cr_counts(get_db(), round_id)
     return render_template(
-        "facilitate/round.html", **_round_context(rnd, d, methods_form=methods_form)
+        "facilitate/round.html",
+        **_round_context(rnd, d, methods_form=methods_form, high_cr=high_cr),
     )
 
 

@@ -41,7 +41,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from ..core import disclosure, elicitation
+from ..core import disclosure, elicitation, incomplete
 from ..core.errors import MCDAInputError
 from ..store import decisions as store_decisions
 from ..store import phases as store_phases
@@ -639,10 +639,12 @@ def _initial_state(method: str, ctx: Mapping[str, Any]) -> dict[str, Any]:
     crits, latest = ctx["criteria"], ctx["latest"]
     payload = latest["payload"] if latest and latest["method"] == method else None
     ids = [int(c["id"]) for c in crits]
+    equal = bool((payload or {}).get("equal"))
     if method in ("direct", "points"):
         default = 5.0 if method == "direct" else 0.0
         stored = {str(k): v for k, v in ((payload or {}).get("values") or {}).items()}
-        return {"values": {cid: float(stored.get(str(cid), default)) for cid in ids}}
+        return {"values": {cid: float(stored.get(str(cid), default)) for cid in ids},
+                "equal": equal}
     if method == "ranking":
         stored = {int(k): v for k, v in ((payload or {}).get("ranks") or {}).items()}
         if set(stored) == set(ids):
@@ -650,14 +652,19 @@ def _initial_state(method: str, ctx: Mapping[str, Any]) -> dict[str, Any]:
             ties = {
                 cid for i, cid in enumerate(order) if i and stored[cid] == stored[order[i - 1]]
             }
-            return {"ranking": pf.RankingState(order=order, ties=ties)}
-        return {"ranking": pf.RankingState(order=ids, ties=set())}
+            # The participant's own stored order counts as ranked.
+            return {"ranking": pf.RankingState(order=order, ties=ties), "touched": True,
+                    "equal": equal}
+        return {"ranking": pf.RankingState(order=ids, ties=set()), "touched": False}
     state = pf.PairwiseState(which={}, strength={})
     if payload and [int(x) for x in payload.get("criteria", [])] == ids:
         matrix = payload["matrix"]
         for i, a in enumerate(ids):
             for j in range(i + 1, len(ids)):
-                v = float(matrix[i][j])
+                cell = matrix[i][j]
+                if cell is None:  # an unanswered pair of an incomplete vote
+                    continue
+                v = float(cell)
                 pair = (a, ids[j])
                 if abs(v - 1) < 1e-9:
                     state.which[pair] = "lika"
@@ -665,21 +672,52 @@ def _initial_state(method: str, ctx: Mapping[str, Any]) -> dict[str, Any]:
                     state.which[pair], state.strength[pair] = "a", int(round(v))
                 else:
                     state.which[pair], state.strength[pair] = "b", int(round(1 / v))
-    return {"pairwise": state}
+    return {"pairwise": state, "equal": equal}
+
+
+def _equal_conflict(errors: pf.FormErrors) -> None:
+    errors.add(
+        None,
+        _(
+            "Du har kryssat i ”Alla lika viktiga” men gett kriterierna olika värden. Ta bort "
+            "krysset, eller ge alla kriterier samma värde."
+        ),
+    )
 
 
 def _state_from_form(method: str, ctx: Mapping[str, Any], *, final: bool) -> dict[str, Any]:
     """Parse the posted form; returns the state to re-render plus errors and, when valid,
-    the computed weights (``weights``, ``result``) and the payload to store."""
+    the computed weights (``weights``, ``result``) and the payload to store.
+
+    No accidental votes (issue 14): a final submit of an untouched form is refused with a
+    message saying what to do; equal weights are stored only when "Alla lika viktiga" is
+    ticked (``alla-lika``), and a ticked box that contradicts the values entered is refused.
+    Untouched means, without relying on JavaScript: sliders all at the same value, no points
+    given, a ranking still in the order shown with no move or tie, no pair answered.
+    """
     crits = ctx["criteria"]
     form = request.form
     ids = [int(c["id"]) for c in crits]
-    out: dict[str, Any] = {}
+    equal = pf.wants_equal(form)
+    out: dict[str, Any] = {"equal": equal}
     if method in ("direct", "points"):
+        if equal and method == "points":
+            # Blank or 0 everywhere (nothing typed) or the same value everywhere is fine.
+            raw = {cid: pf.parse_number(form.get(f"v-{cid}", "")) or 0.0 for cid in ids}
+            errors = pf.FormErrors()
+            if not (all(v == 0 for v in raw.values()) or pf.all_equal(raw)):
+                _equal_conflict(errors)
+            values = {cid: pf.POINTS_TOTAL / len(ids) for cid in ids}
+            shown: dict[int, Any] = {cid: form.get(f"v-{cid}", "") for cid in ids}
+            out.update(values=shown, errors=errors)
+            if not errors:
+                out["payload"] = {"values": {str(cid): values[cid] for cid in ids}, "equal": True}
+                out["vector"] = [values[cid] for cid in ids]
+            return _finish(out, method, crits, ids)
         parse = pf.parse_direct if method == "direct" else pf.parse_points
         values, errors = parse(form, crits)
         # Keep what the person typed (valid or not) so nothing they entered is lost.
-        shown: dict[int, Any] = {}
+        shown = {}
         for cid in ids:
             shown[cid] = values.get(cid, form.get(f"v-{cid}", ""))
         adjust = form.get("adjust", "")
@@ -688,39 +726,143 @@ def _state_from_form(method: str, ctx: Mapping[str, Any], *, final: bool) -> dic
             values, errors = pf.parse_direct({f"v-{k}": str(v) for k, v in shown.items()}, crits)
             cid_text, _sep, step_text = adjust.partition(":")
             out["focus"] = ("plus-" if step_text == "1" else "minus-") + cid_text
+            if equal and not pf.all_equal(values):
+                out["equal"] = equal = False  # a − / + press means the values are meant
+        if (method == "points" and final and len(values) == len(ids)
+                and all(v == 0 for v in values.values())):
+            errors = pf.FormErrors()
+            errors.add(None, _(
+                "Du har inte fördelat några poäng än. Fördela 100 poäng, eller kryssa i "
+                "”Alla lika viktiga” om du menar att alla kriterier är lika viktiga."
+            ))
+        if not errors and method == "direct":
+            if equal and not pf.all_equal(values):
+                _equal_conflict(errors)
+            elif final and not equal and pf.all_equal(values):
+                errors.add(None, _(
+                    "Alla reglage står på samma värde, så ingenting skiljer kriterierna åt. "
+                    "Flytta minst ett reglage, eller kryssa i ”Alla lika viktiga” om du menar "
+                    "att alla kriterier är lika viktiga."
+                ))
         out.update(values=shown, errors=errors)
         if not errors:
             vec = [values[cid] for cid in ids]
             out["payload"] = {"values": {str(cid): values[cid] for cid in ids}}
+            if equal:
+                out["payload"]["equal"] = True
             out["vector"] = vec
     elif method == "ranking":
         state, errors = pf.parse_ranking(form, crits)
         moved = pf.apply_move(state, form.get("move")) if not final else None
+        touched = (
+            form.get(pf.RANKING_MOVED_FIELD) == "1" or moved is not None
+            or form.get("focus", "").startswith("tie-")
+        )
         if moved is not None:
             out["focus"] = form.get("move", "").replace(":", "-")
             out["moved"] = moved
+            out["equal"] = equal = False  # a move means the person is ranking
         elif form.get("focus", "").startswith("tie-"):
             out["focus"] = form["focus"]
+        out["touched"] = touched
+        out["confirmed"] = form.get(pf.RANKING_CONFIRM_FIELD) == "1"
+        if equal:
+            errors = pf.FormErrors()
+            state = pf.RankingState(order=state.order, ties=set(state.order[1:]))
+        elif (final and not errors and not touched and not out["confirmed"]
+              and state.order == ids and not state.ties):
+            out["ask_confirm"] = True
+            errors.add(None, _(
+                "Du har inte ändrat ordningen. Flytta kriterierna så att den viktigaste står "
+                "överst. Är ordningen som visas redan din, kryssa i ”Ordningen stämmer som den "
+                "är” och spara igen. Menar du att alla är lika viktiga, kryssa i ”Alla lika "
+                "viktiga”."
+            ))
         ranks = state.ranks() if not errors else {}
         out.update(ranking=state, errors=errors)
         if not errors:
             out["payload"] = {"ranks": {str(cid): ranks[cid] for cid in ids}}
+            if equal:
+                out["payload"]["equal"] = True
             out["vector"] = [ranks[cid] for cid in ids]
     else:
-        state, errors = pf.parse_pairwise(form, crits, require_all=final)
-        out.update(pairwise=state, errors=errors)
-        complete = not errors and state.answered() == len(pf.criterion_pairs(crits))
-        if complete:
-            judg = pf.judgements_by_index(state, crits)
-            try:
-                matrix = elicitation.matrix_from_judgements(len(ids), judg)
-            except MCDAInputError as exc:
-                errors.add(None, error_text(exc))
-            else:
-                out["matrix"] = [[float(x) for x in row] for row in matrix.tolist()]
-                out["payload"] = {"matrix": out["matrix"], "criteria": ids}
+        _pairwise_from_form(out, form, crits, ids, final=final)
         out["focus"] = "pairwise-result-h" if not final else None
-    if "payload" in out and not out["errors"]:
+        if form.get("fler") == "1":
+            out["focus"] = "pair-progress"
+    return _finish(out, method, crits, ids)
+
+
+def _pairwise_from_form(
+    out: dict[str, Any], form: Any, crits: list[dict[str, Any]], ids: list[int], *, final: bool
+) -> None:
+    """Pairwise: any connected set of answered pairs (issue 14); a complete set is plain AHP,
+    an incomplete one is completed by ``core.incomplete`` (λmax-optimal completion)."""
+    state, errors = pf.parse_pairwise(form, crits, require_all=False)
+    equal = out["equal"]
+    all_pairs = pf.criterion_pairs(crits)
+    if equal:
+        if any(state.which.get(p) in ("a", "b") for p in all_pairs):
+            _equal_conflict(errors)
+        else:
+            state = pf.PairwiseState(which={p: "lika" for p in all_pairs}, strength={})
+    out.update(pairwise=state, errors=errors)
+    out["all_pairs"] = form.get(pf.ALL_PAIRS_FIELD) == "1" or form.get("fler") == "1"
+    out["cr_seen"] = form.get(pf.CR_SEEN_FIELD) == "1"
+    if errors:
+        return
+    judg = pf.judgements_by_index(state, crits)
+    if not judg:
+        out["pending"] = _(
+            "Du har inte svarat på något par än. Svara på paren, eller kryssa i ”Alla lika "
+            "viktiga” om du menar att alla kriterier är lika viktiga."
+        )
+        if final:
+            errors.add(None, out["pending"])
+        return
+    n = len(ids)
+    if len(judg) == len(all_pairs):
+        try:
+            matrix = elicitation.matrix_from_judgements(n, judg)
+        except MCDAInputError as exc:
+            errors.add(None, error_text(exc))
+            return
+        out["matrix"] = [[float(x) for x in row] for row in matrix.tolist()]
+        out["payload"] = {"matrix": out["matrix"], "criteria": ids}
+        if equal:
+            out["payload"]["equal"] = True
+        return
+    cells: list[list[float | None]] = [[1.0 if i == j else None for j in range(n)]
+                                       for i in range(n)]
+    for (i, j), v in judg.items():
+        cells[i][j], cells[j][i] = v, 1.0 / v
+    try:
+        res = incomplete.complete_pairwise(cells, labels=[str(c["name"]) for c in crits])
+    except MCDAInputError as exc:
+        loose = exc.value if isinstance(exc.value, list) else []
+        names = ", ".join(str(crits[i]["name"]) for i in loose if isinstance(i, int))
+        out["pending"] = _(
+            "De par du har svarat på hänger inte ihop, så vikterna kan inte räknas ut: "
+            "%(names)s är inte jämförda – direkt eller via andra kriterier – med de övriga. "
+            "Svara på ett par som binder ihop dem med resten.",
+            names=names or "–",
+        )
+        if final:
+            errors.add(None, out["pending"])
+        return
+    out["payload"] = {"matrix": cells, "criteria": ids}
+    wlist = res.result.weights.tolist()
+    out["weights"] = {str(cid): float(w) for cid, w in zip(ids, wlist, strict=True)}
+    out["result"] = _pairwise_view(res.result, crits, state)
+    out["answered"] = res.answered
+
+
+def _finish(
+    out: dict[str, Any], method: str, crits: list[dict[str, Any]], ids: list[int]
+) -> dict[str, Any]:
+    """Weights from the core for a valid payload (unless already computed, as for an
+    incomplete pairwise vote)."""
+    if "payload" in out and not out["errors"] and "weights" not in out:
         try:
             weights, result = elicitation.vote_weights(
                 method, values=out.get("vector"), matrix=out.get("matrix")
@@ -832,7 +974,7 @@ def _render_vote(
             weights = {str(cid): (v / total if total else 0.0) for cid, v in nums.items()}
     errors = state.get("errors") or pf.FormErrors()
     focus_id = _focus_id(state, errors, saved)
-    pairs = pf.criterion_pairs(crits)
+    pairs, more = _shown_pairs(crits, state) if method == "pairwise" else ([], 0)
     names = {int(c["id"]): c["name"] for c in crits}
     context = dict(
         **ctx,
@@ -849,6 +991,8 @@ def _render_vote(
         status_message=status_message,
         notice=notice,
         pairs=pairs,
+        more_pairs=more,
+        all_pairs_total=len(pf.criterion_pairs(crits)),
         names=names,
         saaty=pf.SAATY_LABELS,
         direct_max=pf.DIRECT_MAX,
@@ -861,6 +1005,23 @@ def _render_vote(
     return htmx.render(
         "participate/vote.html", "participate/_vote_panel_htmx.html", status=status, **context
     )
+
+
+def _shown_pairs(
+    crits: list[dict[str, Any]], state: Mapping[str, Any]
+) -> tuple[list[tuple[int, int]], int]:
+    """The pairs the form asks and how many more "Svara på fler" would add.
+
+    The short sequence from ``core.incomplete.suggested_pairs`` (all pairs for n ≤ 5, 2n for
+    n ≥ 6), unless the participant asked for all pairs or has answered one outside it.
+    """
+    every = pf.criterion_pairs(crits)
+    suggested = pf.suggested_criterion_pairs(crits)
+    ps = state.get("pairwise")
+    answered = {p for p in every if ps is not None and ps.judgement(p) is not None}
+    if state.get("all_pairs") or not answered <= set(suggested) or len(suggested) >= len(every):
+        return every, 0
+    return suggested, len(every) - len(suggested)
 
 
 def _focus_id(
@@ -945,6 +1106,21 @@ def vote(round_id: int, slug: str):
         stored = {"revision": latest["revision"], "created": False}
     else:
         stored = None
+    if stored is None and result and result["cr"] > pf.CR_LIMIT and not state.get("cr_seen"):
+        # Asked once: the form comes back with the flagged pairs and kk-sedd=1, so the next
+        # save stores the vote as it is (the facilitator sees it among the high-CR votes).
+        state["cr_seen"] = True
+        state["errors"].add(None, _(
+            "Dina jämförelser motsäger varandra (KK %(cr)s, över 0,10). Se över paren "
+            "%(pairs)s. Vill du spara ändå, tryck på ”Spara min viktning” igen.",
+            cr=result["cr_text"],
+            pairs=", ".join(f"{f['a']} – {f['b']}" for f in result["flagged"]) or "–",
+        ))
+        return _render_vote(
+            ctx, method, state, status=422,
+            status_message=_("Viktningen är inte sparad än. Se över de markerade paren, "
+                             "eller spara igen för att spara ändå."),
+        )
     try:
         stored = stored or store_votes.record_vote(
             ctx["db"],
@@ -1029,8 +1205,7 @@ def preview(round_id: int, slug: str):
     if state["errors"]:
         message = _("Formuläret innehåller fel. Inget är sparat.")
     elif method == "pairwise" and "weights" not in state:
-        left = len(pf.criterion_pairs(ctx["criteria"])) - state["pairwise"].answered()
-        message = _("Besvara alla par först: %(n)s par kvar.", n=left)
+        message = state.get("pending") or _("Formuläret innehåller fel. Inget är sparat.")
     elif method == "ranking" and state.get("moved") is not None:
         # say where the moved criterion landed, not the same sentence every time
         cid = state["moved"]

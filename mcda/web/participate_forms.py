@@ -61,6 +61,16 @@ SAATY_LABELS = {
     9: _l("extremt mycket viktigare"),
 }
 CODE_MAX_LEN = 40
+# The explicit "Alla lika viktiga" checkbox (issue 14): equal weights only when asked for.
+EQUAL_FIELD = "alla-lika"
+# Ranking: set by the server once the order was changed (a move or a tie); a checkbox for
+# someone whose ranking is exactly the order shown.
+RANKING_MOVED_FIELD = "flyttad"
+RANKING_CONFIRM_FIELD = "ordning-ok"
+# Pairwise: the form shows every pair (after "Svara på fler"), and the CR prompt was shown.
+ALL_PAIRS_FIELD = "alla-par"
+CR_SEEN_FIELD = "kk-sedd"
+CR_LIMIT = 0.10
 
 
 @dataclass
@@ -323,6 +333,26 @@ class PairwiseState:
 
     def answered(self) -> int:
         return sum(1 for p in self.which if self.judgement(p) is not None)
+
+
+def wants_equal(form: Mapping[str, str]) -> bool:
+    """True when the participant ticked "Alla lika viktiga"."""
+    return form.get(EQUAL_FIELD) == "1"
+
+
+def all_equal(values: Mapping[int, float]) -> bool:
+    """Every value the same (an untouched slider form, or equal weights meant)."""
+    nums = list(values.values())
+    return bool(nums) and all(abs(v - nums[0]) < 1e-12 for v in nums)
+
+
+def suggested_criterion_pairs(criteria: Sequence[Mapping[str, Any]]) -> list[tuple[int, int]]:
+    """The short sequence of pairs the tablet proposes (``core.incomplete.suggested_pairs``:
+    all pairs for n ≤ 5, 2n for n ≥ 6), as criterion-id pairs in criteria order."""
+    from ..core.incomplete import suggested_pairs
+
+    ids = [int(c["id"]) for c in criteria]
+    return [(ids[i], ids[j]) for i, j in suggested_pairs(len(ids))]
 
 
 def criterion_pairs(criteria: Sequence[Mapping[str, Any]]) -> list[tuple[int, int]]:

@@ -54,6 +54,13 @@
     else if (left > 0) text = box.getAttribute("data-left").replace("{n}", String(left).replace(".", ","));
     else text = box.getAttribute("data-over").replace("{n}", String(-left).replace(".", ","));
     if (box.textContent.trim() !== text) box.textContent = text;
+    var equal = form.querySelector("#alla-lika");
+    if (equal && equal.checked) {  // "Alla lika viktiga": the server shares the 100 points
+      text = box.getAttribute("data-equal");
+      bad = false;
+      left = 0;
+      if (box.textContent.trim() !== text) box.textContent = text;
+    }
     var ok = !bad && left === 0;
     var save = form.querySelector(".save-button");
     if (save) {
@@ -74,12 +81,116 @@
     counter.textContent = String(answered);
   }
 
+  // --- pairwise: one pair at a time (issue 14) -------------------------------------------------
+  // Without this file the pairs are one list; here only one is shown, with "Par 3 av 12" and
+  // buttons to the previous and next pair. Links to a pair (flagged pairs, error summary) show it.
+  function pairItems(form) {
+    var list = form.querySelector("ol.pair-list");
+    return list ? Array.prototype.slice.call(list.children) : [];
+  }
+
+  function showPair(form, index, focus) {
+    var items = pairItems(form);
+    if (!items.length) return;
+    index = Math.max(0, Math.min(items.length - 1, index));
+    items.forEach(function (li, k) { li.hidden = k !== index; });
+    form.setAttribute("data-pair", String(index));
+    var list = form.querySelector("ol.pair-list");
+    var step = document.getElementById("pair-step");
+    if (step) {
+      step.textContent = list.getAttribute("data-step-text")
+        .replace("{n}", String(index + 1)).replace("{total}", String(items.length));
+    }
+    var prev = document.getElementById("pair-prev");
+    var next = document.getElementById("pair-next");
+    if (prev) prev.setAttribute("aria-disabled", index === 0 ? "true" : "false");
+    if (next) next.setAttribute("aria-disabled", index === items.length - 1 ? "true" : "false");
+    if (focus) {
+      var first = items[index].querySelector("input[type=radio]:checked") ||
+        items[index].querySelector("input[type=radio]");
+      if (first) first.focus();
+    }
+  }
+
+  function setupPairs(form) {
+    var items = pairItems(form);
+    var nav = document.getElementById("pair-nav");
+    if (items.length < 2 || !nav || form.hasAttribute("data-pair")) return;
+    nav.hidden = false;
+    // Start at the first pair with an error, then a flagged one, then the first unanswered.
+    var start = items.findIndex(function (li) { return li.querySelector(".has-error"); });
+    if (start < 0) start = items.findIndex(function (li) { return li.querySelector(".pair-flagged"); });
+    if (start < 0) start = items.findIndex(function (li) { return !li.querySelector("input[type=radio]:checked"); });
+    showPair(form, start < 0 ? 0 : start, false);
+  }
+
+  function pairForTarget(id) {
+    var el = id && document.getElementById(id);
+    var li = el && el.closest && el.closest("ol.pair-list > li");
+    var form = li && li.closest("form.vote-form");
+    if (!li || !form) return false;
+    showPair(form, pairItems(form).indexOf(li), false);
+    return true;
+  }
+
+  document.addEventListener("click", function (evt) {
+    var btn = evt.target.closest && evt.target.closest("#pair-prev, #pair-next");
+    if (btn) {
+      var form = btn.closest("form.vote-form");
+      if (btn.getAttribute("aria-disabled") === "true" || !form) return;
+      var index = Number(form.getAttribute("data-pair") || "0");
+      showPair(form, index + (btn.id === "pair-next" ? 1 : -1), true);
+      return;
+    }
+    var link = evt.target.closest && evt.target.closest("a[href^='#']");
+    if (link) pairForTarget(decodeURIComponent(link.getAttribute("href").slice(1)));
+  }, true);
+  window.addEventListener("hashchange", function () {
+    pairForTarget(decodeURIComponent(window.location.hash.slice(1)));
+  });
+
+  // --- "Alla lika viktiga" (issue 14) -----------------------------------------------------------
+  // Ticking it sets the form to equal values; changing a value afterwards unticks it. The server
+  // applies the same rules without this file (a ticked box that contradicts the values is refused).
+  function setEqual(form) {
+    var m = form.getAttribute("data-method");
+    if (m === "direct") {
+      form.querySelectorAll("input[type=range][data-crit]").forEach(function (s) { s.value = "5"; });
+    } else if (m === "points") {
+      form.querySelectorAll("input.points-input").forEach(function (i) { i.value = "0"; });
+    } else if (m === "pairwise") {
+      form.querySelectorAll("input[type=radio][value=lika]").forEach(function (r) { r.checked = true; });
+    }
+  }
+
+  document.addEventListener("change", function (evt) {
+    var el = evt.target;
+    var form = el.closest && el.closest("form.vote-form");
+    if (!form) return;
+    var equal = form.querySelector("#alla-lika");
+    if (!equal) return;
+    if (el === equal) {
+      if (equal.checked) setEqual(form);
+    } else if (equal.checked && !el.name.startsWith("tie-") && el.name !== "ordning-ok" &&
+               !(el.type === "radio" && el.value === "lika")) {
+      equal.checked = false;
+    }
+  }, true);
+  document.addEventListener("input", function (evt) {
+    var el = evt.target;
+    var form = el.closest && el.closest("form.vote-form");
+    var equal = form && form.querySelector("#alla-lika");
+    if (equal && equal.checked && el !== equal && el.type !== "checkbox" && el.type !== "radio") {
+      equal.checked = false;
+    }
+  }, true);
+
   function refresh(root) {
     (root || document).querySelectorAll("form.vote-form").forEach(function (form) {
       var m = form.getAttribute("data-method");
       if (m === "direct") updateDirect(form);
       else if (m === "points") updatePoints(form);
-      else if (m === "pairwise") updatePairs(form);
+      else if (m === "pairwise") { updatePairs(form); setupPairs(form); }
     });
   }
 

@@ -32,6 +32,8 @@ class Tablet:
         data: dict[str, Any] = {"revision": str(revision), "csrf_token": self.token}
         for cid, v in zip(criteria, values, strict=True):
             data[f"v-{cid}"] = str(v)
+        if len(set(values)) == 1:
+            data["alla-lika"] = "1"  # equal sliders save only when asked for (issue 14)
         return self.c.post(f"/omgang/{round_id}/skjutreglage", data=data, headers=headers)
 
     def clone(self) -> Tablet:

@@ -532,7 +532,7 @@ def test_bad_ranking_is_refused(app, client, joined, case):
         ("negative", "måste vara ett heltal från 1 till 9 (fick -3)"),
         ("above", "måste vara ett heltal från 1 till 9 (fick 10)"),
         ("nan", "måste vara ett heltal från 1 till 9 (fick nan)"),
-        ("missing", "Par 6 av 6 (Barn och unga – Investeringskostnad) saknar svar"),
+        ("disconnected", "Investeringskostnad är inte jämförda"),
         ("foreign", "jämför kriterier som inte hör till den här omgången"),
         ("which", "Välj vilket av Tillgänglighet och Attraktivitet som är viktigast"),
     ],
@@ -545,8 +545,9 @@ def test_bad_pairwise_is_refused(app, client, joined, case, message):
         fields[f"pv-{c[1]}-{c[0]}"], fields[f"ps-{c[1]}-{c[0]}"] = "a", "5"
     elif case in ("zero", "negative", "above", "nan"):
         fields[f"ps-{k01}"] = {"zero": "0", "negative": "-3", "above": "10", "nan": "nan"}[case]
-    elif case == "missing":
-        fields.pop(f"pv-{c[2]}-{c[3]}")
+    elif case == "disconnected":  # incomplete is fine, but every criterion must be linked
+        for k in range(3):
+            fields.pop(f"pv-{c[k]}-{c[3]}")
     elif case == "foreign":
         fields[f"pv-{c[0]}-{_other_round_criterion(app)}"] = "a"
     elif case == "which":
@@ -607,7 +608,10 @@ def test_revealed_results_show_region_next_to_own(app, rd):
                          ("Vara", [5, 5, 5, 5])] * 3:
         c = app.test_client()
         join(c, rd, muni)
-        assert _post(c, rd, "skjutreglage", _values(rd, values)).status_code == 303
+        fields = {**_values(rd, values)}
+        if len(set(values)) == 1:
+            fields["alla-lika"] = "1"  # equal weights only when asked for (issue 14)
+        assert _post(c, rd, "skjutreglage", fields).status_code == 303
         tablets.append(c)
     page = tablets[0].get(f"/omgang/{rd.round_id}/").get_data(as_text=True)
     assert "Resultat för regionen" not in page
@@ -648,7 +652,10 @@ def test_revealed_results_use_the_shared_analysis_when_scores_exist(app, rd, mon
     for muni, values in votes * 3:
         c = app.test_client()
         join(c, rd, muni)
-        assert _post(c, rd, "skjutreglage", _values(rd, values)).status_code == 303
+        fields = {**_values(rd, values)}
+        if len(set(values)) == 1:
+            fields["alla-lika"] = "1"  # equal weights only when asked for (issue 14)
+        assert _post(c, rd, "skjutreglage", fields).status_code == 303
         tablets.append(c)
     db = connect(app.config["DATABASE"])
     try:

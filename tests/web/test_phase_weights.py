@@ -91,7 +91,7 @@ def test_revising_one_phase_keeps_the_other(app, client):
     rd, (p1, p2) = _phased_round(app)
     join(client, rd)
     _h, tok, rev = _form(client, f"/omgang/{rd.round_id}/skjutreglage?etapp={p1}")
-    client.post(f"/omgang/{rd.round_id}/skjutreglage", data=_direct(rd, [1, 1, 1, 1], tok, rev, p1))
+    client.post(f"/omgang/{rd.round_id}/skjutreglage", data=_direct(rd, [2, 1, 1, 1], tok, rev, p1))
     _h, tok, rev = _form(client, f"/omgang/{rd.round_id}/poang?etapp={p2}")
     data = {"csrf_token": tok, "revision": str(rev), "etapp": str(p2)}
     data.update({f"v-{c}": v for c, v in zip(rd.criteria, ["40", "30", "20", "10"], strict=True)})
@@ -139,11 +139,11 @@ def test_normal_round_unchanged_and_refuses_a_phase(app, client):
     assert "phase-nav" not in html and 'name="etapp"' not in html
     # a tampered form naming a phase: the store refuses, nothing stored
     bad = client.post(f"/omgang/{rd.round_id}/skjutreglage",
-                      data=_direct(rd, [1, 1, 1, 1], tok, rev, p1))
+                      data=_direct(rd, [2, 1, 1, 1], tok, rev, p1))
     assert bad.status_code in (404, 422)
     assert votes_rows(rd) == []
     ok = client.post(f"/omgang/{rd.round_id}/skjutreglage",
-                     data=_direct(rd, [1, 1, 1, 1], tok, rev))
+                     data=_direct(rd, [1, 2, 1, 1], tok, rev))
     assert ok.status_code == 303
     assert [r["phase_id"] for r in votes_rows(rd)] == [None]
 
