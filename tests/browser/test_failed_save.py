@@ -104,12 +104,14 @@ class Failing:
 
 
 def _saved_once(app, live_server, page_factory):
-    """A tablet that joined by code and saved version 1 (all sliders at 5), then moved the
-    first slider to 6: the next save would be version 2."""
+    """A tablet that joined by code and saved version 1 (all sliders at 5, "Alla lika viktiga"
+    ticked: an untouched form is not saved, issue 14), then moved the first slider to 6: the
+    next save would be version 2."""
     rd = make_round(app)
     pg = page_factory(TABLET_820, touch=True)
     join_by_code(pg, live_server.url, rd)
     pg.goto(f"{live_server.url}/omgang/{rd.round_id}/skjutreglage")
+    pg.locator("label[for=alla-lika]").tap()
     pg.locator("#save-button").tap()
     expect(pg.locator("#vote-status")).to_have_text("Din viktning är sparad (version 1).")
     pg.locator(f"#plus-{rd.criteria[0]}").tap()
@@ -339,6 +341,7 @@ def test_failure_is_said_in_english_on_an_english_tablet(app, live_server, page_
     join_by_code_en(pg, rd)
     failing = Failing("503", "Storage is full. Nothing was saved. Contact the facilitator.")
     pg.route(f"**/omgang/{rd.round_id}/skjutreglage", failing)
+    pg.locator("label[for=alla-lika]").tap()  # "All equally important": untouched is not saved
     pg.locator("#save-button").tap()
     alert = pg.get_by_role("alert")
     expect(alert).to_contain_text("Your weighting is not saved.")

@@ -102,6 +102,7 @@ def test_sigkill_during_a_save(server, page_factory, when):
     pg = page_factory(TABLET_820, touch=True)
     join_by_code(pg, server.url, rd)
     pg.goto(f"{server.url}/omgang/{rd.round_id}/skjutreglage")
+    pg.locator("label[for=alla-lika]").tap()  # equal weights only when said (issue 14)
     pg.locator("#save-button").tap()
     expect(pg.locator("#vote-status")).to_have_text("Din viktning är sparad (version 1).")
     pg.locator(f"#plus-{rd.criteria[0]}").tap()

@@ -165,8 +165,24 @@ def test_ranking_vote_with_moves_and_tie(app, live_server, page):
     assert _weights(rd, row) == pytest.approx([tied, tied, roc[3], roc[0]])
 
 
+def _show_pair(pg, a, b):
+    """One pair at a time (issue 14): step with "Föregående/Nästa par" to the pair."""
+    box = pg.locator(f"#par-{a}-{b}")
+    for _ in range(120):
+        if box.is_visible():
+            return
+        order = pg.locator("ol.pair-list > li").evaluate_all(
+            "(els, id) => [els.findIndex(e => !e.hidden),"
+            " els.findIndex(e => e.querySelector('#' + id))]",
+            f"par-{a}-{b}",
+        )
+        pg.locator("#pair-next" if order[1] > order[0] else "#pair-prev").tap()
+    raise AssertionError(f"pair {a}-{b} never shown")
+
+
 def _answer(pg, rd, i, j, which, strength=None):
     a, b = rd.criteria[i], rd.criteria[j]
+    _show_pair(pg, a, b)
     pg.locator(f"label[for=pv-{a}-{b}-{which}]").tap()
     if strength:
         pg.locator(f"#ps-{a}-{b}").select_option(str(strength))
@@ -209,7 +225,8 @@ def test_revise_then_closed_round(app, live_server, page):
     rd = make_round(app)
     join_by_code(page, live_server.url, rd)
     page.goto(f"{live_server.url}/omgang/{rd.round_id}/skjutreglage")
-    page.locator("#save-button").tap()  # all at 5: equal weights
+    page.locator("label[for=alla-lika]").tap()  # all at 5: equal weights, said explicitly
+    page.locator("#save-button").tap()
     expect(page.locator("#vote-status")).to_contain_text("version 1")
     page.locator(f"#plus-{rd.criteria[0]}").tap()
     page.locator("#save-button").tap()
