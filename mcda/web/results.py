@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import math
 import statistics
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from flask import (
@@ -28,6 +30,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from ..core import disclosure, summary
 from ..core.errors import MCDAInputError
@@ -636,12 +639,44 @@ def page_context(
     map_args = {key: v for key, v in request.args.to_dict(flat=False).items()
                 if key != "kriterium"}
     return {"rnd": rnd, "view": view, "opts": opts, "error": error, "phase": phase,
+            "analysis": ra,
             "maps": maps.results_maps(view, request.args.get("kriterium")),
             "map_url": url_for(request.endpoint, **(request.view_args or {})),
             "map_args": map_args,
             "analysis_error": analysis_error, "methods_all": analysis_input.METHODS,
             "method_labels": METHOD_LABELS, "within_labels": WITHIN_LABELS,
             "between_labels": BETWEEN_LABELS, "record": records.get_record(db, rnd["id"])}
+
+
+_SECTIONS: OrderedDict[tuple, tuple[Any, Markup]] = OrderedDict()
+_SECTIONS_LOCK = threading.Lock()
+SECTIONS_CACHE_MAX = 32
+
+
+def sections_html(ctx: dict[str, Any]) -> Markup | None:
+    """``results/_sections.html`` rendered once per analysis, page, language and query.
+
+    Why: the sections (≈ 250 KB on the demo: heat maps, charts, maps, their tables) take most
+    of a results page's time once the analysis is cached. The entry is tied to the cached
+    analysis object itself, whose fingerprint covers votes, state, reveal, k, methods and
+    decision edits; a new analysis (any change, or a cleared cache) renders afresh."""
+    ra = ctx.get("analysis")
+    if ra is None:
+        return None
+    key = (request.endpoint, ctx["rnd"]["id"], ra.fingerprint, str(get_locale()),
+           request.query_string, bool(ctx.get("summary_on_top")))
+    with _SECTIONS_LOCK:
+        hit = _SECTIONS.get(key)
+        if hit is not None and hit[0] is ra:
+            _SECTIONS.move_to_end(key)
+            return hit[1]
+    html = Markup(render_template("results/_sections.html", **ctx))  # noqa: S704 - rendered
+    with _SECTIONS_LOCK:
+        _SECTIONS[key] = (ra, html)
+        _SECTIONS.move_to_end(key)
+        while len(_SECTIONS) > SECTIONS_CACHE_MAX:
+            _SECTIONS.popitem(last=False)
+    return html
 
 
 # --- facilitator results page ------------------------------------------------------------
@@ -661,6 +696,7 @@ def round_results(round_id: int):
     if phases:
         ctx["plan_url"] = url_for("planning.plan_page", decision_id=rnd["decision_id"],
                                   round=round_id)
+    ctx["sections_html"] = sections_html(ctx)
     return render("results/round.html", "results/_body.html", **ctx)
 
 
@@ -1047,6 +1083,7 @@ def report(round_id: int):
     from ..store import decisions as store_decisions
 
     ctx["decision"] = store_decisions.get_decision(get_db(), rnd["decision_id"])
+    ctx["sections_html"] = sections_html(ctx)
     return render_template("results/report.html", **ctx)
 
 

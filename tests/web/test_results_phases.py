@@ -83,7 +83,8 @@ def test_results_page_defaults_to_first_phase_and_names_it(client, phased):
     html = resp.get_data(as_text=True)
     h1 = html.split("<h1>", 1)[1].split("</h1>", 1)[0]
     assert "Etapp 1 (2026–2028)" in h1
-    note = html.split('class="method-note">', 1)[1].split("</p>", 1)[0]
+    body = html.split('id="results-body"', 1)[1]  # (the summary above has its own notes)
+    note = body.split('class="method-note">', 1)[1].split("</p>", 1)[0]
     assert "Etapp 1 (2026–2028), med deltagarnas vikter för den etappen." in note
     assert "Inga resultat ännu" not in html and "Ingen har viktat" not in html
     # the selector: both phases as links, the chosen one marked, options kept in the form

@@ -175,3 +175,25 @@ def test_summary_names_no_municipality_under_k(app, client, demo):
     named = [m for m in munis if re.search(rf"\b{re.escape(m)}\b", text)]
     assert not named, named
     assert "anonymitetsgränsen" in text
+
+
+def test_rendered_sections_are_reused_only_for_the_same_analysis(app, client, demo):
+    """The sections are rendered once per analysis: a second request reuses them; a new
+    vote (new fingerprint, new analysis) or another language renders afresh."""
+    from mcda.web import results as web_results
+
+    url = f"/resultat/{demo['round']}"
+    first = client.get(url).get_data(as_text=True)
+    n_entries = len(web_results._SECTIONS)
+    assert client.get(url).get_data(as_text=True) == first
+    assert len(web_results._SECTIONS) == n_entries  # a hit, nothing new rendered
+    english = client.get(url + "?lang=en").get_data(as_text=True)
+    assert "How to read the results" in english
+    client.get(url + "?lang=sv")
+    db = open_db(app)
+    try:
+        sr.set_anonymity_k(db, demo["round"], "4")  # k is part of the fingerprint
+    finally:
+        db.conn.close()
+    again = client.get(url).get_data(as_text=True)
+    assert "k = 4" in again and again != first
