@@ -183,6 +183,9 @@ def scrub_output(output: dict[str, Any] | None, n_voters: int) -> dict[str, Any]
         return None
     out = copy.deepcopy(output)
     out["votes"] = [v for v in out.get("votes") or [] if v.get("group") != POOL]
+    # a second grouping beside the municipalities (roles) opens intersection differencing
+    # (role figures minus municipality figures); not published until a rule covers it
+    out.pop("by_role", None)
     if POOL in (out.get("groups") or {}):
         out["groups"][POOL]["population"] = None
         out["summary"] = scrub_summary(out.get("summary") or [], pooled=True)

@@ -147,6 +147,11 @@ def test_scrub_removes_pool_rows_population_and_small_spreads():
                for st in out["consensus"]["criteria"].values())  # 8 < 10 values
 
 
+def test_scrub_drops_role_figures():
+    out = disclosure.scrub_output({"votes": [], "groups": {}, "by_role": {"groups": {}}}, 12)
+    assert "by_role" not in out
+
+
 def test_spreads_kept_from_ten_values():
     data = make_input({"Aname": 5, "Bname": 5}, np.random.default_rng(2).uniform(
         0.1, 1, (10, 3)).tolist(), "mean", "equal")
