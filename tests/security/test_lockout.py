@@ -240,3 +240,52 @@ def test_cookies_secure_and_client_address_behind_proxy_with_waitress(proxied, a
     status, cookie = _waitress_get(proxied, {})
     assert status == 200 and "Secure" not in cookie
     assert seen[-1] == "127.0.0.1"
+
+
+def test_cookies_secure_behind_proxy_with_a_real_gunicorn(tmp_path):
+    """`python -m mcda serve --server gunicorn` with VAGVAL_TRUSTED_PROXIES=1: the cookie is
+    Secure under X-Forwarded-Proto: https, and not without it. (gunicorn itself also trusts
+    X-Forwarded-Proto from 127.0.0.1, its `forwarded_allow_ips` default, so this held before;
+    the client address comes from ProxyFix, tested above.)"""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, VAGVAL_TRUSTED_PROXIES="1", VAGVAL_INSTANCE=str(tmp_path),
+               VAGVAL_SECRET_KEY="k" * 40, PYTHONPATH=str(root))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mcda", "serve", "--server", "gunicorn", "--workers", "1",
+         "--threads", "2", "--port", str(port)],
+        cwd=str(root), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        cookies = {}
+        deadline = time.monotonic() + 60
+        for proto in ("https", None):
+            while True:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                try:
+                    headers = {"X-Forwarded-For": "203.0.113.7"}
+                    if proto:
+                        headers["X-Forwarded-Proto"] = proto
+                    conn.request("GET", "/delta", headers=headers)
+                    resp = conn.getresponse()
+                    resp.read()
+                    cookies[proto] = resp.getheader("Set-Cookie") or ""
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "gunicorn did not start"
+                    time.sleep(0.3)
+                finally:
+                    conn.close()
+        assert "Secure" in cookies["https"]
+        assert "Secure" not in cookies[None]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
