@@ -135,3 +135,42 @@ def test_high_cr_is_asked_once_then_saved_anyway(app, live_server, tablet):
     expect(tablet.locator("#vote-status")).to_contain_text("Din viktning är sparad")
     (row,) = votes_rows(rd)
     assert row["consistency_ratio"] > 0.10
+
+
+def test_points_alla_lika_viktiga_unblocks_save(app, live_server, tablet):
+    rd = make_round(app)
+    join_by_code(tablet, live_server.url, rd)
+    tablet.goto(f"{live_server.url}/omgang/{rd.round_id}/poang")
+    expect(tablet.locator("#save-button")).to_be_disabled()
+    tablet.locator("label[for=alla-lika]").tap()
+    expect(tablet.locator("#points-remaining")).to_have_text(
+        "Alla lika viktiga: de 100 poängen delas lika."
+    )
+    expect(tablet.locator("#save-button")).to_be_enabled()
+    check_page(tablet, "points with Alla lika viktiga")
+    tablet.locator("#save-button").tap()
+    expect(tablet.locator("#vote-status")).to_contain_text("Din viktning är sparad")
+    (row,) = votes_rows(rd)
+    assert list(row["weights"].values()) == pytest.approx([0.25] * 4)
+    # Typing a value afterwards unticks the box: the typed points count again.
+    tablet.locator(f"#v-{rd.criteria[0]}").fill("40")
+    expect(tablet.locator("#alla-lika")).not_to_be_checked()
+
+
+def test_pairs_by_keyboard_only(app, live_server, page_factory):
+    rd = make_round(app, criteria=SIX)
+    pg = page_factory(TABLET_820, touch=True)  # joins by tap; the pairs by keyboard only
+    join_by_code(pg, live_server.url, rd)
+    pg.goto(f"{live_server.url}/omgang/{rd.round_id}/parvis")
+    ids = rd.criteria
+    (i, j), (k, m) = incomplete.suggested_pairs(6)[:2]
+    pg.locator(f"#pv-{ids[i]}-{ids[j]}-a").focus()
+    pg.keyboard.press("Space")
+    expect(pg.locator(f"#pv-{ids[i]}-{ids[j]}-a")).to_be_checked()
+    pg.locator("#pair-next").focus()
+    pg.keyboard.press("Enter")
+    expect(pg.locator("#pair-step")).to_have_text("Par 2 av 12")
+    # Focus moves into the next pair, never to <body>.
+    expect(pg.locator(f"#pv-{ids[k]}-{ids[m]}-a")).to_be_focused()
+    pg.keyboard.press("Shift+Tab")
+    assert pg.evaluate("document.activeElement !== document.body")
