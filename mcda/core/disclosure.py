@@ -228,6 +228,20 @@ def participant_may_see_region(p: Plan, viewer_voted: bool) -> bool:
     return p.released and others >= 2 * p.k and len(p.visible) >= 2
 
 
+def publishable_reasons(reasons: Iterable[Mapping[str, Any]], p: Plan) -> list[str]:
+    """The "Varför?" reasons as they may be published (next round, report, exports).
+
+    Only the texts the facilitator has not hidden, only when the round is released (at least
+    ``k`` voters), and never with a label: no municipality, role, time or vote id. A label
+    would name a group under ``k`` (or, combined with the published groups, the pool), so none
+    is given for any group. Sorted alphabetically, so the order does not tell who wrote first.
+    """
+    if not p.released:
+        return []
+    texts = [str(r["text"]) for r in reasons if r.get("text") and not r.get("hidden")]
+    return sorted(texts, key=lambda t: (t.casefold(), t))
+
+
 def k_change_allowed(old_k: int, new_k: int, has_votes: bool) -> bool:
     """Once a round has votes, k may only be raised: lowering it would publish groups that
     were hidden when people voted (and that readers may already hold other figures of)."""
@@ -237,5 +251,6 @@ def k_change_allowed(old_k: int, new_k: int, has_votes: bool) -> bool:
 __all__ = [
     "MIN_SPREAD_VALUES", "POOL", "Plan", "k_change_allowed", "may_show_spread",
     "participant_may_see_region", "plan", "plan_for_votes", "pool_input", "pool_votes",
+    "publishable_reasons",
     "scrub_output", "scrub_summary", "suppressed_groups",
 ]

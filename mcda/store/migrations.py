@@ -237,9 +237,34 @@ def m0001_scenarios(db: Database) -> None:
         db.execute(sql)
 
 
+# --- reasons with votes (set "vagval-reasons", issue 14) ------------------------------------
+
+reason_migrations = Migrations("vagval-reasons")
+
+
+@reason_migrations(name="0001_vote_reasons")
+def m0001_vote_reasons(db: Database) -> None:
+    """"Varför?": an optional short text per vote revision, and the facilitator's hide flag.
+
+    The text lives in its own table keyed to the vote row (votes stay append-only, so every
+    revision keeps its own reason); ``hidden`` is the only mutable part. Deleted with the
+    votes (``store.votes.delete_round_votes``).
+    """
+    for sql in (
+        """CREATE TABLE vote_reasons (
+            vote_id INTEGER PRIMARY KEY REFERENCES votes(id) ON DELETE CASCADE,
+            round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+            text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 500),
+            hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1))
+        )""",
+        "CREATE INDEX vote_reasons_round ON vote_reasons(round_id)",
+    ):
+        db.execute(sql)
+
+
 def migration_sets() -> list[Migrations]:
     """Every migration set, in the order they apply."""
-    return [migrations, phase_migrations, scenario_migrations]
+    return [migrations, phase_migrations, scenario_migrations, reason_migrations]
 
 
 def migrate(db: Database) -> None:

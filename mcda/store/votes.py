@@ -36,6 +36,7 @@ __all__ = [
     "RoundClosedError",
     "StoreError",
     "checkpoint",
+    "clean_reason",
     "delete_round_votes",
     "get_participant",
     "get_participant_by_id",
@@ -60,6 +61,7 @@ ROLES: dict[str, str] = {
     "annan": "Annan",
 }
 MIN_TOKEN_LENGTH = 16
+MAX_REASON_CHARS = 500
 MAX_PAYLOAD_CHARS = 64_000
 WEIGHT_SUM_TOLERANCE = 1e-6
 
@@ -113,13 +115,15 @@ def get_participant_with_latest(
     (a participant's every request needs both)."""
     if not isinstance(token, str) or not token:
         return None, None
-    latest_cols = ", ".join(f"lv.{c} AS lv_{c}" for c in _LATEST_COLUMNS)
+    latest_cols = ", ".join(f"lv.{c} AS lv_{c}" for c in _LATEST_COLUMNS) + \
+        ", lvr.text AS lv_reason"
     row = db.execute(
         _PARTICIPANT_SELECT.replace(
             " FROM participants p", f", {latest_cols} FROM participants p"
         )
         + "LEFT JOIN votes lv ON lv.id = (SELECT v.id FROM votes v WHERE v.participant_id = p.id "
-        "ORDER BY v.revision DESC LIMIT 1) WHERE p.round_id = ? AND p.token_hash = ?",
+        "ORDER BY v.revision DESC LIMIT 1) LEFT JOIN vote_reasons lvr ON lvr.vote_id = lv.id "
+        "WHERE p.round_id = ? AND p.token_hash = ?",
         [round_id, hash_token(token)],
     ).fetchone()
     if row is None:
@@ -131,6 +135,7 @@ def get_participant_with_latest(
         "round_id": part["round_id"], "participant_id": part["id"],
         "municipality_id": part["municipality_id"], "municipality": part["municipality"],
         "role": part["role"], **{c: row[f"lv_{c}"] for c in _LATEST_COLUMNS},
+        "reason": row["lv_reason"],
     })
     return part, latest
 
@@ -138,6 +143,23 @@ def get_participant_with_latest(
 def get_participant_by_id(db: Database, participant_id: int) -> dict[str, Any] | None:
     row = db.execute(_PARTICIPANT_SELECT + "WHERE p.id = ?", [participant_id]).fetchone()
     return dict(row) if row else None
+
+
+def clean_reason(reason: Any) -> str | None:
+    """The "Varför?" text as stored: stripped, ``None`` when empty; refused above 500."""
+    if reason is None:
+        return None
+    if not isinstance(reason, str):
+        raise StoreError("reason", "Motiveringen måste vara text.")
+    text = reason.strip().replace("\r\n", "\n")
+    if not text:
+        return None
+    if len(text) > MAX_REASON_CHARS:
+        raise StoreError(
+            "reason", "Motiveringen får vara högst %(max)s tecken (den har %(n)s).",
+            max=MAX_REASON_CHARS, n=len(text),
+        )
+    return text
 
 
 def _clean_role(role: Any) -> str | None:
@@ -289,8 +311,12 @@ def record_vote(
     weights: Mapping[str | int, float],
     consistency_ratio: float | None = None,
     phase_id: int | None = None,
+    reason: str | None = None,
 ) -> dict[str, Any]:
     """Store one weighting; return ``{vote_id, revision, created}``.
+
+    ``reason``: the optional "Varför?" text (at most :data:`MAX_REASON_CHARS` characters),
+    stored with this revision in ``vote_reasons`` (each revision keeps its own).
 
     ``phase_id``: in a round with per-phase weights (``rounds.phase_weights``) every vote is
     for one phase of the round's decision and ``phase_id`` is required; a normal round
@@ -311,6 +337,7 @@ def record_vote(
     if not isinstance(payload, Mapping):
         raise StoreError("payload", "Viktningen saknas.")
     payload_json = _dumps(_canonical(payload, "payload"))
+    reason = clean_reason(reason)
     if len(payload_json) > MAX_PAYLOAD_CHARS:
         raise StoreError("payload", "Viktningen är för stor.")
     cr: float | None = None
@@ -340,6 +367,7 @@ def record_vote(
                 row["method"] == method
                 and row["payload"] == payload_json
                 and row["phase_id"] == phase_id
+                and row.get("reason") == reason
             ):
                 return {"vote_id": row["id"], "revision": row["revision"], "created": False}
 
@@ -359,7 +387,13 @@ def record_vote(
             [round_id, participant_id, stored_revision, method, payload_json, weights_json, cr,
              phase_id],
         )
-        return {"vote_id": int(cur.lastrowid), "revision": stored_revision, "created": True}
+        vote_id = int(cur.lastrowid)
+        if reason is not None:
+            db.execute(
+                "INSERT INTO vote_reasons (vote_id, round_id, text) VALUES (?, ?, ?)",
+                [vote_id, round_id, reason],
+            )
+        return {"vote_id": vote_id, "revision": stored_revision, "created": True}
 
     return write(db, _store)
 
@@ -378,7 +412,8 @@ def _vote_context(
         "(SELECT group_concat(c.id) FROM criteria c WHERE c.decision_id = r.decision_id) "
         "AS criterion_ids, "
         "(SELECT json_group_array(json_object('id', v.id, 'revision', v.revision, "
-        "'method', v.method, 'payload', v.payload, 'phase_id', v.phase_id)) FROM votes v "
+        "'method', v.method, 'payload', v.payload, 'phase_id', v.phase_id, "
+        "'reason', (SELECT vr.text FROM vote_reasons vr WHERE vr.vote_id = v.id))) FROM votes v "
         "WHERE v.participant_id = ? AND v.revision >= ?) AS later_votes "
         "FROM rounds r JOIN decisions d ON d.id = r.decision_id WHERE r.id = ?",
         [participant_id, participant_id, revision, round_id],
@@ -425,9 +460,10 @@ def _vote_dict(row: Any) -> dict[str, Any]:
 _VOTE_SELECT = (
     "SELECT v.id, v.round_id, v.participant_id, p.municipality_id, m.name AS municipality, "
     "p.role, v.revision, v.method, v.payload, v.weights, v.consistency_ratio, v.created_at, "
-    "v.phase_id "
+    "v.phase_id, vr.text AS reason "
     "FROM votes v JOIN participants p ON p.id = v.participant_id "
     "JOIN municipalities m ON m.id = p.municipality_id "
+    "LEFT JOIN vote_reasons vr ON vr.vote_id = v.id "
 )
 
 
@@ -570,6 +606,7 @@ def delete_round_votes(db: Database, round_id: int) -> int:
     """
     with transaction(db):
         n = db.execute("SELECT COUNT(*) AS n FROM votes WHERE round_id = ?", [round_id]).fetchone()
+        db.execute("DELETE FROM vote_reasons WHERE round_id = ?", [round_id])
         db.execute("DELETE FROM votes WHERE round_id = ?", [round_id])
         db.execute("DELETE FROM participants WHERE round_id = ?", [round_id])
     checkpoint(db)

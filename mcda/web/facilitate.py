@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from ..store import csv_io, transaction
 from ..store import decisions as store
 from ..store import phases as store_phases
+from ..store import reasons as store_reasons
 from ..store import rounds as store_rounds
 from ..store import users as store_users
 from ..store import votes as store_votes
@@ -740,9 +741,10 @@ def round_page(round_id: int):
     rnd, d = _round(round_id)
     methods_form = RoundForm(formdata=None, data={"methods": rnd["methods"], "title": rnd["title"]})
     high_cr = store_votes.high_cr_counts(get_db(), round_id)
+    reasons = store_reasons.round_reasons(get_db(), round_id)
     return render_template(
         "facilitate/round.html",
-        **_round_context(rnd, d, methods_form=methods_form, high_cr=high_cr),
+        **_round_context(rnd, d, methods_form=methods_form, high_cr=high_cr, reasons=reasons),
     )
 
 
@@ -829,6 +831,26 @@ def round_next(round_id: int):
         store_rounds.next_round,
         _("En ny omgång är skapad med samma inställningar."),
     )
+
+
+@bp.post("/omgang/<int:round_id>/motivering/<int:vote_id>")
+@login_required()
+def round_reason(round_id: int, vote_id: int):
+    """Hide or show one "Varför?" reason (``dold=1`` hides); audited like the other actions."""
+    _round(round_id)
+    _confirm_or_400()
+    hidden = request.form.get("dold") == "1"
+    try:
+        with audited("round.reason_hide" if hidden else "round.reason_show",
+                     f"round:{round_id}", vote_id=vote_id) as db:
+            store_reasons.set_reason_hidden(db, round_id, vote_id, hidden)
+    except StoreError as exc:
+        flash(error_text(exc), "error")
+    else:
+        flash(_("Motiveringen är dold för deltagarna och i rapporten.") if hidden
+              else _("Motiveringen visas igen."), "success")
+    return redirect(url_for("facilitate.round_page", round_id=round_id) + "#motiveringar",
+                    code=303)
 
 
 @bp.post("/omgang/<int:round_id>/metoder")

@@ -45,6 +45,7 @@ from ..core import disclosure, elicitation, incomplete
 from ..core.errors import MCDAInputError
 from ..store import decisions as store_decisions
 from ..store import phases as store_phases
+from ..store import reasons as store_reasons
 from ..store import rounds as store_rounds
 from ..store import votes as store_votes
 from ..store.decisions import StoreError
@@ -570,6 +571,8 @@ def _previous_round(ctx: Mapping[str, Any]) -> dict[str, Any] | None:
     # quartiles of fewer than 10 values are individual weightings; and the region on the
     # same broad base as the revealed results (core.disclosure)
     plan = disclosure.plan_for_votes(votes, prev_k, key="municipality")
+    out["reasons"] = disclosure.publishable_reasons(
+        store_reasons.shown_reason_texts(db, prev["id"]), plan)
     if not (disclosure.may_show_spread(len(votes))
             and disclosure.participant_may_see_region(plan, prev_part is not None)):
         return out
@@ -1001,10 +1004,20 @@ def _render_vote(
         shown=_display_values(state) if method in ("direct", "points") else {},
         is_open=ctx["rnd"]["state"] == "open",
         lang=str(get_locale()),
+        reason_text=_reason_value(ctx),
+        reason_max=store_votes.MAX_REASON_CHARS,
     )
     return htmx.render(
         "participate/vote.html", "participate/_vote_panel_htmx.html", status=status, **context
     )
+
+
+def _reason_value(ctx: Mapping[str, Any]) -> str:
+    """The "Varför?" text to show: what was posted (kept on errors and recomputes), else the
+    latest saved revision's."""
+    if request.method == "POST":
+        return request.form.get("varfor", "")
+    return (ctx.get("latest") or {}).get("reason") or ""
 
 
 def _shown_pairs(
@@ -1098,9 +1111,18 @@ def vote(round_id: int, slug: str):
             ctx, method, state, status=422,
             status_message=_("Viktningen sparades inte. Rätta felen och försök igen."),
         )
+    try:
+        reason = store_votes.clean_reason(request.form.get("varfor", ""))
+    except StoreError as exc:
+        state["errors"].add(None, error_text(exc))
+        return _render_vote(
+            ctx, method, state, status=422,
+            status_message=_("Viktningen sparades inte. Rätta felen och försök igen."),
+        )
     result = state.get("result")
     latest = ctx["latest"]
-    if latest and latest["method"] == method and latest["payload"] == state["payload"]:
+    if (latest and latest["method"] == method and latest["payload"] == state["payload"]
+            and latest.get("reason") == reason):
         # Unchanged content (e.g. a second tap that lands after the first save's swap,
         # already carrying the next revision): nothing new to store, answer as saved.
         stored = {"revision": latest["revision"], "created": False}
@@ -1132,6 +1154,7 @@ def vote(round_id: int, slug: str):
             weights=state["weights"],
             consistency_ratio=result["cr"] if result else None,
             phase_id=ctx["phase"]["id"] if ctx["phase"] else None,
+            reason=reason,
         )
     except RoundClosedError:
         ctx["rnd"] = store_rounds.get_round(ctx["db"], round_id)

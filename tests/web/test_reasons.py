@@ -1,0 +1,172 @@
+""""Varför?" (issue 14 item 1) on the server: a reason saved with the vote, the hint not to
+write names, the facilitator hiding one (CSRF POST, audited), and only shown reasons, without
+labels, beside the previous round's distribution. HTML checked with a parser."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+
+import pytest
+
+from mcda.store import rounds as sr
+from mcda.store import votes as sv
+
+from ..conftest import login, make_user
+from .participate_helpers import csrf, join, make_round, vote_page
+
+pytestmark = pytest.mark.usefixtures("app")
+
+OTHERS = [("Hjo", [4, 3, 2, 1]), ("Vara", [1, 1, 1, 1]), ("Tibro", [2, 2, 4, 2])] * 3
+
+
+class _Reasons(HTMLParser):
+    """The textarea, its hint and the reason list items (text per ``<blockquote>``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.textarea: dict | None = None
+        self.textarea_text = ""
+        self.hint = ""
+        self.quotes: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "textarea" and a.get("name") == "varfor":
+            self.textarea, self._in = a, "textarea"
+        elif a.get("id") == "varfor-hint":
+            self._in = "hint"
+        elif tag == "blockquote":
+            self._in = "quote"
+            self.quotes.append("")
+
+    def handle_endtag(self, tag):
+        if tag in ("textarea", "span", "blockquote"):
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in == "textarea":
+            self.textarea_text += data
+        elif self._in == "hint":
+            self.hint += data
+        elif self._in == "quote":
+            self.quotes[-1] += data
+
+
+def _parse(html: str) -> _Reasons:
+    p = _Reasons()
+    p.feed(html)
+    return p
+
+
+def _post_direct(client, rd, values, reason):
+    _html, token, rev = vote_page(client, rd, "skjutreglage")
+    data = {"csrf_token": token, "revision": str(rev), "varfor": reason}
+    data.update({f"v-{c}": v for c, v in zip(rd.criteria, values, strict=True)})
+    return client.post(f"/omgang/{rd.round_id}/skjutreglage", data=data)
+
+
+@pytest.fixture
+def facilitator_client(app):
+    c = app.test_client()
+    make_user(app, "pl-varfor@example.se", role="admin")
+    assert login(c, "pl-varfor@example.se").status_code in (302, 303)
+    return c
+
+
+def test_reason_saved_with_vote_and_shown_again(app, client):
+    rd = make_round(app)
+    join(client, rd)
+    html, _t, _r = vote_page(client, rd, "skjutreglage")
+    form = _parse(html)
+    assert form.textarea is not None and form.textarea["maxlength"] == "500"
+    assert form.textarea["aria-describedby"] == "varfor-hint"
+    assert "Skriv inga namn" in form.hint
+    resp = _post_direct(client, rd, ["8", "2", "5", "5"], "Barnen <b>först</b>")
+    assert resp.status_code == 303
+    again = _parse(vote_page(client, rd, "skjutreglage")[0])
+    assert again.textarea_text == "Barnen <b>först</b>"  # escaped in the HTML, parsed back
+    db = rd.db()
+    try:
+        (part,) = db.execute("SELECT id FROM participants").fetchall()
+        assert sv.latest_vote(db, part[0])["reason"] == "Barnen <b>först</b>"
+    finally:
+        db.conn.close()
+
+
+def test_too_long_reason_is_refused_and_kept(app, client):
+    rd = make_round(app)
+    join(client, rd)
+    resp = _post_direct(client, rd, ["8", "2", "5", "5"], "å" * 501)
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert "högst 500 tecken" in html
+    assert _parse(html).textarea_text == "å" * 501
+    db = rd.db()
+    try:
+        assert db.execute("SELECT COUNT(*) FROM votes").fetchone()[0] == 0
+    finally:
+        db.conn.close()
+
+
+def test_facilitator_hides_a_reason_and_next_round_shows_only_the_rest(
+        app, client, facilitator_client):
+    rd = make_round(app, methods=("direct", "points"))
+    db = rd.db()
+    try:
+        for k, (muni, values) in enumerate(OTHERS):
+            part = sv.join_round(db, rd.round_id, f"varfor-{k}-xxxxxxxxxxxxxxxx",
+                                 rd.municipalities[muni])
+            total = sum(values)
+            sv.record_vote(
+                db, rd.round_id, part["id"], revision=1, method="direct",
+                payload={"values": {str(c): v for c, v in zip(rd.criteria, values, strict=True)}},
+                weights={str(c): v / total for c, v in zip(rd.criteria, values, strict=True)},
+                reason={0: "Räckvidden väger tyngst", 1: "Anna på kontoret tycker så"}.get(k),
+            )
+    finally:
+        db.conn.close()
+    join(client, rd, "Skara")
+    assert _post_direct(client, rd, ["5", "0", "0", "5"], "Kostnaden avgör").status_code == 303
+
+    page = facilitator_client.get(f"/processledare/omgang/{rd.round_id}").get_data(as_text=True)
+    assert _parse(page).quotes == ["Räckvidden väger tyngst", "Anna på kontoret tycker så",
+                                   "Kostnaden avgör"]
+    db = rd.db()
+    try:
+        named = db.execute("SELECT vote_id FROM vote_reasons WHERE text LIKE 'Anna%'").fetchone()[0]
+    finally:
+        db.conn.close()
+    url = f"/processledare/omgang/{rd.round_id}/motivering/{named}"
+    assert facilitator_client.post(url, data={"dold": "1"}).status_code == 400  # no CSRF token
+    assert facilitator_client.get(url).status_code == 405
+    resp = facilitator_client.post(url, data={"dold": "1", "csrf_token": csrf(page)})
+    assert resp.status_code == 303
+    db = rd.db()
+    try:
+        assert db.execute("SELECT hidden FROM vote_reasons WHERE vote_id = ?",
+                          [named]).fetchone()[0] == 1
+        audit = db.execute("SELECT action, detail FROM audit_log WHERE action LIKE "
+                           "'round.reason%'").fetchall()
+        assert [(a[0], json.loads(a[1])) for a in audit] == [
+            ("round.reason_hide", {"vote_id": named})]
+        sr.close_round(db, rd.round_id)
+        sr.set_revealed(db, rd.round_id, True)
+        rid2 = sr.next_round(db, rd.round_id)
+        sr.open_round(db, rid2)
+        code2 = sr.get_round(db, rid2)["join_code"]
+    finally:
+        db.conn.close()
+    page = facilitator_client.get(f"/processledare/omgang/{rd.round_id}").get_data(as_text=True)
+    assert "Dold" in page
+
+    import dataclasses
+    rd2 = dataclasses.replace(rd, round_id=rid2, code=code2)
+    join(client, rd2, "Skara")
+    html, _t, _r = vote_page(client, rd2, "skjutreglage")
+    section = html.split('class="previous-round"')[1].split("</section>")[0]
+    quotes = _parse(section).quotes
+    assert quotes == ["Kostnaden avgör", "Räckvidden väger tyngst"]  # alphabetical, no Anna
+    for label in ("Hjo", "Vara", "Tibro", "Skara"):
+        assert label not in section
