@@ -1,4 +1,4 @@
-"""Load benchmark: 500 tablets join and vote within 5 s while 5 projector views poll.
+"""Load benchmark: 500 tablets play the whole participant flow within 5 s while 5 projectors poll.
 
 Usage: ``python bench/load.py [--tablets 500] [--window 4.5] [--within 5] [--projectors 5]``
 
@@ -8,8 +8,12 @@ worker process per core on Linux, see mcda/server.py; a temporary instance direc
 
 1. Arrival phase: ``--tablets`` simulated tablets arrive evenly over ``--window`` seconds
    (4.5 s: the last one arrives in time to be done within ``--within`` = 5 s of the first);
-   each loads the join page, joins the demo's open round with the code, and submits a
-   slider weighting (3 HTTP requests, its own cookie, keep-alive connection). Meanwhile
+   each plays the whole flow a tablet goes through, with the headers the pages send (htmx
+   where the page uses htmx; its own cookie, keep-alive connection), 7 requests:
+   GET /delta; POST the code (htmx, answers the municipality step); POST the municipality
+   (htmx, answers ``HX-Redirect``); GET the round page; GET the vote form; POST the slider
+   weighting (htmx, answers the saved panel); GET the saved page (``?sparad=N``, what a
+   reload or a browser without JavaScript shows). Meanwhile
    ``--projectors`` logged-in projector views poll the live projector fragment every 3 s
    (as the page does) with ``If-None-Match``.
 2. Verification in the database: exactly one vote per tablet (the latest votes of the round
@@ -21,8 +25,14 @@ worker process per core on Linux, see mcda/server.py; a temporary instance direc
    cookies and concurrency. Prints votes/s ÷ ``/halsa`` requests/s (target ≥ 0.5) and the
    other two ratios for context (three interleaved rounds, median throughput of each).
 
-Prints p50/p95 latencies. Bounded: a fixed number of requests, every request has a timeout,
-the whole run has a deadline, and the server is stopped at the end. Loopback only.
+4. Server CPU per route: ``--cpu-tablets`` fresh tablets play the same flow again, one route
+   at a time (every tablet's step 1, then every tablet's step 2, ...) with ``--concurrency``
+   clients and no projectors polling, and the CPU time (utime + stime from ``/proc/<pid>/stat``)
+   of the server's processes (the gunicorn master and its workers) is read before and after
+   each step: CPU ms per request of that route, and their sum, the server CPU per tablet.
+
+Prints p50/p95/p99 latencies per route. Bounded: a fixed number of requests, every request has
+a timeout, the whole run has a deadline, and the server is stopped at the end. Loopback only.
 """
 
 from __future__ import annotations
@@ -41,6 +51,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
@@ -175,6 +186,114 @@ def pct(data: list[float], q: float) -> float:
     return data[min(len(data) - 1, int(round(q * (len(data) - 1))))]
 
 
+def server_pids(root: int) -> list[int]:
+    """``root`` and its descendants (gunicorn forks its workers from the serve process)."""
+    children: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(d))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
+CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def server_cpu_s(root: int) -> float | None:
+    """CPU seconds (user + system) used so far by the server's processes; None off Linux."""
+    if not os.path.isdir("/proc"):
+        return None
+    total = 0
+    for pid in server_pids(root):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+    return total / CLK_TCK
+
+
+ROUTES = ("join_page", "code", "municipality", "round", "vote_form", "vote", "saved")
+ROUTE_LABELS = {
+    "join_page": "GET /delta", "code": "POST /delta kod (htmx)",
+    "municipality": "POST /delta kommun (htmx)", "round": "GET /omgang/<id>",
+    "vote_form": "GET vote form", "vote": "POST vote (htmx)", "saved": "GET saved page",
+}
+
+
+class Flow:
+    """One tablet's walk through the seven requests, step by step."""
+
+    def __init__(self, port: int, i: int, code: str, rid: int, crits: list[int]) -> None:
+        self.b = Browser(port)
+        self.i, self.code, self.rid, self.crits = i, code, rid, crits
+        self.values: list[int] = []
+        self.revision = 0
+        self.round_path = ""
+
+    def htmx(self, target: str, current: str) -> dict:
+        return {"HX-Request": "true", "HX-Target": target,
+                "HX-Current-URL": f"http://{HOST}:{self.b.port}{current}"}
+
+    def step(self, route: str) -> float:
+        b, rid = self.b, self.rid
+        vote_path = f"/omgang/{rid}/skjutreglage"
+        if route == "join_page":
+            st, _h, html, e = b.request("GET", "/delta")
+            b.csrf = CSRF_RX.search(html).group(1)
+            want = 200
+        elif route == "code":
+            st, _h, html, e = b.request("POST", "/delta", {
+                "kod": self.code.lower(), "csrf_token": b.csrf}, self.htmx("main", "/delta"))
+            if 'name="kommun"' not in html:
+                raise RuntimeError("code step did not answer the municipality step")
+            want = 200
+        elif route == "municipality":
+            st, h, _t, e = b.request("POST", "/delta", {
+                "kod": self.code, "kommun": str(self.i % 15 + 1), "roll": "",
+                "csrf_token": b.csrf}, self.htmx("main", "/delta"))
+            self.round_path = h.get("hx-redirect", "")
+            if not self.round_path.startswith(f"/omgang/{rid}"):
+                raise RuntimeError(f"municipality step: HX-Redirect {self.round_path!r}")
+            want = 200
+        elif route == "round":
+            st, _h, _t, e = b.request("GET", self.round_path)
+            want = 200
+        elif route == "vote_form":
+            st, _h, html, e = b.request("GET", vote_path)
+            m = re.search(r'name="revision"[^>]*value="(\d+)"', html)
+            self.revision = int(m.group(1)) if m else 1
+            want = 200
+        elif route == "vote":
+            self.values = values_for(self.i, len(self.crits), 1)
+            body = {"revision": str(self.revision), "csrf_token": b.csrf}
+            body.update({f"v-{c}": str(v) for c, v in zip(self.crits, self.values, strict=True)})
+            if len(set(self.values)) == 1:
+                body["alla-lika"] = "1"  # equal sliders save only when asked (issue 14)
+            st, _h, html, e = b.request("POST", vote_path, body,
+                                        self.htmx("vote-panel", vote_path))
+            if "vote-status" not in html:
+                raise RuntimeError("vote answer without the saved status")
+            want = 200
+        else:  # saved
+            st, _h, _t, e = b.request("GET", f"{vote_path}?sparad={self.revision}")
+            want = 200
+        if st != want:
+            raise RuntimeError(f"{route} answered {st}")
+        return e
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Vägval load benchmark (loopback only)")
     ap.add_argument("--tablets", type=int, default=500)
@@ -190,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="serve --threads (default: serve's own)")
     ap.add_argument("--server", default=None, help="serve --server (default: auto)")
     ap.add_argument("--server-workers", type=int, default=None, help="serve --workers")
+    ap.add_argument("--cpu-tablets", type=int, default=None,
+                    help="fresh tablets in the per-route CPU phase (default: --tablets; 0: skip)")
     ap.add_argument("--ratio-rounds", type=int, default=RATIO_ROUNDS,
                     help="interleaved rounds of the throughput comparison")
     args = ap.parse_args(argv)
@@ -204,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
                 extra += [flag, str(value)]
         proc, email, password = start_server(instance, port, extra)
         try:
-            return run(args, instance, port, email, password, run_deadline)
+            return run(args, instance, port, email, password, run_deadline, proc.pid)
         finally:
             proc.send_signal(signal.SIGINT)
             try:
@@ -214,7 +335,8 @@ def main(argv: list[str] | None = None) -> int:
                 proc.wait(5)
 
 
-def run(args, instance: str, port: int, email: str, password: str, run_deadline: float) -> int:
+def run(args, instance: str, port: int, email: str, password: str, run_deadline: float,
+        server_pid: int) -> int:
     db_path = os.path.join(instance, "mcda.sqlite")
     rid, code, crits = open_round(db_path)
     n = args.tablets
@@ -261,41 +383,29 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
         ready.acquire(timeout=60)
 
     # --- arrival phase: n tablets over the window ------------------------------------------
-    lat: dict[str, list[float]] = {"join_page": [], "join": [], "vote": [], "tablet": []}
+    lat: dict[str, list[float]] = {k: [] for k in (*ROUTES, "tablet")}
     errors: list[str] = []
     acked: dict[int, list[int]] = {}
     browsers: dict[int, Browser] = {}
     lock = threading.Lock()
+    cpu_arrival0 = server_cpu_s(server_pid)
     t_start = time.perf_counter() + 0.2
 
     def tablet(i: int) -> None:
         wait = t_start + i * args.window / n - time.perf_counter()
         if wait > 0:
             time.sleep(wait)
-        b = Browser(port)
+        flow = Flow(port, i, code, rid, crits)
+        b = flow.b
         t0 = time.perf_counter()
         try:
-            st, _h, html, e1 = b.request("GET", "/delta")
-            b.csrf = CSRF_RX.search(html).group(1)
-            st, _h, _t, e2 = b.request("POST", "/delta", {
-                "kod": code.lower(), "kommun": str(i % 15 + 1), "csrf_token": b.csrf})
-            if st != 303:
-                raise RuntimeError(f"join {st}")
-            values = values_for(i, len(crits), 1)
-            body = {"revision": "1", "csrf_token": b.csrf}
-            body.update({f"v-{c}": str(v) for c, v in zip(crits, values, strict=True)})
-            if len(set(values)) == 1:
-                body["alla-lika"] = "1"  # equal sliders save only when asked (issue 14)
-            st, _h, _t, e3 = b.request("POST", vote_path, body)
-            if st != 303:
-                raise RuntimeError(f"vote {st}")
+            times = {route: flow.step(route) for route in ROUTES}
             done = time.perf_counter()
             with lock:
-                lat["join_page"].append(e1)
-                lat["join"].append(e2)
-                lat["vote"].append(e3)
+                for route, e in times.items():
+                    lat[route].append(e)
                 lat["tablet"].append(done - t0)
-                acked[i] = values
+                acked[i] = flow.values
                 browsers[i] = b
                 lat.setdefault("_last", []).append(done - t_start)
         except Exception as exc:  # noqa: BLE001 - counted and printed
@@ -306,6 +416,7 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
     with ThreadPoolExecutor(max_workers=args.workers) as pool:
         list(pool.map(tablet, range(n)))
     arrival_elapsed = max(lat.get("_last", [0.0]))
+    cpu_arrival1 = server_cpu_s(server_pid)
 
     # --- verification ------------------------------------------------------------------------
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
@@ -375,6 +486,37 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
     for t in proj_threads:
         t.join(10)
 
+    # --- server CPU per route: fresh tablets, one route at a time ---------------------------
+    cpu_ms: dict[str, float] = {}
+    cpu_lat: dict[str, list[float]] = {k: [] for k in ROUTES}
+    cpu_errors: list[str] = []
+    cpu_acked: dict[int, list[int]] = {}
+    k_cpu = args.cpu_tablets if args.cpu_tablets is not None else n
+    if server_cpu_s(server_pid) is not None and k_cpu > 0:
+        flows = [Flow(port, n + j, code, rid, crits) for j in range(k_cpu)]
+        alive = list(flows)
+        for route in ROUTES:
+            failed: list[Flow] = []
+
+            def go(flow: Flow, route: str = route, failed: list[Flow] = failed) -> None:
+                try:
+                    e = flow.step(route)
+                    with lock:
+                        cpu_lat[route].append(e)
+                except Exception as exc:  # noqa: BLE001 - counted and printed
+                    with lock:
+                        cpu_errors.append(f"cpu tablet {flow.i} {route}: {exc!r}")
+                        failed.append(flow)
+
+            c0 = server_cpu_s(server_pid)
+            timed(go, alive)
+            c1 = server_cpu_s(server_pid)
+            cpu_ms[route] = (c1 - c0) * 1000 / max(len(alive), 1)
+            alive = [f for f in alive if f not in failed]
+        for f in flows:
+            f.b.close()
+        cpu_acked = {f.i: f.values for f in alive}
+
     votes_per_s = m / t_votes if m else 0.0
     health_per_s = m / t_health if m else 0.0
     static_per_s = m / t_static if m else 0.0
@@ -385,7 +527,23 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
     polls_200 = sum(1 for s, _ in poll_stats if s == 200)
     polls_304 = sum(1 for s, _ in poll_stats if s == 304)
     polls_other = len(poll_stats) - polls_200 - polls_304
-    all_req = lat["join_page"] + lat["join"] + lat["vote"]
+    all_req = [e for route in ROUTES for e in lat[route]]
+
+    # --- final check: every acknowledged first vote (arrival and CPU tablets) stored once ---
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        first = con.execute("SELECT payload FROM votes WHERE round_id = ? AND revision = 1",
+                            [rid]).fetchall()
+        n_final = con.execute("SELECT COUNT(*) FROM participants WHERE round_id = ?",
+                              [rid]).fetchone()[0]
+    finally:
+        con.close()
+    stored_first = Counter(
+        tuple(int(round(json.loads(p)["values"][str(c)])) for c in crits) for (p,) in first)
+    expected_first = Counter(tuple(v) for v in acked.values()) + Counter(
+        tuple(v) for v in cpu_acked.values())
+    final_lost = sum((expected_first - stored_first).values())
+    final_extra = sum((stored_first - expected_first).values())
 
     ms = lambda x: f"{x * 1000:.0f} ms"  # noqa: E731
     print(f"Load: {n} tablets arriving over {args.window:g} s, {args.projectors} projectors "
@@ -395,12 +553,30 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
           f"after the first arrival; errors: {len(errors)}")
     print(f"  database: {n_participants} participants, {len(rows)} vote rows, latest votes "
           f"{latest}, duplicates {duplicates}, lost {lost}")
-    for key in ("join_page", "join", "vote", "tablet"):
-        print(f"  latency {key:9s} p50 {ms(statistics.median(lat[key])) if lat[key] else '-':>7}"
-              f"  p95 {ms(pct(lat[key], 0.95)) if lat[key] else '-':>7}"
-              f"  max {ms(max(lat[key])) if lat[key] else '-':>7}")
-    print(f"  all tablet requests: p50 {ms(statistics.median(all_req))}, "
-          f"p95 {ms(pct(all_req, 0.95))}")
+    def q(data: list[float], p: float) -> str:
+        return ms(pct(data, p)) if data else "-"
+
+    print("  arrival latency per route (ms)    p50      p95      p99      max   | CPU phase: "
+          "p50      CPU ms/request")
+    for key in (*ROUTES, "tablet"):
+        label = ROUTE_LABELS.get(key, "whole flow (7 requests)")
+        cpu = f"{cpu_ms[key]:8.2f}" if key in cpu_ms else (
+            f"{sum(cpu_ms.values()):8.2f} (sum)" if key == "tablet" and cpu_ms else "       -")
+        print(f"  {label:30s} {q(lat[key], .5):>8} {q(lat[key], .95):>8} "
+              f"{q(lat[key], .99):>8} {ms(max(lat[key])) if lat[key] else '-':>8}   |  "
+              f"{q(cpu_lat.get(key, []), .5):>8} {cpu}")
+    print(f"  all tablet requests: p50 {ms(statistics.median(all_req)) if all_req else '-'}, "
+          f"p95 {q(all_req, .95)}, p99 {q(all_req, .99)}")
+    cpu_tablet_arrival = None
+    if cpu_arrival0 is not None and cpu_arrival1 is not None and acked:
+        cpu_tablet_arrival = (cpu_arrival1 - cpu_arrival0) * 1000 / len(acked)
+        print(f"  server CPU: arrival phase {cpu_arrival1 - cpu_arrival0:.2f} s for "
+              f"{len(acked)} tablets = {cpu_tablet_arrival:.1f} ms per tablet (projector polls "
+              f"included); CPU phase ({len(cpu_acked)} tablets, concurrency "
+              f"{args.concurrency}, no polls): {sum(cpu_ms.values()):.1f} ms per tablet")
+    print(f"  stored vs acknowledged first votes (arrival + CPU-phase tablets): "
+          f"{sum(expected_first.values())} acknowledged, {len(first)} stored, lost {final_lost}, "
+          f"unexpected {final_extra}; participants {n_final}")
     proj_lat = [e for _s, e in poll_stats]
     if proj_lat:
         print(f"  projector polls: {len(poll_stats)} ({polls_200}×200, {polls_304}×304, "
@@ -416,10 +592,11 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
     print(f"  targets: all {n} within {args.within:g} s: {verdict(arrival_elapsed <= args.within)}"
           f"; p95 < 1 s: {verdict(all_p95 < 1.0)}; vote ÷ /halsa ≥ 0.5: {verdict(ratio >= 0.5)}"
           f"; vote ÷ static file ≥ 0.5: {verdict(ratio_static >= 0.5)}")
-    for e in (errors + ratio_errors)[:10]:
+    for e in (errors + ratio_errors + cpu_errors)[:10]:
         print("  ERROR:", e)
     summary = {
-        "tablets": n, "acked": len(acked), "errors": len(errors) + len(ratio_errors),
+        "tablets": n, "acked": len(acked),
+        "errors": len(errors) + len(ratio_errors) + len(cpu_errors),
         "latest_votes": latest, "duplicates": duplicates, "lost": lost,
         "p50_ms": round(statistics.median(all_req) * 1000) if all_req else None,
         "p95_ms": round(pct(all_req, 0.95) * 1000) if all_req else None,
@@ -427,10 +604,20 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
         "arrival_s": round(arrival_elapsed, 2), "polls": len(poll_stats),
         "polls_other": polls_other, "ratio_trivial": round(ratio, 2),
         "ratio_static": round(ratio_static, 2), "ratio_page": round(ratio_page, 2),
+        "routes": {r: {"p50_ms": round(pct(lat[r], .5) * 1000, 1) if lat[r] else None,
+                       "p95_ms": round(pct(lat[r], .95) * 1000, 1) if lat[r] else None,
+                       "p99_ms": round(pct(lat[r], .99) * 1000, 1) if lat[r] else None,
+                       "cpu_ms": round(cpu_ms[r], 2) if r in cpu_ms else None}
+                   for r in ROUTES},
+        "cpu_ms_per_tablet": round(sum(cpu_ms.values()), 1) if cpu_ms else None,
+        "cpu_ms_per_tablet_arrival": (round(cpu_tablet_arrival, 1)
+                                      if cpu_tablet_arrival is not None else None),
+        "final_lost": final_lost, "final_extra": final_extra,
     }
     print(json.dumps(summary))
     ok = (len(acked) == n and latest == n and duplicates == 0 and lost == 0
-          and not errors and not ratio_errors and polls_other == 0)
+          and not errors and not ratio_errors and not cpu_errors and polls_other == 0
+          and final_lost == 0 and final_extra == 0)
     return 0 if ok else 1
 
 
