@@ -176,6 +176,17 @@ def weights_csv(rnd, ra, view, error) -> bytes:
     return csv_bytes(header, rows, note)
 
 
+def reasons_csv(rnd, ra, view, error) -> bytes:
+    """The shown "Varför?" reasons, one per row: text only, alphabetical, none under k
+    (``core.disclosure.publishable_reasons``)."""
+    reasons = view.get("reasons") or []
+    note = None if reasons else _(
+        "Inga motiveringar att visa: inga är givna, processledaren har dolt dem, eller "
+        "omgången har färre än %(k)s deltagare.", k=view["participation"]["k"])
+    return csv_bytes([_("Motivering (utan kommun eller roll, i bokstavsordning)")],
+                     [[t] for t in reasons], note)
+
+
 def rankings_csv(rnd, ra, view, error) -> bytes:
     rk = view.get("rankings") or {"method_labels": [], "rows": []}
     header = [_("Alternativ"), _("Kompromiss (plats)")]
@@ -650,6 +661,13 @@ def workbook(rnd, ra, view, error) -> bytes:
 
     _phases_sheet(wb, ra, view, put, header, bold, dec, pct, wrap)
 
+    if view.get("reasons"):
+        ws = sheet(_("Motiveringar"))
+        ws.set_column(0, 0, 100)
+        header(ws, 0, [_("Motivering (utan kommun eller roll, i bokstavsordning)")])
+        for i, text in enumerate(view["reasons"], start=1):
+            put(ws, i, 0, text, wrap)
+
     ws = sheet(_("Metod"))
     lines = [
         _("Alla siffror kommer från Vägvals analysfunktion (samma som JSON-exporten)."),
@@ -680,6 +698,9 @@ def build(kind: str, rnd, ra, view, error) -> tuple[bytes, str, str]:
         return votes_csv(rnd, ra, view, error), CSV, file_name(rnd, "roster", "csv", phase)
     if kind == "vikter.csv":
         return weights_csv(rnd, ra, view, error), CSV, file_name(rnd, "vikter", "csv", phase)
+    if kind == "motiveringar.csv":
+        return reasons_csv(rnd, ra, view, error), CSV, file_name(
+            rnd, "motiveringar", "csv", phase)
     if kind == "rangordning.csv":
         return rankings_csv(rnd, ra, view, error), CSV, file_name(
             rnd, "rangordning", "csv", phase)

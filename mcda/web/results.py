@@ -36,6 +36,7 @@ from ..core import disclosure, summary
 from ..core.errors import MCDAInputError
 from ..store import analysis_cache, analysis_input, records
 from ..store import phases as store_phases
+from ..store import reasons as store_reasons
 from ..store import rounds as store_rounds
 from ..store import users as store_users
 from ..store import votes as store_votes
@@ -137,6 +138,15 @@ def round_counts(rnd: dict[str, Any], phase: dict[str, Any] | None) -> dict[str,
     if phase is not None:
         return store_votes.participation_in_phase(get_db(), rnd["id"], phase["id"])
     return store_votes.participation(get_db(), rnd["id"])
+
+
+def published_reasons(rnd: dict[str, Any], counts: dict[str, int]) -> list[str]:
+    """The round's shown "Varför?" reasons as the report and exports may publish them
+    (``core.disclosure.publishable_reasons``: texts only, none under k)."""
+    return disclosure.publishable_reasons(
+        store_reasons.shown_reason_texts(get_db(), rnd["id"]),
+        disclosure.plan(counts, int(rnd["anonymity_k"])),
+    )
 
 
 def phase_links(
@@ -1043,6 +1053,7 @@ def _within_sd(output: dict[str, Any], groups: list[str]) -> dict[str, float | N
 EXPORT_KINDS = (
     "roster.csv",
     "vikter.csv",
+    "motiveringar.csv",
     "rangordning.csv",
     "etapper.csv",
     "arbetsbok.xlsx",
@@ -1064,6 +1075,7 @@ def export(round_id: int, kind: str):
     counts = round_counts(rnd, phase)
     k = int(rnd["anonymity_k"])
     view = build_view(ra, counts, k, phase) if ra else empty_view(counts, k, opts, phase)
+    view["reasons"] = published_reasons(rnd, counts)
     body, mimetype, filename = exports.build(kind, rnd, ra, view, analysis_error)
     resp = make_response(body)
     resp.mimetype = mimetype
@@ -1084,6 +1096,7 @@ def report(round_id: int):
 
     ctx["decision"] = store_decisions.get_decision(get_db(), rnd["decision_id"])
     ctx["sections_html"] = sections_html(ctx)
+    ctx["reasons"] = published_reasons(rnd, round_counts(rnd, phase))
     return render_template("results/report.html", **ctx)
 
 

@@ -4,11 +4,14 @@ labels, beside the previous round's distribution. HTML checked with a parser."""
 
 from __future__ import annotations
 
+import io
 import json
 from html.parser import HTMLParser
 
+import openpyxl
 import pytest
 
+from mcda.store import reasons
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
 
@@ -170,3 +173,82 @@ def test_facilitator_hides_a_reason_and_next_round_shows_only_the_rest(
     assert quotes == ["Kostnaden avgör", "Räckvidden väger tyngst"]  # alphabetical, no Anna
     for label in ("Hjo", "Vara", "Tibro", "Skara"):
         assert label not in section
+
+
+def _round_with_reasons(app, hide_named=True):
+    """A closed round, nine voters in three municipalities; two reasons, one naming someone
+    (hidden when ``hide_named``)."""
+    rd = make_round(app, methods=("direct", "points"))
+    db = rd.db()
+    try:
+        for k, (muni, values) in enumerate(OTHERS):
+            part = sv.join_round(db, rd.round_id, f"rapport-{k}-xxxxxxxxxxxxxxxx",
+                                 rd.municipalities[muni])
+            total = sum(values)
+            v = sv.record_vote(
+                db, rd.round_id, part["id"], revision=1, method="direct",
+                payload={"values": {str(c): x for c, x in zip(rd.criteria, values, strict=True)}},
+                weights={str(c): x / total for c, x in zip(rd.criteria, values, strict=True)},
+                reason={0: "Räckvidden väger tyngst", 1: "Anna på kontoret tycker så"}.get(k),
+            )
+            if k == 1 and hide_named:
+                reasons.set_reason_hidden(db, rd.round_id, v["vote_id"], True)
+        sr.close_round(db, rd.round_id)
+    finally:
+        db.conn.close()
+    return rd
+
+
+def test_report_and_exports_carry_shown_reasons_only_without_labels(app, facilitator_client):
+    rd = _round_with_reasons(app)
+    report = facilitator_client.get(f"/resultat/{rd.round_id}/rapport")
+    assert report.status_code == 200
+    html = report.get_data(as_text=True)
+    section = html.split('class="report-reasons"')[1].split("</section>")[0]
+    assert _parse(section).quotes == ["Räckvidden väger tyngst"]
+    for label in ("Hjo", "Vara", "Tibro", "Anna"):
+        assert label not in section
+    body = facilitator_client.get(f"/resultat/{rd.round_id}/export/motiveringar.csv")
+    assert body.status_code == 200
+    lines = body.get_data(as_text=True).lstrip("\ufeff").strip().splitlines()
+    assert lines == ["Motivering (utan kommun eller roll, i bokstavsordning)",
+                     "Räckvidden väger tyngst"]
+    wb = openpyxl.load_workbook(io.BytesIO(
+        facilitator_client.get(f"/resultat/{rd.round_id}/export/arbetsbok.xlsx").data))
+    ws = wb["Motiveringar"]
+    assert [r[0] for r in ws.iter_rows(values_only=True)] == [
+        "Motivering (utan kommun eller roll, i bokstavsordning)", "Räckvidden väger tyngst"]
+    assert not any("Anna" in str(c) for s in wb for row in s.iter_rows(values_only=True)
+                   for c in row)
+
+
+def test_no_reasons_under_k(app, facilitator_client):
+    rd = _round_with_reasons(app, hide_named=False)
+    db = rd.db()
+    try:
+        db.execute("UPDATE rounds SET anonymity_k = 10 WHERE id = ?", [rd.round_id])
+    finally:
+        db.conn.close()
+    html = facilitator_client.get(f"/resultat/{rd.round_id}/rapport").get_data(as_text=True)
+    assert "report-reasons" not in html and "Räckvidden" not in html
+    lines = facilitator_client.get(f"/resultat/{rd.round_id}/export/motiveringar.csv") \
+        .get_data(as_text=True).strip().splitlines()
+    assert not any("Räckvidden" in line for line in lines)
+
+
+def test_reasons_deleted_with_votes_and_privacy_page_says_so(app, client, facilitator_client):
+    rd = _round_with_reasons(app)
+    page = facilitator_client.get(f"/resultat/{rd.round_id}/radera").get_data(as_text=True)
+    done = facilitator_client.post(f"/resultat/{rd.round_id}/radera",
+                                   data={"csrf_token": csrf(page), "confirm": "radera"})
+    assert done.status_code == 303
+    db = rd.db()
+    try:
+        assert db.execute("SELECT COUNT(*) FROM vote_reasons").fetchone()[0] == 0
+        record = db.execute("SELECT record FROM round_records").fetchone()[0]
+    finally:
+        db.conn.close()
+    assert "Räckvidden" not in record
+    text = client.get("/personuppgifter").get_data(as_text=True)
+    assert "motivering (Varför?, högst 500 tecken)" in text
+    assert "Motiveringarna raderas tillsammans med viktningarna" in text
