@@ -168,8 +168,8 @@ def _conflict(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
             "high": _side(high, p.get("more_high") or 0, t),
             "low": _side(low, p.get("more_low") or 0, t)}
     if high and low:
-        msg = t.gettext("Målkonflikt om %(criterion)s: %(high)s vill ge det högre vikt, "
-                        "%(low)s lägre.")
+        msg = t.gettext("Målkonflikt om %(criterion)s: %(high)s vill ge det högre vikt; "
+                        "%(low)s vill ge det lägre.")
     elif high:
         msg = t.gettext("Målkonflikt om %(criterion)s: %(high)s vill ge det högre vikt än "
                         "övriga.")
