@@ -454,6 +454,8 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
         values = values_for(i, len(crits), revision[0])
         body = {"revision": str(revision[0]), "csrf_token": b.csrf}
         body.update({f"v-{c}": str(v) for c, v in zip(crits, values, strict=True)})
+        if len(set(values)) == 1:
+            body["alla-lika"] = "1"  # equal sliders save only when asked (issue 14)
         st, *_ = b.request("POST", vote_path, body)
         if st != 303:
             ratio_errors.append(f"revote {i}: {st}")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import sqlite3
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -39,6 +40,7 @@ __all__ = [
     "clean_reason",
     "delete_round_votes",
     "get_participant",
+    "get_participant_and_session",
     "get_participant_by_id",
     "hash_token",
     "join_round",
@@ -87,6 +89,28 @@ def get_participant(db: Database, round_id: int, token: str) -> dict[str, Any] |
         [round_id, hash_token(token)],
     ).fetchone()
     return dict(row) if row else None
+
+
+def get_participant_and_session(
+    db: Database, round_id: int, token: str
+) -> tuple[dict[str, Any] | None, bool]:
+    """:func:`get_participant` and :func:`rounds_all_closed` in one statement: the join page
+    needs both, and each statement costs a round trip under a room of tablets."""
+    if not isinstance(token, str) or not token:
+        return None, False
+    rows = db.execute(
+        _PARTICIPANT_SELECT.replace(
+            " FROM participants p", ", r.state AS _round_state FROM participants p"
+        )
+        + "JOIN rounds r ON r.id = p.round_id WHERE p.token_hash = ?",
+        [hash_token(token)],
+    ).fetchall()
+    existing = None
+    for row in rows:
+        if row["round_id"] == round_id:
+            existing = {k: row[k] for k in row.keys() if k != "_round_state"}  # noqa: SIM118
+    all_closed = bool(rows) and all(row["_round_state"] == "closed" for row in rows)
+    return existing, all_closed
 
 
 def rounds_all_closed(db: Database, token: str) -> bool:
@@ -191,7 +215,32 @@ def join_round(
     role = _clean_role(role)
     token_hash = hash_token(token)
 
+    def _join_new(db: Database) -> dict[str, Any] | None:
+        """The common case in one statement: a new participant of an open round. None when
+        that does not apply (already joined, not open, no such round or municipality); the
+        full checks below then give the right answer."""
+        try:
+            rows = db.execute(
+                "INSERT INTO participants (round_id, token_hash, municipality_id, role) "
+                "SELECT r.id, ?, m.id, ? FROM rounds r JOIN decisions d ON d.id = r.decision_id "
+                "JOIN municipalities m ON m.id = ? "
+                "WHERE r.id = ? AND r.state = 'open' AND NOT d.archived "
+                "ON CONFLICT (round_id, token_hash) DO NOTHING "
+                "RETURNING id, round_id, municipality_id, "
+                "(SELECT name FROM municipalities WHERE id = municipality_id) AS municipality, "
+                "role, created_at",
+                [token_hash, role, mid, round_id],
+            ).fetchall()
+        except sqlite3.IntegrityError:
+            return None
+        if not rows:
+            return None
+        return {**dict(rows[0]), "n_votes": 0}
+
     def _join(db: Database) -> dict[str, Any]:
+        new = _join_new(db)
+        if new is not None:
+            return new
         rnd = get_round(db, round_id)
         if rnd is None:
             raise StoreError("round_id", "Omgången finns inte. Kontrollera koden.")
@@ -312,8 +361,13 @@ def record_vote(
     consistency_ratio: float | None = None,
     phase_id: int | None = None,
     reason: str | None = None,
+    with_row: bool = False,
 ) -> dict[str, Any]:
     """Store one weighting; return ``{vote_id, revision, created}``.
+
+    ``with_row``: when the stored row is the participant's latest, add it under ``vote`` (as
+    :func:`latest_vote` gives it, without municipality and role), so a page that shows the
+    saved vote need not read it back.
 
     ``reason``: the optional "Varför?" text (at most :data:`MAX_REASON_CHARS` characters),
     stored with this revision in ``vote_reasons`` (each revision keeps its own).
@@ -381,19 +435,31 @@ def record_vote(
         if any(row["revision"] == revision for row in rows):
             # Same revision, different content (another tab): keep both, newest wins.
             stored_revision = max(row["revision"] for row in rows) + 1
-        cur = db.execute(
+        inserted = db.execute(
             "INSERT INTO votes (round_id, participant_id, revision, method, payload, weights, "
-            "consistency_ratio, phase_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "consistency_ratio, phase_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "RETURNING id, created_at",
             [round_id, participant_id, stored_revision, method, payload_json, weights_json, cr,
              phase_id],
-        )
-        vote_id = int(cur.lastrowid)
+        ).fetchall()[0]
+        vote_id = int(inserted["id"])
         if reason is not None:
             db.execute(
                 "INSERT INTO vote_reasons (vote_id, round_id, text) VALUES (?, ?, ?)",
                 [vote_id, round_id, reason],
             )
-        return {"vote_id": vote_id, "revision": stored_revision, "created": True}
+        out: dict[str, Any] = {"vote_id": vote_id, "revision": stored_revision, "created": True}
+        if with_row and all(row["revision"] < stored_revision for row in rows):
+            # The new row is the participant's latest: hand it back as latest_vote would
+            # (without the participant's municipality and role), saving the caller a query.
+            out["vote"] = {
+                "vote_id": vote_id, "round_id": round_id, "participant_id": participant_id,
+                "revision": stored_revision, "method": method,
+                "payload": json.loads(payload_json), "weights": json.loads(weights_json),
+                "consistency_ratio": cr, "created_at": inserted["created_at"],
+                "phase_id": phase_id, "reason": reason,
+            }
+        return out
 
     return write(db, _store)
 

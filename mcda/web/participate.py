@@ -165,8 +165,8 @@ def join():
             ),
             status=404,
         )
-    existing = store_votes.get_participant(db, rnd["id"], token)
-    if existing is None and store_votes.rounds_all_closed(db, token):
+    existing, all_closed = store_votes.get_participant_and_session(db, rnd["id"], token)
+    if existing is None and all_closed:
         # A participant session ends when its rounds close: the next person on a shared
         # tablet joins the new round with a fresh token, not linked to the last one's votes.
         session[PREVIOUS_KEY] = token
@@ -181,16 +181,16 @@ def join():
             else _("Omgången är stängd. Inga fler viktningar kan sparas.")
         )
         return _join_page("code", code=raw_code, error=msg, status=409)
-    munis = store_decisions.list_municipalities(db)
     chosen = {
         "municipality": form.get("kommun", str(existing["municipality_id"]) if existing else ""),
         "role": form.get("roll", (existing or {}).get("role") or ""),
     }
     if request.method == "GET" or "kommun" not in form:
+        munis = store_decisions.list_municipalities(db)
         return _join_page("municipality", rnd=rnd, munis=munis, chosen=chosen)
     errors = pf.FormErrors()
     mid = parse_int(chosen["municipality"])
-    if mid is None or mid not in {m["id"] for m in munis}:
+    if mid is None:  # an unknown id is refused by join_round (the list is loaded on error)
         errors.add("kommun", _("Välj din kommun i listan."))
     role = chosen["role"]
     if role and role not in pf.ROLES:
@@ -203,6 +203,7 @@ def join():
         except StoreError as exc:
             errors.add("kommun" if exc.field == "municipality_id" else None, error_text(exc))
     if errors:
+        munis = store_decisions.list_municipalities(db)
         return _join_page(
             "municipality", rnd=rnd, munis=munis, chosen=chosen, errors=errors, status=422
         )
@@ -1155,6 +1156,7 @@ def vote(round_id: int, slug: str):
             consistency_ratio=result["cr"] if result else None,
             phase_id=ctx["phase"]["id"] if ctx["phase"] else None,
             reason=reason,
+            with_row=htmx.is_htmx(),
         )
     except RoundClosedError:
         ctx["rnd"] = store_rounds.get_round(ctx["db"], round_id)
@@ -1171,7 +1173,12 @@ def vote(round_id: int, slug: str):
             ".vote", round_id=round_id, slug=slug, sparad=stored["revision"], etapp=phase_id
         )
         return redirect(url + "#sparat", code=303)
-    ctx["latest"] = store_votes.latest_vote(ctx["db"], ctx["part"]["id"])
+    if "vote" in stored:  # the stored row is the latest: no need to read it back
+        part = ctx["part"]
+        ctx["latest"] = {**stored["vote"], "municipality_id": part["municipality_id"],
+                         "municipality": part["municipality"], "role": part["role"]}
+    else:
+        ctx["latest"] = store_votes.latest_vote(ctx["db"], ctx["part"]["id"])
     ctx["latest_rev"] = ctx["latest"]["revision"] if ctx["latest"] else 0
     if ctx["rnd"].get("phase_weights"):
         _resolve_phase(ctx)
