@@ -58,6 +58,7 @@ from .db import get_db
 from .errors import request_id
 from .i18n import decimal_text, error_text
 from .limits import SlidingWindow
+from .phase_scope import phase_label
 
 bp = Blueprint("participate", __name__)
 
@@ -281,7 +282,7 @@ def _resolve_phase(ctx: _Ctx) -> None:
     phases = store_phases.list_phases(db, rnd["decision_id"])
     votes_by_phase = store_votes.latest_vote_by_phase(db, ctx["part"]["id"])
     for ph in phases:
-        ph["label"] = _phase_label(ph)
+        ph["label"] = phase_label(ph)
         ph["saved"] = ph["id"] in votes_by_phase
     raw = (request.form.get("etapp") or request.args.get("etapp") or "").strip()
     phase = None
@@ -295,11 +296,6 @@ def _resolve_phase(ctx: _Ctx) -> None:
         phase = next((ph for ph in phases if not ph["saved"]), phases[0])
     ctx["phases"], ctx["phase"], ctx["phase_votes"] = phases, phase, votes_by_phase
     ctx["latest"] = votes_by_phase.get(phase["id"]) if phase else None
-
-
-def _phase_label(phase: Mapping[str, Any]) -> str:
-    """"Etapp 1 (2026–2028)": the phase's name with its period when it has one."""
-    return f"{phase['name']} ({phase['period']})" if phase.get("period") else str(phase["name"])
 
 
 def _method_from_slug(rnd: Mapping[str, Any], slug: str) -> str:

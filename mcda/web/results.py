@@ -35,7 +35,6 @@ from markupsafe import Markup
 from ..core import disclosure, summary
 from ..core.errors import MCDAInputError
 from ..store import analysis_cache, analysis_input, records
-from ..store import phases as store_phases
 from ..store import reasons as store_reasons
 from ..store import rounds as store_rounds
 from ..store import users as store_users
@@ -47,6 +46,7 @@ from .access import current_user, login_required, require_edit, require_view
 from .db import get_db
 from .htmx import is_htmx, render, vary
 from .i18n import error_text
+from .phase_scope import phase_label, resolve_phase
 
 bp = Blueprint("results", __name__, url_prefix="/resultat")
 for _fn in (charts.nice_ticks, charts.spread_labels, charts.series_style, charts.rank_colours):
@@ -105,32 +105,11 @@ def request_options() -> tuple[dict[str, Any], str | None]:
         return analysis_input.parse_options(None), error_text(exc)
 
 
-def phase_label(phase: dict[str, Any]) -> str:
-    """"Etapp 1 (2026–2028)": the phase's name with its period, as on the planning page."""
-    return f"{phase['name']} ({phase['period']})" if phase.get("period") else phase["name"]
-
-
 def select_phase(rnd: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """(the round's phases, the phase asked for with ``?etapp=<phase id>``).
-
-    Only a round with per-phase weights has phases here; the first is the default. An
-    ``etapp`` that is not one of the round's phases (or any ``etapp`` on a normal round)
-    is a 404: showing some other phase's numbers under the asked-for name would mislead.
-    """
-    raw = request.args.get("etapp", "").strip()
-    if not rnd.get("phase_weights"):
-        if raw:
-            abort(404)
-        return [], None
-    phases = [dict(p) for p in store_phases.list_phases(get_db(), rnd["decision_id"])]
-    for p in phases:
-        p["label"] = phase_label(p)
-    if not raw:
-        return phases, (phases[0] if phases else None)
-    for p in phases:
-        if str(p["id"]) == raw:
-            return phases, p
-    abort(404)
+    """(the round's phases, the phase asked for with ``?etapp=``): see
+    :func:`mcda.web.phase_scope.resolve_phase` (only a round with per-phase weights has
+    phases; unknown → 404)."""
+    return resolve_phase(rnd["decision_id"], bool(rnd.get("phase_weights")))
 
 
 def round_counts(rnd: dict[str, Any], phase: dict[str, Any] | None) -> dict[str, int]:
@@ -635,17 +614,36 @@ def round_analysis(round_id: int, opts: dict[str, Any], phase_id: int | None = N
         return None, error_text(exc)
 
 
+def round_view(
+    rnd: dict[str, Any], opts: dict[str, Any], phase: dict[str, Any] | None = None,
+    *, analysis: Any = None,
+) -> tuple[Any, dict[str, Any], dict[str, int], str | None]:
+    """(analysis, view, counts, error) of a round, or of ``phase``'s votes when the round
+    has per-phase weights (``phase`` is ignored on a normal round).
+
+    The one "analyse round (+ phase) → view" step of every page, export and comparison:
+    the cached analysis (or ``analysis`` when the caller already has it), the participation
+    counts the k rule reads, and the view; on bad input an empty view and a Swedish error.
+    """
+    phase = phase if rnd.get("phase_weights") else None
+    counts = round_counts(rnd, phase)
+    k = int(rnd["anonymity_k"])
+    if analysis is not None:
+        ra, error = analysis, None
+    else:
+        ra, error = round_analysis(rnd["id"], opts, phase["id"] if phase else None)
+    view = build_view(ra, counts, k, phase) if ra else empty_view(counts, k, opts, phase)
+    return ra, view, counts, error
+
+
 def page_context(
     rnd: dict[str, Any], opts: dict[str, Any], error: str | None,
     phase: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     db = get_db()
-    counts = round_counts(rnd, phase)
-    ra, analysis_error = round_analysis(rnd["id"], opts, phase["id"] if phase else None)
+    ra, view, _counts, analysis_error = round_view(rnd, opts, phase)
     if ra is None and error is None:
         error = analysis_error
-    k = int(rnd["anonymity_k"])
-    view = build_view(ra, counts, k, phase) if ra else empty_view(counts, k, opts, phase)
     map_args = {key: v for key, v in request.args.to_dict(flat=False).items()
                 if key != "kriterium"}
     return {"rnd": rnd, "view": view, "opts": opts, "error": error, "phase": phase,
@@ -877,7 +875,7 @@ def projector_live(round_id: int):
     if request.if_none_match.contains(etag):
         resp = make_response("", 304)
     else:
-        ctx = _projector_context(rnd, fingerprint=fp, analysis=ra, phase=phase, failure=failure)
+        ctx = _projector_context(rnd, analysis=ra, phase=phase, failure=failure)
         resp = make_response(render_template("results/_projector_live.html", **ctx))
     resp.set_etag(etag)
     resp.headers["Cache-Control"] = "no-cache, private"
@@ -903,23 +901,15 @@ def _projector_steps(rnd: dict[str, Any], view: dict[str, Any], current: str,
 
 
 def _projector_context(
-    rnd: dict[str, Any], fingerprint: str | None = None, analysis: Any = None,
+    rnd: dict[str, Any], analysis: Any = None,
     phase: dict[str, Any] | None = None, failure: MCDAInputError | None = None,
 ) -> dict[str, Any]:
-    db = get_db()
-    counts = round_counts(rnd, phase)
     opts = analysis_input.parse_options(_projector_options(rnd))
-    k = int(rnd["anonymity_k"])
-    try:
-        if failure is not None:
-            raise failure
-        ra = analysis or analysis_cache.get_analysis(
-            db, rnd["id"], opts, fingerprint=fingerprint, phase_id=phase["id"] if phase else None)
-        view = build_view(ra, counts, k, phase)
-        error = None
-    except MCDAInputError as exc:
-        view = empty_view(counts, k, opts, phase)
-        error = error_text(exc)
+    if failure is not None:  # the live poll already tried: show the error, do not re-analyse
+        counts = round_counts(rnd, phase)
+        view, error = empty_view(counts, int(rnd["anonymity_k"]), opts, phase), error_text(failure)
+    else:
+        _ra, view, counts, error = round_view(rnd, opts, phase, analysis=analysis)
     join_url = url_for("participate.join", _external=True)
     ctx: dict[str, Any] = {"rnd": rnd, "view": view, "error": error, "phase": phase,
                            "join_url": join_url, "steps": [], "step": None, "qr": None}
@@ -955,33 +945,12 @@ def convergence(decision_id: int):
     return render_template("results/convergence.html", **ctx)
 
 
-def _convergence_phase(
-    decision: dict[str, Any], rounds: list[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """Phases (and the chosen one, ``?etapp=``, default the first; unknown → 404) when any
-    round of the decision has per-phase weights; such rounds are read for that phase."""
-    raw = request.args.get("etapp", "").strip()
-    if not any(r.get("phase_weights") for r in rounds):
-        if raw:
-            abort(404)
-        return [], None
-    phases = [dict(p) for p in store_phases.list_phases(get_db(), decision["id"])]
-    for p in phases:
-        p["label"] = phase_label(p)
-    if not raw:
-        return phases, (phases[0] if phases else None)
-    chosen = next((p for p in phases if str(p["id"]) == raw), None)
-    if chosen is None:
-        abort(404)
-    return phases, chosen
-
-
 def convergence_context(decision: dict[str, Any]) -> dict[str, Any]:
     """S*, W and per-criterion SD per round, region and (k-suppressed) per municipality.
     Rounds with per-phase weights contribute the chosen phase's votes (labelled so)."""
     db = get_db()
     rounds = store_rounds.list_rounds(db, decision["id"])
-    phases, phase = _convergence_phase(decision, rounds)
+    phases, phase = resolve_phase(decision["id"], any(r.get("phase_weights") for r in rounds))
     opts = analysis_input.parse_options({"smaa": False})
     labels, s_star, w, crit_sd, by_group = [], [], [], {}, {}
     group_sd: dict[str, list[float | None]] = {}
@@ -992,14 +961,8 @@ def convergence_context(decision: dict[str, Any]) -> dict[str, Any]:
             labels.append(_("Omgång %(n)s (%(phase)s)", n=rnd["number"], phase=rnd_phase["name"]))
         else:
             labels.append(_("Omgång %(n)s", n=rnd["number"]))
-        try:
-            ra = analysis_cache.get_analysis(
-                db, rnd["id"], opts, phase_id=rnd_phase["id"] if rnd_phase else None)
-        except MCDAInputError:
-            ra = None
-        counts = round_counts(rnd, rnd_phase)
-        view = build_view(ra, counts, int(rnd["anonymity_k"]), rnd_phase) if ra else None
-        if view is None or view["empty"]:
+        ra, view, counts, _error = round_view(rnd, opts, rnd_phase)
+        if ra is None or view["empty"]:
             s_star.append(None)
             w.append(None)
             for series in [*crit_sd.values(), *by_group.values(), *group_sd.values()]:
@@ -1071,10 +1034,7 @@ def export(round_id: int, kind: str):
     opts, error = request_options()
     if error:
         abort(400, error)
-    ra, analysis_error = round_analysis(round_id, opts, phase["id"] if phase else None)
-    counts = round_counts(rnd, phase)
-    k = int(rnd["anonymity_k"])
-    view = build_view(ra, counts, k, phase) if ra else empty_view(counts, k, opts, phase)
+    ra, view, counts, analysis_error = round_view(rnd, opts, phase)
     view["reasons"] = published_reasons(rnd, counts)
     body, mimetype, filename = exports.build(kind, rnd, ra, view, analysis_error)
     resp = make_response(body)
@@ -1101,4 +1061,5 @@ def report(round_id: int):
 
 
 __all__ = ["bp", "build_view", "empty_view", "is_htmx", "load_round", "options_label",
-           "participation_view", "phase_label", "round_counts", "select_phase"]
+           "participation_view", "phase_label", "round_counts", "round_view",
+           "select_phase"]

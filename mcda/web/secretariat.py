@@ -5,8 +5,8 @@ query parameter (server-side, works without JavaScript). Figures come from the s
 analysis as the facilitator's page and pass through the same anonymity rule.
 
 A round with per-phase weights is compared one phase at a time (``etapp``, default the first
-phase; a stale ``etapp`` from another decision falls back to the first): its ordinary votes
-are empty by design, so showing them would say "nobody voted".
+phase; an ``etapp`` that is not this decision's phase is a 404, see ``phase_scope``): its
+ordinary votes are empty by design, so showing them would say "nobody voted".
 """
 
 from __future__ import annotations
@@ -16,18 +16,14 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 
 from ..store import decisions as store_decisions
-from ..store import phases as store_phases
 from ..store import rounds as store_rounds
 from .access import login_required, require_view
 from .db import get_db
 from .forms import parse_id
+from .phase_scope import resolve_phase
 from .results import (
-    build_view,
-    empty_view,
-    phase_label,
     request_options,
-    round_analysis,
-    round_counts,
+    round_view,
 )
 
 bp = Blueprint("secretariat", __name__, url_prefix="/kansliet")
@@ -37,32 +33,6 @@ SORT_KEYS = {"kommun": "group", "avstand": "distance", "antal": "n", "sstar": "s
 
 def _int(name: str) -> int | None:
     return parse_id(request.args.get(name, ""))
-
-
-def _phases(decision_id: int) -> list[dict[str, Any]]:
-    phases = [dict(p) for p in store_phases.list_phases(get_db(), decision_id)]
-    for p in phases:
-        p["label"] = phase_label(p)
-    return phases
-
-
-def _pick_phase(phases: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The phase asked for with ``etapp`` (first phase when missing or not this decision's)."""
-    wanted = _int("etapp")
-    return next((p for p in phases if p["id"] == wanted), phases[0] if phases else None)
-
-
-def _round_view(
-    rnd: dict[str, Any], opts: dict[str, Any], phase: dict[str, Any] | None = None
-) -> tuple[dict[str, Any], str | None]:
-    """The round's view; for a round with per-phase weights, ``phase``'s votes."""
-    phase = phase if rnd.get("phase_weights") else None
-    counts = round_counts(rnd, phase)
-    ra, error = round_analysis(rnd["id"], opts, phase["id"] if phase else None)
-    k = int(rnd["anonymity_k"])
-    if ra is None:
-        return empty_view(counts, k, opts, phase), error
-    return build_view(ra, counts, k, phase), error
 
 
 def _municipality_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
@@ -98,13 +68,10 @@ def index():
         by_id = {r["id"]: r for r in rounds}
         rnd = by_id.get(_int("omgang") or -1) or (rounds[-1] if rounds else None)
         other = by_id.get(_int("jamfor") or -1)
-        if (rnd is not None and rnd.get("phase_weights")) or (
-            other is not None and other.get("phase_weights")
-        ):
-            phases = _phases(decision_id)
-            phase = _pick_phase(phases)
+        phases, phase = resolve_phase(decision_id, any(
+            r is not None and r.get("phase_weights") for r in (rnd, other)))
         if rnd is not None:
-            view, error = _round_view(rnd, opts, phase)
+            _ra, view, _counts, error = round_view(rnd, opts, phase)
             rows = _municipality_rows(view)
             key = SORT_KEYS[sort]
             rows.sort(key=lambda r: (r[key] is None, r[key] if r[key] is not None else 0),
@@ -112,7 +79,7 @@ def index():
             if desc:  # keep missing values last either way
                 rows.sort(key=lambda r: r[key] is None)
         if other is not None and rnd is not None and other["id"] != rnd["id"]:
-            other_view, _e = _round_view(other, opts, phase)
+            _ra, other_view, _counts, _e = round_view(other, opts, phase)
             movement = _movement(view, other_view)
     return render_template(
         "secretariat/index.html",

@@ -296,10 +296,8 @@ def test_secretariat_compares_the_chosen_phase(app, client, phased):
     assert "omgång 1: Etapp 2 (2029–2031)</h2>" in html2
     assert f'<option value="{p2}" selected>' in html2
     assert f"/resultat/{rid}/export/vikter.csv?etapp={p2}" in html2
-    # a stale etapp (another decision's phase) falls back to the first phase
-    html3 = client.get(f"/kansliet/?beslut={did}&omgang={rid}&etapp=999999").get_data(
-        as_text=True)
-    assert "omgång 1: Etapp 1 (2026–2028)</h2>" in html3
+    # a stale etapp (another decision's phase) is a 404 like everywhere else (issue 11)
+    assert client.get(f"/kansliet/?beslut={did}&omgang={rid}&etapp=999999").status_code == 404
 
 
 def test_convergence_reads_the_phase(client, phased):
