@@ -53,10 +53,12 @@ from .phasing_paths import (
     PathComparison,
     Spread,
     Stability,
+    analysis_value_samples,
     gini,
     plan_paths,
     plan_stability,
     spread,
+    stack_phase_samples,
     wsm_value_samples,
 )
 
@@ -68,12 +70,14 @@ __all__ = [
     "PhasePlan",
     "Spread",
     "Stability",
+    "analysis_value_samples",
     "gini",
     "phase_weights",
     "plan",
     "plan_paths",
     "plan_stability",
     "spread",
+    "stack_phase_samples",
     "values_from_scores",
     "wsm_value_samples",
 ]

@@ -334,3 +334,42 @@ def wsm_value_samples(
         base, idx = smaa.draw("uniform", n_samples, seed, m.shape[1])
     W = base if idx is None else base[idx]
     return ranking.score_batch("wsm", m, W, t)
+
+
+def analysis_value_samples(
+    data: Mapping[str, Any] | None,
+    res: Mapping[str, Any] | None,
+    alt_ids: Sequence[str],
+    n_samples: int,
+    seed: int,
+) -> np.ndarray | None:
+    """SMAA-sampled WSM values (S × len(alt_ids)) of one analysis, for the plan's stability.
+
+    ``data`` and ``res`` are an analysis input and output object; participants' weights are
+    resampled per municipality (:func:`wsm_value_samples`). None when the input has no scores.
+    """
+    if not data or not res or "scores" not in data:
+        return None
+    crit = [c["id"] for c in data["criteria"]]
+    types = [1 if c["direction"] == "benefit" else -1 for c in data["criteria"]]
+    all_alts = [a["id"] for a in data["alternatives"]]
+    matrix = np.array([[data["scores"][a][c] for c in crit] for a in all_alts], dtype=float)
+    groups = sorted({v["group"] for v in res["votes"]})
+    W = np.array([[v["weights"][c] for c in crit] for v in res["votes"]], dtype=float)
+    gidx = [groups.index(v["group"]) for v in res["votes"]]
+    samples = wsm_value_samples(matrix, types, n_samples, seed, W, gidx)
+    cols = [all_alts.index(str(a)) for a in alt_ids]
+    return samples[:, cols]
+
+
+def stack_phase_samples(cols: Sequence[np.ndarray | None]) -> np.ndarray | None:
+    """Per-phase samples (each S × n, or None for a phase without votes) as S × n × P.
+
+    A phase without votes takes the mean of the sampled phases, as the plan values do; None
+    when no phase has samples.
+    """
+    have = [c for c in cols if c is not None]
+    if not have:
+        return None
+    filler = sum(have) / len(have)
+    return np.stack([c if c is not None else filler for c in cols], axis=2)

@@ -16,7 +16,6 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-import numpy as np
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
@@ -217,45 +216,24 @@ def _per_phase_values(
     return out
 
 
-def _value_samples(values: dict[str, Any], alt_ids: list[int], n: int) -> np.ndarray | None:
+def _value_samples(values: dict[str, Any], alt_ids: list[int], n: int) -> Any:
     """SMAA-sampled WSM values (participants resampled per municipality) for the stability.
 
     Per-phase rounds: S × n × P, each phase sampled from its own votes (seed per phase); a
     phase without votes takes the mean of the sampled phases, as the plan values do.
     """
+    ids = [str(a) for a in alt_ids]
     if values.get("per_phase_round"):
-        cols = [
-            _samples_of(ra["input"], ra["output"], alt_ids, n, int(values["round"]["id"]) * 97 + k)
+        return phasing.stack_phase_samples([
+            phasing.analysis_value_samples(ra["input"], ra["output"], ids, n,
+                                           int(values["round"]["id"]) * 97 + k)
             if ra else None
             for k, ra in enumerate(values.get("phase_analyses") or [])
-        ]
-        have = [c for c in cols if c is not None]
-        if not have:
-            return None
-        filler = sum(have) / len(have)
-        return np.stack([c if c is not None else filler for c in cols], axis=2)
-    return _samples_of(
-        values.get("input"), values.get("output"), alt_ids, n,
+        ])
+    return phasing.analysis_value_samples(
+        values.get("input"), values.get("output"), ids, n,
         int(values["round"]["id"]) if values.get("round") else 0,
     )
-
-
-def _samples_of(
-    data: dict[str, Any] | None, res: dict[str, Any] | None, alt_ids: list[int], n: int,
-    seed: int,
-) -> np.ndarray | None:
-    if not data or not res or "scores" not in data:
-        return None
-    crit = [c["id"] for c in data["criteria"]]
-    types = [1 if c["direction"] == "benefit" else -1 for c in data["criteria"]]
-    all_alts = [a["id"] for a in data["alternatives"]]
-    matrix = np.array([[data["scores"][a][c] for c in crit] for a in all_alts], dtype=float)
-    groups = sorted({v["group"] for v in res["votes"]})
-    W = np.array([[v["weights"][c] for c in crit] for v in res["votes"]], dtype=float)
-    gidx = [groups.index(v["group"]) for v in res["votes"]]
-    samples = phasing.wsm_value_samples(matrix, types, n, seed, W, gidx)
-    cols = [all_alts.index(str(a)) for a in alt_ids]
-    return samples[:, cols]
 
 
 # --- building the page ------------------------------------------------------------------------
