@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from . import analysis_text, errors, i18n, security
+from . import analysis_text, assets, errors, i18n, security
 from . import db as webdb
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,6 +100,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = SqliteIntConverter
     i18n.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
     webdb.init_app(app)
     errors.init_app(app)
     _register_blueprints(app)
