@@ -1,10 +1,11 @@
-"""Shared fixtures: an app on a temporary SQLite file, its client and CLI runner."""
+"""Shared fixtures: an app on a temporary SQLite file, its client and CLI runner, and the
+helpers of ``tests/helpers.py`` (page parser, CSRF token, users, login) offered as fixtures."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -12,6 +13,7 @@ from flask.testing import FlaskClient
 
 from mcda.store import connect, migrate
 from mcda.store import users as store_users
+from tests.helpers import Element, csrf_from, login, make_user, parse_html
 
 # Tests do not need OWASP-strength hashing on every login; one test checks the real parameters.
 FAST_SCRYPT_N = 2**10
@@ -60,31 +62,28 @@ def runner(app: Flask):
     return app.test_cli_runner()
 
 
-def csrf_from(html: str) -> str:
-    """Pull the CSRF token out of a rendered page (form field or hx-headers)."""
-    m = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'"X-CSRFToken": "([^"]+)"', html
-    )
-    assert m, "no CSRF token on page"
-    return m.group(1)
+@pytest.fixture(name="parse_html")
+def _parse_html() -> Callable[[str | bytes], Element]:
+    """Parse a page to assert on elements and text, not on markup (``tests/helpers.py``)."""
+    return parse_html
 
 
-def make_user(
-    app: Flask, email: str, password: str = "korrekt häst batteri", role: str = "facilitator"
-) -> int:
-    db = connect(app.config["DATABASE"])
-    try:
-        return store_users.create_user(db, email, password, role)
-    finally:
-        db.conn.close()
+@pytest.fixture(name="csrf_from")
+def _csrf_from() -> Callable[[str | bytes], str]:
+    """The CSRF token of a rendered page (form field or the body's hx-headers)."""
+    return csrf_from
 
 
-def login(client: FlaskClient, email: str, password: str = "korrekt häst batteri"):
-    page = client.get("/logga-in")
-    token = csrf_from(page.get_data(as_text=True))
-    return client.post(
-        "/logga-in", data={"email": email, "password": password, "csrf_token": token}
-    )
+@pytest.fixture(name="make_user")
+def _make_user(app: Flask) -> Callable[..., int]:
+    """Create a user in this test's app: ``make_user(email, password=..., role=...)``."""
+    return lambda email, *args, **kw: make_user(app, email, *args, **kw)
+
+
+@pytest.fixture(name="login")
+def _login(client: FlaskClient) -> Callable[..., Any]:
+    """Log ``client`` in: ``login(email, password=...)`` returns the POST's response."""
+    return lambda email, *args, **kw: login(client, email, *args, **kw)
 
 
 @pytest.fixture

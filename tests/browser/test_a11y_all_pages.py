@@ -24,8 +24,8 @@ from werkzeug.exceptions import HTTPException
 from mcda.store import connect
 from mcda.store import rounds as sr
 from mcda.store.demo import load_demo
+from tests.helpers import make_user
 
-from ..conftest import make_user
 from .conftest import DESKTOP, TABLET, WCAG_TAGS, LiveServer, _axe_source
 
 PASSWORD = "korrekt häst batteri"

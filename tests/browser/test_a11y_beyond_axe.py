@@ -278,8 +278,8 @@ def test_typed_input_survives_an_expired_session(app, live_server, page_factory)
     """The audit's case with a short timeout: fill in /processledare/ny, wait, press Spara. The
     login page says why and keeps the form; after logging in, one press sends it."""
     from mcda.store import connect
+    from tests.helpers import make_user
 
-    from ..conftest import make_user
     from .conftest import TABLET, assert_no_axe_violations
 
     app.config["FACILITATOR_IDLE_TIMEOUT_S"] = 2
@@ -319,7 +319,8 @@ def test_typed_input_survives_an_expired_session(app, live_server, page_factory)
 
 
 def test_warning_before_the_idle_logout_keeps_the_session(app, live_server, page_factory):
-    from ..conftest import make_user
+    from tests.helpers import make_user
+
     from .conftest import TABLET, assert_no_axe_violations
 
     # 12 s: the warning opens 6 s after the page loaded, well before the session ends even on

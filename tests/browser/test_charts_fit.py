@@ -14,8 +14,8 @@ import pytest
 
 from mcda.store import connect
 from mcda.store.demo import load_demo
+from tests.helpers import make_user
 
-from ..conftest import make_user
 from .conftest import LiveServer
 
 PASSWORD = "korrekt häst batteri"

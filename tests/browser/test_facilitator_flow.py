@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from mcda.store import connect
 from mcda.store import decisions as store
 from mcda.store import rounds as store_rounds
+from tests.helpers import make_user
 
-from ..conftest import make_user
 from .conftest import DESKTOP, TABLET, assert_no_axe_violations
 
 

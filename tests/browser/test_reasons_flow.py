@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
+from tests.helpers import make_user
 
-from ..conftest import make_user
 from ..web.participate_helpers import make_round
 from .conftest import assert_no_axe_violations
 from .test_voting import check_page, join_by_code

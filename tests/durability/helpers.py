@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mcda.store import connect
-from tests.conftest import csrf_from
+from tests.helpers import csrf_from
 
 
 class Tablet:

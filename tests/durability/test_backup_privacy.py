@@ -10,8 +10,8 @@ from pathlib import Path
 from mcda.store import connect
 from mcda.store import votes as sv
 from mcda.web import create_app
-from tests.conftest import login
 from tests.durability.helpers import Tablet, vote_rows
+from tests.helpers import login
 from tests.security.world import PASSWORD, direct_payload
 
 

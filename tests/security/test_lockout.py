@@ -17,7 +17,7 @@ from mcda.server import waitress_proxy_options
 from mcda.web import auth as web_auth
 from mcda.web import create_app
 from mcda.web.participate import JoinThrottle
-from tests.conftest import csrf_from, login, make_user
+from tests.helpers import csrf_from, login, make_user
 from tests.web.participate_helpers import join, make_round
 
 PASSWORD = "korrekt häst batteri"

@@ -9,7 +9,7 @@ import pytest
 
 from mcda.cli import DEMO_EMAIL
 from mcda.store import connect
-from tests.conftest import login
+from tests.helpers import login
 
 GUESSES = ("admin", "password", "demo", "vagval", "Vägval", "processledare", "changeme",
            "123456", "demo1234", "vagval123", "losenord", "lösenord", "")

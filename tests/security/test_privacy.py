@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from mcda.store import connect
-from tests.conftest import csrf_from
+from tests.helpers import csrf_from
 
 ALLOWED_FIELDS = {"csrf_token", "kod", "kommun", "roll"}
 

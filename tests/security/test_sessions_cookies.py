@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mcda.store import connect
-from tests.conftest import csrf_from, login, make_user
+from tests.helpers import csrf_from, login, make_user
 from tests.security.world import PASSWORD, client_as, csrf_for, login_redirect
 
 HTTPS = "https://localhost"

@@ -22,7 +22,7 @@ from mcda.store import connect
 from mcda.store import decisions as sd
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
-from tests.conftest import csrf_from, login, make_user
+from tests.helpers import csrf_from, login, make_user
 
 PASSWORD = "korrekt häst batteri"
 # Methods whose vote forms the tablets post to (slug used in participant URLs).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +12,7 @@ from flask.testing import FlaskClient
 from mcda.store import connect
 from mcda.store import decisions as sd
 from mcda.store import rounds as sr
+from tests.helpers import csrf_from, parse_html
 
 CRITERIA = [
     ("Tillgänglighet", "Hur lätt det är att ta sig dit, också utan bil."),
@@ -93,12 +93,6 @@ def count_votes(rd: RoundData) -> int:
         db.conn.close()
 
 
-def csrf(html: str) -> str:
-    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert m, "no CSRF token"
-    return m.group(1)
-
-
 def join(client: FlaskClient, rd: RoundData, municipality: str = "Skövde", role: str = "") -> Any:
     """Join the round through the real join form; returns the response of the final POST."""
     page = client.get(f"/delta?kod={rd.code}")
@@ -106,7 +100,7 @@ def join(client: FlaskClient, rd: RoundData, municipality: str = "Skövde", role
     return client.post(
         "/delta",
         data={
-            "csrf_token": csrf(page.get_data(as_text=True)),
+            "csrf_token": csrf_from(page.get_data(as_text=True)),
             "kod": rd.code,
             "kommun": str(rd.municipalities[municipality]),
             "roll": role,
@@ -119,5 +113,5 @@ def vote_page(client: FlaskClient, rd: RoundData, slug: str) -> tuple[str, str, 
     resp = client.get(f"/omgang/{rd.round_id}/{slug}")
     assert resp.status_code == 200, resp.status_code
     html = resp.get_data(as_text=True)
-    rev = int(re.search(r'name="revision" value="(\d+)"', html).group(1))
-    return html, csrf(html), rev
+    rev = int(parse_html(html).find("input", name="revision").get("value"))
+    return html, csrf_from(html), rev

@@ -7,8 +7,7 @@ import re
 import pytest
 
 from mcda.web import auth
-
-from ..conftest import csrf_from, login, make_user
+from tests.helpers import csrf_from, login, make_user
 
 
 def _cookie(client):

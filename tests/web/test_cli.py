@@ -10,8 +10,7 @@ from mcda import cli
 from mcda.store import connect, rounds, votes
 from mcda.store import decisions as dec
 from mcda.store import users as store_users
-
-from ..conftest import login
+from tests.helpers import login
 
 COMMANDS = ("init-db", "create-user", "demo", "backup")
 

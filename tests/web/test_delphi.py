@@ -15,8 +15,9 @@ import pytest
 
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
+from tests.helpers import csrf_from
 
-from .participate_helpers import csrf, join, make_round
+from .participate_helpers import join, make_round
 
 # three per municipality: with this device's vote the earlier round has 10 voters, the least
 # a quartile may be computed from (core.disclosure.MIN_SPREAD_VALUES)
@@ -45,7 +46,7 @@ def _first_round(app, client, *, own=True, others=OTHER_VOTERS, reveal=True):
     if own:
         join(client, rd)
         page = client.get(f"/omgang/{rd.round_id}/skjutreglage").get_data(as_text=True)
-        data = {"csrf_token": csrf(page), "revision": "1"}
+        data = {"csrf_token": csrf_from(page), "revision": "1"}
         data.update({f"v-{c}": v for c, v in zip(rd.criteria, ["5", "0", "0", "5"], strict=True)})
         assert client.post(f"/omgang/{rd.round_id}/skjutreglage", data=data).status_code == 303
     db = rd.db()

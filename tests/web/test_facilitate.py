@@ -10,8 +10,7 @@ import pytest
 
 from mcda.store import connect
 from mcda.store import decisions as store
-
-from ..conftest import csrf_from, login, make_user
+from tests.helpers import csrf_from, login, make_user
 
 
 def _db(app):

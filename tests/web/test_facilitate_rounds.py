@@ -173,7 +173,7 @@ def test_projector_page_has_big_code_and_qr_without_controls(client, decision, a
 
 
 def test_round_of_foreign_decision_is_404(app, client, decision):
-    from ..conftest import login, make_user
+    from tests.helpers import login, make_user
 
     rid = _create(client, decision["id"])
     other = app.test_client()

@@ -4,12 +4,14 @@ JavaScript it is still a 303. Errors come back as the join page, so the swap sho
 
 from __future__ import annotations
 
-from .participate_helpers import csrf, make_round
+from tests.helpers import csrf_from
+
+from .participate_helpers import make_round
 
 
 def _municipality_step(client, rd):
     page = client.get(f"/delta?kod={rd.code}")
-    return csrf(page.get_data(as_text=True))
+    return csrf_from(page.get_data(as_text=True))
 
 
 def test_htmx_join_answers_with_hx_redirect(app, client):

@@ -17,8 +17,8 @@ from werkzeug.datastructures import MultiDict
 
 from mcda.core import incomplete
 from mcda.store import analysis_input
+from tests.helpers import login, make_user
 
-from ..conftest import login, make_user
 from .participate_helpers import count_votes, join, make_round, vote_page, votes_rows
 
 pytestmark = pytest.mark.usefixtures("app")

@@ -14,8 +14,9 @@ import re
 import pytest
 
 from mcda.store.db import thread_db
+from tests.helpers import csrf_from
 
-from .participate_helpers import csrf, make_round
+from .participate_helpers import make_round
 
 BUDGET = 4
 CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|SAVEPOINT|RELEASE|ROLLBACK)\b", re.I)
@@ -54,7 +55,7 @@ def _flow(app, client):
 
     page = run("GET join page", lambda: client.get("/delta"))
     assert page.status_code == 200
-    token = csrf(page.get_data(as_text=True))
+    token = csrf_from(page.get_data(as_text=True))
     resp = run("POST join (code)", lambda: client.post(
         "/delta", headers=htmx, data={"csrf_token": token, "kod": rd.code}))
     assert resp.status_code == 200 and 'name="kommun"' in resp.get_data(as_text=True)

@@ -13,10 +13,10 @@ from mcda.store import rounds as sr
 from mcda.store import throttle as store_throttle
 from mcda.store import votes as sv
 from mcda.web.participate import JoinThrottle
+from tests.helpers import csrf_from
 
 from .participate_helpers import (
     count_votes,
-    csrf,
     join,
     make_round,
     vote_page,
@@ -94,7 +94,7 @@ def test_qr_link_lands_on_municipality_step_with_all_15(client, rd):
 def test_code_is_case_space_and_dash_tolerant(client, rd, fmt):
     code = fmt.format(a=rd.code[:4].lower(), b=rd.code[4:], lo=rd.code.lower())
     page = client.get("/delta")
-    token = csrf(page.get_data(as_text=True))
+    token = csrf_from(page.get_data(as_text=True))
     resp = client.post("/delta", data={"csrf_token": token, "kod": code})
     assert resp.status_code == 200
     assert 'name="kommun"' in resp.get_data(as_text=True)
@@ -103,7 +103,7 @@ def test_code_is_case_space_and_dash_tolerant(client, rd, fmt):
 def test_unknown_code_is_404_in_swedish_and_stores_nothing(client, rd):
     page = client.get("/delta")
     resp = client.post(
-        "/delta", data={"csrf_token": csrf(page.get_data(as_text=True)), "kod": "ZZZZ ZZZZ"}
+        "/delta", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "kod": "ZZZZ ZZZZ"}
     )
     assert resp.status_code == 404
     assert "Koden ZZZZ ZZZZ finns inte" in resp.get_data(as_text=True)
@@ -138,7 +138,7 @@ def test_join_requires_a_municipality(client, rd):
     page = client.get(f"/delta?kod={rd.code}")
     resp = client.post(
         "/delta",
-        data={"csrf_token": csrf(page.get_data(as_text=True)), "kod": rd.code, "kommun": "999"},
+        data={"csrf_token": csrf_from(page.get_data()), "kod": rd.code, "kommun": "999"},
     )
     assert resp.status_code == 422
     assert "Välj din kommun i listan" in resp.get_data(as_text=True)
@@ -152,7 +152,7 @@ def test_join_refused_when_round_not_open(app, client, state, text):
     rd = make_round(app, state=state)
     page = client.get("/delta")
     resp = client.post(
-        "/delta", data={"csrf_token": csrf(page.get_data(as_text=True)), "kod": rd.code}
+        "/delta", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "kod": rd.code}
     )
     assert resp.status_code == 409
     assert text in resp.get_data(as_text=True)
@@ -170,7 +170,7 @@ def test_vote_pages_need_a_joined_browser(client, rd):
 
 def _wrong(client, code="QQQQ QQQQ"):
     page = client.get("/delta")
-    token = csrf(page.get_data(as_text=True))
+    token = csrf_from(page.get_data(as_text=True))
     return client.post("/delta", data={"csrf_token": token, "kod": code})
 
 
@@ -585,7 +585,7 @@ def test_expired_csrf_token_keeps_the_values_and_renews_the_token(client, joined
     assert "Dina val finns kvar" in html
     assert re.search(rf'id="v-{joined.criteria[0]}"[^>]*value="7"', html)
     assert re.search(rf'id="v-{joined.criteria[3]}"[^>]*value="9"', html)
-    fresh = csrf(html)
+    fresh = csrf_from(html)
     assert count_votes(joined) == 0
     data["csrf_token"] = fresh
     assert client.post(f"/omgang/{joined.round_id}/skjutreglage", data=data).status_code == 303

@@ -10,8 +10,9 @@ from mcda.store import connect
 from mcda.store import phases as sp
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
+from tests.helpers import csrf_from
 
-from .participate_helpers import csrf, join, make_round, votes_rows
+from .participate_helpers import join, make_round, votes_rows
 
 
 def _phased_round(app, methods=("direct", "points")):
@@ -41,7 +42,7 @@ def _form(client, url):
     assert resp.status_code == 200, resp.status_code
     html = resp.get_data(as_text=True)
     rev = int(re.search(r'name="revision" value="(\d+)"', html).group(1))
-    return html, csrf(html), rev
+    return html, csrf_from(html), rev
 
 
 def test_two_phases_store_two_latest_votes(app, client):
@@ -161,7 +162,7 @@ def test_round_form_checkbox_only_with_phases(app, client, facilitator):
     assert 'name="phase_weights"' not in html
     assert "beslutsfrågan har inga etapper" in html
     # posting the flag anyway is refused with a message naming the field
-    tok = csrf(html)
+    tok = csrf_from(html)
     resp = client.post(url, data={"csrf_token": tok, "methods": ["direct"], "phase_weights": "y"})
     assert resp.status_code == 422
     assert "Vikter per etapp" in resp.get_data(as_text=True)
@@ -175,7 +176,7 @@ def test_round_form_checkbox_only_with_phases(app, client, facilitator):
     html = client.get(url).get_data(as_text=True)
     assert 'name="phase_weights"' in html
     assert "Vikta kriterierna separat för varje etapp" in html
-    resp = client.post(url, data={"csrf_token": csrf(html), "methods": ["direct"],
+    resp = client.post(url, data={"csrf_token": csrf_from(html), "methods": ["direct"],
                                   "phase_weights": "y"})
     assert resp.status_code == 303
     db = rd.db()
@@ -265,7 +266,7 @@ def test_phase_with_votes_cannot_be_deleted_on_the_page(app, client, facilitator
         db.conn.close()
     page = client.get(f"/etapper/{did}").get_data(as_text=True)
     resp = client.post(f"/etapper/{did}/etapper/{p1}/ta-bort",
-                       data={"csrf_token": csrf(page)}, headers={"HX-Request": "true"})
+                       data={"csrf_token": csrf_from(page)}, headers={"HX-Request": "true"})
     assert resp.status_code == 200
     assert "kan inte tas bort" in resp.get_data(as_text=True)
 

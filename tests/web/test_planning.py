@@ -10,7 +10,7 @@ import pytest
 from mcda.store import connect, demo
 from mcda.store import decisions as dec
 from mcda.store import phases as ph
-from tests.conftest import csrf_from, login, make_user
+from tests.helpers import csrf_from, login, make_user
 
 
 @pytest.fixture

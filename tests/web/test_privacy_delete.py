@@ -9,8 +9,8 @@ import pytest
 
 from mcda.store import analysis_cache, records
 from mcda.store import rounds as sr
+from tests.helpers import csrf_from
 
-from ..conftest import csrf_from
 from .results_helpers import login_as, open_db, scenario
 
 

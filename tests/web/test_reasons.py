@@ -14,9 +14,9 @@ import pytest
 from mcda.store import reasons
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
+from tests.helpers import csrf_from, login, make_user
 
-from ..conftest import login, make_user
-from .participate_helpers import csrf, join, make_round, vote_page
+from .participate_helpers import join, make_round, vote_page
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -144,7 +144,7 @@ def test_facilitator_hides_a_reason_and_next_round_shows_only_the_rest(
     url = f"/processledare/omgang/{rd.round_id}/motivering/{named}"
     assert facilitator_client.post(url, data={"dold": "1"}).status_code == 400  # no CSRF token
     assert facilitator_client.get(url).status_code == 405
-    resp = facilitator_client.post(url, data={"dold": "1", "csrf_token": csrf(page)})
+    resp = facilitator_client.post(url, data={"dold": "1", "csrf_token": csrf_from(page)})
     assert resp.status_code == 303
     db = rd.db()
     try:
@@ -240,7 +240,7 @@ def test_reasons_deleted_with_votes_and_privacy_page_says_so(app, client, facili
     rd = _round_with_reasons(app)
     page = facilitator_client.get(f"/resultat/{rd.round_id}/radera").get_data(as_text=True)
     done = facilitator_client.post(f"/resultat/{rd.round_id}/radera",
-                                   data={"csrf_token": csrf(page), "confirm": "radera"})
+                                   data={"csrf_token": csrf_from(page), "confirm": "radera"})
     assert done.status_code == 303
     db = rd.db()
     try:

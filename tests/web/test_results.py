@@ -8,8 +8,8 @@ import pytest
 
 from mcda.store import analysis_cache, analysis_input
 from mcda.store import rounds as sr
+from tests.helpers import csrf_from
 
-from ..conftest import csrf_from
 from .results_helpers import add_vote, login_as, open_db, scenario
 
 

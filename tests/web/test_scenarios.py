@@ -15,7 +15,7 @@ import pytest
 
 from mcda.store import connect, demo
 from mcda.store import scenarios as sc_store
-from tests.conftest import csrf_from, login, make_user
+from tests.helpers import csrf_from, login, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 

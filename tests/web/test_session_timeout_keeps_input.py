@@ -8,8 +8,7 @@ import re
 import time
 
 from mcda.store import connect
-
-from ..conftest import csrf_from, login, make_user
+from tests.helpers import csrf_from, login, make_user
 
 TITLE = "Kulturhus i Tidaholm <&> 2027"
 DESCRIPTION = "Rad ett\nRad två med \"citat\" och å ä ö"

@@ -9,7 +9,8 @@ import dataclasses
 
 from mcda.store import rounds as sr
 from mcda.web.participate import SESSION_KEY
-from tests.web.participate_helpers import count_votes, csrf, join, make_round, vote_page
+from tests.helpers import csrf_from
+from tests.web.participate_helpers import count_votes, join, make_round, vote_page
 
 
 def _vote(client, rd, values=("8", "2", "5", "1")):
@@ -28,7 +29,7 @@ def test_new_participant_ends_the_session_and_keeps_the_vote(app):
     assert "Din sparade viktning" in home and "Ny deltagare på den här surfplattan" in home
     with tablet.session_transaction() as s:
         first_token = s[SESSION_KEY]
-    resp = tablet.post(f"/omgang/{rd.round_id}/ny-deltagare", data={"csrf_token": csrf(home)})
+    resp = tablet.post(f"/omgang/{rd.round_id}/ny-deltagare", data={"csrf_token": csrf_from(home)})
     assert resp.status_code == 303
     assert f"kod={rd.code}" in resp.headers["Location"]
     # The next person neither sees nor can revise the previous vote ...

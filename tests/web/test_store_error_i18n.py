@@ -7,9 +7,9 @@ import html as htmllib
 from mcda.store import connect
 from mcda.store import decisions as store
 from mcda.store import votes as sv
+from tests.helpers import csrf_from
 
-from ..conftest import csrf_from
-from .participate_helpers import csrf, join, make_round
+from .participate_helpers import join, make_round
 
 
 def _text(resp) -> str:
@@ -35,7 +35,7 @@ def test_join_store_error_is_shown_in_english(app, client):
     page = client.get("/delta?lang=en")
     resp = client.post(
         "/delta?lang=en",
-        data={"csrf_token": csrf(page.get_data(as_text=True)), "kod": rd.code,
+        data={"csrf_token": csrf_from(page.get_data(as_text=True)), "kod": rd.code,
               "kommun": str(rd.municipalities["Skövde"]), "roll": ""},
     )
     assert resp.status_code == 422
@@ -47,7 +47,7 @@ def test_join_store_error_is_shown_in_english(app, client):
     # Swedish stays the default language.
     resp = client.post(
         "/delta?lang=sv",
-        data={"csrf_token": csrf(page.get_data(as_text=True)), "kod": rd.code,
+        data={"csrf_token": csrf_from(page.get_data(as_text=True)), "kod": rd.code,
               "kommun": str(rd.municipalities["Skövde"]), "roll": ""},
     )
     assert resp.status_code == 422

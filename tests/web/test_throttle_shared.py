@@ -12,7 +12,7 @@ from werkzeug.test import Client
 
 from mcda.web import auth, create_app
 from mcda.web.participate import JoinThrottle
-from tests.conftest import csrf_from, make_user
+from tests.helpers import csrf_from, make_user
 
 from .participate_helpers import join, make_round
 
