@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from .db import transaction
 from .decisions import StoreError, get_decision, list_alternatives, list_criteria
-from .numbers import parse_number
+from .numbers import format_number, parse_number
 
 NAME_MAX = 120
 MAX_PER_DECISION = 20
@@ -79,7 +79,7 @@ def _number(raw: Any, field: str, label: str, *, lo: float | None = None,
 
 
 def _num(x: float) -> str:
-    return (f"{x:g}").replace(".", ",")
+    return format_number(x)
 
 
 def _blank(raw: Any) -> bool:

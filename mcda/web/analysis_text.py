@@ -14,6 +14,8 @@ from typing import Any
 
 from flask_babel import gettext as _flask_gettext
 
+from ..store.numbers import format_decimal_text
+
 
 def N_(msgid: str) -> str:  # noqa: N802 - Babel's marker for a message translated later
     return msgid
@@ -106,8 +108,7 @@ def pct(x: float | None, gettext: Gettext, digits: int = 0) -> str:
 def num(x: float | None, gettext: Gettext, digits: int = 2) -> str:
     if x is None:
         return "–"
-    s = f"{x:.{digits}f}"
-    return s.replace(".", ",") if _lang_of(gettext) == "sv" else s
+    return format_decimal_text(x, digits, locale=_lang_of(gettext))
 
 
 def join(names: Sequence[str], gettext: Gettext) -> str:
@@ -361,6 +362,5 @@ def jinja_num(v: Any, digits: int = 3) -> str:
         from flask_babel import get_locale
 
         lang = g._vagval_num_lang = str(get_locale() or "sv")
-    s = f"{float(v):.{int(digits)}f}"
-    return s.replace(".", ",") if lang == "sv" else s
+    return format_decimal_text(v, int(digits), locale=lang)
 

@@ -29,7 +29,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..core import disclosure
 from ..store import analysis_input
-from .i18n import in_language
+from ..store.numbers import csv_number
+from .i18n import in_language, percent_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -83,7 +84,7 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return repr(round(value, 10)).replace(".", ",")
+        return csv_number(value)
     text = str(value)
     if text.startswith(FORMULA_START):
         text = "'" + text
@@ -279,10 +280,10 @@ def phasing_method_label(ph: dict[str, Any]) -> str:
         rules.append(_("minst en investering per kommun senast etapp %(n)s",
                        n=o["rules"]["min_one_by_phase"]))
     if o["rules"]["max_share"] is not None:
-        share = "{:.0f} %".format(o["rules"]["max_share"] * 100)
+        share = percent_text(o["rules"]["max_share"], 0)
         rules.append(_("ingen kommun över %(p)s av planens kostnad", p=share))
     if o["discount"]:
-        bonus = "{:g} %".format(o["discount"] * 100)
+        bonus = percent_text(o["discount"], None)
         rules.append(_("bonus för tidig etapp %(p)s", p=bonus))
     return _(
         "Etappplan: heltalsoptimering (scipy milp/HiGHS) som maximerar summan av värdena "

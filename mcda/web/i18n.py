@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from ..core.errors import MCDAInputError
 from ..store.errors import Msg, StoreError
+from ..store.numbers import format_decimal_text, format_percent_text
 
 babel = Babel()
 
@@ -86,15 +87,24 @@ def in_language(texts: Any) -> str:
     return str(getattr(texts, key, "") or getattr(texts, "message_sv", ""))
 
 
-def decimal_text(value: float, digits: int = 1) -> str:
-    """A number in the request's language (Babel): ``22,5`` and ``1 250`` in Swedish, ``22.5``
-    and ``1,250`` in English; Swedish outside a request."""
-    from babel.numbers import format_decimal
+def request_locale() -> str:
+    """The request's language for numbers ("sv" or "en"); Swedish outside a request."""
     from flask import has_request_context
 
-    locale = str(get_locale() or "sv") if has_request_context() else "sv"
-    return format_decimal(float(value), format="#,##0." + "0" * digits if digits else "#,##0",
-                          locale=locale)
+    return str(get_locale() or "sv") if has_request_context() else "sv"
+
+
+def decimal_text(value: float, digits: int | None = 1, *, max_digits: int = 10) -> str:
+    """A number in the request's language (Babel): ``22,5`` and ``1 250`` in Swedish, ``22.5``
+    and ``1,250`` in English; Swedish outside a request. ``digits`` None: no needless
+    decimals (up to ``max_digits``)."""
+    return format_decimal_text(value, digits, locale=request_locale(), group=True,
+                               max_digits=max_digits)
+
+
+def percent_text(share: float, digits: int | None = 1) -> str:
+    """A share (0–1) as a percentage in the request's language: ``23,4 %`` / ``23.4 %``."""
+    return format_percent_text(share, digits, locale=request_locale())
 
 
 def mark_swedish(value: Any) -> Any:

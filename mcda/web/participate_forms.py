@@ -474,15 +474,16 @@ def parse_revision(raw: str | None, latest: int) -> tuple[int | None, str | None
 
 
 def fmt_num(value: float) -> str:
-    """Swedish number text: decimal comma, no needless decimals (12, 12,5, −3)."""
-    value = float(value)
-    text = str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",").replace("-", "\u2212")
+    """Number text in the request's language, no needless decimals (12, 12,5, −3; English
+    12.5): Babel through ``i18n.decimal_text``, with a typographic minus."""
+    from .i18n import decimal_text
+
+    return decimal_text(value, None, max_digits=2).replace("-", "\u2212")
 
 
 def fmt_pct(weight: float) -> str:
     """A weight (0–1) as percent text with one decimal in the request's language: 23,4 %
     (English 23.4 %)."""
-    from .i18n import decimal_text
+    from .i18n import percent_text
 
-    return decimal_text(weight * 100, 1) + "\u00a0%"
+    return percent_text(weight, 1)
