@@ -172,6 +172,58 @@ def pool_input(data: Mapping[str, Any], p: Plan) -> dict[str, Any]:
     return out
 
 
+NO_ROLE = ""
+"""Key of the votes without a role in the role plan (counted, so differencing is covered)."""
+
+ROLE_POOL = "Övriga roller"
+"""Name of the pooled role group (shown translated by the web layer)."""
+
+
+def role_plan(votes: Iterable[Mapping[str, Any]], k: int) -> Plan:
+    """The same rule for the second grouping, stakeholder roles (issue 14).
+
+    Votes without a role count as one group (:data:`NO_ROLE`): the region is published, so
+    region minus the role groups would otherwise give away a small no-role group. Roles under
+    ``k`` are suppressed, secondary suppression tops the pool up to ``k``, and the pool is one
+    group :data:`ROLE_POOL` (a pooled no-role group joins it)."""
+    return plan(Counter(str(v.get("role") or NO_ROLE) for v in votes), k)
+
+
+def pool_roles(votes: Iterable[Mapping[str, Any]], p: Plan) -> list[dict[str, Any]]:
+    """Votes with ``role`` relabelled to its published role group: its own role, or
+    :data:`ROLE_POOL`; no ``role`` key when it has none (or nothing is released). Apply after
+    :func:`pool_input`, to the votes actually analysed."""
+    out: list[dict[str, Any]] = []
+    for v in votes:
+        group = p.group_of(str(v.get("role") or NO_ROLE))
+        w = {key: x for key, x in v.items() if key != "role"}
+        if group == POOL:
+            w["role"] = ROLE_POOL
+        elif group not in (None, NO_ROLE):
+            w["role"] = group
+        out.append(w)
+    return out
+
+
+def roles_publishable(votes: Iterable[Mapping[str, Any]], k: int) -> bool:
+    """May figures by role be published beside the municipalities' (intersection rule)?
+
+    Why: a second grouping opens *intersection differencing*. Municipality figures and role
+    figures are both sums over the cells of the municipality × role table; where a cell is
+    empty, the two margins can pin down a neighbouring cell exactly (a municipality with only
+    officials gives away, with the officials' figure, the officials of the rest). Any
+    aggregate that the margins determine is a sum of whole cells, so the rule is: every
+    non-empty cell (published municipality group, incl. the pool, × published role group,
+    incl. "no role" and the role pool) has at least ``k`` voters. Then nothing published
+    rests on fewer than ``k`` voters. Apply to the votes after :func:`pool_input` and
+    :func:`pool_roles`; needs at least one role group."""
+    rows = list(votes)
+    cells = Counter((str(v["group"]), str(v.get("role") or NO_ROLE)) for v in rows)
+    if not any(r != NO_ROLE for _g, r in cells):
+        return False
+    return all(n >= max(1, int(k)) for n in cells.values())
+
+
 def scrub_output(output: dict[str, Any] | None, n_voters: int) -> dict[str, Any] | None:
     """The analysis output as it may be published: the pool's individual weightings and its
     summed population removed; participant spreads (SD, IQR, median) dropped when they rest on
@@ -183,9 +235,8 @@ def scrub_output(output: dict[str, Any] | None, n_voters: int) -> dict[str, Any]
         return None
     out = copy.deepcopy(output)
     out["votes"] = [v for v in out.get("votes") or [] if v.get("group") != POOL]
-    # a second grouping beside the municipalities (roles) opens intersection differencing
-    # (role figures minus municipality figures); not published until a rule covers it
-    out.pop("by_role", None)
+    # by_role is only ever computed from votes that passed roles_publishable (build_input
+    # strips the roles otherwise), so it is published as it is.
     if POOL in (out.get("groups") or {}):
         out["groups"][POOL]["population"] = None
         out["summary"] = scrub_summary(out.get("summary") or [], pooled=True)
@@ -251,6 +302,6 @@ def k_change_allowed(old_k: int, new_k: int, has_votes: bool) -> bool:
 __all__ = [
     "MIN_SPREAD_VALUES", "POOL", "Plan", "k_change_allowed", "may_show_spread",
     "participant_may_see_region", "plan", "plan_for_votes", "pool_input", "pool_votes",
-    "publishable_reasons",
+    "NO_ROLE", "ROLE_POOL", "pool_roles", "publishable_reasons", "role_plan", "roles_publishable",
     "scrub_output", "scrub_summary", "suppressed_groups",
 ]

@@ -181,6 +181,8 @@ def _vote_entry(vote: dict[str, Any], crit_ids: list[str]) -> dict[str, Any]:
         "group": vote["municipality"],
         "method": method,
     }
+    if vote.get("role"):
+        entry["role"] = vote["role"]
     wanted = set(crit_ids)
     if method == "pairwise":
         order = [str(c) for c in payload.get("criteria", [])]
@@ -260,6 +262,14 @@ def build_input(
     # The anonymity rule (core.disclosure): municipalities under k are merged into one pool
     # BEFORE anything is computed, so no published figure can tell them apart.
     data = disclosure.pool_input(data, disclosure.plan_for_votes(data["votes"], rnd["anonymity_k"]))
+    # The second grouping, roles, under the same rule (after the municipality pool).
+    # The second grouping, roles, under the same rule (after the municipality pool), and only
+    # when every municipality × role cell has 0 or at least k voters (intersection rule).
+    data["votes"] = disclosure.pool_roles(
+        data["votes"], disclosure.role_plan(data["votes"], rnd["anonymity_k"]))
+    if not disclosure.roles_publishable(data["votes"], rnd["anonymity_k"]):
+        for v in data["votes"]:
+            v.pop("role", None)
     for i, v in enumerate(data["votes"], start=1):
         v["participant"] = i  # published voters first; the pool's never show their join order
     _check_rules(opts, data)

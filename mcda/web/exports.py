@@ -219,10 +219,17 @@ def analysis_json(rnd, ra, view, error) -> bytes:
     data = copy.deepcopy(ra.input)
     pooled = any(v["group"] == disclosure.POOL for v in data["votes"])
     output = ra.full_output
-    if pooled:
+    # Individual votes never carry their role here: municipality × role cells can be single
+    # voters. The by-role aggregates (pooled under k) stay in the output.
+    by_role = (output or {}).get("by_role")
+    for v in data["votes"]:
+        v.pop("role", None)
+    if pooled or by_role:
         data["votes"] = [v for v in data["votes"] if v["group"] != disclosure.POOL]
         data["groups"] = {g: i for g, i in data["groups"].items() if g != disclosure.POOL}
         output = _analyze(data) if data["votes"] else None
+        if output is not None and by_role:
+            output["by_role"] = by_role
     doc = {
         "format": "vagval-analysis",
         "round": {"decision": rnd["decision_title"], "number": rnd["number"],
@@ -234,6 +241,11 @@ def analysis_json(rnd, ra, view, error) -> bytes:
         doc["note_anonymity"] = _(
             "Kommuner med färre än %(k)s deltagare (”Övriga kommuner”) ingår inte i den här "
             "filen; resultatsidan räknar dem som en sammanslagen kommun.", k=rnd["anonymity_k"])
+    if by_role:
+        doc["note_roles"] = _(
+            "Rösterna i filen saknar roll (en kommun och en roll kan tillsammans peka ut en "
+            "person). output.by_role är resultatsidans vikter per roll, med roller under "
+            "%(k)s deltagare sammanslagna.", k=rnd["anonymity_k"])
     if view.get("phase"):  # a round with per-phase weights: whose votes these are
         doc["phase"] = phase_doc(view["phase"])
     if view.get("empty"):

@@ -320,6 +320,7 @@ def build_view(
         ),
     }
     view["conflicts"] = _conflicts_view(out.get("conflicts") or {}, cname, aname, hidden)
+    view["by_role"] = _by_role_view(out.get("by_role"), crits)
     view["rankings"] = _rankings_view(out, alts, hidden)
     view["skipped_methods"] = [
         {
@@ -405,6 +406,36 @@ def _crit_of(item: dict[str, Any], cname: dict[str, str], *keys: str) -> str:
             val = str(item[key])
             return cname.get(val, val)
     return "?"
+
+
+def role_label(role: str) -> str:
+    """A role group's name in the reader's language (the pool: "Övriga roller")."""
+    from .participate_forms import ROLES
+
+    if role == disclosure.ROLE_POOL:
+        return _("Övriga roller")
+    return str(ROLES.get(role, role))
+
+
+def _by_role_view(by_role: dict[str, Any] | None, crits: list[tuple]) -> dict[str, Any] | None:
+    """Weights and disputed criteria per stakeholder role (the analysis' ``by_role``, already
+    pooled under k by ``core.disclosure.role_plan``): None when no vote has a role."""
+    if not by_role or not by_role.get("groups"):
+        return None
+    order = [r for r in ("fortroendevald", "tjansteperson", "forskare", "annan",
+                         disclosure.ROLE_POOL) if r in by_role["groups"]]
+    cname = {cid: name for cid, name, _d in crits}
+    rows = [{"label": role_label(r), "n": by_role["groups"][r]["n"],
+             "weights": [_f(by_role["groups"][r]["weights"].get(c)) for c, _n, _d in crits]}
+            for r in order]
+    disputed = [{
+        "criterion": cname.get(str(d["criterion"]), d.get("name")),
+        "between_share": _f(d.get("between_share")),
+        "high": [(role_label(x["group"]), _f(x["mean"])) for x in d.get("high") or []],
+        "low": [(role_label(x["group"]), _f(x["mean"])) for x in d.get("low") or []],
+    } for d in by_role.get("disputed") or []]
+    return {"cols": [n for _c, n, _d in crits], "rows": rows, "without": by_role.get("without", 0),
+            "disputed": disputed}
 
 
 def _conflicts_view(conf: dict[str, Any], cname, aname, hidden) -> dict[str, Any]:

@@ -147,9 +147,21 @@ def test_scrub_removes_pool_rows_population_and_small_spreads():
                for st in out["consensus"]["criteria"].values())  # 8 < 10 values
 
 
-def test_scrub_drops_role_figures():
+def test_role_figures_only_when_every_cell_has_k_or_none():
+    """Intersection differencing: Hjo has only officials (2 + 3 here): with Hjo's figure and
+    the officials' figure, Vara's officials (one voter) would follow, so no role figure."""
+    def votes(cells):
+        return [{"group": g, "role": r} for (g, r), n in cells.items() for _ in range(n)]
+    risky = {("Hjo", "tjansteperson"): 5, ("Vara", "tjansteperson"): 1,
+             ("Vara", "fortroendevald"): 4}
+    assert not disclosure.roles_publishable(votes(risky), 3)
+    safe = {("Hjo", "tjansteperson"): 5, ("Vara", "tjansteperson"): 3,
+            ("Vara", "fortroendevald"): 4}
+    assert disclosure.roles_publishable(votes(safe), 3)
+    assert not disclosure.roles_publishable([{"group": "Hjo"}] * 5, 3)  # no role at all
+    # scrub_output keeps a by_role computed from such votes
     out = disclosure.scrub_output({"votes": [], "groups": {}, "by_role": {"groups": {}}}, 12)
-    assert "by_role" not in out
+    assert "by_role" in out
 
 
 def test_spreads_kept_from_ten_values():
@@ -296,3 +308,39 @@ def test_the_differencing_attack_is_real_without_pooling():
     outs = {b: published(make_input(counts, weights, "mean", b), 3) for b in BETWEEN}
     assert not np.allclose(naive_differencing(outs, counts, "Aname"), np.array([10, 1, 1]) / 12,
                            atol=1e-3)
+
+
+# --- the second grouping: roles (issue 14 item 3) ---------------------------------------------
+
+
+def _role_votes(spec: dict[str | None, int]) -> list[dict]:
+    out = []
+    for role, n in spec.items():
+        for _ in range(n):
+            out.append({"group": "Skövde", "role": role} if role else {"group": "Skövde"})
+    return out
+
+
+def test_role_plan_pools_small_roles_and_tops_the_pool_up_to_k():
+    votes = _role_votes({"fortroendevald": 5, "tjansteperson": 4, "forskare": 1, None: 3})
+    p = disclosure.role_plan(votes, 3)
+    assert p.primary == {"forskare"}
+    # forskare (1) alone is under k: the smallest other group (no role, 3) joins the pool
+    assert p.secondary == {disclosure.NO_ROLE}
+    pooled = disclosure.pool_roles(votes, p)
+    roles = [v.get("role") for v in pooled]
+    assert roles.count("fortroendevald") == 5 and roles.count("tjansteperson") == 4
+    assert roles.count(disclosure.ROLE_POOL) == 4 and "forskare" not in roles
+
+
+def test_role_plan_leaves_a_large_no_role_group_out_of_every_role():
+    votes = _role_votes({"fortroendevald": 3, "tjansteperson": 3, None: 4})
+    pooled = disclosure.pool_roles(votes, disclosure.role_plan(votes, 3))
+    assert [v.get("role") for v in pooled].count(None) == 4
+    assert all("role" not in v for v in pooled if v.get("role") is None)
+
+
+def test_role_plan_under_k_publishes_no_role():
+    votes = _role_votes({"fortroendevald": 1, None: 1})
+    pooled = disclosure.pool_roles(votes, disclosure.role_plan(votes, 3))
+    assert all("role" not in v for v in pooled)
