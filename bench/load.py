@@ -311,6 +311,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--server-workers", type=int, default=None, help="serve --workers")
     ap.add_argument("--cpu-tablets", type=int, default=None,
                     help="fresh tablets in the per-route CPU phase (default: --tablets; 0: skip)")
+    ap.add_argument("--revise-seconds", type=float, default=0.0,
+                    help="sustained phase: this long, tablets revise every 2-4 s (0: skip)")
+    ap.add_argument("--revise-tablets", type=int, default=200,
+                    help="tablets in the sustained phase")
     ap.add_argument("--ratio-rounds", type=int, default=RATIO_ROUNDS,
                     help="interleaved rounds of the throughput comparison")
     args = ap.parse_args(argv)
@@ -488,6 +492,62 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
     for t in proj_threads:
         t.join(10)
 
+    # --- sustained: tablets revising every 2-4 s (htmx vote POST) ----------------------------
+    sus_lat: list[float] = []
+    sus_errors: list[str] = []
+    sus_acked = 0
+    rows_before_sus = 0
+    if args.revise_seconds > 0 and ids:
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        rows_before_sus = con.execute("SELECT COUNT(*) FROM votes WHERE round_id = ?",
+                                      [rid]).fetchone()[0]
+        con.close()
+        sus_ids = ids[: args.revise_tablets]
+        sus_end = time.monotonic() + args.revise_seconds
+        rng_lock = threading.Lock()
+        import random
+        rng = random.Random(17)
+
+        def reviser(i: int) -> None:
+            nonlocal sus_acked
+            b = browsers[i]
+            rev = revision[0] + 1
+            k = 0
+            while time.monotonic() < sus_end and time.monotonic() < run_deadline:
+                with rng_lock:
+                    pause = rng.uniform(2.0, 4.0)
+                time.sleep(pause)
+                k += 1
+                values = values_for(i, len(crits), -(k % 2))  # markers 2, 1: never seen before
+                body = {"revision": str(rev), "csrf_token": b.csrf}
+                body.update({f"v-{c}": str(v) for c, v in zip(crits, values, strict=True)})
+                if len(set(values)) == 1:
+                    body["alla-lika"] = "1"
+                try:
+                    st, _h, html, e = b.request("POST", vote_path, body, {
+                        "HX-Request": "true", "HX-Target": "vote-panel"})
+                except OSError as exc:
+                    with lock:
+                        sus_errors.append(f"revise {i}: {exc!r}")
+                    continue
+                mrev = re.search(r'name="revision"[^>]*value="(\d+)"', html)
+                with lock:
+                    if st == 200 and mrev:
+                        sus_lat.append(e)
+                        sus_acked += 1
+                        rev = int(mrev.group(1))
+                    else:
+                        sus_errors.append(f"revise {i}: {st}")
+
+        t_sus = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=len(sus_ids)) as pool:
+            list(pool.map(reviser, sus_ids))
+        t_sus = time.perf_counter() - t_sus
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        sus_stored = con.execute("SELECT COUNT(*) FROM votes WHERE round_id = ?",
+                                 [rid]).fetchone()[0] - rows_before_sus
+        con.close()
+
     # --- server CPU per route: fresh tablets, one route at a time ---------------------------
     cpu_ms: dict[str, float] = {}
     cpu_lat: dict[str, list[float]] = {k: [] for k in ROUTES}
@@ -594,11 +654,17 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
     print(f"  targets: all {n} within {args.within:g} s: {verdict(arrival_elapsed <= args.within)}"
           f"; p95 < 1 s: {verdict(all_p95 < 1.0)}; vote ÷ /halsa ≥ 0.5: {verdict(ratio >= 0.5)}"
           f"; vote ÷ static file ≥ 0.5: {verdict(ratio_static >= 0.5)}")
-    for e in (errors + ratio_errors + cpu_errors)[:10]:
+    if args.revise_seconds > 0 and ids:
+        print(f"  sustained: {len(sus_ids)} tablets revising every 2-4 s for "
+              f"{args.revise_seconds:g} s: {sus_acked} revisions acknowledged "
+              f"({sus_acked / t_sus:.0f}/s), {sus_stored} stored, "
+              f"lost {sus_acked - sus_stored}; vote p50 {q(sus_lat, .5)}, p95 {q(sus_lat, .95)}, "
+              f"p99 {q(sus_lat, .99)}; errors {len(sus_errors)}")
+    for e in (errors + ratio_errors + cpu_errors + sus_errors)[:10]:
         print("  ERROR:", e)
     summary = {
         "tablets": n, "acked": len(acked),
-        "errors": len(errors) + len(ratio_errors) + len(cpu_errors),
+        "errors": len(errors) + len(ratio_errors) + len(cpu_errors) + len(sus_errors),
         "latest_votes": latest, "duplicates": duplicates, "lost": lost,
         "p50_ms": round(statistics.median(all_req) * 1000) if all_req else None,
         "p95_ms": round(pct(all_req, 0.95) * 1000) if all_req else None,
@@ -619,7 +685,8 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
     print(json.dumps(summary))
     ok = (len(acked) == n and latest == n and duplicates == 0 and lost == 0
           and not errors and not ratio_errors and not cpu_errors and polls_other == 0
-          and final_lost == 0 and final_extra == 0)
+          and final_lost == 0 and final_extra == 0 and not sus_errors
+          and (args.revise_seconds <= 0 or not ids or sus_acked == sus_stored))
     return 0 if ok else 1
 
 
