@@ -13,8 +13,8 @@ import pytest
 from mcda.store import analysis_input
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
+from tests.helpers import login, make_user
 
-from ..conftest import login, make_user
 from .participate_helpers import make_round
 
 pytestmark = pytest.mark.usefixtures("app")

@@ -1,0 +1,27 @@
+"""Issue 14 item 5 in Chromium on a tablet (820×1180): a wrongly chosen municipality is
+changed from the round page before the first vote; axe finds no violations there."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from ..web.participate_helpers import make_round
+from .test_voting import check_page, join_by_code
+
+TABLET_820 = {"width": 820, "height": 1180}
+
+
+def test_municipality_changed_before_first_vote(app, live_server, page_factory):
+    tablet = page_factory(TABLET_820, touch=True)
+    rd = make_round(app)
+    join_by_code(tablet, live_server.url, rd, "Hjo")
+    expect(tablet.locator(".round-intro")).to_contain_text("Du deltar för Hjo.")
+    check_page(tablet, "round page with Byt kommun")
+    tablet.locator("#byt-kommun").tap()
+    expect(tablet.locator("#kommun")).to_have_value(str(rd.municipalities["Hjo"]))
+    tablet.locator("#kommun").select_option(label="Skara")
+    tablet.get_by_role("button", name="Gå vidare till viktningen").tap()
+    tablet.wait_for_url(f"**/omgang/{rd.round_id}/")
+    expect(tablet.locator(".round-intro")).to_contain_text("Du deltar för Skara.")
+    tablet.screenshot(path="/tmp/shots/h14rd/change-municipality.png", full_page=True)
+    check_page(tablet, "round page after the change")
