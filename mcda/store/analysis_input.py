@@ -262,7 +262,6 @@ def build_input(
     # The anonymity rule (core.disclosure): municipalities under k are merged into one pool
     # BEFORE anything is computed, so no published figure can tell them apart.
     data = disclosure.pool_input(data, disclosure.plan_for_votes(data["votes"], rnd["anonymity_k"]))
-    # The second grouping, roles, under the same rule (after the municipality pool).
     # The second grouping, roles, under the same rule (after the municipality pool), and only
     # when every municipality × role cell has 0 or at least k voters (intersection rule).
     data["votes"] = disclosure.pool_roles(
@@ -302,7 +301,13 @@ def _add_scenarios(db: Database, data: dict[str, Any], rnd: dict[str, Any],
             list(w["groups"] or []) if w["source"] == "coalition" else [])
         missing = [g for g in need if g not in counts]
         if w["source"] == "role":
-            skipped.append({"id": sc["id"], "name": sc["name"], "reason": "no_roles"})
+            if not any(v.get("role") == w["role"] for v in data["votes"]):
+                # The role's weights are not published (none voted with it, or under k).
+                raw = any(v.get("role") == w["role"] for v in votes)
+                skipped.append({"id": sc["id"], "name": sc["name"],
+                                "reason": "role_below_k" if raw else "no_roles"})
+            else:
+                keep.append(sc)
         elif missing:
             skipped.append({"id": sc["id"], "name": sc["name"], "reason": "no_votes",
                             "groups": missing})

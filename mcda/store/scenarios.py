@@ -131,6 +131,10 @@ def clean_spec(db: Database, decision_id: int, spec: dict[str, Any]) -> dict[str
     if src == "role":
         if _blank(w.get("role")):
             raise StoreError("weights.role", "Välj rollen vars vikter scenariot använder.")
+        from .votes import ROLES
+
+        if str(w["role"]) not in ROLES:
+            raise StoreError("weights.role", "Välj en av rollerna i listan.")
         ow["role"] = str(w["role"])
     if src == "manual":
         raw = w.get("weights") or {}

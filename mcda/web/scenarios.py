@@ -37,6 +37,7 @@ from .exports import content_disposition, csv_cell, slug
 from .forms import parse_id
 from .htmx import render
 from .i18n import error_text
+from .participate_forms import ROLES
 from .planning import _fmt, _pick_round
 
 bp = Blueprint("scenarios", __name__, url_prefix="/etapper")
@@ -60,7 +61,8 @@ def method_names() -> dict[str, str]:
 
 def source_names() -> dict[str, str]:
     return {"region": _("Regionens vikter"), "group": _("En kommuns vikter"),
-            "coalition": _("En koalition av kommuner"), "manual": _("Vikter satta för hand")}
+            "coalition": _("En koalition av kommuner"), "role": _("En rolls vikter"),
+            "manual": _("Vikter satta för hand")}
 
 
 def between_names() -> dict[str, str]:
@@ -127,7 +129,9 @@ def _skipped(ana: dict[str, Any]) -> dict[str, str]:
     reasons = {
         "no_votes": _("Kommunen har inga röster i omgången."),
         "below_k": _("För få röstande i kommunen för att visa dess vikter (anonymitetsregeln k)."),
-        "no_roles": _("Omgången har inga roller; välj en annan viktkälla."),
+        "no_roles": _("Ingen i omgången har angett den rollen; välj en annan viktkälla."),
+        "role_below_k": _("För få röstande med rollen för att visa dess vikter "
+                          "(anonymitetsregeln k)."),
     }
     meta = (ana.get("input") or {}).get("meta") or {}
     return {s["id"]: reasons.get(s["reason"], s["reason"])
@@ -215,6 +219,7 @@ def _base_ctx(decision: dict[str, Any]) -> dict[str, Any]:
         "between_names": between_names(), "max_compare": MAX_COMPARE,
         "criteria": decisions.list_criteria(db, decision["id"]),
         "municipalities": [m["name"] for m in decisions.list_municipalities(db)],
+        "roles": ROLES,
         "lang": _lang(),
         "v": _posted_or,
     }
@@ -389,6 +394,7 @@ def _spec_from_form(form: Any, ctx: dict[str, Any]) -> dict[str, Any]:
             "between_groups": form.get("between_groups") or None,
             "group": form.get("group") or None,
             "groups": form.getlist("coalition"),
+            "role": form.get("role") or None,
             "weights": {str(c["id"]): form.get(f"weight_{c['id']}", "")
                         for c in ctx["criteria"]},
         },

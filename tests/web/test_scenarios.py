@@ -203,3 +203,29 @@ def test_unicode_minus_and_percent_sign_accepted(app, demo_decision):
         assert sc_store.get_scenario(db, sid)["spec"]["cost_change"]["overall_pct"] == -20
     finally:
         db.conn.close()
+
+
+def test_role_weights_from_the_form(app, client, demo_decision):
+    """A scenario on one role's weights: offered in the form, validated, and either planned
+    or left out with the anonymity reason — never computed from a role group under k."""
+    page = client.get(f"/etapper/{demo_decision}/scenarier").get_data(as_text=True)
+    token = csrf_from(page)
+    r = client.post(f"/etapper/{demo_decision}/scenarier/ny",
+                    data={"name": "Förtroendevaldas vikter", "csrf_token": token})
+    new = next(s for s in _scenarios(app, demo_decision) if s["name"] == "Förtroendevaldas vikter")
+    form_html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert 'name="role"' in form_html and 'value="fortroendevald"' in form_html
+    bad = client.post(f"/etapper/{demo_decision}/scenarier/{new['id']}",
+                      data={"csrf_token": token, "name": new["name"], "source": "role",
+                            "role": "kung", "method": "wsm"})
+    assert bad.status_code == 422
+    assert "Välj en av rollerna i listan." in bad.get_data(as_text=True)
+    ok = client.post(f"/etapper/{demo_decision}/scenarier/{new['id']}",
+                     data={"csrf_token": token, "name": new["name"], "source": "role",
+                           "role": "fortroendevald", "method": "wsm"})
+    assert ok.status_code == 302
+    stored = next(s for s in _scenarios(app, demo_decision) if s["id"] == new["id"])
+    assert stored["spec"]["weights"]["source"] == "role"
+    assert stored["spec"]["weights"]["role"] == "fortroendevald"
+    show = client.get(f"/etapper/{demo_decision}/scenarier/{new['id']}").get_data(as_text=True)
+    assert "Vikter: rollen fortroendevald." in show or "anonymitetsregeln k" in show
