@@ -30,7 +30,7 @@ from flask_babel import lazy_gettext as _l
 from ..core import disclosure
 from ..store import analysis_input
 from ..store.numbers import csv_number
-from .i18n import in_language, percent_text
+from .i18n import decimal_text, in_language
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -292,10 +292,10 @@ def phasing_method_label(ph: dict[str, Any]) -> str:
         rules.append(_("minst en investering per kommun senast etapp %(n)s",
                        n=o["rules"]["min_one_by_phase"]))
     if o["rules"]["max_share"] is not None:
-        share = percent_text(o["rules"]["max_share"], 0)
+        share = decimal_text(o["rules"]["max_share"] * 100, 0) + " %"  # plain space in files
         rules.append(_("ingen kommun över %(p)s av planens kostnad", p=share))
     if o["discount"]:
-        bonus = percent_text(o["discount"], None)
+        bonus = decimal_text(o["discount"] * 100, None) + " %"
         rules.append(_("bonus för tidig etapp %(p)s", p=bonus))
     return _(
         "Etappplan: heltalsoptimering (scipy milp/HiGHS) som maximerar summan av värdena "
