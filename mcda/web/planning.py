@@ -12,8 +12,6 @@ chosen round's analysis (and each municipality's own WSM scores for the comparis
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
@@ -32,6 +30,7 @@ from .db import get_db
 from .forms import parse_id
 from .htmx import is_htmx, render
 from .i18n import decimal_text, error_text, in_language
+from .phase_scope import phase_label
 
 bp = Blueprint("planning", __name__, url_prefix="/etapper")
 
@@ -109,30 +108,15 @@ def plan_values(decision_id: int, round_id: int | None, alt_ids: list[int]) -> d
 
 # --- per-phase weights ---------------------------------------------------------------------------
 
-_PHASE_CACHE: OrderedDict[tuple[int, int, str], dict[str, Any] | None] = OrderedDict()
-_PHASE_CACHE_LOCK = threading.Lock()
-_PHASE_CACHE_MAX = 64
 TOP_PER_PHASE = 5
 
 
 def _phase_analysis(db: Any, round_id: int, phase_id: int) -> dict[str, Any] | None:
     """The analysis of ONE phase's votes (house default options, SMAA off: only the
-    rankings are needed), cached by (round, phase, fingerprint) like the round's own."""
-    fp = analysis_input.fingerprint(db, round_id)
-    key = (int(round_id), int(phase_id), fp)
-    with _PHASE_CACHE_LOCK:
-        if key in _PHASE_CACHE:
-            _PHASE_CACHE.move_to_end(key)
-            return _PHASE_CACHE[key]
-    data = analysis_input.build_input(db, round_id, {"smaa": False}, phase_id=phase_id)
-    out = None
-    if data["votes"]:
-        out = {"input": data, "output": analysis_cache.analyze_published(data)}
-    with _PHASE_CACHE_LOCK:
-        _PHASE_CACHE[key] = out
-        while len(_PHASE_CACHE) > _PHASE_CACHE_MAX:
-            _PHASE_CACHE.popitem(last=False)
-    return out
+    rankings are needed) from the same cache as the results page, projector and exports
+    (``analysis_cache.get_analysis``); None when nobody has weighted the phase."""
+    ra = analysis_cache.get_analysis(db, round_id, {"smaa": False}, phase_id=phase_id)
+    return {"input": ra.input, "output": ra.output} if ra.input["votes"] else None
 
 
 def _per_phase_values(
@@ -159,7 +143,7 @@ def _per_phase_values(
         res = (ra or {}).get("output") or {}
         scores = (res.get("rankings") or {}).get(VALUE_METHOD, {}).get("scores")
         analyses.append(ra if scores else None)
-        label = f"{ph['name']} ({ph['period']})" if ph.get("period") else ph["name"]
+        label = phase_label(ph)
         n_voters = len(res.get("votes") or [])
         if not scores:
             cols.append(None)
