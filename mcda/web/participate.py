@@ -183,7 +183,8 @@ def join():
         )
         return _join_page("code", code=raw_code, error=msg, status=409)
     chosen = {
-        "municipality": form.get("kommun", str(existing["municipality_id"]) if existing else ""),
+        "municipality": form.get("kommun", str(existing["municipality_id"]) if existing
+                                 else _earlier_municipality(db, rnd)),
         "role": form.get("roll", (existing or {}).get("role") or ""),
     }
     if request.method == "GET" or "kommun" not in form:
@@ -355,8 +356,31 @@ def round_home(round_id: int):
         phase_saved=phase_saved,
         results=results,
         previous=_previous_round(ctx),
+        next_round=_next_open_round(ctx["db"], rnd) if rnd["state"] == "closed" else None,
         **_common(),
     )
+
+
+def _next_open_round(db: Any, rnd: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The open round of the same decision after ``rnd`` (Delphi: where a closed round's
+    device goes next), or None."""
+    later = [r for r in store_rounds.list_rounds(db, rnd["decision_id"])
+             if r["number"] > rnd["number"] and r["state"] == "open"]
+    return later[0] if later else None
+
+
+def _earlier_municipality(db: Any, rnd: Mapping[str, Any]) -> str:
+    """The municipality id (as text) this device chose in an earlier round of the same
+    decision (its current or previous participant token), so the next round keeps it."""
+    tokens = [t for t in (session.get(SESSION_KEY), session.get(PREVIOUS_KEY)) if t]
+    for r in reversed(store_rounds.list_rounds(db, rnd["decision_id"])):
+        if r["number"] >= rnd["number"]:
+            continue
+        for t in tokens:
+            part = store_votes.get_participant(db, r["id"], t)
+            if part is not None:
+                return str(part["municipality_id"])
+    return ""
 
 
 def _common() -> dict[str, Any]:

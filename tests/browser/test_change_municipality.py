@@ -25,3 +25,30 @@ def test_municipality_changed_before_first_vote(app, live_server, page_factory):
     expect(tablet.locator(".round-intro")).to_contain_text("Du deltar för Skara.")
     tablet.screenshot(path="/tmp/shots/h14rd/change-municipality.png", full_page=True)
     check_page(tablet, "round page after the change")
+
+
+def test_closed_round_leads_to_the_next_with_the_same_municipality(app, live_server,
+                                                                    page_factory):
+    from mcda.store import rounds as sr
+
+    tablet = page_factory(TABLET_820, touch=True)
+    rd = make_round(app)
+    join_by_code(tablet, live_server.url, rd, "Tibro")
+    db = rd.db()
+    try:
+        sr.close_round(db, rd.round_id)
+        rid2 = sr.next_round(db, rd.round_id)
+        sr.open_round(db, rid2)
+    finally:
+        db.conn.close()
+    tablet.goto(f"{live_server.url}/omgang/{rd.round_id}/")
+    link = tablet.locator("#nasta-omgang")
+    expect(link).to_have_text("Gå till omgång 2")
+    check_page(tablet, "closed round with the next round's link")
+    tablet.screenshot(path="/tmp/shots/h14rd/closed-next-round.png", full_page=True)
+    link.tap()
+    expect(tablet.locator("#kommun")).to_have_value(str(rd.municipalities["Tibro"]))
+    check_page(tablet, "next round: municipality preselected")
+    tablet.get_by_role("button", name="Gå vidare till viktningen").tap()
+    tablet.wait_for_url(f"**/omgang/{rid2}/")
+    expect(tablet.locator(".round-intro")).to_contain_text("Du deltar för Tibro.")

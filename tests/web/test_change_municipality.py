@@ -36,3 +36,25 @@ def test_change_municipality_until_first_vote(app, client):
                                           "kommun": str(rd.municipalities["Hjo"]), "roll": ""})
     assert refused.status_code == 422
     assert "kommunen kan inte ändras" in refused.get_data(as_text=True)
+
+
+def test_closed_round_links_to_next_round_which_keeps_the_municipality(app, client):
+    from mcda.store import rounds as sr
+
+    rd = make_round(app)
+    join(client, rd, "Tibro")
+    db = rd.db()
+    try:
+        sr.close_round(db, rd.round_id)
+        rid2 = sr.next_round(db, rd.round_id)
+        closed_page = client.get(f"/omgang/{rd.round_id}/").get_data(as_text=True)
+        assert 'id="nasta-omgang"' not in closed_page  # round 2 is still a draft
+        sr.open_round(db, rid2)
+        code2 = sr.get_round(db, rid2)["join_code"]
+    finally:
+        db.conn.close()
+    home = client.get(f"/omgang/{rd.round_id}/").get_data(as_text=True)
+    assert 'id="nasta-omgang"' in home and f"/delta?kod={code2}" in home
+    assert "Gå till omgång 2" in home
+    step = client.get(f"/delta?kod={code2}").get_data(as_text=True)
+    assert f'value="{rd.municipalities["Tibro"]}" selected' in step
