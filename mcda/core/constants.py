@@ -52,3 +52,12 @@ within the other limits, 20 000 pairwise votes of 15 criteria, is about 40 MB)."
 MAX_JSON_DEPTH = 200
 """Nesting named in the error when an input file is too deep for Python's JSON parser (about
 990 levels; an analysis input has five)."""
+
+# --- the verdict's thresholds (the analysis computes them; its descriptions name them) -------
+
+CONTENDER_SHARE = 0.15
+"""An alternative first in at least this share of the SMAA samples is a contender."""
+METHOD_CONTENDER_SHARE = 0.05
+"""An alternative first under one method counts as a contender only if first this often."""
+CLEAR_SHARE = 0.75
+LIKELY_SHARE = 0.5
