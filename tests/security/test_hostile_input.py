@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from mcda.web.exports import FORMULA_START
+from tests.helpers import parse_html
 from tests.security.world import (
     EXPORT_KINDS,
     FORMULA,
@@ -90,7 +91,8 @@ def _export_paths(w, c) -> list[str]:
         for kind in EXPORT_KINDS:
             paths.add(f"/resultat/{rid}/export/{kind}")
         html = c.get(f"/resultat/{rid}").get_data(as_text=True)
-        paths.update(re.findall(r'href="(/[^"]*export[^"]*)"', html))
+        paths.update(str(a.get("href")) for a in parse_html(html).find_all(href=True)
+                     if str(a.get("href")).startswith("/") and "export" in str(a.get("href")))
     return sorted(p.replace("&amp;", "&") for p in paths)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from mcda.store import rounds as sr
+from tests.helpers import parse_html
 
 from .results_helpers import login_as, open_db, scenario
 
@@ -84,9 +85,7 @@ def test_mark_swedish_escapes_and_keeps_empty_values(app):
 # --- advisory items (issue 16, item 8) -------------------------------------------------------
 
 def _title(html: str) -> str:
-    import re
-
-    return re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+    return parse_html(html).find("title").text()
 
 
 def test_errors_have_distinct_page_titles(app, client):
@@ -155,7 +154,5 @@ def test_ranking_move_announces_the_new_place(app):
     data += [("order", str(x)) for x in c]
     html = participant.post(f"/omgang/{rd.round_id}/rangordning/forhandsvisning",
                             data=MultiDict(data)).get_data(as_text=True)
-    import re
-
-    status = re.search(r'id="vote-status"[^>]*>(.*?)</div>', html, re.S).group(1)
+    status = parse_html(html).find(id="vote-status").text()
     assert f"är nu på plats {len(c) - 1} av {len(c)}. Inget är sparat än." in status

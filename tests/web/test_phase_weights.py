@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from mcda.store import connect
 from mcda.store import phases as sp
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
-from tests.helpers import csrf_from
+from tests.helpers import csrf_from, parse_html
 
 from .participate_helpers import join, make_round, votes_rows
 
@@ -41,7 +39,7 @@ def _form(client, url):
     resp = client.get(url)
     assert resp.status_code == 200, resp.status_code
     html = resp.get_data(as_text=True)
-    rev = int(re.search(r'name="revision" value="(\d+)"', html).group(1))
+    rev = int(parse_html(html).find("input", name="revision").get("value"))
     return html, csrf_from(html), rev
 
 

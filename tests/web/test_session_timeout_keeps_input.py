@@ -3,21 +3,19 @@ The posted form is kept on the login page and offered for sending again after lo
 
 from __future__ import annotations
 
-import html
-import re
 import time
 
 from mcda.store import connect
-from tests.helpers import csrf_from, login, make_user
+from tests.helpers import csrf_from, login, make_user, parse_html
 
 TITLE = "Kulturhus i Tidaholm <&> 2027"
 DESCRIPTION = "Rad ett\nRad två med \"citat\" och å ä ö"
 
 
 def _hidden(page: str, name: str) -> str:
-    m = re.search(rf'name="{name}" value="([^"]*)"', page)
-    assert m, f"no hidden {name}"
-    return html.unescape(m.group(1))
+    field = parse_html(page).find("input", name=name)
+    assert field is not None and field.get("value") is not None, f"no hidden {name}"
+    return str(field.get("value"))
 
 
 def _titles(app) -> list[str]:
