@@ -262,6 +262,16 @@ def m0001_vote_reasons(db: Database) -> None:
         db.execute(sql)
 
 
+@reason_migrations(name="0002_round_show_alternatives")
+def m0002_round_show_alternatives(db: Database) -> None:
+    """What participants see of the alternatives (issue 14): nothing, names and descriptions,
+    or those with the scores. A round setting the facilitator changes from the round page."""
+    db.execute(
+        "ALTER TABLE rounds ADD COLUMN show_alternatives TEXT NOT NULL DEFAULT 'none' "
+        "CHECK (show_alternatives IN ('none', 'names', 'scores'))"
+    )
+
+
 def migration_sets() -> list[Migrations]:
     """Every migration set, in the order they apply."""
     return [migrations, phase_migrations, scenario_migrations, reason_migrations]

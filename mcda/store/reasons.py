@@ -15,7 +15,10 @@ from sqlite_utils import Database
 from .db import write
 from .decisions import StoreError
 
-__all__ = ["round_reasons", "set_reason_hidden", "shown_reason_texts"]
+__all__ = ["SHOW_ALTERNATIVES", "round_reasons", "set_reason_hidden", "set_show_alternatives",
+           "shown_reason_texts"]
+
+SHOW_ALTERNATIVES = ("none", "names", "scores")
 
 
 def round_reasons(db: Database, round_id: int) -> list[dict[str, Any]]:
@@ -52,5 +55,18 @@ def set_reason_hidden(db: Database, round_id: int, vote_id: int, hidden: bool) -
         )
         if cur.rowcount != 1:
             raise StoreError("vote_id", "Motiveringen finns inte i den här omgången.")
+
+    write(db, _set)
+
+
+def set_show_alternatives(db: Database, round_id: int, value: str) -> None:
+    """What the round's participants see of the alternatives: ``none``, ``names`` (names and
+    descriptions) or ``scores`` (with the score matrix). Kept here beside the other issue-14
+    round settings; the web layer audits it."""
+    if value not in SHOW_ALTERNATIVES:
+        raise StoreError("show_alternatives", "Välj vad deltagarna ska se av alternativen.")
+
+    def _set(db: Database) -> None:
+        db.execute("UPDATE rounds SET show_alternatives = ? WHERE id = ?", [value, int(round_id)])
 
     write(db, _set)

@@ -853,6 +853,24 @@ def round_reason(round_id: int, vote_id: int):
                     code=303)
 
 
+@bp.post("/omgang/<int:round_id>/alternativ")
+@login_required()
+def round_show_alternatives(round_id: int):
+    """What participants see of the alternatives (``visa``: none/names/scores); audited."""
+    _round(round_id)
+    _confirm_or_400()
+    value = request.form.get("visa", "")
+    try:
+        with audited("round.show_alternatives", f"round:{round_id}", value=value) as db:
+            store_reasons.set_show_alternatives(db, round_id, value)
+    except StoreError as exc:
+        flash(error_text(exc), "error")
+    else:
+        flash(_("Inställningen för alternativen är sparad."), "success")
+    return redirect(url_for("facilitate.round_page", round_id=round_id) + "#alternativ",
+                    code=303)
+
+
 @bp.post("/omgang/<int:round_id>/metoder")
 @login_required()
 def round_methods(round_id: int):

@@ -357,8 +357,26 @@ def round_home(round_id: int):
         results=results,
         previous=_previous_round(ctx),
         next_round=_next_open_round(ctx["db"], rnd) if rnd["state"] == "closed" else None,
+        alternatives=_shown_alternatives(ctx),
         **_common(),
     )
+
+
+def _shown_alternatives(ctx: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The alternatives as the facilitator lets participants see them (round setting
+    ``show_alternatives``): names and descriptions, optionally the scores per criterion."""
+    rnd = ctx["rnd"]
+    mode = rnd.get("show_alternatives") or "none"
+    if mode == "none":
+        return None
+    alts = store_decisions.list_alternatives(ctx["db"], rnd["decision_id"])
+    if not alts:
+        return None
+    scores = store_decisions.get_scores(ctx["db"], rnd["decision_id"]) if mode == "scores" else {}
+    rows = [{"name": a["name"], "description": a.get("description") or "",
+             "scores": [scores.get((a["id"], c["id"])) for c in ctx["criteria"]]} for a in alts]
+    return {"rows": rows, "with_scores": mode == "scores" and bool(scores),
+            "criteria": [c["name"] for c in ctx["criteria"]]}
 
 
 def _next_open_round(db: Any, rnd: Mapping[str, Any]) -> dict[str, Any] | None:
