@@ -8,14 +8,13 @@ municipality and nothing below the earlier round's anonymity threshold k.
 from __future__ import annotations
 
 import dataclasses
-import re
 from html.parser import HTMLParser
 
 import pytest
 
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
-from tests.helpers import csrf_from
+from tests.helpers import csrf_from, parse_html
 
 from .participate_helpers import join, make_round
 
@@ -116,7 +115,8 @@ def test_previous_round_with_own_weight(app, client):
     # Q1 = 0.2 + 0.25 × 0.05 = 0.2125, Q3 = 0.4 (linear interpolation)
     assert "21,2" in sec.svgs[0]["aria-label"] or "21,3" in sec.svgs[0]["aria-label"]
     assert "40,0" in sec.svgs[0]["aria-label"]
-    rows = re.findall(r"<tr><th scope=\"row\">([^<]+)</th>", html.split("previous-table")[1])
+    prev = parse_html(html).find(class_="previous-table")
+    rows = [th.text() for th in prev.find_all("th", scope="row")]
     assert rows[0] == "Tillgänglighet"
     # no municipality named in the section
     for muni in ("Hjo", "Vara", "Tibro"):

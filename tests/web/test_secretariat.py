@@ -6,8 +6,16 @@ import re
 
 from mcda.store import analysis_cache
 from mcda.store import rounds as sr
+from tests.helpers import parse_html
 
 from .results_helpers import add_vote, login_as, open_db, scenario
+
+
+def _compared_table(html: str):
+    """The table captioned "Kommunerna jämförda med regionen"."""
+    caption = next(c for c in parse_html(html).find_all("caption")
+                   if c.text().startswith("Kommunerna jämförda med regionen"))
+    return caption.closest("table")
 
 
 def test_secretariat_compares_municipalities(app, client):
@@ -32,16 +40,17 @@ def test_secretariat_compares_municipalities(app, client):
     assert 'role="img"' in html
     html = client.get(base.replace(f"omgang={r2}", f"omgang={sc['round_id']}")
                       + "&sort=kommun&dir=asc").get_data(as_text=True)
-    table = html.split("Kommunerna jämförda med regionen")[1].split("</table>")[0]
-    names = re.findall(r'<th scope="row">([^<]+)</th>', table)
+    table = _compared_table(html)
+    names = [th.text() for th in table.find_all("th", scope="row")]
     assert names == sorted(names, key=lambda s: s.replace("ö", "{")) and "Tibro" not in names
     assert names[-1] == "Övriga kommuner"  # Tibro (1) and the smallest other, pooled
     assert 'aria-sort="ascending"' in html
     html = client.get(base.replace(f"omgang={r2}", f"omgang={sc['round_id']}")
                       + "&sort=avstand&dir=desc").get_data(as_text=True)
-    table = html.split("Kommunerna jämförda med regionen")[1].split("</table>")[0]
-    dist = [float(x.replace(",", ".")) for x in
-            re.findall(r'<td class="num">[^<]*</td><td class="num">([0-9,]+)</td>', table)]
+    table = _compared_table(html)
+    dist = [float(tds[1].text().replace(",", ".")) for tds in
+            (tr.find_all("td", class_="num") for tr in table.find_all("tr"))
+            if len(tds) >= 2 and re.fullmatch(r"[0-9,]+", tds[1].text())]
     assert dist == sorted(dist, reverse=True) and len(dist) == 4  # 3 shown + the pool
 
 
