@@ -374,7 +374,8 @@ def _shown_alternatives(ctx: Mapping[str, Any]) -> dict[str, Any] | None:
         return None
     scores = store_decisions.get_scores(ctx["db"], rnd["decision_id"]) if mode == "scores" else {}
     rows = [{"name": a["name"], "description": a.get("description") or "",
-             "scores": [scores.get((a["id"], c["id"])) for c in ctx["criteria"]]} for a in alts]
+             "scores": [pf.fmt_num(v) if (v := scores.get((a["id"], c["id"]))) is not None
+                        else None for c in ctx["criteria"]]} for a in alts]
     return {"rows": rows, "with_scores": mode == "scores" and bool(scores),
             "criteria": [c["name"] for c in ctx["criteria"]]}
 

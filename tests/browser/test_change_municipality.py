@@ -52,3 +52,27 @@ def test_closed_round_leads_to_the_next_with_the_same_municipality(app, live_ser
     tablet.get_by_role("button", name="Gå vidare till viktningen").tap()
     tablet.wait_for_url(f"**/omgang/{rid2}/")
     expect(tablet.locator(".round-intro")).to_contain_text("Du deltar för Tibro.")
+
+
+def test_alternatives_shown_on_the_tablet(app, live_server, page_factory):
+    from mcda.store import decisions as sd
+    from mcda.store import rounds as sr
+
+    rd = make_round(app)
+    db = rd.db()
+    try:
+        for i, name in enumerate(["Kulturhus i Skövde", "Scen i Lidköping"]):
+            aid = sd.add_alternative(db, rd.decision_id, name, "Beskrivning av " + name)
+            for c in rd.criteria:
+                sd.set_score(db, aid, c, 3 + i)
+        db.execute("UPDATE rounds SET show_alternatives = 'scores' WHERE id = ?", [rd.round_id])
+        sr.get_round(db, rd.round_id)
+    finally:
+        db.conn.close()
+    tablet = page_factory(TABLET_820, touch=True)
+    join_by_code(tablet, live_server.url, rd)
+    tablet.goto(f"{live_server.url}/omgang/{rd.round_id}/")
+    expect(tablet.locator("section.alternatives")).to_contain_text("Scen i Lidköping")
+    expect(tablet.locator("section.alternatives table tbody tr")).to_have_count(2)
+    check_page(tablet, "round page with the alternatives")
+    tablet.screenshot(path="/tmp/shots/h14rd/alternatives-tablet.png", full_page=True)
