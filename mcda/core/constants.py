@@ -41,6 +41,8 @@ MAX_ALTERNATIVES = 500
 MAX_VOTES = 20_000
 MAX_PHASES = 20
 MAX_TOP_K = 50
+DEFAULT_TOP_K = 5
+"""Investments shown per phasing path (analysis default, planning page, top-5 per phase)."""
 MAX_SCENARIOS = 20
 MAX_PAIRWISE_N = 15
 """Largest pairwise comparison matrix (random-index tables end at 15)."""

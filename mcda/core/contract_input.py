@@ -27,6 +27,7 @@ from . import ranking
 from .constants import (
     AHP_PRIORITIES,
     BETWEEN_RULES,
+    DEFAULT_TOP_K,
     MAX_ALTERNATIVES,
     MAX_CRITERIA,
     MAX_PHASES,
@@ -227,7 +228,7 @@ class PhasingOptions(_Model):
     paths: Annotated[Any, BeforeValidator(_paths), WithJsonSchema(
         {"anyOf": [{"type": "boolean"}, {"type": "array", "items": {"type": "string"}}]})] = False
     discount: Unit = 0.0
-    top_k: Annotated[int, Field(ge=1, le=MAX_TOP_K)] = 5
+    top_k: Annotated[int, Field(ge=1, le=MAX_TOP_K)] = DEFAULT_TOP_K
 
 
 class ScenarioWeights(_Model):

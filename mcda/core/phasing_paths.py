@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .constants import DEFAULT_TOP_K
 from .errors import check_finite, fmt
 from .phasing_input import (
     DEFAULT_DISCOUNT,
@@ -47,7 +48,7 @@ def plan_paths(
     rules: Mapping[str, Any] | None = None,
     discount: float = DEFAULT_DISCOUNT,
     names: Sequence[str] | None = None,
-    top_k: int = 5,
+    top_k: int = DEFAULT_TOP_K,
 ) -> PathComparison:
     """Plan under each group's own values and compare its top-k investments with the region.
 

@@ -18,6 +18,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from ..core import phasing
+from ..core.constants import DEFAULT_TOP_K
 from ..core.errors import MCDAInputError
 from ..store import analysis_cache, analysis_input, decisions
 from ..store import phases as store_phases
@@ -108,7 +109,7 @@ def plan_values(decision_id: int, round_id: int | None, alt_ids: list[int]) -> d
 
 # --- per-phase weights ---------------------------------------------------------------------------
 
-TOP_PER_PHASE = 5
+TOP_PER_PHASE = DEFAULT_TOP_K
 
 
 def _phase_analysis(db: Any, round_id: int, phase_id: int) -> dict[str, Any] | None:
@@ -278,7 +279,8 @@ def build_context(
     compare = [g for g in settings["compare_groups"] if g in values["groups"]]
     try:
         paths = phasing.plan_paths(
-            values["regional"], {g: values["groups"][g] for g in compare}, top_k=5, **common
+            values["regional"], {g: values["groups"][g] for g in compare},
+            top_k=DEFAULT_TOP_K, **common,
         )
     except MCDAInputError as exc:
         ctx["error"] = error_text(exc)
