@@ -9,14 +9,12 @@ deterministically into every field of every form; hypothesis then adds bounded r
 
 from __future__ import annotations
 
-import html as html_lib
-import re
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mcda.store import phases as store_phases
+from tests.helpers import parse_html
 from tests.security.world import (
     access_rule,
     build_path,
@@ -32,28 +30,22 @@ HOSTILE = [*REVIEW_VALUES, "１", "1e309", "nan", "-inf", "", " ", "\x00", "1,2,
            "+", "−", "0x10", "½", "Ⅻ", "１２", "1 000 000 000 000 000 000 000", "<b>", "' OR 1=1"]
 REVIEW_FIELDS = ("kommun", "revision", "order", "move", "adjust", "etapp", "kod")
 QUERY_ARGS = ("round", "omgang", "beslut", "etapp", "kod", "between", "k", "s", "o", "group")
-FORM_RE = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
-ATTR_RE = re.compile(r'([a-zA-Z_:\-]+)="([^"]*)"')
-TAG_RE = re.compile(r"<(input|select|textarea|button)\b([^>]*)>", re.S)
 NOT_FUZZED = {"auth.logout", "participate.new_participant"}  # they end the fuzzing session
-
-
-def _attrs(text: str) -> dict[str, str]:
-    return {k: html_lib.unescape(v) for k, v in ATTR_RE.findall(text)}
 
 
 def _harvest(html: str, forms: dict[str, dict[str, str]]) -> None:
     """action path -> {field: a plausible value} for every form on the page."""
-    for head, body in FORM_RE.findall(html):
-        a = _attrs(head)
-        action = (a.get("action") or a.get("hx-post") or "").split("?")[0]
+    for form in parse_html(html).find_all("form"):
+        action = str(form.get("action") or form.get("hx-post") or "").split("?")[0]
         if not action.startswith("/"):
             continue
         fields = forms.setdefault(action, {})
-        for _tag, tag_attrs in TAG_RE.findall(body):
-            t = _attrs(tag_attrs)
-            if "name" in t and t["name"] != "csrf_token":
-                fields.setdefault(t["name"], t.get("value", "1"))
+        for el in form.iter():
+            name = el.get("name")
+            if el.tag in ("input", "select", "textarea", "button") and name is not None and \
+                    name != "csrf_token":
+                value = el.get("value")
+                fields.setdefault(name, "1" if value is None else value)
 
 
 @pytest.fixture(scope="module")
