@@ -33,14 +33,15 @@ def decision_phases(decision_id: int) -> list[dict[str, Any]]:
 
 
 def resolve_phase(
-    decision_id: int, has_phases: bool
+    decision_id: int, has_phases: bool, *, raw: str | None = None
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """(the decision's phases, the phase asked for with ``?etapp=``; default the first).
 
     ``has_phases`` says whether the rounds on the page have per-phase weights; without them
     any ``etapp`` is a 404, as is an ``etapp`` that is not one of this decision's phases.
+    ``raw`` replaces the query's ``etapp`` (the secretariat drops a stale form value).
     """
-    raw = request.args.get("etapp", "").strip()
+    raw = (request.args.get("etapp", "") if raw is None else raw).strip()
     if not has_phases:
         if raw:
             abort(404)

@@ -68,8 +68,12 @@ def index():
         by_id = {r["id"]: r for r in rounds}
         rnd = by_id.get(_int("omgang") or -1) or (rounds[-1] if rounds else None)
         other = by_id.get(_int("jamfor") or -1)
+        # the form's phase belongs to the decision it was shown for (``etapp_beslut``):
+        # after switching decision it is stale, not unknown, and is dropped
+        stale = request.args.get("etapp_beslut", str(decision_id)) != str(decision_id)
         phases, phase = resolve_phase(decision_id, any(
-            r is not None and r.get("phase_weights") for r in (rnd, other)))
+            r is not None and r.get("phase_weights") for r in (rnd, other)),
+            raw="" if stale else None)
         if rnd is not None:
             _ra, view, _counts, error = round_view(rnd, opts, phase)
             rows = _municipality_rows(view)

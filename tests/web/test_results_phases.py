@@ -298,6 +298,14 @@ def test_secretariat_compares_the_chosen_phase(app, client, phased):
     assert f"/resultat/{rid}/export/vikter.csv?etapp={p2}" in html2
     # a stale etapp (another decision's phase) is a 404 like everywhere else (issue 11)
     assert client.get(f"/kansliet/?beslut={did}&omgang={rid}&etapp=999999").status_code == 404
+    assert f'name="etapp_beslut" value="{did}"' in html
+    # the form submitted after switching decision: its phase is another decision's, stale
+    other = phase_scenario(app, None)
+    html4 = client.get(f"/kansliet/?beslut={other['decision_id']}&etapp={p2}"
+                       f"&etapp_beslut={did}").get_data(as_text=True)
+    assert "Etapp 1 (2026–2028)</h2>" in html4
+    assert client.get(f"/kansliet/?beslut={other['decision_id']}&etapp={p2}"
+                      f"&etapp_beslut={other['decision_id']}").status_code == 404
 
 
 def test_convergence_reads_the_phase(client, phased):
