@@ -164,3 +164,18 @@ def login(client: FlaskClient, email: str, password: str = "korrekt häst batter
     return client.post(
         "/logga-in", data={"email": email, "password": password, "csrf_token": token}
     )
+
+
+def svg_references(html: str | bytes) -> tuple[set[str], list[str]]:
+    """The ids defined on a page and the ``#id`` its SVG refers to (``<use href>``, and
+    ``url(#id)`` in any attribute), so a test can say no reference dangles (a blank map)."""
+    doc = parse_html(html)
+    ids = {str(el.get("id")) for el in doc.iter() if el.get("id")}
+    refs: list[str] = []
+    for el in doc.iter():
+        href = el.get("href") or el.get("xlink:href") or ""
+        if el.tag == "use" and href.startswith("#"):
+            refs.append(href[1:])
+        for value in el.attrs.values():
+            refs += re.findall(r"url\(#([^)]+)\)", value or "")
+    return ids, refs

@@ -249,11 +249,9 @@ def join_redirect(resp) -> bool:
     return resp.status_code in (302, 303) and "/delta" in resp.headers.get("Location", "")
 
 
-def visible_text_contains(html: str, needle: str) -> bool:
-    return needle in re.sub(r"<[^>]+>", " ", html)
-
-
 # --- response hygiene ------------------------------------------------------------------------
+# These scan the raw bytes on purpose (not a parsed page): a browser may run markup that a
+# lenient parser would not report as a handler or script, so the check over-approximates.
 
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 _HANDLER_ATTR = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=\s*[\"']", re.I)

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from mcda.store import analysis_cache
+from tests.helpers import svg_references
 
 from .results_helpers import login_as, scenario
 
@@ -99,8 +100,7 @@ def test_maps_in_english(app, client):
 
 
 def _dangling_uses(html: str) -> list[str]:
-    ids = set(re.findall(r'\sid="([^"]+)"', html))
-    refs = re.findall(r'<use href="#([^"]+)"', html) + re.findall(r'fill="url\(#([^)]+)\)"', html)
+    ids, refs = svg_references(html)
     return sorted({r for r in refs if r not in ids})
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 
 from mcda.store import connect, demo
 from mcda.store import scenarios as sc_store
-from tests.helpers import csrf_from, login, make_user
+from tests.helpers import csrf_from, login, make_user, svg_references
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,8 +54,7 @@ def test_demo_has_three_scenarios_worth_comparing(app, client, demo_decision):
     assert any(w in text for w in ("byter etapp", "kommer med", "faller bort"))
     assert 'class="map-svg"' in text  # the Skaraborg map, one per scenario
     # every shape and pattern the maps <use> is defined on the page (else the maps draw blank)
-    ids = set(re.findall(r'\sid="([^"]+)"', text))
-    refs = re.findall(r'<use href="#([^"]+)"', text) + re.findall(r'url\(#([^)]+)\)', text)
+    ids, refs = svg_references(text)
     assert refs and not [r for r in refs if r not in ids]
 
 
