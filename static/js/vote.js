@@ -275,7 +275,7 @@
       var item = document.getElementById("rank-" + cid);
       if (ranks && item && item.parentNode === ranks) ranks.appendChild(item);
     });
-    form.querySelectorAll("input, select").forEach(function (el) {
+    form.querySelectorAll("input, select, textarea").forEach(function (el) {
       var name = el.name;
       if (!name || name === "order" || el.type === "hidden" || el.type === "submit") return;
       var values = byName[name];

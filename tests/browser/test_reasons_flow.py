@@ -98,3 +98,14 @@ def test_reason_written_hidden_and_absent_in_next_round(app, live_server, tablet
     expect(prev).not_to_contain_text("Som Eva")
     check_page(tablet, "next round with the previous round's reasons")
     tablet.screenshot(path="/tmp/shots/h14rd/reasons-next-round.png", full_page=True)
+
+
+def test_reason_draft_survives_a_reload(app, live_server, tablet):
+    """The browser draft (static/js/vote.js) keeps the "Varför?" text too."""
+    rd = make_round(app)
+    join_by_code(tablet, live_server.url, rd)
+    tablet.goto(f"{live_server.url}/omgang/{rd.round_id}/skjutreglage")
+    tablet.locator(f"#plus-{rd.criteria[0]}").tap()
+    tablet.locator("#varfor").fill("Utkast som ska finnas kvar")
+    tablet.reload()
+    expect(tablet.locator("#varfor")).to_have_value("Utkast som ska finnas kvar")
