@@ -13,7 +13,7 @@ from mcda.store import rounds as sr
 from mcda.store import throttle as store_throttle
 from mcda.store import votes as sv
 from mcda.web.participate import JoinThrottle
-from tests.helpers import csrf_from
+from tests.helpers import csrf_from, parse_html
 
 from .participate_helpers import (
     count_votes,
@@ -76,6 +76,12 @@ def _participants(rd) -> int:
 # --- join ---------------------------------------------------------------------------------------
 
 
+def _value(html: str, element_id: str) -> str | None:
+    """The value attribute of the element with this id (a slider, a number field)."""
+    el = parse_html(html).find(id=element_id)
+    return None if el is None else el.get("value")
+
+
 def test_join_page_links_privacy_and_asks_for_code(client):
     html = client.get("/delta").get_data(as_text=True)
     assert 'name="kod"' in html
@@ -85,7 +91,8 @@ def test_join_page_links_privacy_and_asks_for_code(client):
 
 def test_qr_link_lands_on_municipality_step_with_all_15(client, rd):
     html = client.get(f"/delta?kod={rd.code.lower()}").get_data(as_text=True)
-    assert len(re.findall(r'<option value="\d+"', html)) == 15
+    assert len([o for o in parse_html(html).find_all("option")
+                if re.fullmatch(r"\d+", str(o.get("value")))]) == 15
     for value in ("fortroendevald", "tjansteperson", "forskare", "annan"):
         assert f'value="{value}"' in html
 
@@ -330,7 +337,8 @@ def test_pairwise_preview_explains_inconsistency_and_stores_nothing(client, join
     assert "motsäger varandra tydligt (KK" in page
     assert "Jämförelser att se över" in page
     assert page.count("pair-flagged") >= 1
-    assert re.search(r'href="#par-\d+-\d+"', page)
+    assert [a for a in parse_html(page).find_all(href=True)
+            if re.fullmatch(r"#par-\d+-\d+", str(a.get("href")))]
     assert count_votes(joined) == 0
 
 
@@ -355,7 +363,8 @@ def test_ranking_move_preview_reorders_without_storing(client, joined):
     resp = client.post(url, data=MultiDict(data))
     assert resp.status_code == 200
     page = resp.get_data(as_text=True)
-    order = [int(x) for x in re.findall(r'name="order" value="(\d+)"', page)]
+    order = [int(str(el.get("value"))) for el in parse_html(page).find_all(name="order")
+             if re.fullmatch(r"\d+", str(el.get("value")))]
     assert order == [c[0], c[1], c[3], c[2]]
     assert "Så blir dina vikter" in page and "rank order centroid" in page
     assert count_votes(joined) == 0
@@ -367,11 +376,11 @@ def test_direct_minus_plus_without_javascript(client, joined):
     data = {"csrf_token": token, "revision": str(rev), **_values(joined, [5, 5, 5, 10])}
     data["adjust"] = f"{c[3]}:1"  # already at the top: stays 10
     page = client.post(f"/omgang/{joined.round_id}/skjutreglage/forhandsvisning", data=data)
-    assert re.search(rf'id="v-{c[3]}"[^>]*value="10"', page.get_data(as_text=True))
+    assert _value(page.get_data(as_text=True), f"v-{c[3]}") == "10"
     data["adjust"] = f"{c[0]}:-1"
     page = client.post(f"/omgang/{joined.round_id}/skjutreglage/forhandsvisning", data=data)
     html = page.get_data(as_text=True)
-    assert re.search(rf'id="v-{c[0]}"[^>]*value="4"', html)
+    assert _value(html, f"v-{c[0]}") == "4"
     assert "16,7\u00a0%" in html  # 4 / 24
     assert count_votes(joined) == 0
 
@@ -446,7 +455,9 @@ def test_closed_round_refuses_submit_and_says_so(client, joined):
     assert resp.status_code == 409
     html = resp.get_data(as_text=True)
     assert "Omgången är stängd" in html
-    assert re.search(r'id="v-\d+"[^>]*value="4"', html)  # what they entered is still there
+    # what they entered is still there
+    assert [el for el in parse_html(html).iter()
+            if re.fullmatch(r"v-\d+", str(el.get("id"))) and el.get("value") == "4"]
     assert count_votes(joined) == 0
     assert "Omgången är stängd" in client.get(f"/omgang/{joined.round_id}/").get_data(as_text=True)
     assert 'id="save-button"' not in client.get(
@@ -583,8 +594,8 @@ def test_expired_csrf_token_keeps_the_values_and_renews_the_token(client, joined
     assert resp.status_code == 400
     html = resp.get_data(as_text=True)
     assert "Dina val finns kvar" in html
-    assert re.search(rf'id="v-{joined.criteria[0]}"[^>]*value="7"', html)
-    assert re.search(rf'id="v-{joined.criteria[3]}"[^>]*value="9"', html)
+    assert _value(html, f"v-{joined.criteria[0]}") == "7"
+    assert _value(html, f"v-{joined.criteria[3]}") == "9"
     fresh = csrf_from(html)
     assert count_votes(joined) == 0
     data["csrf_token"] = fresh

@@ -10,7 +10,7 @@ import pytest
 from mcda.store import connect, demo
 from mcda.store import decisions as dec
 from mcda.store import phases as ph
-from tests.helpers import csrf_from, login, make_user
+from tests.helpers import csrf_from, login, make_user, parse_html
 
 
 @pytest.fixture
@@ -65,6 +65,12 @@ def tables(html: str) -> dict[str, str]:
     return p.text
 
 
+def _budget_ids(page: str) -> list[str]:
+    """Phase ids of the budget fields (``budget_<id>``), in page order."""
+    return [m.group(1) for el in parse_html(page).iter()
+            if (m := re.fullmatch(r"budget_(\d+)", str(el.get("name"))))]
+
+
 def test_requires_login(client, app):
     resp = client.get("/etapper/1")
     assert resp.status_code in (302, 303)
@@ -86,7 +92,9 @@ def test_demo_plan_within_budgets_and_methods_named(client, demo_decision):
     html = resp.get_data(as_text=True)
     assert "Regionens plan" in html
     assert "WSM-poäng" in html and "MILP" in html  # every number says its method
-    spends = re.findall(r'data-phase-spend="\d">([\d\s\u00a0,]+) / ([\d\s\u00a0,]+)<', html)
+    spends = [m.groups() for el in parse_html(html).find_all(data_phase_spend=True)
+              if re.fullmatch(r"\d", str(el.get("data-phase-spend")))
+              and (m := re.fullmatch(r"([\d\s\u00a0,]+) / ([\d\s\u00a0,]+)", el.text()))]
     assert len(spends) == 3
     for spent, budget in spends:
         num = lambda s: float(s.replace("\u00a0", "").replace(" ", "").replace(",", "."))  # noqa: E731
@@ -99,7 +107,7 @@ def test_demo_plan_within_budgets_and_methods_named(client, demo_decision):
 def test_replan_post_changes_plan(client, small_decision):
     page = client.get(f"/etapper/{small_decision}").get_data(as_text=True)
     assert "1 av 2 investeringar ryms" in page
-    db_phase = re.search(r'name="budget_(\d+)"', page).group(1)
+    db_phase = _budget_ids(page)[0]
     token = csrf_from(page)
     resp = client.post(
         f"/etapper/{small_decision}/planera",
@@ -112,7 +120,7 @@ def test_replan_post_changes_plan(client, small_decision):
 
 def test_replan_htmx_returns_partial(client, small_decision):
     page = client.get(f"/etapper/{small_decision}").get_data(as_text=True)
-    pid = re.search(r'name="budget_(\d+)"', page).group(1)
+    pid = _budget_ids(page)[0]
     resp = client.post(
         f"/etapper/{small_decision}/planera",
         data={f"budget_{pid}": "20"},
@@ -127,7 +135,7 @@ def test_replan_htmx_returns_partial(client, small_decision):
 
 def test_negative_budget_rejected_named_nothing_stored(client, app, small_decision):
     page = client.get(f"/etapper/{small_decision}").get_data(as_text=True)
-    pid = re.search(r'name="budget_(\d+)"', page).group(1)
+    pid = _budget_ids(page)[0]
     resp = client.post(
         f"/etapper/{small_decision}/planera",
         data={f"budget_{pid}": "-5"},
@@ -142,7 +150,7 @@ def test_negative_budget_rejected_named_nothing_stored(client, app, small_decisi
 
 def test_infeasible_rule_explained(client, small_decision):
     page = client.get(f"/etapper/{small_decision}").get_data(as_text=True)
-    pid = re.search(r'name="budget_(\d+)"', page).group(1)
+    pid = _budget_ids(page)[0]
     client.post(
         f"/etapper/{small_decision}/planera",
         data={"csrf_token": csrf_from(page), f"budget_{pid}": "10", "min_one_by_phase": "1"},
@@ -204,7 +212,7 @@ def test_projector_has_no_controls(client, demo_decision):
 
 def test_compare_three_municipalities_and_stability(client, app, demo_decision):
     page = client.get(f"/etapper/{demo_decision}").get_data(as_text=True)
-    pids = re.findall(r'name="budget_(\d+)"', page)
+    pids = _budget_ids(page)
     data = {"csrf_token": csrf_from(page), "max_share": "40"}
     data.update({f"budget_{p}": v for p, v in zip(pids, ["300", "450", "350"], strict=True)})
     data.update({"compare_1": "Skövde", "compare_2": "Hjo", "compare_3": "Vara"})
@@ -220,7 +228,7 @@ def test_compare_three_municipalities_and_stability(client, app, demo_decision):
 
 def test_infeasible_rule_explained_in_english(client, small_decision):
     page = client.get(f"/etapper/{small_decision}").get_data(as_text=True)
-    pid = re.search(r'name="budget_(\d+)"', page).group(1)
+    pid = _budget_ids(page)[0]
     client.post(
         f"/etapper/{small_decision}/planera",
         data={"csrf_token": csrf_from(page), f"budget_{pid}": "10", "min_one_by_phase": "1"},
