@@ -13,7 +13,7 @@ from mcda.store import analysis_cache
 from mcda.store import decisions as sd
 from mcda.store import rounds as sr
 from mcda.store.demo import load_demo
-from tests.helpers import csrf_from
+from tests.helpers import Element, csrf_from, parse_html
 
 from .results_helpers import login_as, open_db
 
@@ -44,12 +44,21 @@ def demo(app, client):
     return {"uid": uid, "ids": ids, "round": closed["id"], "names": names + titles}
 
 
-def _text(page: str, names: list[str]) -> str:
+def _text(page: str | Element, names: list[str]) -> str:
     """Visible text without user data (decision, criterion, alternative, municipality names,
     which are Swedish in any language) and without elements marked lang="sv"."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    page = re.sub(r"<(?!html)(\w+)[^>]*\blang=\"sv\"[^>]*>.*?</\1>", " ", page, flags=re.S)
-    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    parts: list[str] = []
+
+    def walk(el: Element) -> None:
+        for ch in el.children:
+            if isinstance(ch, str):
+                parts.append(ch)
+            elif ch.tag not in ("script", "style") and (ch.tag == "html"
+                                                        or ch.get("lang") != "sv"):
+                walk(ch)
+
+    walk(parse_html(page) if isinstance(page, str) else page)
+    text = " ".join(parts)  # a tag separates words, as on screen
     for n in sorted((n for n in names if n), key=len, reverse=True):
         text = text.replace(n, " ")
     return " ".join(text.split())
@@ -61,16 +70,18 @@ def test_summary_leads_the_results_page_and_links_to_sections(client, demo):
     assert page.index('id="summary-h"') < page.index('id="controls-h"')
     assert page.index('id="summary-h"') < page.index('id="howto-h"') < page.index('id="part-h"')
     assert page.count('id="summary-h"') == 1
-    start = page.index('id="sec-summary"')
-    summary = page[start:page.index("</section>", start)]
-    items = re.findall(r"<li class=\"summary-(\w+)\">", summary)
+    doc = parse_html(page)
+    summary = doc.find("section", id="sec-summary")
+    items = [m.group(1) for li in summary.find_all("li")
+             if (m := re.fullmatch(r"summary-(\w+)", str(li.get("class"))))]
     assert 4 <= len(items) <= 8
     assert items[0] == "agreement" and items[-1] == "coverage"
     assert {"verdict", "change"} <= set(items)
-    for anchor in re.findall(r'href="#([\w-]+)"', summary):
-        assert f'id="{anchor}"' in page, anchor
+    for a in summary.find_all(href=True):
+        if (m := re.fullmatch(r"#([\w-]+)", str(a.get("href")))):
+            assert doc.find(id=m.group(1)) is not None, m.group(1)
     # each statement carries its figure and the method it rests on
-    assert summary.count('class="method-note"') == len(items)
+    assert len([el for el in summary.iter() if el.get("class") == "method-note"]) == len(items)
     assert re.search(r"\d+ %", _text(summary, [])), "figures as percentages"
     assert "valet beror på metod" in _text(summary, demo["names"]).lower()
 
@@ -108,9 +119,11 @@ def _options():
 
 def test_headings_ask_their_question_and_terms_are_explained(client, demo):
     page = client.get(f"/resultat/{demo['round']}").get_data(as_text=True)
-    h2 = re.findall(r"<h2 id=\"(?:part|weights|cons|conf|rank|smaa|sens|gw)-h\">([^<]+)</h2>", page)
+    doc = parse_html(page)
+    h2 = [h.text() for h in doc.find_all("h2")
+          if re.fullmatch(r"(?:part|weights|cons|conf|rank|smaa|sens|gw)-h", str(h.get("id")))]
     assert len(h2) == 8 and all(h.strip().endswith("?") for h in h2), h2
-    explained = re.findall(r'<details class="explain">', page)
+    explained = [d for d in doc.find_all("details") if d.get("class") == "explain"]
     assert len(explained) >= 12
     text = _text(page, demo["names"])
     for term in ("S*", "Kendalls W", "SMAA", "Rangacceptans", "TOPSIS", "VIKOR", "PROMETHEE II",
@@ -169,8 +182,7 @@ def test_summary_names_no_municipality_under_k(app, client, demo):
     finally:
         db.conn.close()
     page = client.get(f"/resultat/{demo['round']}").get_data(as_text=True)
-    s = page.index('id="sec-summary"')
-    summary = page[s:page.index("</section>", s)]
+    summary = parse_html(page).find("section", id="sec-summary")
     alt_names = [n for n in demo["names"] if n not in munis]
     text = _text(summary, alt_names)
     named = [m for m in munis if re.search(rf"\b{re.escape(m)}\b", text)]
