@@ -179,3 +179,25 @@ def svg_references(html: str | bytes) -> tuple[set[str], list[str]]:
         for value in el.attrs.values():
             refs += re.findall(r"url\(#([^)]+)\)", value or "")
     return ids, refs
+
+
+def visible_text(page: str | bytes | Element, *, drop_lang: str | None = None,
+                 drop_root_lang: bool = True) -> str:
+    """The text a reader sees (no script or style), tags separating words, whitespace
+    collapsed; without elements marked ``lang=drop_lang`` (``<html>`` too unless
+    ``drop_root_lang`` is False)."""
+    parts: list[str] = []
+
+    def walk(el: Element) -> None:
+        for ch in el.children:
+            if isinstance(ch, str):
+                parts.append(ch)
+            elif ch.tag in ("script", "style") or (
+                    drop_lang is not None and ch.get("lang") == drop_lang
+                    and (drop_root_lang or ch.tag != "html")):
+                continue
+            else:
+                walk(ch)
+
+    walk(page if isinstance(page, Element) else parse_html(page))
+    return " ".join(" ".join(parts).split())

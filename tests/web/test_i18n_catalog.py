@@ -7,7 +7,6 @@ catch that. To fix a failure: ``python scripts/i18n_update.py``, then fill the e
 
 from __future__ import annotations
 
-import html
 import importlib.util
 import re
 import sys
@@ -17,6 +16,8 @@ from types import ModuleType
 import pytest
 from babel.messages.catalog import Catalog
 from flask.testing import FlaskClient
+
+from tests.helpers import visible_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,10 +109,7 @@ SWEDISH_WORDS = re.compile(
 
 def _visible_text(page: str) -> str:
     """Text a reader sees, minus elements explicitly marked Swedish (the language switch)."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    page = re.sub(r"<(\w+)[^>]*\blang=\"sv\"[^>]*>.*?</\1>", " ", page, flags=re.S)
-    page = re.sub(r"<[^>]+>", " ", page)
-    return " ".join(html.unescape(page).split())
+    return visible_text(page, drop_lang="sv")
 
 
 @pytest.mark.parametrize(

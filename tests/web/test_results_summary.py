@@ -13,7 +13,7 @@ from mcda.store import analysis_cache
 from mcda.store import decisions as sd
 from mcda.store import rounds as sr
 from mcda.store.demo import load_demo
-from tests.helpers import Element, csrf_from, parse_html
+from tests.helpers import Element, csrf_from, parse_html, visible_text
 
 from .results_helpers import login_as, open_db
 
@@ -47,18 +47,7 @@ def demo(app, client):
 def _text(page: str | Element, names: list[str]) -> str:
     """Visible text without user data (decision, criterion, alternative, municipality names,
     which are Swedish in any language) and without elements marked lang="sv"."""
-    parts: list[str] = []
-
-    def walk(el: Element) -> None:
-        for ch in el.children:
-            if isinstance(ch, str):
-                parts.append(ch)
-            elif ch.tag not in ("script", "style") and (ch.tag == "html"
-                                                        or ch.get("lang") != "sv"):
-                walk(ch)
-
-    walk(parse_html(page) if isinstance(page, str) else page)
-    text = " ".join(parts)  # a tag separates words, as on screen
+    text = visible_text(page, drop_lang="sv", drop_root_lang=False)
     for n in sorted((n for n in names if n), key=len, reverse=True):
         text = text.replace(n, " ")
     return " ".join(text.split())
