@@ -201,3 +201,16 @@ def visible_text(page: str | bytes | Element, *, drop_lang: str | None = None,
 
     walk(page if isinstance(page, Element) else parse_html(page))
     return " ".join(" ".join(parts).split())
+
+
+def map_values(fig: str | bytes | Element) -> dict[str, str]:
+    """Area name → the value printed under it on a map (``text.map-name`` followed by
+    ``text.map-value``)."""
+    root = fig if isinstance(fig, Element) else parse_html(fig)
+    out: dict[str, str] = {}
+    for el in [root, *root.iter()]:
+        kids = el.elements()
+        for a, b in zip(kids, kids[1:], strict=False):
+            if a.get("class") == "map-name" and b.tag == "text" and b.get("class") == "map-value":
+                out[a.text()] = b.text()
+    return out

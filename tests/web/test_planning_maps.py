@@ -8,6 +8,7 @@ import re
 import pytest
 
 from mcda.store import connect, demo
+from tests.helpers import Element, map_values, parse_html
 
 
 @pytest.fixture
@@ -25,24 +26,34 @@ def _money(text: str) -> float:
 
 def test_one_map_per_phase_with_every_planned_investment(client, demo_decision):
     html = client.get(f"/etapper/{demo_decision}").get_data(as_text=True)
-    figs = re.findall(r'<figure class="map map-small" id="map-phase-(\d+)">(.*?)</figure>', html,
-                      re.S)
+    doc = parse_html(html)
+    figs = [(m.group(1), f) for f in doc.find_all("figure") if f.get("class") == "map map-small"
+            and (m := re.fullmatch(r"map-phase-(\d+)", str(f.get("id"))))]
     assert [n for n, _f in figs] == ["1", "2", "3"]
-    grid = html[html.index('class="muni-grid"'):]
-    grid = grid[:grid.index("</table>")]
+    grid = doc.find(class_="muni-grid")
+    grid = grid if grid.tag == "table" else grid.find("table")
     numbers = []
     for _n, fig in figs:
-        markers = re.findall(r'<g class="map-marker">.*?>(\d+)</text></g>', fig)
-        items = re.findall(r'<li value="(\d+)">.*?</span> ([^<]+) \(([^)]+)\)</li>', fig)
+        markers = [g.find_all("text")[-1].text() for g in fig.find_all("g")
+                   if g.get("class") == "map-marker" and g.find_all("text")]
+        assert all(re.fullmatch(r"\d+", m) for m in markers), markers
+        items = []
+        for li in fig.find_all("li", value=True):
+            spans = [k for k, ch in enumerate(li.children)
+                     if isinstance(ch, Element) and ch.tag == "span"]
+            tail = "".join(ch for ch in li.children[spans[-1] + 1:] if isinstance(ch, str)) \
+                if spans else ""
+            if (m := re.fullmatch(r" ([^<]+) \(([^)]+)\)", tail)):
+                items.append((str(li.get("value")), m.group(1), m.group(2)))
         assert [m for m in markers] == [i[0] for i in items]
         numbers += [int(m) for m in markers]
         for _num, name, where in items:  # the investment is in its host's cell of the grid
-            row = re.search(rf"<th scope=\"row\">{re.escape(where)}</th>(.*?)</tr>", grid, re.S)
-            assert row and name in row.group(1), (name, where)
+            rows = [tr for tr in grid.find_all("tr")
+                    if (th := tr.find("th", scope="row")) is not None and th.text() == where]
+            assert rows and name in rows[0].text(), (name, where)
         # the money printed on the map is the plan's money for that municipality and phase
-        texts = dict(re.findall(r'class="map-name"[^>]*>([^<]+)</text>\s*'
-                                r'<text[^>]*class="map-value">([^<]*)<', fig))
+        texts = map_values(fig)
         assert texts and all(_money(v) > 0 for v in texts.values())
-        assert 'class="map-legend"' in fig and "<table>" in fig
+        assert fig.find(class_="map-legend") is not None and fig.find("table") is not None
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 5
     assert "Statistiska centralbyrån (SCB)" in html

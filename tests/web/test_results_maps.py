@@ -7,7 +7,7 @@ import re
 import pytest
 
 from mcda.store import analysis_cache
-from tests.helpers import svg_references
+from tests.helpers import map_values, svg_references
 
 from .results_helpers import login_as, scenario
 
@@ -26,9 +26,7 @@ def _figure(html: str, fig_id: str) -> str:
 
 def _area_texts(fig: str) -> dict[str, str]:
     """name → the value printed on the map under it."""
-    pairs = re.findall(r'class="map-name"[^>]*>([^<]+)</text>\s*'
-                       r'<text[^>]*class="map-value">([^<]*)<', fig)
-    return dict(pairs)
+    return map_values(fig)
 
 
 def test_maps_obey_k_exactly_as_the_tables(app, client):
