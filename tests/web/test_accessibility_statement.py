@@ -3,18 +3,15 @@ and English, with the installation's parts taken from config."""
 
 from __future__ import annotations
 
-import html as htmllib
-import re
-
 import pytest
 from flask import Flask
 
 from mcda.web import create_app
+from tests.helpers import visible_text
 
 
 def _text(resp) -> str:
-    body = resp.get_data(as_text=True)
-    return htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+    return visible_text(resp.get_data(as_text=True))
 
 
 SV_PARTS = [

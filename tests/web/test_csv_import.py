@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html as htmllib
 import io
-import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from mcda.store import csv_io
 from mcda.store import decisions as store
 from mcda.store.csv_io import NumberError, parse_number
+from tests.helpers import parse_html
 
 from .test_facilitate import (
     _db,
@@ -201,11 +201,10 @@ def test_upload_preview_confirm_replaces_content(client, decision, app):
     assert "Barn och unga" in page and "12,5" in page and "Kostnad (mindre är bättre)" in page
     assert "Kriterium: Räckvidd" not in page  # kept, not removed
     assert _state(app, did) == before  # preview stores nothing
-    payload = re.search(
-        r'name="payload" type="hidden" value="([^"]+)"', resp.get_data(as_text=True)
-    )
-    assert payload
-    resp = post(client, f"/processledare/{did}/importera/bekrafta", {"payload": payload.group(1)})
+    field = parse_html(resp.get_data(as_text=True)).find("input", name="payload", type="hidden")
+    assert field is not None and field.get("value")
+    resp = post(client, f"/processledare/{did}/importera/bekrafta",
+                {"payload": str(field.get("value"))})
     assert resp.status_code == 303
     crits, alts, scores = _state(app, did)
     assert [c[0] for c in crits] == ["Räckvidd", "Barn och unga", "Driftkostnad"]
