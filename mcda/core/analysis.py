@@ -30,6 +30,7 @@ from . import (
 from .analysis_describe import descriptions
 from .analysis_plans import _phasing, _scenarios
 from .analysis_shared import by_id as _by_id
+from .analysis_shared import group_vector
 from .analysis_shared import smaa_draw as _smaa_draw
 from .constants import CLEAR_SHARE, CONTENDER_SHARE, LIKELY_SHARE, METHOD_CONTENDER_SHARE
 from .contract import Problem, validate_input
@@ -157,10 +158,7 @@ def _group_weights(p: Problem, W: np.ndarray, mats: list[Any]) -> tuple[np.ndarr
         idx = np.flatnonzero(labels == g)
         sizes.append(int(idx.size))
         try:
-            gws.append(aggregation.within_group(
-                W[idx], p.options["within_group"],
-                matrices=[mats[i] for i in idx] if p.options["within_group"] == "aij" else None,
-                ahp_priority=p.options["ahp_priority"]))
+            gws.append(group_vector(p, W, mats, idx))
         except MCDAInputError as exc:
             raise MCDAInputError(f"groups.{g}", exc.value,
                                  f"Gruppen {g}: {exc.message_sv}",
@@ -180,10 +178,7 @@ def _by_key(p: Problem, W: np.ndarray, mats: list[Any], labels: list[str | None]
     groups: dict[str, dict] = {}
     for key in keys:
         rows = [i for i in idx if labels[i] == key]
-        gw = aggregation.within_group(
-            W[rows], p.options["within_group"],
-            matrices=[mats[i] for i in rows] if p.options["within_group"] == "aij" else None,
-            ahp_priority=p.options["ahp_priority"])
+        gw = group_vector(p, W, mats, rows)
         groups[key] = {"n": len(rows), "weights": _by_id(p.criteria, gw),
                        "s_star": consensus.s_star(W[rows])}
     disputed, shares = [], {}

@@ -8,7 +8,7 @@ built from the options alone, so they live apart from the computation.
 from __future__ import annotations
 
 from . import ranking
-from .constants import CLEAR_SHARE, LIKELY_SHARE
+from .constants import CLEAR_SHARE, LIKELY_SHARE, MIN_QUANTILE_VALUES
 from .contract import Problem
 
 
@@ -20,7 +20,9 @@ def descriptions(p: Problem) -> dict[str, str]:
         f"{o['points_total']}; ranking → {o['rank_weights'].upper()} surrogate weights; pairwise "
         f"→ AHP {o['ahp_priority']} priority, consistency ratio with random index "
         f"{o['random_index']}.",
-        "groups.weights": f"Within each group: {o['within_group']} of the participants' weights.",
+        "groups.weights": f"Within each group: {o['within_group']} of the participants' weights"
+        + (f" (the mean in groups of fewer than {MIN_QUANTILE_VALUES} voters: a median of fewer "
+           "values is one person's answer)." if o["within_group"] == "median" else "."),
         "weights": f"Region: {o['between_groups']} weighting of the groups' weights.",
         "consensus.s_star": "Goepel (2018) AHP consensus S*, M = 9, over all participants.",
         "consensus.kendall_w": "Kendall's W with tie correction; raters = participants, objects "

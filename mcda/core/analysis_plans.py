@@ -18,7 +18,7 @@ from . import (
     ranking,
     scenarios,
 )
-from .analysis_shared import by_id, smaa_draw
+from .analysis_shared import by_id, group_vector, smaa_draw
 from .contract import Problem
 from .errors import MCDAInputError
 
@@ -199,10 +199,7 @@ def _scenario_weights(p: Problem, w: dict, gw: np.ndarray, sizes: list[int], W: 
         vec = gw[p.groups.index(w["group"])]
     elif src == "role":  # the role's votes, aggregated like a municipality's (by_role)
         rows = [i for i, v in enumerate(p.votes) if v.role == w["role"]]
-        vec = aggregation.within_group(
-            W[rows], p.options["within_group"],
-            matrices=[mats[i] for i in rows] if p.options["within_group"] == "aij" else None,
-            ahp_priority=p.options["ahp_priority"])
+        vec = group_vector(p, W, mats, rows)
     else:
         members = list(p.groups) if src == "region" else list(dict.fromkeys(w["groups"]))
         k = [p.groups.index(g) for g in members]

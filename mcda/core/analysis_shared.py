@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from . import smaa
+from . import aggregation, smaa
+from .constants import MIN_QUANTILE_VALUES
 from .contract import Problem
 
 
@@ -29,3 +30,18 @@ def smaa_draw(p: Problem, W: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, 
     return smaa.draw(o["weights"], o["samples"], o["seed"], len(p.criteria),
                      weights=W, groups=[group_idx[v.group] for v in p.votes],
                      group_shares=shares)
+
+
+def group_vector(p: Problem, W: np.ndarray, mats: list[Any], rows: Any) -> np.ndarray:
+    """One group's weights under ``options.within_group``.
+
+    A median of fewer than :data:`MIN_QUANTILE_VALUES` votes is the answer of one voter (per
+    criterion), which a published group figure must never be; such groups use the mean.
+    """
+    rule = p.options["within_group"]
+    rows = list(rows)
+    if rule == "median" and len(rows) < MIN_QUANTILE_VALUES:
+        rule = "mean"
+    return aggregation.within_group(
+        W[rows], rule, matrices=[mats[i] for i in rows] if rule == "aij" else None,
+        ahp_priority=p.options["ahp_priority"])

@@ -344,3 +344,26 @@ def test_role_plan_under_k_publishes_no_role():
     votes = _role_votes({"fortroendevald": 1, None: 1})
     pooled = disclosure.pool_roles(votes, disclosure.role_plan(votes, 3))
     assert all("role" not in v for v in pooled)
+
+
+def test_median_of_a_small_group_is_never_one_voters_answer():
+    """Found by the property test: under within_group = median, a group of 3 published the
+    middle voter's exact weights. Groups under MIN_QUANTILE_VALUES voters use the mean."""
+    from mcda.core.analysis import analyze
+    from mcda.core.constants import MIN_QUANTILE_VALUES
+
+    votes = [[0.531, 0.6245, 1.093], [0.312, 0.374, 1.186], [0.593, 0.686, 1.279]]
+    data = {
+        "criteria": [{"id": c, "name": c, "direction": "benefit"} for c in CRITS],
+        "votes": [{"participant": f"p{i}", "group": "A", "method": "direct",
+                   "values": dict(zip(CRITS, v, strict=True))} for i, v in enumerate(votes)],
+        "options": {"within_group": "median"},
+    }
+    out = analyze(data)
+    got = np.array([out["groups"]["A"]["weights"][c] for c in CRITS])
+    for v in votes:
+        assert not np.allclose(got, np.array(v) / sum(v), atol=1e-6)
+    mean = np.mean([np.array(v) / sum(v) for v in votes], axis=0)
+    np.testing.assert_allclose(got, mean / mean.sum(), atol=1e-12)
+    assert f"fewer than {MIN_QUANTILE_VALUES} voters" in out["meta"]["descriptions"][
+        "groups.weights"]
