@@ -272,35 +272,6 @@
   document.addEventListener("htmx:configRequest", function (evt) {
     if (kindOf(evt.detail)) evt.detail.timeout = TIMEOUT_MS;
   });
-  // Warning before the facilitator's idle logout (WCAG 2.2.1): a modal dialog opens two
-  // minutes (at most half the idle time) before it; "Fortsätt vara inloggad" renews the session
-  // without leaving the page. Every page load and htmx request restarts the clock.
-  var warnTimer = null;
-  function armWarning() {
-    var dialog = document.getElementById("session-warning");
-    if (!dialog || typeof dialog.showModal !== "function") return;
-    var idle = Number(dialog.getAttribute("data-idle-s")) || 0;
-    if (idle <= 0) return;
-    var lead = Math.min(120, idle / 2);
-    if (warnTimer) clearTimeout(warnTimer);
-    warnTimer = setTimeout(function () { if (!dialog.open) dialog.showModal(); }, (idle - lead) * 1000);
-  }
-  document.addEventListener("DOMContentLoaded", function () {
-    var dialog = document.getElementById("session-warning");
-    if (!dialog) return;
-    armWarning();
-    dialog.querySelector("form").addEventListener("submit", function (evt) {
-      evt.preventDefault();
-      var form = evt.target;
-      fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin",
-                          headers: {"X-Requested-With": "fetch"}, redirect: "manual"})
-        .then(function (resp) {
-          if (resp.status === 204) { dialog.close(); armWarning(); } else { window.location.reload(); }
-        })
-        .catch(function () { window.location.reload(); });
-    });
-  });
-  document.addEventListener("htmx:afterRequest", function () { armWarning(); });
 
   document.addEventListener("htmx:beforeRequest", function (evt) {
     var kind = kindOf(evt.detail);
