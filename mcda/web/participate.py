@@ -182,11 +182,10 @@ def join():
             else _("Omgången är stängd. Inga fler viktningar kan sparas.")
         )
         return _join_page("code", code=raw_code, error=msg, status=409)
-    chosen = {
-        "municipality": form.get("kommun", str(existing["municipality_id"]) if existing
-                                 else _earlier_municipality(db, rnd)),
-        "role": form.get("roll", (existing or {}).get("role") or ""),
-    }
+    muni = form.get("kommun")
+    if muni is None:  # only then look for the device's choice in an earlier round
+        muni = str(existing["municipality_id"]) if existing else _earlier_municipality(db, rnd)
+    chosen = {"municipality": muni, "role": form.get("roll", (existing or {}).get("role") or "")}
     if request.method == "GET" or "kommun" not in form:
         munis = store_decisions.list_municipalities(db)
         return _join_page("municipality", rnd=rnd, munis=munis, chosen=chosen)
@@ -392,6 +391,8 @@ def _earlier_municipality(db: Any, rnd: Mapping[str, Any]) -> str:
     """The municipality id (as text) this device chose in an earlier round of the same
     decision (its current or previous participant token), so the next round keeps it."""
     tokens = [t for t in (session.get(SESSION_KEY), session.get(PREVIOUS_KEY)) if t]
+    if not tokens or rnd["number"] <= 1:  # no earlier round, or no earlier device token
+        return ""
     for r in reversed(store_rounds.list_rounds(db, rnd["decision_id"])):
         if r["number"] >= rnd["number"]:
             continue
