@@ -7,7 +7,8 @@ from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
 
-# A path that climbs out of the repository to a sibling folder (../shared, parents[3] / "shared").
+# A path that climbs out of the repository to a sibling folder: a parent-directory step
+# towards the steering folder, or parents[3] and beyond from a file in tests/.
 _OUTSIDE = re.compile(r"""\.\./shared|["']shared["']\s*\)?\s*/|parents\[[3-9]\]""")
 
 
