@@ -22,7 +22,7 @@ import json
 import math
 import sqlite3
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -89,6 +89,23 @@ def get_participant(db: Database, round_id: int, token: str) -> dict[str, Any] |
         [round_id, hash_token(token)],
     ).fetchone()
     return dict(row) if row else None
+
+
+def earlier_municipality(
+    db: Database, decision_id: int, before_number: int, tokens: Sequence[str]
+) -> int | None:
+    """The municipality a device (any of ``tokens``) chose in the latest earlier round of the
+    decision, in one statement, or None (Delphi: the next round keeps the choice)."""
+    hashes = [hash_token(t) for t in tokens if isinstance(t, str) and t]
+    if not hashes:
+        return None
+    row = db.execute(
+        "SELECT p.municipality_id FROM participants p JOIN rounds r ON r.id = p.round_id "
+        f"WHERE r.decision_id = ? AND r.number < ? AND p.token_hash IN "
+        f"({', '.join('?' * len(hashes))}) ORDER BY r.number DESC LIMIT 1",
+        [decision_id, before_number, *hashes],
+    ).fetchone()
+    return int(row[0]) if row else None
 
 
 def get_participant_and_session(

@@ -390,17 +390,11 @@ def _next_open_round(db: Any, rnd: Mapping[str, Any]) -> dict[str, Any] | None:
 def _earlier_municipality(db: Any, rnd: Mapping[str, Any]) -> str:
     """The municipality id (as text) this device chose in an earlier round of the same
     decision (its current or previous participant token), so the next round keeps it."""
-    tokens = [t for t in (session.get(SESSION_KEY), session.get(PREVIOUS_KEY)) if t]
-    if not tokens or rnd["number"] <= 1:  # no earlier round, or no earlier device token
+    if rnd["number"] <= 1:
         return ""
-    for r in reversed(store_rounds.list_rounds(db, rnd["decision_id"])):
-        if r["number"] >= rnd["number"]:
-            continue
-        for t in tokens:
-            part = store_votes.get_participant(db, r["id"], t)
-            if part is not None:
-                return str(part["municipality_id"])
-    return ""
+    tokens = [t for t in (session.get(SESSION_KEY), session.get(PREVIOUS_KEY)) if t]
+    mid = store_votes.earlier_municipality(db, rnd["decision_id"], rnd["number"], tokens)
+    return "" if mid is None else str(mid)
 
 
 def _common() -> dict[str, Any]:
