@@ -87,3 +87,109 @@ _VERSIONS = re.compile(
 def normalise_versions(data: bytes) -> bytes:
     """Replace the library versions an analysis records (``meta.versions``) by ``"*"``."""
     return _VERSIONS.sub(r'\1"*"', data.decode("utf-8")).encode("utf-8")
+
+
+# --- page snapshots --------------------------------------------------------------------------
+
+# Elements that start a new line of text (the rest run on, as a reader sees them).
+_BLOCK = {"address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "dialog",
+          "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
+          "h3", "h4", "h5", "h6", "header", "hr", "legend", "li", "main", "nav", "ol", "option",
+          "p", "pre", "section", "summary", "table", "tr", "ul", "svg", "text", "title", "desc",
+          "label", "button", "select", "textarea", "output", "td", "th", "body", "head"}
+_SKIP = {"script", "style", "template"}
+_FIELDS = {"input", "select", "textarea", "button"}
+_HX = ("hx-get", "hx-post", "hx-put", "hx-patch", "hx-delete")
+# Times of day and dates shown on a page (a "saved at", a round's closing time), and measured
+# durations (the planning page's solve time in ms).
+_TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+                        r"(?:Z|[+-]\d{2}:?\d{2})?\b"
+                        r"|\b\d{1,2}[:.]\d{2}:\d{2}\b|\bkl\. ?\d{1,2}[:.]\d{2}\b"
+                        r"|\b\d+(?:[,.]\d+)?(?:\s|\u00a0)?ms\b")
+
+
+def page_snapshot(html: str | bytes, replace: dict[str, str] | None = None) -> str:
+    """What a page says and offers, for a golden file: the visible text (a line per block,
+    whitespace collapsed, no script or style), every form (method, action, fields with their
+    values, checked/selected), every htmx request and every link target.
+
+    Removed: CSRF tokens (field values and the body's ``hx-headers``) and timestamps; each
+    key of ``replace`` (e.g. a random join code) is replaced by its value first."""
+    from tests.helpers import Element, parse_html
+
+    if isinstance(html, bytes):
+        html = html.decode("utf-8")
+    for old, new in sorted((replace or {}).items(), key=lambda kv: -len(kv[0])):
+        html = html.replace(old, new)
+    doc = parse_html(html)
+    for el in doc.iter():
+        if el.tag == "input" and el.get("name") == "csrf_token" and el.get("value"):
+            html = html.replace(str(el.get("value")), "CSRF")
+        if el.get("hx-headers"):
+            token = json.loads(el.get("hx-headers") or "{}").get("X-CSRFToken")
+            if token:
+                html = html.replace(str(token), "CSRF")
+    doc = parse_html(html)
+
+    lines: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        line = " ".join("".join(buf).split())
+        if line:
+            lines.append(line)
+        buf.clear()
+
+    def walk(el: Element) -> None:
+        for ch in el.children:
+            if isinstance(ch, str):
+                buf.append(ch)
+                continue
+            if ch.tag in _SKIP:
+                continue
+            block = ch.tag in _BLOCK
+            if block:
+                flush()
+            if ch.tag == "img" and ch.get("alt"):
+                buf.append(f" [{ch.get('alt')}] ")
+            walk(ch)
+            if block:
+                flush()
+            elif ch.tag in ("td", "th"):
+                buf.append(" | ")
+
+    walk(doc)
+    flush()
+
+    def field(el: Element) -> str:
+        keep = ("type", "name", "value", "min", "max", "step", "required", "checked",
+                "selected", "disabled", "readonly", "multiple", "form", "formaction")
+        parts = [el.tag] + [f"{k}={el.get(k)}" if el.get(k) is not None else k
+                            for k in keep if k in el.attrs]
+        if el.tag == "select":
+            parts += [f"[{o.get('value')}{'*' if 'selected' in o.attrs else ''}]"
+                      for o in el.find_all("option")]
+        if el.tag in ("textarea", "button"):
+            parts.append(repr(" ".join(el.text().split())))
+        return " ".join(parts)
+
+    out = ["== text =="] + lines + ["", "== forms =="]
+    for form in doc.find_all("form"):
+        attrs = " ".join(f"{k}={form.get(k)}" for k in ("method", "action", "id", *_HX)
+                         if form.get(k) is not None)
+        out.append(f"form {attrs}")
+        out += [f"  {field(el)}" for el in form.iter() if el.tag in _FIELDS]
+    loose = [el for el in doc.iter() if el.tag in _FIELDS and el.closest("form") is None]
+    if loose:
+        out.append("outside forms")
+        out += [f"  {field(el)}" for el in loose]
+    out += ["", "== htmx =="]
+    for el in doc.iter():
+        hx = [f"{k}={el.get(k)}" for k in (*_HX, "hx-trigger", "hx-target", "hx-swap",
+                                            "hx-select") if el.get(k) is not None]
+        if hx and any(el.get(k) is not None for k in _HX):
+            out.append(f"{el.tag} " + " ".join(hx))
+    out += ["", "== links =="]
+    out += [str(a.get("href")) for a in doc.find_all("a") if a.get("href") is not None]
+    text = "\n".join(out) + "\n"
+    return _TIMESTAMP.sub("<tid>", text)
