@@ -108,29 +108,26 @@ _TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+
                         r"|\b\d+(?:[,.]\d+)?(?:\s|\u00a0)?ms\b")
 
 
-def page_snapshot(html: str | bytes, replace: dict[str, str] | None = None) -> str:
-    """What a page says and offers, for a golden file: the visible text (a line per block,
-    whitespace collapsed, no script or style), every form (method, action, fields with their
-    values, checked/selected), every htmx request and every link target.
+def _without_tokens(html: str, replace: dict[str, str] | None) -> str:
+    """The page with each ``replace`` key replaced, and its CSRF tokens (form fields and the
+    body's ``hx-headers``) replaced by ``CSRF``."""
+    from tests.helpers import parse_html
 
-    Removed: CSRF tokens (field values and the body's ``hx-headers``) and timestamps; each
-    key of ``replace`` (e.g. a random join code) is replaced by its value first."""
-    from tests.helpers import Element, parse_html
-
-    if isinstance(html, bytes):
-        html = html.decode("utf-8")
     for old, new in sorted((replace or {}).items(), key=lambda kv: -len(kv[0])):
         html = html.replace(old, new)
-    doc = parse_html(html)
-    for el in doc.iter():
+    tokens = set()
+    for el in parse_html(html).iter():
         if el.tag == "input" and el.get("name") == "csrf_token" and el.get("value"):
-            html = html.replace(str(el.get("value")), "CSRF")
+            tokens.add(str(el.get("value")))
         if el.get("hx-headers"):
-            token = json.loads(el.get("hx-headers") or "{}").get("X-CSRFToken")
-            if token:
-                html = html.replace(str(token), "CSRF")
-    doc = parse_html(html)
+            tokens.add(str(json.loads(el.get("hx-headers") or "{}").get("X-CSRFToken") or ""))
+    for token in tokens - {""}:
+        html = html.replace(token, "CSRF")
+    return html
 
+
+def _text_lines(doc: Any) -> list[str]:
+    """The visible text, a line per block element (no script, style or template)."""
     lines: list[str] = []
     buf: list[str] = []
 
@@ -140,56 +137,80 @@ def page_snapshot(html: str | bytes, replace: dict[str, str] | None = None) -> s
             lines.append(line)
         buf.clear()
 
-    def walk(el: Element) -> None:
+    def walk(el: Any) -> None:
         for ch in el.children:
             if isinstance(ch, str):
                 buf.append(ch)
-                continue
-            if ch.tag in _SKIP:
-                continue
-            block = ch.tag in _BLOCK
-            if block:
-                flush()
-            if ch.tag == "img" and ch.get("alt"):
-                buf.append(f" [{ch.get('alt')}] ")
-            walk(ch)
-            if block:
-                flush()
-            elif ch.tag in ("td", "th"):
-                buf.append(" | ")
+            elif ch.tag not in _SKIP:
+                block = ch.tag in _BLOCK
+                if block:
+                    flush()
+                if ch.tag == "img" and ch.get("alt"):
+                    buf.append(f" [{ch.get('alt')}] ")
+                walk(ch)
+                if block:
+                    flush()
+                elif ch.tag in ("td", "th"):
+                    buf.append(" | ")
 
     walk(doc)
     flush()
+    return lines
 
-    def field(el: Element) -> str:
-        keep = ("type", "name", "value", "min", "max", "step", "required", "checked",
+
+_FIELD_ATTRS = ("type", "name", "value", "min", "max", "step", "required", "checked",
                 "selected", "disabled", "readonly", "multiple", "form", "formaction")
-        parts = [el.tag] + [f"{k}={el.get(k)}" if el.get(k) is not None else k
-                            for k in keep if k in el.attrs]
-        if el.tag == "select":
-            parts += [f"[{o.get('value')}{'*' if 'selected' in o.attrs else ''}]"
-                      for o in el.find_all("option")]
-        if el.tag in ("textarea", "button"):
-            parts.append(repr(" ".join(el.text().split())))
-        return " ".join(parts)
 
-    out = ["== text =="] + lines + ["", "== forms =="]
+
+def _field(el: Any) -> str:
+    """One form control: tag, the attributes that decide what is sent, options, label."""
+    parts = [el.tag] + [f"{k}={el.get(k)}" if el.get(k) is not None else k
+                        for k in _FIELD_ATTRS if k in el.attrs]
+    if el.tag == "select":
+        parts += [f"[{o.get('value')}{'*' if 'selected' in o.attrs else ''}]"
+                  for o in el.find_all("option")]
+    if el.tag in ("textarea", "button"):
+        parts.append(repr(" ".join(el.text().split())))
+    return " ".join(parts)
+
+
+def _forms(doc: Any) -> list[str]:
+    out = []
     for form in doc.find_all("form"):
         attrs = " ".join(f"{k}={form.get(k)}" for k in ("method", "action", "id", *_HX)
                          if form.get(k) is not None)
         out.append(f"form {attrs}")
-        out += [f"  {field(el)}" for el in form.iter() if el.tag in _FIELDS]
+        out += [f"  {_field(el)}" for el in form.iter() if el.tag in _FIELDS]
     loose = [el for el in doc.iter() if el.tag in _FIELDS and el.closest("form") is None]
     if loose:
         out.append("outside forms")
-        out += [f"  {field(el)}" for el in loose]
-    out += ["", "== htmx =="]
+        out += [f"  {_field(el)}" for el in loose]
+    return out
+
+
+def _htmx(doc: Any) -> list[str]:
+    out = []
     for el in doc.iter():
-        hx = [f"{k}={el.get(k)}" for k in (*_HX, "hx-trigger", "hx-target", "hx-swap",
-                                            "hx-select") if el.get(k) is not None]
-        if hx and any(el.get(k) is not None for k in _HX):
+        if any(el.get(k) is not None for k in _HX):
+            hx = [f"{k}={el.get(k)}" for k in (*_HX, "hx-trigger", "hx-target", "hx-swap",
+                                                "hx-select") if el.get(k) is not None]
             out.append(f"{el.tag} " + " ".join(hx))
-    out += ["", "== links =="]
+    return out
+
+
+def page_snapshot(html: str | bytes, replace: dict[str, str] | None = None) -> str:
+    """What a page says and offers, for a golden file: the visible text (a line per block,
+    whitespace collapsed, no script or style), every form (method, action, fields with their
+    values, checked/selected), every htmx request and every link target.
+
+    Removed: CSRF tokens (field values and the body's ``hx-headers``) and timestamps; each
+    key of ``replace`` (e.g. a random join code) is replaced by its value first."""
+    from tests.helpers import parse_html
+
+    if isinstance(html, bytes):
+        html = html.decode("utf-8")
+    doc = parse_html(_without_tokens(html, replace))
+    out = ["== text ==", *_text_lines(doc), "", "== forms ==", *_forms(doc),
+           "", "== htmx ==", *_htmx(doc), "", "== links =="]
     out += [str(a.get("href")) for a in doc.find_all("a") if a.get("href") is not None]
-    text = "\n".join(out) + "\n"
-    return _TIMESTAMP.sub("<tid>", text)
+    return _TIMESTAMP.sub("<tid>", "\n".join(out) + "\n")
