@@ -116,25 +116,39 @@ def _vote_error(exc: MCDAInputError, i: int, participant: str, crits: list[str])
 # --------------------------------------------------------------------------- steps
 
 
-def _vote_weights(p: Problem) -> tuple[np.ndarray, list[dict], list[Any]]:
+def _elicit(p: Problem) -> list[tuple[Any, Any, Any]]:
+    """(weights, AHP result or None, matrix) per vote, in vote order.
+
+    Incomplete pairwise votes are checked in order with the rest (so the first bad vote is
+    the one named) and then completed together: one stack per pattern of unanswered pairs,
+    since a workshop's tablets ask the same pairs. Weights, CR and AIJ use the completion.
+    """
     o = p.options
-    rows, out, mats = [], [], []
+    got: list[Any] = []
+    parsed: dict[int, incomplete.ParsedIncomplete] = {}
     for i, v in enumerate(p.votes):
-        matrix = v.matrix
         try:
-            if v.method == "pairwise" and matrix is not None and np.isnan(matrix).any():
-                # Incomplete comparison: weights, CR and AIJ use the optimal completion.
-                done = incomplete.complete_pairwise(
-                    matrix, priority=o["ahp_priority"], random_index=o["random_index"],
-                    labels=p.criteria)
-                w, pr, matrix = done.result.weights, done.result, done.matrix
-            else:
-                w, pr = elicitation.vote_weights(
-                    v.method, values=v.values, matrix=matrix, points_total=o["points_total"],
-                    rank_weights=o["rank_weights"], ahp_priority=o["ahp_priority"],
-                    random_index=o["random_index"])
+            if v.method == "pairwise" and v.matrix is not None and np.isnan(v.matrix).any():
+                parsed[i] = incomplete.parse_incomplete(v.matrix, labels=p.criteria)
+                got.append(None)
+                continue
+            w, pr = elicitation.vote_weights(
+                v.method, values=v.values, matrix=v.matrix, points_total=o["points_total"],
+                rank_weights=o["rank_weights"], ahp_priority=o["ahp_priority"],
+                random_index=o["random_index"])
         except MCDAInputError as exc:
             raise _vote_error(exc, i, v.participant, p.criteria) from exc
+        got.append((w, pr, v.matrix))
+    done = incomplete.complete_many(list(parsed.values()), priority=o["ahp_priority"],
+                                    random_index=o["random_index"])
+    for i, d in zip(parsed, done, strict=True):
+        got[i] = (d.result.weights, d.result, d.matrix)
+    return got
+
+
+def _vote_weights(p: Problem) -> tuple[np.ndarray, list[dict], list[Any]]:
+    rows, out, mats = [], [], []
+    for v, (w, pr, matrix) in zip(p.votes, _elicit(p), strict=True):
         rows.append(np.asarray(w, dtype=float))
         mats.append(None if pr is None else matrix)
         out.append({
