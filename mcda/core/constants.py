@@ -45,10 +45,10 @@ DEFAULT_TOP_K = 5
 """Investments shown per phasing path (analysis default, planning page, top-5 per phase)."""
 MAX_SCENARIOS = 20
 MAX_PAIRWISE_N = 15
+"""Largest pairwise comparison matrix (random-index tables end at 15)."""
 #: A median (or any quantile) of fewer values is one person's answer: groups smaller than this
 #: use the mean even under ``within_group = median`` (issue 13: no quantile from < 10 values).
 MIN_QUANTILE_VALUES = 10
-"""Largest pairwise comparison matrix (random-index tables end at 15)."""
 MAX_SAMPLES = 1_000_000
 """Most SMAA weight samples one analysis may ask for."""
 MAX_INPUT_BYTES = 50 * 1024 * 1024
