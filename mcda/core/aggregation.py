@@ -120,11 +120,11 @@ def within_group(
     if matrices is None or len(matrices) != w.shape[0] or n_mats != w.shape[0]:
         raise MCDAInputError(
             "matrices",
-            None if matrices is None else n_mats,
+            n_mats,
             "AIJ (within_group = aij) kräver att alla röster i gruppen är parvisa jämförelser: "
-            f"{w.shape[0]} röster men bara {n_mats} parvisa. Välj en annan regel.",
+            f"{w.shape[0]} röster men {n_mats} parvisa jämförelsematriser. Välj en annan regel.",
             "AIJ (within_group = aij) needs every vote in the group to be pairwise: "
-            f"{w.shape[0]} votes but only {n_mats} pairwise. Choose another rule.",
+            f"{w.shape[0]} votes but {n_mats} pairwise comparison matrices. Choose another rule.",
         )
     agg = aggregate_matrices(list(matrices))
     if agg.shape[0] != w.shape[1]:

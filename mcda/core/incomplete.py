@@ -87,7 +87,7 @@ def _parse_array(matrix: object) -> tuple[np.ndarray, np.ndarray] | None:
     with np.errstate(invalid="ignore"):
         ok = (
             np.all(np.isfinite(a[answered]) & (a[answered] > 0))
-            and np.all(np.isnan(diag) | (np.abs(diag - 1.0) <= RECIPROCAL_RTOL))
+            and np.all(np.abs(diag - 1.0) <= RECIPROCAL_RTOL)
         )
     np.fill_diagonal(answered, False)
     if not ok or not np.array_equal(answered, answered.T):
@@ -131,13 +131,14 @@ def _parse_cells(matrix: object, field_name: str) -> tuple[np.ndarray, np.ndarra
                 )
             a[i, j] = float(cell)
     for i in range(n):
-        if not (math.isnan(a[i, i]) or abs(a[i, i] - 1.0) <= RECIPROCAL_RTOL):
+        if not abs(a[i, i] - 1.0) <= RECIPROCAL_RTOL:  # NaN (null) fails too: 1 is no answer
             name = f"{field_name}[{i}][{i}]"
+            got = "null" if math.isnan(a[i, i]) else fmt(float(a[i, i]))
             raise MCDAInputError(
                 name,
-                float(a[i, i]),
-                f"{name} måste vara 1 (ett kriterium jämfört med sig självt).",
-                f"{name} must be 1 (a criterion compared with itself).",
+                None if math.isnan(a[i, i]) else float(a[i, i]),
+                f"{name} måste vara 1 (ett kriterium jämfört med sig självt; fick {got}).",
+                f"{name} must be 1 (a criterion compared with itself; got {got}).",
             )
     answered = ~np.isnan(a)
     np.fill_diagonal(answered, False)

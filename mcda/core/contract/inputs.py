@@ -29,9 +29,12 @@ from ..constants import (
     DEFAULT_TOP_K,
     MAX_ALTERNATIVES,
     MAX_CRITERIA,
+    MAX_JUDGEMENT,
+    MAX_MAGNITUDE,
     MAX_PHASES,
     MAX_SAMPLES,
     MAX_SCENARIOS,
+    MAX_SEED,
     MAX_TOP_K,
     MAX_VOTES,
     POINTS_TOTAL,
@@ -54,6 +57,9 @@ def _check_text(s: str) -> str:
         raise _custom("mcda_text", "{field} innehåller ett ogiltigt tecken (ensamt surrogat "
                       "\\ud800–\\udfff); skriv om texten.", "{field} contains an invalid "
                       "character (a lone surrogate \\ud800–\\udfff); retype the text.") from None
+    if "\x00" in s:  # a NUL cuts the text short in C libraries, SQLite tools and terminals
+        raise _custom("mcda_text", "{field} innehåller ett NUL-tecken (\\u0000); ta bort det.",
+                      "{field} contains a NUL character (\\u0000); remove it.")
     return s
 
 
@@ -75,6 +81,30 @@ Id = Annotated[str, BeforeValidator(_ident),
 Text = Annotated[str, Field(strict=True), AfterValidator(_check_text)]
 Float = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 """A finite JSON number (not a boolean, not text); integers become floats."""
+
+
+def _in_range(x: float) -> float:
+    if abs(x) > MAX_MAGNITUDE:
+        raise _custom("mcda_magnitude", "{field} är för stort till beloppet (högst 10^15); "
+                      "räkna om till en större enhet (t.ex. mnkr).", "{field} is too large in "
+                      "magnitude (at most 10^15); rescale to a larger unit (e.g. MSEK).")
+    return x
+
+
+def _judgement(x: float | None) -> float | None:
+    if x is not None and x > 0 and not 1 / MAX_JUDGEMENT <= x <= MAX_JUDGEMENT:
+        raise _custom("mcda_judgement", "{field} måste ligga mellan 1/10^6 och 10^6 (en "
+                      "parvis jämförelse; Saatys skala går till 9).", "{field} must lie "
+                      "between 1/10^6 and 10^6 (a pairwise judgement; Saaty's scale ends at 9).")
+    return x
+
+
+Value = Annotated[float, Field(strict=True, allow_inf_nan=False), AfterValidator(_in_range),
+                  WithJsonSchema({"type": "number", "minimum": -MAX_MAGNITUDE,
+                                  "maximum": MAX_MAGNITUDE})]
+"""A score or vote value: a finite number of magnitude at most :data:`MAX_MAGNITUDE`."""
+Judgement = Annotated[Float | None, AfterValidator(_judgement)]
+"""A pairwise matrix cell: null (unanswered) or a number; positive ones within 10^±6."""
 NonNegative = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0)]
 Positive = Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0)]
 Share = Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=1)]
@@ -135,8 +165,8 @@ class Vote(_Model):
         None, description="Optional stakeholder group (e.g. fortroendevald, tjansteperson): the "
         "second grouping beside the municipality (output by_role).")
     method: Literal[VOTE_METHODS]
-    values: dict[str, Float] | None = None
-    matrix: list[list[Float | None]] | None = Field(
+    values: dict[str, Value] | None = None
+    matrix: list[list[Judgement]] | None = Field(
         None, description="Pairwise: the comparison matrix; an unanswered pair is null in both "
         "cells (incomplete comparison, at least a connected set of n − 1 pairs).")
     revision: Any = None
@@ -168,7 +198,7 @@ class Vote(_Model):
 
 class SmaaOptions(_Model):
     samples: Annotated[int, Field(ge=1, le=MAX_SAMPLES)] = 10000
-    seed: Annotated[int, Field(ge=0)] = 0
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
     weights: Literal[WEIGHT_MODES] = "empirical"
     method: Literal[ranking.METHODS] = "wsm"
 
@@ -327,7 +357,7 @@ class AnalysisInput(_Model):
     criteria: Annotated[list[Criterion], Field(min_length=2, max_length=MAX_CRITERIA)]
     alternatives: Annotated[list[Alternative], Field(min_length=1,
                                                      max_length=MAX_ALTERNATIVES)] | None = None
-    scores: Annotated[dict[Id, dict[str, Float]],
+    scores: Annotated[dict[Id, dict[str, Value]],
                       Field(max_length=MAX_ALTERNATIVES)] | None = None
     groups: dict[Id, Population | None] | None = None
     votes: Annotated[list[Vote], Field(min_length=1, max_length=MAX_VOTES)]

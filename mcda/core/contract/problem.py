@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import MCDAInputError
+from ..errors import MCDAInputError, json_literal
 from .inputs import (
     Alternative,
     AnalysisInput,
@@ -69,17 +69,25 @@ class Problem:
 
 def _e(fld: str, value: Any, sv: str, en: str) -> MCDAInputError:
     if isinstance(value, float) and not math.isfinite(value):
-        value = str(value)
+        value = json_literal(value)
     return MCDAInputError(fld, value, sv, en)
 
 
 def _unique(fld: str, ids: list[str]) -> None:
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for i, ident in enumerate(ids):
         if ident in seen:
-            raise _e(f"{fld}[{i}].id", ident, f"id {ident!r} förekommer två gånger i {fld}.",
-                     f"id {ident!r} occurs twice in {fld}.")
-        seen.add(ident)
+            first = f"{fld}[{seen[ident]}].id"
+            sv = en = ""
+            if ident.lstrip("-").isdigit():
+                sv = (f"; ett id som är ett tal läses som text, så {ident} och \"{ident}\" är "
+                      "samma id")
+                en = (f"; an id given as a number is read as text, so {ident} and \"{ident}\" "
+                      "are the same id")
+            raise _e(f"{fld}[{i}].id", ident,
+                     f"id {ident!r} förekommer två gånger i {fld} (även {first}{sv}).",
+                     f"id {ident!r} occurs twice in {fld} (also {first}{en}).")
+        seen[ident] = i
 
 
 def build_problem(d: AnalysisInput) -> Problem:
@@ -304,6 +312,14 @@ def _options(o: Options, groups: list[str], populations: dict[str, float | None]
     if len(set(o.methods)) != len(o.methods):
         raise _e("options.methods", o.methods, "options.methods innehåller en metod två gånger.",
                  "options.methods lists a method twice.")
+    if o.smaa is not None and "method" in o.smaa.model_fields_set and (
+            o.smaa.method not in o.methods):
+        listed = ", ".join(o.methods)
+        raise _e("options.smaa.method", o.smaa.method,
+                 f"options.smaa.method {o.smaa.method} finns inte bland options.methods "
+                 f"({listed}); lägg till den där eller välj en av dem.",
+                 f"options.smaa.method {o.smaa.method} is not among options.methods "
+                 f"({listed}); add it there or choose one of them.")
     pr = o.promethee
     for key in ("p", "q"):
         val = getattr(pr, key)
