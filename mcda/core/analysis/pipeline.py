@@ -495,12 +495,53 @@ def _verdict(p: Problem, region: np.ndarray, W: np.ndarray, sizes: list[int],
 # --------------------------------------------------------------------------- entry point
 
 
+def _agreement(p: Problem, ranks: dict[str, np.ndarray]) -> tuple[dict, dict, np.ndarray]:
+    """Rank agreement between the methods and the Copeland compromise over them."""
+    ag = ranking.agreement(ranks)
+    agreement = {
+        "methods": ag["methods"],
+        "rw": {a: dict(zip(ag["methods"], row, strict=True))
+               for a, row in zip(ag["methods"], ag["rw"], strict=True)},
+        "ws": {a: dict(zip(ag["methods"], row, strict=True))
+               for a, row in zip(ag["methods"], ag["ws"], strict=True)},
+    }
+    cop = ranking.copeland(ranks)
+    compromise = {"method": "copeland", "methods": list(ranks),
+                  "scores": _by_id(p.alternatives, cop["scores"]),
+                  "mean_rank": _by_id(p.alternatives, cop["mean_rank"]),
+                  "ranks": _by_id(p.alternatives, cop["ranks"])}
+    fr = ranking.fractional_ranks(cop["ranks"])
+    agreement["with_compromise"] = {
+        m: {"rw": ranking.weighted_spearman(fr, ranking.fractional_ranks(r)),
+            "ws": ranking.ws_coefficient(fr, ranking.fractional_ranks(r))}
+        for m, r in ranks.items()}
+    return agreement, compromise, cop["ranks"]
+
+
+def _meta(p: Problem, methods: list[str], skipped: list[dict]) -> dict:
+    global _VERSIONS
+    if _VERSIONS is None:
+        _VERSIONS = _versions()
+    return {
+        "format_version": FORMAT_VERSION,
+        "methods": methods,
+        "skipped_methods": skipped,
+        "options": p.options,
+        "versions": dict(_VERSIONS),
+        "criteria": [{"id": c, "name": n, "direction": "benefit" if t == 1 else "cost"}
+                     for c, n, t in zip(p.criteria, p.criterion_names, p.types, strict=True)],
+        "alternatives": [{"id": a, "name": n}
+                         for a, n in zip(p.alternatives, p.alternative_names, strict=True)],
+        "groups": list(p.groups),
+        "descriptions": descriptions(p),
+    }
+
+
 def analyze(data: dict) -> dict:
     """The full analysis of one round: see ``docs/analysis-format.md`` for both objects.
 
     Raises :class:`MCDAInputError` (naming field and value) for any malformed input.
     """
-    global _VERSIONS
     p = validate_input(data)
     W, votes_out, mats = _vote_weights(p)
     gw, sizes = _group_weights(p, W, mats)
@@ -530,26 +571,9 @@ def analyze(data: dict) -> dict:
         rankings = {m: _ranking_json(p, r) for m, r in results.items()}
         if results:
             ranks = {m: r["ranks"] for m, r in results.items()}
-            ag = ranking.agreement(ranks)
-            agreement = {
-                "methods": ag["methods"],
-                "rw": {a: dict(zip(ag["methods"], row, strict=True))
-                       for a, row in zip(ag["methods"], ag["rw"], strict=True)},
-                "ws": {a: dict(zip(ag["methods"], row, strict=True))
-                       for a, row in zip(ag["methods"], ag["ws"], strict=True)},
-            }
-            cop = ranking.copeland(ranks)
-            compromise = {"method": "copeland", "methods": list(results),
-                          "scores": _by_id(p.alternatives, cop["scores"]),
-                          "mean_rank": _by_id(p.alternatives, cop["mean_rank"]),
-                          "ranks": _by_id(p.alternatives, cop["ranks"])}
-            fr = ranking.fractional_ranks(cop["ranks"])
-            agreement["with_compromise"] = {
-                m: {"rw": ranking.weighted_spearman(fr, ranking.fractional_ranks(r)),
-                    "ws": ranking.ws_coefficient(fr, ranking.fractional_ranks(r))}
-                for m, r in ranks.items()}
+            agreement, compromise, cop_ranks = _agreement(p, ranks)
             by_group, group_ranks = _group_rankings(p, gw, kwargs)
-            verdict = _verdict(p, region, W, sizes, ranks, cop["ranks"], kwargs)
+            verdict = _verdict(p, region, W, sizes, ranks, cop_ranks, kwargs)
         smaa_out = _smaa(p, W, sizes, kwargs, skipped)
         sens_out = _sensitivity(p, region, kwargs, skipped)
         phasing_out = _phasing(p, region, gw, W, sizes, rankings, kwargs, skipped,
@@ -566,21 +590,7 @@ def analyze(data: dict) -> dict:
         out["phasing"] = phasing_out
     if p.scenarios:
         out["scenarios"] = _scenarios(p, gw, sizes, W, mats)
-    if _VERSIONS is None:
-        _VERSIONS = _versions()
-    out["meta"] = {
-        "format_version": FORMAT_VERSION,
-        "methods": list(rankings),
-        "skipped_methods": skipped,
-        "options": p.options,
-        "versions": dict(_VERSIONS),
-        "criteria": [{"id": c, "name": n, "direction": "benefit" if t == 1 else "cost"}
-                     for c, n, t in zip(p.criteria, p.criterion_names, p.types, strict=True)],
-        "alternatives": [{"id": a, "name": n}
-                         for a, n in zip(p.alternatives, p.alternative_names, strict=True)],
-        "groups": list(p.groups),
-        "descriptions": descriptions(p),
-    }
+    out["meta"] = _meta(p, list(rankings), skipped)
     out["summary"] = summary.summarize(
         out, all_groups=list(p.municipalities) if p.municipalities else None)
     return _jsonable(out)

@@ -7,7 +7,7 @@ Why a module of its own: these steps plan investments over phases on top of the 
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -75,6 +75,92 @@ def _plannable(p: Problem) -> tuple[list[int], list[dict]]:
                  "reason": reason[i]} for i in sorted(reason)]
 
 
+@dataclass
+class _Plannable:
+    """What both the phasing plan and the scenarios plan over: the schedulable investments
+    (``idx`` into the alternatives) with their ids, names, hosts, earliest phases and
+    prerequisites (positions in ``idx``), and the municipalities the spread is counted over."""
+
+    idx: list[int]
+    ids: list[str]
+    names: list[str]
+    costs: list[float]
+    hosts: list[str | None]
+    earliest: list[int]
+    pre: list[tuple[int, int]]
+    munis: list[str]
+    pops: dict[str, float | None]
+    not_planned: list[dict]
+
+    @property
+    def position(self) -> dict[str, int]:
+        return {a: k for k, a in enumerate(self.ids)}
+
+
+def _plannable_inputs(p: Problem) -> _Plannable:
+    idx, not_planned = _plannable(p)
+    pos = {i: k for k, i in enumerate(idx)}
+    inv = [p.investments[i] for i in idx]
+    hosts = [x["host"] for x in inv]
+    if p.municipalities is not None:
+        munis = list(p.municipalities)
+        pops: dict[str, float | None] = dict(p.municipalities)
+    else:
+        munis = list(p.groups) + [h for h in dict.fromkeys(hosts) if h and h not in p.groups]
+        pops = {m: p.populations.get(m) for m in munis}
+    return _Plannable(
+        idx=idx, ids=[p.alternatives[i] for i in idx],
+        names=[p.alternative_names[i] for i in idx], costs=[float(x["cost"]) for x in inv],
+        hosts=hosts, earliest=[x["earliest_phase"] or 1 for x in inv],
+        pre=[(pos[i], pos[k]) for i in idx for k in p.investments[i]["requires"]],
+        munis=munis, pops=pops, not_planned=not_planned)
+
+
+def _plan_dict(plan: Any, ids: list[str]) -> dict:
+    pd = plan.to_dict()
+    pd.pop("solve_time_s", None)  # not reproducible; the output must be
+    pd["assignment"] = dict(zip(ids, plan.assignment, strict=True))
+    return pd
+
+
+def _phasing_scores(p: Problem, scorer: str, kw: dict, W: np.ndarray, sizes: list[int],
+                    rankings: dict, region: np.ndarray) -> np.ndarray:
+    """The scores that become plan values: SMAA's mean score, the ranking's, or a new run."""
+    if p.options["phasing"]["value_method"] == "smaa":
+        base, index = smaa_draw(p, W, sizes)
+        samples = base if index is None else base[index]
+        return ranking.score_batch(scorer, p.matrix, samples, p.types, **kw).mean(axis=0)
+    if scorer in rankings:
+        return np.array([rankings[scorer]["scores"][a] for a in p.alternatives], dtype=float)
+    return np.asarray(ranking.run(scorer, p.matrix, region, p.types, **kw)["scores"])
+
+
+def _paths(p: Problem, c: _Plannable, values: np.ndarray, gw: np.ndarray, scorer: str,
+           kw: dict, hib: bool, budgets: list, rules: dict) -> tuple[Any, dict[str, Any]]:
+    """The regional plan and each wanted group's own plan beside it (``phasing.plan_paths``)."""
+    o = p.options["phasing"]
+    gs = ranking.score_batch(scorer, p.matrix, gw, p.types, **kw)
+    wanted = p.groups if o["paths"] is True else o["paths"]
+    group_values = {g: phasing.values_from_scores(gs[k][c.idx], hib)
+                    for k, g in enumerate(p.groups) if g in wanted}
+    cmp = phasing.plan_paths(values, group_values, c.costs, c.hosts, c.earliest, c.pre,
+                             budgets, rules, o["discount"], c.names, top_k=o["top_k"])
+    paths_out: dict[str, Any] = {}
+    if cmp.regional.feasible:
+        for g, own in cmp.by_group.items():
+            top = [{"alternative": c.ids[r["index"]], "rank": r["rank"],
+                    "own_phase": r["own_phase"], "regional_phase": r["regional_phase"],
+                    "status": r["status"]} for r in cmp.top[g]]
+            paths_out[g] = {
+                "assignment": dict(zip(c.ids, own.assignment, strict=True)),
+                "total_value": own.total_value,
+                "top": top,
+                "deferred": [t["alternative"] for t in top if t["status"] == "deferred"],
+                "dropped": [t["alternative"] for t in top if t["status"] == "dropped"],
+            }
+    return cmp.regional, paths_out
+
+
 def _phasing(p: Problem, region: np.ndarray, gw: np.ndarray, W: np.ndarray, sizes: list[int],
              rankings: dict, kwargs: dict[str, dict], skipped: list,
              smaa_method: str | None) -> dict:
@@ -86,89 +172,50 @@ def _phasing(p: Problem, region: np.ndarray, gw: np.ndarray, W: np.ndarray, size
     o = p.options["phasing"]
     scorer, kw = _phasing_scorer(p, region, kwargs, skipped, smaa_method)
     hib = ranking.HIGHER_IS_BETTER[scorer]
-    if o["value_method"] == "smaa":
-        base, index = smaa_draw(p, W, sizes)
-        samples = base if index is None else base[index]
-        scores = ranking.score_batch(scorer, p.matrix, samples, p.types, **kw).mean(axis=0)
-    elif scorer in rankings:
-        scores = np.array([rankings[scorer]["scores"][a] for a in p.alternatives], dtype=float)
-    else:
-        scores = ranking.run(scorer, p.matrix, region, p.types, **kw)["scores"]
-    idx, not_planned = _plannable(p)
-    pos = {i: k for k, i in enumerate(idx)}
-    ids = [p.alternatives[i] for i in idx]
-    names = [p.alternative_names[i] for i in idx]
-    inv = [p.investments[i] for i in idx]
-    costs = [float(x["cost"]) for x in inv]
-    hosts = [x["host"] for x in inv]
-    earliest = [x["earliest_phase"] or 1 for x in inv]
-    pre = [(pos[i], pos[k]) for i in idx for k in p.investments[i]["requires"]]
+    scores = _phasing_scores(p, scorer, kw, W, sizes, rankings, region)
+    c = _plannable_inputs(p)
     budgets = [ph["budget"] for ph in p.phases]
-    if p.municipalities is not None:
-        munis = list(p.municipalities)
-        pops: dict[str, float | None] = dict(p.municipalities)
-    else:
-        munis = list(p.groups) + [h for h in dict.fromkeys(hosts) if h and h not in p.groups]
-        pops = {m: p.populations.get(m) for m in munis}
     rules = {"min_one_by_phase": o["rules"]["min_one_by_phase"],
-             "max_share": o["rules"]["max_share"], "municipalities": munis}
-    values = (phasing.values_from_scores(np.asarray(scores, dtype=float)[idx], hib)
-              if idx else np.zeros(0))
+             "max_share": o["rules"]["max_share"], "municipalities": c.munis}
+    values = (phasing.values_from_scores(np.asarray(scores, dtype=float)[c.idx], hib)
+              if c.idx else np.zeros(0))
     paths_out: dict[str, Any] | None = None
-    if o["paths"] and idx:
-        gs = ranking.score_batch(scorer, p.matrix, gw, p.types, **kw)
-        wanted = p.groups if o["paths"] is True else o["paths"]
-        group_values = {g: phasing.values_from_scores(gs[k][idx], hib)
-                        for k, g in enumerate(p.groups) if g in wanted}
-        cmp = phasing.plan_paths(values, group_values, costs, hosts, earliest, pre, budgets,
-                                 rules, o["discount"], names, top_k=o["top_k"])
-        plan = cmp.regional
-        paths_out = {}
-        if plan.feasible:
-            for g, own in cmp.by_group.items():
-                top = [{"alternative": ids[r["index"]], "rank": r["rank"],
-                        "own_phase": r["own_phase"], "regional_phase": r["regional_phase"],
-                        "status": r["status"]} for r in cmp.top[g]]
-                paths_out[g] = {
-                    "assignment": dict(zip(ids, own.assignment, strict=True)),
-                    "total_value": own.total_value,
-                    "top": top,
-                    "deferred": [t["alternative"] for t in top if t["status"] == "deferred"],
-                    "dropped": [t["alternative"] for t in top if t["status"] == "dropped"],
-                }
-    elif idx:
-        plan = phasing.plan(values, costs, hosts, earliest, pre, budgets, rules,
-                            o["discount"], names)
+    if o["paths"] and c.idx:
+        plan, paths_out = _paths(p, c, values, gw, scorer, kw, hib, budgets, rules)
+    elif c.idx:
+        plan = phasing.plan(values, c.costs, c.hosts, c.earliest, c.pre, budgets, rules,
+                            o["discount"], c.names)
     else:  # nothing can be budgeted: the empty plan (milp needs at least one variable)
         plan = phasing.PhasePlan(assignment=[], objective=0.0, total_value=0.0,
                                  spend=[0.0] * len(budgets), budgets=list(budgets),
-                                 status="optimal", solve_time_s=0.0, exempt=list(munis),
+                                 status="optimal", solve_time_s=0.0, exempt=list(c.munis),
                                  discount=o["discount"])
-    pd = plan.to_dict()
-    pd.pop("solve_time_s", None)  # not reproducible; the output must be
-    pd["assignment"] = dict(zip(ids, plan.assignment, strict=True))
+    pd = _plan_dict(plan, c.ids)
     spread_out = None
     if plan.feasible:
-        sp = phasing.spread(plan.assignment, costs, hosts, munis, pops, len(budgets))
-        spread_out = asdict(sp)
+        spread_out = asdict(phasing.spread(plan.assignment, c.costs, c.hosts, c.munis, c.pops,
+                                           len(budgets)))
     return {
         "method": {
             "value_method": o["value_method"],
             "scorer": scorer,
             "higher_is_better": hib,
-            "solver": "scipy.optimize.milp (HiGHS), proven optimal (relative gap 1e-9)",
+            "solver": _SOLVER,
         },
         "options": o,
         "phases": [dict(ph, number=k) for k, ph in enumerate(p.phases, start=1)],
-        "values": dict(zip(ids, values.tolist(), strict=True)),
+        "values": dict(zip(c.ids, values.tolist(), strict=True)),
         "plan": pd,
         "status": plan.status,
         "infeasibility": pd["infeasibility"],
         "spread": spread_out,
         "paths": paths_out,
-        "not_planned": not_planned,
-        "municipalities": munis,
+        "not_planned": c.not_planned,
+        "municipalities": c.munis,
     }
+
+
+_SOLVER = "scipy.optimize.milp (HiGHS), proven optimal (relative gap 1e-9)"
 
 
 # --------------------------------------------------------------------------- scenarios
@@ -213,6 +260,58 @@ def _scenario_weights(p: Problem, w: dict, gw: np.ndarray, sizes: list[int], W: 
     return vec, {"sv": sv.format(**ctx), "en": en.format(**ctx_en)}
 
 
+def _scenario_rules(r: dict, c: _Plannable) -> dict[str, Any]:
+    """A scenario's rules in plan positions (investments that cannot be planned left out)."""
+    plan_pos = c.position
+    rules: dict[str, Any] = {
+        "min_one_by_phase": r["min_one_by_phase"], "max_share": r["max_share"],
+        "municipalities": c.munis,
+        "pools": [{"name": pl["name"], "budgets": pl["budgets"],
+                   "shares": {plan_pos[a]: v for a, v in pl["shares"].items()
+                              if a in plan_pos}} for pl in r["pools"]],
+        "pins": [{"item": plan_pos[pn["alternative"]], "kind": pn["kind"],
+                  "phase": pn["phase"]} for pn in r["pins"] if pn["alternative"] in plan_pos],
+        "groups": [{"name": g["name"], "kind": g["kind"],
+                    "items": [plan_pos[a] for a in g["alternatives"] if a in plan_pos]}
+                   for g in r["groups"]],
+    }
+    rules["groups"] = [g for g in rules["groups"]
+                       if len(g["items"]) >= (2 if g["kind"] == "at_most_one" else 1)]
+    return rules
+
+
+def _scenario_plan(p: Problem, sc: dict, c: _Plannable, values: np.ndarray,
+                   entry: dict[str, Any]) -> None:
+    """Plan one scenario (and its frontier when asked) into ``entry``."""
+    cc = sc["cost_change"]
+    costs = scenarios.scaled_costs(c.costs, float(cc["overall_pct"]),
+                                   [float(cc["per_alternative"].get(a, 0.0)) for a in c.ids])
+    entry["costs"] = dict(zip(c.ids, costs, strict=True))
+    budgets = list(sc["budgets"]) if sc["budgets"] is not None else [
+        ph["budget"] for ph in p.phases or []]
+    entry["budgets"] = budgets
+    rules = _scenario_rules(sc["rules"], c)
+    args = (costs, c.hosts, c.earliest, c.pre, budgets, rules, 0.0, c.names)
+    if c.idx:
+        plan = phasing.plan(values, *args)
+    else:
+        plan = phasing.PhasePlan([], 0.0, 0.0, [0.0] * len(budgets), list(budgets),
+                                 "optimal", 0.0)
+    entry["plan"] = _plan_dict(plan, c.ids)
+    entry["status"] = plan.status
+    if plan.feasible:
+        sp = phasing.spread(plan.assignment, costs, c.hosts, c.munis, c.pops, len(budgets))
+        entry["money"] = {"per_phase": sp.per_phase, "regional": sp.regional,
+                          "total": sp.total, "reached_share": sp.reached_share}
+    if sc["frontier"] and c.idx:
+        fr = scenarios.frontier(values, *args[:5], rules, 0.0, c.names)
+        for row in fr:
+            row["assignment"] = dict(zip(c.ids, row["assignment"], strict=True))
+            row["entered"] = [c.ids[i] for i in row["entered"]]
+            row["left"] = [c.ids[i] for i in row["left"]]
+        entry["frontier"] = fr
+
+
 def _scenarios(p: Problem, gw: np.ndarray, sizes: list[int], W: np.ndarray,
                mats: list[Any]) -> dict:
     """Each input scenario planned exactly (and its budget frontier when asked), then all of
@@ -220,21 +319,7 @@ def _scenarios(p: Problem, gw: np.ndarray, sizes: list[int], W: np.ndarray,
     take the scores, or whose rules cannot hold, reports that and never stops the others."""
     if not p.scenarios or p.phases is None or p.matrix is None:
         return {}
-    idx, _ = _plannable(p)
-    pos = {i: k for k, i in enumerate(idx)}
-    ids = [p.alternatives[i] for i in idx]
-    names = [p.alternative_names[i] for i in idx]
-    inv = [p.investments[i] for i in idx]
-    hosts = [x["host"] for x in inv]
-    earliest = [x["earliest_phase"] or 1 for x in inv]
-    pre = [(pos[i], pos[k]) for i in idx for k in p.investments[i]["requires"]]
-    if p.municipalities is not None:
-        munis = list(p.municipalities)
-        pops: dict[str, float | None] = dict(p.municipalities)
-    else:
-        munis = list(p.groups) + [h for h in dict.fromkeys(hosts) if h and h not in p.groups]
-        pops = {m: p.populations.get(m) for m in munis}
-    plan_pos = {p.alternatives[i]: k for k, i in enumerate(idx)}
+    c = _plannable_inputs(p)
     results = []
     for sc in p.scenarios:
         vec, wlabel = _scenario_weights(p, sc["weights"], gw, sizes, W, mats)
@@ -243,73 +328,28 @@ def _scenarios(p: Problem, gw: np.ndarray, sizes: list[int], W: np.ndarray,
             "id": sc["id"], "name": sc["name"], "input": sc,
             "weights": by_id(p.criteria, vec), "weights_label": wlabel, "method": method,
         }
+        results.append(entry)
         try:
             res = ranking.run(method, p.matrix, vec, p.types, alternatives=p.alternatives,
                               criteria=p.criteria, **ranking.method_kwargs(method, p.options))
         except MCDAInputError as exc:
             entry["error"] = exc.to_dict()
-            results.append(entry)
             continue
-        hib = ranking.HIGHER_IS_BETTER[method]
         scores = np.asarray(res["scores"], dtype=float)
         entry["scores"] = by_id(p.alternatives, scores)
         entry["ranks"] = by_id(p.alternatives, np.asarray(res["ranks"]))
-        values = phasing.values_from_scores(scores[idx], hib) if idx else np.zeros(0)
-        entry["values"] = dict(zip(ids, values.tolist(), strict=True))
-        cc = sc["cost_change"]
-        costs = scenarios.scaled_costs(
-            [float(x["cost"]) for x in inv], float(cc["overall_pct"]),
-            [float(cc["per_alternative"].get(a, 0.0)) for a in ids])
-        entry["costs"] = dict(zip(ids, costs, strict=True))
-        budgets = list(sc["budgets"]) if sc["budgets"] is not None else [
-            ph["budget"] for ph in p.phases]
-        entry["budgets"] = budgets
-        r = sc["rules"]
-        rules: dict[str, Any] = {
-            "min_one_by_phase": r["min_one_by_phase"], "max_share": r["max_share"],
-            "municipalities": munis,
-            "pools": [{"name": pl["name"], "budgets": pl["budgets"],
-                       "shares": {plan_pos[a]: v for a, v in pl["shares"].items()
-                                  if a in plan_pos}} for pl in r["pools"]],
-            "pins": [{"item": plan_pos[pn["alternative"]], "kind": pn["kind"],
-                      "phase": pn["phase"]} for pn in r["pins"] if pn["alternative"] in plan_pos],
-            "groups": [{"name": g["name"], "kind": g["kind"],
-                        "items": [plan_pos[a] for a in g["alternatives"] if a in plan_pos]}
-                       for g in r["groups"]],
-        }
-        rules["groups"] = [g for g in rules["groups"]
-                           if len(g["items"]) >= (2 if g["kind"] == "at_most_one" else 1)]
-        args = (costs, hosts, earliest, pre, budgets, rules, 0.0, names)
-        if idx:
-            plan = phasing.plan(values, *args)
-        else:
-            plan = phasing.PhasePlan([], 0.0, 0.0, [0.0] * len(budgets), list(budgets),
-                                     "optimal", 0.0)
-        pd = plan.to_dict()
-        pd.pop("solve_time_s", None)
-        pd["assignment"] = dict(zip(ids, plan.assignment, strict=True))
-        entry["plan"] = pd
-        entry["status"] = plan.status
-        if plan.feasible:
-            sp = phasing.spread(plan.assignment, costs, hosts, munis, pops, len(budgets))
-            entry["money"] = {"per_phase": sp.per_phase, "regional": sp.regional,
-                              "total": sp.total, "reached_share": sp.reached_share}
-        if sc["frontier"] and idx:
-            fr = scenarios.frontier(values, *args[:5], rules, 0.0, names)
-            for row in fr:
-                row["assignment"] = dict(zip(ids, row["assignment"], strict=True))
-                row["entered"] = [ids[i] for i in row["entered"]]
-                row["left"] = [ids[i] for i in row["left"]]
-            entry["frontier"] = fr
-        results.append(entry)
+        values = (phasing.values_from_scores(scores[c.idx], ranking.HIGHER_IS_BETTER[method])
+                  if c.idx else np.zeros(0))
+        entry["values"] = dict(zip(c.ids, values.tolist(), strict=True))
+        _scenario_plan(p, sc, c, values, entry)
     solved = [{"id": e["id"], "assignment": e["plan"]["assignment"], "ranks": e["ranks"]}
               for e in results if "plan" in e]
     return {
         "method": {
-            "solver": "scipy.optimize.milp (HiGHS), proven optimal (relative gap 1e-9)",
+            "solver": _SOLVER,
             "frontier_levels": list(scenarios.FRONTIER_LEVELS),
         },
         "results": results,
-        "comparison": scenarios.compare(solved, ids),
-        "municipalities": munis,
+        "comparison": scenarios.compare(solved, c.ids),
+        "municipalities": c.munis,
     }
