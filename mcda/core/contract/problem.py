@@ -271,32 +271,9 @@ def _votes(items: list[Vote], crits: list[str], crit_set: set[str], declared: li
             populations.setdefault(grp, None)
         values = matrix = None
         if v.matrix is not None:
-            if len(v.matrix) != n:
-                raise _e(f"{f}.matrix", len(v.matrix),
-                         f"Matrisen i röst nr {i + 1} måste ha {n} rader (en per kriterium).",
-                         f"The matrix of vote {i + 1} must have {n} rows (one per criterion).")
-            for r, row in enumerate(v.matrix):
-                if len(row) != n:
-                    raise _e(f"{f}.matrix[{r}]", len(row),
-                             f"Rad {r + 1} i matrisen i röst nr {i + 1} måste ha {n} värden.",
-                             f"Row {r + 1} of the matrix of vote {i + 1} must have {n} values.")
-            matrix = np.array([[np.nan if x is None else x for x in row] for row in v.matrix],
-                              dtype=float)
+            matrix = _vote_matrix(v.matrix, i, n)
         else:
-            vals = v.values or {}
-            if len(vals) != n or any(c not in crit_set for c in vals):
-                for c in vals:
-                    if c not in crit_set:
-                        raise _e(f"{f}.values.{c}", c,
-                                 f"Röst nr {i + 1} har ett värde för kriteriet {c}, som inte "
-                                 "finns.", f"Vote {i + 1} has a value for criterion {c}, which "
-                                 "does not exist.")
-                for c in crits:
-                    if c not in vals:
-                        raise _e(f"{f}.values.{c}", None,
-                                 f"Röst nr {i + 1} saknar värde för kriteriet {c}.",
-                                 f"Vote {i + 1} has no value for criterion {c}.")
-            values = np.array([vals[c] for c in crits], dtype=float)
+            values = _vote_values(v.values or {}, i, crits, crit_set)
         votes.append(ProblemVote(v.participant, grp, v.method, values, matrix, v.role))
     used = {v.group for v in votes}
     for g in order:
@@ -304,6 +281,37 @@ def _votes(items: list[Vote], crits: list[str], crit_set: set[str], declared: li
             raise _e(f"groups.{g}", g, f"Gruppen {g} har inga röster; ta bort den eller vänta "
                      "på röster.", f"Group {g} has no votes; remove it or wait for votes.")
     return votes, order
+
+
+def _vote_matrix(rows: list[list[float | None]], i: int, n: int) -> np.ndarray:
+    """A pairwise vote's matrix, n × n, with NaN for an unanswered (null) cell."""
+    f = f"votes[{i}]"
+    if len(rows) != n:
+        raise _e(f"{f}.matrix", len(rows),
+                 f"Matrisen i röst nr {i + 1} måste ha {n} rader (en per kriterium).",
+                 f"The matrix of vote {i + 1} must have {n} rows (one per criterion).")
+    for r, row in enumerate(rows):
+        if len(row) != n:
+            raise _e(f"{f}.matrix[{r}]", len(row),
+                     f"Rad {r + 1} i matrisen i röst nr {i + 1} måste ha {n} värden.",
+                     f"Row {r + 1} of the matrix of vote {i + 1} must have {n} values.")
+    return np.array([[np.nan if x is None else x for x in row] for row in rows], dtype=float)
+
+
+def _vote_values(vals: Mapping[str, float], i: int, crits: list[str],
+                 crit_set: set[str]) -> np.ndarray:
+    """A vote's values in criterion order: one for every criterion, none for another."""
+    f = f"votes[{i}]"
+    for c in vals:
+        if c not in crit_set:
+            raise _e(f"{f}.values.{c}", c,
+                     f"Röst nr {i + 1} har ett värde för kriteriet {c}, som inte finns.",
+                     f"Vote {i + 1} has a value for criterion {c}, which does not exist.")
+    for c in crits:
+        if c not in vals:
+            raise _e(f"{f}.values.{c}", None, f"Röst nr {i + 1} saknar värde för kriteriet {c}.",
+                     f"Vote {i + 1} has no value for criterion {c}.")
+    return np.array([vals[c] for c in crits], dtype=float)
 
 
 def _options(o: Options, groups: list[str], populations: dict[str, float | None],
