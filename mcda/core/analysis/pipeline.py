@@ -33,7 +33,7 @@ from ..errors import MCDAInputError
 from .describe import descriptions
 from .plans import _phasing, _scenarios
 from .shared import by_id as _by_id
-from .shared import group_vector
+from .shared import group_vector, resolve_method
 from .shared import smaa_draw as _smaa_draw
 
 __all__ = ["analyze", "FORMAT_VERSION"]
@@ -341,23 +341,7 @@ def _group_rankings(p: Problem, gw: np.ndarray, kwargs: dict[str, dict]) -> tupl
 
 def _resolve_method(p: Problem, key: str, mth: str, w: np.ndarray, kwargs: dict[str, dict],
                     skipped: list) -> tuple[str, dict] | None:
-    """The method for SMAA/sensitivity. If the default cannot take these scores, fall back to
-    TOPSIS (takes any finite scores) and report it; a method set explicitly raises instead."""
-    candidates = [mth] if key in p.explicit else [mth, "topsis"]
-    for cand in candidates:
-        if cand in kwargs:
-            return cand, kwargs[cand]
-        kw = ranking.method_kwargs(cand, p.options)
-        try:
-            ranking.run(cand, p.matrix, w, p.types, alternatives=p.alternatives,
-                        criteria=p.criteria, **kw)
-        except MCDAInputError as exc:
-            if key in p.explicit:
-                raise
-            skipped.append({"method": f"{key}:{cand}", "fallback": "topsis", **exc.to_dict()})
-            continue
-        return cand, kw
-    return None
+    return resolve_method(p, key, mth, key in p.explicit, w, kwargs, skipped)
 
 
 def _smaa(p: Problem, W: np.ndarray, sizes: list[int], kwargs: dict[str, dict],

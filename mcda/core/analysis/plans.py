@@ -20,7 +20,7 @@ from .. import (
 )
 from ..contract import Problem
 from ..errors import MCDAInputError
-from .shared import by_id, group_vector, smaa_draw
+from .shared import by_id, group_vector, resolve_method, smaa_draw
 
 # --------------------------------------------------------------------------- growth phases
 
@@ -37,21 +37,10 @@ def _phasing_scorer(p: Problem, region: np.ndarray, kwargs: dict[str, dict], ski
     if vm == "smaa":
         mth = smaa_method or "topsis"  # SMAA itself fell back to TOPSIS or found no method
         return mth, kwargs.get(mth) or ranking.method_kwargs(mth, p.options)
-    explicit = "phasing.value_method" in p.explicit
-    for cand in ([vm] if explicit else [vm, "topsis"]):
-        if cand in kwargs:
-            return cand, kwargs[cand]
-        kw = ranking.method_kwargs(cand, p.options)
-        try:
-            ranking.run(cand, p.matrix, region, p.types, alternatives=p.alternatives,
-                        criteria=p.criteria, **kw)
-        except MCDAInputError as exc:
-            if explicit:
-                raise
-            skipped.append({"method": f"phasing:{cand}", "fallback": "topsis", **exc.to_dict()})
-            continue
-        return cand, kw
-    raise AssertionError("TOPSIS takes any finite scores")  # pragma: no cover
+    found = resolve_method(p, "phasing", vm, "phasing.value_method" in p.explicit, region,
+                           kwargs, skipped)
+    assert found is not None  # TOPSIS takes any finite scores
+    return found
 
 
 def _plannable(p: Problem) -> tuple[list[int], list[dict]]:
