@@ -26,6 +26,14 @@ from .validate import (
 )
 
 
+def _called(body: Any, m: np.ndarray, w: np.ndarray, t: np.ndarray, method: str) -> dict:
+    """A pymcdm method object called on checked input (``validation=False``), its scores
+    required finite."""
+    with np.errstate(all="ignore"):
+        s = body(m, w, t, validation=False)
+    return _result(_finite(s, method), method)
+
+
 def _result(scores: np.ndarray, method: str) -> dict:
     hib = HIGHER_IS_BETTER[method]
     return {"scores": scores, "ranks": rank_scores(scores, hib), "higher_is_better": hib}
@@ -119,9 +127,7 @@ def promethee_ii(matrix, weights, types, *, preference_function: str = "usual",
                            f"{name} must be one non-negative number per criterion.")
             pq[name] = arr
     body = _pm_methods.PROMETHEE_II(preference_function, **pq)
-    with np.errstate(all="ignore"):
-        s = body(m, w, t, validation=False)
-    return _result(_finite(s, "promethee_ii"), "promethee_ii")
+    return _called(body, m, w, t, "promethee_ii")
 
 
 def wsm(matrix, weights, types, *, normalization: str = "sum",
@@ -129,9 +135,7 @@ def wsm(matrix, weights, types, *, normalization: str = "sum",
     """Weighted sum (pymcdm; sum normalisation, cost as (1/x)/Σ(1/x), as pymcdm)."""
     m, w, t = _prep("wsm", matrix, weights, types, alternatives, criteria, normalization)
     body = _pm_methods.WSM(_norm_fn(normalization))
-    with np.errstate(all="ignore"):
-        s = body(m, w, t, validation=False)
-    return _result(_finite(s, "wsm"), "wsm")
+    return _called(body, m, w, t, "wsm")
 
 
 def wpm(matrix, weights, types, *, normalization: str = "sum",
@@ -150,9 +154,7 @@ def wpm(matrix, weights, types, *, normalization: str = "sum",
                    f"{m[i, j]:g} is zero or too small beside the others); use another scale or "
                    "another method.")
     body = _pm_methods.WPM(_norm_fn(normalization))
-    with np.errstate(all="ignore"):
-        s = body(m, w, t, validation=False)
-    return _result(_finite(s, "wpm"), "wpm")
+    return _called(body, m, w, t, "wpm")
 
 
 def spotis(matrix, weights, types, *, bounds=None, alternatives=None, criteria=None) -> dict:
