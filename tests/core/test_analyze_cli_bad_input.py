@@ -195,3 +195,21 @@ def test_real_command_line_prints_one_line(tmp_path, case):
     assert proc.returncode == 2
     assert proc.stdout == b""
     assert field in _one_line(proc.stderr.decode("utf-8"))
+
+
+@pytest.mark.parametrize("case", ["score 1.7e308", "SMAA seed 2**70", "null on a pairwise diagonal",
+                                  "Infinity in scores"])
+def test_click_runner_exit_2_one_line_in_english(tmp_path, case):
+    """The command as click runs it (``CliRunner``), the English wording: exit 2, one line."""
+    from click.testing import CliRunner
+
+    from mcda.analyze_cli import analyze_command
+
+    text, field, _ = CASES[case]
+    p = tmp_path / "in.json"
+    p.write_text(text, "utf-8")
+    result = CliRunner().invoke(analyze_command, [str(p), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    line = _one_line(result.stderr)
+    assert f"field {field} " in line, line
