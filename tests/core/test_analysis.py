@@ -432,3 +432,14 @@ def test_skip_unsuitable_option():
 def test_vote_errors_name_the_criterion_not_the_position():
     e = _bad(lambda d: d["votes"][2]["values"].update(drift=0), r"votes\[2\]\.values\.drift")
     assert "drift" in e.message_sv and "ranks[" not in e.message_sv and "p03" in e.message_en
+
+
+def test_smaa_method_outside_methods_refused_unless_skip_unsuitable():
+    """Issue 22: an explicit options.smaa.method that is not among options.methods is refused;
+    the web app's own defaults (skip_unsuitable: true) still run SMAA with WSM beside them."""
+    smaa_opts = {"samples": 50, "seed": 1, "method": "wsm"}
+    e = _bad(lambda d: None, r"options\.smaa\.method", methods=["topsis", "vikor"],
+             smaa=smaa_opts)
+    assert "topsis, vikor" in e.message_en
+    out = analyze(small(methods=["topsis", "vikor"], smaa=smaa_opts, skip_unsuitable=True))
+    assert out["smaa"]["method"] == "wsm"

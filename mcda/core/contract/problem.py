@@ -321,7 +321,9 @@ def _options(o: Options, groups: list[str], populations: dict[str, float | None]
         raise _e("options.methods", o.methods, "options.methods innehåller en metod två gånger.",
                  "options.methods lists a method twice.")
     if o.smaa is not None and "method" in o.smaa.model_fields_set and (
-            o.smaa.method not in o.methods):
+            o.smaa.method not in o.methods) and o.skip_unsuitable is not True:
+        # (skip_unsuitable: the web app's own defaults, which may run SMAA with WSM beside
+        # the methods a facilitator picked)
         listed = ", ".join(o.methods)
         raise _e("options.smaa.method", o.smaa.method,
                  f"options.smaa.method {o.smaa.method} finns inte bland options.methods "
