@@ -28,7 +28,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .elicitation import MAX_PAIRWISE_N, RECIPROCAL_RTOL, PairwiseResult, pairwise
+from .elicitation import (
+    MAX_PAIRWISE_N,
+    RECIPROCAL_RTOL,
+    PairwiseResult,
+    pairwise,
+    reciprocal_error,
+)
 from .errors import MCDAInputError, fmt
 
 __all__ = [
@@ -155,15 +161,7 @@ def _parse_cells(matrix: object, field_name: str) -> tuple[np.ndarray, np.ndarra
                     f"({field_name}[{i}][{j}] and {field_name}[{j}][{i}]).",
                 )
             if answered[i, j] and abs(a[i, j] * a[j, i] - 1.0) > RECIPROCAL_RTOL:
-                name = f"{field_name}[{j}][{i}]"
-                raise MCDAInputError(
-                    name,
-                    float(a[j, i]),
-                    f"{name} måste vara 1/{field_name}[{i}][{j}] = {fmt(1.0 / a[i, j])} "
-                    f"(fick {fmt(float(a[j, i]))}).",
-                    f"{name} must be 1/{field_name}[{i}][{j}] = {fmt(1.0 / a[i, j])} "
-                    f"(got {fmt(float(a[j, i]))}).",
-                )
+                raise reciprocal_error(field_name, a, i, j)
     return a, answered
 
 
