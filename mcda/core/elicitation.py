@@ -230,10 +230,9 @@ class PairwiseResult:
         }
 
 
-def random_index_value(n: int, table: str = "saaty1980") -> float:
-    """RI(n) from the named table (see :data:`RANDOM_INDEX`)."""
-    table = check_choice("random_index", table, tuple(RANDOM_INDEX))
-    n = _int_arg("n", n, 1)
+def _pairwise_n(n: object, minimum: int) -> int:
+    """A number of criteria for pairwise comparison: an integer from ``minimum`` to 15."""
+    n = _int_arg("n", n, minimum)
     if n > MAX_PAIRWISE_N:
         raise MCDAInputError(
             "n",
@@ -241,6 +240,13 @@ def random_index_value(n: int, table: str = "saaty1980") -> float:
             f"Parvisa jämförelser stöds för högst {MAX_PAIRWISE_N} kriterier (fick {n}).",
             f"Pairwise comparison supports at most {MAX_PAIRWISE_N} criteria (got {n}).",
         )
+    return n
+
+
+def random_index_value(n: int, table: str = "saaty1980") -> float:
+    """RI(n) from the named table (see :data:`RANDOM_INDEX`)."""
+    table = check_choice("random_index", table, tuple(RANDOM_INDEX))
+    n = _pairwise_n(n, 1)
     return RANDOM_INDEX[table][n - 1]
 
 
@@ -367,14 +373,7 @@ def matrix_from_judgements(n: int, judgements: Mapping[tuple[int, int], float]) 
     j"); a_ji = 1/a_ij and the diagonal is 1. Every pair must be present (the error names the
     first missing pair); keys outside the upper triangle are rejected.
     """
-    n = _int_arg("n", n, 2)
-    if n > MAX_PAIRWISE_N:
-        raise MCDAInputError(
-            "n",
-            n,
-            f"Parvisa jämförelser stöds för högst {MAX_PAIRWISE_N} kriterier (fick {n}).",
-            f"Pairwise comparison supports at most {MAX_PAIRWISE_N} criteria (got {n}).",
-        )
+    n = _pairwise_n(n, 2)
     if not isinstance(judgements, Mapping):
         raise MCDAInputError(
             "judgements",
