@@ -24,7 +24,7 @@ EXPORT_FORMAT = "vagval-analysis"
 
 
 def _fail(lang: str, sv: str, en: str) -> int:
-    line = " ".join((sv if lang == "sv" else en).split())
+    line = " ".join((sv if lang == "sv" else en).split()).replace("\x00", "\\u0000")
     # A lone surrogate in the input must not turn the message itself into a traceback.
     click.echo(line.encode("utf-8", "backslashreplace").decode("utf-8"), err=True)
     return EXIT_INPUT_ERROR

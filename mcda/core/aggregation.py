@@ -120,11 +120,11 @@ def within_group(
     if matrices is None or len(matrices) != w.shape[0] or n_mats != w.shape[0]:
         raise MCDAInputError(
             "matrices",
-            None if matrices is None else n_mats,
+            n_mats,
             "AIJ (within_group = aij) kräver att alla röster i gruppen är parvisa jämförelser: "
-            f"{w.shape[0]} röster men bara {n_mats} parvisa. Välj en annan regel.",
+            f"{w.shape[0]} röster men {n_mats} parvisa jämförelsematriser. Välj en annan regel.",
             "AIJ (within_group = aij) needs every vote in the group to be pairwise: "
-            f"{w.shape[0]} votes but only {n_mats} pairwise. Choose another rule.",
+            f"{w.shape[0]} votes but {n_mats} pairwise comparison matrices. Choose another rule.",
         )
     agg = aggregate_matrices(list(matrices))
     if agg.shape[0] != w.shape[1]:
@@ -159,6 +159,15 @@ def _positive_vector(field_name: str, values: object, g: int, integer: bool) -> 
     return arr
 
 
+def _proportional(field: str, values: Sequence[float] | None, g: int, integer: bool,
+                  missing_sv: str, missing_en: str) -> np.ndarray:
+    """Shares proportional to ``values`` (participants or inhabitants per group)."""
+    if values is None:
+        raise MCDAInputError(field, None, missing_sv, missing_en)
+    v = _positive_vector(field, values, g, integer=integer)
+    return v / v.sum()
+
+
 def between_groups(
     group_weights: np.ndarray,
     rule: str = "equal",
@@ -178,23 +187,13 @@ def between_groups(
     if rule == "equal":
         share = np.full(g, 1.0 / g)
     elif rule == "participants":
-        if sizes is None:
-            raise MCDAInputError(
-                "sizes",
-                None,
-                "Regeln participants kräver antalet deltagare per grupp (sizes).",
-                "The participants rule needs the number of participants per group (sizes).",
-            )
-        s = _positive_vector("sizes", sizes, g, integer=True)
-        share = s / s.sum()
+        share = _proportional(
+            "sizes", sizes, g, True,
+            "Regeln participants kräver antalet deltagare per grupp (sizes).",
+            "The participants rule needs the number of participants per group (sizes).")
     else:
-        if populations is None:
-            raise MCDAInputError(
-                "populations",
-                None,
-                "Regeln population kräver folkmängd för varje grupp (population).",
-                "The population rule needs a population for every group.",
-            )
-        p = _positive_vector("populations", populations, g, integer=False)
-        share = p / p.sum()
+        share = _proportional(
+            "populations", populations, g, False,
+            "Regeln population kräver folkmängd för varje grupp (population).",
+            "The population rule needs a population for every group.")
     return _normalise(share @ gw)

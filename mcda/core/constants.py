@@ -45,10 +45,18 @@ DEFAULT_TOP_K = 5
 """Investments shown per phasing path (analysis default, planning page, top-5 per phase)."""
 MAX_SCENARIOS = 20
 MAX_PAIRWISE_N = 15
+"""Largest pairwise comparison matrix (random-index tables end at 15)."""
 #: A median (or any quantile) of fewer values is one person's answer: groups smaller than this
 #: use the mean even under ``within_group = median`` (issue 13: no quantile from < 10 values).
 MIN_QUANTILE_VALUES = 10
-"""Largest pairwise comparison matrix (random-index tables end at 15)."""
+MAX_MAGNITUDE = 1e15
+"""Largest |score| and |vote value|: beyond it sums, squares and ratios inside the methods
+overflow (±1.7e308 did); 10^15 is far beyond any score scale (rescale, e.g. to MSEK)."""
+MAX_JUDGEMENT = 1e6
+"""Largest pairwise judgement (its reciprocal the smallest): Saaty's scale ends at 9; at 1e300
+the eigenvector and the completion's products overflow."""
+MAX_SEED = 2**63 - 1
+"""Largest SMAA seed: a 64-bit integer, what SQLite and most JSON readers keep exactly."""
 MAX_SAMPLES = 1_000_000
 """Most SMAA weight samples one analysis may ask for."""
 MAX_INPUT_BYTES = 50 * 1024 * 1024

@@ -70,15 +70,19 @@ def _vector(field_name: str, values: object, min_len: int = 1) -> np.ndarray:
 
 
 def _non_negative(field_name: str, arr: np.ndarray) -> None:
-    neg = np.flatnonzero(arr < 0)
-    if neg.size:
-        i = int(neg[0])
-        raise MCDAInputError(
-            f"{field_name}[{i}]",
-            float(arr[i]),
-            f"{field_name}[{i}] får inte vara negativt (fick {fmt(float(arr[i]))}).",
-            f"{field_name}[{i}] must not be negative (got {fmt(float(arr[i]))}).",
-        )
+    _refuse_first(field_name, arr, arr < 0, "får inte vara negativt", "must not be negative")
+
+
+def _refuse_first(field_name: str, arr: np.ndarray, bad: np.ndarray, sv: str, en: str,
+                  note: tuple[str, str] = ("", "")) -> None:
+    """Raise for the first element where ``bad`` holds: "values[2] must … (got -1)"."""
+    hit = np.flatnonzero(bad)
+    if hit.size:
+        i = int(hit[0])
+        got = fmt(float(arr[i]))
+        raise MCDAInputError(f"{field_name}[{i}]", float(arr[i]),
+                             f"{field_name}[{i}] {sv} ({note[0]}fick {got}).",
+                             f"{field_name}[{i}] {en} ({note[1]}got {got}).")
 
 
 def direct(values: Sequence[float]) -> np.ndarray:
@@ -179,15 +183,8 @@ def ranking(ranks: Sequence[float], method: str = "roc") -> np.ndarray:
     the mean of those positions' surrogate weights, so the weights still sum to 1.
     """
     arr = _vector("ranks", ranks)
-    low = np.flatnonzero(arr < 1)
-    if low.size:
-        i = int(low[0])
-        raise MCDAInputError(
-            f"ranks[{i}]",
-            float(arr[i]),
-            f"ranks[{i}] måste vara minst 1 (1 = viktigast; fick {fmt(float(arr[i]))}).",
-            f"ranks[{i}] must be at least 1 (1 = most important; got {fmt(float(arr[i]))}).",
-        )
+    _refuse_first("ranks", arr, arr < 1, "måste vara minst 1", "must be at least 1",
+                  ("1 = viktigast; ", "1 = most important; "))
     base = surrogate_weights(arr.size, method)
     order = np.argsort(arr, kind="stable")
     sorted_ranks = arr[order]
@@ -233,10 +230,9 @@ class PairwiseResult:
         }
 
 
-def random_index_value(n: int, table: str = "saaty1980") -> float:
-    """RI(n) from the named table (see :data:`RANDOM_INDEX`)."""
-    table = check_choice("random_index", table, tuple(RANDOM_INDEX))
-    n = _int_arg("n", n, 1)
+def _pairwise_n(n: object, minimum: int) -> int:
+    """A number of criteria for pairwise comparison: an integer from ``minimum`` to 15."""
+    n = _int_arg("n", n, minimum)
     if n > MAX_PAIRWISE_N:
         raise MCDAInputError(
             "n",
@@ -244,6 +240,13 @@ def random_index_value(n: int, table: str = "saaty1980") -> float:
             f"Parvisa jämförelser stöds för högst {MAX_PAIRWISE_N} kriterier (fick {n}).",
             f"Pairwise comparison supports at most {MAX_PAIRWISE_N} criteria (got {n}).",
         )
+    return n
+
+
+def random_index_value(n: int, table: str = "saaty1980") -> float:
+    """RI(n) from the named table (see :data:`RANDOM_INDEX`)."""
+    table = check_choice("random_index", table, tuple(RANDOM_INDEX))
+    n = _pairwise_n(n, 1)
     return RANDOM_INDEX[table][n - 1]
 
 
@@ -293,16 +296,21 @@ def validate_pairwise_matrix(matrix: object, field_name: str = "matrix") -> np.n
     bad = np.argwhere(np.triu(rel > RECIPROCAL_RTOL, 1))
     if bad.size:
         i, j = (int(x) for x in bad[0])
-        name = f"{field_name}[{j}][{i}]"
-        raise MCDAInputError(
-            name,
-            float(a[j, i]),
-            f"{name} måste vara 1/{field_name}[{i}][{j}] = 1/{a[i, j]:g} ≈ "
-            f"{1.0 / a[i, j]:.7g} (fick {float(a[j, i])!r}).",
-            f"{name} must be 1/{field_name}[{i}][{j}] = 1/{a[i, j]:g} ≈ "
-            f"{1.0 / a[i, j]:.7g} (got {float(a[j, i])!r}).",
-        )
+        raise reciprocal_error(field_name, a, i, j)
     return a
+
+
+def reciprocal_error(field_name: str, a: np.ndarray, i: int, j: int) -> MCDAInputError:
+    """a_ji is not 1/a_ij: the error names the cell, the reciprocal it should be and the value."""
+    name = f"{field_name}[{j}][{i}]"
+    return MCDAInputError(
+        name,
+        float(a[j, i]),
+        f"{name} måste vara 1/{field_name}[{i}][{j}] = 1/{a[i, j]:g} ≈ "
+        f"{1.0 / a[i, j]:.7g} (fick {float(a[j, i])!r}).",
+        f"{name} must be 1/{field_name}[{i}][{j}] = 1/{a[i, j]:g} ≈ "
+        f"{1.0 / a[i, j]:.7g} (got {float(a[j, i])!r}).",
+    )
 
 
 def _principal(a: np.ndarray) -> tuple[float, np.ndarray]:
@@ -365,14 +373,7 @@ def matrix_from_judgements(n: int, judgements: Mapping[tuple[int, int], float]) 
     j"); a_ji = 1/a_ij and the diagonal is 1. Every pair must be present (the error names the
     first missing pair); keys outside the upper triangle are rejected.
     """
-    n = _int_arg("n", n, 2)
-    if n > MAX_PAIRWISE_N:
-        raise MCDAInputError(
-            "n",
-            n,
-            f"Parvisa jämförelser stöds för högst {MAX_PAIRWISE_N} kriterier (fick {n}).",
-            f"Pairwise comparison supports at most {MAX_PAIRWISE_N} criteria (got {n}).",
-        )
+    n = _pairwise_n(n, 2)
     if not isinstance(judgements, Mapping):
         raise MCDAInputError(
             "judgements",

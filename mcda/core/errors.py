@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["MCDAInputError", "check_finite", "fmt"]
+__all__ = ["MCDAInputError", "check_finite", "fmt", "json_literal"]
 
 
 class MCDAInputError(ValueError):
@@ -51,9 +51,19 @@ class MCDAInputError(ValueError):
         }
 
 
+def json_literal(x: float) -> str:
+    """A non-finite float as the JSON literal it was read from (``NaN``, ``Infinity``,
+    ``-Infinity``), so a message names what the file says."""
+    if math.isnan(x):
+        return "NaN"
+    return "Infinity" if x > 0 else "-Infinity"
+
+
 def fmt(value: object) -> str:
-    """Short human form of a value for messages (``0.5``, ``nan``, ``'abc'``)."""
+    """Short human form of a value for messages (``0.5``, ``NaN``, ``'abc'``)."""
     if isinstance(value, float | np.floating):
+        if not math.isfinite(value):
+            return json_literal(float(value))
         return f"{float(value):.6g}"
     if isinstance(value, str):
         return repr(value)

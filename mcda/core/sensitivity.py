@@ -97,6 +97,13 @@ def _numeric_interval(method, score, w, j, top) -> tuple[float, float, int | Non
             good, bad = pts[first_bad - 1], pts[first_bad]
         return good, _best_other(top_at(bad)[1], top, hib)
 
+    return _walk(ok, grid, c, refine)
+
+
+def _walk(ok: np.ndarray, grid: np.ndarray, c: int,
+          refine: Any) -> tuple[float, float, int | None, int | None]:
+    """From the current weight (grid index ``c``) out to the first grid point on each side
+    where the top changes, refined there (``refine(good, bad) -> (bound, rival)``)."""
     k = c
     while k > 0 and ok[k - 1]:
         k -= 1
@@ -201,14 +208,7 @@ def one_way_compromise(
                 good, bad = pts[first_bad - 1], pts[first_bad]
             return float(good), other_first(ok_at(np.array([bad]), j, u)[1][0])
 
-        k = c
-        while k > 0 and ok[k - 1]:
-            k -= 1
-        lo, r_lo = (0.0, None) if k == 0 else refine(grid[k], grid[k - 1])
-        k = c
-        while k < grid.size - 1 and ok[k + 1]:
-            k += 1
-        hi, r_hi = (1.0, None) if k == grid.size - 1 else refine(grid[k], grid[k + 1])
+        lo, hi, r_lo, r_hi = _walk(ok, grid, c, refine)
         rows.append({"weight": float(w[j]), "lo": float(lo), "hi": float(hi),
                      "rival_lo": r_lo, "rival_hi": r_hi})
     return {"method": "copeland", "methods": list(methods), "top": top,

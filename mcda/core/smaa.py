@@ -85,6 +85,15 @@ def sample_empirical(
     return np.asarray(weights, dtype=float)[idx]
 
 
+def _distinct(base: np.ndarray, index: Any) -> tuple[np.ndarray, np.ndarray, int]:
+    """The base rows a sample index uses, each once with its multiplicity, and the number of
+    samples: scoring a distinct row once and counting it k times is exact."""
+    idx = np.asarray(index, dtype=int)
+    mult = np.bincount(idx, minlength=base.shape[0]).astype(float)
+    used = np.flatnonzero(mult)
+    return base[used], mult[used], int(idx.shape[0])
+
+
 def smaa(
     matrix: np.ndarray,
     types: np.ndarray,
@@ -116,11 +125,7 @@ def smaa(
     if kernel not in ("vectorised", "loop"):
         raise MCDAInputError("kernel", kernel, "Okänd kärna.", "Unknown kernel.")
     if index is not None and kernel == "vectorised":
-        idx = np.asarray(index, dtype=int)
-        mult = np.bincount(idx, minlength=base.shape[0]).astype(float)
-        used = np.flatnonzero(mult)
-        W, mult = base[used], mult[used]
-        n_samples = int(idx.shape[0])
+        W, mult, n_samples = _distinct(base, index)
     else:
         W = base if index is None else base[np.asarray(index, dtype=int)]
         mult = None
@@ -208,11 +213,7 @@ def smaa_methods(
     m = np.asarray(matrix, float)
     n_alt = m.shape[0]
     if index is not None:
-        idx = np.asarray(index, dtype=int)
-        mult = np.bincount(idx, minlength=base.shape[0]).astype(float)
-        used = np.flatnonzero(mult)
-        W, mult = base[used], mult[used]
-        n_samples = int(idx.shape[0])
+        W, mult, n_samples = _distinct(base, index)
     else:
         W, mult = base, np.ones(base.shape[0])
         n_samples = int(base.shape[0])

@@ -15,6 +15,7 @@ input already holds every vote.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -66,10 +67,11 @@ def _agreement(result: Mapping[str, Any], cname: dict[str, str]) -> dict[str, An
     crit = cons.get("criteria") or {}
     if not crit:
         return None
-    # the calmest criteria that are not also disputed between municipalities (a criterion
-    # can have a small spread overall that still lies mostly between municipalities)
-    disputed = {d.get("criterion") for d in (result.get("conflicts") or {}).get("disputed") or []}
-    calm = sorted(crit.items(), key=lambda kv: (kv[0] in disputed, kv[1].get("sd") or 0.0, kv[0]))
+    # The sentence says the weights "differ least" here: exactly the smallest spreads, disputed
+    # or not (skipping disputed criteria named a larger spread while a smaller one went unnamed;
+    # a calm but disputed criterion still gets its own conflict sentence).
+    calm = sorted(crit.items(), key=lambda kv: (
+        math.inf if kv[1].get("sd") is None else kv[1]["sd"], kv[0]))
     chosen = [{"id": c, "name": cname.get(c, c), "sd": st.get("sd"), "mean": st.get("mean")}
               for c, st in calm[:AGREEMENT_CRITERIA]]
     return _item("agreement", {"criteria": chosen, "s_star": cons.get("s_star"),
@@ -152,6 +154,10 @@ def _change(result: Mapping[str, Any], cname: dict[str, str],
         return None
     top = sens.get("top")
     ch = sens.get("smallest_change")
+    if sens.get("tied_top") or (ch is not None and not ch["delta"] > 0):
+        # Shared first place (the verdict says so) or a top already on a boundary: "change
+        # the weight from 20 % to 20 % and first place changes" would not be true.
+        return None
     if ch is None:
         return _item("robust", {"top": {"id": top, "name": aname.get(top, top)}},
                      "verdict.sensitivity")

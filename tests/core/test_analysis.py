@@ -243,7 +243,9 @@ def test_bad_missing_score():
 @pytest.mark.parametrize("bad", [float("nan"), float("inf"), "7", None, True])
 def test_bad_nan_inf_and_non_numbers_in_scores(bad):
     e = _bad(lambda d: d["scores"]["scen"].update(drift=bad), r"scores\.scen\.drift")
-    assert e.value == (str(bad) if isinstance(bad, float) else bad)
+    # a non-finite number is named as the JSON literal it is written as (issue 22)
+    assert e.value == ({"nan": "NaN", "inf": "Infinity"}[str(bad)] if isinstance(bad, float)
+                       else bad)
 
 
 def test_bad_nan_in_vote_and_matrix():
@@ -285,7 +287,7 @@ def test_bad_cost_criterion_in_method_that_cannot_take_it():
     """An explicitly requested WSM/COPRAS cannot take a zero on a cost criterion (1/x)."""
     for method in ("wsm", "copras", "wpm"):
         e = _bad(lambda d: d["scores"]["scen"].update(kostnad=0), r"scores\.scen\.kostnad",
-                 methods=[method])
+                 methods=[method], smaa={"samples": 300, "seed": 1, "method": method})
         assert "kostnad" in e.message_sv
 
 
@@ -430,3 +432,14 @@ def test_skip_unsuitable_option():
 def test_vote_errors_name_the_criterion_not_the_position():
     e = _bad(lambda d: d["votes"][2]["values"].update(drift=0), r"votes\[2\]\.values\.drift")
     assert "drift" in e.message_sv and "ranks[" not in e.message_sv and "p03" in e.message_en
+
+
+def test_smaa_method_outside_methods_refused_unless_skip_unsuitable():
+    """Issue 22: an explicit options.smaa.method that is not among options.methods is refused;
+    the web app's own defaults (skip_unsuitable: true) still run SMAA with WSM beside them."""
+    smaa_opts = {"samples": 50, "seed": 1, "method": "wsm"}
+    e = _bad(lambda d: None, r"options\.smaa\.method", methods=["topsis", "vikor"],
+             smaa=smaa_opts)
+    assert "topsis, vikor" in e.message_en
+    out = analyze(small(methods=["topsis", "vikor"], smaa=smaa_opts, skip_unsuitable=True))
+    assert out["smaa"]["method"] == "wsm"

@@ -1,6 +1,6 @@
 """The analysis contract's semantic rules and normalised form.
 
-A valid :class:`~mcda.core.contract_input.AnalysisInput` can still be wrong across fields (a vote
+A valid :class:`~mcda.core.contract.inputs.AnalysisInput` can still be wrong across fields (a vote
 for an unknown group, a matrix per criterion missing, a prerequisite in a later phase, a
 scenario naming an unknown alternative). :func:`build_problem` checks those, each written once
 with a Swedish and English message naming the field path, and returns the :class:`Problem`
@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .contract_input import (
+from ..errors import MCDAInputError, json_literal
+from .inputs import (
     Alternative,
     AnalysisInput,
     Options,
@@ -25,7 +26,6 @@ from .contract_input import (
     Scenario,
     Vote,
 )
-from .errors import MCDAInputError
 
 # --------------------------------------------------------------------------- normalised form
 
@@ -69,17 +69,25 @@ class Problem:
 
 def _e(fld: str, value: Any, sv: str, en: str) -> MCDAInputError:
     if isinstance(value, float) and not math.isfinite(value):
-        value = str(value)
+        value = json_literal(value)
     return MCDAInputError(fld, value, sv, en)
 
 
 def _unique(fld: str, ids: list[str]) -> None:
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for i, ident in enumerate(ids):
         if ident in seen:
-            raise _e(f"{fld}[{i}].id", ident, f"id {ident!r} förekommer två gånger i {fld}.",
-                     f"id {ident!r} occurs twice in {fld}.")
-        seen.add(ident)
+            first = f"{fld}[{seen[ident]}].id"
+            sv = en = ""
+            if ident.lstrip("-").isdigit():
+                sv = (f"; ett id som är ett tal läses som text, så {ident} och \"{ident}\" är "
+                      "samma id")
+                en = (f"; an id given as a number is read as text, so {ident} and \"{ident}\" "
+                      "are the same id")
+            raise _e(f"{fld}[{i}].id", ident,
+                     f"id {ident!r} förekommer två gånger i {fld} (även {first}{sv}).",
+                     f"id {ident!r} occurs twice in {fld} (also {first}{en}).")
+        seen[ident] = i
 
 
 def build_problem(d: AnalysisInput) -> Problem:
@@ -263,32 +271,9 @@ def _votes(items: list[Vote], crits: list[str], crit_set: set[str], declared: li
             populations.setdefault(grp, None)
         values = matrix = None
         if v.matrix is not None:
-            if len(v.matrix) != n:
-                raise _e(f"{f}.matrix", len(v.matrix),
-                         f"Matrisen i röst nr {i + 1} måste ha {n} rader (en per kriterium).",
-                         f"The matrix of vote {i + 1} must have {n} rows (one per criterion).")
-            for r, row in enumerate(v.matrix):
-                if len(row) != n:
-                    raise _e(f"{f}.matrix[{r}]", len(row),
-                             f"Rad {r + 1} i matrisen i röst nr {i + 1} måste ha {n} värden.",
-                             f"Row {r + 1} of the matrix of vote {i + 1} must have {n} values.")
-            matrix = np.array([[np.nan if x is None else x for x in row] for row in v.matrix],
-                              dtype=float)
+            matrix = _vote_matrix(v.matrix, i, n)
         else:
-            vals = v.values or {}
-            if len(vals) != n or any(c not in crit_set for c in vals):
-                for c in vals:
-                    if c not in crit_set:
-                        raise _e(f"{f}.values.{c}", c,
-                                 f"Röst nr {i + 1} har ett värde för kriteriet {c}, som inte "
-                                 "finns.", f"Vote {i + 1} has a value for criterion {c}, which "
-                                 "does not exist.")
-                for c in crits:
-                    if c not in vals:
-                        raise _e(f"{f}.values.{c}", None,
-                                 f"Röst nr {i + 1} saknar värde för kriteriet {c}.",
-                                 f"Vote {i + 1} has no value for criterion {c}.")
-            values = np.array([vals[c] for c in crits], dtype=float)
+            values = _vote_values(v.values or {}, i, crits, crit_set)
         votes.append(ProblemVote(v.participant, grp, v.method, values, matrix, v.role))
     used = {v.group for v in votes}
     for g in order:
@@ -298,12 +283,53 @@ def _votes(items: list[Vote], crits: list[str], crit_set: set[str], declared: li
     return votes, order
 
 
+def _vote_matrix(rows: list[list[float | None]], i: int, n: int) -> np.ndarray:
+    """A pairwise vote's matrix, n × n, with NaN for an unanswered (null) cell."""
+    f = f"votes[{i}]"
+    if len(rows) != n:
+        raise _e(f"{f}.matrix", len(rows),
+                 f"Matrisen i röst nr {i + 1} måste ha {n} rader (en per kriterium).",
+                 f"The matrix of vote {i + 1} must have {n} rows (one per criterion).")
+    for r, row in enumerate(rows):
+        if len(row) != n:
+            raise _e(f"{f}.matrix[{r}]", len(row),
+                     f"Rad {r + 1} i matrisen i röst nr {i + 1} måste ha {n} värden.",
+                     f"Row {r + 1} of the matrix of vote {i + 1} must have {n} values.")
+    return np.array([[np.nan if x is None else x for x in row] for row in rows], dtype=float)
+
+
+def _vote_values(vals: Mapping[str, float], i: int, crits: list[str],
+                 crit_set: set[str]) -> np.ndarray:
+    """A vote's values in criterion order: one for every criterion, none for another."""
+    f = f"votes[{i}]"
+    for c in vals:
+        if c not in crit_set:
+            raise _e(f"{f}.values.{c}", c,
+                     f"Röst nr {i + 1} har ett värde för kriteriet {c}, som inte finns.",
+                     f"Vote {i + 1} has a value for criterion {c}, which does not exist.")
+    for c in crits:
+        if c not in vals:
+            raise _e(f"{f}.values.{c}", None, f"Röst nr {i + 1} saknar värde för kriteriet {c}.",
+                     f"Vote {i + 1} has no value for criterion {c}.")
+    return np.array([vals[c] for c in crits], dtype=float)
+
+
 def _options(o: Options, groups: list[str], populations: dict[str, float | None],
              n_crit: int) -> tuple[dict[str, Any], set[str]]:
     """The options as ``meta.options`` shows them, and the keys the input set itself."""
     if len(set(o.methods)) != len(o.methods):
         raise _e("options.methods", o.methods, "options.methods innehåller en metod två gånger.",
                  "options.methods lists a method twice.")
+    if o.smaa is not None and "method" in o.smaa.model_fields_set and (
+            o.smaa.method not in o.methods) and o.skip_unsuitable is not True:
+        # (skip_unsuitable: the web app's own defaults, which may run SMAA with WSM beside
+        # the methods a facilitator picked)
+        listed = ", ".join(o.methods)
+        raise _e("options.smaa.method", o.smaa.method,
+                 f"options.smaa.method {o.smaa.method} finns inte bland options.methods "
+                 f"({listed}); lägg till den där eller välj en av dem.",
+                 f"options.smaa.method {o.smaa.method} is not among options.methods "
+                 f"({listed}); add it there or choose one of them.")
     pr = o.promethee
     for key in ("p", "q"):
         val = getattr(pr, key)
@@ -364,7 +390,7 @@ def _municipalities(raw: dict[str, Population | None] | None) -> dict[str, float
 def _investments(items: list[Alternative], alts: list[str], names: list[str],
                  municipalities: Mapping[str, float | None] | None) -> list[dict[str, Any]]:
     """Phasing fields of each alternative: host known, prerequisites known, earlier, acyclic."""
-    from .rules import check_prerequisites
+    from ..rules import check_prerequisites
 
     index = {a: k for k, a in enumerate(alts)}
     out: list[dict[str, Any]] = []

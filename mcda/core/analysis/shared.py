@@ -6,9 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from . import aggregation, smaa
-from .constants import MIN_QUANTILE_VALUES
-from .contract import Problem
+from .. import aggregation, ranking, smaa
+from ..constants import MIN_QUANTILE_VALUES
+from ..contract import Problem
+from ..errors import MCDAInputError
 
 
 def by_id(ids: list[str], values: Any) -> dict[str, Any]:
@@ -45,3 +46,24 @@ def group_vector(p: Problem, W: np.ndarray, mats: list[Any], rows: Any) -> np.nd
     return aggregation.within_group(
         W[rows], rule, matrices=[mats[i] for i in rows] if rule == "aij" else None,
         ahp_priority=p.options["ahp_priority"])
+
+
+def resolve_method(p: Problem, key: str, mth: str, explicit: bool, w: np.ndarray,
+                   kwargs: dict[str, dict], skipped: list) -> tuple[str, dict] | None:
+    """The method for SMAA, the sensitivity analysis or plan values (``key``). If a default
+    method cannot take these scores, fall back to TOPSIS (takes any finite scores) and report
+    it in ``skipped``; a method the input set explicitly raises instead."""
+    for cand in [mth] if explicit else [mth, "topsis"]:
+        if cand in kwargs:
+            return cand, kwargs[cand]
+        kw = ranking.method_kwargs(cand, p.options)
+        try:
+            ranking.run(cand, p.matrix, w, p.types, alternatives=p.alternatives,
+                        criteria=p.criteria, **kw)
+        except MCDAInputError as exc:
+            if explicit:
+                raise
+            skipped.append({"method": f"{key}:{cand}", "fallback": "topsis", **exc.to_dict()})
+            continue
+        return cand, kw
+    return None

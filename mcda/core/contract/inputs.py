@@ -3,14 +3,14 @@ as typed pydantic models (``docs/analysis-format.md``; ``docs/analysis-input.sch
 
 Why a module of its own: these are declarations (types, limits, defaults, unknown fields
 refused); the cross-field rules that turn a valid model into the normalised
-:class:`~mcda.core.contract_problem.Problem` live in :mod:`mcda.core.contract_problem`, and
+:class:`~mcda.core.contract.problem.Problem` live in :mod:`mcda.core.contract.problem`, and
 the entry points in :mod:`mcda.core.contract`.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -18,21 +18,23 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
     WithJsonSchema,
     model_validator,
 )
 
-from . import ranking
-from .constants import (
+from .. import ranking
+from ..constants import (
     AHP_PRIORITIES,
     BETWEEN_RULES,
     DEFAULT_TOP_K,
     MAX_ALTERNATIVES,
     MAX_CRITERIA,
+    MAX_JUDGEMENT,
+    MAX_MAGNITUDE,
     MAX_PHASES,
     MAX_SAMPLES,
     MAX_SCENARIOS,
+    MAX_SEED,
     MAX_TOP_K,
     MAX_VOTES,
     POINTS_TOTAL,
@@ -41,12 +43,9 @@ from .constants import (
     WEIGHT_MODES,
     WITHIN_RULES,
 )
-from .contract_io import BigInteger
-from .contract_io import custom_error as _custom
-from .elicitation import RANDOM_INDEX
-
-if TYPE_CHECKING:
-    from .contract_problem import Problem
+from ..elicitation import RANDOM_INDEX
+from .jsonio import BigInteger
+from .jsonio import custom_error as _custom
 
 # --------------------------------------------------------------------------- scalar types
 
@@ -58,6 +57,9 @@ def _check_text(s: str) -> str:
         raise _custom("mcda_text", "{field} innehåller ett ogiltigt tecken (ensamt surrogat "
                       "\\ud800–\\udfff); skriv om texten.", "{field} contains an invalid "
                       "character (a lone surrogate \\ud800–\\udfff); retype the text.") from None
+    if "\x00" in s:  # a NUL cuts the text short in C libraries, SQLite tools and terminals
+        raise _custom("mcda_text", "{field} innehåller ett NUL-tecken (\\u0000); ta bort det.",
+                      "{field} contains a NUL character (\\u0000); remove it.")
     return s
 
 
@@ -79,6 +81,30 @@ Id = Annotated[str, BeforeValidator(_ident),
 Text = Annotated[str, Field(strict=True), AfterValidator(_check_text)]
 Float = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 """A finite JSON number (not a boolean, not text); integers become floats."""
+
+
+def _in_range(x: float) -> float:
+    if abs(x) > MAX_MAGNITUDE:
+        raise _custom("mcda_magnitude", "{field} är för stort till beloppet (högst 10^15); "
+                      "räkna om till en större enhet (t.ex. mnkr).", "{field} is too large in "
+                      "magnitude (at most 10^15); rescale to a larger unit (e.g. MSEK).")
+    return x
+
+
+def _judgement(x: float | None) -> float | None:
+    if x is not None and x > 0 and not 1 / MAX_JUDGEMENT <= x <= MAX_JUDGEMENT:
+        raise _custom("mcda_judgement", "{field} måste ligga mellan 1/10^6 och 10^6 (en "
+                      "parvis jämförelse; Saatys skala går till 9).", "{field} must lie "
+                      "between 1/10^6 and 10^6 (a pairwise judgement; Saaty's scale ends at 9).")
+    return x
+
+
+Value = Annotated[float, Field(strict=True, allow_inf_nan=False), AfterValidator(_in_range),
+                  WithJsonSchema({"type": "number", "minimum": -MAX_MAGNITUDE,
+                                  "maximum": MAX_MAGNITUDE})]
+"""A score or vote value: a finite number of magnitude at most :data:`MAX_MAGNITUDE`."""
+Judgement = Annotated[Float | None, AfterValidator(_judgement)]
+"""A pairwise matrix cell: null (unanswered) or a number; positive ones within 10^±6."""
 NonNegative = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0)]
 Positive = Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0)]
 Share = Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=1)]
@@ -139,8 +165,8 @@ class Vote(_Model):
         None, description="Optional stakeholder group (e.g. fortroendevald, tjansteperson): the "
         "second grouping beside the municipality (output by_role).")
     method: Literal[VOTE_METHODS]
-    values: dict[str, Float] | None = None
-    matrix: list[list[Float | None]] | None = Field(
+    values: dict[str, Value] | None = None
+    matrix: list[list[Judgement]] | None = Field(
         None, description="Pairwise: the comparison matrix; an unanswered pair is null in both "
         "cells (incomplete comparison, at least a connected set of n − 1 pairs).")
     revision: Any = None
@@ -172,7 +198,7 @@ class Vote(_Model):
 
 class SmaaOptions(_Model):
     samples: Annotated[int, Field(ge=1, le=MAX_SAMPLES)] = 10000
-    seed: Annotated[int, Field(ge=0)] = 0
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
     weights: Literal[WEIGHT_MODES] = "empirical"
     method: Literal[ranking.METHODS] = "wsm"
 
@@ -331,7 +357,7 @@ class AnalysisInput(_Model):
     criteria: Annotated[list[Criterion], Field(min_length=2, max_length=MAX_CRITERIA)]
     alternatives: Annotated[list[Alternative], Field(min_length=1,
                                                      max_length=MAX_ALTERNATIVES)] | None = None
-    scores: Annotated[dict[Id, dict[str, Float]],
+    scores: Annotated[dict[Id, dict[str, Value]],
                       Field(max_length=MAX_ALTERNATIVES)] | None = None
     groups: dict[Id, Population | None] | None = None
     votes: Annotated[list[Vote], Field(min_length=1, max_length=MAX_VOTES)]
@@ -344,15 +370,6 @@ class AnalysisInput(_Model):
     decision: Any = None
     round: Any = None
     meta: Any = None
-
-    _problem: Problem | None = PrivateAttr(None)
-
-    @model_validator(mode="after")
-    def _semantics(self) -> AnalysisInput:
-        from .contract_problem import build_problem  # it builds on these models
-
-        self._problem = build_problem(self)
-        return self
 
 
 class PhasingInput(_Model):

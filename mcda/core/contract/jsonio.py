@@ -21,15 +21,15 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
-from .constants import MAX_JSON_DEPTH
-from .errors import MCDAInputError
+from ..constants import MAX_JSON_DEPTH
+from ..errors import MCDAInputError, json_literal
 
 __all__ = ["BigInteger", "custom_error", "loads", "translate"]
 
 
 def _e(fld: str, value: Any, sv: str, en: str) -> MCDAInputError:
     if isinstance(value, float) and not math.isfinite(value):
-        value = str(value)
+        value = json_literal(value)
     return MCDAInputError(fld, value, sv, en)
 
 
@@ -100,7 +100,7 @@ def _value(x: Any) -> Any:
     if isinstance(x, BigInteger):
         return f"<{len(x.lstrip('-'))}-digit integer>"
     if isinstance(x, float) and not math.isfinite(x):
-        return str(x)
+        return json_literal(x)
     if isinstance(x, int) and not isinstance(x, bool) and abs(x) >= 10**300:
         return f"<{len(str(abs(x)))}-digit integer>"
     if isinstance(x, int | float | str | bool) or x is None:
@@ -144,8 +144,9 @@ def translate(exc: ValidationError, model: type[BaseModel]) -> MCDAInputError:
         return _e(f, str(loc[-1]), f"Okänt fält {f}; tillåtna: {allowed}.",
                   f"Unknown field {f}; allowed: {allowed}.")
     if kind == "finite_number":
-        return _e(f, value, f"{f} måste vara ett ändligt tal (fick {value}).",
-                  f"{f} must be a finite number (got {value}).")
+        return _e(f, value, f"{f} måste vara ett ändligt tal (fick {value}; JSON-literalen "
+                  f"{value} är inget tal).", f"{f} must be a finite number (got {value}; the "
+                  f"JSON literal {value} is not a number).")
     if kind in _TYPE_TEXT:
         sv, en = _TYPE_TEXT[kind]
         return _e(f, value, f"{f} måste vara {sv} (fick {_show(raw)}).",
@@ -201,6 +202,10 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict:
         bad = next((k for k in out if not k.isascii() and _has_surrogate(k)), None)
         if bad is not None:
             problem = ("surrogate", bad)
+        else:
+            bad = next((k for k in out if "\x00" in k), None)
+            if bad is not None:
+                problem = ("nul", bad)
     if problem is None:
         return out
     marked = _Flagged(out)
@@ -212,12 +217,15 @@ def _int(text: str) -> int | BigInteger:
     return BigInteger(text) if len(text) > 310 else int(text)
 
 
-def _find_flagged(data: Any) -> tuple[str, tuple[str, str]] | None:
+def _find_flagged(data: Any, nul: bool) -> tuple[str, tuple[str, str]] | None:
+    """The first flagged object, or with ``nul`` also the first text holding a NUL."""
     stack: list[tuple[Any, str]] = [(data, "")]
     while stack:
         node, path = stack.pop()
         if isinstance(node, _Flagged):
             return path, node.problem
+        if nul and isinstance(node, str) and "\x00" in node:
+            return path, ("nul_text", node)
         if isinstance(node, dict):
             stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in
                          reversed(list(node.items())))
@@ -226,18 +234,22 @@ def _find_flagged(data: Any) -> tuple[str, tuple[str, str]] | None:
     return None
 
 
-def _too_deep(text: str, limit: int) -> tuple[int, int] | None:
-    """(line, column) where the nesting first exceeds ``limit``, or None."""
-    depth = 0
-    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+def _too_deep(text: str, limit: int) -> tuple[int, int, str] | None:
+    """(line, column, field) where the nesting first exceeds ``limit``, or None; the field is
+    the path of object keys down to there (``scores.scen.kostnad``), list levels left out."""
+    keys: list[str | None] = []  # per open level: the current key of an object, None in a list
+    for m in re.finditer(r'"(?:[^"\\]|\\.)*"\s*:|"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
         tok = m.group()
         if tok in "[{":
-            depth += 1
-            if depth > limit:
+            keys.append(None)
+            if len(keys) > limit:
                 line = text.count("\n", 0, m.start()) + 1
-                return line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+                col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+                return line, col, ".".join(k for k in keys if k is not None) or "input"
         elif tok in "]}":
-            depth -= 1
+            keys.pop()
+        elif tok.endswith(":") and keys:
+            keys[-1] = json.loads(tok[:-1].rstrip())
     return None
 
 
@@ -258,17 +270,26 @@ def loads(text: str) -> Any:
                  f"Ogiltig JSON på rad {exc.lineno}, kolumn {exc.colno}: {exc.msg}.",
                  f"Invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from None
     except RecursionError:  # Python's parser gives up near 1 000 levels
-        line, col = _too_deep(text, MAX_JSON_DEPTH) or (1, 1)
-        raise _e("input", f"line {line}, column {col}",
+        line, col, where = _too_deep(text, MAX_JSON_DEPTH) or (1, 1, "input")
+        raise _e(where, f"line {line}, column {col}",
                  f"Indata är nästlade djupare än {MAX_JSON_DEPTH} nivåer (rad {line}, kolumn "
                  f"{col}); analysens indata har högst fem.",
                  f"The input is nested deeper than {MAX_JSON_DEPTH} levels (line {line}, column "
                  f"{col}); an analysis input has at most five.") from None
-    flagged = _find_flagged(data)
+    flagged = _find_flagged(data, "\\u0000" in text.lower())
     if flagged:
         path, (kind, key) = flagged
-        shown = key.encode("utf-8", "backslashreplace").decode("utf-8")
+        if kind == "nul_text":
+            raise _e(path or "input", _value(key), f"{path or 'Indata'} innehåller ett "
+                     "NUL-tecken (\\u0000); ta bort det.", f"{path or 'The input'} contains a "
+                     "NUL character (\\u0000); remove it.")
+        shown = key.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00",
+                                                                                 "\\u0000")
         where = f"{path}.{shown}" if path else shown
+        if kind == "nul":
+            raise _e(where, shown, f"Nyckeln {where} innehåller ett NUL-tecken (\\u0000); ta "
+                     "bort det.", f"The key {where} contains a NUL character (\\u0000); "
+                     "remove it.")
         if kind == "surrogate":
             raise _e(where, shown, f"Nyckeln {where} innehåller ett ogiltigt tecken (ensamt "
                      "surrogat); skriv om den.", f"The key {where} contains an invalid "

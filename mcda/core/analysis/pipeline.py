@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import (
+from .. import (
     aggregation,
     conflicts,
     consensus,
@@ -27,14 +27,14 @@ from . import (
     smaa,
     summary,
 )
-from .analysis_describe import descriptions
-from .analysis_plans import _phasing, _scenarios
-from .analysis_shared import by_id as _by_id
-from .analysis_shared import group_vector
-from .analysis_shared import smaa_draw as _smaa_draw
-from .constants import CLEAR_SHARE, CONTENDER_SHARE, LIKELY_SHARE, METHOD_CONTENDER_SHARE
-from .contract import Problem, validate_input
-from .errors import MCDAInputError
+from ..constants import CLEAR_SHARE, CONTENDER_SHARE, LIKELY_SHARE, METHOD_CONTENDER_SHARE
+from ..contract import Problem, validate_input
+from ..errors import MCDAInputError
+from .describe import descriptions
+from .plans import _phasing, _scenarios
+from .shared import by_id as _by_id
+from .shared import group_vector, resolve_method
+from .shared import smaa_draw as _smaa_draw
 
 __all__ = ["analyze", "FORMAT_VERSION"]
 
@@ -116,25 +116,39 @@ def _vote_error(exc: MCDAInputError, i: int, participant: str, crits: list[str])
 # --------------------------------------------------------------------------- steps
 
 
-def _vote_weights(p: Problem) -> tuple[np.ndarray, list[dict], list[Any]]:
+def _elicit(p: Problem) -> list[tuple[Any, Any, Any]]:
+    """(weights, AHP result or None, matrix) per vote, in vote order.
+
+    Incomplete pairwise votes are checked in order with the rest (so the first bad vote is
+    the one named) and then completed together: one stack per pattern of unanswered pairs,
+    since a workshop's tablets ask the same pairs. Weights, CR and AIJ use the completion.
+    """
     o = p.options
-    rows, out, mats = [], [], []
+    got: list[Any] = []
+    parsed: dict[int, incomplete.ParsedIncomplete] = {}
     for i, v in enumerate(p.votes):
-        matrix = v.matrix
         try:
-            if v.method == "pairwise" and matrix is not None and np.isnan(matrix).any():
-                # Incomplete comparison: weights, CR and AIJ use the optimal completion.
-                done = incomplete.complete_pairwise(
-                    matrix, priority=o["ahp_priority"], random_index=o["random_index"],
-                    labels=p.criteria)
-                w, pr, matrix = done.result.weights, done.result, done.matrix
-            else:
-                w, pr = elicitation.vote_weights(
-                    v.method, values=v.values, matrix=matrix, points_total=o["points_total"],
-                    rank_weights=o["rank_weights"], ahp_priority=o["ahp_priority"],
-                    random_index=o["random_index"])
+            if v.method == "pairwise" and v.matrix is not None and np.isnan(v.matrix).any():
+                parsed[i] = incomplete.parse_incomplete(v.matrix, labels=p.criteria)
+                got.append(None)
+                continue
+            w, pr = elicitation.vote_weights(
+                v.method, values=v.values, matrix=v.matrix, points_total=o["points_total"],
+                rank_weights=o["rank_weights"], ahp_priority=o["ahp_priority"],
+                random_index=o["random_index"])
         except MCDAInputError as exc:
             raise _vote_error(exc, i, v.participant, p.criteria) from exc
+        got.append((w, pr, v.matrix))
+    done = incomplete.complete_many(list(parsed.values()), priority=o["ahp_priority"],
+                                    random_index=o["random_index"])
+    for i, d in zip(parsed, done, strict=True):
+        got[i] = (d.result.weights, d.result, d.matrix)
+    return got
+
+
+def _vote_weights(p: Problem) -> tuple[np.ndarray, list[dict], list[Any]]:
+    rows, out, mats = [], [], []
+    for v, (w, pr, matrix) in zip(p.votes, _elicit(p), strict=True):
         rows.append(np.asarray(w, dtype=float))
         mats.append(None if pr is None else matrix)
         out.append({
@@ -327,23 +341,7 @@ def _group_rankings(p: Problem, gw: np.ndarray, kwargs: dict[str, dict]) -> tupl
 
 def _resolve_method(p: Problem, key: str, mth: str, w: np.ndarray, kwargs: dict[str, dict],
                     skipped: list) -> tuple[str, dict] | None:
-    """The method for SMAA/sensitivity. If the default cannot take these scores, fall back to
-    TOPSIS (takes any finite scores) and report it; a method set explicitly raises instead."""
-    candidates = [mth] if key in p.explicit else [mth, "topsis"]
-    for cand in candidates:
-        if cand in kwargs:
-            return cand, kwargs[cand]
-        kw = ranking.method_kwargs(cand, p.options)
-        try:
-            ranking.run(cand, p.matrix, w, p.types, alternatives=p.alternatives,
-                        criteria=p.criteria, **kw)
-        except MCDAInputError as exc:
-            if key in p.explicit:
-                raise
-            skipped.append({"method": f"{key}:{cand}", "fallback": "topsis", **exc.to_dict()})
-            continue
-        return cand, kw
-    return None
+    return resolve_method(p, key, mth, key in p.explicit, w, kwargs, skipped)
 
 
 def _smaa(p: Problem, W: np.ndarray, sizes: list[int], kwargs: dict[str, dict],
@@ -481,12 +479,53 @@ def _verdict(p: Problem, region: np.ndarray, W: np.ndarray, sizes: list[int],
 # --------------------------------------------------------------------------- entry point
 
 
+def _agreement(p: Problem, ranks: dict[str, np.ndarray]) -> tuple[dict, dict, np.ndarray]:
+    """Rank agreement between the methods and the Copeland compromise over them."""
+    ag = ranking.agreement(ranks)
+    agreement = {
+        "methods": ag["methods"],
+        "rw": {a: dict(zip(ag["methods"], row, strict=True))
+               for a, row in zip(ag["methods"], ag["rw"], strict=True)},
+        "ws": {a: dict(zip(ag["methods"], row, strict=True))
+               for a, row in zip(ag["methods"], ag["ws"], strict=True)},
+    }
+    cop = ranking.copeland(ranks)
+    compromise = {"method": "copeland", "methods": list(ranks),
+                  "scores": _by_id(p.alternatives, cop["scores"]),
+                  "mean_rank": _by_id(p.alternatives, cop["mean_rank"]),
+                  "ranks": _by_id(p.alternatives, cop["ranks"])}
+    fr = ranking.fractional_ranks(cop["ranks"])
+    agreement["with_compromise"] = {
+        m: {"rw": ranking.weighted_spearman(fr, ranking.fractional_ranks(r)),
+            "ws": ranking.ws_coefficient(fr, ranking.fractional_ranks(r))}
+        for m, r in ranks.items()}
+    return agreement, compromise, cop["ranks"]
+
+
+def _meta(p: Problem, methods: list[str], skipped: list[dict]) -> dict:
+    global _VERSIONS
+    if _VERSIONS is None:
+        _VERSIONS = _versions()
+    return {
+        "format_version": FORMAT_VERSION,
+        "methods": methods,
+        "skipped_methods": skipped,
+        "options": p.options,
+        "versions": dict(_VERSIONS),
+        "criteria": [{"id": c, "name": n, "direction": "benefit" if t == 1 else "cost"}
+                     for c, n, t in zip(p.criteria, p.criterion_names, p.types, strict=True)],
+        "alternatives": [{"id": a, "name": n}
+                         for a, n in zip(p.alternatives, p.alternative_names, strict=True)],
+        "groups": list(p.groups),
+        "descriptions": descriptions(p),
+    }
+
+
 def analyze(data: dict) -> dict:
     """The full analysis of one round: see ``docs/analysis-format.md`` for both objects.
 
     Raises :class:`MCDAInputError` (naming field and value) for any malformed input.
     """
-    global _VERSIONS
     p = validate_input(data)
     W, votes_out, mats = _vote_weights(p)
     gw, sizes = _group_weights(p, W, mats)
@@ -516,26 +555,9 @@ def analyze(data: dict) -> dict:
         rankings = {m: _ranking_json(p, r) for m, r in results.items()}
         if results:
             ranks = {m: r["ranks"] for m, r in results.items()}
-            ag = ranking.agreement(ranks)
-            agreement = {
-                "methods": ag["methods"],
-                "rw": {a: dict(zip(ag["methods"], row, strict=True))
-                       for a, row in zip(ag["methods"], ag["rw"], strict=True)},
-                "ws": {a: dict(zip(ag["methods"], row, strict=True))
-                       for a, row in zip(ag["methods"], ag["ws"], strict=True)},
-            }
-            cop = ranking.copeland(ranks)
-            compromise = {"method": "copeland", "methods": list(results),
-                          "scores": _by_id(p.alternatives, cop["scores"]),
-                          "mean_rank": _by_id(p.alternatives, cop["mean_rank"]),
-                          "ranks": _by_id(p.alternatives, cop["ranks"])}
-            fr = ranking.fractional_ranks(cop["ranks"])
-            agreement["with_compromise"] = {
-                m: {"rw": ranking.weighted_spearman(fr, ranking.fractional_ranks(r)),
-                    "ws": ranking.ws_coefficient(fr, ranking.fractional_ranks(r))}
-                for m, r in ranks.items()}
+            agreement, compromise, cop_ranks = _agreement(p, ranks)
             by_group, group_ranks = _group_rankings(p, gw, kwargs)
-            verdict = _verdict(p, region, W, sizes, ranks, cop["ranks"], kwargs)
+            verdict = _verdict(p, region, W, sizes, ranks, cop_ranks, kwargs)
         smaa_out = _smaa(p, W, sizes, kwargs, skipped)
         sens_out = _sensitivity(p, region, kwargs, skipped)
         phasing_out = _phasing(p, region, gw, W, sizes, rankings, kwargs, skipped,
@@ -552,21 +574,7 @@ def analyze(data: dict) -> dict:
         out["phasing"] = phasing_out
     if p.scenarios:
         out["scenarios"] = _scenarios(p, gw, sizes, W, mats)
-    if _VERSIONS is None:
-        _VERSIONS = _versions()
-    out["meta"] = {
-        "format_version": FORMAT_VERSION,
-        "methods": list(rankings),
-        "skipped_methods": skipped,
-        "options": p.options,
-        "versions": dict(_VERSIONS),
-        "criteria": [{"id": c, "name": n, "direction": "benefit" if t == 1 else "cost"}
-                     for c, n, t in zip(p.criteria, p.criterion_names, p.types, strict=True)],
-        "alternatives": [{"id": a, "name": n}
-                         for a, n in zip(p.alternatives, p.alternative_names, strict=True)],
-        "groups": list(p.groups),
-        "descriptions": descriptions(p),
-    }
+    out["meta"] = _meta(p, list(rankings), skipped)
     out["summary"] = summary.summarize(
         out, all_groups=list(p.municipalities) if p.municipalities else None)
     return _jsonable(out)
