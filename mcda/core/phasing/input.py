@@ -1,7 +1,7 @@
 """Growth phases: the plan's result types, constants and input checks.
 
-Why a module of its own: :mod:`mcda.core.phasing_model` (the MILP),
-:mod:`mcda.core.phasing_explain` (why no plan exists) and :mod:`mcda.core.phasing_paths`
+Why a module of its own: :mod:`mcda.core.phasing.model` (the MILP),
+:mod:`mcda.core.phasing.explain` (why no plan exists) and :mod:`mcda.core.phasing.paths`
 (paths, stability, spread) all build on these; the checks name the field and value in Swedish
 and English, once. The model itself is described in :mod:`mcda.core.phasing`.
 """
@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import MCDAInputError, check_finite, fmt
-from .rules import check_cost, check_earliest_phase, check_prerequisites
+from ..errors import MCDAInputError, check_finite, fmt
+from ..rules import check_cost, check_earliest_phase, check_prerequisites
 
 DEFAULT_DISCOUNT = 0.0
 # Solve to proven optimality (HiGHS' default relative gap 1e-4 could stop 0.01 % short).

@@ -2,7 +2,7 @@
 
 The empty plan satisfies every rule except ``min_one_by_phase`` and the pins and groups that
 force an investment in, so an infeasible model always involves those. These methods (mixed
-into :class:`mcda.core.phasing_model.PhaseModel`) name which municipalities cannot be reached
+into :class:`mcda.core.phasing.model.PhaseModel`) name which municipalities cannot be reached
 by which phase, which pins or groups clash, and whether ``max_share`` is what blocks them.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import Bounds, milp
 
-from .errors import fmt
-from .phasing_input import TIME_LIMIT_S, Infeasibility
+from ..errors import fmt
+from .input import TIME_LIMIT_S, Infeasibility
 
 
 class Explanations:

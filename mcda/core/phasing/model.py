@@ -2,7 +2,7 @@
 
 The exact model (variables, objective, constraints) is described in :mod:`mcda.core.phasing`.
 :class:`PhaseModel` builds the sparse constraints once and solves them for many objectives;
-its infeasibility explanations live in :mod:`mcda.core.phasing_explain`.
+its infeasibility explanations live in :mod:`mcda.core.phasing.explain`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 
-from .errors import check_finite, fmt
-from .phasing_explain import Explanations
-from .phasing_input import (
+from ..errors import check_finite, fmt
+from .explain import Explanations
+from .input import (
     DEFAULT_DISCOUNT,
     MIP_REL_GAP,
     TIME_LIMIT_S,

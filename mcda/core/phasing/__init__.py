@@ -33,23 +33,23 @@ model always involves that rule; :func:`plan` explains which municipalities cann
 reached by which phase (and whether ``max_share`` is what blocks them).
 
 The code is split by responsibility; this module gathers the public names:
-:mod:`~mcda.core.phasing_input` (result types, constants, input checks),
-:mod:`~mcda.core.phasing_model` (the MILP and :func:`plan`),
-:mod:`~mcda.core.phasing_explain` (why no plan exists) and
-:mod:`~mcda.core.phasing_paths` (paths, stability, spread).
+:mod:`~mcda.core.phasing.input` (result types, constants, input checks),
+:mod:`~mcda.core.phasing.model` (the MILP and :func:`plan`),
+:mod:`~mcda.core.phasing.explain` (why no plan exists) and
+:mod:`~mcda.core.phasing.paths` (paths, stability, spread).
 """
 
 from __future__ import annotations
 
-from .phasing_input import (
+from .input import (
     DEFAULT_DISCOUNT,
     Infeasibility,
     PhasePlan,
     phase_weights,
     values_from_scores,
 )
-from .phasing_model import PhaseModel, plan
-from .phasing_paths import (
+from .model import PhaseModel, plan
+from .paths import (
     PathComparison,
     Spread,
     Stability,
