@@ -9,10 +9,11 @@ by which phase, which pins or groups clash, and whether ``max_share`` is what bl
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import Bounds, milp
+from scipy.optimize import Bounds
 
 from ..errors import fmt
 from .input import TIME_LIMIT_S, Infeasibility
+from .solver import milp
 
 
 class Explanations:

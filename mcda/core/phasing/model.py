@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint
 from scipy.sparse import csr_array
 
 from ..errors import check_finite, fmt
@@ -27,6 +27,7 @@ from .input import (
     _validate,
     phase_weights,
 )
+from .solver import milp
 
 # --------------------------------------------------------------------------- the model
 

@@ -1,0 +1,68 @@
+"""The one door to HiGHS: ``scipy.optimize.milp`` with standard output silenced.
+
+Why: HiGHS' MIP code sometimes prints debugging lines
+(``HighsMipSolverData::transformNewIntegerFeasibleSolution …``) with C ``printf``, which no
+solver option turns off, and ``python -m mcda analyze`` must write nothing but its JSON to
+stdout. Every solve in :mod:`mcda.core.phasing` goes through :func:`milp`, which points file
+descriptor 1 at the null device for the duration of the call (flushing C's buffers before
+putting it back). Nested and concurrent solves share one redirection (a counter under a
+lock), so threads of a web server never restore each other's descriptor too early.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+from scipy.optimize import milp as _scipy_milp
+
+_LOCK = threading.Lock()
+_state: dict[str, int | None] = {"depth": 0, "saved": None}
+
+
+def _c_flush() -> None:
+    """Flush C stdio buffers, so text HiGHS buffered goes to the null device, not later."""
+    with suppress(OSError, AttributeError, TypeError):  # no libc (Windows): nothing to flush
+        ctypes.CDLL(None).fflush(None)
+
+
+@contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Send whatever native code writes to file descriptor 1 to the null device."""
+    with _LOCK:
+        if _state["depth"] == 0:
+            with suppress(AttributeError, ValueError):  # closed or absent sys.stdout
+                sys.stdout.flush()
+            _c_flush()
+            try:
+                saved = os.dup(1)
+            except OSError:  # pragma: no cover - no descriptor 1 at all: nothing to protect
+                saved = None
+            if saved is not None:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, 1)
+                os.close(null)
+            _state["saved"] = saved
+        _state["depth"] = int(_state["depth"] or 0) + 1
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _state["depth"] = int(_state["depth"] or 0) - 1
+            saved = _state["saved"]
+            if _state["depth"] == 0 and saved is not None:
+                _c_flush()
+                os.dup2(saved, 1)
+                os.close(saved)
+                _state["saved"] = None
+
+
+def milp(*args: Any, **kwargs: Any) -> Any:
+    """:func:`scipy.optimize.milp` with the solver's stray stdout text silenced."""
+    with quiet_stdout():
+        return _scipy_milp(*args, **kwargs)
