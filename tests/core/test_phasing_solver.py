@@ -26,3 +26,53 @@ def test_cli_stdout_is_only_the_json():
     out = json.loads(proc.stdout)  # fails on any solver text before the JSON
     assert out["scenarios"]["results"][0]["status"] == "optimal"
     assert "Highs" not in proc.stdout
+
+
+def _exact(xs):
+    return sum((Fraction(float(x)) for x in xs), Fraction(0))
+
+
+def _check_exact(res, costs, budgets):
+    for p, b in enumerate(budgets, start=1):
+        used = [costs[i] for i, a in enumerate(res.assignment) if a == p]
+        assert _exact(used) <= Fraction(float(b)), (p, used, b)
+        assert res.spend[p - 1] <= b
+
+
+def test_budget_just_below_a_sum_of_costs_is_never_overrun():
+    """A budget 1e-7 (and 1e-10, below any solver tolerance) under the sum of all costs:
+    the plan leaves one out rather than overspend (issue 22 item 4)."""
+    costs = [0.1, 0.2, 0.3, 1.7, 2.9]
+    for off in (1e-7, 3e-8, 1e-10):
+        budgets = [sum(costs) - off]
+        res = phasing.plan([1.0] * 5, costs, [None] * 5, [1] * 5, [], budgets)
+        assert res.status == "optimal"
+        _check_exact(res, costs, budgets)
+        assert res.total_value == 4.0  # all five do not fit
+
+
+def test_pool_and_frontier_never_overrun():
+    costs = [0.1, 0.2, 0.3]
+    pool = {"name": "EU", "budgets": [0.3 - 1e-7], "shares": {0: 1.0, 1: 0.5, 2: 0.5}}
+    res = phasing.plan([1.0] * 3, costs, [None] * 3, [1] * 3, [], [10.0], {"pools": [pool]})
+    used = [costs[i] * pool["shares"][i] for i, a in enumerate(res.assignment) if a]
+    assert _exact(used) <= Fraction(pool["budgets"][0])
+    assert res.total_value == 2.0
+    budgets = [0.6 - 1e-7]
+    for row in scenarios.frontier([1.0] * 3, costs, [None] * 3, [1] * 3, [], budgets,
+                                  levels=(1.0, 0.9999999, 1.0000002)):
+        used = [costs[i] for i, a in enumerate(row["assignment"]) if a]
+        assert _exact(used) <= Fraction(float(row["budgets"][0]))
+
+
+def test_share_cap_exact():
+    """max share 0.5 with two municipalities whose costs differ by 1e-9: the larger one
+    alone would exceed half of the plan by a hair."""
+    costs = [1.0 + 1e-9, 1.0]
+    res = phasing.plan([1.0, 1.0], costs, ["A", "B"], [1, 1], [], [10.0],
+                       {"max_share": 0.5})
+    chosen = [i for i, a in enumerate(res.assignment) if a]
+    total = _exact(costs[i] for i in chosen)
+    for m in ("A", "B"):
+        own = _exact(costs[i] for i in chosen if ["A", "B"][i] == m)
+        assert own <= Fraction(0.5) * total
