@@ -8,12 +8,16 @@ by which phase, which pins or groups clash, and whether ``max_share`` is what bl
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from scipy.optimize import Bounds
 
 from ..errors import fmt
 from .input import TIME_LIMIT_S, Infeasibility
 from .solver import milp
+
+BUDGETS = -1  # the phase budgets, as a rule block an explanation may drop
 
 
 class Explanations:
@@ -65,7 +69,7 @@ class Explanations:
                     "prerequisites.",
                     [{"item": nm, "earliest": int(eff[i])}], [rule],
                 )
-            if self.net_costs[i] > self.budgets[p - 1] + 1e-9:
+            if self.net_costs[i] > self.budgets[p - 1]:
                 return Infeasibility(
                     "pin", p, host,
                     f"{nm} är låst till etapp {p} men kostar {fmt(float(self.net_costs[i]))} "
@@ -78,7 +82,7 @@ class Explanations:
                 )
             for pool in self.rules.pools:
                 part = float(pool.shares[i] * self.costs[i])
-                if part > pool.budgets[p - 1] + 1e-9:
+                if part > pool.budgets[p - 1]:
                     return Infeasibility(
                         "pin+pool", p, host,
                         f"{nm} är låst till etapp {p} men finansieringskällan {pool.name} ska "
@@ -118,115 +122,178 @@ class Explanations:
         if by is None:
             return None
         eff = self._effective_earliest()
-        blocked, details = [], []
-        for m in self.rules.municipalities:
-            if m in self.exempt:
-                continue
-            items = [i for i in range(self.n) if self.hosts[i] == m]
-            fits = [
-                i
-                for i in items
-                if eff[i] <= by
-                and any(self.net_costs[i] <= self.budgets[p] for p in range(eff[i] - 1, by))
-            ]
-            if not fits:
-                cheapest = min(items, key=lambda i: (eff[i] > by, self.net_costs[i]))
-                blocked.append(m)
-                details.append(
-                    {
-                        "municipality": m,
-                        "cheapest": self.labels[cheapest],
-                        "cost": float(self.net_costs[cheapest]),
-                        "earliest": int(eff[cheapest]),
-                        "largest_budget": float(self.budgets[:by].max()),
-                    }
-                )
-        if not blocked:
+        details = [d for m in self.rules.municipalities if m not in self.exempt
+                   if (d := self._unreachable(m, by, eff)) is not None]
+        if not details:
             return None
+        return self._unreachable_message(by, details)
+
+    def _unreachable(self, m: str, by: int, eff: np.ndarray) -> dict[str, Any] | None:
+        """Why municipality ``m`` gets nothing by phase ``by`` on its own (None if it can)."""
+        items = [i for i in range(self.n) if self.hosts[i] == m]
+        possible = [i for i in items if eff[i] <= by]
+        if any(self.net_costs[i] <= self.budgets[p]
+               for i in possible for p in range(eff[i] - 1, by)):
+            return None
+        d: dict[str, Any] = {"municipality": m}
+        if possible:
+            cheapest = min(possible, key=lambda i: (self.net_costs[i], i))
+            lo = int(eff[cheapest])
+            d.update(cheapest=self.labels[cheapest], cost=float(self.net_costs[cheapest]),
+                     earliest=lo, largest_budget=float(self.budgets[lo - 1:by].max()))
+            late = [i for i in items if eff[i] > by
+                    and self.net_costs[i] < self.net_costs[cheapest]]
+        else:
+            d["earliest"] = int(min(eff[i] for i in items))
+            late = items
+        d["excluded"] = [self._why_late(i, by) for i in late]
+        return d
+
+    def _why_late(self, i: int, by: int) -> dict[str, str]:
+        """Why investment ``i`` cannot come by phase ``by``: the pin, earliest phase or
+        prerequisite that stops it (``kind`` is the rule's kind, "earliest" if none)."""
+        nm = self.labels[i]
+        pin = next((p for p in self.rules.pins if p.item == i), None)
+        if pin is not None and pin.kind == "never":
+            return {"item": nm, "kind": "never", "sv": f"{nm} aldrig med",
+                    "en": f"{nm} never in the plan"}
+        if pin is not None and pin.kind == "not_before" and int(pin.phase) > by:
+            return {"item": nm, "kind": "not_before", "sv": f"{nm} inte före etapp {pin.phase}",
+                    "en": f"{nm} not before phase {pin.phase}"}
+        if self.earliest[i] > by:
+            e = int(self.earliest[i])
+            return {"item": nm, "kind": "earliest", "sv": f"{nm} tidigast i etapp {e}",
+                    "en": f"{nm} earliest in phase {e}"}
+        return {"item": nm, "kind": "prerequisites",
+                "sv": f"{nm} kräver en investering som inte hinner före", "en":
+                f"{nm} requires an investment that cannot come before it in time"}
+
+    def _unreachable_message(self, by: int, details: list[dict[str, Any]]) -> Infeasibility:
         parts_sv, parts_en = [], []
+        named: dict[str, dict[str, str]] = {}
         for d in details:
-            if d["earliest"] > self.P:
-                parts_sv.append(f"{d['municipality']}: ingen investering kan komma med")
-                parts_en.append(f"{d['municipality']}: no investment can be in the plan")
-            elif d["earliest"] > by:
-                parts_sv.append(
-                    f"{d['municipality']}: ingen investering kan göras före etapp {d['earliest']}"
-                )
-                parts_en.append(
-                    f"{d['municipality']}: no investment can start before phase {d['earliest']}"
-                )
+            m = d["municipality"]
+            if "cheapest" not in d and d["earliest"] > self.P:
+                sv, en = f"{m}: ingen investering kan komma med", \
+                    f"{m}: no investment can be in the plan"
+            elif "cheapest" not in d:
+                sv = f"{m}: ingen investering kan göras före etapp {d['earliest']}"
+                en = f"{m}: no investment can start before phase {d['earliest']}"
             else:
-                parts_sv.append(
-                    f"{d['municipality']}: billigaste investeringen {d['cheapest']} kostar "
-                    f"{fmt(d['cost'])}, mer än största etappbudgeten {fmt(d['largest_budget'])}"
-                )
-                parts_en.append(
-                    f"{d['municipality']}: the cheapest investment {d['cheapest']} costs "
-                    f"{fmt(d['cost'])}, more than the largest phase budget "
-                    f"{fmt(d['largest_budget'])}"
-                )
+                window = (f"etapp {d['earliest']}–{by}" if d["earliest"] < by
+                          else f"etapp {by}")
+                window_en = (f"phases {d['earliest']}–{by}" if d["earliest"] < by
+                             else f"phase {by}")
+                sv = (f"{m}: den billigaste investeringen som kan komma med senast etapp {by}, "
+                      f"{d['cheapest']}, kostar {fmt(d['cost'])}, mer än största etappbudgeten "
+                      f"i {window} ({fmt(d['largest_budget'])})")
+                en = (f"{m}: the cheapest investment that can come by phase {by}, "
+                      f"{d['cheapest']}, costs {fmt(d['cost'])}, more than the largest phase "
+                      f"budget of {window_en} ({fmt(d['largest_budget'])})")
+            if d["excluded"]:
+                sv += " (" + "; ".join(x["sv"] for x in d["excluded"]) + ")"
+                en += " (" + "; ".join(x["en"] for x in d["excluded"]) + ")"
+            parts_sv.append(sv)
+            parts_en.append(en)
+            for x in d["excluded"]:
+                if x["kind"] != "earliest":
+                    named.setdefault(x["sv"], {"kind": x["kind"], "sv": x["sv"], "en": x["en"]})
+        rule_min = self._rule_min_one(by)
+        kinds = list(dict.fromkeys(["min_one_by_phase", *(r["kind"] for r in named.values())]))
         return Infeasibility(
-            rule="min_one_by_phase",
+            rule="+".join(kinds),
             phase=by,
-            municipalities=blocked,
+            municipalities=[d["municipality"] for d in details],
             message_sv=(
                 f"Regeln 'minst en investering per kommun senast etapp {by}' kan inte uppfyllas. "
                 + "; ".join(parts_sv)
-                + ". Höj budgeten, ändra tidigaste etapp eller välj en senare etapp i regeln."
+                + ". Höj budgeten, ändra tidigaste etapp eller låsningar, eller välj en senare "
+                "etapp i regeln."
             ),
             message_en=(
                 f"The rule 'at least one investment per municipality by phase {by}' cannot be "
                 "met. "
                 + "; ".join(parts_en)
-                + ". Raise the budget, change the earliest phase or choose a later phase."
+                + ". Raise the budget, change the earliest phase or the pins, or choose a later "
+                "phase."
             ),
             details=details,
-            rules=[{"kind": "min_one_by_phase",
-                    "sv": f"minst en investering per kommun senast etapp {by}",
-                    "en": f"at least one investment per municipality by phase {by}"}],
+            rules=[rule_min, *named.values()],
         )
 
-    def _explain(self) -> Infeasibility:
-        """Elastic re-solve: which demands (municipality by phase N, pins "in", "at least one"
-        groups) cannot all be met, and which other rules block them (each dropped in turn)."""
-        unmet = self._elastic(drop=())
-        if not unmet:  # pragma: no cover - the model was infeasible, so something is unmet
-            unmet = list(range(len(self._forcing)))
-        if {self._forcing[f][0] for f in unmet} == {"min_one_by_phase"}:
-            share_k = [k for k, c in enumerate(self._context) if c[0] == "max_share"]
-            everything = list(range(len(self._forcing)))
-            others = [k for k in range(len(self._context)) if k not in share_k]
-            if not any(self._feasible(everything, (k,)) for k in others):
-                share_blocks = bool(share_k) and self._feasible(everything, tuple(share_k))
-                return self._explain_min_one(unmet, share_blocks)
-        # A minimal set of demands that cannot hold together (deletion filter) ...
+    @staticmethod
+    def _rule_min_one(by: int) -> dict[str, str]:
+        return {"kind": "min_one_by_phase",
+                "sv": f"minst en investering per kommun senast etapp {by}",
+                "en": f"at least one investment per municipality by phase {by}"}
+
+    # ------------------------------------------------------------------ elastic explanations
+
+    def _all_blocks(self) -> list[int]:
+        """The rule blocks an explanation may drop: the phase budgets, then each context
+        rule (index into ``_context``)."""
+        return [BUDGETS, *range(len(self._context))]
+
+    def _minimal_demands(self) -> list[int]:
+        """A minimal set of demands that cannot hold together (deletion filter)."""
+        blocks = self._all_blocks()
         conflict = list(range(len(self._forcing)))
         for f in list(conflict):
             trial = [g for g in conflict if g != f]
-            if not self._feasible(trial, ()):
+            if not self._feasible(trial, blocks):
                 conflict = trial
-        unmet = conflict
-        # ... and the other rules without which they would hold.
-        blockers = [k for k in range(len(self._context)) if self._feasible(unmet, (k,))]
-        named = [self._forcing[f] for f in unmet] + [self._context[k] for k in blockers]
+        return conflict
+
+    def _minimal_blocks(self, demands: list[int]) -> list[int]:
+        """A minimal set of rules (phase budgets included) that, with ``demands``, leave no
+        plan: each named rule is needed (dropping it alone lets the demands hold), and the
+        demands cannot hold under these rules even with every other rule dropped together."""
+        keep = self._all_blocks()
+        for b in list(keep):
+            trial = [k for k in keep if k != b]
+            if not self._feasible(demands, trial):
+                keep = trial
+        return keep
+
+    def _explain(self) -> Infeasibility:
+        """Which demands (municipality by phase N, pins "in", "at least one" groups) cannot
+        all be met, and exactly which other rules (phase budgets included) block them."""
+        conflict = self._minimal_demands()
+        keep = self._minimal_blocks(conflict)
+        kinds = {"budgets" if k == BUDGETS else self._context[k][0] for k in keep}
+        only_min_one = {self._forcing[f][0] for f in conflict} == {"min_one_by_phase"}
+        if only_min_one and kinds and kinds <= {"budgets", "max_share"}:
+            return self._explain_min_one(keep, kinds)
+        return self._explain_general(conflict, keep)
+
+    def _explain_general(self, conflict: list[int], keep: list[int]) -> Infeasibility:
+        blockers = [k for k in keep if k != BUDGETS]
+        named = [self._forcing[f] for f in conflict] + [self._context[k] for k in blockers]
         rules = [{"kind": r[0], "sv": r[1], "en": r[2]} for r in named]
         kinds = list(dict.fromkeys(r["kind"] for r in rules))
-        demands_sv = "; ".join(self._forcing[f][1] for f in unmet)
-        demands_en = "; ".join(self._forcing[f][2] for f in unmet)
+        demands_sv = "; ".join(self._forcing[f][1] for f in conflict)
+        demands_en = "; ".join(self._forcing[f][2] for f in conflict)
         budgets = "/".join(fmt(float(b)) for b in self.budgets)
         if blockers:
-            tail_sv = ("Det som hindrar, utöver etappbudgetarna: "
-                       + "; ".join(self._context[k][1] for k in blockers)
-                       + ". Ändra eller ta bort någon av dessa regler, eller höj budgeten.")
-            tail_en = ("What blocks it, besides the phase budgets: "
-                       + "; ".join(self._context[k][2] for k in blockers)
-                       + ". Change or drop one of these rules, or raise the budget.")
-        else:
+            with_budget_sv = f" och etappbudgetarna ({budgets})" if BUDGETS in keep else ""
+            with_budget_en = f" and the phase budgets ({budgets})" if BUDGETS in keep else ""
+            tail_sv = ("Det som hindrar: " + "; ".join(self._context[k][1] for k in blockers)
+                       + with_budget_sv + ". Ändra eller ta bort någon av dessa regler"
+                       + (", eller höj budgeten." if BUDGETS in keep else "."))
+            tail_en = ("What blocks it: " + "; ".join(self._context[k][2] for k in blockers)
+                       + with_budget_en + ". Change or drop one of these rules"
+                       + (", or raise the budget." if BUDGETS in keep else "."))
+        elif BUDGETS in keep:
             tail_sv = (f"Etappbudgetarna ({budgets}) räcker inte till allt detta samtidigt. Höj "
                        "budgeten eller lätta på kraven.")
             tail_en = (f"The phase budgets ({budgets}) do not cover all of this at once. Raise "
                        "the budget or relax the demands.")
-        munis = sorted({m for f in unmet if (m := self._forcing_muni[f]) is not None})
+        else:
+            tail_sv = ("Kraven utesluter varandra (varje investering kommer med högst en gång, "
+                       "i en etapp). Lätta på något av dem.")
+            tail_en = ("The demands exclude each other (each investment is planned at most "
+                       "once, in one phase). Relax one of them.")
+        munis = sorted({m for f in conflict if (m := self._forcing_muni[f]) is not None})
         phases = [pin.phase for pin in self.rules.pins if pin.kind == "in"]
         phase = int(self.rules.min_one_by_phase or (min(phases) if phases else 0))
         return Infeasibility(
@@ -239,42 +306,44 @@ class Explanations:
             rules=rules,
         )
 
-    def _explain_min_one(self, unmet: list[int], share_blocks: bool) -> Infeasibility:
-        """Only "every municipality by phase N" is unmet (and maybe max share is why)."""
+    def _explain_min_one(self, keep: list[int], kinds: set[str]) -> Infeasibility:
+        """Only "every municipality by phase N" is unmet, blocked by the budgets, the share
+        cap, or both together (``kinds``)."""
         by = int(self.rules.min_one_by_phase or 1)
         members = [m for m in self.rules.municipalities if m not in self.exempt]
-        share_k = [k for k, c in enumerate(self._context) if c[0] == "max_share"]
-        if share_blocks:
-            munis = [members[f] for f in unmet]
-        else:
-            munis = [members[f] for f in self._elastic(drop=tuple(share_k))] or [
-                members[f] for f in unmet
-            ]
+        munis = [members[f] for f in self._elastic(keep)]
         names = ", ".join(munis)
         cum = float(self.budgets[:by].sum())
-        rule_min = {"kind": "min_one_by_phase",
-                    "sv": f"minst en investering per kommun senast etapp {by}",
-                    "en": f"at least one investment per municipality by phase {by}"}
-        if share_blocks:
+        rule_min = self._rule_min_one(by)
+        share_k = [k for k in keep if k != BUDGETS]
+        if "max_share" in kinds:
             pct = f"{self.rules.max_share * 100:.0f} %"
+            share_rule = {"kind": "max_share", "sv": self._context[share_k[0]][1],
+                          "en": self._context[share_k[0]][2]}
+            money_sv = (f" med budgeten i etapp 1–{by} (sammanlagt {fmt(cum)})"
+                        if "budgets" in kinds else "")
+            money_en = (f" with the budget of phases 1–{by} (together {fmt(cum)})"
+                        if "budgets" in kinds else "")
             return Infeasibility(
                 rule="min_one_by_phase+max_share",
                 phase=by,
                 municipalities=munis,
                 message_sv=(
                     f"Reglerna 'minst en investering per kommun senast etapp {by}' och 'ingen "
-                    f"kommun över {pct} av planens kostnad' går inte att förena: då når planen "
-                    f"inte {names}. Höj andelen, välj en senare etapp i regeln eller ta bort "
-                    "en av reglerna."
+                    f"kommun över {pct} av planens kostnad' går inte att förena{money_sv}: då "
+                    f"når planen inte {names}. Höj andelen"
+                    + (" eller budgeten" if "budgets" in kinds else "")
+                    + ", välj en senare etapp i regeln eller ta bort en av reglerna."
                 ),
                 message_en=(
                     f"The rules 'at least one investment per municipality by phase {by}' and "
-                    f"'no municipality above {pct} of the plan's cost' conflict: the plan then "
-                    f"cannot reach {names}. Raise the share, choose a later phase or drop one rule."
+                    f"'no municipality above {pct} of the plan's cost' conflict{money_en}: the "
+                    f"plan then cannot reach {names}. Raise the share"
+                    + (" or the budget" if "budgets" in kinds else "")
+                    + ", choose a later phase or drop one rule."
                 ),
                 details=[{"municipality": m} for m in munis],
-                rules=[rule_min, {"kind": "max_share", "sv": self._context[share_k[0]][1],
-                                  "en": self._context[share_k[0]][2]}],
+                rules=[rule_min, share_rule],
             )
         return Infeasibility(
             rule="min_one_by_phase",
@@ -296,17 +365,17 @@ class Explanations:
             rules=[rule_min],
         )
 
-    def _rows_without(self, drop: tuple[int, ...]) -> list[tuple[dict[int, float], float, float]]:
-        return list(self._base_rows) + [
-            row for k, c in enumerate(self._context) if k not in drop for row in c[3]
-        ]
+    def _rows_with(self, keep: list[int]) -> list[tuple[dict[int, float], float, float]]:
+        """Structural rows plus the rule blocks ``keep`` (BUDGETS = the phase budgets)."""
+        rows = list(self._base_rows if BUDGETS in keep else self._once_rows)
+        return rows + [row for k in keep if k != BUDGETS for row in self._context[k][3]]
 
-    def _elastic(self, drop: tuple[int, ...]) -> list[int]:
-        """Minimise the number of unmet demands (forcing rules), without context rules
-        ``drop``; returns the indices of the unmet ones."""
+    def _elastic(self, keep: list[int]) -> list[int]:
+        """Minimise the number of unmet demands (forcing rules) under the rule blocks
+        ``keep``; returns the indices of the unmet ones."""
         k = len(self._forcing)
         nx = self.nvar
-        rows = self._rows_without(drop)
+        rows = self._rows_with(keep)
         for s, f in enumerate(self._forcing):
             r = dict(f[3])
             r[nx + s] = 1.0  # slack: Σ x + s ≥ 1
@@ -322,14 +391,14 @@ class Explanations:
             bounds=Bounds(lb, ub),
             options={"time_limit": TIME_LIMIT_S},
         )
-        if res.x is None:  # cannot happen (all slacks = 1, empty plan is feasible)
+        if res.x is None:  # pragma: no cover - all slacks = 1, the empty plan is feasible
             return list(range(k))
         slack = np.rint(res.x[nx:])
         return [f for f, sl in enumerate(slack) if sl > 0.5]
 
-    def _feasible(self, forcing: list[int], drop: tuple[int, ...]) -> bool:
-        """Do the demands ``forcing`` hold once the context rules ``drop`` are dropped?"""
-        rows = self._rows_without(drop) + [(self._forcing[f][3], 1.0, np.inf) for f in forcing]
+    def _feasible(self, forcing: list[int], keep: list[int]) -> bool:
+        """Do the demands ``forcing`` hold under the rule blocks ``keep`` alone?"""
+        rows = self._rows_with(keep) + [(self._forcing[f][3], 1.0, np.inf) for f in forcing]
         res = milp(
             np.zeros(self.nvar),
             constraints=self._assemble(rows),

@@ -1,0 +1,76 @@
+"""Infeasibility explanations name every rule the conflict needs, and nothing false
+(issue 22 item 3 and its "also found")."""
+
+from __future__ import annotations
+
+from mcda.core import phasing
+
+
+def test_min_one_blocked_by_share_cap_not_only_the_budget():
+    # A (cost 3) and B (cost 1) by phase 1 under a budget of 3.5 and a 50 % share cap: the
+    # budget blocks, but so does the cap on its own (A is 75 % of any plan with both), so
+    # raising the budget alone would leave no plan: the cap must be named.
+    res = phasing.plan([1, 1], [3, 1], ["A", "B"], [1, 1], [], [3.5],
+                       {"min_one_by_phase": 1, "max_share": 0.5})
+    why = res.infeasibility
+    assert res.status == "infeasible"
+    assert "max_share" in why.rule.split("+")
+    assert "50 %" in why.message_sv and "50 %" in why.message_en
+    assert {r["kind"] for r in why.rules} >= {"min_one_by_phase", "max_share"}
+    # still no plan with every budget raised: the explanation does not rest on the budget
+    again = phasing.plan([1, 1], [3, 1], ["A", "B"], [1, 1], [], [1e6],
+                         {"min_one_by_phase": 1, "max_share": 0.5})
+    assert again.status == "infeasible"
+
+
+def test_min_one_needs_budget_and_share_together():
+    # Each rule alone leaves a plan; only the budget and the cap together block it.
+    # A: 3; B: 1 or 2. Within 4.5 only A + 1 fits (A 75 %); all three (A 50 %) costs 6.
+    res = phasing.plan([1, 1, 1], [3, 1, 2], ["A", "B", "B"], [1, 1, 1], [], [4.5],
+                       {"min_one_by_phase": 1, "max_share": 0.55})
+    assert res.status == "infeasible"
+    why = res.infeasibility
+    assert "max_share" in why.rule and "budget of phases 1–1" in why.message_en
+    assert "55 %" in why.message_en and "budgeten i etapp 1–1" in why.message_sv
+
+
+def test_cheapest_names_the_pin_that_excludes_a_cheaper_one():
+    # Hamnen (2) is pinned "never"; Torget (8) is the cheapest that may come, and it does
+    # not fit the budget of 5. The message must not call Torget "the cheapest" outright.
+    res = phasing.plan([1, 1, 1], [2, 8, 1], ["Hjo", "Hjo", "Skara"], [1, 1, 1], [], [5],
+                       {"min_one_by_phase": 1, "pins": [{"item": 0, "kind": "never"}]},
+                       names=["Hamnen", "Torget", "Bron"])
+    why = res.infeasibility
+    assert why.municipalities == ["Hjo"]
+    assert "the cheapest investment that can come by phase 1, Torget" in why.message_en
+    assert "Hamnen never in the plan" in why.message_en
+    assert "Hamnen aldrig med" in why.message_sv
+    assert {"kind": "never", "sv": "Hamnen aldrig med", "en": "Hamnen never in the plan"} in (
+        why.rules)
+
+
+def test_largest_budget_is_of_the_phases_the_investment_can_use():
+    # Torget can start in phase 2 only, whose budget is 3; phase 1's 10 is not its to use.
+    res = phasing.plan([1, 1], [5, 1], ["Hjo", "Skara"], [2, 1], [], [10, 3],
+                       {"min_one_by_phase": 2}, names=["Torget", "Bron"])
+    why = res.infeasibility
+    assert "phase 2 (3)" in why.message_en and "(10)" not in why.message_en
+
+
+def test_budgets_not_blamed_when_other_rules_together_block():
+    # "at least one of" {Hallen} with Hallen both paid half by a pool with no money and in
+    # an "at most one" group with the pinned Scenen: dropping either rule alone leaves no
+    # plan, dropping both does, whatever the budget. The budgets are not what blocks it.
+    rules = {"pins": [{"item": 1, "kind": "in", "phase": 1}],
+             "groups": [{"name": "hall", "kind": "at_least_one", "items": [0]},
+                        {"name": "en scen", "kind": "at_most_one", "items": [0, 1]}],
+             "pools": [{"name": "EU", "budgets": [0.0], "shares": {0: 0.5}}]}
+    res = phasing.plan([1, 1], [1, 1], [None, None], [1, 1], [], [100.0], rules,
+                       names=["Hallen", "Scenen"])
+    why = res.infeasibility
+    assert res.status == "infeasible"
+    assert "Etappbudgetarna" not in why.message_sv and "phase budgets" not in why.message_en
+    assert "minst en av hall" in why.message_sv
+    # the rules named are enough: with every other rule dropped the demand still fails
+    named = {r["kind"] for r in why.rules}
+    assert named & {"pool", "at_most_one"}
