@@ -1,4 +1,4 @@
-"""Write the analysis contract's JSON Schemas into docs/ (run after changing mcda/core/contract.py).
+"""Write the analysis contract's JSON Schemas into docs/ (run after changing mcda/core/contract/).
 
     python scripts/generate_schemas.py
 

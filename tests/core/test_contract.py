@@ -1,4 +1,4 @@
-"""The typed analysis contract (mcda/core/contract.py): published schema, defaults in one
+"""The typed analysis contract (mcda/core/contract/): published schema, defaults in one
 place, unknown fields and duplicate keys refused, and analyze()'s output matching its model."""
 
 import copy

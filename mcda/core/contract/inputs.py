@@ -3,14 +3,14 @@ as typed pydantic models (``docs/analysis-format.md``; ``docs/analysis-input.sch
 
 Why a module of its own: these are declarations (types, limits, defaults, unknown fields
 refused); the cross-field rules that turn a valid model into the normalised
-:class:`~mcda.core.contract_problem.Problem` live in :mod:`mcda.core.contract_problem`, and
+:class:`~mcda.core.contract.problem.Problem` live in :mod:`mcda.core.contract.problem`, and
 the entry points in :mod:`mcda.core.contract`.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -18,13 +18,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
     WithJsonSchema,
     model_validator,
 )
 
-from . import ranking
-from .constants import (
+from .. import ranking
+from ..constants import (
     AHP_PRIORITIES,
     BETWEEN_RULES,
     DEFAULT_TOP_K,
@@ -41,12 +40,9 @@ from .constants import (
     WEIGHT_MODES,
     WITHIN_RULES,
 )
-from .contract_io import BigInteger
-from .contract_io import custom_error as _custom
-from .elicitation import RANDOM_INDEX
-
-if TYPE_CHECKING:
-    from .contract_problem import Problem
+from ..elicitation import RANDOM_INDEX
+from .jsonio import BigInteger
+from .jsonio import custom_error as _custom
 
 # --------------------------------------------------------------------------- scalar types
 
@@ -344,15 +340,6 @@ class AnalysisInput(_Model):
     decision: Any = None
     round: Any = None
     meta: Any = None
-
-    _problem: Problem | None = PrivateAttr(None)
-
-    @model_validator(mode="after")
-    def _semantics(self) -> AnalysisInput:
-        from .contract_problem import build_problem  # it builds on these models
-
-        self._problem = build_problem(self)
-        return self
 
 
 class PhasingInput(_Model):

@@ -12,15 +12,15 @@ from typing import Any
 
 import numpy as np
 
-from . import (
+from .. import (
     aggregation,
     phasing,
     ranking,
     scenarios,
 )
-from .analysis_shared import by_id, group_vector, smaa_draw
-from .contract import Problem
-from .errors import MCDAInputError
+from ..contract import Problem
+from ..errors import MCDAInputError
+from .shared import by_id, group_vector, smaa_draw
 
 # --------------------------------------------------------------------------- growth phases
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from . import aggregation, smaa
-from .constants import MIN_QUANTILE_VALUES
-from .contract import Problem
+from .. import aggregation, smaa
+from ..constants import MIN_QUANTILE_VALUES
+from ..contract import Problem
 
 
 def by_id(ids: list[str], values: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import (
+from .. import (
     aggregation,
     conflicts,
     consensus,
@@ -27,14 +27,14 @@ from . import (
     smaa,
     summary,
 )
-from .analysis_describe import descriptions
-from .analysis_plans import _phasing, _scenarios
-from .analysis_shared import by_id as _by_id
-from .analysis_shared import group_vector
-from .analysis_shared import smaa_draw as _smaa_draw
-from .constants import CLEAR_SHARE, CONTENDER_SHARE, LIKELY_SHARE, METHOD_CONTENDER_SHARE
-from .contract import Problem, validate_input
-from .errors import MCDAInputError
+from ..constants import CLEAR_SHARE, CONTENDER_SHARE, LIKELY_SHARE, METHOD_CONTENDER_SHARE
+from ..contract import Problem, validate_input
+from ..errors import MCDAInputError
+from .describe import descriptions
+from .plans import _phasing, _scenarios
+from .shared import by_id as _by_id
+from .shared import group_vector
+from .shared import smaa_draw as _smaa_draw
 
 __all__ = ["analyze", "FORMAT_VERSION"]
 

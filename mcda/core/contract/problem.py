@@ -1,6 +1,6 @@
 """The analysis contract's semantic rules and normalised form.
 
-A valid :class:`~mcda.core.contract_input.AnalysisInput` can still be wrong across fields (a vote
+A valid :class:`~mcda.core.contract.inputs.AnalysisInput` can still be wrong across fields (a vote
 for an unknown group, a matrix per criterion missing, a prerequisite in a later phase, a
 scenario naming an unknown alternative). :func:`build_problem` checks those, each written once
 with a Swedish and English message naming the field path, and returns the :class:`Problem`
@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .contract_input import (
+from ..errors import MCDAInputError
+from .inputs import (
     Alternative,
     AnalysisInput,
     Options,
@@ -25,7 +26,6 @@ from .contract_input import (
     Scenario,
     Vote,
 )
-from .errors import MCDAInputError
 
 # --------------------------------------------------------------------------- normalised form
 
@@ -364,7 +364,7 @@ def _municipalities(raw: dict[str, Population | None] | None) -> dict[str, float
 def _investments(items: list[Alternative], alts: list[str], names: list[str],
                  municipalities: Mapping[str, float | None] | None) -> list[dict[str, Any]]:
     """Phasing fields of each alternative: host known, prerequisites known, earlier, acyclic."""
-    from .rules import check_prerequisites
+    from ..rules import check_prerequisites
 
     index = {a: k for k, a in enumerate(alts)}
     out: list[dict[str, Any]] = []

@@ -1,18 +1,16 @@
-"""The analysis contract: the input and output of :func:`mcda.core.analysis.analyze` as typed
-pydantic models (``docs/analysis-format.md``; JSON Schema in ``docs/analysis-*.schema.json``).
+"""The analysis contract's entry points: the input and output of
+:func:`mcda.core.analysis.analyze` as typed pydantic models (``docs/analysis-format.md``;
+JSON Schema in ``docs/analysis-*.schema.json``).
 
 Why models: one declaration gives the defaults (in one place), refuses unknown fields and
 wrong types, and publishes the JSON Schema researchers and other programs validate against.
 The semantic rules (ids that must match, a matrix per criterion, prerequisites that must be
-earlier and acyclic) are model validators. Every failure becomes one
-:class:`~mcda.core.errors.MCDAInputError` naming the field path (``votes[3].values.kostnad``)
-and the value, in Swedish and English.
+earlier and acyclic) run once the models hold (:func:`.problem.build_problem`, called here
+rather than from a model validator so the input models need not import it). Every failure
+becomes one :class:`~mcda.core.errors.MCDAInputError` naming the field path
+(``votes[3].values.kostnad``) and the value, in Swedish and English.
 
 :func:`validate_input` returns the normalised :class:`Problem` that ``analyze`` computes on.
-This module holds the entry points; the parts live beside it, one responsibility each:
-:mod:`~mcda.core.contract_input` (input models), :mod:`~mcda.core.contract_problem` (the
-cross-field rules and the normalised form), :mod:`~mcda.core.contract_output` (output models)
-and :mod:`~mcda.core.contract_io` (the JSON reader and the wording of pydantic's errors).
 """
 
 from __future__ import annotations
@@ -21,29 +19,20 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .contract_input import AnalysisInput, Options, PhasingInput, PhasingOptions, SmaaOptions
-from .contract_io import loads, translate
-from .contract_output import AnalysisOutput
-from .contract_problem import (
+from .inputs import AnalysisInput, PhasingInput, PhasingOptions
+from .jsonio import translate
+from .outputs import AnalysisOutput
+from .problem import (
     Problem,
     _e,
     _investments,
     _municipalities,
     _phasing_options,
     _unique,
+    build_problem,
 )
 
-__all__ = [
-    "AnalysisInput",
-    "AnalysisOutput",
-    "Options",
-    "Problem",
-    "SmaaOptions",
-    "json_schemas",
-    "loads",
-    "validate_input",
-    "validate_phasing",
-]
+__all__ = ["json_schemas", "validate_input", "validate_phasing"]
 
 # --------------------------------------------------------------------------- entry points
 
@@ -55,14 +44,13 @@ def validate_input(data: Any) -> Problem:
     """
     try:
         model = AnalysisInput.model_validate(data)
+        return build_problem(model)  # the cross-field rules, on a model that is well-typed
     except ValidationError as exc:
         raise translate(exc, AnalysisInput) from None
     except UnicodeEncodeError:  # a lone surrogate in a key (loads() names where)
         raise _e("input", None, "Indata innehåller ett ogiltigt tecken (ensamt surrogat) i "
                  "en nyckel.", "The input contains an invalid character (a lone surrogate) "
                  "in a key.") from None
-    assert model._problem is not None
-    return model._problem
 
 
 def validate_phasing(data: Any) -> None:

@@ -21,8 +21,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
-from .constants import MAX_JSON_DEPTH
-from .errors import MCDAInputError
+from ..constants import MAX_JSON_DEPTH
+from ..errors import MCDAInputError
 
 __all__ = ["BigInteger", "custom_error", "loads", "translate"]
 

@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import ranking, summary
-from .constants import VOTE_METHODS, WEIGHT_MODES
+from .. import ranking, summary
+from ..constants import VOTE_METHODS, WEIGHT_MODES
 
 __all__ = ["AnalysisOutput", "Empty"]
 

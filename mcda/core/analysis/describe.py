@@ -7,9 +7,9 @@ built from the options alone, so they live apart from the computation.
 
 from __future__ import annotations
 
-from . import ranking
-from .constants import CLEAR_SHARE, LIKELY_SHARE, MIN_QUANTILE_VALUES
-from .contract import Problem
+from .. import ranking
+from ..constants import CLEAR_SHARE, LIKELY_SHARE, MIN_QUANTILE_VALUES
+from ..contract import Problem
 
 
 def descriptions(p: Problem) -> dict[str, str]:
