@@ -187,6 +187,42 @@ def _validate(
         earliest[i] = check_earliest_phase(f"earliest_phase[{i}]", label[i], e) or 1
 
     rules = dict(rules or {})
+    munis, n1, share = _validate_spread(rules, hosts, label, n_phases)
+
+    pre: list[tuple[int, int]] = []
+    for k, pair in enumerate(prerequisites):
+        try:
+            i, j = (int(pair[0]), int(pair[1]))
+        except (TypeError, ValueError, IndexError) as exc:
+            raise _err(
+                f"prerequisites[{k}]",
+                pair,
+                f"Förutsättning {k + 1} måste vara ett par (investering, kräver).",
+                f"Prerequisite {k + 1} must be a pair (investment, requires).",
+            ) from exc
+        if not (0 <= i < n and 0 <= j < n):
+            raise _err(
+                f"prerequisites[{k}]",
+                pair,
+                f"Förutsättning {k + 1} pekar på en investering som inte finns ({pair}).",
+                f"Prerequisite {k + 1} refers to an investment that does not exist ({pair}).",
+            )
+        pre.append((i, j))
+    check_prerequisites(label, [int(e) for e in earliest], pre,
+                        field=lambda k: f"prerequisites[{k}]",
+                        cycle_field=lambda _nodes: "prerequisites")
+    pools = _validate_pools(rules.get("pools") or [], n, n_phases, label)
+    pins = _validate_pins(rules.get("pins") or [], n, n_phases, label)
+    groups = _validate_groups(rules.get("groups") or [], n, label)
+    return (
+        v, c, b, earliest, sorted(set(pre)),
+        _Rules(n1, share, munis, pools, pins, groups), label,
+    )
+
+
+def _validate_spread(rules: dict[str, Any], hosts: Sequence[str | None], label: Sequence[str],
+                     n_phases: int) -> tuple[list[str], int | None, float | None]:
+    """The rule keys, the municipalities, "every municipality by phase N" and the share cap."""
     unknown_keys = set(rules) - {
         "min_one_by_phase", "max_share", "municipalities", "pools", "pins", "groups"
     }
@@ -234,35 +270,7 @@ def _validate(
             )
         share = float(share)
 
-    pre: list[tuple[int, int]] = []
-    for k, pair in enumerate(prerequisites):
-        try:
-            i, j = (int(pair[0]), int(pair[1]))
-        except (TypeError, ValueError, IndexError) as exc:
-            raise _err(
-                f"prerequisites[{k}]",
-                pair,
-                f"Förutsättning {k + 1} måste vara ett par (investering, kräver).",
-                f"Prerequisite {k + 1} must be a pair (investment, requires).",
-            ) from exc
-        if not (0 <= i < n and 0 <= j < n):
-            raise _err(
-                f"prerequisites[{k}]",
-                pair,
-                f"Förutsättning {k + 1} pekar på en investering som inte finns ({pair}).",
-                f"Prerequisite {k + 1} refers to an investment that does not exist ({pair}).",
-            )
-        pre.append((i, j))
-    check_prerequisites(label, [int(e) for e in earliest], pre,
-                        field=lambda k: f"prerequisites[{k}]",
-                        cycle_field=lambda _nodes: "prerequisites")
-    pools = _validate_pools(rules.get("pools") or [], n, n_phases, label)
-    pins = _validate_pins(rules.get("pins") or [], n, n_phases, label)
-    groups = _validate_groups(rules.get("groups") or [], n, label)
-    return (
-        v, c, b, earliest, sorted(set(pre)),
-        _Rules(n1, share, munis, pools, pins, groups), label,
-    )
+    return munis, n1, share
 
 
 def _item(raw: Any, n: int, where: str, label: Sequence[str]) -> int:
