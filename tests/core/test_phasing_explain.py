@@ -74,3 +74,29 @@ def test_budgets_not_blamed_when_other_rules_together_block():
     # the rules named are enough: with every other rule dropped the demand still fails
     named = {r["kind"] for r in why.rules}
     assert named & {"pool", "at_most_one"}
+
+
+def test_prerequisite_chain_names_the_pin_behind_it():
+    # Scenen (A) requires Hallen, which is pinned "not before phase 2": Scenen cannot come
+    # before phase 3, so A is not reached by phase 2. The pin is what to change: name it.
+    res = phasing.plan([0.25, 5.0], [9.0, 1.0], [None, "A"], [1, 1], [(1, 0)], [9, 3, 11],
+                       {"min_one_by_phase": 2, "municipalities": ["A"],
+                        "pins": [{"item": 0, "kind": "not_before", "phase": 2}]},
+                       names=["Hallen", "Scenen"])
+    why = res.infeasibility
+    assert "Scenen requires Hallen" in why.message_en and "Hallen not before phase 2" in (
+        why.message_en)
+    assert "Scenen kräver Hallen" in why.message_sv
+    assert {r["kind"] for r in why.rules} == {"min_one_by_phase", "prerequisites", "not_before"}
+
+
+def test_window_of_a_dearer_investment_is_explained():
+    # A: Torget (net 6.75, requires Bron in B, so phase 2 at the earliest) and Hamnen (8,
+    # "not before phase 3"); budgets 9/3/5. Either would fit phase 1: say why neither may.
+    rules = {"min_one_by_phase": 3, "municipalities": ["A", "B"],
+             "pools": [{"name": "P", "budgets": [3.0, 5.0, 4.0], "shares": {1: 0.25}}],
+             "pins": [{"item": 2, "kind": "not_before", "phase": 3}]}
+    res = phasing.plan([1, 1, 1], [3.4, 9.0, 8.0], ["B", "A", "A"], [1, 1, 1], [(1, 0)],
+                       [9.0, 3.0, 5.0], rules, names=["Bron", "Torget", "Hamnen"])
+    en = res.infeasibility.message_en
+    assert "Torget requires Bron" in en and "Hamnen not before phase 3" in en

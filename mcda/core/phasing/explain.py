@@ -141,32 +141,43 @@ class Explanations:
             lo = int(eff[cheapest])
             d.update(cheapest=self.labels[cheapest], cost=float(self.net_costs[cheapest]),
                      earliest=lo, largest_budget=float(self.budgets[lo - 1:by].max()))
+            # investments that would fit an earlier phase's budget but may not start there
+            big = float(self.budgets[:by].max())
+            d["starts"] = [r for i in possible if eff[i] > 1 and self.net_costs[i] <= big
+                           for r in self._start_reasons(i, eff)]
             late = [i for i in items if eff[i] > by
                     and self.net_costs[i] < self.net_costs[cheapest]]
         else:
             d["earliest"] = int(min(eff[i] for i in items))
             late = items
-        d["excluded"] = [self._why_late(i, by) for i in late]
+        d["excluded"] = [r for i in late for r in self._start_reasons(i, eff)]
         return d
 
-    def _why_late(self, i: int, by: int) -> dict[str, str]:
-        """Why investment ``i`` cannot come by phase ``by``: the pin, earliest phase or
-        prerequisite that stops it (``kind`` is the rule's kind, "earliest" if none)."""
+    def _start_reasons(self, i: int, eff: np.ndarray) -> list[dict[str, str]]:
+        """Why investment ``i`` cannot start before phase ``eff[i]`` (never, if past the last
+        phase): its pin, its earliest phase, or the prerequisite that holds it back and, in
+        turn, why that one starts late. ``kind`` is the rule's kind ("earliest" if none)."""
         nm = self.labels[i]
+        late = min(int(eff[i]), self.P + 1)
         pin = next((p for p in self.rules.pins if p.item == i), None)
         if pin is not None and pin.kind == "never":
-            return {"item": nm, "kind": "never", "sv": f"{nm} aldrig med",
-                    "en": f"{nm} never in the plan"}
-        if pin is not None and pin.kind == "not_before" and int(pin.phase) > by:
-            return {"item": nm, "kind": "not_before", "sv": f"{nm} inte före etapp {pin.phase}",
-                    "en": f"{nm} not before phase {pin.phase}"}
-        if self.earliest[i] > by:
+            return [{"item": nm, "kind": "never", "sv": f"{nm} aldrig med",
+                     "en": f"{nm} never in the plan"}]
+        if pin is not None and pin.kind == "not_before" and int(pin.phase) > 1 and (
+                int(pin.phase) >= late):
+            return [{"item": nm, "kind": "not_before", "sv": f"{nm} inte före etapp {pin.phase}",
+                     "en": f"{nm} not before phase {pin.phase}"}]
+        if self.earliest[i] > 1 and self.earliest[i] >= late:
             e = int(self.earliest[i])
-            return {"item": nm, "kind": "earliest", "sv": f"{nm} tidigast i etapp {e}",
-                    "en": f"{nm} earliest in phase {e}"}
-        return {"item": nm, "kind": "prerequisites",
-                "sv": f"{nm} kräver en investering som inte hinner före", "en":
-                f"{nm} requires an investment that cannot come before it in time"}
+            return [{"item": nm, "kind": "earliest", "sv": f"{nm} tidigast i etapp {e}",
+                     "en": f"{nm} earliest in phase {e}"}]
+        reqs = [j for k, j in self.prerequisites if k == i]
+        if not reqs:
+            return []
+        j = max(reqs, key=lambda r: (eff[r], -r))
+        other = self.labels[j]
+        return [{"item": nm, "kind": "prerequisites", "sv": f"{nm} kräver {other}",
+                 "en": f"{nm} requires {other}"}, *self._start_reasons(j, eff)]
 
     def _unreachable_message(self, by: int, details: list[dict[str, Any]]) -> Infeasibility:
         parts_sv, parts_en = [], []
@@ -190,12 +201,17 @@ class Explanations:
                 en = (f"{m}: the cheapest investment that can come by phase {by}, "
                       f"{d['cheapest']}, costs {fmt(d['cost'])}, more than the largest phase "
                       f"budget of {window_en} ({fmt(d['largest_budget'])})")
+            if d.get("starts"):
+                sv += (" (tidigare etapper är stängda: "
+                       + "; ".join(x["sv"] for x in d["starts"]) + ")")
+                en += (" (earlier phases are ruled out: "
+                       + "; ".join(x["en"] for x in d["starts"]) + ")")
             if d["excluded"]:
                 sv += " (" + "; ".join(x["sv"] for x in d["excluded"]) + ")"
                 en += " (" + "; ".join(x["en"] for x in d["excluded"]) + ")"
             parts_sv.append(sv)
             parts_en.append(en)
-            for x in d["excluded"]:
+            for x in d["excluded"] + d.get("starts", []):
                 if x["kind"] != "earliest":
                     named.setdefault(x["sv"], {"kind": x["kind"], "sv": x["sv"], "en": x["en"]})
         rule_min = self._rule_min_one(by)
