@@ -14,7 +14,7 @@ import numpy as np
 from scipy.optimize import Bounds
 
 from ..errors import fmt
-from .input import TIME_LIMIT_S, Infeasibility
+from .input import MAX_EXACT_ROUNDS, TIME_LIMIT_S, Infeasibility
 from .solver import milp
 
 BUDGETS = -1  # the phase budgets, as a rule block an explanation may drop
@@ -413,13 +413,23 @@ class Explanations:
         return [f for f, sl in enumerate(slack) if sl > 0.5]
 
     def _feasible(self, forcing: list[int], keep: list[int]) -> bool:
-        """Do the demands ``forcing`` hold under the rule blocks ``keep`` alone?"""
+        """Do the demands ``forcing`` hold under the rule blocks ``keep`` alone? In exact
+        arithmetic: a plan the solver accepts within its tolerance is cut off and the
+        question asked again."""
         rows = self._rows_with(keep) + [(self._forcing[f][3], 1.0, np.inf) for f in forcing]
-        res = milp(
-            np.zeros(self.nvar),
-            constraints=self._assemble(rows),
-            integrality=self.integrality,
-            bounds=self.bounds,
-            options={"time_limit": 5.0},
-        )
-        return res.x is not None
+        for _ in range(MAX_EXACT_ROUNDS):
+            res = milp(
+                np.zeros(self.nvar),
+                constraints=self._assemble(rows),
+                integrality=self.integrality,
+                bounds=self.bounds,
+                options={"time_limit": 5.0},
+            )
+            if res.x is None:
+                return False
+            x = np.rint(res.x[: self.n * self.P]).reshape(self.n, self.P)
+            cuts = self._exact_cuts(x, keep)
+            if not cuts:
+                return True
+            rows += [row for _, row in cuts]
+        return False  # pragma: no cover - each round cuts off one plan

@@ -21,6 +21,7 @@ from ..errors import check_finite, fmt
 from .explain import Explanations
 from .input import (
     DEFAULT_DISCOUNT,
+    MAX_EXACT_ROUNDS,
     MIP_REL_GAP,
     TIME_LIMIT_S,
     Infeasibility,
@@ -31,7 +32,6 @@ from .input import (
 )
 from .solver import milp
 
-MAX_EXACT_ROUNDS = 50
 Row = tuple[dict[int, float], float, float]  # coefficients, lower, upper
 Block = tuple[str, str, str, list[Row]]  # kind, Swedish, English, rows
 
@@ -193,17 +193,20 @@ class PhaseModel(Explanations):
         if pre_rows:
             ctx.append(("prerequisites", "förutsättningarna", "the prerequisites", pre_rows))
         self._share_rows = self._max_share_rows(r.max_share)
+        self._block_of: dict[str, int] = {}  # "share", "pool<k>" → index into the context
         if self._share_rows:
+            self._block_of["share"] = len(ctx)
             pct = f"{r.max_share * 100:.0f} %"
             ctx.append(("max_share", f"högst {pct} av planens kostnad per kommun",
                         f"at most {pct} of the plan's cost per municipality", self._share_rows))
-        for pool, pc in zip(r.pools, self.pool_costs, strict=True):
+        for k, (pool, pc) in enumerate(zip(r.pools, self.pool_costs, strict=True)):
             prow = []
             for p in range(P):
                 row = {self._ix(i, p): float(pc[i]) for i in range(self.n) if pool.shares[i] > 0}
                 if row:
                     prow.append((row, -np.inf, float(pool.budgets[p])))
             if prow:
+                self._block_of[f"pool{k}"] = len(ctx)
                 b = "/".join(fmt(float(x)) for x in pool.budgets)
                 ctx.append(("pool", f"finansieringskällan {pool.name} (budget per etapp {b})",
                             f"the funding pool {pool.name} (budget per phase {b})", prow))
@@ -366,30 +369,41 @@ class PhaseModel(Explanations):
         obj = float((self.value_matrix(values) * self.weights[None, :] * x).sum())
         return status, x, obj
 
-    def _exact_cuts(self, x: np.ndarray) -> list[tuple[str, Row]]:
+    def _exact_cuts(self, x: np.ndarray, keep: list[int] | None = None,
+                    ) -> list[tuple[str, Row]]:
         """Cuts that remove plan ``x`` if it breaks a budget, a pool or the share cap in
         exact arithmetic (each cut removes only plans that break the same rule: costs are
-        non-negative, so any plan with the same set in that phase spends at least as much)."""
+        non-negative, so any plan with the same set in that phase spends at least as much).
+        ``keep``: only the rule blocks an explanation keeps (-1 = the phase budgets)."""
+        def kept(block: str | int) -> bool:
+            if keep is None:
+                return True
+            return (block if isinstance(block, int) else self._block_of.get(block)) in keep
+
         cuts = []
         for p in range(self.P):
             members = [int(i) for i in np.flatnonzero(x[:, p] > 0.5)]
-            if not fits(self.net_costs[members], self.budgets[p]):
+            if kept(-1) and not fits(self.net_costs[members], self.budgets[p]):
                 cuts.append(("budget", self._set_cut(members, p)))
-            for pool, pc in zip(self.rules.pools, self.pool_costs, strict=True):
-                if not fits(pc[members], pool.budgets[p]):
+            for k, (pool, pc) in enumerate(zip(self.rules.pools, self.pool_costs,
+                                               strict=True)):
+                if kept(f"pool{k}") and not fits(pc[members], pool.budgets[p]):
                     cuts.append(("pool", self._set_cut(members, p)))
         share = self.rules.max_share
-        if share is not None:
-            sel = [int(i) for i in np.flatnonzero(x.sum(axis=1) > 0.5)]
-            total = exact_sum(self.costs[sel])
-            for m in self.rules.municipalities:
-                own = exact_sum(self.costs[[i for i in sel if self.hosts[i] == m]])
-                if own > Fraction(share) * total:
-                    row = {self._iy(i): -1.0 for i in range(self.n)}
-                    row.update({self._iy(i): 1.0 for i in sel})
-                    cuts.append(("share", (row, -np.inf, float(len(sel) - 1))))
-                    break
+        if share is not None and kept("share"):
+            cuts.extend(self._share_cut(x, share))
         return cuts
+
+    def _share_cut(self, x: np.ndarray, share: float) -> list[tuple[str, Row]]:
+        sel = [int(i) for i in np.flatnonzero(x.sum(axis=1) > 0.5)]
+        total = exact_sum(self.costs[sel])
+        for m in self.rules.municipalities:
+            own = exact_sum(self.costs[[i for i in sel if self.hosts[i] == m]])
+            if own > Fraction(share) * total:
+                row = {self._iy(i): -1.0 for i in range(self.n)}
+                row.update({self._iy(i): 1.0 for i in sel})
+                return [("share", (row, -np.inf, float(len(sel) - 1)))]
+        return []
 
     def _set_cut(self, members: list[int], p: int) -> Row:
         """Not all of ``members`` in phase ``p`` together."""
