@@ -100,3 +100,15 @@ def test_window_of_a_dearer_investment_is_explained():
                        [9.0, 3.0, 5.0], rules, names=["Bron", "Torget", "Hamnen"])
     en = res.infeasibility.message_en
     assert "Torget requires Bron" in en and "Hamnen not before phase 3" in en
+
+
+def test_dearer_investment_kept_out_by_a_pin_is_named():
+    # C: I0 (6) may not come before phase 2 (budget 3); I2 (7) would fit phase 1's 13 but
+    # is pinned "never": both pins are part of why C cannot be reached.
+    rules = {"municipalities": ["A", "B", "C"], "min_one_by_phase": 2,
+             "pins": [{"item": 0, "kind": "not_before", "phase": 2},
+                      {"item": 2, "kind": "never"}]}
+    res = phasing.plan([4.75, 2.75, 0.0], [6.0, 0.6, 7.0], ["C", None, "C"], [1, 2, 1],
+                       [(1, 0)], [12.9999999999, 3.0], rules, names=["I0", "I1", "I2"])
+    en = res.infeasibility.message_en
+    assert "I0 not before phase 2" in en and "I2 never in the plan" in en

@@ -286,19 +286,86 @@ def check_instance(inst, counts, errors, k):
                     errors.append(f"#{k} frontier {row['level']}: overrun in phase {p}")
 
 
-def run(n_instances: int, seed: int = 22) -> tuple[dict, list[str]]:
+def analysis_input(inst, overall_pct: float) -> dict:
+    """The instance as a ``python -m mcda analyze`` input with one scenario holding its
+    budgets and rules (by alternative id) and a cost change; one criterion, so the
+    scenario's values are the scores' WSM values."""
+    n, P = len(inst["costs"]), len(inst["budgets"])
+    ids = [f"a{i}" for i in range(n)]
+    req = {i: [] for i in range(n)}
+    for i, j in inst["prereq"]:
+        req[i].append(ids[j])
+    alts = [{"id": ids[i], "name": inst["names"][i], "cost": inst["costs"][i],
+             "host": inst["hosts"][i], "earliest_phase": inst["earliest"][i],
+             "requires": req[i]} for i in range(n)]
+    r = inst["rules"]
+    rules = {"min_one_by_phase": r.get("min_one_by_phase"), "max_share": r.get("max_share"),
+             "pools": [{"name": p["name"], "budgets": p["budgets"],
+                        "shares": {ids[i]: s for i, s in p["shares"].items()}}
+                       for p in r.get("pools") or []],
+             "pins": [{"alternative": ids[p["item"]], "kind": p["kind"], "phase": p["phase"]}
+                      for p in r.get("pins") or []],
+             "groups": [{"name": g["name"], "kind": g["kind"],
+                         "alternatives": [ids[i] for i in g["items"]]}
+                        for g in r.get("groups") or []]}
+    return {
+        "criteria": [{"id": "c", "name": "C", "direction": "benefit"},
+                     {"id": "d", "name": "D", "direction": "benefit"}],
+        "alternatives": alts,
+        "scores": {ids[i]: {"c": inst["values"][i] + 0.25, "d": 1.0 + i % 2}
+                   for i in range(n)},
+        "groups": {m: None for m in MUNIS},
+        "municipalities": {m: None for m in MUNIS},
+        "votes": [{"participant": f"p{m}", "group": m, "method": "points",
+                   "values": {"c": 70, "d": 30}} for m in MUNIS],
+        "options": {"methods": ["wsm"], "smaa": None, "sensitivity": None},
+        "phases": [{"id": f"e{p + 1}", "budget": 1.0} for p in range(P)],
+        "scenarios": [{"id": "s", "name": "S", "budgets": inst["budgets"], "rules": rules,
+                       "cost_change": {"overall_pct": overall_pct}, "frontier": True}],
+    }
+
+
+def check_scenario(inst, counts, errors, k, overall_pct):
+    """The analysis' scenario path (spec → rules by index → plan and frontier) against the
+    brute force on the values, costs and budgets the scenario reports."""
+    from mcda.core.analysis import analyze
+
+    res = analyze(analysis_input(inst, overall_pct))["scenarios"]["results"][0]
+    ids = [f"a{i}" for i in range(len(inst["costs"]))]
+    scen = dict(inst, values=[res["values"][a] for a in ids],
+                costs=[res["costs"][a] for a in ids], budgets=res["budgets"])
+    plans = enumerate_plans(scen, all_rules(scen))
+    counts["scenarios"] += 1
+    want = best(plans, scen["budgets"])
+    got = res["plan"]["total_value"] if res["status"] != "infeasible" else None
+    if (want is None) != (got is None) or (want is not None and abs(got - want) > 1e-9):
+        errors.append(f"#{k} scenario: {got} ({res['status']}) != {want}")
+    for row in res.get("frontier") or []:
+        counts["frontier_points"] += 1
+        want = best(plans, row["budgets"])
+        got = row["total_value"]
+        if (want is None) != (got is None) or (want is not None and abs(got - want) > 1e-9):
+            errors.append(f"#{k} scenario frontier {row['level']}: {got} != {want}")
+
+
+def run(n_instances: int, seed: int = 22, scenario_every: int = 3) -> tuple[dict, list[str]]:
     rng = random.Random(seed)
-    counts = {"instances": 0, "plans": 0, "frontier_points": 0, "explanations": 0}
+    counts = {"instances": 0, "plans": 0, "frontier_points": 0, "explanations": 0,
+              "scenarios": 0}
     errors: list[str] = []
     for k in range(n_instances):
-        check_instance(gen(rng), counts, errors, k)
+        inst = gen(rng)
+        check_instance(inst, counts, errors, k)
+        if scenario_every and k % scenario_every == 0:
+            check_scenario(inst, counts, errors, k, rng.choice([0.0, 10.0, -50.0]))
     return counts, errors
 
 
 def test_random_instances_match_brute_force():
-    counts, errors = run(25)
+    counts, errors = run(25, scenario_every=5)
     assert errors == []
-    assert counts["frontier_points"] == 25 * len(LEVELS)
+    assert counts["scenarios"] == 5
+    assert counts["frontier_points"] == 25 * len(LEVELS) + 5 * len(scenarios.FRONTIER_LEVELS)
 
 
 if __name__ == "__main__":

@@ -136,17 +136,19 @@ class Explanations:
                for i in possible for p in range(eff[i] - 1, by)):
             return None
         d: dict[str, Any] = {"municipality": m}
+        big = float(self.budgets[:by].max())  # a cost above it fits no phase 1..N
         if possible:
             cheapest = min(possible, key=lambda i: (self.net_costs[i], i))
             lo = int(eff[cheapest])
             d.update(cheapest=self.labels[cheapest], cost=float(self.net_costs[cheapest]),
                      earliest=lo, largest_budget=float(self.budgets[lo - 1:by].max()))
             # investments that would fit an earlier phase's budget but may not start there
-            big = float(self.budgets[:by].max())
             d["starts"] = [r for i in possible if eff[i] > 1 and self.net_costs[i] <= big
                            for r in self._start_reasons(i, eff)]
-            late = [i for i in items if eff[i] > by
-                    and self.net_costs[i] < self.net_costs[cheapest]]
+            # kept out by a pin, earliest phase or prerequisite: name those cheaper than
+            # the cheapest that may come, and those that would fit a budget of phases 1..N
+            late = [i for i in items if eff[i] > by and (
+                self.net_costs[i] < self.net_costs[cheapest] or self.net_costs[i] <= big)]
         else:
             d["earliest"] = int(min(eff[i] for i in items))
             late = items
@@ -417,13 +419,14 @@ class Explanations:
         arithmetic: a plan the solver accepts within its tolerance is cut off and the
         question asked again."""
         rows = self._rows_with(keep) + [(self._forcing[f][3], 1.0, np.inf) for f in forcing]
+        options: dict[str, Any] = {"time_limit": 5.0}
         for _ in range(MAX_EXACT_ROUNDS):
             res = milp(
                 np.zeros(self.nvar),
                 constraints=self._assemble(rows),
                 integrality=self.integrality,
                 bounds=self.bounds,
-                options={"time_limit": 5.0},
+                options=options,
             )
             if res.x is None:
                 return False
@@ -432,4 +435,5 @@ class Explanations:
             if not cuts:
                 return True
             rows += [row for _, row in cuts]
+            options["presolve"] = False  # as in PhaseModel.solve_raw
         return False  # pragma: no cover - each round cuts off one plan
