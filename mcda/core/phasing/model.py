@@ -30,28 +30,10 @@ from .input import (
     _validate,
     phase_weights,
 )
-from .solver import milp
+from .solver import exact_sum, fits, milp
 
 Row = tuple[dict[int, float], float, float]  # coefficients, lower, upper
 Block = tuple[str, str, str, list[Row]]  # kind, Swedish, English, rows
-
-
-def exact_sum(amounts: Any) -> Fraction:
-    """The exact sum of floats (each float is a rational number)."""
-    return sum((Fraction(float(a)) for a in np.asarray(amounts, dtype=float).ravel()),
-               Fraction(0))
-
-
-def fits(amounts: Any, budget: float) -> bool:
-    """Σ amounts ≤ budget in exact arithmetic (a float test first, exact near the edge)."""
-    a = np.asarray(amounts, dtype=float)
-    s = float(a.sum())
-    slack = 1e-9 * (float(np.abs(a).sum()) + abs(float(budget)) + 1.0)
-    if s < budget - slack:
-        return True
-    if s > budget + slack:
-        return False
-    return exact_sum(a) <= Fraction(float(budget))
 
 
 # --------------------------------------------------------------------------- the model

@@ -7,6 +7,7 @@ stdout. Every solve in :mod:`mcda.core.phasing` goes through :func:`milp`, which
 descriptor 1 at the null device for the duration of the call (flushing C's buffers before
 putting it back). Nested and concurrent solves share one redirection (a counter under a
 lock), so threads of a web server never restore each other's descriptor too early.
+:func:`exact_sum` and :func:`fits` check a solved plan's money in exact arithmetic.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from fractions import Fraction
 from typing import Any
 
+import numpy as np
 from scipy.optimize import milp as _scipy_milp
 
 _LOCK = threading.Lock()
@@ -71,3 +74,21 @@ def milp(*args: Any, **kwargs: Any) -> Any:
     """
     with quiet_stdout():
         return _scipy_milp(*args, **kwargs)
+
+
+def exact_sum(amounts: Any) -> Fraction:
+    """The exact sum of floats (each float is a rational number)."""
+    return sum((Fraction(float(a)) for a in np.asarray(amounts, dtype=float).ravel()),
+               Fraction(0))
+
+
+def fits(amounts: Any, budget: float) -> bool:
+    """Σ amounts ≤ budget in exact arithmetic (a float test first, exact near the edge)."""
+    a = np.asarray(amounts, dtype=float)
+    s = float(a.sum())
+    slack = 1e-9 * (float(np.abs(a).sum()) + abs(float(budget)) + 1.0)
+    if s < budget - slack:
+        return True
+    if s > budget + slack:
+        return False
+    return exact_sum(a) <= Fraction(float(budget))
