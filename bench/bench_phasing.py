@@ -4,8 +4,10 @@ Prints the median MILP solve time for 40 investments × 3 phases × 15 municipal
 both spread rules, the total time of SMAA plan stability over 1 000 sampled value vectors,
 and (issue 15) with every rule kind (prerequisites, share cap, every municipality by phase
 3, two funding pools, pins of each kind, an "at most one" and an "at least one" group):
-comparing 4 scenarios (targets ≤ 2 s) and the 10-level budget frontier (≤ 5 s).
-Run: ``python bench/bench_phasing.py`` (``--scenarios`` for the issue 15 part only).
+comparing 4 scenarios (targets ≤ 2 s) and the 10-level budget frontier (≤ 5 s); issue 22:
+the frontier with 3 and with 4 phases (target < 3 s), CPU and wall time per run.
+Run: ``python bench/bench_phasing.py`` (``--scenarios`` for the issue 15 and 22 part only,
+``--frontier`` for the frontiers alone).
 """
 
 from __future__ import annotations
@@ -42,6 +44,36 @@ def instance(seed: int = 7, n: int = 40, n_crit: int = 6):
     scores = rng.uniform(0, 1, (n, n_crit))
     rules = {"min_one_by_phase": 3, "max_share": 0.2, "municipalities": MUNICIPALITIES}
     return costs, hosts, earliest, prereq, budgets, scores, rules
+
+
+def four_phases(costs, budgets, rules):
+    """The same instance with a 4th phase (issue 22's "40 × 4 × 15"): budgets 15/20/20/15 %
+    of the total cost, each pool's last budget repeated."""
+    budgets = [float(costs.sum()) * s for s in (0.15, 0.2, 0.2, 0.15)]
+    rules = dict(rules, pools=[dict(p, budgets=[*p["budgets"], p["budgets"][-1]])
+                               for p in rules["pools"]])
+    return budgets, rules
+
+
+def bench_frontier(runs: int = 3) -> None:
+    """Issue 22: the 10-level frontier with every rule kind, 3 and 4 phases."""
+    costs, hosts, earliest, prereq, budgets3, scores, _ = instance()
+    rules3 = all_rules(costs, hosts, earliest, prereq)
+    budgets4, rules4 = four_phases(costs, budgets3, rules3)
+    v = scores @ np.full(scores.shape[1], 1 / scores.shape[1])
+    print("Budget frontier, 10 levels 50–150 %, every rule kind, each level proven optimal:")
+    for label, b, r in (("40 × 3 × 15", budgets3, rules3), ("40 × 4 × 15", budgets4, rules4)):
+        cpu, wall = [], []
+        for _ in range(runs):
+            c0, w0 = time.process_time(), time.perf_counter()
+            fr = scenarios.frontier(v, costs, hosts, earliest, prereq, b, r)
+            cpu.append(time.process_time() - c0)
+            wall.append(time.perf_counter() - w0)
+        vals = ", ".join("–" if x["total_value"] is None else f"{x['total_value']:.6f}"
+                         for x in fr)
+        print(f"  {label}: CPU median {statistics.median(cpu):.2f} s (max {max(cpu):.2f}), "
+              f"wall median {statistics.median(wall):.2f} s (max {max(wall):.2f}); "
+              f"values {vals}; target < 3 s")
 
 
 def all_rules(costs, hosts, earliest, prereq, n: int = 40) -> dict:
@@ -123,8 +155,12 @@ def _median_ms(fn, runs: int = 9) -> tuple[float, float, object]:
 
 
 def main() -> None:
+    if "--frontier" in sys.argv:
+        bench_frontier()
+        return
     if "--scenarios" in sys.argv:
         bench_scenarios()
+        bench_frontier()
         return
     costs, hosts, earliest, prereq, budgets, scores, rules = instance()
     values = scores @ np.full(scores.shape[1], 1 / scores.shape[1])
@@ -159,6 +195,7 @@ def main() -> None:
               f"{st.from_pool} answered from the plan pool (LP-certified), "
               f"{st.distinct_plans} distinct plans")
     bench_scenarios()
+    bench_frontier()
 
 
 if __name__ == "__main__":

@@ -58,9 +58,11 @@ def frontier(
     out: list[dict[str, Any]] = []
     prev: set[int] | None = None
     b = np.asarray(budgets, dtype=float)
+    model = phasing.PhaseModel(costs, hosts, earliest_phase, prerequisites, budgets, rules,
+                               discount, names)
+    v = model.check_values(values)
     for s in levels:
-        res = phasing.plan(values, costs, hosts, earliest_phase, prerequisites,
-                           (b * float(s)).tolist(), rules, discount, names)
+        res = model.with_budgets((b * float(s)).tolist()).solve(v)
         chosen = {i for i, a in enumerate(res.assignment) if a is not None}
         row: dict[str, Any] = {
             "level": float(s),

@@ -11,21 +11,23 @@ A scenario's assumptions are stored as one JSON ``spec`` in the analysis format'
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 from sqlite_utils import Database
 
+from ..core.errors import MCDAInputError
+from ..core.phasing.spec import (
+    SpecContext,
+    check_scenario,
+    plannable,
+)
 from .db import transaction
 from .decisions import StoreError, get_decision, list_alternatives, list_criteria
-from .numbers import format_number, parse_number
+from .errors import Msg
+from .numbers import parse_number
 
 NAME_MAX = 120
 MAX_PER_DECISION = 20
-MAX_POOLS = 5
-SOURCES = ("region", "group", "coalition", "role", "manual")
-BETWEEN = ("equal", "participants", "population")
-PIN_KINDS = ("in", "not_before", "never")
 
 
 def default_spec() -> dict[str, Any]:
@@ -61,29 +63,58 @@ def get_scenario(db: Database, scenario_id: int) -> dict[str, Any] | None:
 # --- validation ------------------------------------------------------------------------------
 
 
-def _number(raw: Any, field: str, label: str, *, lo: float | None = None,
-            hi: float | None = None) -> float:
+class _Bilingual(str):
+    """The Swedish text, callable with a language like :meth:`MCDAInputError.message`."""
+
+    en: str
+
+    def __new__(cls, sv: str, en: str) -> _Bilingual:
+        obj = super().__new__(cls, sv)
+        obj.en = en
+        return obj
+
+    def __call__(self, lang: str = "en") -> str:
+        return str(self) if str(lang).lower().startswith("sv") else self.en
+
+
+class SpecError(StoreError, MCDAInputError):
+    """A scenario spec refused by the core checker (:func:`mcda.core.phasing.spec.
+    check_scenario`): a :class:`StoreError` for the store's callers and an
+    :class:`MCDAInputError` with both languages, so the web shows the request's language."""
+
+    def __init__(self, exc: MCDAInputError) -> None:  # noqa: D107 - no super(): two bases
+        ValueError.__init__(self, f"{exc.field}: {exc.message_sv}")
+        self.field = exc.field
+        self.value = exc.value
+        self.message_sv, self.message_en = exc.message_sv, exc.message_en
+        self.text = Msg(exc.message_sv)
+        self.msgid, self.params = self.text.msgid, self.text.params
+        self.message = _Bilingual(exc.message_sv, exc.message_en)  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message_sv}"
+
+
+def _parse(raw: Any, field: str, label: str) -> Any:
+    """A form value as a number (Swedish or English notation, "%" ignored); numbers pass."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return raw
     try:
-        x = float(raw) if isinstance(raw, (int, float)) else parse_number(str(raw).replace("%", ""))
+        return parse_number(str(raw).replace("%", ""))
     except ValueError:  # NumberError: "²", "٥", "1_0" are no numbers
         raise StoreError(field, "%(label)s: ange ett tal (fick ”%(value)s”).", label=label,
                          value=str(raw)[:40]) from None
-    if not math.isfinite(x):
-        raise StoreError(field, "%(label)s: ange ett tal (fick ”%(value)s”).", label=label,
-                         value=str(raw)[:40])
-    if lo is not None and x < lo:
-        raise StoreError(field, "%(label)s: minst %(lo)s.", label=label, lo=_num(lo))
-    if hi is not None and x > hi:
-        raise StoreError(field, "%(label)s: högst %(hi)s.", label=label, hi=_num(hi))
-    return x
-
-
-def _num(x: float) -> str:
-    return format_number(x)
 
 
 def _blank(raw: Any) -> bool:
     return raw is None or str(raw).strip() == ""
+
+
+def _int_or_raw(raw: Any) -> Any:
+    try:
+        return int(str(raw))
+    except ValueError:
+        return raw
 
 
 def clean_name(name: Any) -> str:
@@ -95,183 +126,115 @@ def clean_name(name: Any) -> str:
     return n
 
 
+def _form_weights(w: Any, crits: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    w = dict(w or {})
+    if w.get("source") == "manual":
+        raw = w.get("weights") or {}
+        w["weights"] = {cid: None if _blank(raw.get(cid)) else _parse(
+            raw[cid], "weights.weights", c["name"]) for cid, c in crits.items()}
+    return w
+
+
+def _form_budgets(budgets: Any, phases: list[dict[str, Any]]) -> list[Any] | None:
+    if budgets is None or all(_blank(b) for b in budgets):
+        return None
+    if len(budgets) != len(phases):
+        return list(budgets)
+    return [float(ph["budget"]) if _blank(b) else _parse(b, "budgets", str(ph["name"]))
+            for b, ph in zip(budgets, phases, strict=True)]
+
+
+def _form_cost_change(cc: Any) -> dict[str, Any]:
+    cc = cc or {}
+    overall = cc.get("overall_pct")
+    return {"overall_pct": 0.0 if _blank(overall) else _parse(
+                overall, "cost_change.overall_pct", "Kostnadsändring för alla"),
+            "per_alternative": {a: _parse(v, "cost_change.per_alternative", str(a))
+                                for a, v in (cc.get("per_alternative") or {}).items()
+                                if not _blank(v)}}
+
+
+def _form_pools(raw: Any) -> list[dict[str, Any]]:
+    pools = []
+    for pool in raw or []:
+        shares = {a: v for a, v in (pool.get("shares") or {}).items() if not _blank(v)}
+        budgets = list(pool.get("budgets") or [])
+        if _blank(pool.get("name")) and not shares and all(_blank(b) for b in budgets):
+            continue  # an empty pool row of the form
+        name = str(pool.get("name") or "")
+        pools.append({"name": name,
+                      "budgets": [0.0 if _blank(b) else _parse(b, "rules.pools", name)
+                                  for b in budgets],
+                      "shares": {a: _parse(v, "rules.pools", name) for a, v in shares.items()}})
+    return pools
+
+
+def _form_rules(r: Any) -> dict[str, Any]:
+    r = r or {}
+    pins = [{"alternative": p.get("alternative"), "kind": p.get("kind"),
+             "phase": None if p.get("kind") == "never" else _int_or_raw(p.get("phase"))}
+            for p in r.get("pins") or [] if not _blank(p.get("kind"))]
+    groups = [g for g in r.get("groups") or []
+              if g.get("alternatives") or not _blank(g.get("name"))]
+    n1, share = r.get("min_one_by_phase"), r.get("max_share")
+    return {
+        "min_one_by_phase": None if _blank(n1) else _int_or_raw(n1),
+        "max_share": None if _blank(share) else _parse(
+            share, "rules.max_share", "Största andel per kommun (%)"),
+        "pools": _form_pools(r.get("pools")),
+        "pins": pins,
+        "groups": groups,
+    }
+
+
+def _context(db: Database, decision_id: int, n_phases: int) -> SpecContext:
+    from ..core.constants import METHODS
+    from . import phases as phases_store
+    from .votes import ROLES
+
+    alts = list_alternatives(db, decision_id)
+    index = {a["id"]: k for k, a in enumerate(alts)}
+    requires: list[list[int]] = [[] for _ in alts]
+    for pr in phases_store.list_prerequisites(db, decision_id):
+        if pr["alternative_id"] in index and pr["requires_id"] in index:
+            requires[index[pr["alternative_id"]]].append(index[pr["requires_id"]])
+    never = plannable([a.get("cost") for a in alts], requires)
+    return SpecContext(
+        n_phases=n_phases,
+        alternatives={str(a["id"]): a["name"] for a in alts},
+        criteria={str(c["id"]): c["name"] for c in list_criteria(db, decision_id)},
+        methods=METHODS,
+        unplannable={str(alts[i]["id"]): why for i, why in never.items()},
+        roles=ROLES,
+    )
+
+
 def clean_spec(db: Database, decision_id: int, spec: dict[str, Any]) -> dict[str, Any]:
     """Check a scenario's assumptions against the decision; return them normalised.
 
-    Raises :class:`StoreError` with a Swedish message naming the item: unknown alternatives,
-    groups or criteria, budgets or shares that are not numbers in range, pins outside the
-    phases, an "at most one" group with fewer than two investments.
+    The form's text becomes numbers and its blank rows are dropped here; the rules are
+    checked by the core's one checker (:func:`mcda.core.phasing.spec.check_scenario`, the
+    same the analysis input uses). Raises :class:`StoreError` (a :class:`SpecError`,
+    Swedish and English) naming the item: unknown investments or criteria, budgets or
+    shares out of range, pins outside the phases, an "at most one" group with fewer than
+    two investments, a demand on an investment that can never be planned.
     """
     from . import phases as phases_store
 
     phases = phases_store.list_phases(db, decision_id)
-    P = len(phases)
-    alts = {str(a["id"]): a for a in list_alternatives(db, decision_id)}
     crits = {str(c["id"]): c for c in list_criteria(db, decision_id)}
-    out = default_spec()
-    w = dict(spec.get("weights") or {})
-    src = w.get("source") or "region"
-    if src not in SOURCES:
-        raise StoreError("weights.source", "Välj vems vikter scenariot använder.")
-    ow = out["weights"]
-    ow["source"] = src
-    if w.get("between_groups"):
-        if w["between_groups"] not in BETWEEN:
-            raise StoreError("weights.between_groups", "Välj en regel mellan kommunerna i listan.")
-        ow["between_groups"] = w["between_groups"]
-    if src == "group":
-        if _blank(w.get("group")):
-            raise StoreError("weights.group", "Välj kommunen vars vikter scenariot använder.")
-        ow["group"] = str(w["group"])
-    if src == "coalition":
-        groups = [str(g) for g in (w.get("groups") or []) if not _blank(g)]
-        if len(set(groups)) < 2:
-            raise StoreError("weights.groups", "En koalition behöver minst två kommuner.")
-        ow["groups"] = list(dict.fromkeys(groups))
-    if src == "role":
-        if _blank(w.get("role")):
-            raise StoreError("weights.role", "Välj rollen vars vikter scenariot använder.")
-        from .votes import ROLES
-
-        if str(w["role"]) not in ROLES:
-            raise StoreError("weights.role", "Välj en av rollerna i listan.")
-        ow["role"] = str(w["role"])
-    if src == "manual":
-        raw = w.get("weights") or {}
-        vals = {}
-        for cid, c in crits.items():
-            if _blank(raw.get(cid)):
-                raise StoreError("weights.weights", "Ange en vikt för kriteriet ”%(name)s”.",
-                                 name=c["name"])
-            vals[cid] = _number(raw[cid], "weights.weights", c["name"], lo=0)
-        if crits and sum(vals.values()) <= 0:
-            raise StoreError("weights.weights", "Minst en vikt måste vara större än 0.")
-        ow["weights"] = vals
-    from ..core.ranking import METHODS
-
-    method = spec.get("method") or "wsm"
-    if method not in METHODS:
-        raise StoreError("method", "Välj en rangordningsmetod i listan.")
-    out["method"] = method
-    budgets = spec.get("budgets")
-    if budgets is not None and any(not _blank(b) for b in budgets):
-        if len(budgets) != P:
-            raise StoreError("budgets", "Ange en budget per etapp.")
-        out["budgets"] = [
-            float(ph["budget"]) if _blank(b) else _number(
-                b, "budgets", str(ph["name"]), lo=0)
-            for b, ph in zip(budgets, phases, strict=True)
-        ]
-    cc = spec.get("cost_change") or {}
-    overall = cc.get("overall_pct")
-    out["cost_change"]["overall_pct"] = 0.0 if _blank(overall) else _number(
-        overall, "cost_change.overall_pct", "Kostnadsändring för alla", lo=-100, hi=1000)
-    per = {}
-    for aid, pct in (cc.get("per_alternative") or {}).items():
-        if _blank(pct):
-            continue
-        a = _alt(alts, aid)
-        x = _number(pct, "cost_change.per_alternative", a["name"], lo=-100, hi=1000)
-        if x:
-            per[str(aid)] = x
-    out["cost_change"]["per_alternative"] = per
-    r = spec.get("rules") or {}
-    orr = out["rules"]
-    n1 = r.get("min_one_by_phase")
-    if not _blank(n1):
-        try:
-            n1 = int(str(n1))
-        except ValueError:
-            raise StoreError("rules.min_one_by_phase", "Välj en etapp i listan.") from None
-        if not 1 <= n1 <= max(P, 1):
-            raise StoreError("rules.min_one_by_phase", "Välj en etapp i listan.")
-        orr["min_one_by_phase"] = n1
-    share = r.get("max_share")
-    if not _blank(share):
-        s = _number(share, "rules.max_share", "Största andel per kommun (%)", lo=0, hi=1)
-        if s <= 0:
-            raise StoreError("rules.max_share",
-                             "Största andel per kommun anges i procent: mer än 0 och högst 100.")
-        orr["max_share"] = s
-    names: set[str] = set()
-    for k, pool in enumerate(r.get("pools") or []):
-        name = " ".join(str(pool.get("name") or "").split())
-        shares_raw = {a: v for a, v in (pool.get("shares") or {}).items() if not _blank(v)}
-        if not name and not shares_raw and all(_blank(b) for b in pool.get("budgets") or []):
-            continue  # an empty pool row of the form
-        if not name:
-            raise StoreError("rules.pools", "Finansieringskälla %(n)s saknar namn.", n=k + 1)
-        if name in names:
-            raise StoreError("rules.pools", "Finansieringskällan ”%(name)s” finns två gånger.",
-                             name=name)
-        names.add(name)
-        pb = list(pool.get("budgets") or [])
-        if len(pb) != P:
-            raise StoreError("rules.pools", "Ange en budget per etapp för ”%(name)s”.", name=name)
-        bud = [0.0 if _blank(b) else _number(b, "rules.pools", name, lo=0) for b in pb]
-        shares = {}
-        for aid, v in shares_raw.items():
-            a = _alt(alts, aid)
-            x = _number(v, "rules.pools", a["name"], lo=0, hi=1)
-            if x:
-                shares[str(aid)] = x
-        orr["pools"].append({"name": name, "budgets": bud, "shares": shares})
-    if len(orr["pools"]) > MAX_POOLS:
-        raise StoreError("rules.pools", "Högst %(max)s finansieringskällor.", max=MAX_POOLS)
-    total: dict[str, float] = {}
-    for pool in orr["pools"]:
-        for aid, x in pool["shares"].items():
-            total[aid] = total.get(aid, 0.0) + x
-    for aid, x in total.items():
-        if x > 1 + 1e-9:
-            raise StoreError("rules.pools", "Finansieringskällorna betalar tillsammans mer än "
-                             "hela kostnaden för ”%(name)s”.", name=alts[aid]["name"])
-    seen: set[str] = set()
-    for pin in r.get("pins") or []:
-        kind = pin.get("kind")
-        if _blank(kind):
-            continue
-        a = _alt(alts, pin.get("alternative"))
-        aid = str(a["id"])
-        if kind not in PIN_KINDS:
-            raise StoreError("rules.pins", "Välj en låsning i listan för ”%(name)s”.",
-                             name=a["name"])
-        if aid in seen:
-            raise StoreError("rules.pins", "”%(name)s” har redan en låsning.", name=a["name"])
-        seen.add(aid)
-        phase = None
-        if kind != "never":
-            try:
-                phase = int(str(pin.get("phase")))
-            except ValueError:
-                phase = 0
-            if not 1 <= phase <= P:
-                raise StoreError("rules.pins", "Välj en etapp för låsningen av ”%(name)s”.",
-                                 name=a["name"])
-        orr["pins"].append({"alternative": aid, "kind": kind, "phase": phase})
-    for g in r.get("groups") or []:
-        items = [str(_alt(alts, x)["id"]) for x in g.get("alternatives") or []]
-        items = list(dict.fromkeys(items))
-        kind = g.get("kind")
-        if not items:
-            continue
-        if kind not in ("at_most_one", "at_least_one"):
-            raise StoreError("rules.groups", "Välj ”högst en av” eller ”minst en av”.")
-        name = " ".join(str(g.get("name") or "").split()) or (
-            "högst en av" if kind == "at_most_one" else "minst en av")
-        if kind == "at_most_one" and len(items) < 2:
-            raise StoreError("rules.groups", "Gruppen ”%(name)s” (högst en av) behöver minst två "
-                             "investeringar.", name=name)
-        orr["groups"].append({"name": name, "kind": kind, "alternatives": items})
-    out["frontier"] = bool(spec.get("frontier", True))
-    return out
-
-
-def _alt(alts: dict[str, dict[str, Any]], aid: Any) -> dict[str, Any]:
-    a = alts.get(str(aid))
-    if a is None:
-        raise StoreError("alternative_id", "Investeringen finns inte i den här beslutsfrågan.")
-    return a
+    form = {
+        "weights": _form_weights(spec.get("weights"), crits),
+        "method": spec.get("method") or "wsm",
+        "budgets": _form_budgets(spec.get("budgets"), phases),
+        "cost_change": _form_cost_change(spec.get("cost_change")),
+        "rules": _form_rules(spec.get("rules")),
+        "frontier": spec.get("frontier", True),
+    }
+    try:
+        return check_scenario(form, _context(db, decision_id, len(phases)))
+    except MCDAInputError as exc:
+        raise SpecError(exc) from None
 
 
 # --- writes ----------------------------------------------------------------------------------

@@ -130,88 +130,42 @@ def build_problem(d: AnalysisInput) -> Problem:
         options["phasing"] = _phasing_options(ph, len(phases or []) or 1,
                                               options["smaa"] is not None, order)
     roles = [v.role for v in votes if getattr(v, "role", None) is not None]
-    scenarios = _scenarios(d.scenarios, phases, alts, crits, order, matrix is not None, roles)
+    scenarios = _scenarios(d.scenarios, phases, alts, crits, order, matrix is not None, roles,
+                           alt_names, investments)
     return Problem(crits, crit_names, types_, alts, alt_names, matrix, order, populations,
                    votes, options, explicit, phases, investments, munis, scenarios)
 
 
 def _scenarios(items: list[Scenario] | None, phases: list[dict[str, Any]] | None,
                alts: list[str], crits: list[str], groups: list[str],
-               has_scores: bool, roles: list[str]) -> list[dict[str, Any]] | None:
-    """Scenario references: phases and scores exist, every id named is known."""
+               has_scores: bool, roles: list[str],
+               alt_names: list[str] | None = None,
+               investments: list[dict[str, Any]] | None = None) -> list[dict[str, Any]] | None:
+    """Scenario references: phases and scores exist; each scenario through the one scenario
+    checker (:func:`mcda.core.phasing.spec.check_scenario`, the same the store uses)."""
+    from ..constants import METHODS
+    from ..phasing.spec import SpecContext, check_scenario, plannable
+
     if items is None:
         return None
     if items and (not phases or not has_scores):
         raise _e("scenarios", len(items), "Scenarier kräver etapper (phases) och bedömningar "
                  "(scores).", "Scenarios need phases and scores.")
-    alt_set, n_ph = set(alts), len(phases or [])
     _unique("scenarios", [sc.id for sc in items])
-
-    def alt(fld: str, a: str) -> None:
-        if a not in alt_set:
-            raise _e(fld, a, f"{fld}: alternativet {a} finns inte.",
-                     f"{fld}: the alternative {a} does not exist.")
-
-    def group(fld: str, g: str) -> None:
-        if g not in groups:
-            raise _e(fld, g, f"{fld}: gruppen {g} har inga röster.",
-                     f"{fld}: the group {g} has no votes.")
-
+    inv = investments or []
+    never = plannable([x["cost"] for x in inv], [x["requires"] for x in inv])
+    ctx = SpecContext(
+        n_phases=len(phases or []),
+        alternatives=dict(zip(alts, alt_names or alts, strict=True)),
+        criteria={c: c for c in crits},
+        methods=METHODS,
+        unplannable={alts[i]: why for i, why in never.items()},
+        groups=groups,
+        roles=roles,
+    )
     out = []
     for k, sc in enumerate(items):
-        f = f"scenarios[{k}]"
-        w = sc.weights
-        if w.source == "group":
-            if w.group is None:
-                raise _e(f"{f}.weights.group", None, "Välj gruppen vars vikter gäller.",
-                         "Choose the group whose weights apply.")
-            group(f"{f}.weights.group", w.group)
-        if w.source == "role" and (w.role is None or w.role not in roles):
-            raise _e(f"{f}.weights.role", w.role, f"{f}.weights.role: ingen röst har rollen "
-                     f"{w.role}.", f"{f}.weights.role: no vote has the role {w.role}.")
-        if w.source == "coalition":
-            if not w.groups or len(set(w.groups)) < 2:
-                raise _e(f"{f}.weights.groups", w.groups, "En koalition behöver minst två "
-                         "grupper.", "A coalition needs at least two groups.")
-            for j, g in enumerate(w.groups):
-                group(f"{f}.weights.groups[{j}]", g)
-        if w.source == "manual":
-            ws = w.weights or {}
-            for c in crits:
-                if c not in ws:
-                    raise _e(f"{f}.weights.weights.{c}", None, f"Vikten för kriteriet {c} "
-                             "saknas.", f"The weight of criterion {c} is missing.")
-            for c in ws:
-                if c not in crits:
-                    raise _e(f"{f}.weights.weights.{c}", c, f"Kriteriet {c} finns inte.",
-                             f"The criterion {c} does not exist.")
-            if sum(ws.values()) <= 0:
-                raise _e(f"{f}.weights.weights", 0, "Minst en vikt måste vara större än 0.",
-                         "At least one weight must be above 0.")
-        if sc.budgets is not None and len(sc.budgets) != n_ph:
-            raise _e(f"{f}.budgets", len(sc.budgets), f"Ange en budget per etapp ({n_ph}).",
-                     f"Give one budget per phase ({n_ph}).")
-        for a in sc.cost_change.per_alternative:
-            alt(f"{f}.cost_change.per_alternative.{a}", a)
-        r = sc.rules
-        if r.min_one_by_phase is not None and r.min_one_by_phase > n_ph:
-            raise _e(f"{f}.rules.min_one_by_phase", r.min_one_by_phase,
-                     f"Välj en etapp mellan 1 och {n_ph}.", f"Choose a phase from 1 to {n_ph}.")
-        for j, pool in enumerate(r.pools):
-            if len(pool.budgets) != n_ph:
-                raise _e(f"{f}.rules.pools[{j}].budgets", len(pool.budgets),
-                         f"Finansieringskällan {pool.name} behöver en budget per etapp ({n_ph}).",
-                         f"The funding pool {pool.name} needs one budget per phase ({n_ph}).")
-            for a in pool.shares:
-                alt(f"{f}.rules.pools[{j}].shares.{a}", a)
-        for j, pin in enumerate(r.pins):
-            alt(f"{f}.rules.pins[{j}].alternative", pin.alternative)
-            if pin.kind != "never" and (pin.phase is None or pin.phase > n_ph):
-                raise _e(f"{f}.rules.pins[{j}].phase", pin.phase,
-                         f"Välj en etapp mellan 1 och {n_ph}.", f"Choose a phase from 1 to {n_ph}.")
-        for j, g in enumerate(r.groups):
-            for m, a in enumerate(g.alternatives):
-                alt(f"{f}.rules.groups[{j}].alternatives[{m}]", a)
+        check_scenario(sc.model_dump(), ctx, where=f"scenarios[{k}].")
         out.append(sc.model_dump())
     return out
 

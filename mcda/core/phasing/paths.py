@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from .constants import DEFAULT_TOP_K
-from .errors import check_finite, fmt
-from .phasing_input import (
+from ..constants import DEFAULT_TOP_K
+from ..errors import check_finite, fmt
+from .input import (
     DEFAULT_DISCOUNT,
     STABILITY_GAP,
     STABILITY_TIME_LIMIT_S,
@@ -23,7 +23,7 @@ from .phasing_input import (
     PhasePlan,
     _err,
 )
-from .phasing_model import PhaseModel, assignment_from_x
+from .model import PhaseModel, assignment_from_x
 
 
 @dataclass
@@ -323,7 +323,7 @@ def wsm_value_samples(
     resampled stratified by municipality (each municipality an equal share of the samples,
     as in the analysis' empirical SMAA); without votes, uniformly on the simplex. Seeded.
     """
-    from . import ranking, smaa  # lazy: ranking imports pymcdm (~1 s)
+    from .. import ranking, smaa  # lazy: ranking imports pymcdm (~1 s)
 
     m = check_finite("matrix", matrix, ndim=2)
     t = np.asarray(types, dtype=int)

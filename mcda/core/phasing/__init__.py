@@ -28,28 +28,35 @@ Constraints:
   (share of the plan, not of the budget). Investments without a host municipality (regional
   ones, host ``None``) count in the total but belong to nobody.
 
-The empty plan satisfies every constraint except ``min_one_by_phase``, so an infeasible
-model always involves that rule; :func:`plan` explains which municipalities cannot be
-reached by which phase (and whether ``max_share`` is what blocks them).
+The empty plan satisfies every constraint except the demands (``min_one_by_phase``, pins
+"in phase p", "at least one of" groups), so an infeasible model always involves one;
+:func:`plan` names a minimal set of demands that cannot hold together and exactly the rules
+(phase budgets included) that block them (``docs/phasing.md``).
 
 The code is split by responsibility; this module gathers the public names:
-:mod:`~mcda.core.phasing_input` (result types, constants, input checks),
-:mod:`~mcda.core.phasing_model` (the MILP and :func:`plan`),
-:mod:`~mcda.core.phasing_explain` (why no plan exists) and
-:mod:`~mcda.core.phasing_paths` (paths, stability, spread).
+:mod:`~mcda.core.phasing.input` (result types, constants, input checks),
+:mod:`~mcda.core.phasing.model` (the MILP and :func:`plan`),
+:mod:`~mcda.core.phasing.explain` (why no plan exists),
+:mod:`~mcda.core.phasing.paths` (paths, stability, spread),
+:mod:`~mcda.core.phasing.solver` (every HiGHS call, with stdout silenced) and
+:mod:`~mcda.core.phasing.spec` (the one checker of a scenario's assumptions).
+
+Every plan is checked in exact arithmetic after the solve: it never spends more than a phase
+budget or a pool's budget, and no municipality exceeds the share cap (see
+:meth:`PhaseModel.solve_raw`).
 """
 
 from __future__ import annotations
 
-from .phasing_input import (
+from .input import (
     DEFAULT_DISCOUNT,
     Infeasibility,
     PhasePlan,
     phase_weights,
     values_from_scores,
 )
-from .phasing_model import PhaseModel, plan
-from .phasing_paths import (
+from .model import PhaseModel, plan
+from .paths import (
     PathComparison,
     Spread,
     Stability,

@@ -1,7 +1,7 @@
 """Growth phases: the plan's result types, constants and input checks.
 
-Why a module of its own: :mod:`mcda.core.phasing_model` (the MILP),
-:mod:`mcda.core.phasing_explain` (why no plan exists) and :mod:`mcda.core.phasing_paths`
+Why a module of its own: :mod:`mcda.core.phasing.model` (the MILP),
+:mod:`mcda.core.phasing.explain` (why no plan exists) and :mod:`mcda.core.phasing.paths`
 (paths, stability, spread) all build on these; the checks name the field and value in Swedish
 and English, once. The model itself is described in :mod:`mcda.core.phasing`.
 """
@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import MCDAInputError, check_finite, fmt
-from .rules import check_cost, check_earliest_phase, check_prerequisites
+from ..errors import MCDAInputError, check_finite, fmt
+from ..rules import check_cost, check_earliest_phase, check_prerequisites
 
 DEFAULT_DISCOUNT = 0.0
 # Solve to proven optimality (HiGHS' default relative gap 1e-4 could stop 0.01 % short).
@@ -23,6 +23,9 @@ MIP_REL_GAP = 1e-9
 TIME_LIMIT_S = 30.0
 STABILITY_GAP = 1e-2
 STABILITY_TIME_LIMIT_S = 0.5
+# Exactness re-solves: each cuts off one plan that overruns a budget within the solver's
+# tolerance; never seen past 3.
+MAX_EXACT_ROUNDS = 50
 
 
 @dataclass
@@ -187,6 +190,42 @@ def _validate(
         earliest[i] = check_earliest_phase(f"earliest_phase[{i}]", label[i], e) or 1
 
     rules = dict(rules or {})
+    munis, n1, share = _validate_spread(rules, hosts, label, n_phases)
+
+    pre: list[tuple[int, int]] = []
+    for k, pair in enumerate(prerequisites):
+        try:
+            i, j = (int(pair[0]), int(pair[1]))
+        except (TypeError, ValueError, IndexError) as exc:
+            raise _err(
+                f"prerequisites[{k}]",
+                pair,
+                f"Förutsättning {k + 1} måste vara ett par (investering, kräver).",
+                f"Prerequisite {k + 1} must be a pair (investment, requires).",
+            ) from exc
+        if not (0 <= i < n and 0 <= j < n):
+            raise _err(
+                f"prerequisites[{k}]",
+                pair,
+                f"Förutsättning {k + 1} pekar på en investering som inte finns ({pair}).",
+                f"Prerequisite {k + 1} refers to an investment that does not exist ({pair}).",
+            )
+        pre.append((i, j))
+    check_prerequisites(label, [int(e) for e in earliest], pre,
+                        field=lambda k: f"prerequisites[{k}]",
+                        cycle_field=lambda _nodes: "prerequisites")
+    pools = _validate_pools(rules.get("pools") or [], n, n_phases, label)
+    pins = _validate_pins(rules.get("pins") or [], n, n_phases, label)
+    groups = _validate_groups(rules.get("groups") or [], n, label)
+    return (
+        v, c, b, earliest, sorted(set(pre)),
+        _Rules(n1, share, munis, pools, pins, groups), label,
+    )
+
+
+def _validate_spread(rules: dict[str, Any], hosts: Sequence[str | None], label: Sequence[str],
+                     n_phases: int) -> tuple[list[str], int | None, float | None]:
+    """The rule keys, the municipalities, "every municipality by phase N" and the share cap."""
     unknown_keys = set(rules) - {
         "min_one_by_phase", "max_share", "municipalities", "pools", "pins", "groups"
     }
@@ -234,35 +273,7 @@ def _validate(
             )
         share = float(share)
 
-    pre: list[tuple[int, int]] = []
-    for k, pair in enumerate(prerequisites):
-        try:
-            i, j = (int(pair[0]), int(pair[1]))
-        except (TypeError, ValueError, IndexError) as exc:
-            raise _err(
-                f"prerequisites[{k}]",
-                pair,
-                f"Förutsättning {k + 1} måste vara ett par (investering, kräver).",
-                f"Prerequisite {k + 1} must be a pair (investment, requires).",
-            ) from exc
-        if not (0 <= i < n and 0 <= j < n):
-            raise _err(
-                f"prerequisites[{k}]",
-                pair,
-                f"Förutsättning {k + 1} pekar på en investering som inte finns ({pair}).",
-                f"Prerequisite {k + 1} refers to an investment that does not exist ({pair}).",
-            )
-        pre.append((i, j))
-    check_prerequisites(label, [int(e) for e in earliest], pre,
-                        field=lambda k: f"prerequisites[{k}]",
-                        cycle_field=lambda _nodes: "prerequisites")
-    pools = _validate_pools(rules.get("pools") or [], n, n_phases, label)
-    pins = _validate_pins(rules.get("pins") or [], n, n_phases, label)
-    groups = _validate_groups(rules.get("groups") or [], n, label)
-    return (
-        v, c, b, earliest, sorted(set(pre)),
-        _Rules(n1, share, munis, pools, pins, groups), label,
-    )
+    return munis, n1, share
 
 
 def _item(raw: Any, n: int, where: str, label: Sequence[str]) -> int:
