@@ -28,8 +28,8 @@ def main() -> int:
     from mcda.store import connect
     from mcda.store.demo import load_demo
     from mcda.web import create_app
-    from mcda.web import maps as web_maps
     from mcda.web import results as web_results
+    from mcda.web.present import maps as web_maps
     from tests.web import results_helpers as h
 
     tmp = tempfile.mkdtemp()
@@ -77,7 +77,7 @@ def main() -> int:
         g.user = None
         from mcda.store import analysis_cache, analysis_input
         from mcda.store import votes as store_votes
-        from mcda.web.db import get_db
+        from mcda.web.kit.db import get_db
 
         opts = analysis_input.parse_options(None)
         ra = analysis_cache.get_analysis(get_db(), rid, opts)

@@ -15,8 +15,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from . import analysis_text, assets, errors, i18n, security
-from . import db as webdb
+from mcda.web.kit import assets, errors, i18n, security
+from mcda.web.kit import db as webdb
+from mcda.web.present import numbers
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -105,14 +106,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     _register_blueprints(app)
 
-    from .access import current_user
+    from mcda.web.kit.access import current_user
 
     app.jinja_env.globals["current_user"] = current_user
-    app.jinja_env.filters["fmtnum"] = analysis_text.jinja_num
+    app.jinja_env.filters["fmtnum"] = numbers.jinja_num
 
-    from .. import cli
+    from mcda import admin_cli
 
-    cli.init_app(app)
+    admin_cli.init_app(app)
     return app
 
 
@@ -137,7 +138,7 @@ def _load_or_create_secret(instance: Path) -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import (
+    from mcda.web import (
         auth,
         facilitate,
         pages,

@@ -42,11 +42,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from ..store import users as store_users
-from .access import current_user, login_required, public
-from .db import get_db
-from .forms import LoginForm
-from .limits import SlidingWindow
+from mcda.store import users as store_users
+from mcda.web.kit.access import current_user, login_required, public
+from mcda.web.kit.db import get_db
+from mcda.web.kit.forms import LoginForm
+from mcda.web.kit.limits import SlidingWindow
 
 bp = Blueprint("auth", __name__)
 

@@ -27,10 +27,11 @@ import xlsxwriter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..core import disclosure
-from ..store import analysis_input
-from ..store.numbers import csv_number
-from .i18n import decimal_text, in_language
+from mcda.core import disclosure
+from mcda.store import analysis_input
+from mcda.store.numbers import csv_number
+from mcda.web.kit.i18n import in_language
+from mcda.web.present.numbers import decimal_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -153,7 +154,7 @@ def votes_csv(rnd, ra, view, error) -> bytes:
 def _vote_method(method: str) -> str:
     """The elicitation method in words, as the participant saw it (the analysis' method: a
     points vote that no longer sums to 100 is analysed, and listed, as a direct rating)."""
-    from .participate_forms import METHOD_LABELS as VOTE_METHOD_LABELS
+    from mcda.web.present.labels import METHOD_LABELS as VOTE_METHOD_LABELS
 
     return str(VOTE_METHOD_LABELS.get(method, method))
 
@@ -254,7 +255,7 @@ def analysis_json(rnd, ra, view, error) -> bytes:
 
 
 def _analyze(data: dict[str, Any]) -> dict[str, Any]:
-    from ..core.analysis import analyze
+    from mcda.core.analysis import analyze
 
     return analyze(copy.deepcopy(data))
 

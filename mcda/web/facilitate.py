@@ -19,22 +19,21 @@ from typing import Any
 import segno
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlite_utils import Database
 
-from ..store import csv_io, transaction
-from ..store import decisions as store
-from ..store import phases as store_phases
-from ..store import reasons as store_reasons
-from ..store import rounds as store_rounds
-from ..store import users as store_users
-from ..store import votes as store_votes
-from ..store.csv_io import NumberError, format_number, parse_number
-from ..store.decisions import StoreError
-from .access import current_user, login_required, require_edit
-from .db import get_db
-from .forms import (
+from mcda.store import csv_io, transaction
+from mcda.store import decisions as store
+from mcda.store import phases as store_phases
+from mcda.store import reasons as store_reasons
+from mcda.store import rounds as store_rounds
+from mcda.store import users as store_users
+from mcda.store import votes as store_votes
+from mcda.store.csv_io import NumberError, format_number, parse_number
+from mcda.store.decisions import StoreError
+from mcda.web.kit.access import current_user, login_required, require_edit
+from mcda.web.kit.db import get_db
+from mcda.web.kit.forms import (
     METHOD_CHOICES,
     AlternativeForm,
     ConfirmForm,
@@ -44,12 +43,12 @@ from .forms import (
     DecisionForm,
     RoundForm,
 )
-from .htmx import is_htmx, vary
-from .i18n import error_text
+from mcda.web.kit.htmx import is_htmx, vary
+from mcda.web.kit.i18n import error_text
+from mcda.web.present.labels import STATE_LABELS
 
 bp = Blueprint("facilitate", __name__, url_prefix="/processledare")
 
-STATE_LABELS = {"draft": _l("Utkast"), "open": _l("Öppen"), "closed": _l("Stängd")}
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, Response, current_app, render_template
 from flask_babel import format_date
 
-from .access import public
+from mcda.web.kit.access import public
 
 bp = Blueprint("pages", __name__)
 

@@ -41,24 +41,25 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from ..core import disclosure, elicitation, incomplete
-from ..core.errors import MCDAInputError
-from ..store import decisions as store_decisions
-from ..store import phases as store_phases
-from ..store import reasons as store_reasons
-from ..store import rounds as store_rounds
-from ..store import votes as store_votes
-from ..store.decisions import StoreError
-from ..store.numbers import parse_int
-from ..store.rounds import RoundClosedError
-from . import htmx
-from . import participate_forms as pf
-from .access import participant, public
-from .db import get_db
-from .errors import request_id
-from .i18n import decimal_text, error_text
-from .limits import SlidingWindow
-from .phase_scope import phase_label
+from mcda.core import disclosure, elicitation, incomplete
+from mcda.core.errors import MCDAInputError
+from mcda.store import decisions as store_decisions
+from mcda.store import phases as store_phases
+from mcda.store import reasons as store_reasons
+from mcda.store import rounds as store_rounds
+from mcda.store import votes as store_votes
+from mcda.store.decisions import StoreError
+from mcda.store.numbers import parse_int
+from mcda.store.rounds import RoundClosedError
+from mcda.web import participate_forms as pf
+from mcda.web.kit import htmx
+from mcda.web.kit.access import participant, public
+from mcda.web.kit.db import get_db
+from mcda.web.kit.errors import request_id
+from mcda.web.kit.i18n import error_text
+from mcda.web.kit.limits import SlidingWindow
+from mcda.web.kit.scope import phase_label
+from mcda.web.present.numbers import decimal_text
 
 bp = Blueprint("participate", __name__)
 
@@ -465,7 +466,7 @@ def _region_weights(
     each municipality, then one municipality one vote; SD with ddof 1 as in the core.
     """
     try:
-        from ..store import analysis_cache
+        from mcda.store import analysis_cache
 
         # Default options: the same cached analysis the facilitator's results page uses.
         result = analysis_cache.get_analysis(db, round_id, None)
@@ -517,7 +518,7 @@ def _phase_region_weights(
     """One phase's region weights and spread: the facilitator's (pooled) analysis of that
     phase's votes, else the same rule on the stored weights."""
     try:
-        from ..store import analysis_cache
+        from mcda.store import analysis_cache
 
         out = analysis_cache.get_analysis(db, round_id, None, phase_id=phase_id).output or {}
         weights = {str(k): float(v) for k, v in out.get("weights", {}).items()}

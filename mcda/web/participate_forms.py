@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from ..core.constants import POINTS_TOTAL
-from ..store import numbers
-from ..store.numbers import NumberError, parse_int
+from mcda.core.constants import POINTS_TOTAL
+from mcda.store import numbers
+from mcda.store.numbers import NumberError, parse_int
+from mcda.web.present.labels import METHOD_HINTS, METHOD_LABELS, ROLES, SAATY_LABELS  # noqa: F401
 
 # URL slug (Swedish) ↔ stored method name.
 METHOD_SLUGS: dict[str, str] = {
@@ -29,37 +29,7 @@ METHOD_SLUGS: dict[str, str] = {
     "pairwise": "parvis",
 }
 SLUG_METHODS: dict[str, str] = {slug: method for method, slug in METHOD_SLUGS.items()}
-METHOD_LABELS = {
-    "direct": _l("Skjutreglage"),
-    "points": _l("100 poäng"),
-    "ranking": _l("Rangordning"),
-    "pairwise": _l("Parvisa jämförelser"),
-}
-METHOD_HINTS = {
-    "direct": _l("Ge varje kriterium ett värde från 0 till 10."),
-    "points": _l("Fördela 100 poäng mellan kriterierna."),
-    "ranking": _l("Ordna kriterierna från viktigast till minst viktigt."),
-    "pairwise": _l("Jämför kriterierna två och två."),
-}
-ROLES: dict[str, Any] = {
-    "fortroendevald": _l("Förtroendevald"),
-    "tjansteperson": _l("Tjänsteperson"),
-    "forskare": _l("Forskare"),
-    "annan": _l("Annan"),
-}
 DIRECT_MAX = 10
-# Saaty's 1–9 scale in Swedish; 2, 4, 6, 8 are in-between values.
-SAATY_LABELS = {
-    1: _l("lika viktiga"),
-    2: _l("mellanläge: lika – något viktigare"),
-    3: _l("något viktigare"),
-    4: _l("mellanläge: något – klart viktigare"),
-    5: _l("klart viktigare"),
-    6: _l("mellanläge: klart – mycket viktigare"),
-    7: _l("mycket viktigare"),
-    8: _l("mellanläge: mycket – extremt mycket viktigare"),
-    9: _l("extremt mycket viktigare"),
-}
 CODE_MAX_LEN = 40
 # The explicit "Alla lika viktiga" checkbox (issue 14): equal weights only when asked for.
 EQUAL_FIELD = "alla-lika"
@@ -349,7 +319,7 @@ def all_equal(values: Mapping[int, float]) -> bool:
 def suggested_criterion_pairs(criteria: Sequence[Mapping[str, Any]]) -> list[tuple[int, int]]:
     """The short sequence of pairs the tablet proposes (``core.incomplete.suggested_pairs``:
     all pairs for n ≤ 5, 2n for n ≥ 6), as criterion-id pairs in criteria order."""
-    from ..core.incomplete import suggested_pairs
+    from mcda.core.incomplete import suggested_pairs
 
     ids = [int(c["id"]) for c in criteria]
     return [(ids[i], ids[j]) for i, j in suggested_pairs(len(ids))]
@@ -475,8 +445,8 @@ def parse_revision(raw: str | None, latest: int) -> tuple[int | None, str | None
 
 def fmt_num(value: float) -> str:
     """Number text in the request's language, no needless decimals (12, 12,5, −3; English
-    12.5): Babel through ``i18n.decimal_text``, with a typographic minus."""
-    from .i18n import decimal_text
+    12.5): Babel through ``present.numbers.decimal_text``, with a typographic minus."""
+    from mcda.web.present.numbers import decimal_text
 
     return decimal_text(value, None, max_digits=2).replace("-", "\u2212")
 
@@ -484,6 +454,6 @@ def fmt_num(value: float) -> str:
 def fmt_pct(weight: float) -> str:
     """A weight (0–1) as percent text with one decimal in the request's language: 23,4 %
     (English 23.4 %)."""
-    from .i18n import percent_text
+    from mcda.web.present.numbers import percent_text
 
     return percent_text(weight, 1)

@@ -17,21 +17,22 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from ..core import phasing
-from ..core.constants import DEFAULT_TOP_K
-from ..core.errors import MCDAInputError
-from ..store import analysis_cache, analysis_input, decisions
-from ..store import phases as store_phases
-from ..store import rounds as store_rounds
-from ..store.decisions import StoreError
-from ..store.numbers import NumberError, parse_int, parse_number
-from . import maps
-from .access import can_edit_decision, login_required, require_edit, require_view
-from .db import get_db
-from .forms import parse_id
-from .htmx import is_htmx, render
-from .i18n import decimal_text, error_text, in_language
-from .phase_scope import phase_label
+from mcda.core import phasing
+from mcda.core.constants import DEFAULT_TOP_K
+from mcda.core.errors import MCDAInputError
+from mcda.store import analysis_cache, analysis_input, decisions
+from mcda.store import phases as store_phases
+from mcda.store import rounds as store_rounds
+from mcda.store.decisions import StoreError
+from mcda.store.numbers import NumberError, parse_int, parse_number
+from mcda.web.kit.access import can_edit_decision, login_required, require_edit, require_view
+from mcda.web.kit.db import get_db
+from mcda.web.kit.forms import parse_id
+from mcda.web.kit.htmx import is_htmx, render
+from mcda.web.kit.i18n import error_text, in_language
+from mcda.web.kit.scope import phase_label
+from mcda.web.present import maps
+from mcda.web.present.numbers import fmt
 
 bp = Blueprint("planning", __name__, url_prefix="/etapper")
 
@@ -224,12 +225,6 @@ def _value_samples(values: dict[str, Any], alt_ids: list[int], n: int) -> Any:
 # --- building the page ------------------------------------------------------------------------
 
 
-def _fmt(x: float | None, digits: int = 1) -> str:
-    if x is None:
-        return "–"
-    return decimal_text(x, digits)
-
-
 def _load(decision_id: int, *, edit: bool = False) -> dict[str, Any]:
     decision = decisions.get_decision(get_db(), decision_id)
     (require_edit if edit else require_view)(decision)
@@ -253,7 +248,7 @@ def build_context(
         "can_edit": can_edit_decision(decision),
         "rounds": store_rounds.list_rounds(db, decision["id"]),
         "all_alternatives": decisions.list_alternatives(db, decision["id"]),
-        "fmt": _fmt,
+        "fmt": fmt,
         "plan": None,
         "error": None,
         "stability": None,
@@ -298,7 +293,7 @@ def build_context(
         ctx["phase_maps"] = maps.phase_maps(
             [p["name"] for p in phases], ctx["spread"]["rows"],
             [[it["name"] for it in lst if it["host"] not in pi["municipalities"]]
-             for lst in ctx["plan"]["by_phase"]], lambda x: _fmt(x, 0))
+             for lst in ctx["plan"]["by_phase"]], lambda x: fmt(x, 0))
     if stability and regional.feasible:
         samples = _value_samples(values, [a["id"] for a in alts], STABILITY_SAMPLES)
         if samples is not None:

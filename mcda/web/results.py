@@ -32,46 +32,29 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from ..core import disclosure, summary
-from ..core.errors import MCDAInputError
-from ..store import analysis_cache, analysis_input, records
-from ..store import reasons as store_reasons
-from ..store import rounds as store_rounds
-from ..store import users as store_users
-from ..store import votes as store_votes
-from ..store.db import transaction
-from ..store.decisions import StoreError
-from . import analysis_text, charts, exports, maps
-from .access import current_user, login_required, require_edit, require_view
-from .db import get_db
-from .htmx import is_htmx, render, vary
-from .i18n import error_text
-from .phase_scope import phase_label, resolve_phase
+from mcda.core import disclosure, summary
+from mcda.core.errors import MCDAInputError
+from mcda.store import analysis_cache, analysis_input, records
+from mcda.store import reasons as store_reasons
+from mcda.store import rounds as store_rounds
+from mcda.store import users as store_users
+from mcda.store import votes as store_votes
+from mcda.store.db import transaction
+from mcda.store.decisions import StoreError
+from mcda.web import exports
+from mcda.web.kit.access import current_user, login_required, require_edit, require_view
+from mcda.web.kit.db import get_db
+from mcda.web.kit.htmx import is_htmx, render, vary
+from mcda.web.kit.i18n import error_text
+from mcda.web.kit.scope import phase_label, resolve_phase
+from mcda.web.present import analysis_text, charts, maps
+from mcda.web.present.labels import BETWEEN_LABELS, WITHIN_LABELS
+from mcda.web.present.labels import RANKING_METHOD_LABELS as METHOD_LABELS
 
 bp = Blueprint("results", __name__, url_prefix="/resultat")
 for _fn in (charts.nice_ticks, charts.spread_labels, charts.series_style, charts.rank_colours):
     bp.add_app_template_global(_fn)
 
-WITHIN_LABELS = {
-    "mean": _l("medelvärde"),
-    "geometric": _l("normaliserat geometriskt medelvärde"),
-    "median": _l("median (normaliserad)"),
-    "aij": _l("AIJ (sammanvägda parvisa matriser)"),
-}
-BETWEEN_LABELS = {
-    "equal": _l("en kommun, en röst"),
-    "participants": _l("efter antal deltagare"),
-    "population": _l("efter folkmängd"),
-}
-METHOD_LABELS = {
-    "topsis": "TOPSIS",
-    "vikor": "VIKOR",
-    "promethee_ii": "PROMETHEE II",
-    "wsm": "WSM",
-    "wpm": "WPM",
-    "spotis": "SPOTIS",
-    "copras": "COPRAS",
-}
 
 
 # --- helpers shared by results, secretariat and exports ----------------------------------------
@@ -348,7 +331,7 @@ def _contributions_view(data: dict[str, Any], out: dict[str, Any], crits, alts
                         ) -> dict[str, Any] | None:
     """Per alternative, what each criterion adds to its WSM score with the region's weights
     (the ranking chart's "why"), best first. ``None`` when WSM cannot take these scores."""
-    from ..core import ranking as core_ranking
+    from mcda.core import ranking as core_ranking
 
     w = out.get("weights") or {}
     try:
@@ -395,7 +378,7 @@ def _verdict_view(verdict: dict[str, Any], aname: dict[str, str]) -> dict[str, A
 def _s_star_label(v: float | None) -> str:
     if v is None:
         return "–"
-    from ..core.consensus import s_star_label
+    from mcda.core.consensus import s_star_label
 
     return analysis_text.core_label("s_star", s_star_label(min(1.0, max(0.0, v)))[1])
 
@@ -410,7 +393,7 @@ def _crit_of(item: dict[str, Any], cname: dict[str, str], *keys: str) -> str:
 
 def role_label(role: str) -> str:
     """A role group's name in the reader's language (the pool: "Övriga roller")."""
-    from .participate_forms import ROLES
+    from mcda.web.present.labels import ROLES
 
     if role == disclosure.ROLE_POOL:
         return _("Övriga roller")
@@ -740,7 +723,7 @@ def round_results(round_id: int):
 
 
 def _can_edit(rnd: dict[str, Any]) -> bool:
-    from .access import can_edit_decision
+    from mcda.web.kit.access import can_edit_decision
 
     return can_edit_decision({"id": rnd["decision_id"], "owner_id": rnd["decision_owner_id"]})
 
@@ -945,7 +928,7 @@ def _projector_context(
     ctx: dict[str, Any] = {"rnd": rnd, "view": view, "error": error, "phase": phase,
                            "join_url": join_url, "steps": [], "step": None, "qr": None}
     if rnd["state"] == "open":
-        from .facilitate import qr_svg
+        from mcda.web.facilitate import qr_svg
 
         ctx["qr"] = qr_svg(url_for("participate.join", kod=rnd["join_code"], _external=True),
                            _("QR-kod till deltagarsidan för kod %(code)s",
@@ -968,7 +951,7 @@ def _projector_context(
 @bp.get("/beslut/<int:decision_id>/konvergens")
 @login_required("facilitator", "secretariat")
 def convergence(decision_id: int):
-    from ..store import decisions as store_decisions
+    from mcda.store import decisions as store_decisions
 
     db = get_db()
     decision = require_view(store_decisions.get_decision(db, decision_id))
@@ -1083,7 +1066,7 @@ def report(round_id: int):
     _phases, phase = select_phase(rnd)
     opts, error = request_options()
     ctx = page_context(rnd, opts, error, phase)
-    from ..store import decisions as store_decisions
+    from mcda.store import decisions as store_decisions
 
     ctx["decision"] = store_decisions.get_decision(get_db(), rnd["decision_id"])
     ctx["sections_html"] = sections_html(ctx)

@@ -24,21 +24,22 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from ..core.errors import MCDAInputError
-from ..core.ranking import METHODS
-from ..store import analysis_input, decisions
-from ..store import phases as store_phases
-from ..store import scenarios as store
-from ..store.decisions import StoreError
-from ..store.numbers import NumberError, parse_int, parse_number
-from .access import can_edit_decision, login_required, require_edit, require_view
-from .db import get_db
-from .exports import content_disposition, csv_cell, slug
-from .forms import parse_id
-from .htmx import render
-from .i18n import error_text
-from .participate_forms import ROLES
-from .planning import _fmt, _pick_round
+from mcda.core.errors import MCDAInputError
+from mcda.core.ranking import METHODS
+from mcda.store import analysis_input, decisions
+from mcda.store import phases as store_phases
+from mcda.store import scenarios as store
+from mcda.store.decisions import StoreError
+from mcda.store.numbers import NumberError, parse_int, parse_number
+from mcda.web.exports import content_disposition, csv_cell, slug
+from mcda.web.kit.access import can_edit_decision, login_required, require_edit, require_view
+from mcda.web.kit.db import get_db
+from mcda.web.kit.forms import parse_id
+from mcda.web.kit.htmx import render
+from mcda.web.kit.i18n import error_text
+from mcda.web.planning import _pick_round
+from mcda.web.present.labels import ROLES
+from mcda.web.present.numbers import fmt
 
 bp = Blueprint("scenarios", __name__, url_prefix="/etapper")
 
@@ -96,7 +97,7 @@ def run(decision: dict[str, Any], round_id: int | None) -> dict[str, Any]:
         if not data["votes"]:
             out["error"] = _("Omgången har inga röster än.")
             return out
-        from ..core.analysis import analyze  # lazy: pymcdm costs ~1 s at import
+        from mcda.core.analysis import analyze  # lazy: pymcdm costs ~1 s at import
 
         res = analyze(json.loads(json.dumps(data)))
     except MCDAInputError as exc:
@@ -160,10 +161,10 @@ def describe(spec: dict[str, Any], phases: list[dict[str, Any]],
     lines = [src, _("Värde: %(m)s-poäng.", m=method_names().get(spec["method"], spec["method"]))]
     if spec.get("budgets"):
         lines.append(_("Budget per etapp: %(b)s MSEK.",
-                       b=" / ".join(_fmt(b, 0) for b in spec["budgets"])))
+                       b=" / ".join(fmt(b, 0) for b in spec["budgets"])))
     else:
         lines.append(_("Budget per etapp: etappernas egna (%(b)s MSEK).",
-                       b=" / ".join(_fmt(p["budget"], 0) for p in phases)))
+                       b=" / ".join(fmt(p["budget"], 0) for p in phases)))
     cc = spec["cost_change"]
     if cc["overall_pct"]:
         lines.append(_("Kostnader: %(p)s %% för alla.", p=_signed(cc["overall_pct"])))
@@ -175,12 +176,12 @@ def describe(spec: dict[str, Any], phases: list[dict[str, Any]],
                        n=r["min_one_by_phase"]))
     if r.get("max_share"):
         lines.append(_("Ingen kommun över %(p)s %% av planens kostnad.",
-                       p=_fmt(r["max_share"] * 100, 0)))
+                       p=fmt(r["max_share"] * 100, 0)))
     for pool in r.get("pools") or []:
-        parts = ", ".join(f"{alt_names.get(a, a)} {_fmt(v * 100, 0)} %"
+        parts = ", ".join(f"{alt_names.get(a, a)} {fmt(v * 100, 0)} %"
                           for a, v in pool["shares"].items())
         lines.append(_("Medfinansiering från %(name)s (budget %(b)s MSEK per etapp): %(parts)s.",
-                       name=pool["name"], b=" / ".join(_fmt(b, 0) for b in pool["budgets"]),
+                       name=pool["name"], b=" / ".join(fmt(b, 0) for b in pool["budgets"]),
                        parts=parts or "–"))
     for pin in r.get("pins") or []:
         nm = alt_names.get(pin["alternative"], pin["alternative"])
@@ -200,7 +201,7 @@ def describe(spec: dict[str, Any], phases: list[dict[str, Any]],
 
 
 def _signed(x: float) -> str:
-    return ("+" if x > 0 else "") + _fmt(x, 0 if float(x).is_integer() else 1)
+    return ("+" if x > 0 else "") + fmt(x, 0 if float(x).is_integer() else 1)
 
 
 # --- views -------------------------------------------------------------------------------------
@@ -213,7 +214,7 @@ def _base_ctx(decision: dict[str, Any]) -> dict[str, Any]:
     return {
         "decision": decision, "phases": phases, "alternatives": alts,
         "alt_names": {str(a["id"]): a["name"] for a in alts},
-        "can_edit": can_edit_decision(decision), "fmt": _fmt,
+        "can_edit": can_edit_decision(decision), "fmt": fmt,
         "scenarios": store.list_scenarios(db, decision["id"]),
         "method_names": method_names(), "source_names": source_names(),
         "between_names": between_names(), "max_compare": MAX_COMPARE,
@@ -302,7 +303,7 @@ def _frontier_view(res: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
     W, H, L, B, T, R = 640, 300, 64, 46, 16, 36
     top = max(vals) if vals else 1.0
     top = top * 1.08 if top > 0 else 1.0
-    from .charts import nice_ticks
+    from mcda.web.present.charts import nice_ticks
 
     ticks = nice_ticks(0.0, top, 5)
     hi = max([t["value"] for t in ticks] + [top])
@@ -319,7 +320,7 @@ def _frontier_view(res: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
         "rows": rows, "w": W, "h": H, "left": L, "bottom": H - B, "right": W - R, "top": T,
         "points": pts, "path": " ".join(f"{'M' if i == 0 else 'L'}{p['x']},{p['y']}"
                                         for i, p in enumerate(pts)),
-        "yticks": [{"y": y(t["value"]), "label": _fmt(t["value"], 2)} for t in ticks
+        "yticks": [{"y": y(t["value"]), "label": fmt(t["value"], 2)} for t in ticks
                    if t["value"] <= hi],
         "xticks": [{"x": x(r["pct"]), "label": f"{r['pct']} %"} for r in rows],
     }
@@ -515,7 +516,7 @@ def compare_view(decision: dict[str, Any], ids: list[int], round_id: int | None,
                                                      ctx["alt_names"])})
     ctx["cols"] = cols
     ok = [c for c in cols if c["plan"] and c["plan"]["status"] != "infeasible"]
-    from ..core import scenarios as core_scenarios
+    from mcda.core import scenarios as core_scenarios
 
     names = ctx["alt_names"]
     alt_ids = [str(a["id"]) for a in ctx["alternatives"]]
@@ -546,7 +547,7 @@ def compare_view(decision: dict[str, Any], ids: list[int], round_id: int | None,
 
 def _money_chart(money: list[dict[str, Any]], ok: list[dict[str, Any]]) -> dict[str, Any]:
     """Grouped horizontal bars: MSEK per municipality, one bar per scenario (all phases)."""
-    from .charts import series_style
+    from mcda.web.present.charts import series_style
 
     top = max([t for m in money for t in m["totals"]] + [1.0])
     bar, gap = 12, 10
@@ -556,7 +557,7 @@ def _money_chart(money: list[dict[str, Any]], ok: list[dict[str, Any]]) -> dict[
         bars = []
         for k, t in enumerate(m["totals"]):
             bars.append({"y": y + k * bar, "w": round(t / top * (W - L - R), 1),
-                         "label": _fmt(t, 0), "style": series_style(k)})
+                         "label": fmt(t, 0), "style": series_style(k)})
         rows.append({"name": m["name"], "y": y, "bars": bars,
                      "mid": y + bar * len(m["totals"]) / 2})
         y += bar * len(m["totals"]) + gap
@@ -568,7 +569,7 @@ def _money_chart(money: list[dict[str, Any]], ok: list[dict[str, Any]]) -> dict[
 def _maps(money: list[dict[str, Any]], ok: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
     """One Skaraborg map per scenario: the money per municipality over all phases, on ONE
     colour scale for all scenarios (so the maps compare)."""
-    from . import maps
+    from mcda.web.present import maps
 
     rows = [m for m in money if not m.get("regional")]
     if not rows:
@@ -576,7 +577,7 @@ def _maps(money: list[dict[str, Any]], ok: list[dict[str, Any]]) -> list[dict[st
     per = [{"name": m["name"], "cells": [[] for _ in ok], "per_phase": list(m["totals"])}
            for m in rows]
     pm = maps.phase_maps([c["sc"]["name"] for c in ok], per, [[] for _ in ok],
-                         lambda x: _fmt(x, 0))
+                         lambda x: fmt(x, 0))
     if not pm or not pm["geo"]["areas"]:
         return None
     return [{"name": c["sc"]["name"], "geo": pm["geo"], "m": pm["phases"][k]}

@@ -15,16 +15,13 @@ from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 
-from ..store import decisions as store_decisions
-from ..store import rounds as store_rounds
-from .access import login_required, require_view
-from .db import get_db
-from .forms import parse_id
-from .phase_scope import resolve_phase
-from .results import (
-    request_options,
-    round_view,
-)
+from mcda.store import decisions as store_decisions
+from mcda.store import rounds as store_rounds
+from mcda.web.kit.access import login_required, require_view
+from mcda.web.kit.db import get_db
+from mcda.web.kit.forms import parse_id
+from mcda.web.kit.scope import resolve_phase
+from mcda.web.results import request_options, round_view
 
 bp = Blueprint("secretariat", __name__, url_prefix="/kansliet")
 

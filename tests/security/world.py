@@ -261,7 +261,7 @@ _JS_URL = re.compile(r"(href|src|action)\s*=\s*[\"']\s*javascript:", re.I)
 
 def response_problems(resp, path: str) -> list[str]:
     """Security headers every response needs, and CSP-breaking markup in HTML bodies."""
-    from mcda.web.security import CSP
+    from mcda.web.kit.security import CSP
 
     h = resp.headers
     out = []

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from mcda.store import analysis_cache
-from mcda.web import participate, phase_scope, results, secretariat
+from mcda.web import participate, results, secretariat
+from mcda.web.kit import scope as phase_scope
 from mcda.web.results import EXPORT_KINDS
 
 from .results_helpers import login_as, phase_scenario, scenario

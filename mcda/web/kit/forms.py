@@ -29,8 +29,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..store.csv_io import MAX_CSV_BYTES, NumberError, parse_number
-from ..store.numbers import parse_int
+from mcda.store.csv_io import MAX_CSV_BYTES, NumberError, parse_number
+from mcda.store.numbers import parse_int
 
 METHOD_CHOICES = [
     ("direct", _l("Skjutreglage")),

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ..core import geo
+from mcda.core import geo
 
 MAP_WIDTH = 600.0
 N_CLASSES = 5

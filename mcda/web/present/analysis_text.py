@@ -14,7 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _flask_gettext
 
-from ..store.numbers import format_decimal_text
+from mcda.store.numbers import format_decimal_text
 
 
 def N_(msgid: str) -> str:  # noqa: N802 - Babel's marker for a message translated later
@@ -346,21 +346,3 @@ def summary_sentences(items: Sequence[Mapping[str, Any]], gettext: Gettext | Non
         out.append({"kind": it["kind"], "text": text, "basis": basis, "anchor": anchor,
                     "section": t(SECTION_TITLES[anchor]) if anchor in SECTION_TITLES else ""})
     return out
-
-
-def jinja_num(v: Any, digits: int = 3) -> str:
-    """The charts' ``num`` as a Jinja filter (``v|fmtnum(2)``): "0,114" in Swedish, "0.114" in
-    English, "–" for None. A results page formats ~1 400 numbers; as a Python filter with the
-    request's locale looked up once this costs a tenth of the template macro it replaces."""
-    if v is None:
-        return "–"
-    from flask import g
-
-    try:
-        lang = g._vagval_num_lang
-    except AttributeError:
-        from flask_babel import get_locale
-
-        lang = g._vagval_num_lang = str(get_locale() or "sv")
-    return format_decimal_text(v, int(digits), locale=lang)
-

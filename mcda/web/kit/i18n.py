@@ -16,9 +16,8 @@ from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale, get_translations, gettext
 from markupsafe import Markup
 
-from ..core.errors import MCDAInputError
-from ..store.errors import Msg, StoreError
-from ..store.numbers import format_decimal_text, format_percent_text
+from mcda.core.errors import MCDAInputError
+from mcda.store.errors import Msg, StoreError
 
 babel = Babel()
 
@@ -85,26 +84,6 @@ def in_language(texts: Any) -> str:
     if isinstance(texts, dict):
         return str(texts.get(key) or texts.get("message_sv") or "")
     return str(getattr(texts, key, "") or getattr(texts, "message_sv", ""))
-
-
-def request_locale() -> str:
-    """The request's language for numbers ("sv" or "en"); Swedish outside a request."""
-    from flask import has_request_context
-
-    return str(get_locale() or "sv") if has_request_context() else "sv"
-
-
-def decimal_text(value: float, digits: int | None = 1, *, max_digits: int = 10) -> str:
-    """A number in the request's language (Babel): ``22,5`` and ``1 250`` in Swedish, ``22.5``
-    and ``1,250`` in English; Swedish outside a request. ``digits`` None: no needless
-    decimals (up to ``max_digits``)."""
-    return format_decimal_text(value, digits, locale=request_locale(), group=True,
-                               max_digits=max_digits)
-
-
-def percent_text(share: float, digits: int | None = 1) -> str:
-    """A share (0–1) as a percentage in the request's language: ``23,4 %`` / ``23.4 %``."""
-    return format_percent_text(share, digits, locale=request_locale())
 
 
 def mark_swedish(value: Any) -> Any:

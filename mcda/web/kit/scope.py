@@ -14,8 +14,8 @@ from typing import Any
 
 from flask import abort, request
 
-from ..store import phases as store_phases
-from .db import get_db
+from mcda.store import phases as store_phases
+from mcda.web.kit.db import get_db
 
 
 def phase_label(phase: Mapping[str, Any]) -> str:

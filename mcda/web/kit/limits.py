@@ -17,8 +17,8 @@ from collections.abc import Callable
 from flask import current_app
 from sqlite_utils import Database
 
-from ..store import throttle as store_throttle
-from .db import get_db
+from mcda.store import throttle as store_throttle
+from mcda.web.kit.db import get_db
 
 Key = str | tuple[str, ...]
 

@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
-from ..store import users as store_users
-from .db import get_db
+from mcda.store import users as store_users
+from mcda.web.kit.db import get_db
 
 F = TypeVar("F", bound=Callable[..., Any])
 EDITORS = ("admin", "facilitator")
@@ -86,8 +86,8 @@ def _to_login() -> Any:
     from flask import flash, render_template
     from flask_babel import gettext as _
 
-    from .forms import LoginForm
-    from .htmx import current_page, is_htmx, redirect_page
+    from mcda.web.kit.forms import LoginForm
+    from mcda.web.kit.htmx import current_page, is_htmx, redirect_page
 
     expired = bool(g.get("session_expired"))
     if is_htmx():

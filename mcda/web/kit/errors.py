@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..store import StorageFullError
+from mcda.store import StorageFullError
 
 log = logging.getLogger("vagval")
 

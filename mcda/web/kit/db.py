@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
-from ..store import connect, migrate
-from ..store.db import thread_db
+from mcda.store import connect, migrate
+from mcda.store.db import thread_db
 
 
 def get_db() -> Database:
