@@ -103,6 +103,26 @@ def get_analysis(
     return entry
 
 
+def cached(
+    db: Database,
+    round_id: int,
+    options: Mapping[str, Any] | None = None,
+    *,
+    phase_id: int | None = None,
+) -> RoundAnalysis | None:
+    """The cached analysis of the round as it stands now, or None; never computes one.
+
+    A tablet showing the region's weights reads the facilitator's analysis when it is at hand
+    and otherwise applies ``core.region`` to the votes, instead of running the whole analysis
+    (six ranking methods, SMAA) inside a participant's request. One query (the fingerprint)."""
+    opts = analysis_input.parse_options(options)
+    fp = analysis_input.fingerprint(db, round_id)
+    phase = int(phase_id) if phase_id is not None else None
+    key = (int(round_id), fp, analysis_input.options_key(opts), phase)
+    with _lock:
+        return _cache.get(key)
+
+
 # --- the projector's live analysis: at most one recomputation per round and interval ---------
 
 _live_lock = threading.Lock()

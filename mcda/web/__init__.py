@@ -138,16 +138,8 @@ def _load_or_create_secret(instance: Path) -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from mcda.web import (
-        auth,
-        facilitate,
-        pages,
-        participate,
-        planning,
-        results,
-        scenarios,
-        secretariat,
-    )
+    from mcda.web import auth, facilitate, pages, planning, results, scenarios, secretariat
+    from mcda.web.participate import views as participate
 
     for module in (pages, auth, facilitate, participate, results, secretariat, planning,
                    scenarios):

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from mcda.store import analysis_cache
-from mcda.web import participate, results, secretariat
+from mcda.web import results, secretariat
 from mcda.web.kit import scope as phase_scope
+from mcda.web.participate import context as participate
 from mcda.web.results import EXPORT_KINDS
 
 from .results_helpers import login_as, phase_scenario, scenario

@@ -11,7 +11,7 @@ import pytest
 from werkzeug.test import Client
 
 from mcda.web import auth, create_app
-from mcda.web.participate import JoinThrottle
+from mcda.web.participate.session import JoinThrottle
 from tests.helpers import csrf_from, make_user
 
 from .participate_helpers import join, make_round
