@@ -24,8 +24,8 @@ def tablet(page_factory):
     return page_factory(TABLET_820, touch=True)
 
 
-def test_reason_written_hidden_and_absent_in_next_round(app, live_server, tablet, page_factory):
-    rd = make_round(app, methods=("direct", "points"))
+def _seed_other_votes(rd) -> None:
+    """Nine votes of other municipalities; the first gives a reason."""
     db = rd.db()
     try:
         for k, (muni, values) in enumerate(OTHERS):
@@ -40,6 +40,9 @@ def test_reason_written_hidden_and_absent_in_next_round(app, live_server, tablet
             )
     finally:
         db.conn.close()
+
+
+def _vote_with_reason(tablet, live_server, rd) -> None:
     join_by_code(tablet, live_server.url, rd)
     tablet.goto(f"{live_server.url}/omgang/{rd.round_id}/skjutreglage")
     expect(tablet.locator("#varfor-hint")).to_contain_text("Skriv inga namn")
@@ -52,13 +55,9 @@ def test_reason_written_hidden_and_absent_in_next_round(app, live_server, tablet
     # htmx's settle once copied the old style attribute onto swapped elements, which the
     # CSP (style-src 'self') blocks; a touch save must log no CSP violation.
     assert tablet.csp_violations == []
-    db = rd.db()
-    try:
-        texts = [r[0] for r in db.execute("SELECT text FROM vote_reasons ORDER BY vote_id")]
-    finally:
-        db.conn.close()
-    assert texts == ["Räckvidden väger tyngst", "Som Eva på kulturförvaltningen sa"]
 
+
+def _hide_reason_as_facilitator(app, live_server, page_factory, rd) -> None:
     make_user(app, "pl-b@example.se", role="admin")
     desk = page_factory({"width": 1440, "height": 900})
     desk.goto(live_server.url + "/logga-in")
@@ -73,6 +72,9 @@ def test_reason_written_hidden_and_absent_in_next_round(app, live_server, tablet
     expect(desk.locator("li.reason", has_text="Som Eva")).to_contain_text("Dold")
     desk.screenshot(path="/tmp/shots/h14rd/reasons-facilitator.png", full_page=True)
 
+
+def _open_next_round(tablet, live_server, rd) -> int:
+    """Close and reveal the round, open the next, and bring the tablet to its slider form."""
     db = rd.db()
     try:
         sr.close_round(db, rd.round_id)
@@ -91,6 +93,21 @@ def test_reason_written_hidden_and_absent_in_next_round(app, live_server, tablet
             db.conn.close()
         join_by_code(tablet, live_server.url, dataclasses.replace(rd, round_id=rid2, code=code2))
         tablet.goto(f"{live_server.url}/omgang/{rid2}/skjutreglage")
+    return rid2
+
+
+def test_reason_written_hidden_and_absent_in_next_round(app, live_server, tablet, page_factory):
+    rd = make_round(app, methods=("direct", "points"))
+    _seed_other_votes(rd)
+    _vote_with_reason(tablet, live_server, rd)
+    db = rd.db()
+    try:
+        texts = [r[0] for r in db.execute("SELECT text FROM vote_reasons ORDER BY vote_id")]
+    finally:
+        db.conn.close()
+    assert texts == ["Räckvidden väger tyngst", "Som Eva på kulturförvaltningen sa"]
+    _hide_reason_as_facilitator(app, live_server, page_factory, rd)
+    _open_next_round(tablet, live_server, rd)
     prev = tablet.locator("section.previous-round")
     expect(prev).to_contain_text("Motiveringar från omgång 1")
     expect(prev.locator(".reason-list li")).to_have_count(1)

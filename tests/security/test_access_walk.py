@@ -57,6 +57,30 @@ def _request(c, method, path, token):
     return c.open(path, method=method, data={"csrf_token": token})
 
 
+def _access_problems(rule, rule_name: str, role: str, method: str, resp) -> list[str]:
+    """What is wrong with ``resp`` for ``role`` on a route with this access rule."""
+    status = resp.status_code
+    if rule_name == "public":
+        return []
+    if rule_name == "participant":
+        if role == "participant":
+            if method == "GET" and status >= 400 and status != 404:
+                return ["participant refused own round"]
+        elif 200 <= status < 300 or (300 <= status < 400 and not join_redirect(resp)):
+            return ["non-participant let in"]
+        return []
+    allowed = rule_name.split(":", 1)[1].split(",")
+    if role in ("anonymous", "participant", "other_participant"):
+        return [] if login_redirect(resp) else ["expected redirect to login"]
+    if role == "secretariat" and "secretariat" not in allowed:
+        return [] if status == 403 else ["expected 403 for secretariat"]
+    if role == "secretariat" and method == "GET" and status >= 400 and status != 404:
+        return ["secretariat refused a read it is allowed"]
+    if role == "stranger" and OBJECT_ARGS & set(rule.arguments) and status not in (403, 404):
+        return ["foreign facilitator reached A's object"]
+    return []
+
+
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "owner"])
 def test_walk_every_route_as(world, role):
     app = world.app
@@ -77,27 +101,8 @@ def test_walk_every_route_as(world, role):
         if status >= 500:
             failures.append(f"{where} (server error)")
             continue
-        if rule_name == "public":
-            continue
-        if rule_name == "participant":
-            if role == "participant":
-                if method == "GET" and status >= 400 and status != 404:
-                    failures.append(f"{where} (participant refused own round)")
-            elif 200 <= status < 300 or (300 <= status < 400 and not join_redirect(resp)):
-                failures.append(f"{where} (non-participant let in)")
-        else:
-            allowed = rule_name.split(":", 1)[1].split(",")
-            if role in ("anonymous", "participant", "other_participant"):
-                if not login_redirect(resp):
-                    failures.append(f"{where} (expected redirect to login)")
-            elif role == "secretariat" and "secretariat" not in allowed:
-                if status != 403:
-                    failures.append(f"{where} (expected 403 for secretariat)")
-            elif role == "secretariat" and method == "GET" and status >= 400 and status != 404:
-                failures.append(f"{where} (secretariat refused a read it is allowed)")
-            elif (role == "stranger" and OBJECT_ARGS & set(rule.arguments)
-                  and status not in (403, 404)):
-                failures.append(f"{where} (foreign facilitator reached A's object)")
+        problems = _access_problems(rule, rule_name, role, method, resp)
+        failures.extend(f"{where} ({p})" for p in problems)
         if changed and (method == "GET" or not (
                 rule_name == "public" or (rule_name == "participant" and role == "participant"))):
             failures.append(f"{where} changed the database: {changed}")
