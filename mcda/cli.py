@@ -26,8 +26,8 @@ from .server import SERVERS, default_workers
 from .store import backup as store_backup
 from .store import connect, migrate
 from .store import users as store_users
-from .store.decisions import ensure_municipalities
 from .store.demo import load_demo
+from .store.municipalities import ensure_municipalities
 from .store.password_policy import password_problem
 
 DEMO_EMAIL = "processledare@demo.vagval.se"

@@ -9,6 +9,8 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from mcda.store import connect
+from mcda.store import items as store_items
+from mcda.store import participants as store_parts
 from mcda.store import rounds as sr
 from mcda.store import throttle as store_throttle
 from mcda.store import votes as sv
@@ -130,7 +132,7 @@ def test_join_sets_token_cookie_not_url_and_rejoin_resumes(app, client, rd):
     assert token not in resp.headers["Location"]
     db = rd.db()
     try:
-        part = sv.get_participant(db, rd.round_id, token)
+        part = store_parts.get_participant(db, rd.round_id, token)
     finally:
         db.conn.close()
     assert part["municipality"] == "Hjo" and part["role"] == "forskare"
@@ -642,7 +644,6 @@ def test_revealed_results_show_region_next_to_own(app, rd):
 
 
 def test_revealed_results_use_the_shared_analysis_when_scores_exist(app, rd, monkeypatch):
-    from mcda.store import decisions as sd
     from mcda.web import participate
 
     def no_fallback(*_a, **_k):
@@ -653,9 +654,9 @@ def test_revealed_results_use_the_shared_analysis_when_scores_exist(app, rd, mon
     db = connect(app.config["DATABASE"])
     try:
         for k, name in enumerate(("Konsthall", "Scen")):
-            aid = sd.add_alternative(db, rd.decision_id, name)
+            aid = store_items.add_alternative(db, rd.decision_id, name)
             for j, cid in enumerate(rd.criteria):
-                sd.set_score(db, aid, cid, 1 + k + j)
+                store_items.set_score(db, aid, cid, 1 + k + j)
     finally:
         db.conn.close()
     tablets = []
