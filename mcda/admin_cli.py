@@ -19,8 +19,8 @@ from sqlite_utils import Database
 from mcda.store import backup as store_backup
 from mcda.store import connect, migrate
 from mcda.store import users as store_users
-from mcda.store.decisions import ensure_municipalities
 from mcda.store.demo import load_demo
+from mcda.store.municipalities import ensure_municipalities
 from mcda.store.password_policy import password_problem
 
 DEMO_EMAIL = "processledare@demo.vagval.se"

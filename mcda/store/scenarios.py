@@ -17,7 +17,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from .db import transaction
-from .decisions import StoreError, get_decision, list_alternatives, list_criteria
+from .decisions import get_decision
+from .errors import StoreError
+from .items import list_alternatives, list_criteria
 from .numbers import format_number, parse_number
 
 NAME_MAX = 120
@@ -131,7 +133,7 @@ def clean_spec(db: Database, decision_id: int, spec: dict[str, Any]) -> dict[str
     if src == "role":
         if _blank(w.get("role")):
             raise StoreError("weights.role", "Välj rollen vars vikter scenariot använder.")
-        from .votes import ROLES
+        from .participants import ROLES
 
         if str(w["role"]) not in ROLES:
             raise StoreError("weights.role", "Välj en av rollerna i listan.")

@@ -23,14 +23,17 @@ from markupsafe import Markup, escape
 from sqlite_utils import Database
 
 from mcda.store import csv_io, transaction
+from mcda.store import decision_import as store_import
 from mcda.store import decisions as store
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
 from mcda.store import phases as store_phases
 from mcda.store import reasons as store_reasons
 from mcda.store import rounds as store_rounds
 from mcda.store import users as store_users
 from mcda.store import votes as store_votes
 from mcda.store.csv_io import NumberError, format_number, parse_number
-from mcda.store.decisions import StoreError
+from mcda.store.errors import StoreError
 from mcda.web.kit.access import current_user, login_required, require_edit
 from mcda.web.kit.db import get_db
 from mcda.web.kit.forms import (
@@ -178,9 +181,9 @@ def decision(decision_id: int):
 
 def _decision_context(d: dict[str, Any], **extra: Any) -> dict[str, Any]:
     db = get_db()
-    criteria = store.list_criteria(db, d["id"])
-    alternatives = store.list_alternatives(db, d["id"])
-    scores = store.get_scores(db, d["id"])
+    criteria = store_items.list_criteria(db, d["id"])
+    alternatives = store_items.list_alternatives(db, d["id"])
+    scores = store_items.get_scores(db, d["id"])
     values = {
         f"s-{a['id']}-{c['id']}": format_number(scores.get((a["id"], c["id"])))
         for a in alternatives
@@ -260,7 +263,7 @@ def criterion_new(decision_id: int):
     if form.validate_on_submit():
         try:
             with audited("criterion.add", f"decision:{decision_id}", name=form.name.data) as db:
-                store.add_criterion(
+                store_items.add_criterion(
                     db,
                     decision_id,
                     form.name.data,
@@ -282,14 +285,14 @@ def criterion_new(decision_id: int):
 @login_required()
 def criterion_edit(decision_id: int, criterion_id: int):
     d = _decision(decision_id)
-    crit = _child(store.get_criterion, criterion_id, decision_id)
+    crit = _child(store_items.get_criterion, criterion_id, decision_id)
     form = CriterionForm(data=None if request.method == "POST" else crit)
     if form.validate_on_submit():
         try:
             with audited(
                 "criterion.update", f"criterion:{criterion_id}", name=form.name.data
             ) as db:
-                store.update_criterion(
+                store_items.update_criterion(
                     db,
                     criterion_id,
                     name=form.name.data,
@@ -318,11 +321,11 @@ def _delta() -> int:
 @login_required()
 def criterion_move(decision_id: int, criterion_id: int):
     _decision(decision_id)
-    _child(store.get_criterion, criterion_id, decision_id)
+    _child(store_items.get_criterion, criterion_id, decision_id)
     _confirm_or_400()
     delta = _delta()
     with audited("criterion.move", f"criterion:{criterion_id}", delta=delta) as db:
-        store.move_criterion(db, criterion_id, delta)
+        store_items.move_criterion(db, criterion_id, delta)
     return redirect(_decision_url(decision_id, f"kriterium-{criterion_id}"), code=303)
 
 
@@ -330,13 +333,13 @@ def criterion_move(decision_id: int, criterion_id: int):
 @login_required()
 def criterion_delete(decision_id: int, criterion_id: int):
     d = _decision(decision_id)
-    crit = _child(store.get_criterion, criterion_id, decision_id)
+    crit = _child(store_items.get_criterion, criterion_id, decision_id)
     form = ConfirmForm()
     error = None
     if form.validate_on_submit():
         try:
             with audited("criterion.delete", f"criterion:{criterion_id}", name=crit["name"]) as db:
-                store.delete_criterion(db, criterion_id)
+                store_items.delete_criterion(db, criterion_id)
         except StoreError as exc:
             error = error_text(exc)
         else:
@@ -366,7 +369,7 @@ def _alternative_form(data: dict[str, Any] | None = None) -> AlternativeForm:
             else str(data["earliest_phase"]),
         }
     form = AlternativeForm(data=data)
-    form.set_municipalities(store.list_municipalities(get_db()))
+    form.set_municipalities(store_munis.list_municipalities(get_db()))
     return form
 
 
@@ -389,7 +392,7 @@ def alternative_new(decision_id: int):
         fields = _alternative_fields(form)
         try:
             with audited("alternative.add", f"decision:{decision_id}", **fields) as db:
-                store.add_alternative(db, decision_id, **fields)
+                store_items.add_alternative(db, decision_id, **fields)
         except StoreError as exc:
             _store_error(form, exc)
         else:
@@ -405,13 +408,13 @@ def alternative_new(decision_id: int):
 @login_required()
 def alternative_edit(decision_id: int, alternative_id: int):
     d = _decision(decision_id)
-    alt = _child(store.get_alternative, alternative_id, decision_id)
+    alt = _child(store_items.get_alternative, alternative_id, decision_id)
     form = _alternative_form(None if request.method == "POST" else alt)
     if form.validate_on_submit():
         fields = _alternative_fields(form)
         try:
             with audited("alternative.update", f"alternative:{alternative_id}", **fields) as db:
-                store.update_alternative(db, alternative_id, **fields)
+                store_items.update_alternative(db, alternative_id, **fields)
         except StoreError as exc:
             _store_error(form, exc)
         else:
@@ -427,11 +430,11 @@ def alternative_edit(decision_id: int, alternative_id: int):
 @login_required()
 def alternative_move(decision_id: int, alternative_id: int):
     _decision(decision_id)
-    _child(store.get_alternative, alternative_id, decision_id)
+    _child(store_items.get_alternative, alternative_id, decision_id)
     _confirm_or_400()
     delta = _delta()
     with audited("alternative.move", f"alternative:{alternative_id}", delta=delta) as db:
-        store.move_alternative(db, alternative_id, delta)
+        store_items.move_alternative(db, alternative_id, delta)
     return redirect(_decision_url(decision_id, f"alternativ-{alternative_id}"), code=303)
 
 
@@ -439,11 +442,11 @@ def alternative_move(decision_id: int, alternative_id: int):
 @login_required()
 def alternative_delete(decision_id: int, alternative_id: int):
     d = _decision(decision_id)
-    alt = _child(store.get_alternative, alternative_id, decision_id)
+    alt = _child(store_items.get_alternative, alternative_id, decision_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         with audited("alternative.delete", f"alternative:{alternative_id}", name=alt["name"]) as db:
-            store.delete_alternative(db, alternative_id)
+            store_items.delete_alternative(db, alternative_id)
         flash(_("Alternativet ”%(name)s” är borttaget.", name=alt["name"]), "success")
         return redirect(_decision_url(decision_id, "alternativ"), code=303)
     return render_template(
@@ -509,7 +512,7 @@ def matrix(decision_id: int):
         return render_template("facilitate/matrix.html", **ctx), 422
     with audited("scores.save", f"decision:{decision_id}", cells=len(changes)) as db:
         for alt_id, crit_id, value in changes:
-            store.set_score(db, alt_id, crit_id, value)
+            store_items.set_score(db, alt_id, crit_id, value)
     flash(_("Bedömningarna är sparade."), "success")
     return redirect(_decision_url(decision_id, "bedomningar"), code=303)
 
@@ -519,8 +522,8 @@ def matrix(decision_id: int):
 def score_cell(decision_id: int, alternative_id: int, criterion_id: int):
     """One cell saved by htmx. Errors answer 200 with error markup (htmx 2 does not swap 4xx)."""
     d = _decision(decision_id)
-    alt = _child(store.get_alternative, alternative_id, decision_id)
-    crit = _child(store.get_criterion, criterion_id, decision_id)
+    alt = _child(store_items.get_alternative, alternative_id, decision_id)
+    crit = _child(store_items.get_criterion, criterion_id, decision_id)
     key = f"s-{alternative_id}-{criterion_id}"
     if key not in request.form:
         abort(400)
@@ -535,7 +538,7 @@ def score_cell(decision_id: int, alternative_id: int, criterion_id: int):
                 criterion=criterion_id,
                 value=value,
             ) as db:
-                store.set_score(db, alternative_id, criterion_id, value)
+                store_items.set_score(db, alternative_id, criterion_id, value)
         except StoreError as exc:
             error = error_text(exc)
     if not is_htmx():
@@ -645,8 +648,8 @@ def csv_import(decision_id: int):
 
 def _import_changes(decision_id: int, parsed: csv_io.ParsedImport) -> dict[str, list[str]]:
     db = get_db()
-    old_c = [c["name"] for c in store.list_criteria(db, decision_id)]
-    old_a = [a["name"] for a in store.list_alternatives(db, decision_id)]
+    old_c = [c["name"] for c in store_items.list_criteria(db, decision_id)]
+    old_a = [a["name"] for a in store_items.list_alternatives(db, decision_id)]
     new_c = [c["name"] for c in parsed.criteria]
     new_a = [a["name"] for a in parsed.alternatives]
     return {
@@ -677,7 +680,7 @@ def csv_confirm(decision_id: int):
                     criteria=len(parsed.criteria),
                     alternatives=len(parsed.alternatives),
                 ) as db:
-                    csv_io.import_parsed(db, decision_id, parsed)
+                    store_import.import_parsed(db, decision_id, parsed)
             except StoreError as exc:
                 errors = [error_text(exc)]
             else:

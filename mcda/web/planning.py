@@ -21,9 +21,10 @@ from mcda.core import phasing
 from mcda.core.constants import DEFAULT_TOP_K
 from mcda.core.errors import MCDAInputError
 from mcda.store import analysis_cache, analysis_input, decisions
+from mcda.store import items as store_items
 from mcda.store import phases as store_phases
 from mcda.store import rounds as store_rounds
-from mcda.store.decisions import StoreError
+from mcda.store.errors import StoreError
 from mcda.store.numbers import NumberError, parse_int, parse_number
 from mcda.web.kit.access import can_edit_decision, login_required, require_edit, require_view
 from mcda.web.kit.db import get_db
@@ -131,7 +132,7 @@ def _per_phase_values(
     db = get_db()
     phases = store_phases.list_phases(db, rnd["decision_id"])
     keys = [str(a) for a in alt_ids]
-    names = {a["id"]: a["name"] for a in decisions.list_alternatives(db, rnd["decision_id"])}
+    names = {a["id"]: a["name"] for a in store_items.list_alternatives(db, rnd["decision_id"])}
     cols: list[list[float] | None] = []
     group_cols: list[dict[str, list[float]] | None] = []
     ranking = []
@@ -247,7 +248,7 @@ def build_context(
         "pi": pi,
         "can_edit": can_edit_decision(decision),
         "rounds": store_rounds.list_rounds(db, decision["id"]),
-        "all_alternatives": decisions.list_alternatives(db, decision["id"]),
+        "all_alternatives": store_items.list_alternatives(db, decision["id"]),
         "fmt": fmt,
         "plan": None,
         "error": None,
@@ -519,7 +520,7 @@ def add_prerequisite(decision_id: int):
     if alt_id is None or req_id is None:
         error = _("Välj både en investering och dess förutsättning.")
     else:
-        alt = decisions.get_alternative(db, alt_id)
+        alt = store_items.get_alternative(db, alt_id)
         if alt is None or alt["decision_id"] != decision_id:
             abort(404)
         try:
@@ -538,7 +539,7 @@ def remove_prerequisite(decision_id: int):
     req_id = parse_id(request.form.get("requires_id", ""))
     if alt_id is None or req_id is None:
         abort(400)
-    alt = decisions.get_alternative(db, alt_id)
+    alt = store_items.get_alternative(db, alt_id)
     if alt is None or alt["decision_id"] != decision_id:
         abort(404)
     store_phases.remove_prerequisite(db, alt_id, req_id)

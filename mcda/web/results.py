@@ -40,7 +40,7 @@ from mcda.store import rounds as store_rounds
 from mcda.store import users as store_users
 from mcda.store import votes as store_votes
 from mcda.store.db import transaction
-from mcda.store.decisions import StoreError
+from mcda.store.errors import StoreError
 from mcda.web import exports
 from mcda.web.kit.access import current_user, login_required, require_edit, require_view
 from mcda.web.kit.db import get_db

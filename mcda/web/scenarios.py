@@ -27,9 +27,11 @@ from flask_babel import gettext as _
 from mcda.core.errors import MCDAInputError
 from mcda.core.ranking import METHODS
 from mcda.store import analysis_input, decisions
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
 from mcda.store import phases as store_phases
 from mcda.store import scenarios as store
-from mcda.store.decisions import StoreError
+from mcda.store.errors import StoreError
 from mcda.store.numbers import NumberError, parse_int, parse_number
 from mcda.web.exports import content_disposition, csv_cell, slug
 from mcda.web.kit.access import can_edit_decision, login_required, require_edit, require_view
@@ -210,7 +212,7 @@ def _signed(x: float) -> str:
 def _base_ctx(decision: dict[str, Any]) -> dict[str, Any]:
     db = get_db()
     phases = store_phases.list_phases(db, decision["id"])
-    alts = decisions.list_alternatives(db, decision["id"])
+    alts = store_items.list_alternatives(db, decision["id"])
     return {
         "decision": decision, "phases": phases, "alternatives": alts,
         "alt_names": {str(a["id"]): a["name"] for a in alts},
@@ -218,8 +220,8 @@ def _base_ctx(decision: dict[str, Any]) -> dict[str, Any]:
         "scenarios": store.list_scenarios(db, decision["id"]),
         "method_names": method_names(), "source_names": source_names(),
         "between_names": between_names(), "max_compare": MAX_COMPARE,
-        "criteria": decisions.list_criteria(db, decision["id"]),
-        "municipalities": [m["name"] for m in decisions.list_municipalities(db)],
+        "criteria": store_items.list_criteria(db, decision["id"]),
+        "municipalities": [m["name"] for m in store_munis.list_municipalities(db)],
         "roles": ROLES,
         "lang": _lang(),
         "v": _posted_or,

@@ -12,6 +12,7 @@ import pytest
 
 from mcda.core.analysis import analyze
 from mcda.store import analysis_cache
+from mcda.store import items as store_items
 from mcda.web import exports
 
 from .results_helpers import add_vote, login_as, open_db, scenario
@@ -127,11 +128,10 @@ def test_workbook_sheets_and_numbers(app, client):
 def test_hostile_names_are_not_formulas(app, client):
     uid = login_as(app, client)
     sc = scenario(app, uid)
-    from mcda.store import decisions as sd
 
     db = open_db(app)
     try:
-        sd.update_alternative(db, sc["alternatives"][0], name="=HYPERLINK(\"x\")",
+        store_items.update_alternative(db, sc["alternatives"][0], name="=HYPERLINK(\"x\")",
                               municipality_id="Skövde", cost=60)
     finally:
         db.conn.close()

@@ -16,6 +16,7 @@ import pytest
 
 from mcda.core.analysis import analyze
 from mcda.store import analysis_cache
+from mcda.store import items as store_items
 from mcda.store import phases as sp
 from mcda.store import rounds as sr
 from mcda.web import exports
@@ -245,10 +246,9 @@ def test_broken_phasing_leaves_rankings_and_says_why(app, client):
     sc = phased_scenario(app, uid)
     db = open_db(app)
     try:
-        from mcda.store import decisions as sd
 
         # the Vara music school (a prerequisite) now cannot start before phase 2
-        sd.update_alternative(db, sc["alternatives"][3], name="Musikskola i Vara",
+        store_items.update_alternative(db, sc["alternatives"][3], name="Musikskola i Vara",
                               municipality_id="Vara", cost=30, earliest_phase=2)
     finally:
         db.conn.close()

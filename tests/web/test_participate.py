@@ -9,6 +9,8 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from mcda.store import connect
+from mcda.store import items as store_items
+from mcda.store import participants as store_parts
 from mcda.store import rounds as sr
 from mcda.store import throttle as store_throttle
 from mcda.store import votes as sv
@@ -130,7 +132,7 @@ def test_join_sets_token_cookie_not_url_and_rejoin_resumes(app, client, rd):
     assert token not in resp.headers["Location"]
     db = rd.db()
     try:
-        part = sv.get_participant(db, rd.round_id, token)
+        part = store_parts.get_participant(db, rd.round_id, token)
     finally:
         db.conn.close()
     assert part["municipality"] == "Hjo" and part["role"] == "forskare"
@@ -645,7 +647,6 @@ def test_revealed_results_use_the_shared_analysis_when_scores_exist(app, rd, mon
     """The facilitator's cached analysis answers the tablet (the core fallback is not used)."""
     from mcda.core import region
     from mcda.store import analysis_cache
-    from mcda.store import decisions as sd
 
     def no_fallback(*_a, **_k):
         raise AssertionError("the shared analysis should have answered")
@@ -655,9 +656,9 @@ def test_revealed_results_use_the_shared_analysis_when_scores_exist(app, rd, mon
     db = connect(app.config["DATABASE"])
     try:
         for k, name in enumerate(("Konsthall", "Scen")):
-            aid = sd.add_alternative(db, rd.decision_id, name)
+            aid = store_items.add_alternative(db, rd.decision_id, name)
             for j, cid in enumerate(rd.criteria):
-                sd.set_score(db, aid, cid, 1 + k + j)
+                store_items.set_score(db, aid, cid, 1 + k + j)
     finally:
         db.conn.close()
     tablets = []
@@ -686,7 +687,6 @@ def test_a_tablet_request_never_runs_the_analysis(app, rd, monkeypatch):
     """Without a cached analysis the tablet computes the region's weights with core.region
     from the votes (pooled as the analysis would), instead of running the whole analysis."""
     from mcda.store import analysis_cache
-    from mcda.store import decisions as sd
 
     analysis_cache.clear()
 
@@ -697,9 +697,9 @@ def test_a_tablet_request_never_runs_the_analysis(app, rd, monkeypatch):
     db = connect(app.config["DATABASE"])
     try:
         for k, name in enumerate(("Konsthall", "Scen")):
-            aid = sd.add_alternative(db, rd.decision_id, name)
+            aid = store_items.add_alternative(db, rd.decision_id, name)
             for j, cid in enumerate(rd.criteria):
-                sd.set_score(db, aid, cid, 1 + k + j)
+                store_items.set_score(db, aid, cid, 1 + k + j)
     finally:
         db.conn.close()
     tablets = []

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from mcda.store import connect, demo
+from mcda.store import items as store_items
 from mcda.store import scenarios as sc_store
 from tests.helpers import csrf_from, login, make_user, svg_references
 
@@ -110,9 +111,9 @@ def test_pins_pools_groups_from_the_form(app, client, demo_decision):
     token = csrf_from(page)
     db = connect(app.config["DATABASE"])
     try:
-        from mcda.store import decisions, phases
+        from mcda.store import phases
 
-        alts = decisions.list_alternatives(db, demo_decision)
+        alts = store_items.list_alternatives(db, demo_decision)
         ph = phases.list_phases(db, demo_decision)
     finally:
         db.conn.close()

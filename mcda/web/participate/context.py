@@ -17,7 +17,8 @@ from sqlite_utils import Database
 
 from mcda.core import disclosure, region
 from mcda.store import analysis_cache
-from mcda.store import decisions as store_decisions
+from mcda.store import items as store_items
+from mcda.store import participants as store_parts
 from mcda.store import phases as store_phases
 from mcda.store import reasons as store_reasons
 from mcda.store import rounds as store_rounds
@@ -60,7 +61,7 @@ def load(db: Database, round_id: int, token: str | None, *, etapp: str,
     each statement costs a GIL round trip."""
     rnd, crits = store_rounds.get_round_with_criteria(db, round_id)
     part, latest = (
-        store_votes.get_participant_with_latest(db, round_id, token) if rnd and token
+        store_parts.get_participant_with_latest(db, round_id, token) if rnd and token
         else (None, None)
     )
     if part is None:
@@ -146,10 +147,10 @@ def alternatives(ctx: RoundContext) -> tuple[list[dict[str, Any]], dict[Any, flo
     mode = ctx.rnd.get("show_alternatives") or "none"
     if mode == "none":
         return [], {}, mode
-    alts = store_decisions.list_alternatives(ctx.db, ctx.rnd["decision_id"])
+    alts = store_items.list_alternatives(ctx.db, ctx.rnd["decision_id"])
     if not alts or mode != "scores":
         return alts, {}, mode
-    return alts, store_decisions.get_scores(ctx.db, ctx.rnd["decision_id"]), mode
+    return alts, store_items.get_scores(ctx.db, ctx.rnd["decision_id"]), mode
 
 
 @dataclass
@@ -240,7 +241,7 @@ def previous_round(ctx: RoundContext, tokens: Sequence[str]) -> PreviousRound | 
 
 def _participant_in(db: Database, round_id: int, tokens: Sequence[str]) -> dict[str, Any] | None:
     for tok in tokens:
-        part = store_votes.get_participant(db, round_id, tok)
+        part = store_parts.get_participant(db, round_id, tok)
         if part is not None:
             return part
     return None

@@ -15,10 +15,10 @@ from flask import Response, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlite_utils import Database
 
-from mcda.store import decisions as store_decisions
+from mcda.store import municipalities as store_munis
+from mcda.store import participants as store_parts
 from mcda.store import rounds as store_rounds
-from mcda.store import votes as store_votes
-from mcda.store.decisions import StoreError
+from mcda.store.errors import StoreError
 from mcda.store.numbers import parse_int
 from mcda.store.rounds import RoundClosedError
 from mcda.web.kit import htmx
@@ -56,7 +56,7 @@ def join(db: Database, session: MutableMapping[str, Any], form: Mapping[str, str
     rnd = _round_for_code(db, token, raw_code, code, ip)
     if not isinstance(rnd, dict):
         return rnd
-    existing, all_closed = store_votes.get_participant_and_session(db, rnd["id"], token)
+    existing, all_closed = store_parts.get_participant_and_session(db, rnd["id"], token)
     if existing is None and all_closed:
         # A participant session ends when its rounds close: the next person on a shared
         # tablet joins the new round with a fresh token, not linked to the last one's votes.
@@ -99,7 +99,7 @@ def _municipality_step(db: Database, session: Mapping[str, Any], form: Mapping[s
                 else _earlier_municipality(db, rnd, device.device_tokens(session)))
     chosen = {"municipality": muni, "role": form.get("roll", (existing or {}).get("role") or "")}
     if not is_post or "kommun" not in form:
-        munis = store_decisions.list_municipalities(db)
+        munis = store_munis.list_municipalities(db)
         return page("municipality", rnd=rnd, munis=munis, chosen=chosen)
     errors = pf.FormErrors()
     mid = parse_int(chosen["municipality"])
@@ -110,13 +110,13 @@ def _municipality_step(db: Database, session: Mapping[str, Any], form: Mapping[s
         errors.add("roll", _("Välj en av rollerna, eller ”Vill inte ange”."))
     if not errors:
         try:
-            store_votes.join_round(db, rnd["id"], token, mid, role or None)
+            store_parts.join_round(db, rnd["id"], token, mid, role or None)
         except RoundClosedError as exc:
             return page("code", code=raw_code, error=error_text(exc), status=409)
         except StoreError as exc:
             errors.add("kommun" if exc.field == "municipality_id" else None, error_text(exc))
     if errors:
-        munis = store_decisions.list_municipalities(db)
+        munis = store_munis.list_municipalities(db)
         return page("municipality", rnd=rnd, munis=munis, chosen=chosen, errors=errors,
                     status=422)
     return htmx.redirect_after_post(url_for(".round_home", round_id=rnd["id"]))
@@ -127,5 +127,5 @@ def _earlier_municipality(db: Database, rnd: Mapping[str, Any], tokens: list[str
     decision (its current or previous participant token), so the next round keeps it."""
     if rnd["number"] <= 1:
         return ""
-    mid = store_votes.earlier_municipality(db, rnd["decision_id"], rnd["number"], tokens)
+    mid = store_parts.earlier_municipality(db, rnd["decision_id"], rnd["number"], tokens)
     return "" if mid is None else str(mid)

@@ -15,7 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from mcda.store import votes as store_votes
-from mcda.store.decisions import StoreError
+from mcda.store.errors import StoreError
 from mcda.store.rounds import RoundClosedError
 from mcda.web.kit import htmx
 from mcda.web.kit.i18n import error_text
