@@ -7,9 +7,6 @@ import csv
 import io
 import json
 import math
-import subprocess
-import sys
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -198,18 +195,17 @@ def test_json_export_carries_phasing_and_round_trips(app, client):
     assert json.loads(json.dumps(again)) == doc["output"]
 
 
-def test_exported_input_through_the_cli_gives_the_exported_output(app, client, tmp_path):
+def test_exported_input_through_the_cli_gives_the_exported_output(app, client, tmp_path,
+                                                                   mcda_cli):
     """`python -m mcda analyze` on the export's input prints the export's output."""
     uid = login_as(app, client)
     sc = phased_scenario(app, uid)
     doc = json.loads(client.get(f"/resultat/{sc['round_id']}/export/analys.json").data)
     path = tmp_path / "input.json"
     path.write_text(json.dumps(doc["input"], ensure_ascii=False), "utf-8")
-    root = Path(__file__).resolve().parents[2]
-    proc = subprocess.run([sys.executable, "-m", "mcda", "analyze", str(path)],
-                          capture_output=True, text=True, cwd=root, check=False)
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout) == doc["output"]
+    result = mcda_cli("analyze", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == doc["output"]
     assert doc["output"]["phasing"]["plan"]["assignment"]
 
 

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +12,6 @@ from mcda.store import connect, demo
 from mcda.store import items as store_items
 from mcda.store import scenarios as sc_store
 from tests.helpers import csrf_from, login, make_user, svg_references
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -172,7 +166,7 @@ def test_compare_exports_csv_and_excel(app, client, demo_decision):
     assert "Välj två till fyra scenarier" in one.get_data(as_text=True)
 
 
-def test_analysis_file_round_trip_through_cli(app, client, demo_decision, tmp_path):
+def test_analysis_file_round_trip_through_cli(app, client, demo_decision, tmp_path, mcda_cli):
     """Scenario → analysis JSON → `python -m mcda analyze` → the same plans."""
     r = client.get(f"/etapper/{demo_decision}/scenarier/analys.json")
     assert r.status_code == 200
@@ -181,10 +175,9 @@ def test_analysis_file_round_trip_through_cli(app, client, demo_decision, tmp_pa
         s["name"] for s in _scenarios(app, demo_decision)]
     path = tmp_path / "in.json"
     path.write_text(json.dumps(both["input"], ensure_ascii=False), "utf-8")
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-m", "mcda", "analyze", str(path)],
-                          capture_output=True, text=True, env=env, cwd=ROOT, check=True)
-    cli = json.loads(proc.stdout)["scenarios"]
+    result = mcda_cli("analyze", str(path))
+    assert result.exit_code == 0, result.stderr
+    cli = json.loads(result.stdout)["scenarios"]
     web = both["output"]["scenarios"]
     assert [x["plan"]["assignment"] for x in cli["results"]] == [
         x["plan"]["assignment"] for x in web["results"]]
