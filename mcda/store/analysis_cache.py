@@ -13,11 +13,15 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from ..core import disclosure
+
+if TYPE_CHECKING:
+    from ..core.contract import AnalysisOutput
 from . import analysis_input
 
 MAX_ENTRIES = 64
@@ -39,6 +43,16 @@ class RoundAnalysis:
     #: the analysis exactly as computed (the pool's rows included): never shown; the JSON
     #: export uses it when nothing is pooled, so ``analyze(input)`` reproduces it exactly
     full_output: dict[str, Any] | None = None
+
+    @cached_property
+    def model(self) -> AnalysisOutput | None:
+        """The published output as the typed model, parsed once per cache entry (a cached
+        page costs no re-validation); None without votes."""
+        if self.output is None:
+            return None
+        from ..core.published import published_model
+
+        return published_model(self.output)
 
 
 _lock = threading.Lock()
