@@ -62,3 +62,20 @@ def weight_quantiles(
         col = [float(v["weights"].get(cid, 0.0)) for v in votes]
         out[cid] = [float(x) for x in np.quantile(col, qs)] if col else [0.0] * len(qs)
     return out
+
+
+def within_group_sd(votes: Sequence[tuple[str, Mapping[str, float]]],
+                    groups: Sequence[str]) -> dict[str, float | None]:
+    """Per group, the mean over criteria of the sample SD (ddof = 1) of its participants'
+    weights; None below ten voters (``disclosure.may_show_spread``: a spread of few values
+    is theirs). ``votes``: (group, weights by criterion id) per participant."""
+    out: dict[str, float | None] = {}
+    for g in groups:
+        rows = [w for grp, w in votes if grp == g]
+        if len(rows) < 2 or not disclosure.may_show_spread(len(rows)):
+            out[g] = None
+            continue
+        ids = list(rows[0])
+        mat = np.array([[float(r[c]) for c in ids] for r in rows])
+        out[g] = float(mat.std(axis=0, ddof=1).mean())
+    return out

@@ -138,8 +138,10 @@ def _load_or_create_secret(instance: Path) -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from mcda.web import auth, facilitate, pages, planning, results, scenarios, secretariat
+    from mcda.web import auth, facilitate, pages, planning, scenarios
     from mcda.web.participate import views as participate
+    from mcda.web.results import views as results
+    from mcda.web.secretariat import views as secretariat
 
     for module in (pages, auth, facilitate, participate, results, secretariat, planning,
                    scenarios):

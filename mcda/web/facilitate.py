@@ -11,15 +11,11 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import math
-import re
 from collections.abc import Iterator
 from typing import Any
 
-import segno
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
 from sqlite_utils import Database
 
 from mcda.store import csv_io, transaction
@@ -49,6 +45,7 @@ from mcda.web.kit.forms import (
 from mcda.web.kit.htmx import is_htmx, vary
 from mcda.web.kit.i18n import error_text
 from mcda.web.present.labels import STATE_LABELS
+from mcda.web.present.qr import qr_svg
 
 bp = Blueprint("facilitate", __name__, url_prefix="/processledare")
 
@@ -106,27 +103,6 @@ def _confirm_or_400() -> None:
     """Validate a bare POST (CSRF is already checked globally)."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-
-
-def qr_svg(url: str, label: str) -> Markup:
-    """The join URL as an inline SVG QR code, sized for a projector (≥ 300 px).
-
-    segno emits presentation attributes only (no ``style=``), which the CSP allows.
-    """
-    qr = segno.make(url, error="m")
-    modules = qr.symbol_size(scale=1)[0]
-    scale = max(8, math.ceil(360 / modules))
-    svg = qr.svg_inline(scale=scale, title=label, svgclass="qr-code", lineclass="qr-line")
-    svg = re.sub(r"\sstyle=\"[^\"]*\"", "", svg)
-    size = modules * scale
-    # segno XML-escapes the title; the label is escaped here; the rest is numbers.
-    return Markup(  # noqa: S704
-        svg.replace(
-            "<svg ",
-            f'<svg role="img" aria-label="{escape(label)}" viewBox="0 0 {size} {size}" ',
-            1,
-        )
-    )
 
 
 def _join_url(rnd: dict[str, Any]) -> str:

@@ -31,8 +31,8 @@ from mcda.web.kit.db import get_db
 from mcda.web.kit.forms import parse_id
 from mcda.web.kit.htmx import is_htmx, render
 from mcda.web.kit.i18n import error_text, in_language
-from mcda.web.kit.scope import phase_label
 from mcda.web.present import maps
+from mcda.web.present.labels import phase_label
 from mcda.web.present.numbers import fmt
 
 bp = Blueprint("planning", __name__, url_prefix="/etapper")

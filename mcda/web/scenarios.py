@@ -33,7 +33,7 @@ from mcda.store import phases as store_phases
 from mcda.store import scenarios as store
 from mcda.store.errors import StoreError
 from mcda.store.numbers import NumberError, parse_int, parse_number
-from mcda.web.exports import content_disposition, csv_cell, slug
+from mcda.web.exports.build import content_disposition, csv_cell, slug
 from mcda.web.kit.access import can_edit_decision, login_required, require_edit, require_view
 from mcda.web.kit.db import get_db
 from mcda.web.kit.forms import parse_id

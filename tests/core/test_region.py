@@ -35,3 +35,12 @@ def test_weight_quantiles_match_numpy_linear_rule():
     q = region.weight_quantiles(votes, [1], qs=(0.1, 0.5, 0.75))
     assert q["1"] == pytest.approx([0.13, 0.3, 0.525])
     assert region.weight_quantiles([], [1]) == {"1": [0.0] * 5}
+
+
+def test_within_group_sd_is_the_mean_sample_sd_and_hidden_below_ten():
+    rows = [{"1": x, "2": 1 - x} for x in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.5)]
+    votes = [("A", r) for r in rows] + [("B", {"1": 0.5, "2": 0.5})] * 3
+    out = region.within_group_sd(votes, ["A", "B"])
+    col = [r["1"] for r in rows]
+    assert out["A"] == pytest.approx(float(np.std(col, ddof=1)))
+    assert out["B"] is None

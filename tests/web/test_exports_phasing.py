@@ -16,7 +16,7 @@ from mcda.store import analysis_cache
 from mcda.store import items as store_items
 from mcda.store import phases as sp
 from mcda.store import rounds as sr
-from mcda.web import exports
+from mcda.web.exports import build as exports
 
 from .results_helpers import login_as, open_db, scenario
 
@@ -151,7 +151,7 @@ def test_etapper_csv_matches_analysis(app, client):
     uid = login_as(app, client)
     sc = phased_scenario(app, uid)
     ra = _analysis(app, sc["round_id"])
-    from mcda.web.results import build_view
+    from mcda.web.present.analysis_view import build_view
 
     db = open_db(app)
     try:

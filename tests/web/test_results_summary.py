@@ -183,7 +183,7 @@ def test_summary_names_no_municipality_under_k(app, client, demo):
 def test_rendered_sections_are_reused_only_for_the_same_analysis(app, client, demo):
     """The sections are rendered once per analysis: a second request reuses them; a new
     vote (new fingerprint, new analysis) or another language renders afresh."""
-    from mcda.web import results as web_results
+    from mcda.web.results import page as web_results
 
     url = f"/resultat/{demo['round']}"
 

@@ -24,7 +24,7 @@ from mcda.store import reasons as store_reasons
 from mcda.store import rounds as store_rounds
 from mcda.store import votes as store_votes
 from mcda.store.numbers import parse_int
-from mcda.web.kit.scope import phase_label
+from mcda.web.present.labels import phase_label
 
 
 @dataclass

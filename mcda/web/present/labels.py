@@ -5,8 +5,10 @@ Every feature and export takes its labels from here, so a word changes in one pl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 # Elicitation method (stored name) → label on the tablet and in exports.
@@ -64,3 +66,26 @@ RANKING_METHOD_LABELS = {
 }
 # Round states.
 STATE_LABELS = {"draft": _l("Utkast"), "open": _l("Öppen"), "closed": _l("Stängd")}
+
+
+def pool_label() -> str:
+    """The pooled group's name in the reader's language."""
+    return _("Övriga kommuner")
+
+
+def anonymity_rule_text(k: int) -> str:
+    """The anonymity rule in plain words, stated on every results page and export."""
+    return _(
+        "Anonymitetsregel: kommuner med färre än %(k)s deltagare visas aldrig med namn. De "
+        "slås ihop till ”Övriga kommuner” innan något räknas ut och räknas som en kommun i "
+        "regionen. Har ”Övriga kommuner” färre än %(k)s deltagare flyttas även den minsta av "
+        "de andra kommunerna dit. Har hela omgången färre än %(k)s deltagare visas inga "
+        "resultat. Spridning och kvartiler visas bara när de bygger på minst 10 viktningar.",
+        k=k,
+    )
+
+
+def phase_label(phase: Mapping[str, Any]) -> str:
+    """"Etapp 1 (2026–2028)": the phase's name with its period when it has one."""
+    name = str(phase["name"])
+    return f"{name} ({phase['period']})" if phase.get("period") else name

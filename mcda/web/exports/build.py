@@ -31,6 +31,7 @@ from mcda.core import disclosure
 from mcda.store import analysis_input
 from mcda.store.numbers import csv_number
 from mcda.web.kit.i18n import in_language
+from mcda.web.present.labels import anonymity_rule_text
 from mcda.web.present.numbers import decimal_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -102,23 +103,6 @@ def csv_bytes(header: list[str], rows: list[list[Any]], note: str | None = None)
     lines.append(";".join(csv_cell(h) for h in header))
     lines.extend(";".join(csv_cell(v) for v in row) for row in rows)
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
-
-
-def pool_label() -> str:
-    """The pooled group's name in the reader's language."""
-    return _("Övriga kommuner")
-
-
-def anonymity_rule_text(k: int) -> str:
-    """The anonymity rule in plain words, stated on every results page and export."""
-    return _(
-        "Anonymitetsregel: kommuner med färre än %(k)s deltagare visas aldrig med namn. De "
-        "slås ihop till ”Övriga kommuner” innan något räknas ut och räknas som en kommun i "
-        "regionen. Har ”Övriga kommuner” färre än %(k)s deltagare flyttas även den minsta av "
-        "de andra kommunerna dit. Har hela omgången färre än %(k)s deltagare visas inga "
-        "resultat. Spridning och kvartiler visas bara när de bygger på minst 10 viktningar.",
-        k=k,
-    )
 
 
 def _empty_note(view: dict[str, Any], error: str | None) -> str | None:
