@@ -205,6 +205,15 @@ class RoundForm(FlaskForm):
         if any(m not in allowed for m in field.data):
             raise ValidationError(_("Tillåtna sätt att vikta: okänt val."))
 
+    def check_phases(self, has_phases: bool) -> bool:
+        """Weights per phase need phases: False (with the message on the field) otherwise."""
+        if self.phase_weights.data and not has_phases:
+            self.phase_weights.errors = [
+                _("Vikter per etapp: beslutsfrågan har inga etapper. Lägg till etapper först.")
+            ]
+            return False
+        return True
+
 
 class CsvUploadForm(FlaskForm):
     file = FileField(_l("CSV-fil"))
