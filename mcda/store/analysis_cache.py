@@ -56,7 +56,7 @@ class RoundAnalysis:
 
 
 _lock = threading.Lock()
-_cache: OrderedDict[tuple[int, str, str, int | None], RoundAnalysis] = OrderedDict()
+_cache: OrderedDict[tuple[int, str, str, int | None, str | None], RoundAnalysis] = OrderedDict()
 stats = {"hits": 0, "misses": 0}
 
 
@@ -89,15 +89,20 @@ def get_analysis(
     *,
     fingerprint: str | None = None,
     phase_id: int | None = None,
+    scenarios: Any = None,
 ) -> RoundAnalysis:
     """Analysis of the round under ``options`` (cached). Raises LookupError / MCDAInputError.
 
     ``phase_id``: analyse that phase's votes (round with per-phase weights); it is part of
-    the cache key, since every phase of a round has the same fingerprint."""
+    the cache key, since every phase of a round has the same fingerprint. ``scenarios``: the
+    decision's scenarios (``store.scenarios.analysis_scenarios``) to plan with the analysis
+    (the scenario pages); their assumptions are part of the key, since editing a scenario
+    does not change the round's fingerprint. One cache for every analysis of the app."""
     opts = analysis_input.parse_options(options)
     fp = fingerprint or analysis_input.fingerprint(db, round_id)
     phase = int(phase_id) if phase_id is not None else None
-    key = (int(round_id), fp, analysis_input.options_key(opts), phase)
+    key = (int(round_id), fp, analysis_input.options_key(opts), phase,
+           None if scenarios is None else json.dumps(scenarios, sort_keys=True, default=str))
     with _lock:
         hit = _cache.get(key)
         if hit is not None:
@@ -105,7 +110,8 @@ def get_analysis(
             stats["hits"] += 1
             return hit
     stats["misses"] += 1
-    data = analysis_input.build_input(db, round_id, opts, phase_id=phase)
+    data = analysis_input.build_input(db, round_id, opts, phase_id=phase,
+                                      with_scenarios=scenarios is not None)
     full = _analyze(json.loads(json.dumps(data))) if data["votes"] else None
     output = disclosure.scrub_output(full, len(data["votes"]))
     entry = RoundAnalysis(int(round_id), fp, opts, data, output, phase, full)
@@ -132,7 +138,7 @@ def cached(
     opts = analysis_input.parse_options(options)
     fp = analysis_input.fingerprint(db, round_id)
     phase = int(phase_id) if phase_id is not None else None
-    key = (int(round_id), fp, analysis_input.options_key(opts), phase)
+    key = (int(round_id), fp, analysis_input.options_key(opts), phase, None)
     with _lock:
         return _cache.get(key)
 

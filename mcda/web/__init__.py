@@ -138,10 +138,12 @@ def _load_or_create_secret(instance: Path) -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from mcda.web import auth, pages, planning, scenarios
+    from mcda.web import auth, pages
     from mcda.web.facilitate import views as facilitate
     from mcda.web.participate import views as participate
+    from mcda.web.planning import views as planning
     from mcda.web.results import views as results
+    from mcda.web.scenarios import views as scenarios
     from mcda.web.secretariat import views as secretariat
 
     for module in (pages, auth, facilitate, participate, results, secretariat, planning,

@@ -22,6 +22,7 @@ from flask import abort, request, url_for
 from mcda.core import disclosure
 from mcda.core.errors import MCDAInputError
 from mcda.store import analysis_cache, analysis_input
+from mcda.store import decisions as store_decisions
 from mcda.store import phases as store_phases
 from mcda.store import reasons as store_reasons
 from mcda.store import rounds as store_rounds
@@ -154,3 +155,23 @@ def round_scope(rnd: dict[str, Any], opts: dict[str, Any], phase: dict[str, Any]
         return Scope(rnd, phase, opts, analysis, counts, None)
     ra, error = round_analysis(rnd["id"], opts, phase["id"] if phase else None)
     return Scope(rnd, phase, opts, ra, counts, error)
+
+
+def load_decision(decision_id: int, *, edit: bool = False) -> dict[str, Any]:
+    """The decision, or 404/403 (``edit`` also refuses the secretariat)."""
+    decision = store_decisions.get_decision(get_db(), decision_id)
+    (require_edit if edit else require_view)(decision)
+    return decision  # type: ignore[return-value]
+
+
+def pick_round(decision_id: int, round_id: int | None) -> dict[str, Any] | None:
+    """The round a planning or scenario page is about: ``round_id`` (404 when it is not this
+    decision's), else the latest round with votes, else None."""
+    rounds = store_rounds.list_rounds(get_db(), decision_id)
+    if round_id is not None:
+        for r in rounds:
+            if r["id"] == round_id:
+                return r
+        abort(404)
+    voted = [r for r in rounds if r.get("n_voters")]
+    return voted[-1] if voted else None
