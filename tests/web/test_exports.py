@@ -13,7 +13,7 @@ import pytest
 from mcda.core.analysis import analyze
 from mcda.store import analysis_cache
 from mcda.store import items as store_items
-from mcda.web.exports import build as exports
+from mcda.web.exports import cells as exports
 
 from .results_helpers import add_vote, login_as, open_db, scenario
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import session
 
-from mcda.web.exports import build as exports
+from mcda.web.exports import tables as exports
 from mcda.web.participate import forms as participate_forms
 from mcda.web.present import numbers
 from mcda.web.present.numbers import decimal_text, percent_text

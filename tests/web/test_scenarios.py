@@ -166,6 +166,26 @@ def test_compare_exports_csv_and_excel(app, client, demo_decision):
     assert "Välj två till fyra scenarier" in one.get_data(as_text=True)
 
 
+def test_compare_csv_reads_back_a_name_with_a_semicolon_unchanged(app, client, demo_decision):
+    """Defect (issue 21): the comparison CSV quoted each cell twice (by hand, then by
+    csv.writer), so "Ny väg; etapp 2" read back as '"Ny väg; etapp 2"' with literal quotes."""
+    import csv
+
+    scs = _scenarios(app, demo_decision)[:2]
+    db = connect(app.config["DATABASE"])
+    try:
+        sc_store.update_scenario(db, scs[1]["id"], "Ny väg; etapp 2", scs[1]["spec"])
+    finally:
+        db.conn.close()
+    ids = "&".join(f"s={s['id']}" for s in scs)
+    c = client.get(f"/etapper/{demo_decision}/scenarier/jamfor?{ids}&format=csv")
+    assert c.status_code == 200
+    cells = [cell for row in csv.reader(io.StringIO(c.get_data(as_text=True).lstrip("\ufeff")),
+                                         delimiter=";") for cell in row]
+    assert "Ny väg; etapp 2" in cells  # the summary row's scenario name, exactly
+    assert not [cell for cell in cells if cell.startswith('"') or cell.endswith('"')]
+
+
 def test_analysis_file_round_trip_through_cli(app, client, demo_decision, tmp_path, mcda_cli):
     """Scenario → analysis JSON → `python -m mcda analyze` → the same plans."""
     r = client.get(f"/etapper/{demo_decision}/scenarier/analys.json")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Response, abort, make_response
 
 from mcda.web.exports import build
+from mcda.web.exports.cells import content_disposition
 from mcda.web.kit.scope import (
     load_round,
     published_reasons,
@@ -15,7 +16,7 @@ from mcda.web.kit.scope import (
 )
 from mcda.web.present.analysis_view import scope_view
 
-EXPORT_KINDS = (
+EXPORT_KINDS = (  # the order the pages list them
     "roster.csv",
     "vikter.csv",
     "motiveringar.csv",
@@ -32,7 +33,7 @@ def file_response(body: bytes, mimetype: str, filename: str) -> Response:
     resp.mimetype = mimetype
     if mimetype.startswith("text/"):
         resp.charset = "utf-8"
-    resp.headers["Content-Disposition"] = build.content_disposition(filename)
+    resp.headers["Content-Disposition"] = content_disposition(filename)
     return resp
 
 

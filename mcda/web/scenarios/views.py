@@ -21,7 +21,7 @@ from mcda.store import scenarios as store
 from mcda.store.errors import StoreError
 from mcda.store.numbers import parse_int
 from mcda.web.exports import scenario_compare
-from mcda.web.exports.build import content_disposition, slug
+from mcda.web.exports.cells import content_disposition, slug
 from mcda.web.kit.access import login_required
 from mcda.web.kit.db import get_db
 from mcda.web.kit.forms import parse_id
