@@ -138,8 +138,9 @@ def _load_or_create_secret(instance: Path) -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from mcda.web import auth, pages
+    from mcda.web.auth import views as auth
     from mcda.web.facilitate import views as facilitate
+    from mcda.web.pages import views as pages
     from mcda.web.participate import views as participate
     from mcda.web.planning import views as planning
     from mcda.web.results import views as results

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 from werkzeug.test import Client
 
-from mcda.web import auth, create_app
+from mcda.web import create_app
+from mcda.web.auth import throttle as auth
 from mcda.web.participate.session import JoinThrottle
 from tests.helpers import csrf_from, make_user
 
