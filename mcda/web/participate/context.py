@@ -188,11 +188,11 @@ def region_weights(
     options) when it is at hand and covers every criterion, else ``core.region`` applied to
     the votes under the same pooling. Never runs the analysis."""
     entry = analysis_cache.cached(db, rnd["id"], None, phase_id=phase_id)
-    out = (entry.output if entry else None) or {}
-    weights = {str(k): float(v) for k, v in (out.get("weights") or {}).items()}
+    model = entry.model if entry else None
+    weights = {str(k): float(v) for k, v in model.weights.items()} if model else {}
     if weights and all(str(c["id"]) in weights for c in criteria):
-        stats = (out.get("consensus") or {}).get("criteria") or {}
-        return weights, {str(k): float(v.get("sd") or 0.0) for k, v in stats.items()}
+        stats = model.consensus.criteria  # type: ignore[union-attr]
+        return weights, {str(k): float(v.sd or 0.0) for k, v in stats.items()}
     return region.region_weights(votes, [c["id"] for c in criteria], int(rnd["anonymity_k"]))
 
 

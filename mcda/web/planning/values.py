@@ -59,17 +59,13 @@ def plan_values(decision_id: int, round_id: int | None, alt_ids: list[int]) -> d
     except MCDAInputError as exc:
         out["error"] = error_text(exc)
         return out
-    res = ra.output
-    if not res or VALUE_METHOD not in (res.get("rankings") or {}):
+    scores = value_scores(ra.model)
+    if scores is None:
         return out
     keys = [str(a) for a in alt_ids]
-    scores = res["rankings"][VALUE_METHOD]["scores"]
     out["regional"] = [float(scores[k]) for k in keys]
     # groups under k are already pooled into "Övriga kommuner" (core.disclosure)
-    for g, entry in (res.get("by_group_rankings") or {}).items():
-        gs = entry["rankings"].get(VALUE_METHOD, {}).get("scores")
-        if gs:
-            out["groups"][g] = [float(gs[k]) for k in keys]
+    out["groups"].update(group_values(ra.model, keys))
     out["label"] = _(
         "Värde: WSM-poäng (viktad summa, summanormalisering) med regionens vikter från "
         "omgång %(n)s (inom kommun: medelvärde; mellan kommuner: lika vikt, en kommun – en "
@@ -77,7 +73,23 @@ def plan_values(decision_id: int, round_id: int | None, alt_ids: list[int]) -> d
         n=rnd["number"],
     )
     out["input"] = ra.input
-    out["output"] = res
+    out["output"] = ra.output  # for core.phasing's value samples (plan stability)
+    return out
+
+
+def value_scores(model: Any) -> dict[str, float] | None:
+    """The value method's regional scores in a (typed) analysis output, or None."""
+    ranking = model.rankings.get(VALUE_METHOD) if model is not None else None
+    return ranking.scores if ranking is not None else None
+
+
+def group_values(model: Any, keys: list[str]) -> dict[str, list[float]]:
+    """Each published group's own value-method scores, in ``keys`` order."""
+    out = {}
+    for g, entry in model.by_group_rankings.items():
+        ranking = entry.rankings.get(VALUE_METHOD)
+        if ranking is not None and ranking.scores:
+            out[g] = [float(ranking.scores[k]) for k in keys]
     return out
 
 
@@ -91,7 +103,8 @@ def _phase_analysis(db: Any, round_id: int, phase_id: int) -> dict[str, Any] | N
     rankings are needed) from the same cache as the results page, projector and exports
     (``analysis_cache.get_analysis``); None when nobody has weighted the phase."""
     ra = analysis_cache.get_analysis(db, round_id, {"smaa": False}, phase_id=phase_id)
-    return {"input": ra.input, "output": ra.output} if ra.input["votes"] else None
+    return {"input": ra.input, "output": ra.output, "model": ra.model} if ra.input["votes"] \
+        else None
 
 
 def _per_phase_values(
@@ -115,23 +128,18 @@ def _per_phase_values(
         except MCDAInputError as exc:
             out["error"] = error_text(exc)
             return out
-        res = (ra or {}).get("output") or {}
-        scores = (res.get("rankings") or {}).get(VALUE_METHOD, {}).get("scores")
+        model = ra["model"] if ra else None
+        scores = value_scores(model)
         analyses.append(ra if scores else None)
         label = phase_label(ph)
-        n_voters = len(res.get("votes") or [])
+        n_voters = len(model.votes) if model is not None else 0
         if not scores:
             cols.append(None)
             group_cols.append(None)
             ranking.append({"label": label, "n_voters": n_voters, "top": None})
             continue
         cols.append([float(scores[k]) for k in keys])
-        gc: dict[str, list[float]] = {}  # groups under k: pooled already (core.disclosure)
-        for g, entry in (res.get("by_group_rankings") or {}).items():
-            gs = entry["rankings"].get(VALUE_METHOD, {}).get("scores")
-            if gs:
-                gc[g] = [float(gs[k]) for k in keys]
-        group_cols.append(gc)
+        group_cols.append(group_values(model, keys))  # groups under k: pooled already
         order = sorted(scores, key=lambda a: -float(scores[a]))
         ranking.append({
             "label": label,
