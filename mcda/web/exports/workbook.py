@@ -47,11 +47,18 @@ def _weights(book: Workbook, view: dict[str, Any], note: str | None) -> None:
         book.put(ws, 2, 0, note)
 
 
-def _consensus(book: Workbook, view: dict[str, Any], note: str | None) -> None:
-    ws = book.sheet(_("Konsensus"))
+def _note_sheet(book: Workbook, name: str, view: dict[str, Any], note: str | None) -> Any:
+    """A sheet of analysis figures: None after writing the note when there are none."""
+    ws = book.sheet(name)
     if view.get("empty"):
-        if note:
-            book.put(ws, 0, 0, note)
+        book.put(ws, 0, 0, note)
+        return None
+    return ws
+
+
+def _consensus(book: Workbook, view: dict[str, Any], note: str | None) -> None:
+    ws = _note_sheet(book, _("Konsensus"), view, note)
+    if ws is None:
         return
     book.table(ws, 0, T.consensus_criteria(view))
     book.table(ws, len(view["consensus"]["criteria"]) + 3, T.consensus_groups(view))
@@ -64,10 +71,8 @@ def _titled(book: Workbook, ws: Any, r: int, table: T.Table, **kw: Any) -> int:
 
 
 def _conflicts(book: Workbook, view: dict[str, Any], note: str | None) -> None:
-    ws = book.sheet(_("Målkonflikter"))
-    if view.get("empty"):
-        if note:
-            book.put(ws, 0, 0, note)
+    ws = _note_sheet(book, _("Målkonflikter"), view, note)
+    if ws is None:
         return
     r = _titled(book, ws, 0, T.disputed(view))
     r = _titled(book, ws, r + 2, T.tradeoffs(view))

@@ -125,28 +125,16 @@ def parse_scale(
             continue
         value = parse_number(text)
         if value is None:
-            errors.add(
-                name,
-                _(
-                    "Värdet för %(name)s måste vara ett tal mellan %(low)s och %(high)s.",
-                    name=c["name"],
-                    low=fmt_num(low),
-                    high=fmt_num(high),
-                ),
-            )
+            message = _("Värdet för %(name)s måste vara ett tal mellan %(low)s och %(high)s.",
+                        name=c["name"], low=fmt_num(low), high=fmt_num(high))
         elif value < low or value > high:
-            errors.add(
-                name,
-                _(
-                    "Värdet för %(name)s är %(value)s men måste ligga mellan %(low)s och %(high)s.",
-                    name=c["name"],
-                    value=fmt_num(value),
-                    low=fmt_num(low),
-                    high=fmt_num(high),
-                ),
-            )
+            message = _("Värdet för %(name)s är %(value)s men måste ligga mellan %(low)s och "
+                        "%(high)s.", name=c["name"], value=fmt_num(value), low=fmt_num(low),
+                        high=fmt_num(high))
         else:
             values[cid] = value
+            continue
+        errors.add(name, message)
     return values, errors
 
 
