@@ -6,7 +6,6 @@ values, and reads nothing else.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +16,7 @@ from mcda.core.errors import MCDAInputError
 from mcda.web.present import analysis_text
 from mcda.web.present.labels import RANKING_METHOD_LABELS as METHOD_LABELS
 from mcda.web.present.labels import ROLES
+from mcda.web.present.numbers import finite as _num
 
 if TYPE_CHECKING:
     from mcda.core.contract import AnalysisOutput
@@ -25,13 +25,6 @@ Names = Mapping[str, str]
 Rename = Callable[[str], str]
 ROLE_ORDER = ("fortroendevald", "tjansteperson", "forskare", "annan", disclosure.ROLE_POOL)
 
-
-def _num(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
 
 
 def computed(part: Any) -> Any:

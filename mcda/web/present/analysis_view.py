@@ -10,7 +10,6 @@ cached analysis in.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -38,19 +37,12 @@ from mcda.web.present.labels import (
     phase_label,
     pool_label,
 )
+from mcda.web.present.numbers import finite as num
 
 if TYPE_CHECKING:
     from mcda.core.contract import AnalysisOutput
     from mcda.store.analysis_cache import RoundAnalysis
 
-
-def num(x: Any) -> float | None:
-    """A finite float or None (NaN/None from the analysis become 'not available')."""
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
 
 
 def options_label(

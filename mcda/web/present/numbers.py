@@ -5,6 +5,7 @@ same Babel formatter with fixed Swedish rules, in ``mcda.store.numbers``.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask_babel import get_locale
@@ -54,3 +55,12 @@ def fmt(x: float | None, digits: int = 1) -> str:
     if x is None:
         return "–"
     return decimal_text(x, digits)
+
+
+def finite(x: Any) -> float | None:
+    """A finite float or None (NaN/None from the analysis become 'not available')."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
