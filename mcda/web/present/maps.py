@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from mcda.core import geo
+from mcda.web.present.numbers import decimal_text
 
 MAP_WIDTH = 600.0
 N_CLASSES = 5
@@ -118,13 +119,13 @@ def participation_map(participation: dict[str, Any]) -> dict[str, Any]:
 
 
 def pct(v: float) -> str:
-    """A share as a whole percentage ("22 %"): no decimal separator, so no locale."""
-    return f"{v * 100:.0f} %"
+    """A share as a whole percentage ("22 %", the one number formatter, no decimals)."""
+    return decimal_text(v * 100, 0) + " %"
 
 
 def pct_range(lo: float, hi: float) -> str:
     """A legend class as "12–15 %"."""
-    return f"{lo * 100:.0f}–{hi * 100:.0f} %"
+    return f"{decimal_text(lo * 100, 0)}–{decimal_text(hi * 100, 0)} %"
 
 
 def weight_map(view: dict[str, Any], criterion_id: str | None) -> dict[str, Any] | None:
