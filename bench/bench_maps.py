@@ -28,8 +28,9 @@ def main() -> int:
     from mcda.store import connect
     from mcda.store.demo import load_demo
     from mcda.web import create_app
-    from mcda.web import maps as web_maps
-    from mcda.web import results as web_results
+    from mcda.web.present import maps as web_maps
+    from mcda.web.present.analysis_view import build_view
+    from mcda.web.results import page as web_results
     from tests.web import results_helpers as h
 
     tmp = tempfile.mkdtemp()
@@ -77,12 +78,12 @@ def main() -> int:
         g.user = None
         from mcda.store import analysis_cache, analysis_input
         from mcda.store import votes as store_votes
-        from mcda.web.db import get_db
+        from mcda.web.kit.db import get_db
 
         opts = analysis_input.parse_options(None)
         ra = analysis_cache.get_analysis(get_db(), rid, opts)
         counts = store_votes.participation(get_db(), rid)
-        view = web_results.build_view(ra, counts, 3)
+        view = build_view(ra, counts, 3)
         times = []
         for _ in range(args.repeat * 10):
             t = time.perf_counter()

@@ -94,7 +94,7 @@ def main() -> int:
           f"n={len(unchanged)}) target ≤ 5 ms")
     print(f"  of which the endpoint's own queries: median "
           f"{statistics.median(own) * 1000:.2f} ms; opening+closing the per-request "
-          f"connection (mcda.web.db): median {statistics.median(conn_cost) * 1000:.2f} ms")
+          f"connection (mcda.web.kit.db): median {statistics.median(conn_cost) * 1000:.2f} ms")
     print(f"changed poll (new vote, fresh analysis): median "
           f"{statistics.median(changed) * 1000:.0f} ms (max {max(changed) * 1000:.0f} ms, "
           f"n={len(changed)}) target ≤ 1000 ms")

@@ -53,7 +53,8 @@ def main() -> int:
     from mcda.store import analysis_cache, analysis_input
     from mcda.store import rounds as sr
     from mcda.store.demo import load_demo
-    from mcda.web import analysis_text, create_app
+    from mcda.web import create_app
+    from mcda.web.present import analysis_text
     from tests.web import results_helpers as h
 
     tmp = tempfile.mkdtemp()

@@ -49,17 +49,19 @@ def setup_database(path: str) -> tuple[int, str, list[int]]:
     """A decision with four criteria and one open round; returns (round id, code, criteria)."""
     from mcda.store import connect, migrate
     from mcda.store import decisions as sd
+    from mcda.store import items as store_items
+    from mcda.store import municipalities as store_munis
     from mcda.store import rounds as sr
 
     db = connect(path)
     try:
         migrate(db)
-        sd.ensure_municipalities(db)
+        store_munis.ensure_municipalities(db)
         d = sd.create_decision(db, None, "Krocktest", "")
-        crits = [sd.add_criterion(db, d, f"Kriterium {i}") for i in range(4)]
-        alt = sd.add_alternative(db, d, "Alternativ")
+        crits = [store_items.add_criterion(db, d, f"Kriterium {i}") for i in range(4)]
+        alt = store_items.add_alternative(db, d, "Alternativ")
         for c in crits:
-            sd.set_score(db, alt, c, 1.0)
+            store_items.set_score(db, alt, c, 1.0)
         rid = sr.create_round(db, d, methods=["direct"])
         sr.open_round(db, rid)
         return rid, sr.get_round(db, rid)["join_code"], crits
@@ -168,7 +170,7 @@ def serve_child(app, sock: socket.socket) -> None:
 def verify(db_path: str, round_id: int, tablets: list[Tablet]) -> dict:
     """Check the database after a kill; returns counts and a list of problems."""
     from mcda.store import connect
-    from mcda.store.votes import hash_token
+    from mcda.store.participants import hash_token
 
     problems: list[str] = []
     db = connect(db_path)

@@ -48,7 +48,7 @@ def _gettext(lang: str):  # noqa: ANN202 - a gettext callable
 
     from babel.support import Translations
 
-    from .web.i18n import compile_catalogs
+    from .web.kit.i18n import compile_catalogs
 
     directory = Path(__file__).resolve().parents[1] / "translations"
     compile_catalogs(directory)
@@ -57,8 +57,8 @@ def _gettext(lang: str):  # noqa: ANN202 - a gettext callable
 
 def summary_text(result: dict[str, Any], lang: str = "sv") -> str:
     """The result's ``summary`` as numbered plain-text statements, each with the method it
-    rests on: the same sentences as the results page (``mcda.web.analysis_text``)."""
-    from .web.analysis_text import summary_sentences
+    rests on: the same sentences as the results page (``mcda.web.present.analysis_text``)."""
+    from .web.present.analysis_text import summary_sentences
 
     items = summary_sentences(result.get("summary") or [], gettext=_gettext(lang), lang=lang)
     lines = ["Sammanfattning" if lang == "sv" else "Summary", ""]

@@ -86,6 +86,23 @@ def _login(client: FlaskClient) -> Callable[..., Any]:
     return lambda email, *args, **kw: login(client, email, *args, **kw)
 
 
+@pytest.fixture(name="mcda_cli")
+def _mcda_cli() -> Callable[..., Any]:
+    """Run ``python -m mcda ARGS`` in this process (click's ``CliRunner`` on the same command
+    group): ``mcda_cli("analyze", path)`` returns the click Result (``exit_code``,
+    ``stdout``, ``stderr``). A subprocess only adds the interpreter's start-up and pymcdm's
+    import; one or two tests per entry point still run the real command line."""
+    from click.testing import CliRunner
+
+    from mcda.cli import main
+
+    def run(*args: str, input: str | None = None) -> Any:  # noqa: A002 (click's name)
+        return CliRunner().invoke(main, list(args), input=input, prog_name="python -m mcda",
+                                  catch_exceptions=False)
+
+    return run
+
+
 @pytest.fixture
 def facilitator(app: Flask, client: FlaskClient) -> dict:
     """A logged-in facilitator on ``client``."""

@@ -13,11 +13,15 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from ..core import disclosure
+
+if TYPE_CHECKING:
+    from ..core.contract import AnalysisOutput
 from . import analysis_input
 
 MAX_ENTRIES = 64
@@ -40,9 +44,19 @@ class RoundAnalysis:
     #: export uses it when nothing is pooled, so ``analyze(input)`` reproduces it exactly
     full_output: dict[str, Any] | None = None
 
+    @cached_property
+    def model(self) -> AnalysisOutput | None:
+        """The published output as the typed model, parsed once per cache entry (a cached
+        page costs no re-validation); None without votes."""
+        if self.output is None:
+            return None
+        from ..core.published import published_model
+
+        return published_model(self.output)
+
 
 _lock = threading.Lock()
-_cache: OrderedDict[tuple[int, str, str, int | None], RoundAnalysis] = OrderedDict()
+_cache: OrderedDict[tuple[int, str, str, int | None, str | None], RoundAnalysis] = OrderedDict()
 stats = {"hits": 0, "misses": 0}
 
 
@@ -75,15 +89,20 @@ def get_analysis(
     *,
     fingerprint: str | None = None,
     phase_id: int | None = None,
+    scenarios: Any = None,
 ) -> RoundAnalysis:
     """Analysis of the round under ``options`` (cached). Raises LookupError / MCDAInputError.
 
     ``phase_id``: analyse that phase's votes (round with per-phase weights); it is part of
-    the cache key, since every phase of a round has the same fingerprint."""
+    the cache key, since every phase of a round has the same fingerprint. ``scenarios``: the
+    decision's scenarios (``store.scenarios.analysis_scenarios``) to plan with the analysis
+    (the scenario pages); their assumptions are part of the key, since editing a scenario
+    does not change the round's fingerprint. One cache for every analysis of the app."""
     opts = analysis_input.parse_options(options)
     fp = fingerprint or analysis_input.fingerprint(db, round_id)
     phase = int(phase_id) if phase_id is not None else None
-    key = (int(round_id), fp, analysis_input.options_key(opts), phase)
+    key = (int(round_id), fp, analysis_input.options_key(opts), phase,
+           None if scenarios is None else json.dumps(scenarios, sort_keys=True, default=str))
     with _lock:
         hit = _cache.get(key)
         if hit is not None:
@@ -91,7 +110,8 @@ def get_analysis(
             stats["hits"] += 1
             return hit
     stats["misses"] += 1
-    data = analysis_input.build_input(db, round_id, opts, phase_id=phase)
+    data = analysis_input.build_input(db, round_id, opts, phase_id=phase,
+                                      with_scenarios=scenarios is not None)
     full = _analyze(json.loads(json.dumps(data))) if data["votes"] else None
     output = disclosure.scrub_output(full, len(data["votes"]))
     entry = RoundAnalysis(int(round_id), fp, opts, data, output, phase, full)
@@ -101,6 +121,26 @@ def get_analysis(
         while len(_cache) > MAX_ENTRIES:
             _cache.popitem(last=False)
     return entry
+
+
+def cached(
+    db: Database,
+    round_id: int,
+    options: Mapping[str, Any] | None = None,
+    *,
+    phase_id: int | None = None,
+) -> RoundAnalysis | None:
+    """The cached analysis of the round as it stands now, or None; never computes one.
+
+    A tablet showing the region's weights reads the facilitator's analysis when it is at hand
+    and otherwise applies ``core.region`` to the votes, instead of running the whole analysis
+    (six ranking methods, SMAA) inside a participant's request. One query (the fingerprint)."""
+    opts = analysis_input.parse_options(options)
+    fp = analysis_input.fingerprint(db, round_id)
+    phase = int(phase_id) if phase_id is not None else None
+    key = (int(round_id), fp, analysis_input.options_key(opts), phase, None)
+    with _lock:
+        return _cache.get(key)
 
 
 # --- the projector's live analysis: at most one recomputation per round and interval ---------

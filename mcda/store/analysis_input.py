@@ -23,7 +23,7 @@ from sqlite_utils import Database
 from ..core import disclosure
 from ..core.constants import BETWEEN_RULES, METHODS, POINTS_TOTAL, WITHIN_RULES
 from ..core.errors import MCDAInputError
-from . import decisions, rounds
+from . import items, municipalities, rounds
 from . import votes as votes_store
 
 DEFAULT_METHODS = tuple(m for m in METHODS if m != "wpm")
@@ -162,9 +162,9 @@ def latest_votes(
 
 def _decision_parts(db: Database, decision_id: int) -> tuple[list, list, dict]:
     return (
-        decisions.list_criteria(db, decision_id),
-        decisions.list_alternatives(db, decision_id),
-        decisions.get_scores(db, decision_id),
+        items.list_criteria(db, decision_id),
+        items.list_alternatives(db, decision_id),
+        items.get_scores(db, decision_id),
     )
 
 
@@ -236,7 +236,7 @@ def build_input(
             raise LookupError(round_id)
         crits, alts, scores = _decision_parts(db, rnd["decision_id"])
         votes = latest_votes(db, round_id, phase_id)
-        munis = {m["name"]: m for m in decisions.list_municipalities(db)}
+        munis = {m["name"]: m for m in municipalities.list_municipalities(db)}
         plan_in = _planning_input(db, rnd["decision_id"])
     crit_ids = [str(c["id"]) for c in crits]
     data: dict[str, Any] = {

@@ -1,8 +1,8 @@
 """Import of criteria, alternatives and the score matrix from CSV (format: docs/csv-import.md).
 
 Parsing is separate from storing so the web layer can show a preview: :func:`parse_csv`
-returns every problem at once (by row and column), and :func:`import_parsed` writes a clean
-result through ``decisions.replace_decision_content`` (all or nothing).
+returns every problem at once (by row and column), without touching the database;
+:func:`mcda.store.decision_import.import_parsed` writes a clean result (all or nothing).
 
 Messages are Swedish message ids with ``%(name)s`` parameters: the store has no Flask, so the
 web layer translates them (``_(issue.msgid) % issue.params``). ``N_`` only marks them for
@@ -15,8 +15,6 @@ import csv
 import io
 from dataclasses import dataclass, field
 from typing import Any
-
-from sqlite_utils import Database
 
 from ..core.constants import MAX_ALTERNATIVES, MAX_CRITERIA
 from .numbers import (  # noqa: F401 - re-exported: the one number parser lives in numbers
@@ -290,35 +288,3 @@ def _trim_trailing_empty(row: list[str]) -> list[str]:
         end -= 1
     return row[:end]
 
-
-def import_parsed(db: Database, decision_id: int, parsed: ParsedImport) -> None:
-    """Replace the decision's criteria, alternatives and scores with a clean parse.
-
-    Details the CSV cannot carry (an alternative's host municipality, cost and earliest
-    phase, descriptions when the file has no ``beskrivning`` row) are kept for names that
-    already exist, so re-importing an edited matrix does not wipe them.
-    """
-    if not parsed.ok:
-        raise ValueError("import_parsed needs a parse without errors")
-    from . import decisions
-
-    old_crit = {c["name"].casefold(): c for c in decisions.list_criteria(db, decision_id)}
-    old_alt = {a["name"].casefold(): a for a in decisions.list_alternatives(db, decision_id)}
-    criteria = []
-    for c in parsed.criteria:
-        prev = old_crit.get(c["name"].casefold())
-        desc = c["description"] if parsed.has_descriptions else (prev or {}).get("description", "")
-        criteria.append({"name": c["name"], "direction": c["direction"], "description": desc or ""})
-    alternatives = []
-    for a in parsed.alternatives:
-        prev = old_alt.get(a["name"].casefold()) or {}
-        alternatives.append(
-            {
-                "name": a["name"],
-                "description": prev.get("description") or "",
-                "municipality_id": prev.get("municipality_id"),
-                "cost": prev.get("cost"),
-                "earliest_phase": prev.get("earliest_phase"),
-            }
-        )
-    decisions.replace_decision_content(db, decision_id, criteria, alternatives, dict(parsed.scores))

@@ -22,6 +22,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from . import decisions as dec
+from . import items
+from . import municipalities as munis
+from . import participants as parts
 from . import rounds as rnds
 from . import votes as vts
 from .db import transaction
@@ -247,14 +250,16 @@ def _create_decision(
 ) -> tuple[int, list[int]]:
     decision_id = dec.create_decision(db, owner_id, title, description)
     db.execute("UPDATE decisions SET is_demo = 1 WHERE id = ?", [decision_id])
-    crit_ids = [dec.add_criterion(db, decision_id, n, d, direction) for n, d, direction in criteria]
+    crit_ids = [
+        items.add_criterion(db, decision_id, n, d, direction) for n, d, direction in criteria
+    ]
     for name, municipality, cost, phase, description, scores in alternatives:
-        alt_id = dec.add_alternative(
+        alt_id = items.add_alternative(
             db, decision_id, name, f"{description} (Påhittat exempel.)",
             municipality_id=municipality, cost=cost, earliest_phase=phase,
         )
         for cid, value in zip(crit_ids, scores, strict=True):
-            dec.set_score(db, alt_id, cid, float(value))
+            items.set_score(db, alt_id, cid, float(value))
     return decision_id, crit_ids
 
 
@@ -262,12 +267,12 @@ def _vote_round(
     db: Database, rng: random.Random, round_id: int, crit_ids: list[int], camps: dict
 ) -> None:
     rnds.open_round(db, round_id)
-    municipalities = {m["name"]: m["id"] for m in dec.list_municipalities(db)}
+    municipalities = {m["name"]: m["id"] for m in munis.list_municipalities(db)}
     for name, count in PARTICIPANTS.items():
         for _ in range(count):
             token = f"demo-{rng.getrandbits(128):032x}"
             role = rng.choice(ROLE_CHOICES)
-            part = vts.join_round(db, round_id, token, municipalities[name], role)
+            part = parts.join_round(db, round_id, token, municipalities[name], role)
             profile = camps[_camp(rng, name)]
             revisions = 2 if rng.random() < 0.2 else 1
             for revision in range(1, revisions + 1):
@@ -288,7 +293,7 @@ def load_demo(db: Database, owner_id: int | None = None) -> list[int]:
 
     An existing demo decision without an owner is given to ``owner_id``.
     """
-    dec.ensure_municipalities(db)
+    munis.ensure_municipalities(db)
     rng = random.Random(SEED)
     ids: list[int] = []
     with transaction(db):

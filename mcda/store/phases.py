@@ -2,7 +2,7 @@
 
 Tables: migration set ``vagval-phases`` in :mod:`mcda.store.migrations` (with the others).
 Every write runs in one ``BEGIN IMMEDIATE`` transaction and validates first, raising
-:class:`~mcda.store.decisions.StoreError` with a Swedish message that names the item, so a
+:class:`~mcda.store.errors.StoreError` with a Swedish message that names the item, so a
 rejected change stores nothing. :func:`planning_input` gathers everything
 :func:`mcda.core.phasing.plan` needs.
 """
@@ -17,8 +17,10 @@ from sqlite_utils import Database
 
 from ..core.rules import prerequisite_problem
 from .db import transaction
-from .decisions import StoreError, get_alternative, get_decision, list_alternatives
-from .errors import N_, Msg
+from .decisions import require_decision
+from .errors import N_, Msg, StoreError
+from .items import get_alternative, list_alternatives
+from .municipalities import list_municipalities
 from .numbers import parse_int, parse_number
 
 NAME_MAX = 120
@@ -27,13 +29,6 @@ MAX_COMPARE = 3
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _require_decision(db: Database, decision_id: int) -> dict[str, Any]:
-    decision = get_decision(db, decision_id)
-    if decision is None:
-        raise StoreError("decision_id", "Beslutsfrågan finns inte.")
-    return decision
 
 
 def _clean_name(value: Any) -> str:
@@ -126,7 +121,7 @@ def add_phase(
     db: Database, decision_id: int, name: str, budget: Any, period: str = ""
 ) -> int:
     """Append a phase (last position) and return its id."""
-    _require_decision(db, decision_id)
+    require_decision(db, decision_id)
     name = _clean_name(name)
     period = _clean_period(period)
     amount = clean_budget(budget, name)
@@ -365,7 +360,7 @@ def set_settings(
     compare_groups: list[str] | None = None,
 ) -> None:
     """Store the planning rules. ``max_share`` is a fraction (0, 1]; phases are 1-based."""
-    _require_decision(db, decision_id)
+    require_decision(db, decision_id)
     n_phases = len(list_phases(db, decision_id))
     n1: int | None = None
     if min_one_by_phase not in (None, ""):
@@ -439,12 +434,7 @@ def planning_input(db: Database, decision_id: int) -> dict[str, Any]:
                 changed = True
     alts = [a for a in alts_all if a["id"] in plannable and a["id"] not in blocked]
     index = {a["id"]: k for k, a in enumerate(alts)}
-    munis = [
-        dict(r) for r in db.execute("SELECT id, name, population FROM municipalities")
-    ]
-    from .decisions import swedish_sort_key
-
-    munis.sort(key=lambda m: swedish_sort_key(m["name"]))
+    munis = list_municipalities(db)
     return {
         "decision_id": decision_id,
         "phases": phases,

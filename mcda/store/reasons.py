@@ -13,7 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .db import write
-from .decisions import StoreError
+from .errors import StoreError
 
 __all__ = ["SHOW_ALTERNATIVES", "round_reasons", "set_reason_hidden", "set_show_alternatives",
            "shown_reason_texts"]

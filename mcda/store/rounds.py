@@ -16,7 +16,8 @@ from sqlite_utils import Database
 
 from ..core import disclosure
 from .db import transaction
-from .decisions import StoreError, get_decision
+from .decisions import get_decision
+from .errors import N_, StoreError
 
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 8
@@ -29,6 +30,14 @@ _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
 class RoundClosedError(StoreError):
     """The round is not open (closed, or not yet opened): nothing was stored."""
+
+
+def not_open_message(rnd: dict[str, Any]) -> str:
+    """Why a round takes no new participant or vote (``N_``-marked): not yet opened, or
+    closed (an archived decision's rounds count as closed)."""
+    if rnd["state"] == "draft":
+        return N_("Omgången har inte öppnats än. Vänta tills processledaren öppnar den.")
+    return N_("Omgången är stängd. Inga fler viktningar kan sparas.")
 
 
 def generate_join_code() -> str:

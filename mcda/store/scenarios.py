@@ -22,8 +22,9 @@ from ..core.phasing.spec import (
     plannable,
 )
 from .db import transaction
-from .decisions import StoreError, get_decision, list_alternatives, list_criteria
-from .errors import Msg
+from .decisions import get_decision
+from .errors import Msg, StoreError
+from .items import list_alternatives, list_criteria
 from .numbers import parse_number
 
 NAME_MAX = 120
@@ -190,7 +191,7 @@ def _form_rules(r: Any) -> dict[str, Any]:
 def _context(db: Database, decision_id: int, n_phases: int) -> SpecContext:
     from ..core.constants import METHODS
     from . import phases as phases_store
-    from .votes import ROLES
+    from .participants import ROLES
 
     alts = list_alternatives(db, decision_id)
     index = {a["id"]: k for k, a in enumerate(alts)}

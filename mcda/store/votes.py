@@ -1,4 +1,4 @@
-"""Participants and votes. Durability first: a vote is never lost and never overwritten.
+"""Votes: recording, reading, history. Durability first: a vote is never lost or overwritten.
 
 - Votes are append-only (a trigger refuses UPDATE); a revision is a new row and the
   highest revision per participant counts.
@@ -9,10 +9,8 @@
   e.g. a retry after a Wi-Fi timeout or a double tap) returns the stored row with
   ``created=False``. A *different* payload under an already used revision (two tabs)
   is stored as a new revision ``max + 1`` — kept, not dropped, not overwritten.
-- Participants are anonymous: only the SHA-256 of their random cookie token is stored.
-  Joining again with the same token resumes the same participant. Their municipality
-  and role can be changed only until their first vote (the vote was cast as that
-  municipality; changing it afterwards would rewrite history).
+
+The participants who cast them, and joining a round, are in :mod:`mcda.store.participants`.
 """
 
 from __future__ import annotations
@@ -20,30 +18,23 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import sqlite3
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
 from .db import transaction, write
-from .decisions import StoreError, get_municipality, list_municipalities
-from .errors import N_
-from .rounds import METHODS, RoundClosedError, get_round
+from .errors import StoreError
+from .municipalities import list_municipalities
+from .rounds import METHODS, RoundClosedError, not_open_message
 
 __all__ = [
-    "ROLES",
-    "RoundClosedError",
-    "StoreError",
     "checkpoint",
     "clean_reason",
     "delete_round_votes",
-    "get_participant",
-    "get_participant_and_session",
-    "get_participant_by_id",
-    "hash_token",
-    "join_round",
+    "high_cr_counts",
     "latest_vote",
     "latest_vote_by_phase",
     "latest_votes",
@@ -52,138 +43,13 @@ __all__ = [
     "participation_in_phase",
     "record_vote",
     "round_fingerprint",
+    "vote_dict",
     "vote_history",
 ]
 
-# Coarse, optional roles (the stored value → Swedish label).
-ROLES: dict[str, str] = {
-    "fortroendevald": "Förtroendevald",
-    "tjansteperson": "Tjänsteperson",
-    "forskare": "Forskare",
-    "annan": "Annan",
-}
-MIN_TOKEN_LENGTH = 16
 MAX_REASON_CHARS = 500
 MAX_PAYLOAD_CHARS = 64_000
 WEIGHT_SUM_TOLERANCE = 1e-6
-
-
-def hash_token(token: str) -> str:
-    """SHA-256 hex of a participant token (the token itself is never stored)."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-_PARTICIPANT_SELECT = (
-    "SELECT p.id, p.round_id, p.municipality_id, m.name AS municipality, p.role, p.created_at, "
-    "(SELECT COUNT(*) FROM votes v WHERE v.participant_id = p.id) AS n_votes "
-    "FROM participants p JOIN municipalities m ON m.id = p.municipality_id "
-)
-
-
-def get_participant(db: Database, round_id: int, token: str) -> dict[str, Any] | None:
-    """The participant of ``round_id`` holding ``token``, with ``municipality`` name."""
-    if not isinstance(token, str) or not token:
-        return None
-    row = db.execute(
-        _PARTICIPANT_SELECT + "WHERE p.round_id = ? AND p.token_hash = ?",
-        [round_id, hash_token(token)],
-    ).fetchone()
-    return dict(row) if row else None
-
-
-def earlier_municipality(
-    db: Database, decision_id: int, before_number: int, tokens: Sequence[str]
-) -> int | None:
-    """The municipality a device (any of ``tokens``) chose in the latest earlier round of the
-    decision, in one statement, or None (Delphi: the next round keeps the choice)."""
-    hashes = [hash_token(t) for t in tokens if isinstance(t, str) and t]
-    if not hashes:
-        return None
-    row = db.execute(
-        "SELECT p.municipality_id FROM participants p JOIN rounds r ON r.id = p.round_id "
-        f"WHERE r.decision_id = ? AND r.number < ? AND p.token_hash IN "
-        f"({', '.join('?' * len(hashes))}) ORDER BY r.number DESC LIMIT 1",
-        [decision_id, before_number, *hashes],
-    ).fetchone()
-    return int(row[0]) if row else None
-
-
-def get_participant_and_session(
-    db: Database, round_id: int, token: str
-) -> tuple[dict[str, Any] | None, bool]:
-    """:func:`get_participant` and :func:`rounds_all_closed` in one statement: the join page
-    needs both, and each statement costs a round trip under a room of tablets."""
-    if not isinstance(token, str) or not token:
-        return None, False
-    rows = db.execute(
-        _PARTICIPANT_SELECT.replace(
-            " FROM participants p", ", r.state AS _round_state FROM participants p"
-        )
-        + "JOIN rounds r ON r.id = p.round_id WHERE p.token_hash = ?",
-        [hash_token(token)],
-    ).fetchall()
-    existing = None
-    for row in rows:
-        if row["round_id"] == round_id:
-            existing = {k: row[k] for k in row.keys() if k != "_round_state"}  # noqa: SIM118
-    all_closed = bool(rows) and all(row["_round_state"] == "closed" for row in rows)
-    return existing, all_closed
-
-
-def rounds_all_closed(db: Database, token: str) -> bool:
-    """True when ``token`` has joined at least one round and every one of them is closed
-    (its participant session is over)."""
-    if not isinstance(token, str) or not token:
-        return False
-    row = db.execute(
-        "SELECT COUNT(*), COALESCE(SUM(r.state != 'closed'), 0) FROM participants p "
-        "JOIN rounds r ON r.id = p.round_id WHERE p.token_hash = ?",
-        [hash_token(token)],
-    ).fetchone()
-    return int(row[0]) > 0 and int(row[1]) == 0
-
-
-_LATEST_COLUMNS = (
-    "id", "revision", "method", "payload", "weights", "consistency_ratio", "created_at",
-    "phase_id",
-)
-
-
-def get_participant_with_latest(
-    db: Database, round_id: int, token: str
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """:func:`get_participant` and that participant's :func:`latest_vote`, in one statement
-    (a participant's every request needs both)."""
-    if not isinstance(token, str) or not token:
-        return None, None
-    latest_cols = ", ".join(f"lv.{c} AS lv_{c}" for c in _LATEST_COLUMNS) + \
-        ", lvr.text AS lv_reason"
-    row = db.execute(
-        _PARTICIPANT_SELECT.replace(
-            " FROM participants p", f", {latest_cols} FROM participants p"
-        )
-        + "LEFT JOIN votes lv ON lv.id = (SELECT v.id FROM votes v WHERE v.participant_id = p.id "
-        "ORDER BY v.revision DESC LIMIT 1) LEFT JOIN vote_reasons lvr ON lvr.vote_id = lv.id "
-        "WHERE p.round_id = ? AND p.token_hash = ?",
-        [round_id, hash_token(token)],
-    ).fetchone()
-    if row is None:
-        return None, None
-    part = {k: row[k] for k in row.keys() if not k.startswith("lv_")}  # noqa: SIM118 - a Row
-    if row["lv_id"] is None:
-        return part, None
-    latest = _vote_dict({
-        "round_id": part["round_id"], "participant_id": part["id"],
-        "municipality_id": part["municipality_id"], "municipality": part["municipality"],
-        "role": part["role"], **{c: row[f"lv_{c}"] for c in _LATEST_COLUMNS},
-        "reason": row["lv_reason"],
-    })
-    return part, latest
-
-
-def get_participant_by_id(db: Database, participant_id: int) -> dict[str, Any] | None:
-    row = db.execute(_PARTICIPANT_SELECT + "WHERE p.id = ?", [participant_id]).fetchone()
-    return dict(row) if row else None
 
 
 def clean_reason(reason: Any) -> str | None:
@@ -201,109 +67,6 @@ def clean_reason(reason: Any) -> str | None:
             max=MAX_REASON_CHARS, n=len(text),
         )
     return text
-
-
-def _clean_role(role: Any) -> str | None:
-    if role is None or role == "":
-        return None
-    if role not in ROLES:
-        raise StoreError("role", "Välj en av rollerna i listan, eller ingen roll.")
-    return str(role)
-
-
-def join_round(
-    db: Database, round_id: int, token: str, municipality_id: int, role: str | None = None
-) -> dict[str, Any]:
-    """Join (or rejoin) a round as an anonymous participant; return the participant.
-
-    A new participant needs an open round. Rejoining with the same token returns the
-    same participant (also after the round closed, so they can see it is closed); the
-    municipality/role is updated only while they have no vote, otherwise a different
-    municipality raises :class:`StoreError` (field ``municipality_id``).
-    """
-    if not isinstance(token, str) or len(token) < MIN_TOKEN_LENGTH:
-        raise StoreError("token", "Deltagarnyckeln saknas eller är för kort.")
-    if isinstance(municipality_id, bool):
-        raise StoreError("municipality_id", "Välj din kommun i listan.")
-    try:
-        mid = int(municipality_id)
-    except (TypeError, ValueError):
-        raise StoreError("municipality_id", "Välj din kommun i listan.") from None
-    role = _clean_role(role)
-    token_hash = hash_token(token)
-
-    def _join_new(db: Database) -> dict[str, Any] | None:
-        """The common case in one statement: a new participant of an open round. None when
-        that does not apply (already joined, not open, no such round or municipality); the
-        full checks below then give the right answer."""
-        try:
-            rows = db.execute(
-                "INSERT INTO participants (round_id, token_hash, municipality_id, role) "
-                "SELECT r.id, ?, m.id, ? FROM rounds r JOIN decisions d ON d.id = r.decision_id "
-                "JOIN municipalities m ON m.id = ? "
-                "WHERE r.id = ? AND r.state = 'open' AND NOT d.archived "
-                "ON CONFLICT (round_id, token_hash) DO NOTHING "
-                "RETURNING id, round_id, municipality_id, "
-                "(SELECT name FROM municipalities WHERE id = municipality_id) AS municipality, "
-                "role, created_at",
-                [token_hash, role, mid, round_id],
-            ).fetchall()
-        except sqlite3.IntegrityError:
-            return None
-        if not rows:
-            return None
-        return {**dict(rows[0]), "n_votes": 0}
-
-    def _join(db: Database) -> dict[str, Any]:
-        new = _join_new(db)
-        if new is not None:
-            return new
-        rnd = get_round(db, round_id)
-        if rnd is None:
-            raise StoreError("round_id", "Omgången finns inte. Kontrollera koden.")
-        if get_municipality(db, mid) is None:
-            raise StoreError("municipality_id", "Välj din kommun i listan.")
-        existing = db.execute(
-            _PARTICIPANT_SELECT + "WHERE p.round_id = ? AND p.token_hash = ?",
-            [round_id, token_hash],
-        ).fetchone()
-        if existing is not None:
-            part = dict(existing)
-            if (part["municipality_id"], part["role"]) != (mid, role):
-                if part["n_votes"] and part["municipality_id"] != mid:
-                    raise StoreError(
-                        "municipality_id",
-                        "Du har redan lämnat en viktning för %(municipality)s i den här "
-                        "omgången, så kommunen kan inte ändras.",
-                        municipality=part["municipality"],
-                    )
-                if not part["n_votes"] and rnd["state"] == "open":
-                    db.execute(
-                        "UPDATE participants SET municipality_id = ?, role = ? WHERE id = ?",
-                        [mid, role, part["id"]],
-                    )
-                    part = dict(
-                        db.execute(_PARTICIPANT_SELECT + "WHERE p.id = ?", [part["id"]]).fetchone()
-                    )
-            return part
-        if rnd["state"] != "open" or rnd["decision_archived"]:
-            raise RoundClosedError("round_id", _not_open_message(rnd))
-        cur = db.execute(
-            "INSERT INTO participants (round_id, token_hash, municipality_id, role) "
-            "VALUES (?, ?, ?, ?)",
-            [round_id, token_hash, mid, role],
-        )
-        return dict(
-            db.execute(_PARTICIPANT_SELECT + "WHERE p.id = ?", [cur.lastrowid]).fetchone()
-        )
-
-    return write(db, _join)
-
-
-def _not_open_message(rnd: dict[str, Any]) -> str:
-    if rnd["state"] == "draft":
-        return N_("Omgången har inte öppnats än. Vänta tills processledaren öppnar den.")
-    return N_("Omgången är stängd. Inga fler viktningar kan sparas.")
 
 
 def _canonical(value: Any, field: str) -> Any:
@@ -399,86 +162,138 @@ def record_vote(
     :class:`RoundClosedError` when the round is not open (nothing stored) and
     :class:`StoreError` for invalid data.
     """
+    sub = _Submission(
+        round_id=round_id, participant_id=participant_id, revision=_clean_revision(revision),
+        phase_id=_clean_phase_id(phase_id), method=_clean_method(method),
+        payload_json=_clean_payload(payload), reason=clean_reason(reason),
+        weights=weights, consistency_ratio=None, with_row=with_row,
+    )
+    if len(sub.payload_json) > MAX_PAYLOAD_CHARS:
+        raise StoreError("payload", "Viktningen är för stor.")
+    sub.consistency_ratio = _clean_consistency_ratio(consistency_ratio)
+    return write(db, lambda db: _store(db, sub))
+
+
+@dataclass
+class _Submission:
+    """A checked :func:`record_vote` call, for the write transaction to store."""
+
+    round_id: int
+    participant_id: int
+    revision: int
+    phase_id: int | None
+    method: str
+    payload_json: str
+    reason: str | None
+    weights: Mapping[str | int, float]
+    consistency_ratio: float | None
+    with_row: bool
+
+
+def _clean_revision(revision: Any) -> int:
     if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
         raise StoreError("revision", "Ogiltigt revisionsnummer.")
+    return revision
+
+
+def _clean_phase_id(phase_id: Any) -> int | None:
     if phase_id is not None and (isinstance(phase_id, bool) or not isinstance(phase_id, int)):
         raise StoreError("phase_id", "Etappen finns inte i den här omgången.")
+    return phase_id
+
+
+def _clean_method(method: Any) -> str:
     if method not in METHODS:
         raise StoreError("method", "Okänt viktningssätt.")
+    return str(method)
+
+
+def _clean_payload(payload: Any) -> str:
+    """The payload as canonical JSON (sorted keys): the idempotent replay compares it."""
     if not isinstance(payload, Mapping):
         raise StoreError("payload", "Viktningen saknas.")
-    payload_json = _dumps(_canonical(payload, "payload"))
-    reason = clean_reason(reason)
-    if len(payload_json) > MAX_PAYLOAD_CHARS:
-        raise StoreError("payload", "Viktningen är för stor.")
-    cr: float | None = None
-    if consistency_ratio is not None:
-        try:
-            cr = float(consistency_ratio)
-        except (TypeError, ValueError):
-            raise StoreError("consistency_ratio", "Konsistenskvoten måste vara ett tal.") from None
-        if not math.isfinite(cr) or cr < 0:
-            raise StoreError("consistency_ratio", "Konsistenskvoten måste vara ett tal ≥ 0.")
+    return _dumps(_canonical(payload, "payload"))
 
-    def _store(db: Database) -> dict[str, Any]:
-        # One statement for the round, membership and criteria: each statement inside the
-        # write lock hands the GIL back and waits to get it again (bench/load.py).
-        rnd = _vote_context(db, round_id, participant_id, revision)
-        if rnd is None:
-            raise StoreError("round_id", "Omgången finns inte.")
-        if not rnd["member"]:
-            raise StoreError("participant", "Du är inte med i den här omgången. Gå med igen.")
-        _check_phase(db, rnd, phase_id)
 
-        # Idempotent replay first: a retry whose first attempt committed just before the
-        # round closed must still get its success answer.
-        rows = rnd["later_votes"]
-        for row in rows:
-            if (
-                row["method"] == method
-                and row["payload"] == payload_json
-                and row["phase_id"] == phase_id
-                and row.get("reason") == reason
-            ):
-                return {"vote_id": row["id"], "revision": row["revision"], "created": False}
+def _clean_consistency_ratio(consistency_ratio: Any) -> float | None:
+    if consistency_ratio is None:
+        return None
+    try:
+        cr = float(consistency_ratio)
+    except (TypeError, ValueError):
+        raise StoreError("consistency_ratio", "Konsistenskvoten måste vara ett tal.") from None
+    if not math.isfinite(cr) or cr < 0:
+        raise StoreError("consistency_ratio", "Konsistenskvoten måste vara ett tal ≥ 0.")
+    return cr
 
-        if rnd["state"] != "open" or rnd["decision_archived"]:
-            raise RoundClosedError("round_id", _not_open_message(rnd))
-        if method not in rnd["methods"]:
-            raise StoreError("method", "Det viktningssättet är inte tillåtet i den här omgången.")
-        weights_json = _dumps(_clean_weights(weights, rnd["criterion_ids"]))
 
-        stored_revision = revision
-        if any(row["revision"] == revision for row in rows):
-            # Same revision, different content (another tab): keep both, newest wins.
-            stored_revision = max(row["revision"] for row in rows) + 1
-        inserted = db.execute(
-            "INSERT INTO votes (round_id, participant_id, revision, method, payload, weights, "
-            "consistency_ratio, phase_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "RETURNING id, created_at",
-            [round_id, participant_id, stored_revision, method, payload_json, weights_json, cr,
-             phase_id],
-        ).fetchall()[0]
-        vote_id = int(inserted["id"])
-        if reason is not None:
-            db.execute(
-                "INSERT INTO vote_reasons (vote_id, round_id, text) VALUES (?, ?, ?)",
-                [vote_id, round_id, reason],
-            )
-        out: dict[str, Any] = {"vote_id": vote_id, "revision": stored_revision, "created": True}
-        if with_row and all(row["revision"] < stored_revision for row in rows):
-            # The new row is the participant's latest: hand it back as latest_vote would
-            # (without the participant's municipality and role), saving the caller a query.
-            out["vote"] = {
-                "vote_id": vote_id, "round_id": round_id, "participant_id": participant_id,
-                "revision": stored_revision, "method": method,
-                "payload": json.loads(payload_json), "weights": json.loads(weights_json),
-                "consistency_ratio": cr, "created_at": inserted["created_at"],
-                "phase_id": phase_id, "reason": reason,
-            }
-        return out
+def _replayed(rows: list[dict[str, Any]], sub: _Submission) -> dict[str, Any] | None:
+    """The answer to a repeated submission (same method, payload, phase and reason at this
+    revision or later), or None when it is new."""
+    for row in rows:
+        if (
+            row["method"] == sub.method
+            and row["payload"] == sub.payload_json
+            and row["phase_id"] == sub.phase_id
+            and row.get("reason") == sub.reason
+        ):
+            return {"vote_id": row["id"], "revision": row["revision"], "created": False}
+    return None
 
-    return write(db, _store)
+
+def _store(db: Database, sub: _Submission) -> dict[str, Any]:
+    """The write transaction of :func:`record_vote`."""
+    # One statement for the round, membership and criteria: each statement inside the
+    # write lock hands the GIL back and waits to get it again (bench/load.py).
+    rnd = _vote_context(db, sub.round_id, sub.participant_id, sub.revision)
+    if rnd is None:
+        raise StoreError("round_id", "Omgången finns inte.")
+    if not rnd["member"]:
+        raise StoreError("participant", "Du är inte med i den här omgången. Gå med igen.")
+    _check_phase(db, rnd, sub.phase_id)
+
+    # Idempotent replay first: a retry whose first attempt committed just before the
+    # round closed must still get its success answer.
+    rows = rnd["later_votes"]
+    replay = _replayed(rows, sub)
+    if replay is not None:
+        return replay
+
+    if rnd["state"] != "open" or rnd["decision_archived"]:
+        raise RoundClosedError("round_id", not_open_message(rnd))
+    if sub.method not in rnd["methods"]:
+        raise StoreError("method", "Det viktningssättet är inte tillåtet i den här omgången.")
+    weights_json = _dumps(_clean_weights(sub.weights, rnd["criterion_ids"]))
+
+    stored_revision = sub.revision
+    if any(row["revision"] == sub.revision for row in rows):
+        # Same revision, different content (another tab): keep both, newest wins.
+        stored_revision = max(row["revision"] for row in rows) + 1
+    inserted = db.execute(
+        "INSERT INTO votes (round_id, participant_id, revision, method, payload, weights, "
+        "consistency_ratio, phase_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id, created_at",
+        [sub.round_id, sub.participant_id, stored_revision, sub.method, sub.payload_json,
+         weights_json, sub.consistency_ratio, sub.phase_id],
+    ).fetchall()[0]
+    vote_id = int(inserted["id"])
+    if sub.reason is not None:
+        db.execute(
+            "INSERT INTO vote_reasons (vote_id, round_id, text) VALUES (?, ?, ?)",
+            [vote_id, sub.round_id, sub.reason],
+        )
+    out: dict[str, Any] = {"vote_id": vote_id, "revision": stored_revision, "created": True}
+    if sub.with_row and all(row["revision"] < stored_revision for row in rows):
+        # The new row is the participant's latest: hand it back as latest_vote would
+        # (without the participant's municipality and role), saving the caller a query.
+        out["vote"] = {
+            "vote_id": vote_id, "round_id": sub.round_id, "participant_id": sub.participant_id,
+            "revision": stored_revision, "method": sub.method,
+            "payload": json.loads(sub.payload_json), "weights": json.loads(weights_json),
+            "consistency_ratio": sub.consistency_ratio, "created_at": inserted["created_at"],
+            "phase_id": sub.phase_id, "reason": sub.reason,
+        }
+    return out
 
 
 def _vote_context(
@@ -532,7 +347,7 @@ def _check_phase(db: Database, rnd: Mapping[str, Any], phase_id: int | None) -> 
         )
 
 
-def _vote_dict(row: Any) -> dict[str, Any]:
+def vote_dict(row: Any) -> dict[str, Any]:
     v = dict(row)
     v["vote_id"] = v.pop("id")
     v["payload"] = json.loads(v["payload"])
@@ -569,7 +384,7 @@ def latest_votes(
         "AND v2.phase_id IS v.phase_id) ORDER BY v.participant_id",
         [round_id, phase_id],
     )
-    return [_vote_dict(r) for r in rows]
+    return [vote_dict(r) for r in rows]
 
 
 def high_cr_counts(db: Database, round_id: int, limit: float = 0.10) -> dict[str, int]:
@@ -596,7 +411,7 @@ def latest_votes_by_phase(db: Database, round_id: int) -> dict[int, list[dict[st
         [round_id],
     )
     for r in rows:
-        v = _vote_dict(r)
+        v = vote_dict(r)
         out.setdefault(int(v["phase_id"]), []).append(v)
     return out
 
@@ -615,7 +430,7 @@ def vote_history(db: Database, participant_id: int) -> list[dict[str, Any]]:
     rows = db.execute(
         _VOTE_SELECT + "WHERE v.participant_id = ? ORDER BY v.revision", [participant_id]
     )
-    return [_vote_dict(r) for r in rows]
+    return [vote_dict(r) for r in rows]
 
 
 def latest_vote(db: Database, participant_id: int) -> dict[str, Any] | None:
@@ -623,7 +438,7 @@ def latest_vote(db: Database, participant_id: int) -> dict[str, Any] | None:
         _VOTE_SELECT + "WHERE v.participant_id = ? ORDER BY v.revision DESC LIMIT 1",
         [participant_id],
     ).fetchone()
-    return _vote_dict(row) if row else None
+    return vote_dict(row) if row else None
 
 
 def participation(db: Database, round_id: int) -> dict[str, int]:

@@ -15,8 +15,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from . import analysis_text, assets, errors, i18n, security
-from . import db as webdb
+from mcda.web.kit import assets, errors, i18n, security
+from mcda.web.kit import db as webdb
+from mcda.web.present import numbers
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -105,14 +106,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     _register_blueprints(app)
 
-    from .access import current_user
+    from mcda.web.kit.access import current_user
 
     app.jinja_env.globals["current_user"] = current_user
-    app.jinja_env.filters["fmtnum"] = analysis_text.jinja_num
+    app.jinja_env.filters["fmtnum"] = numbers.jinja_num
 
-    from .. import cli
+    from mcda import admin_cli
 
-    cli.init_app(app)
+    admin_cli.init_app(app)
     return app
 
 
@@ -137,16 +138,14 @@ def _load_or_create_secret(instance: Path) -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import (
-        auth,
-        facilitate,
-        pages,
-        participate,
-        planning,
-        results,
-        scenarios,
-        secretariat,
-    )
+    from mcda.web.auth import views as auth
+    from mcda.web.facilitate import views as facilitate
+    from mcda.web.pages import views as pages
+    from mcda.web.participate import views as participate
+    from mcda.web.planning import views as planning
+    from mcda.web.results import views as results
+    from mcda.web.scenarios import views as scenarios
+    from mcda.web.secretariat import views as secretariat
 
     for module in (pages, auth, facilitate, participate, results, secretariat, planning,
                    scenarios):

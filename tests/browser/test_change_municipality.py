@@ -55,16 +55,16 @@ def test_closed_round_leads_to_the_next_with_the_same_municipality(app, live_ser
 
 
 def test_alternatives_shown_on_the_tablet(app, live_server, page_factory):
-    from mcda.store import decisions as sd
+    from mcda.store import items as store_items
     from mcda.store import rounds as sr
 
     rd = make_round(app)
     db = rd.db()
     try:
         for i, name in enumerate(["Kulturhus i Skövde", "Scen i Lidköping"]):
-            aid = sd.add_alternative(db, rd.decision_id, name, "Beskrivning av " + name)
+            aid = store_items.add_alternative(db, rd.decision_id, name, "Beskrivning av " + name)
             for c in rd.criteria:
-                sd.set_score(db, aid, c, 3 + i)
+                store_items.set_score(db, aid, c, 3 + i)
         db.execute("UPDATE rounds SET show_alternatives = 'scores' WHERE id = ?", [rd.round_id])
         sr.get_round(db, rd.round_id)
     finally:

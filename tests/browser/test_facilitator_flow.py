@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 
 from mcda.store import connect
 from mcda.store import decisions as store
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
 from mcda.store import rounds as store_rounds
 from tests.helpers import make_user
 
@@ -18,12 +20,12 @@ def _setup(app) -> dict:
     uid = make_user(app, "pl@example.se")
     db = connect(app.config["DATABASE"])
     try:
-        store.ensure_municipalities(db)
+        store_munis.ensure_municipalities(db)
         did = store.create_decision(db, uid, "Kulturell infrastruktur")
-        c1 = store.add_criterion(db, did, "Räckvidd")
-        c2 = store.add_criterion(db, did, "Driftkostnad", direction="cost")
-        a1 = store.add_alternative(db, did, "Kulturhus Skövde", cost=120)
-        a2 = store.add_alternative(db, did, "Bibliotek Hjo")
+        c1 = store_items.add_criterion(db, did, "Räckvidd")
+        c2 = store_items.add_criterion(db, did, "Driftkostnad", direction="cost")
+        a1 = store_items.add_alternative(db, did, "Kulturhus Skövde", cost=120)
+        a2 = store_items.add_alternative(db, did, "Bibliotek Hjo")
         # enough columns that the matrix must scroll inside its box on a tablet
         for name in [
             "Attraktivitet för besökare",
@@ -33,8 +35,8 @@ def _setup(app) -> dict:
             "Tillgänglighet med kollektivtrafik",
             "Barn och unga",
         ]:
-            store.add_criterion(db, did, name)
-        store.set_score(db, a1, c1, 4)
+            store_items.add_criterion(db, did, name)
+        store_items.set_score(db, a1, c1, 4)
         rid = store_rounds.create_round(db, did, methods=["direct", "points"])
     finally:
         db.conn.close()
@@ -44,7 +46,7 @@ def _setup(app) -> dict:
 def _scores(app, did):
     db = connect(app.config["DATABASE"])
     try:
-        return store.get_scores(db, did)
+        return store_items.get_scores(db, did)
     finally:
         db.conn.close()
 

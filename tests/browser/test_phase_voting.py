@@ -9,6 +9,7 @@ import dataclasses
 from playwright.sync_api import expect
 
 from mcda.store import connect
+from mcda.store import participants as store_parts
 from mcda.store import phases as sp
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
@@ -68,7 +69,7 @@ def test_delphi_view_is_axe_clean(app, live_server, page):
         # 12 voters: quartiles need 10 (core.disclosure.MIN_SPREAD_VALUES)
         for k, (muni, vals) in enumerate([("Hjo", [4, 3, 2, 1]), ("Vara", [1, 1, 1, 1]),
                                           ("Tibro", [2, 2, 4, 2])] * 4):
-            part = sv.join_round(db, rd.round_id, f"browser-delphi-{k}-xxxxxxxxxx",
+            part = store_parts.join_round(db, rd.round_id, f"browser-delphi-{k}-xxxxxxxxxx",
                                  rd.municipalities[muni])
             total = sum(vals)
             sv.record_vote(

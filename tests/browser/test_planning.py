@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from mcda.store import connect
 from mcda.store import decisions as dec
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
 from mcda.store import phases as ph
 from mcda.store import users as su
 
@@ -32,10 +34,10 @@ def test_change_budget_replans_in_place(app, live_server, page_factory):
     uid = _login_facilitator(app, pg, live_server)
     db = connect(app.config["DATABASE"])
     try:
-        dec.ensure_municipalities(db)
+        store_munis.ensure_municipalities(db)
         did = dec.create_decision(db, uid, "Etapper i webbläsaren")
-        dec.add_alternative(db, did, "Scen vid Vättern", municipality_id="Hjo", cost=10)
-        dec.add_alternative(db, did, "Museum i Vara", municipality_id="Vara", cost=10)
+        store_items.add_alternative(db, did, "Scen vid Vättern", municipality_id="Hjo", cost=10)
+        store_items.add_alternative(db, did, "Museum i Vara", municipality_id="Vara", cost=10)
         pid = ph.add_phase(db, did, "Etapp 1", 10, "2026–2028")
     finally:
         db.conn.close()

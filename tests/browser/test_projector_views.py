@@ -5,7 +5,7 @@ view shows the QR code and the join code while the round is open; a poll never m
 from __future__ import annotations
 
 from mcda.store import analysis_cache
-from mcda.store import decisions as sd
+from mcda.store import items as store_items
 from mcda.store import rounds as sr
 from mcda.store.demo import load_demo
 
@@ -99,7 +99,7 @@ def test_open_round_shows_qr_and_code_and_polls_never_move_focus(app, live_serve
     before = pg.evaluate("document.activeElement.tagName")
     db = open_db(app)
     try:
-        crits = [c["id"] for c in sd.list_criteria(db, opened["decision_id"])]
+        crits = [c["id"] for c in store_items.list_criteria(db, opened["decision_id"])]
         add_vote(db, opened["id"], crits, "Skövde", list(range(1, len(crits) + 1)))
     finally:
         db.conn.close()

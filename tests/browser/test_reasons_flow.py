@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from mcda.store import participants as store_parts
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
 from tests.helpers import make_user
@@ -29,7 +30,7 @@ def _seed_other_votes(rd) -> None:
     db = rd.db()
     try:
         for k, (muni, values) in enumerate(OTHERS):
-            part = sv.join_round(db, rd.round_id, f"b-varfor-{k}-xxxxxxxxxxxxxx",
+            part = store_parts.join_round(db, rd.round_id, f"b-varfor-{k}-xxxxxxxxxxxxxx",
                                  rd.municipalities[muni])
             total = sum(values)
             sv.record_vote(

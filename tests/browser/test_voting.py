@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mcda.store import connect
+from mcda.store import participants as store_parts
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
 
@@ -242,7 +243,7 @@ def test_revise_then_closed_round(app, live_server, page):
         for muni, values in (("Hjo", [1, 2, 3, 4]), ("Vara", [4, 3, 2, 1]),
                              ("Tibro", [2, 2, 2, 2])) * 3:
             token = secrets.token_urlsafe(32)
-            part = sv.join_round(db, rd.round_id, token, rd.municipalities[muni])
+            part = store_parts.join_round(db, rd.round_id, token, rd.municipalities[muni])
             total = sum(values)
             sv.record_vote(
                 db, rd.round_id, part["id"], revision=1, method="direct",

@@ -7,8 +7,6 @@ import itertools
 import json
 import math
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -272,7 +270,7 @@ def test_cycle_message_names_the_chain():
     assert "Kulturhus i Skövde" in exc.value.message_sv and "cirkel" in exc.value.message_sv
 
 
-def test_doc_phasing_example_round_trips_through_the_cli(tmp_path):
+def test_doc_phasing_example_round_trips_through_the_cli(tmp_path, mcda_cli):
     """docs/analysis-format.md's phasing example: the CLI prints the same as analyze()."""
     doc = (ROOT / "docs" / "analysis-format.md").read_text("utf-8")
     blocks = re.findall(r"```json\n(.*?)```", doc, re.S)
@@ -283,10 +281,9 @@ def test_doc_phasing_example_round_trips_through_the_cli(tmp_path):
     assert expected["phasing"]["plan"]["status"] == "optimal"
     path = tmp_path / "in.json"
     path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-    proc = subprocess.run([sys.executable, "-m", "mcda", "analyze", str(path)],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
-    assert proc.returncode == 0, proc.stderr
-    got = json.loads(proc.stdout)
+    result = mcda_cli("analyze", str(path))
+    assert result.exit_code == 0, result.stderr
+    got = json.loads(result.stdout)
     assert got["phasing"] == expected["phasing"]
     # the documented output excerpt matches the real plan
     m = re.search(r"<!-- phasing-plan -->\n```json\n(.*?)```", doc, re.S)

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -128,16 +125,15 @@ def test_bad_scenarios_name_the_field(sc, field):
     assert ei.value.message_sv and ei.value.message_en
 
 
-def test_round_trip_json_cli_same_plan(tmp_path):
+def test_round_trip_json_cli_same_plan(tmp_path, mcda_cli):
     """scenario → JSON file → `python -m mcda analyze` → the same plans as in process."""
     d = with_scenarios(BASE, SKOVDE, TIGHT)
     inproc = analyze(copy.deepcopy(d))["scenarios"]
     path = tmp_path / "in.json"
     path.write_text(json.dumps(d, ensure_ascii=False), "utf-8")
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-m", "mcda", "analyze", str(path)],
-                          capture_output=True, text=True, env=env, cwd=ROOT, check=True)
-    cli = json.loads(proc.stdout)["scenarios"]
+    result = mcda_cli("analyze", str(path))
+    assert result.exit_code == 0, result.stderr
+    cli = json.loads(result.stdout)["scenarios"]
     for a, b in zip(inproc["results"], cli["results"], strict=True):
         assert a["plan"]["assignment"] == b["plan"]["assignment"]
         assert a["plan"]["total_value"] == pytest.approx(b["plan"]["total_value"])

@@ -6,7 +6,7 @@ import re
 from importlib import resources
 
 from mcda.core import geo
-from mcda.store.decisions import MUNICIPALITIES
+from mcda.store.municipalities import MUNICIPALITIES
 
 SKARABORG = tuple(n for n, _p in MUNICIPALITIES)
 

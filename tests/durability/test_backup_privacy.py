@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 from mcda.store import connect
+from mcda.store import participants as store_parts
 from mcda.store import votes as sv
 from mcda.web import create_app
 from tests.durability.helpers import Tablet, vote_rows
@@ -96,11 +97,11 @@ def test_deleting_a_rounds_votes_removes_them_from_db_and_wal(world):
     token = "t-" + secrets.token_urlsafe(24)
     db = connect(app.config["DATABASE"])
     try:
-        part = sv.join_round(db, world.round_id, token, 5, "annan")
+        part = store_parts.join_round(db, world.round_id, token, 5, "annan")
         vote = direct_payload(world.criteria, [4, 4, 2])
         vote["payload"]["marker"] = marker
         sv.record_vote(db, world.round_id, part["id"], revision=1, **vote)
-        token_hash = sv.hash_token(token)
+        token_hash = store_parts.hash_token(token)
         assert any(marker.encode() in blob for blob in _files(app.config["DATABASE"]))
         assert any(token_hash.encode() in blob for blob in _files(app.config["DATABASE"]))
         # A reader elsewhere in the app (an open request) must not keep the data alive.

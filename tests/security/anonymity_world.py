@@ -15,6 +15,9 @@ from flask import Flask
 
 from mcda.store import connect
 from mcda.store import decisions as sd
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
+from mcda.store import participants as store_parts
 from mcda.store import phases as sp
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
@@ -52,7 +55,9 @@ def normalised(w: list[float]) -> list[float]:
 def store_vote(db, room: Room, municipality: str, values: list[float], round_id: int = 0) -> None:
     """A fresh participant of ``municipality`` votes ``values`` (direct rating)."""
     rid = round_id or room.round_id
-    part = sv.join_round(db, rid, secrets.token_urlsafe(24), room.municipalities[municipality])
+    part = store_parts.join_round(
+        db, rid, secrets.token_urlsafe(24), room.municipalities[municipality]
+    )
     keys = [str(c) for c in room.criteria]
     sv.record_vote(db, rid, part["id"], revision=1, method="direct",
                    payload={"values": dict(zip(keys, values, strict=True))},
@@ -67,16 +72,16 @@ def build_room(
     voters = voters if voters is not None else {SMALL: [REAL], **OTHERS}
     db = connect(app.config["DATABASE"])
     try:
-        sd.ensure_municipalities(db)
+        store_munis.ensure_municipalities(db)
         did = sd.create_decision(db, owner_id, "Anonymitetsprov")
-        cids = [sd.add_criterion(db, did, n, "", d) for n, d in CRITERIA]
-        munis = {m["name"]: m["id"] for m in sd.list_municipalities(db)}
-        pops = {m["name"]: m["population"] for m in sd.list_municipalities(db)}
+        cids = [store_items.add_criterion(db, did, n, "", d) for n, d in CRITERIA]
+        munis = {m["name"]: m["id"] for m in store_munis.list_municipalities(db)}
+        pops = {m["name"]: m["population"] for m in store_munis.list_municipalities(db)}
         for name, host, vals in ALTERNATIVES:
-            aid = sd.add_alternative(db, did, name, "", munis[host] if host else None,
+            aid = store_items.add_alternative(db, did, name, "", munis[host] if host else None,
                                      cost=vals[-1])
             for cid, v in zip(cids, vals, strict=True):
-                sd.set_score(db, aid, cid, v)
+                store_items.set_score(db, aid, cid, v)
         if phases:
             sp.add_phase(db, did, "Etapp 1", 70, "2026–2028")
             sp.add_phase(db, did, "Etapp 2", 70, "2029–2031")

@@ -21,7 +21,7 @@ import pytest
 from mcda.store import analysis_cache
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
-from mcda.store.decisions import StoreError
+from mcda.store.errors import StoreError
 from tests.helpers import csrf_from, parse_html
 from tests.web.results_helpers import login_as
 

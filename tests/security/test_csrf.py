@@ -92,6 +92,6 @@ def test_logout_without_token_does_not_end_the_session(world):
 
 
 def test_no_route_is_exempt_from_csrf(app):
-    from mcda.web.security import csrf
+    from mcda.web.kit.security import csrf
 
     assert not csrf._exempt_views and not csrf._exempt_blueprints  # noqa: SLF001

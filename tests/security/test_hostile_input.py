@@ -14,7 +14,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from mcda.web.exports import FORMULA_START
+from mcda.web.exports.cells import FORMULA_START
 from tests.helpers import parse_html
 from tests.security.world import (
     EXPORT_KINDS,
@@ -142,7 +142,7 @@ def test_exports_are_safe_from_formula_injection(formula_world):
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-x", "@x", "\tx", "\rx", '=a;"b"'])
 def test_csv_cell_escapes_formula_starts(value):
-    from mcda.web.exports import csv_cell
+    from mcda.web.exports.cells import csv_cell
 
     out = csv_cell(value)
     cell = next(csv.reader(io.StringIO(out), delimiter=";"))[0]

@@ -4,7 +4,7 @@ real user or a room of tablets behind one NAT address."""
 
 from __future__ import annotations
 
-from mcda.web import auth as web_auth
+from mcda.web.auth import throttle as web_auth
 from tests.helpers import csrf_from, login
 from tests.security.world import (
     PASSWORD,

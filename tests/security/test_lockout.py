@@ -14,9 +14,9 @@ import threading
 import pytest
 
 from mcda.server import waitress_proxy_options
-from mcda.web import auth as web_auth
 from mcda.web import create_app
-from mcda.web.participate import JoinThrottle
+from mcda.web.auth import throttle as web_auth
+from mcda.web.participate.session import JoinThrottle
 from tests.helpers import csrf_from, login, make_user
 from tests.web.participate_helpers import join, make_round
 

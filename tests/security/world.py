@@ -20,6 +20,9 @@ from werkzeug.routing import Rule
 
 from mcda.store import connect
 from mcda.store import decisions as sd
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
+from mcda.store import participants as store_parts
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
 from tests.helpers import csrf_from, login, make_user
@@ -72,35 +75,37 @@ def build_world(app: Flask, *, names: dict[str, str] | None = None) -> World:
     secretariat = make_user(app, "kansli@example.se", PASSWORD, "secretariat")
     db = connect(app.config["DATABASE"])
     try:
-        sd.ensure_municipalities(db)
-        munis = sd.list_municipalities(db)
+        store_munis.ensure_municipalities(db)
+        munis = store_munis.list_municipalities(db)
         d = sd.create_decision(
             db, owner, names.get("decision", "Kulturhus i Skaraborg"),
             names.get("description", "Test"),
         )
         crits = [
-            sd.add_criterion(
+            store_items.add_criterion(
                 db, d, names.get("criterion", "Tillgänglighet"), names.get("description", "Nå")
             ),
-            sd.add_criterion(db, d, "Kostnad", "Investering", "cost"),
-            sd.add_criterion(db, d, names.get("criterion2", "Barn och unga"), ""),
+            store_items.add_criterion(db, d, "Kostnad", "Investering", "cost"),
+            store_items.add_criterion(db, d, names.get("criterion2", "Barn och unga"), ""),
         ]
         alts = [
-            sd.add_alternative(
+            store_items.add_alternative(
                 db, d, names.get("alternative", "Bibliotek"), "", munis[0]["id"], 10
             ),
-            sd.add_alternative(
+            store_items.add_alternative(
                 db, d, names.get("alternative2", "Konsthall"), "", munis[1]["id"], 20
             ),
-            sd.add_alternative(db, d, "Musikskola", "", munis[2]["id"], 5),
+            store_items.add_alternative(db, d, "Musikskola", "", munis[2]["id"], 5),
         ]
         for i, a in enumerate(alts):
             for j, c in enumerate(crits):
-                sd.set_score(db, a, c, float((i + 1) * (j + 2) % 7 + 1))
+                store_items.set_score(db, a, c, float((i + 1) * (j + 2) % 7 + 1))
         closed = sr.create_round(db, d, methods=list(sr.METHODS), title="Stängd omgång")
         sr.open_round(db, closed)
         for k in range(4):
-            p = sv.join_round(db, closed, secrets.token_urlsafe(24), munis[k % 2]["id"], None)
+            p = store_parts.join_round(
+                db, closed, secrets.token_urlsafe(24), munis[k % 2]["id"], None
+            )
             sv.record_vote(db, closed, p["id"], revision=1,
                            **direct_payload(crits, [k + 1, 3, 5 - k]))
         sr.close_round(db, closed)
@@ -110,18 +115,18 @@ def build_world(app: Flask, *, names: dict[str, str] | None = None) -> World:
         )
         sr.open_round(db, rnd)
         token = secrets.token_urlsafe(32)
-        part = sv.join_round(db, rnd, token, munis[0]["id"], "forskare")
+        part = store_parts.join_round(db, rnd, token, munis[0]["id"], "forskare")
         sv.record_vote(db, rnd, part["id"], revision=1, **direct_payload(crits, [8, 2, 5]))
 
         od = sd.create_decision(db, stranger, "Annans beslutsfråga", "")
-        ocrits = [sd.add_criterion(db, od, f"K{i}") for i in range(3)]
-        oalt = sd.add_alternative(db, od, "Annat alternativ")
+        ocrits = [store_items.add_criterion(db, od, f"K{i}") for i in range(3)]
+        oalt = store_items.add_alternative(db, od, "Annat alternativ")
         for c in ocrits:
-            sd.set_score(db, oalt, c, 1.0)
+            store_items.set_score(db, oalt, c, 1.0)
         ornd = sr.create_round(db, od, methods=list(sr.METHODS))
         sr.open_round(db, ornd)
         otoken = secrets.token_urlsafe(32)
-        sv.join_round(db, ornd, otoken, munis[3]["id"], None)
+        store_parts.join_round(db, ornd, otoken, munis[3]["id"], None)
         code = sr.get_round(db, rnd)["join_code"]
     finally:
         db.conn.close()
@@ -261,7 +266,7 @@ _JS_URL = re.compile(r"(href|src|action)\s*=\s*[\"']\s*javascript:", re.I)
 
 def response_problems(resp, path: str) -> list[str]:
     """Security headers every response needs, and CSP-breaking markup in HTML bodies."""
-    from mcda.web.security import CSP
+    from mcda.web.kit.security import CSP
 
     h = resp.headers
     out = []

@@ -6,7 +6,10 @@ from typing import Any
 
 import pytest
 
-from mcda.store import decisions, rounds, votes
+from mcda.store import decisions, rounds
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
+from mcda.store import participants as store_parts
 
 from .helpers import token
 
@@ -14,17 +17,17 @@ from .helpers import token
 @pytest.fixture
 def muni(db) -> dict[str, int]:
     """Municipality name → id (the 15 of Skaraborg)."""
-    decisions.ensure_municipalities(db)
-    return {m["name"]: m["id"] for m in decisions.list_municipalities(db)}
+    store_munis.ensure_municipalities(db)
+    return {m["name"]: m["id"] for m in store_munis.list_municipalities(db)}
 
 
 @pytest.fixture
 def decision(db, muni) -> dict[str, Any]:
     did = decisions.create_decision(db, None, "Kulturhus", "Test")
     crits = [
-        decisions.add_criterion(db, did, "Räckvidd"),
-        decisions.add_criterion(db, did, "Barn och unga"),
-        decisions.add_criterion(db, did, "Driftkostnad", direction="cost"),
+        store_items.add_criterion(db, did, "Räckvidd"),
+        store_items.add_criterion(db, did, "Barn och unga"),
+        store_items.add_criterion(db, did, "Driftkostnad", direction="cost"),
     ]
     return {"id": did, "criteria": crits}
 
@@ -38,4 +41,4 @@ def open_round(db, decision) -> int:
 
 @pytest.fixture
 def participant(db, open_round, muni) -> dict[str, Any]:
-    return votes.join_round(db, open_round, token(), muni["Hjo"], "tjansteperson")
+    return store_parts.join_round(db, open_round, token(), muni["Hjo"], "tjansteperson")

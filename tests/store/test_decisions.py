@@ -6,9 +6,13 @@ import math
 
 import pytest
 
+from mcda.store import decision_import as store_import
 from mcda.store import decisions as dec
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
+from mcda.store import participants as store_parts
 from mcda.store import rounds, votes
-from mcda.store.decisions import StoreError
+from mcda.store.errors import StoreError
 
 from .helpers import direct_vote, token
 
@@ -18,24 +22,24 @@ def _count(db, table: str) -> int:
 
 
 def test_municipalities_are_idempotent_and_in_swedish_order(db):
-    dec.ensure_municipalities(db)
-    dec.ensure_municipalities(db)
-    names = [m["name"] for m in dec.list_municipalities(db)]
+    store_munis.ensure_municipalities(db)
+    store_munis.ensure_municipalities(db)
+    names = [m["name"] for m in store_munis.list_municipalities(db)]
     assert len(names) == 15 == len(set(names))
     # å, ä, ö come after z: Gullspång before Götene, Tidaholm before Töreboda, Vara last.
     assert names == [
         "Essunga", "Falköping", "Grästorp", "Gullspång", "Götene", "Hjo", "Karlsborg",
         "Lidköping", "Mariestad", "Skara", "Skövde", "Tibro", "Tidaholm", "Töreboda", "Vara",
     ]
-    skovde = next(m for m in dec.list_municipalities(db) if m["name"] == "Skövde")
-    assert dec.get_municipality(db, skovde["id"]) == skovde
+    skovde = next(m for m in store_munis.list_municipalities(db) if m["name"] == "Skövde")
+    assert store_munis.get_municipality(db, skovde["id"]) == skovde
     assert skovde["population"] == 57_000
-    assert dec.get_municipality(db, 999) is None
+    assert store_munis.get_municipality(db, 999) is None
 
 
 def test_swedish_sort_key():
     words = ["Öst", "Ål", "Äng", "Zeta", "alfa"]
-    assert sorted(words, key=dec.swedish_sort_key) == ["alfa", "Zeta", "Ål", "Äng", "Öst"]
+    assert sorted(words, key=store_munis.swedish_sort_key) == ["alfa", "Zeta", "Ål", "Äng", "Öst"]
 
 
 def test_decision_round_trip_owner_filter_and_archive(db, muni):
@@ -74,70 +78,70 @@ def test_unknown_decision_is_a_store_error(db):
         dec.update_decision(db, 42, title="x", description="")
     assert err.value.field == "decision_id"
     with pytest.raises(StoreError):
-        dec.add_criterion(db, 42, "A")
+        store_items.add_criterion(db, 42, "A")
 
 
 def test_criteria_crud_and_order(db, decision):
     did = decision["id"]
     c1, c2, c3 = decision["criteria"]
-    assert [c["id"] for c in dec.list_criteria(db, did)] == [c1, c2, c3]
-    dec.update_criterion(db, c2, name="Unga", description="Barn och unga", direction="cost")
-    got = dec.get_criterion(db, c2)
+    assert [c["id"] for c in store_items.list_criteria(db, did)] == [c1, c2, c3]
+    store_items.update_criterion(db, c2, name="Unga", description="Barn och unga", direction="cost")
+    got = store_items.get_criterion(db, c2)
     assert (got["name"], got["description"], got["direction"]) == ("Unga", "Barn och unga", "cost")
-    dec.move_criterion(db, c3, -1)
-    assert [c["id"] for c in dec.list_criteria(db, did)] == [c1, c3, c2]
-    dec.move_criterion(db, c1, -1)  # already first: no-op
-    dec.move_criterion(db, c1, +5)  # clamps to the end
-    assert [c["id"] for c in dec.list_criteria(db, did)] == [c3, c2, c1]
-    dec.delete_criterion(db, c2)
-    assert [c["id"] for c in dec.list_criteria(db, did)] == [c3, c1]
-    assert dec.get_criterion(db, c2) is None
-    c4 = dec.add_criterion(db, did, "Ny")
-    assert dec.list_criteria(db, did)[-1]["id"] == c4
+    store_items.move_criterion(db, c3, -1)
+    assert [c["id"] for c in store_items.list_criteria(db, did)] == [c1, c3, c2]
+    store_items.move_criterion(db, c1, -1)  # already first: no-op
+    store_items.move_criterion(db, c1, +5)  # clamps to the end
+    assert [c["id"] for c in store_items.list_criteria(db, did)] == [c3, c2, c1]
+    store_items.delete_criterion(db, c2)
+    assert [c["id"] for c in store_items.list_criteria(db, did)] == [c3, c1]
+    assert store_items.get_criterion(db, c2) is None
+    c4 = store_items.add_criterion(db, did, "Ny")
+    assert store_items.list_criteria(db, did)[-1]["id"] == c4
 
 
 def test_duplicate_names_are_refused_case_insensitively(db, decision):
     did = decision["id"]
     with pytest.raises(StoreError) as err:
-        dec.add_criterion(db, did, "räckvidd")
+        store_items.add_criterion(db, did, "räckvidd")
     assert err.value.field == "name" and "Räckvidd" in err.value.message
     with pytest.raises(StoreError):
-        dec.update_criterion(
+        store_items.update_criterion(
             db, decision["criteria"][1], name="RÄCKVIDD", description="", direction="benefit"
         )
-    dec.add_alternative(db, did, "Scen")
+    store_items.add_alternative(db, did, "Scen")
     with pytest.raises(StoreError) as err:
-        dec.add_alternative(db, did, "scen")
+        store_items.add_alternative(db, did, "scen")
     assert err.value.field == "name"
     assert _count(db, "criteria") == 3 and _count(db, "alternatives") == 1
 
 
 def test_bad_direction_names_the_field(db, decision):
     with pytest.raises(StoreError) as err:
-        dec.add_criterion(db, decision["id"], "X", direction="up")
+        store_items.add_criterion(db, decision["id"], "X", direction="up")
     assert err.value.field == "direction"
 
 
 def test_alternatives_crud(db, decision, muni):
     did = decision["id"]
-    a1 = dec.add_alternative(
+    a1 = store_items.add_alternative(
         db, did, "Kulturhus", "Nytt", municipality_id=muni["Skövde"], cost=420, earliest_phase=2
     )
-    a2 = dec.add_alternative(
+    a2 = store_items.add_alternative(
         db, did, "Scen", municipality_id="hjo", cost="35.5", earliest_phase="1"
     )
-    alt = dec.get_alternative(db, a1)
+    alt = store_items.get_alternative(db, a1)
     assert (alt["municipality"], alt["cost"], alt["earliest_phase"]) == ("Skövde", 420.0, 2)
-    assert dec.get_alternative(db, a2)["municipality"] == "Hjo"
-    dec.update_alternative(db, a2, name="Scenen", description="d", municipality_id=None, cost=None,
-                           earliest_phase=None)
-    alt2 = dec.get_alternative(db, a2)
+    assert store_items.get_alternative(db, a2)["municipality"] == "Hjo"
+    store_items.update_alternative(db, a2, name="Scenen", description="d", municipality_id=None,
+                                   cost=None, earliest_phase=None)
+    alt2 = store_items.get_alternative(db, a2)
     assert (alt2["name"], alt2["municipality_id"], alt2["cost"], alt2["earliest_phase"]) == (
         "Scenen", None, None, None)
-    dec.move_alternative(db, a2, -1)
-    assert [a["id"] for a in dec.list_alternatives(db, did)] == [a2, a1]
-    dec.delete_alternative(db, a1)
-    assert [a["id"] for a in dec.list_alternatives(db, did)] == [a2]
+    store_items.move_alternative(db, a2, -1)
+    assert [a["id"] for a in store_items.list_alternatives(db, did)] == [a2, a1]
+    store_items.delete_alternative(db, a1)
+    assert [a["id"] for a in store_items.list_alternatives(db, did)] == [a2]
 
 
 @pytest.mark.parametrize(
@@ -156,7 +160,7 @@ def test_alternatives_crud(db, decision, muni):
 )
 def test_bad_alternative_fields(db, decision, kwargs, field):
     with pytest.raises(StoreError) as err:
-        dec.add_alternative(db, decision["id"], "A", **kwargs)
+        store_items.add_alternative(db, decision["id"], "A", **kwargs)
     assert err.value.field == field
     assert _count(db, "alternatives") == 0
 
@@ -164,39 +168,39 @@ def test_bad_alternative_fields(db, decision, kwargs, field):
 def test_scores_set_clear_and_validate(db, decision):
     did = decision["id"]
     c1, c2, _ = decision["criteria"]
-    a = dec.add_alternative(db, did, "A")
-    dec.set_score(db, a, c1, 7)
-    dec.set_score(db, a, c2, "2.5")
-    dec.set_score(db, a, c1, 8)
-    assert dec.get_scores(db, did) == {(a, c1): 8.0, (a, c2): 2.5}
-    dec.set_score(db, a, c2, None)
-    assert dec.get_scores(db, did) == {(a, c1): 8.0}
+    a = store_items.add_alternative(db, did, "A")
+    store_items.set_score(db, a, c1, 7)
+    store_items.set_score(db, a, c2, "2.5")
+    store_items.set_score(db, a, c1, 8)
+    assert store_items.get_scores(db, did) == {(a, c1): 8.0, (a, c2): 2.5}
+    store_items.set_score(db, a, c2, None)
+    assert store_items.get_scores(db, did) == {(a, c1): 8.0}
     for bad in (math.nan, math.inf, "abc", True):
         with pytest.raises(StoreError) as err:
-            dec.set_score(db, a, c1, bad)
+            store_items.set_score(db, a, c1, bad)
         assert err.value.field == "value"
-    assert dec.get_scores(db, did) == {(a, c1): 8.0}
+    assert store_items.get_scores(db, did) == {(a, c1): 8.0}
     other = dec.create_decision(db, None, "Annan")
-    foreign = dec.add_criterion(db, other, "Främmande")
+    foreign = store_items.add_criterion(db, other, "Främmande")
     with pytest.raises(StoreError) as err:
-        dec.set_score(db, a, foreign, 1)
+        store_items.set_score(db, a, foreign, 1)
     assert err.value.field == "criterion_id"
 
 
 def test_deleting_a_criterion_removes_its_scores(db, decision):
     did = decision["id"]
     c1 = decision["criteria"][0]
-    a = dec.add_alternative(db, did, "A")
-    dec.set_score(db, a, c1, 3)
-    dec.delete_criterion(db, c1)
-    assert dec.get_scores(db, did) == {}
+    a = store_items.add_alternative(db, did, "A")
+    store_items.set_score(db, a, c1, 3)
+    store_items.delete_criterion(db, c1)
+    assert store_items.get_scores(db, did) == {}
 
 
 def test_updates_bump_updated_at(db, decision):
     before = dec.get_decision(db, decision["id"])["updated_at"]
     db.execute("UPDATE decisions SET updated_at = '2000-01-01' WHERE id = ?", [decision["id"]])
-    a = dec.add_alternative(db, decision["id"], "A")
-    dec.set_score(db, a, decision["criteria"][0], 1)
+    a = store_items.add_alternative(db, decision["id"], "A")
+    store_items.set_score(db, a, decision["criteria"][0], 1)
     assert dec.get_decision(db, decision["id"])["updated_at"] > "2000-01-01"
     assert before
 
@@ -204,7 +208,7 @@ def test_updates_bump_updated_at(db, decision):
 def _vote_once(db, decision, muni):
     rid = rounds.create_round(db, decision["id"], methods=["direct"])
     rounds.open_round(db, rid)
-    p = votes.join_round(db, rid, token(), muni["Vara"], None)
+    p = store_parts.join_round(db, rid, token(), muni["Vara"], None)
     votes.record_vote(db, rid, p["id"], revision=1, **direct_vote(decision["criteria"], [1, 2, 3]))
 
 
@@ -214,13 +218,13 @@ def test_criteria_are_locked_once_votes_exist(db, decision, muni):
     _vote_once(db, decision, muni)
     assert dec.criteria_locked(db, did)
     with pytest.raises(StoreError):
-        dec.add_criterion(db, did, "Nytt")
+        store_items.add_criterion(db, did, "Nytt")
     with pytest.raises(StoreError):
-        dec.delete_criterion(db, decision["criteria"][0])
+        store_items.delete_criterion(db, decision["criteria"][0])
     # Renaming and reordering stay allowed.
-    dec.update_criterion(db, decision["criteria"][0], name="Räckvidd i regionen",
+    store_items.update_criterion(db, decision["criteria"][0], name="Räckvidd i regionen",
                          description="", direction="benefit")
-    dec.move_criterion(db, decision["criteria"][0], 1)
+    store_items.move_criterion(db, decision["criteria"][0], 1)
     assert _count(db, "criteria") == 3
 
 
@@ -239,24 +243,24 @@ SCORES = {("Kulturhus", "Räckvidd"): 9, ("Kulturhus", "Kostnad"): 420, ("Scen",
 
 def _snapshot(db, did):
     return (
-        [(c["name"], c["direction"]) for c in dec.list_criteria(db, did)],
-        [(a["name"], a["municipality"]) for a in dec.list_alternatives(db, did)],
-        sorted(dec.get_scores(db, did).values()),
+        [(c["name"], c["direction"]) for c in store_items.list_criteria(db, did)],
+        [(a["name"], a["municipality"]) for a in store_items.list_alternatives(db, did)],
+        sorted(store_items.get_scores(db, did).values()),
     )
 
 
 def test_replace_content_round_trip_keeps_ids_of_unchanged_names(db, decision, muni):
     did = decision["id"]
     keep = decision["criteria"][0]  # "Räckvidd"
-    dec.replace_decision_content(db, did, CRITERIA, ALTERNATIVES, SCORES)
-    crits = dec.list_criteria(db, did)
+    store_import.replace_decision_content(db, did, CRITERIA, ALTERNATIVES, SCORES)
+    crits = store_items.list_criteria(db, did)
     assert [(c["name"], c["direction"]) for c in crits] == [
         ("Räckvidd", "benefit"), ("Kostnad", "cost")
     ]
     assert crits[0]["id"] == keep and crits[0]["description"] == "Hur många"
-    alts = {a["name"]: a for a in dec.list_alternatives(db, did)}
+    alts = {a["name"]: a for a in store_items.list_alternatives(db, did)}
     assert alts["Kulturhus"]["municipality"] == "Skövde" and alts["Kulturhus"]["cost"] == 420
-    scores = dec.get_scores(db, did)
+    scores = store_items.get_scores(db, did)
     assert scores[(alts["Kulturhus"]["id"], keep)] == 9.0
     assert len(scores) == 3
 
@@ -278,11 +282,11 @@ def test_replace_content_round_trip_keeps_ids_of_unchanged_names(db, decision, m
 )
 def test_replace_content_is_all_or_nothing(db, decision, criteria, alternatives, scores, field):
     did = decision["id"]
-    a = dec.add_alternative(db, did, "Befintlig")
-    dec.set_score(db, a, decision["criteria"][0], 5)
+    a = store_items.add_alternative(db, did, "Befintlig")
+    store_items.set_score(db, a, decision["criteria"][0], 5)
     before = _snapshot(db, did)
     with pytest.raises(StoreError) as err:
-        dec.replace_decision_content(db, did, criteria, alternatives, scores)
+        store_import.replace_decision_content(db, did, criteria, alternatives, scores)
     assert err.value.field == field and err.value.message
     assert _snapshot(db, did) == before
 
@@ -293,15 +297,15 @@ def test_replace_content_failing_late_in_the_transaction_rolls_back(
     """Even a failure after rows were written inside the transaction leaves nothing behind."""
     did = decision["id"]
     before = _snapshot(db, did)
-    real = dec._touch
+    real = dec.touch_decision
 
     def boom(db_, decision_id):
         real(db_, decision_id)
         raise RuntimeError("simulated crash after the writes")
 
-    monkeypatch.setattr(dec, "_touch", boom)
+    monkeypatch.setattr(store_import, "touch_decision", boom)
     with pytest.raises(RuntimeError):
-        dec.replace_decision_content(db, did, CRITERIA, ALTERNATIVES, SCORES)
+        store_import.replace_decision_content(db, did, CRITERIA, ALTERNATIVES, SCORES)
     monkeypatch.undo()
     assert _snapshot(db, did) == before
 
@@ -310,8 +314,11 @@ def test_replace_content_respects_locked_criteria(db, decision, muni):
     did = decision["id"]
     _vote_once(db, decision, muni)
     with pytest.raises(StoreError) as err:
-        dec.replace_decision_content(db, did, CRITERIA, ALTERNATIVES, SCORES)
+        store_import.replace_decision_content(db, did, CRITERIA, ALTERNATIVES, SCORES)
     assert err.value.field == "criteria"
-    same = [{"name": c["name"], "direction": c["direction"]} for c in dec.list_criteria(db, did)]
-    dec.replace_decision_content(db, did, same, [{"name": "Ny"}], {("Ny", "Räckvidd"): 3})
-    assert [a["name"] for a in dec.list_alternatives(db, did)] == ["Ny"]
+    same = [
+        {"name": c["name"], "direction": c["direction"]}
+        for c in store_items.list_criteria(db, did)
+    ]
+    store_import.replace_decision_content(db, did, same, [{"name": "Ny"}], {("Ny", "Räckvidd"): 3})
+    assert [a["name"] for a in store_items.list_alternatives(db, did)] == ["Ny"]

@@ -11,6 +11,8 @@ import pytest
 from mcda.core.elicitation import vote_weights
 from mcda.store import decisions as dec
 from mcda.store import demo, rounds, votes
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
 
 
 @pytest.fixture
@@ -60,20 +62,20 @@ def test_demo_decisions_are_labelled_and_complete(shared):
     for did in loaded:
         d = dec.get_decision(db, did)
         assert d["is_demo"] is True and "Påhittade exempeldata" in d["description"]
-        crits = dec.list_criteria(db, did)
-        alts = dec.list_alternatives(db, did)
+        crits = store_items.list_criteria(db, did)
+        alts = store_items.list_alternatives(db, did)
         assert {c["direction"] for c in crits} == {"benefit", "cost"}
         assert all(c["description"].endswith(".") for c in crits)
-        assert len(dec.get_scores(db, did)) == len(crits) * len(alts)  # full matrix
+        assert len(store_items.get_scores(db, did)) == len(crits) * len(alts)  # full matrix
         assert all(a["municipality"] and a["cost"] and a["earliest_phase"] for a in alts)
     culture = titles["Kulturell infrastruktur 2026–2035"]
     growth = titles["Tillväxtetapper"]
-    assert len(dec.list_criteria(db, culture)) == 8
-    assert 9 <= len(dec.list_alternatives(db, culture)) <= 12
-    assert len({a["municipality"] for a in dec.list_alternatives(db, culture)}) >= 9
-    assert [c["direction"] for c in dec.list_criteria(db, culture)][-2:] == ["cost", "cost"]
-    assert len(dec.list_criteria(db, growth)) == 6
-    assert {a["name"] for a in dec.list_alternatives(db, growth)} >= {
+    assert len(store_items.list_criteria(db, culture)) == 8
+    assert 9 <= len(store_items.list_alternatives(db, culture)) <= 12
+    assert len({a["municipality"] for a in store_items.list_alternatives(db, culture)}) >= 9
+    assert [c["direction"] for c in store_items.list_criteria(db, culture)][-2:] == ["cost", "cost"]
+    assert len(store_items.list_criteria(db, growth)) == 6
+    assert {a["name"] for a in store_items.list_alternatives(db, growth)} >= {
         "Stråket Skövde–Lidköping först", "Flerkärnig tillväxt", "Stationsorterna först",
         "Jämn spridning",
     }
@@ -81,7 +83,7 @@ def test_demo_decisions_are_labelled_and_complete(shared):
 
 def test_closed_rounds_have_enough_participants_everywhere(shared):
     db, loaded = shared
-    assert len(dec.list_municipalities(db)) == 15
+    assert len(store_munis.list_municipalities(db)) == 15
     for did in loaded:
         closed = [r for r in rounds.list_rounds(db, did) if r["state"] == "closed"]
         assert len(closed) == 1
@@ -100,7 +102,7 @@ def test_demo_votes_match_what_the_participant_pages_store(shared):
     db, loaded = shared
     """Payload formats per method, and weights recomputed with the core are identical."""
     for did in loaded:
-        crit_ids = [c["id"] for c in dec.list_criteria(db, did)]
+        crit_ids = [c["id"] for c in store_items.list_criteria(db, did)]
         keys = [str(c) for c in crit_ids]
         r = rounds.list_rounds(db, did)[0]
         for v in votes.latest_votes(db, r["id"]):
@@ -128,7 +130,7 @@ def test_camps_disagree_recognisably(shared):
     """Larger towns weight reach and attractiveness; smaller municipalities co-operation and
     running cost."""
     did = next(d for d in loaded if dec.get_decision(db, d)["title"].startswith("Kulturell"))
-    crits = {c["name"]: str(c["id"]) for c in dec.list_criteria(db, did)}
+    crits = {c["name"]: str(c["id"]) for c in store_items.list_criteria(db, did)}
     r = rounds.list_rounds(db, did)[0]
     latest = votes.latest_votes(db, r["id"])
 

@@ -12,7 +12,7 @@ import pytest
 from mcda.core import phasing
 from mcda.core.analysis import analyze
 from mcda.store import analysis_input, demo, rounds
-from mcda.store import decisions as dec
+from mcda.store import items as store_items
 from mcda.store import phases as sp
 
 
@@ -47,7 +47,7 @@ def test_demo_investments_are_plannable(shared):
     db, ids = shared
     pi = sp.planning_input(db, ids[0])
     assert pi["missing_cost"] == [] and pi["blocked"] == []
-    alts = dec.list_alternatives(db, ids[0])
+    alts = store_items.list_alternatives(db, ids[0])
     assert all(a["cost"] and a["cost"] > 0 and a["municipality"] for a in alts)
     assert all(1 <= a["earliest_phase"] <= len(pi["phases"]) for a in alts)
     # every phase has something that may start in it, and the budgets cannot take everything

@@ -7,6 +7,10 @@ import threading
 
 from mcda.store import backup, connect, migrate, rounds, votes
 from mcda.store import decisions as dec
+from mcda.store import errors as store_errors
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
+from mcda.store import participants as store_parts
 from mcda.store.migrations import migration_sets, migrations
 
 from .helpers import direct_vote, token
@@ -36,7 +40,7 @@ def test_concurrent_voters_on_separate_connections(db, db_path, open_round, deci
         try:
             for i in range(VOTES_PER_THREAD):
                 mid = municipality_ids[(n + i) % 15]
-                p = votes.join_round(conn, open_round, token(), mid, None)
+                p = store_parts.join_round(conn, open_round, token(), mid, None)
                 kw = direct_vote(crits, [1 + n, 1 + i % 10, 3])
                 first = votes.record_vote(conn, open_round, p["id"], revision=1, **kw)
                 retry = votes.record_vote(conn, open_round, p["id"], revision=1, **kw)
@@ -71,7 +75,7 @@ def test_two_tabs_racing_the_same_revision_keep_both(db, db_path, open_round, de
     """Many connections submit revision 1 for ONE participant with different payloads:
     every distinct payload is kept exactly once, revisions are 1..n without gaps."""
     crits = decision["criteria"]
-    p = votes.join_round(db, open_round, token(), muni["Tibro"], None)
+    p = store_parts.join_round(db, open_round, token(), muni["Tibro"], None)
     errors: list[BaseException] = []
 
     def tab(n: int) -> None:
@@ -95,7 +99,9 @@ def test_two_tabs_racing_the_same_revision_keep_both(db, db_path, open_round, de
 def test_close_racing_votes_never_half_stores(db, db_path, open_round, decision, muni):
     """Votes racing the close are either stored (and answered) or refused; nothing else."""
     crits = decision["criteria"]
-    parts = [votes.join_round(db, open_round, token(), muni["Skara"], None) for _ in range(40)]
+    parts = [
+        store_parts.join_round(db, open_round, token(), muni["Skara"], None) for _ in range(40)
+    ]
     ok: list[int] = []
     refused: list[int] = []
     errors: list[BaseException] = []
@@ -140,7 +146,7 @@ def test_backup_while_votes_stream_in(db, db_path, tmp_path, open_round, decisio
         conn = connect(db_path)
         try:
             while not stop.is_set() or written[0] < 20:
-                p = votes.join_round(conn, open_round, token(), muni["Mariestad"], None)
+                p = store_parts.join_round(conn, open_round, token(), muni["Mariestad"], None)
                 votes.record_vote(conn, open_round, p["id"], revision=1,
                                   **direct_vote(crits, [1, 2, 3]))
                 written[0] += 1
@@ -208,10 +214,10 @@ def test_upgrade_from_the_first_migration(db_path):
     migrations.apply(db, stop_before=later or None)
     applied = [r[0] for r in db.execute("SELECT name FROM _sqlite_migrations")]
     assert applied == ["0001_initial"]
-    dec.ensure_municipalities(db)
+    store_munis.ensure_municipalities(db)
     did = dec.create_decision(db, None, "Från version 1")
-    dec.add_criterion(db, did, "A")
-    dec.add_criterion(db, did, "B")
+    store_items.add_criterion(db, did, "A")
+    store_items.add_criterion(db, did, "B")
     rid = rounds.create_round(db, did, methods=["direct"])
     db.conn.close()
 
@@ -221,7 +227,7 @@ def test_upgrade_from_the_first_migration(db_path):
     applied = {(r[0], r[1]) for r in rows}
     assert applied == set(_all_names())
     assert dec.get_decision(db, did)["title"] == "Från version 1"
-    assert [c["name"] for c in dec.list_criteria(db, did)] == ["A", "B"]
+    assert [c["name"] for c in store_items.list_criteria(db, did)] == ["A", "B"]
     assert rounds.get_round(db, rid)["methods"] == ["direct"]
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -236,7 +242,7 @@ def test_every_connection_gets_the_pragmas_even_after_other_writers(db_path, db)
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
-        dec.ensure_municipalities(conn)
+        store_munis.ensure_municipalities(conn)
         conn.conn.close()
 
 
@@ -254,7 +260,9 @@ def test_writers_of_one_process_queue_without_sqlite_busy_waits(db_path, db, ope
         conn.execute("PRAGMA busy_timeout=0")
         try:
             for i in range(25):
-                p = votes.join_round(conn, open_round, token(), municipality_ids[i % 15], None)
+                p = store_parts.join_round(
+                    conn, open_round, token(), municipality_ids[i % 15], None
+                )
                 votes.record_vote(conn, open_round, p["id"], revision=1,
                                   **direct_vote(crits, [1 + n, 1 + i % 10, 3]))
         except BaseException as exc:  # noqa: BLE001 - collected for the assertion
@@ -284,7 +292,7 @@ def test_group_commit_batches_writes_and_keeps_each_callers_outcome(db_path, db,
     fails (unknown participant) fails only for its caller, the others are stored."""
     crits = decision["criteria"]
     mids = list(muni.values())
-    parts = [votes.join_round(db, open_round, token(), mids[i % 15], None) for i in range(64)]
+    parts = [store_parts.join_round(db, open_round, token(), mids[i % 15], None) for i in range(64)]
     group = db.conn.group_commit
     before = (group.batches, group.writes)
     errors: list[BaseException] = []
@@ -301,7 +309,7 @@ def test_group_commit_batches_writes_and_keeps_each_callers_outcome(db_path, db,
             try:
                 votes.record_vote(conn, open_round, 10**9, revision=1,
                                   **direct_vote(crits, [1, 1, 1]))
-            except votes.StoreError as exc:
+            except store_errors.StoreError as exc:
                 errors.append(exc)
         finally:
             conn.conn.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mcda.store import csv_io, numbers
-from mcda.web import participate_forms as pf
+from mcda.web.participate import forms as pf
 
 
 @pytest.mark.parametrize(("text", "value"), [

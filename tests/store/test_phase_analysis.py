@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mcda.store import analysis_cache, phases, rounds, votes
+from mcda.store import participants as store_parts
 
 from .helpers import direct_vote, token
 
@@ -26,8 +27,8 @@ def phased(db, decision, muni):
                               anonymity_k=1)
     rounds.open_round(db, rid)
     crits = decision["criteria"]
-    a = votes.join_round(db, rid, token(), muni["Skövde"])
-    b = votes.join_round(db, rid, token(), muni["Hjo"])
+    a = store_parts.join_round(db, rid, token(), muni["Skövde"])
+    b = store_parts.join_round(db, rid, token(), muni["Hjo"])
     votes.record_vote(db, rid, a["id"], revision=1, phase_id=p1, **direct_vote(crits, [6, 3, 1]))
     votes.record_vote(db, rid, a["id"], revision=2, phase_id=p2, **direct_vote(crits, [1, 3, 6]))
     votes.record_vote(db, rid, b["id"], revision=1, phase_id=p1, **direct_vote(crits, [5, 4, 1]))

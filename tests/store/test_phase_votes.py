@@ -6,8 +6,9 @@ import sqlite3
 
 import pytest
 
+from mcda.store import participants as store_parts
 from mcda.store import phases, rounds, votes
-from mcda.store.decisions import StoreError
+from mcda.store.errors import StoreError
 
 from .helpers import direct_vote, token
 
@@ -19,7 +20,7 @@ def phased(db, decision, muni):
     p2 = phases.add_phase(db, decision["id"], "Etapp 2", 100, "2029–2031")
     rid = rounds.create_round(db, decision["id"], methods=["direct"], phase_weights=True)
     rounds.open_round(db, rid)
-    part = votes.join_round(db, rid, token(), muni["Skövde"])
+    part = store_parts.join_round(db, rid, token(), muni["Skövde"])
     return {"round": rid, "phases": [p1, p2], "part": part, "crits": decision["criteria"]}
 
 

@@ -6,19 +6,21 @@ import pytest
 
 from mcda.store import decisions as dec
 from mcda.store import demo
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
 from mcda.store import phases as ph
-from mcda.store.decisions import StoreError
+from mcda.store.errors import StoreError
 
 
 @pytest.fixture
 def decision(db):
-    dec.ensure_municipalities(db)
+    store_munis.ensure_municipalities(db)
     did = dec.create_decision(db, None, "Etapper test")
     return did
 
 
 def _alt(db, did, name, cost=10.0, muni="Hjo", earliest=None):
-    return dec.add_alternative(
+    return store_items.add_alternative(
         db, did, name, municipality_id=muni, cost=cost, earliest_phase=earliest
     )
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from mcda.core import disclosure
+from mcda.store import participants as store_parts
 from mcda.store import reasons, votes
-from mcda.store.decisions import StoreError
+from mcda.store.errors import StoreError
 
 from .helpers import direct_vote, token
 
@@ -66,7 +67,7 @@ def test_reasons_are_deleted_with_the_votes(db, open_round, participant, decisio
 def test_published_reasons_have_no_labels_and_need_k(db, open_round, muni, decision):
     crits = decision["criteria"]
     for i, name in enumerate(["Hjo", "Skara", "Tibro"]):
-        p = votes.join_round(db, open_round, token(), muni[name], "forskare")
+        p = store_parts.join_round(db, open_round, token(), muni[name], "forskare")
         votes.record_vote(db, open_round, p["id"], revision=1, reason=f"{'cba'[i]} skäl",
                           **direct_vote(crits, [1, 1, 2]))
     shown = reasons.shown_reason_texts(db, open_round)

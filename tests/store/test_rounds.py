@@ -8,8 +8,9 @@ import re
 import pytest
 
 from mcda.store import decisions as dec
+from mcda.store import items as store_items
 from mcda.store import rounds
-from mcda.store.decisions import StoreError
+from mcda.store.errors import StoreError
 from mcda.store.rounds import RoundClosedError
 
 
@@ -117,11 +118,11 @@ def test_state_transitions(db, decision):
 def test_open_needs_two_criteria_and_an_active_decision(db, muni):
     did = dec.create_decision(db, None, "Tom")
     rid = rounds.create_round(db, did, methods=["direct"])
-    dec.add_criterion(db, did, "Ett")
+    store_items.add_criterion(db, did, "Ett")
     with pytest.raises(StoreError) as err:
         rounds.open_round(db, rid)
     assert "två kriterier" in err.value.message
-    dec.add_criterion(db, did, "Två")
+    store_items.add_criterion(db, did, "Två")
     dec.set_archived(db, did, True)
     with pytest.raises(StoreError):
         rounds.open_round(db, rid)

@@ -7,7 +7,8 @@ import pytest
 
 from mcda.store import connect, demo
 from mcda.store import scenarios as sc
-from mcda.store.decisions import StoreError, list_alternatives
+from mcda.store.errors import StoreError
+from mcda.store.items import list_alternatives
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mcda.store import decisions as store
+from mcda.store import decision_import as store_import
 from mcda.store.errors import N_, Msg, StoreError
 from mcda.store.rounds import RoundClosedError
 
@@ -49,7 +49,7 @@ def test_message_without_params_is_not_formatted_and_subclasses_work() -> None:
 def test_store_raises_parameterised_errors() -> None:
     """A real store check: the id stays constant, the value goes into the params."""
     with pytest.raises(StoreError) as info:
-        store.replace_decision_content(
+        store_import.replace_decision_content(
             None,  # type: ignore[arg-type]  # fails validation before touching the db
             1,
             criteria=[{"name": "A"}, {"name": "a"}],

@@ -10,7 +10,9 @@ import pytest
 
 from mcda.store import connect, rounds, transaction, votes
 from mcda.store import decisions as dec
-from mcda.store.decisions import StoreError
+from mcda.store import items as store_items
+from mcda.store import participants as store_parts
+from mcda.store.errors import StoreError
 from mcda.store.rounds import RoundClosedError
 
 from .helpers import direct_vote, token
@@ -25,37 +27,37 @@ def _n_votes(db) -> int:
 
 def test_hash_token_is_sha256_and_token_not_stored(db, open_round, muni):
     tok = token()
-    assert votes.hash_token(tok) == hashlib.sha256(tok.encode()).hexdigest()
-    p = votes.join_round(db, open_round, tok, muni["Skara"], None)
+    assert store_parts.hash_token(tok) == hashlib.sha256(tok.encode()).hexdigest()
+    p = store_parts.join_round(db, open_round, tok, muni["Skara"], None)
     assert "token_hash" not in p
     stored = db.execute("SELECT token_hash FROM participants WHERE id = ?", [p["id"]]).fetchone()[0]
-    assert stored == votes.hash_token(tok) and tok not in stored
+    assert stored == store_parts.hash_token(tok) and tok not in stored
 
 
 def test_join_and_rejoin_resumes_the_same_participant(db, open_round, muni):
     tok = token()
-    p = votes.join_round(db, open_round, tok, muni["Skara"], "forskare")
+    p = store_parts.join_round(db, open_round, tok, muni["Skara"], "forskare")
     assert (p["municipality"], p["role"], p["n_votes"]) == ("Skara", "forskare", 0)
-    again = votes.join_round(db, open_round, tok, muni["Skara"], "forskare")
+    again = store_parts.join_round(db, open_round, tok, muni["Skara"], "forskare")
     assert again["id"] == p["id"]
-    assert votes.get_participant(db, open_round, tok)["id"] == p["id"]
-    assert votes.get_participant(db, open_round, token()) is None
-    assert votes.get_participant_by_id(db, p["id"])["municipality"] == "Skara"
+    assert store_parts.get_participant(db, open_round, tok)["id"] == p["id"]
+    assert store_parts.get_participant(db, open_round, token()) is None
+    assert store_parts.get_participant_by_id(db, p["id"])["municipality"] == "Skara"
     # Before the first vote the municipality/role can still be corrected.
-    moved = votes.join_round(db, open_round, tok, muni["Vara"], None)
+    moved = store_parts.join_round(db, open_round, tok, muni["Vara"], None)
     assert moved["id"] == p["id"] and moved["municipality"] == "Vara" and moved["role"] is None
 
 
 def test_municipality_cannot_change_after_a_vote(db, open_round, muni, decision):
     tok = token()
-    p = votes.join_round(db, open_round, tok, muni["Hjo"], None)
+    p = store_parts.join_round(db, open_round, tok, muni["Hjo"], None)
     votes.record_vote(db, open_round, p["id"], revision=1,
                       **direct_vote(decision["criteria"], [1, 1, 1]))
     with pytest.raises(StoreError) as err:
-        votes.join_round(db, open_round, tok, muni["Tibro"], None)
+        store_parts.join_round(db, open_round, tok, muni["Tibro"], None)
     assert err.value.field == "municipality_id" and "Hjo" in err.value.message
-    assert votes.get_participant(db, open_round, tok)["municipality"] == "Hjo"
-    assert votes.join_round(db, open_round, tok, muni["Hjo"], None)["id"] == p["id"]
+    assert store_parts.get_participant(db, open_round, tok)["municipality"] == "Hjo"
+    assert store_parts.join_round(db, open_round, tok, muni["Hjo"], None)["id"] == p["id"]
 
 
 @pytest.mark.parametrize(
@@ -70,7 +72,7 @@ def test_municipality_cannot_change_after_a_vote(db, open_round, muni, decision)
 )
 def test_bad_join_input(db, open_round, muni, tok, mid, role, field):
     with pytest.raises(StoreError) as err:
-        votes.join_round(db, open_round, tok, mid, role)
+        store_parts.join_round(db, open_round, tok, mid, role)
     assert err.value.field == field
     assert db.execute("SELECT COUNT(*) FROM participants").fetchone()[0] == 0
 
@@ -78,18 +80,18 @@ def test_bad_join_input(db, open_round, muni, tok, mid, role, field):
 def test_new_participants_need_an_open_round(db, decision, muni):
     rid = rounds.create_round(db, decision["id"], methods=["direct"])
     with pytest.raises(RoundClosedError) as err:
-        votes.join_round(db, rid, token(), muni["Hjo"], None)
+        store_parts.join_round(db, rid, token(), muni["Hjo"], None)
     assert "inte öppnats" in err.value.message
     rounds.open_round(db, rid)
     tok = token()
-    p = votes.join_round(db, rid, tok, muni["Hjo"], None)
+    p = store_parts.join_round(db, rid, tok, muni["Hjo"], None)
     rounds.close_round(db, rid)
     with pytest.raises(RoundClosedError):
-        votes.join_round(db, rid, token(), muni["Hjo"], None)
+        store_parts.join_round(db, rid, token(), muni["Hjo"], None)
     # A known participant can still come back to a closed round (to see it is closed).
-    assert votes.join_round(db, rid, tok, muni["Hjo"], None)["id"] == p["id"]
+    assert store_parts.join_round(db, rid, tok, muni["Hjo"], None)["id"] == p["id"]
     with pytest.raises(StoreError):
-        votes.join_round(db, 999, token(), muni["Hjo"], None)
+        store_parts.join_round(db, 999, token(), muni["Hjo"], None)
 
 
 # --- recording --------------------------------------------------------------------------------
@@ -138,7 +140,7 @@ def test_revisions_latest_counts(db, open_round, participant, decision, muni):
     for rev, values in enumerate(([1, 1, 1], [2, 1, 1], [3, 1, 1]), start=1):
         votes.record_vote(db, open_round, participant["id"], revision=rev,
                           **direct_vote(crits, values))
-    other = votes.join_round(db, open_round, token(), muni["Essunga"], None)
+    other = store_parts.join_round(db, open_round, token(), muni["Essunga"], None)
     votes.record_vote(db, open_round, other["id"], revision=1, **direct_vote(crits, [1, 2, 7]))
     latest = votes.latest_votes(db, open_round)
     assert [v["participant_id"] for v in latest] == sorted([participant["id"], other["id"]])
@@ -239,7 +241,7 @@ def test_participant_must_belong_to_the_round(db, decision, participant, open_ro
 
 def test_criterion_of_another_decision_is_refused(db, open_round, participant, decision):
     other = dec.create_decision(db, None, "Annan")
-    foreign = dec.add_criterion(db, other, "Främmande")
+    foreign = store_items.add_criterion(db, other, "Främmande")
     weights = {str(decision["criteria"][0]): 0.5, str(decision["criteria"][1]): 0.25,
                str(foreign): 0.25}
     with pytest.raises(StoreError) as err:
@@ -261,10 +263,10 @@ def test_votes_table_is_append_only(db, open_round, participant, decision):
 def test_participation_counts_voters_per_municipality(db, open_round, decision, muni):
     crits = decision["criteria"]
     for name in ("Hjo", "Hjo", "Vara"):
-        p = votes.join_round(db, open_round, token(), muni[name], None)
+        p = store_parts.join_round(db, open_round, token(), muni[name], None)
         votes.record_vote(db, open_round, p["id"], revision=1, **direct_vote(crits, [1, 1, 1]))
         votes.record_vote(db, open_round, p["id"], revision=2, **direct_vote(crits, [1, 1, 2]))
-    votes.join_round(db, open_round, token(), muni["Skara"], None)  # joined, no vote
+    store_parts.join_round(db, open_round, token(), muni["Skara"], None)  # joined, no vote
     counts = votes.participation(db, open_round)
     assert len(counts) == 15 and list(counts)[0] == "Essunga"
     assert (counts["Hjo"], counts["Vara"], counts["Skara"]) == (2, 1, 0)
@@ -282,10 +284,10 @@ def test_round_fingerprint_changes_with_votes_state_and_reveal(db, open_round, p
     seen.add(votes.round_fingerprint(db, open_round))
     rounds.set_revealed(db, open_round, True)
     seen.add(votes.round_fingerprint(db, open_round))
-    alt = dec.add_alternative(db, decision["id"], "A")
+    alt = store_items.add_alternative(db, decision["id"], "A")
     db.execute("UPDATE decisions SET updated_at = '2000-01-01' WHERE id = ?", [decision["id"]])
     seen.add(votes.round_fingerprint(db, open_round))
-    dec.set_score(db, alt, decision["criteria"][0], 4)  # score edits change results too
+    store_items.set_score(db, alt, decision["criteria"][0], 4)  # score edits change results too
     seen.add(votes.round_fingerprint(db, open_round))
     assert len(seen) == 6
     assert votes.round_fingerprint(db, 999) == "missing"
@@ -298,10 +300,10 @@ def test_delete_round_votes_erases_marker_from_db_and_wal(db, db_path, open_roun
     crits = decision["criteria"]
     keep_round = rounds.create_round(db, decision["id"], methods=["direct"])
     rounds.open_round(db, keep_round)
-    kept = votes.join_round(db, keep_round, token(), muni["Vara"], None)
+    kept = store_parts.join_round(db, keep_round, token(), muni["Vara"], None)
     votes.record_vote(db, keep_round, kept["id"], revision=1, **direct_vote(crits, [1, 2, 3]))
     for i in range(5):
-        p = votes.join_round(db, open_round, token(), muni["Hjo"], None)
+        p = store_parts.join_round(db, open_round, token(), muni["Hjo"], None)
         kw = direct_vote(crits, [1, 2, 3 + i])
         kw["payload"]["note"] = marker
         votes.record_vote(db, open_round, p["id"], revision=1, **kw)

@@ -11,6 +11,8 @@ from flask.testing import FlaskClient
 
 from mcda.store import connect
 from mcda.store import decisions as sd
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
 from mcda.store import rounds as sr
 from tests.helpers import csrf_from, parse_html
 
@@ -46,10 +48,10 @@ def make_round(
     """A decision with criteria and a round (open by default)."""
     db = connect(app.config["DATABASE"])
     try:
-        sd.ensure_municipalities(db)
+        store_munis.ensure_municipalities(db)
         did = sd.create_decision(db, None, title)
         cids = [
-            sd.add_criterion(db, did, name, description)
+            store_items.add_criterion(db, did, name, description)
             for name, description in (criteria or CRITERIA)
         ]
         rid = sr.create_round(db, did, methods=list(methods))
@@ -58,7 +60,7 @@ def make_round(
         if state == "closed":
             sr.close_round(db, rid)
         rnd = sr.get_round(db, rid)
-        munis = {m["name"]: m["id"] for m in sd.list_municipalities(db)}
+        munis = {m["name"]: m["id"] for m in store_munis.list_municipalities(db)}
     finally:
         db.conn.close()
     return RoundData(did, rid, rnd["join_code"], cids, munis, app.config["DATABASE"])

@@ -11,6 +11,9 @@ from flask.testing import FlaskClient
 
 from mcda.store import connect
 from mcda.store import decisions as sd
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
+from mcda.store import participants as store_parts
 from mcda.store import rounds as sr
 from mcda.store import users as su
 from mcda.store import votes as sv
@@ -61,15 +64,15 @@ def login_as(app: Flask, client: FlaskClient, role: str = "facilitator", email: 
 def make_decision(
     db, owner_id: int | None, title: str = "Kulturell infrastruktur"
 ) -> dict[str, Any]:
-    sd.ensure_municipalities(db)
+    store_munis.ensure_municipalities(db)
     did = sd.create_decision(db, owner_id, title)
-    crit_ids = [sd.add_criterion(db, did, n, "", d) for n, d in CRITERIA]
+    crit_ids = [store_items.add_criterion(db, did, n, "", d) for n, d in CRITERIA]
     alt_ids = []
     for name, muni, values in ALTERNATIVES:
-        aid = sd.add_alternative(db, did, name, "", muni, cost=values[-1])
+        aid = store_items.add_alternative(db, did, name, "", muni, cost=values[-1])
         alt_ids.append(aid)
         for cid, v in zip(crit_ids, values, strict=True):
-            sd.set_score(db, aid, cid, v)
+            store_items.set_score(db, aid, cid, v)
     return {"decision_id": did, "criteria": crit_ids, "alternatives": alt_ids}
 
 
@@ -83,7 +86,7 @@ def make_round(db, decision_id: int, *, k: int = 3, open_: bool = True) -> int:
 
 
 def municipality_id(db, name: str) -> int:
-    return next(m["id"] for m in sd.list_municipalities(db) if m["name"] == name)
+    return next(m["id"] for m in store_munis.list_municipalities(db) if m["name"] == name)
 
 
 def add_vote(
@@ -98,7 +101,7 @@ def add_vote(
 ) -> dict[str, Any]:
     """Join a fresh participant and record one vote whose payload gives ``weights``."""
     token = secrets.token_urlsafe(24)
-    part = sv.join_round(db, round_id, token, municipality_id(db, municipality), role)
+    part = store_parts.join_round(db, round_id, token, municipality_id(db, municipality), role)
     total = sum(weights)
     w = [x / total for x in weights]
     keys = [str(c) for c in crit_ids]
@@ -195,7 +198,7 @@ def phase_scenario(
         weights: dict[int, list[tuple[str, list[float]]]] = {p: [] for p in phase_ids}
         for m_index, (muni, profiles) in enumerate(PHASE_PROFILES.items()):
             for i in range(per_muni):
-                part = sv.join_round(db, rid, secrets.token_urlsafe(24),
+                part = store_parts.join_round(db, rid, secrets.token_urlsafe(24),
                                      municipality_id(db, muni))
                 rev = 0
                 for p_index, pid in enumerate(phase_ids):

@@ -69,7 +69,7 @@ def test_user_content_is_marked_swedish_on_english_pages(app, client):
 
 
 def test_mark_swedish_escapes_and_keeps_empty_values(app):
-    from mcda.web.i18n import mark_swedish
+    from mcda.web.kit.i18n import mark_swedish
 
     with app.test_request_context("/?lang=en"):
         from flask import session

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from mcda.web import auth
+from mcda.web.auth import throttle as auth
 from tests.helpers import csrf_from, login, make_user
 
 

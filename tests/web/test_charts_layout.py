@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mcda.web import charts
+from mcda.web.present import charts
 
 
 def test_ticks_sit_at_true_values_with_the_digits_they_need():

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from mcda.store import csv_io
-from mcda.store import decisions as store
+from mcda.store import decision_import as store_import
+from mcda.store import errors as store_errors
+from mcda.store import items as store_items
 from mcda.store.csv_io import NumberError, parse_number
 from tests.helpers import parse_html
 
@@ -179,12 +181,15 @@ def _state(app, did):
     db = _db(app)
     try:
         return (
-            [(c["name"], c["direction"], c["description"]) for c in store.list_criteria(db, did)],
+            [
+                (c["name"], c["direction"], c["description"])
+                for c in store_items.list_criteria(db, did)
+            ],
             [
                 (a["name"], a["cost"], a["municipality_id"])
-                for a in store.list_alternatives(db, did)
+                for a in store_items.list_alternatives(db, did)
             ],
-            store.get_scores(db, did),
+            store_items.get_scores(db, did),
         )
     finally:
         db.conn.close()
@@ -290,9 +295,9 @@ def test_import_refused_by_store_is_all_or_nothing(client, decision, app, monkey
     before = _state(app, did)
 
     def fail(*args, **kwargs):
-        raise store.StoreError("criteria", "Kriterierna är låsta.")
+        raise store_errors.StoreError("criteria", "Kriterierna är låsta.")
 
-    monkeypatch.setattr(store, "replace_decision_content", fail)
+    monkeypatch.setattr(store_import, "replace_decision_content", fail)
     import base64
 
     payload = base64.b64encode(read("import_good_semicolon.csv")).decode()

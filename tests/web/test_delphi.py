@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from mcda.store import participants as store_parts
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
 from tests.helpers import csrf_from, parse_html
@@ -24,7 +25,7 @@ OTHER_VOTERS = [("Hjo", [4, 3, 2, 1]), ("Vara", [1, 1, 1, 1]), ("Tibro", [2, 2, 
 
 
 def _store_vote(db, rid, token, muni_id, values, crits):
-    part = sv.join_round(db, rid, token, muni_id)
+    part = store_parts.join_round(db, rid, token, muni_id)
     total = sum(values)
     sv.record_vote(db, rid, part["id"], revision=1, method="direct",
                    payload={"values": {str(c): v for c, v in zip(crits, values, strict=True)}},
@@ -170,7 +171,7 @@ def test_per_phase_previous_round_shows_the_same_phase(app, client):
         sr.set_phase_weights(db, rd.round_id, True)
         sr.open_round(db, rd.round_id)
         for k, muni in enumerate(("Hjo", "Vara", "Tibro") * 4):  # 12 voters, 4 each
-            part = sv.join_round(db, rd.round_id, f"pp-{rd.round_id}-{k}-xxxxxxxxxxxx",
+            part = store_parts.join_round(db, rd.round_id, f"pp-{rd.round_id}-{k}-xxxxxxxxxxxx",
                                  rd.municipalities[muni])
             for rev, (pid, first) in enumerate(((p1, 0.7), (p2, 0.1)), start=1):
                 w = [first] + [(1 - first) / 3] * 3

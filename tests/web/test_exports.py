@@ -12,7 +12,8 @@ import pytest
 
 from mcda.core.analysis import analyze
 from mcda.store import analysis_cache
-from mcda.web import exports
+from mcda.store import items as store_items
+from mcda.web.exports import cells as exports
 
 from .results_helpers import add_vote, login_as, open_db, scenario
 
@@ -127,11 +128,10 @@ def test_workbook_sheets_and_numbers(app, client):
 def test_hostile_names_are_not_formulas(app, client):
     uid = login_as(app, client)
     sc = scenario(app, uid)
-    from mcda.store import decisions as sd
 
     db = open_db(app)
     try:
-        sd.update_alternative(db, sc["alternatives"][0], name="=HYPERLINK(\"x\")",
+        store_items.update_alternative(db, sc["alternatives"][0], name="=HYPERLINK(\"x\")",
                               municipality_id="Skövde", cost=60)
     finally:
         db.conn.close()
@@ -220,28 +220,20 @@ def test_report_page_is_printable(app, client):
 
 @pytest.mark.parametrize("counts", [None, {"Skövde": 4, "Hjo": 1, "Vara": 3, "Lidköping": 3}])
 def test_downloaded_json_runs_with_the_cli_and_gives_the_pages_results(app, client, tmp_path,
-                                                                       counts):
+                                                                       counts, mcda_cli):
     """The file as downloaded (wrapper and all) runs with ``python -m mcda analyze FILE``
     and prints the export's ``output`` (before: exit 2, "Okänt fält input.format")."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     uid = login_as(app, client)
     sc = scenario(app, uid, counts) if counts else scenario(app, uid)
     resp = client.get(f"/resultat/{sc['round_id']}/export/analys.json")
     path = tmp_path / "analys.json"
     path.write_bytes(resp.data)
-    root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    proc = subprocess.run([sys.executable, "-m", "mcda", "analyze", str(path)],
-                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout) == json.loads(resp.data)["output"]
+    result = mcda_cli("analyze", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads(resp.data)["output"]
     if counts is None:  # nothing suppressed: exactly the page's analysis, summary included
         ra = _analysis(app, sc["round_id"])
-        assert json.loads(proc.stdout)["summary"] == json.loads(json.dumps(ra.output["summary"]))
+        assert json.loads(result.stdout)["summary"] == json.loads(json.dumps(ra.output["summary"]))
 
 
 def test_empty_export_says_so_on_the_cli(app, client, tmp_path):

@@ -7,18 +7,16 @@ import csv
 import io
 import json
 import math
-import subprocess
-import sys
-from pathlib import Path
 
 import openpyxl
 import pytest
 
 from mcda.core.analysis import analyze
 from mcda.store import analysis_cache
+from mcda.store import items as store_items
 from mcda.store import phases as sp
 from mcda.store import rounds as sr
-from mcda.web import exports
+from mcda.web.exports import build as exports
 
 from .results_helpers import login_as, open_db, scenario
 
@@ -153,7 +151,7 @@ def test_etapper_csv_matches_analysis(app, client):
     uid = login_as(app, client)
     sc = phased_scenario(app, uid)
     ra = _analysis(app, sc["round_id"])
-    from mcda.web.results import build_view
+    from mcda.web.present.analysis_view import build_view
 
     db = open_db(app)
     try:
@@ -197,18 +195,17 @@ def test_json_export_carries_phasing_and_round_trips(app, client):
     assert json.loads(json.dumps(again)) == doc["output"]
 
 
-def test_exported_input_through_the_cli_gives_the_exported_output(app, client, tmp_path):
+def test_exported_input_through_the_cli_gives_the_exported_output(app, client, tmp_path,
+                                                                   mcda_cli):
     """`python -m mcda analyze` on the export's input prints the export's output."""
     uid = login_as(app, client)
     sc = phased_scenario(app, uid)
     doc = json.loads(client.get(f"/resultat/{sc['round_id']}/export/analys.json").data)
     path = tmp_path / "input.json"
     path.write_text(json.dumps(doc["input"], ensure_ascii=False), "utf-8")
-    root = Path(__file__).resolve().parents[2]
-    proc = subprocess.run([sys.executable, "-m", "mcda", "analyze", str(path)],
-                          capture_output=True, text=True, cwd=root, check=False)
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout) == doc["output"]
+    result = mcda_cli("analyze", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == doc["output"]
     assert doc["output"]["phasing"]["plan"]["assignment"]
 
 
@@ -245,10 +242,9 @@ def test_broken_phasing_leaves_rankings_and_says_why(app, client):
     sc = phased_scenario(app, uid)
     db = open_db(app)
     try:
-        from mcda.store import decisions as sd
 
         # the Vara music school (a prerequisite) now cannot start before phase 2
-        sd.update_alternative(db, sc["alternatives"][3], name="Musikskola i Vara",
+        store_items.update_alternative(db, sc["alternatives"][3], name="Musikskola i Vara",
                               municipality_id="Vara", cost=30, earliest_phase=2)
     finally:
         db.conn.close()

@@ -10,6 +10,8 @@ import pytest
 
 from mcda.store import connect
 from mcda.store import decisions as store
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
 from tests.helpers import csrf_from, login, make_user
 
 
@@ -31,13 +33,13 @@ def post(client, url, data=None, **kw):
 def decision_fixture(app, facilitator):
     """A decision of the logged-in facilitator: 2 criteria, 2 alternatives, 1 score."""
     db = _db(app)
-    store.ensure_municipalities(db)
+    store_munis.ensure_municipalities(db)
     did = store.create_decision(db, facilitator["id"], "Kulturell infrastruktur", "Test")
-    c1 = store.add_criterion(db, did, "Räckvidd", direction="benefit")
-    c2 = store.add_criterion(db, did, "Driftkostnad", direction="cost")
-    a1 = store.add_alternative(db, did, "Kulturhus Skövde", cost=120)
-    a2 = store.add_alternative(db, did, "Bibliotek Hjo")
-    store.set_score(db, a1, c1, 4)
+    c1 = store_items.add_criterion(db, did, "Räckvidd", direction="benefit")
+    c2 = store_items.add_criterion(db, did, "Driftkostnad", direction="cost")
+    a1 = store_items.add_alternative(db, did, "Kulturhus Skövde", cost=120)
+    a2 = store_items.add_alternative(db, did, "Bibliotek Hjo")
+    store_items.set_score(db, a1, c1, 4)
     db.conn.close()
     return {"id": did, "c": [c1, c2], "a": [a1, a2]}
 
@@ -120,7 +122,7 @@ def test_criteria_crud_and_reorder(client, decision, app):
     assert resp.status_code == 422
     assert "Riktning: välj nytta eller kostnad." in resp.get_data(as_text=True)
     db = _db(app)
-    names = [c["name"] for c in store.list_criteria(db, did)]
+    names = [c["name"] for c in store_items.list_criteria(db, did)]
     assert names == ["Räckvidd", "Driftkostnad", "Barn och unga"]
     # edit
     resp = post(
@@ -129,16 +131,16 @@ def test_criteria_crud_and_reorder(client, decision, app):
     assert resp.status_code == 303
     # move up / down
     assert post(client, f"{base}/{c2}/flytta", {"riktning": "upp"}).status_code == 303
-    assert [c["id"] for c in store.list_criteria(db, did)][:2] == [c2, c1]
+    assert [c["id"] for c in store_items.list_criteria(db, did)][:2] == [c2, c1]
     assert post(client, f"{base}/{c2}/flytta", {"riktning": "ned"}).status_code == 303
-    assert [c["id"] for c in store.list_criteria(db, did)][:2] == [c1, c2]
+    assert [c["id"] for c in store_items.list_criteria(db, did)][:2] == [c1, c2]
     assert post(client, f"{base}/{c2}/flytta", {"riktning": "sidled"}).status_code == 400
     # delete: GET shows a confirmation and changes nothing; POST deletes
     page = client.get(f"{base}/{c2}/ta-bort")
     assert page.status_code == 200 and "Ta bort kriteriet" in page.get_data(as_text=True)
-    assert len(store.list_criteria(db, did)) == 3
+    assert len(store_items.list_criteria(db, did)) == 3
     assert post(client, f"{base}/{c2}/ta-bort").status_code == 303
-    assert [c["name"] for c in store.list_criteria(db, did)] == ["Räckvidd", "Barn och unga"]
+    assert [c["name"] for c in store_items.list_criteria(db, did)] == ["Räckvidd", "Barn och unga"]
     db.conn.close()
     acts = audit_actions(app)
     assert {"criterion.add", "criterion.update", "criterion.move", "criterion.delete"} <= set(acts)
@@ -147,7 +149,7 @@ def test_criteria_crud_and_reorder(client, decision, app):
 def test_alternatives_crud_and_reorder(client, decision, app):
     did, (a1, a2) = decision["id"], decision["a"]
     db = _db(app)
-    skovde = next(m["id"] for m in store.list_municipalities(db) if m["name"] == "Skövde")
+    skovde = next(m["id"] for m in store_munis.list_municipalities(db) if m["name"] == "Skövde")
     base = f"/processledare/{did}/alternativ"
     form = client.get(base + "/ny").get_data(as_text=True)
     assert form.count("<option") == 16  # none + 15 municipalities
@@ -163,7 +165,7 @@ def test_alternatives_crud_and_reorder(client, decision, app):
         },
     )
     assert resp.status_code == 303
-    alt = store.list_alternatives(db, did)[-1]
+    alt = store_items.list_alternatives(db, did)[-1]
     assert (alt["name"], alt["municipality_id"], alt["cost"], alt["earliest_phase"]) == (
         "Konsthall Skara",
         skovde,
@@ -183,18 +185,18 @@ def test_alternatives_crud_and_reorder(client, decision, app):
         resp = post(client, base + "/ny", data)
         assert resp.status_code == 422, data
         assert message in text(resp), data
-    assert len(store.list_alternatives(db, did)) == 3
+    assert len(store_items.list_alternatives(db, did)) == 3
     # edit keeps values and shows the decimal comma
     page = client.get(f"{base}/{alt['id']}/redigera").get_data(as_text=True)
     assert 'value="12,5"' in page
     resp = post(client, f"{base}/{alt['id']}/redigera", {"name": "Konsthall Skara", "cost": ""})
     assert resp.status_code == 303
-    assert store.get_alternative(db, alt["id"])["cost"] is None
+    assert store_items.get_alternative(db, alt["id"])["cost"] is None
     # reorder and delete
     assert post(client, f"{base}/{alt['id']}/flytta", {"riktning": "upp"}).status_code == 303
-    assert [a["id"] for a in store.list_alternatives(db, did)] == [a1, alt["id"], a2]
+    assert [a["id"] for a in store_items.list_alternatives(db, did)] == [a1, alt["id"], a2]
     assert post(client, f"{base}/{a1}/ta-bort").status_code == 303
-    assert [a["id"] for a in store.list_alternatives(db, did)] == [alt["id"], a2]
+    assert [a["id"] for a in store_items.list_alternatives(db, did)] == [alt["id"], a2]
     db.conn.close()
 
 
@@ -326,7 +328,7 @@ def test_missing_csrf_is_400(client, decision, app):
     ]:
         assert client.post(url, data=data).status_code == 400, url
     db = _db(app)
-    assert len(store.list_decisions(db)) == 1 and len(store.list_criteria(db, did)) == 2
+    assert len(store.list_decisions(db)) == 1 and len(store_items.list_criteria(db, did)) == 2
     db.conn.close()
 
 
@@ -341,7 +343,8 @@ def test_get_never_changes_state(client, decision, app):
     client.get(f"/processledare/{did}/kriterier/{c}/ta-bort")
     client.get(f"/processledare/{did}/alternativ/{a}/ta-bort")
     db = _db(app)
-    assert len(store.list_criteria(db, did)) == 2 and len(store.list_alternatives(db, did)) == 2
+    assert len(store_items.list_criteria(db, did)) == 2
+    assert len(store_items.list_alternatives(db, did)) == 2
     db.conn.close()
 
 

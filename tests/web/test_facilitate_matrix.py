@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as htmllib
 
 from mcda.store import decisions as store
+from mcda.store import items as store_items
 
 from .test_facilitate import (
     _db,
@@ -18,7 +19,7 @@ HX = {"HX-Request": "true"}
 def _scores(app, did):
     db = _db(app)
     try:
-        return store.get_scores(db, did)
+        return store_items.get_scores(db, did)
     finally:
         db.conn.close()
 
@@ -103,7 +104,7 @@ def test_cell_missing_field_is_400(client, decision):
 def test_cell_of_other_decision_is_404(client, decision, app):
     db = _db(app)
     other = store.create_decision(db, None, "Annan")
-    oc = store.add_criterion(db, other, "K")
+    oc = store_items.add_criterion(db, other, "K")
     db.conn.close()
     did, a = decision["id"], decision["a"][0]
     resp = post(

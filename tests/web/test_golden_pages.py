@@ -17,7 +17,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from mcda.store import analysis_cache, connect
-from mcda.store import decisions as sd
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
 from mcda.store import rounds as sr
 from mcda.store import scenarios as ss
 from mcda.store import users as su
@@ -63,7 +64,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             for r in sr.list_rounds(db, did):
                 rounds[f"{key}-{r['number']}"] = r["id"]
         scen = [s["id"] for s in ss.list_scenarios(db, culture)]
-        skovde = next(m["id"] for m in sd.list_municipalities(db) if m["name"] == "Skövde")
+        skovde = next(m["id"] for m in store_munis.list_municipalities(db) if m["name"] == "Skövde")
     finally:
         db.conn.close()
     phased = phase_scenario(app, uid)
@@ -75,7 +76,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             codes[code] = f"KOD{n}"
             codes[sr.format_code(code)] = f"KOD{n}"
         open_code = sr.get_round(db, rounds["culture-2"])["join_code"]
-        criteria = [c["id"] for c in sd.list_criteria(db, culture)]
+        criteria = [c["id"] for c in store_items.list_criteria(db, culture)]
     finally:
         db.conn.close()
     tablet = app.test_client()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from flask import session
 
-from mcda.web import analysis_text, exports, participate_forms
-from mcda.web.i18n import decimal_text, percent_text
+from mcda.web.exports import tables as exports
+from mcda.web.participate import forms as participate_forms
+from mcda.web.present import numbers
+from mcda.web.present.numbers import decimal_text, percent_text
 
 NBSP = "\u00a0"
 
@@ -26,7 +28,7 @@ def test_request_locale_decides_the_separator(app):
             assert decimal_text(1250.5, 1) == expect[0]
             assert percent_text(0.234) == expect[1]
             assert participate_forms.fmt_num(12.5) == expect[2]
-            assert analysis_text.jinja_num(0.11437, 3) == expect[3]
+            assert numbers.jinja_num(0.11437, 3) == expect[3]
         finally:
             ctx.pop()
 

@@ -9,10 +9,12 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from mcda.store import connect
+from mcda.store import items as store_items
+from mcda.store import participants as store_parts
 from mcda.store import rounds as sr
 from mcda.store import throttle as store_throttle
 from mcda.store import votes as sv
-from mcda.web.participate import JoinThrottle
+from mcda.web.participate.session import JoinThrottle
 from tests.helpers import csrf_from, parse_html
 
 from .participate_helpers import (
@@ -130,7 +132,7 @@ def test_join_sets_token_cookie_not_url_and_rejoin_resumes(app, client, rd):
     assert token not in resp.headers["Location"]
     db = rd.db()
     try:
-        part = sv.get_participant(db, rd.round_id, token)
+        part = store_parts.get_participant(db, rd.round_id, token)
     finally:
         db.conn.close()
     assert part["municipality"] == "Hjo" and part["role"] == "forskare"
@@ -642,20 +644,21 @@ def test_revealed_results_show_region_next_to_own(app, rd):
 
 
 def test_revealed_results_use_the_shared_analysis_when_scores_exist(app, rd, monkeypatch):
-    from mcda.store import decisions as sd
-    from mcda.web import participate
+    """The facilitator's cached analysis answers the tablet (the core fallback is not used)."""
+    from mcda.core import region
+    from mcda.store import analysis_cache
 
     def no_fallback(*_a, **_k):
         raise AssertionError("the shared analysis should have answered")
 
-    monkeypatch.setattr(participate, "_stored_region_weights", no_fallback)
+    monkeypatch.setattr(region, "region_weights", no_fallback)
 
     db = connect(app.config["DATABASE"])
     try:
         for k, name in enumerate(("Konsthall", "Scen")):
-            aid = sd.add_alternative(db, rd.decision_id, name)
+            aid = store_items.add_alternative(db, rd.decision_id, name)
             for j, cid in enumerate(rd.criteria):
-                sd.set_score(db, aid, cid, 1 + k + j)
+                store_items.set_score(db, aid, cid, 1 + k + j)
     finally:
         db.conn.close()
     tablets = []
@@ -671,10 +674,50 @@ def test_revealed_results_use_the_shared_analysis_when_scores_exist(app, rd, mon
     db = connect(app.config["DATABASE"])
     try:
         sr.set_revealed(db, rd.round_id, True)
+        analysis_cache.get_analysis(db, rd.round_id, None)  # the facilitator's results page
     finally:
         db.conn.close()
     page = tablets[8].get(f"/omgang/{rd.round_id}/").get_data(as_text=True)
     # Skövde's mean is 25 % everywhere, Vara's too: the region is 25 % whatever the rule.
+    assert page.count("25,0\u00a0%") >= 8  # own and region columns
+    assert "ungefär som regionen" in page
+
+
+def test_a_tablet_request_never_runs_the_analysis(app, rd, monkeypatch):
+    """Without a cached analysis the tablet computes the region's weights with core.region
+    from the votes (pooled as the analysis would), instead of running the whole analysis."""
+    from mcda.store import analysis_cache
+
+    analysis_cache.clear()
+
+    def no_analysis(*_a, **_k):
+        raise AssertionError("a tablet request ran the whole analysis")
+
+    monkeypatch.setattr(analysis_cache, "_analyze", no_analysis)
+    db = connect(app.config["DATABASE"])
+    try:
+        for k, name in enumerate(("Konsthall", "Scen")):
+            aid = store_items.add_alternative(db, rd.decision_id, name)
+            for j, cid in enumerate(rd.criteria):
+                store_items.set_score(db, aid, cid, 1 + k + j)
+    finally:
+        db.conn.close()
+    tablets = []
+    votes = (("Skövde", [8, 6, 4, 2]), ("Skövde", [2, 4, 6, 8]), ("Vara", [5, 5, 5, 5]))
+    for muni, values in votes * 3:
+        c = app.test_client()
+        join(c, rd, muni)
+        fields = {**_values(rd, values)}
+        if len(set(values)) == 1:
+            fields["alla-lika"] = "1"
+        assert _post(c, rd, "skjutreglage", fields).status_code == 303
+        tablets.append(c)
+    db = connect(app.config["DATABASE"])
+    try:
+        sr.set_revealed(db, rd.round_id, True)
+    finally:
+        db.conn.close()
+    page = tablets[8].get(f"/omgang/{rd.round_id}/").get_data(as_text=True)
     assert page.count("25,0\u00a0%") >= 8  # own and region columns
     assert "ungefär som regionen" in page
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 import pytest
 
 from mcda.store import analysis_cache
-from mcda.web import participate, phase_scope, results, secretariat
-from mcda.web.results import EXPORT_KINDS
+from mcda.web.exports.views import EXPORT_KINDS
+from mcda.web.kit import scope as phase_scope
+from mcda.web.kit import scope as results
+from mcda.web.participate import context as participate
+from mcda.web.secretariat import compare as secretariat
 
 from .results_helpers import login_as, phase_scenario, scenario
 

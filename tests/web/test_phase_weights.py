@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from mcda.store import connect
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
+from mcda.store import participants as store_parts
 from mcda.store import phases as sp
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
@@ -196,24 +199,24 @@ def _planning_setup(app, owner_id, phase1_favours):
 
     db = connect(app.config["DATABASE"])
     try:
-        sd.ensure_municipalities(db)
+        store_munis.ensure_municipalities(db)
         did = sd.create_decision(db, owner_id, "Etapper per vikt")
-        a = sd.add_criterion(db, did, "A")
-        b = sd.add_criterion(db, did, "B")
-        x = sd.add_alternative(db, did, "X-huset", municipality_id="Hjo", cost=10)
-        y = sd.add_alternative(db, did, "Y-scenen", municipality_id="Vara", cost=10)
+        a = store_items.add_criterion(db, did, "A")
+        b = store_items.add_criterion(db, did, "B")
+        x = store_items.add_alternative(db, did, "X-huset", municipality_id="Hjo", cost=10)
+        y = store_items.add_alternative(db, did, "Y-scenen", municipality_id="Vara", cost=10)
         for alt, sa, sb in ((x, 9, 1), (y, 1, 9)):
-            sd.set_score(db, alt, a, sa)
-            sd.set_score(db, alt, b, sb)
+            store_items.set_score(db, alt, a, sa)
+            store_items.set_score(db, alt, b, sb)
         p1 = sp.add_phase(db, did, "Etapp 1", 10, "2026–2028")
         p2 = sp.add_phase(db, did, "Etapp 2", 10, "2029–2031")
         rid = sr.create_round(db, did, methods=["direct"], phase_weights=True)
         sr.open_round(db, rid)
-        munis = {m["name"]: m["id"] for m in sd.list_municipalities(db)}
+        munis = {m["name"]: m["id"] for m in store_munis.list_municipalities(db)}
         strong = {"A": (0.8, 0.2), "B": (0.2, 0.8)}
         other = "B" if phase1_favours == "A" else "A"
         for k, muni in enumerate(("Hjo", "Vara", "Skara")):
-            part = sv.join_round(db, rid, f"token-{did}-{k}-xxxxxxxxxxxxxxxx", munis[muni])
+            part = store_parts.join_round(db, rid, f"token-{did}-{k}-xxxxxxxxxxxxxxxx", munis[muni])
             for rev, (pid, fav) in enumerate(((p1, phase1_favours), (p2, other)), start=1):
                 wa, wb = strong[fav]
                 sv.record_vote(db, rid, part["id"], revision=rev, method="direct",

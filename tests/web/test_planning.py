@@ -9,6 +9,8 @@ import pytest
 
 from mcda.store import connect, demo
 from mcda.store import decisions as dec
+from mcda.store import items as store_items
+from mcda.store import municipalities as store_munis
 from mcda.store import phases as ph
 from tests.helpers import csrf_from, login, make_user, parse_html
 
@@ -28,10 +30,10 @@ def small_decision(app, facilitator):
     """Two investments, one phase: the budget decides how many fit."""
     db = connect(app.config["DATABASE"])
     try:
-        dec.ensure_municipalities(db)
+        store_munis.ensure_municipalities(db)
         did = dec.create_decision(db, facilitator["id"], "Små etapper")
-        dec.add_alternative(db, did, "Scen", municipality_id="Hjo", cost=10)
-        dec.add_alternative(db, did, "Museum", municipality_id="Vara", cost=10)
+        store_items.add_alternative(db, did, "Scen", municipality_id="Hjo", cost=10)
+        store_items.add_alternative(db, did, "Museum", municipality_id="Vara", cost=10)
         ph.add_phase(db, did, "Etapp 1", 10, "2026–2028")
         return did
     finally:
@@ -169,7 +171,7 @@ def test_add_phase_and_prerequisite_cycle_message(client, app, small_decision):
     )
     db = connect(app.config["DATABASE"])
     assert [p["name"] for p in ph.list_phases(db, small_decision)] == ["Etapp 1", "Etapp 2"]
-    a, b = (x["id"] for x in dec.list_alternatives(db, small_decision))
+    a, b = (x["id"] for x in store_items.list_alternatives(db, small_decision))
     db.conn.close()
     client.post(
         f"/etapper/{small_decision}/forutsattningar",

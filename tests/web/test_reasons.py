@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import openpyxl
 import pytest
 
+from mcda.store import participants as store_parts
 from mcda.store import reasons
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
@@ -119,7 +120,7 @@ def test_facilitator_hides_a_reason_and_next_round_shows_only_the_rest(
     db = rd.db()
     try:
         for k, (muni, values) in enumerate(OTHERS):
-            part = sv.join_round(db, rd.round_id, f"varfor-{k}-xxxxxxxxxxxxxxxx",
+            part = store_parts.join_round(db, rd.round_id, f"varfor-{k}-xxxxxxxxxxxxxxxx",
                                  rd.municipalities[muni])
             total = sum(values)
             sv.record_vote(
@@ -182,7 +183,7 @@ def _round_with_reasons(app, hide_named=True):
     db = rd.db()
     try:
         for k, (muni, values) in enumerate(OTHERS):
-            part = sv.join_round(db, rd.round_id, f"rapport-{k}-xxxxxxxxxxxxxxxx",
+            part = store_parts.join_round(db, rd.round_id, f"rapport-{k}-xxxxxxxxxxxxxxxx",
                                  rd.municipalities[muni])
             total = sum(values)
             v = sv.record_vote(

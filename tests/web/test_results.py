@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mcda.store import analysis_cache, analysis_input
+from mcda.store import items as store_items
 from mcda.store import rounds as sr
 from tests.helpers import csrf_from, parse_html
 
@@ -312,13 +313,12 @@ def test_build_input_uses_sequence_numbers_and_criteria_order(app, fac):
 
 def test_a_zero_score_skips_unsuitable_methods_with_a_note(app, client, fac):
     """WSM/WPM need positive cells; the page still works and says which method was left out."""
-    from mcda.store import decisions as sd
 
     sc = scenario(app, fac)
     db = open_db(app)
     try:
-        alt = sd.list_alternatives(db, sc["decision_id"])[0]["id"]
-        sd.set_score(db, alt, sc["criteria"][0], 0.0)
+        alt = store_items.list_alternatives(db, sc["decision_id"])[0]["id"]
+        store_items.set_score(db, alt, sc["criteria"][0], 0.0)
     finally:
         db.conn.close()
     resp = client.get(f"/resultat/{sc['round_id']}")

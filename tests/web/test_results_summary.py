@@ -11,6 +11,7 @@ import pytest
 
 from mcda.store import analysis_cache
 from mcda.store import decisions as sd
+from mcda.store import items as store_items
 from mcda.store import rounds as sr
 from mcda.store.demo import load_demo
 from tests.helpers import Element, csrf_from, parse_html, visible_text
@@ -35,8 +36,8 @@ def demo(app, client):
         closed = [r for r in sr.list_rounds(db, ids[0]) if r["state"] == "closed"][0]
         names = [d["title"] for d in sd.list_decisions(db)]
         for did in ids:
-            names += [c["name"] for c in sd.list_criteria(db, did)]
-            names += [a["name"] for a in sd.list_alternatives(db, did)]
+            names += [c["name"] for c in store_items.list_criteria(db, did)]
+            names += [a["name"] for a in store_items.list_alternatives(db, did)]
         names += [m["name"] for m in db.execute("SELECT name FROM municipalities")]
         titles = [r["title"] for d in ids for r in sr.list_rounds(db, d) if r["title"]]
     finally:
@@ -182,7 +183,7 @@ def test_summary_names_no_municipality_under_k(app, client, demo):
 def test_rendered_sections_are_reused_only_for_the_same_analysis(app, client, demo):
     """The sections are rendered once per analysis: a second request reuses them; a new
     vote (new fingerprint, new analysis) or another language renders afresh."""
-    from mcda.web import results as web_results
+    from mcda.web.results import page as web_results
 
     url = f"/resultat/{demo['round']}"
 

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from mcda.store import analysis_input
+from mcda.store import participants as store_parts
 from mcda.store import rounds as sr
 from mcda.store import votes as sv
 from tests.helpers import login, make_user
@@ -69,7 +70,7 @@ def rd(app):
     db = rd.db()
     try:
         for k, (muni, role, values) in enumerate(VOTERS):
-            part = sv.join_round(db, rd.round_id, f"roll-{k}-xxxxxxxxxxxxxxxxx",
+            part = store_parts.join_round(db, rd.round_id, f"roll-{k}-xxxxxxxxxxxxxxxxx",
                                  rd.municipalities[muni], role)
             total = sum(values)
             sv.record_vote(
@@ -132,7 +133,7 @@ def test_no_role_figures_when_a_cell_is_under_k(app, staff):
         spec = ([("Hjo", "tjansteperson")] * 4 + [("Vara", "tjansteperson")]
                 + [("Vara", "fortroendevald")] * 4)
         for k, (muni, role) in enumerate(spec):
-            part = sv.join_round(db, rd.round_id, f"cell-{k}-xxxxxxxxxxxxxxxxx",
+            part = store_parts.join_round(db, rd.round_id, f"cell-{k}-xxxxxxxxxxxxxxxxx",
                                  rd.municipalities[muni], role)
             vals = [1 + k % 3, 1, 2, 1]
             sv.record_vote(

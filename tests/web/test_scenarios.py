@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from mcda.store import connect, demo
+from mcda.store import items as store_items
 from mcda.store import scenarios as sc_store
 from tests.helpers import csrf_from, login, make_user, svg_references
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -110,9 +105,9 @@ def test_pins_pools_groups_from_the_form(app, client, demo_decision):
     token = csrf_from(page)
     db = connect(app.config["DATABASE"])
     try:
-        from mcda.store import decisions, phases
+        from mcda.store import phases
 
-        alts = decisions.list_alternatives(db, demo_decision)
+        alts = store_items.list_alternatives(db, demo_decision)
         ph = phases.list_phases(db, demo_decision)
     finally:
         db.conn.close()
@@ -171,7 +166,27 @@ def test_compare_exports_csv_and_excel(app, client, demo_decision):
     assert "Välj två till fyra scenarier" in one.get_data(as_text=True)
 
 
-def test_analysis_file_round_trip_through_cli(app, client, demo_decision, tmp_path):
+def test_compare_csv_reads_back_a_name_with_a_semicolon_unchanged(app, client, demo_decision):
+    """Defect (issue 21): the comparison CSV quoted each cell twice (by hand, then by
+    csv.writer), so "Ny väg; etapp 2" read back as '"Ny väg; etapp 2"' with literal quotes."""
+    import csv
+
+    scs = _scenarios(app, demo_decision)[:2]
+    db = connect(app.config["DATABASE"])
+    try:
+        sc_store.update_scenario(db, scs[1]["id"], "Ny väg; etapp 2", scs[1]["spec"])
+    finally:
+        db.conn.close()
+    ids = "&".join(f"s={s['id']}" for s in scs)
+    c = client.get(f"/etapper/{demo_decision}/scenarier/jamfor?{ids}&format=csv")
+    assert c.status_code == 200
+    cells = [cell for row in csv.reader(io.StringIO(c.get_data(as_text=True).lstrip("\ufeff")),
+                                         delimiter=";") for cell in row]
+    assert "Ny väg; etapp 2" in cells  # the summary row's scenario name, exactly
+    assert not [cell for cell in cells if cell.startswith('"') or cell.endswith('"')]
+
+
+def test_analysis_file_round_trip_through_cli(app, client, demo_decision, tmp_path, mcda_cli):
     """Scenario → analysis JSON → `python -m mcda analyze` → the same plans."""
     r = client.get(f"/etapper/{demo_decision}/scenarier/analys.json")
     assert r.status_code == 200
@@ -180,10 +195,9 @@ def test_analysis_file_round_trip_through_cli(app, client, demo_decision, tmp_pa
         s["name"] for s in _scenarios(app, demo_decision)]
     path = tmp_path / "in.json"
     path.write_text(json.dumps(both["input"], ensure_ascii=False), "utf-8")
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-m", "mcda", "analyze", str(path)],
-                          capture_output=True, text=True, env=env, cwd=ROOT, check=True)
-    cli = json.loads(proc.stdout)["scenarios"]
+    result = mcda_cli("analyze", str(path))
+    assert result.exit_code == 0, result.stderr
+    cli = json.loads(result.stdout)["scenarios"]
     web = both["output"]["scenarios"]
     assert [x["plan"]["assignment"] for x in cli["results"]] == [
         x["plan"]["assignment"] for x in web["results"]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 
 from mcda.store import rounds as sr
-from mcda.web.participate import SESSION_KEY
+from mcda.web.participate.session import SESSION_KEY
 from tests.helpers import csrf_from
 from tests.web.participate_helpers import count_votes, join, make_round, vote_page
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mcda.store import decisions as sd
+from mcda.store import items as store_items
 from tests.helpers import csrf_from, login, make_user
 
 from .participate_helpers import join, make_round
@@ -17,8 +17,8 @@ def test_facilitator_shows_alternatives_with_scores(app, client):
     rd = make_round(app)
     db = rd.db()
     try:
-        aid = sd.add_alternative(db, rd.decision_id, "Kulturhus i Skövde", "Ett nytt hus")
-        sd.set_score(db, aid, rd.criteria[0], 7)
+        aid = store_items.add_alternative(db, rd.decision_id, "Kulturhus i Skövde", "Ett nytt hus")
+        store_items.set_score(db, aid, rd.criteria[0], 7)
     finally:
         db.conn.close()
     join(client, rd)

@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import url_for
 
 from mcda.web import create_app
-from mcda.web.assets import IMMUTABLE
+from mcda.web.kit.assets import IMMUTABLE
 
 
 def _cache_control(client, url: str) -> str:

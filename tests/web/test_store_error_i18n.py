@@ -6,6 +6,8 @@ import html as htmllib
 
 from mcda.store import connect
 from mcda.store import decisions as store
+from mcda.store import items as store_items
+from mcda.store import participants as store_parts
 from mcda.store import votes as sv
 from tests.helpers import csrf_from
 
@@ -25,7 +27,7 @@ def test_join_store_error_is_shown_in_english(app, client):
         token = sess["pt"]
     db = connect(app.config["DATABASE"])
     try:
-        part = sv.get_participant(db, rd.round_id, token)
+        part = store_parts.get_participant(db, rd.round_id, token)
         weights = {cid: 1 / len(rd.criteria) for cid in rd.criteria}
         sv.record_vote(db, rd.round_id, part["id"], revision=1, method="direct",
                        payload={"values": {}}, weights=weights)
@@ -60,7 +62,7 @@ def test_facilitator_store_error_is_shown_in_english(app, client, facilitator):
     db = connect(app.config["DATABASE"])
     try:
         did = store.create_decision(db, facilitator["id"], "Kultur")
-        store.add_criterion(db, did, "Räckvidd")
+        store_items.add_criterion(db, did, "Räckvidd")
     finally:
         db.conn.close()
     url = f"/processledare/{did}/kriterier/ny?lang=en"

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 from werkzeug.test import Client
 
-from mcda.web import auth, create_app
-from mcda.web.participate import JoinThrottle
+from mcda.web import create_app
+from mcda.web.auth import throttle as auth
+from mcda.web.participate.session import JoinThrottle
 from tests.helpers import csrf_from, make_user
 
 from .participate_helpers import join, make_round

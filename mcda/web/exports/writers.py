@@ -1,0 +1,74 @@
+"""The two writers every export table goes through: ``csv.writer`` (Swedish Excel dialect:
+``;``, UTF-8 with BOM, decimal comma) and xlsxwriter (formulas, URLs and number guessing off;
+every user string written as a string)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import xlsxwriter
+
+from mcda.web.exports.cells import csv_rows
+from mcda.web.exports.tables import Table
+
+
+def csv_bytes(table: Table) -> bytes:
+    """The table as a CSV file; its note (e.g. why it is empty) as a first ``#`` line."""
+    rows: list[list[Any]] = [["# " + table.note]] if table.note else []
+    rows.append(table.columns)
+    rows += table.rows
+    return ("\ufeff" + csv_rows(rows)).encode("utf-8")
+
+
+class Workbook:
+    """An in-memory workbook with the house formats and a cell writer that skips None."""
+
+    def __init__(self) -> None:
+        self.buf = io.BytesIO()
+        self.wb = xlsxwriter.Workbook(self.buf, {
+            "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False})
+        self.bold = self.wb.add_format({"bold": True})
+        self.formats = {"pct": self.wb.add_format({"num_format": "0.0%"}),
+                        "dec": self.wb.add_format({"num_format": "0.000"}),
+                        "wrap": self.wb.add_format({"text_wrap": True, "valign": "top"})}
+        self.wrap = self.formats["wrap"]
+
+    def sheet(self, name: str, first_width: int = 34) -> Any:
+        ws = self.wb.add_worksheet(name)
+        ws.set_column(0, 0, first_width)
+        ws.set_column(1, 40, 14)
+        return ws
+
+    def put(self, ws: Any, r: int, c: int, v: Any, fmt: Any = None) -> None:
+        if v is None:
+            return
+        if isinstance(fmt, str):
+            fmt = self.formats[fmt]
+        if isinstance(v, bool):
+            ws.write_string(r, c, "ja" if v else "nej", fmt)
+        elif isinstance(v, int | float):
+            ws.write_number(r, c, v, fmt)
+        else:
+            ws.write_string(r, c, str(v), fmt)
+
+    def header(self, ws: Any, r: int, cells: list[Any]) -> None:
+        for c, h in enumerate(cells):
+            ws.write_string(r, c, str(h), self.bold)
+
+    def table(self, ws: Any, r: int, table: Table, *, header: bool = True,
+              first_bold: bool = False) -> int:
+        """The table from row ``r`` (header, then rows); returns the last row written."""
+        if header:
+            self.header(ws, r, table.sheet_columns or table.columns)
+            r += 1
+        for i, row in enumerate(table.rows):
+            for c, v in enumerate(row):
+                fmt = self.bold if first_bold and i == 0 and c == 0 else table.formats.get(c)
+                self.put(ws, r + i, c, v, fmt)
+        return r + len(table.rows) - 1
+
+    def close(self) -> bytes:
+        self.wb.close()
+        return self.buf.getvalue()

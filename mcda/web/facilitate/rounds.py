@@ -1,0 +1,84 @@
+"""Rounds: the round page's context and the round actions (open, close, reveal, hide, next)
+from one table, each an audited POST that answers with a flash and a redirect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, flash, redirect, url_for
+from flask.views import View
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlite_utils import Database
+
+from mcda.store import rounds as store_rounds
+from mcda.store.errors import StoreError
+from mcda.web.facilitate.common import audited, confirm_or_400, load_round, methods_label
+from mcda.web.kit.access import login_required
+from mcda.web.kit.i18n import error_text
+from mcda.web.present.labels import STATE_LABELS
+from mcda.web.present.qr import qr_svg
+
+
+def round_url(round_id: int, anchor: str = "") -> str:
+    return url_for("facilitate.round_page", round_id=round_id) + (f"#{anchor}" if anchor else "")
+
+
+def round_context(rnd: dict[str, Any], d: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """The round page (and its projector display): join URL, its QR code, labels."""
+    url = url_for("participate.join", kod=rnd["join_code"], _external=True)
+    ctx = {
+        "round": rnd, "decision": d, "join_url": url,
+        "qr": qr_svg(url, _("QR-kod till deltagarsidan för kod %(code)s",
+                            code=rnd["join_code_display"])),
+        "state_labels": STATE_LABELS, "methods_label": methods_label,
+    }
+    ctx.update(extra)
+    return ctx
+
+
+class RoundAction(View):
+    """One round action: the store change and its audit entry, then back to the round (or
+    to the new round, for "next")."""
+
+    methods = ["POST"]
+
+    def __init__(self, action: str, change: Callable[[Database, int], Any], message: Any) -> None:
+        self.action, self.change, self.message = action, change, message
+
+    def dispatch_request(self, round_id: int):
+        load_round(round_id)
+        confirm_or_400()
+        try:
+            with audited(f"round.{self.action}", f"round:{round_id}") as db:
+                result = self.change(db, round_id)
+        except StoreError as exc:
+            flash(error_text(exc), "error")
+            return redirect(round_url(round_id), code=303)
+        flash(str(self.message), "success")
+        target = result if isinstance(result, int) else round_id
+        return redirect(round_url(target), code=303)
+
+
+ACTIONS: tuple[tuple[str, str, Callable[[Database, int], Any], Any], ...] = (
+    ("open", "oppna", store_rounds.open_round,
+     _l("Omgången är öppen. Deltagarna kan ansluta med koden.")),
+    ("close", "stang", store_rounds.close_round,
+     _l("Omgången är stängd. Inga fler viktningar tas emot.")),
+    ("reveal", "visa-resultat", lambda db, rid: store_rounds.set_revealed(db, rid, True),
+     _l("Resultaten visas nu för deltagarna.")),
+    ("hide", "dolj-resultat", lambda db, rid: store_rounds.set_revealed(db, rid, False),
+     _l("Resultaten är dolda för deltagarna.")),
+    ("next", "nasta", store_rounds.next_round,
+     _l("En ny omgång är skapad med samma inställningar.")),
+)
+"""(action, URL segment, store change, message): endpoints ``facilitate.round_<action>``."""
+
+
+def register(bp: Blueprint) -> None:
+    for action, segment, change, message in ACTIONS:
+        endpoint = f"round_{action}"
+        view = RoundAction.as_view(endpoint, action, change, message)
+        bp.add_url_rule(f"/omgang/<int:round_id>/{segment}", endpoint, login_required()(view),
+                        methods=["POST"])

@@ -1,0 +1,1 @@
+"""Public pages: start page, privacy notice, accessibility statement, health check."""

@@ -1,0 +1,1 @@
+"""Presentation shared by the features: charts, maps, labels, analysis text and numbers."""

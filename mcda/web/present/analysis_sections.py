@@ -1,0 +1,208 @@
+"""The results page's sections from the typed analysis output: goal conflicts, the roles,
+rankings and their agreement, SMAA, sensitivity, the verdict and the criteria's
+contributions. Each takes parts of ``contract.AnalysisOutput`` (and names), returns plain
+values, and reads nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext as _
+
+from mcda.core import disclosure
+from mcda.core.errors import MCDAInputError
+from mcda.web.present import analysis_text
+from mcda.web.present.labels import RANKING_METHOD_LABELS as METHOD_LABELS
+from mcda.web.present.labels import ROLES
+from mcda.web.present.numbers import finite as _num
+
+if TYPE_CHECKING:
+    from mcda.core.contract import AnalysisOutput
+
+Names = Mapping[str, str]
+Rename = Callable[[str], str]
+ROLE_ORDER = ("fortroendevald", "tjansteperson", "forskare", "annan", disclosure.ROLE_POOL)
+
+
+
+def computed(part: Any) -> Any:
+    """The part, or None when the analysis did not compute it (``contract.Empty``: ``{}``)."""
+    return part if part is not None and part.model_fields_set else None
+
+
+def role_label(role: str) -> str:
+    """A role group's name in the reader's language (the pool: "Övriga roller")."""
+    if role == disclosure.ROLE_POOL:
+        return _("Övriga roller")
+    return str(ROLES.get(role, role))
+
+
+def by_role_view(by_role: Any, crits: Sequence[tuple[str, str, str]]) -> dict[str, Any] | None:
+    """Weights and disputed criteria per stakeholder role (the analysis' ``by_role``, already
+    pooled under k by ``core.disclosure.role_plan``): None when no vote has a role."""
+    if by_role is None or not by_role.groups:
+        return None
+    cname = {cid: name for cid, name, _d in crits}
+    rows = [{"label": role_label(r), "n": by_role.groups[r].n,
+             "weights": [_num(by_role.groups[r].weights.get(c)) for c, _n, _d in crits]}
+            for r in ROLE_ORDER if r in by_role.groups]
+    disputed = [{
+        "criterion": cname.get(str(d.criterion), d.name),
+        "between_share": _num(d.between_share),
+        "high": [(role_label(x.group), _num(x.mean)) for x in d.high],
+        "low": [(role_label(x.group), _num(x.mean)) for x in d.low],
+    } for d in by_role.disputed]
+    return {"cols": [n for _c, n, _d in crits], "rows": rows, "without": by_role.without,
+            "disputed": disputed}
+
+
+def conflicts_view(conf: Any, cname: Names, aname: Names, group: Rename) -> dict[str, Any]:
+    """Trade-offs, disputed criteria (who stands where), coalitions, similarity and
+    polarising alternatives, with the pool named in the reader's language."""
+    tradeoffs = []
+    for t in conf.tradeoffs:
+        a, b = (cname.get(str(x), str(x)) for x in t.criteria[:2])
+        tradeoffs.append({"a": a, "b": b, "r": _num(t.r), "p": _num(t.p_adjusted)})
+    disputed = [{
+        "criterion": cname.get(d.criterion, d.criterion),
+        "between_share": _num(d.between_share), "p": _num(d.p), "mean": _num(d.mean),
+        "high": [(group(x.group), _num(x.mean)) for x in d.high],
+        "low": [(group(x.group), _num(x.mean)) for x in d.low],
+        "hidden": 0,
+    } for d in conf.disputed]
+    coal = conf.coalitions
+    sim = conf.similarity
+    return {
+        "tradeoffs": tradeoffs,
+        "disputed": disputed,
+        "coalitions": {
+            "clusters": [{"members": [group(g) for g in members], "hidden": 0}
+                         for members in coal.clusters],
+            "k": coal.k, "rule": getattr(coal, "rule", None),
+            "silhouette": _num(coal.silhouette),
+            "strength": analysis_text.core_label("strength", coal.strength.model_dump()),
+        },
+        "similarity": {"groups": [group(g) for g in sim.groups],
+                       "values": [[_num(x) for x in row] for row in sim.matrix]},
+        "polarising": [{
+            "alternative": aname.get(p.alternative, p.alternative),
+            "range": _num(p.range), "sd": _num(p.sd),
+            "best": group(p.best_group), "worst": group(p.worst_group),
+        } for p in conf.polarising],
+    }
+
+
+def rankings_view(m: AnalysisOutput, alts: Sequence[tuple[str, str]],
+                  group: Rename) -> dict[str, Any]:
+    """Every method's ranks and scores per alternative (compromise order), the methods'
+    agreement, and each published group's compromise ranking."""
+    rankings = m.rankings
+    methods = list(rankings)
+    comp = computed(m.compromise)
+    comp_ranks = comp.ranks if comp else {}
+    rows = [{"id": aid, "name": name,
+             "ranks": [rankings[k].ranks.get(aid) for k in methods],
+             "scores": [_num(rankings[k].scores.get(aid)) for k in methods],
+             "compromise": comp_ranks.get(aid)} for aid, name in alts]
+    rows.sort(key=lambda r: (r["compromise"] if r["compromise"] is not None else 1e9, r["name"]))
+    agr = computed(m.agreement)
+    agreement = None
+    if agr is not None and agr.methods:
+        ms = agr.methods
+
+        def square(mat: Mapping[str, Mapping[str, float]]) -> list[list[float | None]]:
+            return [[_num((mat.get(a) or {}).get(b)) for b in ms] for a in ms]
+
+        agreement = {"methods": [METHOD_LABELS.get(k, k) for k in ms],
+                     "rw": square(agr.rw), "ws": square(agr.ws)}
+    by_group = sorted(({"group": group(g), "ranks": entry.compromise.ranks}
+                       for g, entry in m.by_group_rankings.items()), key=lambda r: r["group"])
+    return {
+        "methods": methods,
+        "method_labels": [METHOD_LABELS.get(k, k) for k in methods],
+        "higher_is_better": [bool(rankings[k].higher_is_better) for k in methods],
+        "rows": rows, "agreement": agreement, "by_group": by_group,
+    }
+
+
+def smaa_view(smaa: Any, alts: Sequence[tuple[str, str]]) -> dict[str, Any] | None:
+    """Rank acceptability per alternative (SMAA-2), best first; over every method when the
+    verdict's SMAA is given."""
+    smaa = computed(smaa)
+    if smaa is None:
+        return None
+    ra = smaa.rank_acceptability
+    conf = getattr(smaa, "confidence", None) or {}
+    rows = [{"label": name, "shares": [_num(b) or 0.0 for b in ra.get(aid, [])],
+             "confidence": _num(conf.get(aid))} for aid, name in alts if aid in ra]
+    rows.sort(key=lambda r: [-x for x in r["shares"]])
+    over_methods = hasattr(smaa, "methods")
+    methods = smaa.methods if over_methods else [smaa.method]
+    return {"samples": smaa.samples, "rows": rows, "over_methods": over_methods,
+            "methods": ", ".join(METHOD_LABELS.get(k, str(k)) for k in methods if k)}
+
+
+def sensitivity_view(sens: Any, cname: Names, aname: Names) -> dict[str, Any] | None:
+    """Per criterion the weight range that keeps the winner, and the rival beyond it."""
+    sens = computed(sens)
+    if sens is None:
+        return None
+    rows = [{
+        "criterion": cname.get(k, k), "weight": _num(v.weight),
+        "lower": _num(v.lo), "upper": _num(v.hi),
+        "rival_lo": aname.get(str(v.rival_lo), v.rival_lo) if v.rival_lo is not None else None,
+        "rival_hi": aname.get(str(v.rival_hi), v.rival_hi) if v.rival_hi is not None else None,
+    } for k, v in sens.criteria.items()]
+    return {"rows": rows, "top": aname.get(str(sens.top), sens.top),
+            "method": METHOD_LABELS.get(sens.method, sens.method),
+            "compromise": sens.method == "copeland"}
+
+
+def verdict_view(verdict: Any, aname: Names) -> dict[str, Any] | None:
+    """The verdict's per-method first places, for the ranking section's reconciliation."""
+    if verdict is None:
+        return None
+    top = verdict.top
+    return {
+        "top": [aname.get(a, a) for a in top],
+        "finding": verdict.finding,
+        "dissent": [{"method": METHOD_LABELS.get(k, k), "first": [aname.get(a, a) for a in f]}
+                    for k, f in verdict.first_by_method.items() if top and top[0] not in f],
+        "methods_agree": verdict.methods_agree,
+        "n_methods": len(verdict.methods),
+    }
+
+
+def contributions_view(data: Mapping[str, Any], m: AnalysisOutput,
+                       crits: Sequence[tuple[str, str, str]],
+                       alts: Sequence[tuple[str, str]]) -> dict[str, Any] | None:
+    """Per alternative, what each criterion adds to its WSM score with the region's weights
+    (the ranking chart's "why"), best first. ``None`` when WSM cannot take these scores."""
+    from mcda.core import ranking as core_ranking
+
+    w = m.weights
+    try:
+        matrix = [[data["scores"][a][c] for c, _n, _d in crits] for a, _an in alts]
+        contrib = core_ranking.wsm_contributions(
+            matrix, [w[c] for c, _n, _d in crits],
+            [1 if d == "benefit" else -1 for _c, _n, d in crits],
+            **core_ranking.method_kwargs("wsm", data.get("options")))
+    except (MCDAInputError, KeyError, TypeError, ValueError):
+        return None
+    rows = [{"label": name, "parts": [_num(x) or 0.0 for x in row], "total": sum(row)}
+            for (_a, name), row in zip(alts, contrib, strict=True)]
+    if not rows:
+        return None
+    # against the average alternative: what lifts each one above it and what pulls it down
+    means = [sum(r["parts"][j] for r in rows) / len(rows) for j in range(len(crits))]
+    mean_total = sum(r["total"] for r in rows) / len(rows)
+    for r in rows:
+        r["dev"] = [p - mu for p, mu in zip(r["parts"], means, strict=True)]
+        r["dev_total"] = r["total"] - mean_total
+    rows.sort(key=lambda r: -r["total"])
+    span = max(max(sum(d for d in r["dev"] if d > 0), -sum(d for d in r["dev"] if d < 0))
+               for r in rows)
+    return {"criteria": [n for _c, n, _d in crits], "rows": rows,
+            "max": max(r["total"] for r in rows), "span": span}

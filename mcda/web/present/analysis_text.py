@@ -1,0 +1,348 @@
+"""The analysis in words: the one place where core's labels and summary items become text.
+
+Core returns keys and figures (``{"kind": "verdict", "params": {...}}``, S* levels such as
+``"moderate"``, silhouette strengths such as ``"strong"``); this module turns them into
+Swedish or English through the translation catalog, so that the results page, the projector,
+the report and the CLI say the same sentence. :func:`summary_sentences` takes a ``gettext``
+callable, so the CLI can use it with Babel's catalog outside a request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from flask_babel import gettext as _flask_gettext
+
+from mcda.store.numbers import format_decimal_text
+
+
+def N_(msgid: str) -> str:  # noqa: N802 - Babel's marker for a message translated later
+    return msgid
+
+
+Gettext = Callable[[str], str]
+
+S_STAR_LEVELS = {
+    "very_high": N_("mycket hög"),
+    "high": N_("hög"),
+    "moderate": N_("måttlig"),
+    "low": N_("låg"),
+    "very_low": N_("mycket låg"),
+}
+STRENGTHS = {
+    "strong": N_("stark"),
+    "reasonable": N_("rimlig"),
+    "weak": N_("svag"),
+    "none": N_("ingen tydlig"),
+}
+# core's Swedish label → key, for results that carry only the Swedish text
+_SV_TO_KEY = {**{v: ("s_star", k) for k, v in S_STAR_LEVELS.items()},
+              **{v: ("strength", k) for k, v in STRENGTHS.items()}}
+_EN_S_STAR = {"very high": "very_high", "high": "high", "moderate": "moderate", "low": "low",
+              "very low": "very_low"}
+
+NUMBER_WORDS = {2: N_("två"), 3: N_("tre"), 4: N_("fyra"), 5: N_("fem"), 6: N_("sex"),
+                7: N_("sju"), 8: N_("åtta")}
+
+METHOD_NAMES = {"topsis": "TOPSIS", "vikor": "VIKOR", "promethee_ii": "PROMETHEE II",
+                "wsm": "WSM", "wpm": "WPM", "spotis": "SPOTIS", "copras": "COPRAS"}
+
+SECTION_TITLES = {
+    "sec-participation": N_("Deltagande"),
+    "sec-consensus": N_("Konsensus"),
+    "sec-conflicts": N_("Målkonflikter"),
+    "sec-coalitions": N_("Koalitioner"),
+    "sec-ranking": N_("Rangordning"),
+    "sec-sensitivity": N_("Känslighet"),
+}
+
+
+class _Lang:
+    """A gettext callable that also knows its language (for decimal commas and "55 %")."""
+
+    def __init__(self, gettext: Gettext | None, lang: str | None) -> None:
+        self.gettext = gettext or _flask_gettext
+        if lang is None:
+            from flask_babel import get_locale
+
+            lang = str(get_locale() or "sv")
+        self.lang = lang
+
+    def __call__(self, msgid: str) -> str:
+        return self.gettext(msgid)
+
+
+def _gt(gettext: Gettext | None, lang: str | None = None) -> _Lang:
+    return gettext if isinstance(gettext, _Lang) else _Lang(gettext, lang)
+
+
+def core_label(kind: str, value: Any, gettext: Gettext | None = None) -> str:
+    """A label core returns (``kind`` ``"s_star"`` or ``"strength"``), in the request's
+    language. ``value``: the key (``"moderate"``), core's ``{sv, en}`` pair, or its Swedish or
+    English text; anything unknown is returned unchanged."""
+    t = _gt(gettext)
+    table = S_STAR_LEVELS if kind == "s_star" else STRENGTHS
+    if isinstance(value, Mapping):
+        value = value.get("en") or value.get("sv")
+    if value is None:
+        return "–"
+    key = str(value)
+    if key in _SV_TO_KEY and _SV_TO_KEY[key][0] == kind:
+        key = _SV_TO_KEY[key][1]
+    key = _EN_S_STAR.get(key, key) if kind == "s_star" else key
+    return t(table[key]) if key in table else str(value)
+
+
+def _lang_of(gettext: Gettext) -> str:
+    return getattr(gettext, "lang", "sv")
+
+
+def pct(x: float | None, gettext: Gettext, digits: int = 0) -> str:
+    """A share as a percentage the way the pages' charts write it ("55 %", "55,5 %")."""
+    if x is None:
+        return "–"
+    return num(x * 100, gettext, digits) + " %"
+
+
+def num(x: float | None, gettext: Gettext, digits: int = 2) -> str:
+    if x is None:
+        return "–"
+    return format_decimal_text(x, digits, locale=_lang_of(gettext))
+
+
+def join(names: Sequence[str], gettext: Gettext) -> str:
+    """"A, B och C" / "A, B and C"."""
+    names = [str(n) for n in names]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " " + gettext("och") + " " + names[-1]
+
+
+def _count_word(n: int, gettext: Gettext) -> str:
+    return gettext(NUMBER_WORDS[n]) if n in NUMBER_WORDS else str(n)
+
+
+_T = _Lang  # the renderers below take the language-aware gettext
+
+
+def _agreement(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
+    crits = p.get("criteria") or []
+    text = t.gettext(
+        "Rummet är mest enigt om %(criteria)s: där skiljer sig deltagarnas vikter minst "
+        "(spridning %(sd)s procentenheter)."
+    ) % {"criteria": join([c["name"] for c in crits], t),
+         "sd": num((crits[0].get("sd") or 0) * 100 if crits else None, t, 1)}
+    if p.get("s_star") is not None:
+        text += " " + t.gettext("Den samlade enigheten (S*) är %(s)s, %(level)s.") % {
+            "s": pct(p["s_star"], t), "level": core_label("s_star", p.get("level"), t)}
+    basis = t.gettext(
+        "Grund: standardavvikelsen i deltagarnas vikter per kriterium och Goepels S* över "
+        "alla deltagare."
+    )
+    return text, basis
+
+
+def _side(names: Sequence[str], more: int, t: _T) -> str:
+    if more:
+        return t.gettext("%(names)s och %(n)s till") % {"names": ", ".join(names), "n": more}
+    return join(names, t)
+
+
+_DISPUTED_BASIS = N_(
+    "Grund: andel av variansen i vikterna som ligger mellan kommunerna (från 30 %% räknas "
+    "kriteriet som omstritt)."
+)
+_HIDDEN_NOTE = N_("%(n)s kommuner under anonymitetsgränsen räknas men namnges inte.")
+_COALITION_BASIS = N_(
+    "Grund: klustring av kommunernas vikter; silhuett %(s)s (0–1, högre = tydligare grupper)."
+)
+_SENSITIVITY_BASIS = N_(
+    "Grund: envägs känslighetsanalys av kompromissens förstaplats; de andra vikterna skalas "
+    "om i samma proportioner."
+)
+
+
+def _conflict(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
+    high, low = list(p.get("high") or []), list(p.get("low") or [])
+    args = {"criterion": p.get("name"), "share": pct(p.get("between_share"), t),
+            "high": _side(high, p.get("more_high") or 0, t),
+            "low": _side(low, p.get("more_low") or 0, t)}
+    if high and low:
+        msg = t.gettext("Målkonflikt om %(criterion)s: %(high)s vill ge det högre vikt; "
+                        "%(low)s vill ge det lägre.")
+    elif high:
+        msg = t.gettext("Målkonflikt om %(criterion)s: %(high)s vill ge det högre vikt än "
+                        "övriga.")
+    elif low:
+        msg = t.gettext("Målkonflikt om %(criterion)s: %(low)s vill ge det lägre vikt än "
+                        "övriga.")
+    else:
+        msg = t.gettext("Målkonflikt om %(criterion)s: kommunerna drar åt olika håll.")
+    text = msg % args + " " + t.gettext(
+        "%(share)s av skillnaderna i vikt ligger mellan kommunerna, inte inom dem.") % args
+    if p.get("hidden"):
+        text += " " + t(_HIDDEN_NOTE) % {"n": p["hidden"]}
+    return text, t(_DISPUTED_BASIS) % {}
+
+
+def _no_conflict(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
+    text = t.gettext("Inget kriterium är tydligt omstritt mellan kommunerna: skillnaderna "
+                     "finns snarare inom kommunerna.")
+    return text, t(_DISPUTED_BASIS) % {}
+
+
+def _coalitions(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
+    clusters = p.get("clusters") or []
+    groups = "; ".join(f"({i}) {join(c, t)}" for i, c in enumerate(clusters, start=1))
+    text = t.gettext(
+        "Kommunerna bildar %(n)s grupper med liknande vikter: %(groups)s. Grupperingen är "
+        "%(strength)s."
+    ) % {"n": _count_word(len(clusters), t), "groups": groups,
+         "strength": core_label("strength", p.get("strength"), t)}
+    if p.get("hidden"):
+        text += " " + t(_HIDDEN_NOTE) % {"n": p["hidden"]}
+    return text, t(_COALITION_BASIS) % {"s": num(p.get("silhouette"), t)}
+
+
+def _no_coalitions(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
+    text = t.gettext("Kommunerna bildar inga tydliga grupper: deras viktprofiler glider över "
+                     "i varandra.")
+    return text, t(_COALITION_BASIS) % {"s": num(p.get("silhouette"), t)}
+
+
+def _depends(keys: Sequence[str], t: _T) -> str:
+    if "method" in keys and "weights" in keys:
+        return t.gettext("både på metod och på vems vikter som räknas")
+    if "method" in keys:
+        return t.gettext("på metod")
+    return t.gettext("på vems vikter som räknas")
+
+
+def _contender(c: Mapping[str, Any], t: _T) -> str:
+    """"Kulturbussen (54 %)", or "(först med SPOTIS)" when the samples never put it first."""
+    share = c.get("share")
+    if share is not None and share >= 0.005:
+        return f"{c['name']} ({pct(share, t)})"
+    if c.get("first_with"):
+        return t.gettext("%(name)s (först med %(methods)s)") % {
+            "name": c["name"],
+            "methods": join([METHOD_NAMES.get(m, m) for m in c["first_with"]], t)}
+    return str(c["name"])
+
+
+def _verdict(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
+    top = join([a["name"] for a in p.get("top") or []], t)
+    share, n, agree = p.get("share"), p.get("n_methods") or 0, p.get("methods_agree") or 0
+    args = {"top": top, "share": pct(share, t), "n": n, "agree": agree}
+    finding = p.get("finding")
+    if finding == "tie":
+        text = t.gettext("%(top)s delar förstaplatsen i kompromissen.") % args
+    elif finding == "clear" and share is not None:
+        text = t.gettext(
+            "%(top)s hamnar först i kompromissen, med alla %(n)s metoder och i %(share)s av "
+            "dragningarna av deltagarnas vikter. Utslaget är tydligt."
+        ) % args
+    elif finding == "clear":
+        text = t.gettext("%(top)s hamnar först i kompromissen och med alla %(n)s metoder. "
+                         "Utslaget är tydligt.") % args
+    elif finding == "likely":
+        text = t.gettext(
+            "%(top)s hamnar först i kompromissen, med %(agree)s av %(n)s metoder och i "
+            "%(share)s av dragningarna av deltagarnas vikter. Utslaget är troligt men inte "
+            "säkert."
+        ) % args
+    elif len(p.get("contenders") or []) < 2:
+        text = t.gettext(
+            "%(top)s hamnar först i kompromissen, men %(dissent)s sätter ett annat alternativ "
+            "först. Valet beror %(depends)s."
+        ) % {**args, "dissent": join([METHOD_NAMES.get(m, m) for m in p.get("dissent") or []], t),
+             "depends": _depends(p.get("depends_on") or [], t)}
+    else:
+        cont = p.get("contenders") or []
+        text = t.gettext(
+            "%(top)s hamnar först i kompromissen, men %(count)s alternativ ligger nära "
+            "varandra: %(names)s. Valet beror %(depends)s."
+        ) % {**args, "count": _count_word(max(p.get("n_contenders") or len(cont), 2), t),
+             "names": join([_contender(c, t) for c in cont], t),
+             "depends": _depends(p.get("depends_on") or [], t)}
+    if p.get("samples"):
+        basis = t.gettext(
+            "Grund: kompromiss (Copeland) över %(n)s metoder; andelen är hur ofta alternativet "
+            "kommer först i kompromissen när %(samples)s dragningar av deltagarnas vikter "
+            "rangordnas med alla metoderna (SMAA)."
+        ) % {"n": n, "samples": p["samples"]}
+    else:
+        basis = t.gettext("Grund: kompromiss (Copeland) över %(n)s metoder; %(agree)s av dem "
+                          "sätter samma alternativ först.") % args
+    return text, basis
+
+
+def _change(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
+    args = {"criterion": p["criterion"]["name"], "from": pct(p.get("weight"), t, 1),
+            "to": pct(p.get("to"), t, 1), "delta": num((p.get("delta") or 0) * 100, t, 1),
+            "rival": p["rival"]["name"], "top": p["top"]["name"]}
+    if p.get("direction") == "up":
+        msg = t.gettext(
+            "Det som minst behöver ändras för att byta förstaplats: höjs vikten för "
+            "%(criterion)s från %(from)s till %(to)s (%(delta)s procentenheter) tar %(rival)s "
+            "över efter %(top)s."
+        )
+    else:
+        msg = t.gettext(
+            "Det som minst behöver ändras för att byta förstaplats: sänks vikten för "
+            "%(criterion)s från %(from)s till %(to)s (%(delta)s procentenheter) tar %(rival)s "
+            "över efter %(top)s."
+        )
+    return msg % args, t(_SENSITIVITY_BASIS) % {}
+
+
+def _robust(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
+    text = t.gettext("Ingen enskild vikt kan ändras så mycket att %(top)s förlorar "
+                     "förstaplatsen i kompromissen.") % {"top": p["top"]["name"]}
+    return text, t(_SENSITIVITY_BASIS) % {}
+
+
+def _coverage(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
+    if p.get("pooled"):  # core.disclosure: which municipalities did not vote is not stated
+        text = t.gettext("%(n)s deltagare har viktat. Kommuner med färre deltagare än "
+                         "anonymitetsgränsen räknas tillsammans som ”Övriga kommuner” och "
+                         "namnges inte.") % {"n": p.get("n_participants")}
+    else:
+        text = t.gettext("%(voted)s av %(all)s kommuner har viktat, %(n)s deltagare totalt.") % {
+            "voted": p.get("n_voted"), "all": p.get("n_groups"), "n": p.get("n_participants")}
+    if p.get("without_votes"):
+        text += " " + t.gettext("Inga viktningar från %(names)s.") % {
+            "names": join(p["without_votes"], t)}
+    if p.get("n_hidden"):
+        text += " " + t.gettext("%(h)s kommuner har färre deltagare än anonymitetsgränsen och "
+                                "visas inte var för sig.") % {"h": p["n_hidden"]}
+    if p.get("k"):
+        basis = t.gettext("Grund: antal som viktat per kommun; anonymitetsgräns k = %(k)s.") % {
+            "k": p["k"]}
+    else:
+        basis = t.gettext("Grund: antal som viktat per kommun.")
+    return text, basis
+
+
+_RENDER = {"agreement": _agreement, "conflict": _conflict, "no_conflict": _no_conflict,
+           "coalitions": _coalitions, "no_coalitions": _no_coalitions, "verdict": _verdict,
+           "change": _change, "robust": _robust, "coverage": _coverage}
+
+
+def summary_sentences(items: Sequence[Mapping[str, Any]], gettext: Gettext | None = None,
+                      lang: str | None = None) -> list[dict[str, Any]]:
+    """Each summary item (``mcda.core.summary``) as ``{kind, text, basis, anchor, section}``
+    in the request's language (or in ``lang`` with ``gettext``, e.g. Babel's catalog in the
+    CLI). Unknown kinds are left out."""
+    t = _gt(gettext, lang)
+    out = []
+    for it in items:
+        render = _RENDER.get(it.get("kind"))
+        if render is None:
+            continue
+        text, basis = render(it.get("params") or {}, t)
+        anchor = it.get("anchor")
+        out.append({"kind": it["kind"], "text": text, "basis": basis, "anchor": anchor,
+                    "section": t(SECTION_TITLES[anchor]) if anchor in SECTION_TITLES else ""})
+    return out

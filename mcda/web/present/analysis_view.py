@@ -1,0 +1,214 @@
+"""The analysis as plain values for the templates, maps and exports: one view per round (or
+phase), built from the typed analysis output (``contract.AnalysisOutput``, parsed once per
+cached analysis) and the participation counts.
+
+k is applied to every per-municipality figure through ``core.disclosure`` (groups under k are
+pooled into "Övriga kommuner" before anything is computed; no municipality is ever hidden by
+name). No database, request or session here: the round-scope step (``kit.scope``) hands the
+cached analysis in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from mcda.core import disclosure, summary
+from mcda.core.consensus import s_star_label as core_s_star_label
+from mcda.store import analysis_input
+from mcda.web.present import analysis_text
+from mcda.web.present.analysis_sections import (
+    by_role_view,
+    conflicts_view,
+    contributions_view,
+    rankings_view,
+    sensitivity_view,
+    smaa_view,
+    verdict_view,
+)
+from mcda.web.present.labels import (
+    BETWEEN_LABELS,
+    RANKING_METHOD_LABELS,
+    WITHIN_LABELS,
+    anonymity_rule_text,
+    phase_label,
+    pool_label,
+)
+from mcda.web.present.numbers import finite as num
+
+if TYPE_CHECKING:
+    from mcda.core.contract import AnalysisOutput
+    from mcda.store.analysis_cache import RoundAnalysis
+
+
+
+def options_label(
+    opts: Mapping[str, Any], *, has_scores: bool = True, phase: Mapping[str, Any] | None = None
+) -> str:
+    """One line naming the method and options behind the numbers on the page
+    (and, for a round with per-phase weights, the phase whose votes they come from)."""
+    prefix = ""
+    if phase is not None:
+        prefix = _("%(phase)s, med deltagarnas vikter för den etappen.",
+                   phase=phase_label(phase)) + " "
+    parts = [
+        _("Inom kommun: %(rule)s", rule=WITHIN_LABELS[opts["within_group"]]),
+        _("mellan kommuner: %(rule)s", rule=BETWEEN_LABELS[opts["between_groups"]]),
+    ]
+    if has_scores:
+        parts.append(_("metoder: %(m)s",
+                       m=", ".join(RANKING_METHOD_LABELS[m] for m in opts["methods"])))
+        if opts["smaa"]:
+            parts.append(_(
+                "SMAA-2: %(n)s dragningar av deltagarnas vikter (stratifierat per kommun), "
+                "rangordnade med alla valda metoder", n=analysis_input.SMAA_SAMPLES))
+        else:
+            parts.append(_("SMAA av"))
+    return prefix + "; ".join(str(p) for p in parts) + "."
+
+
+def participation_view(counts: Mapping[str, int], k: int) -> dict[str, Any]:
+    """Voters per published group (``core.disclosure``): municipalities with at least k
+    voters by name, the others only as one "Övriga kommuner" row; the regional total."""
+    plan = disclosure.plan(counts, k)
+    rows = [{"name": g, "n": n, "note": None} for g, n in plan.published_counts().items()]
+    for r in rows:
+        if r["name"] == disclosure.POOL:
+            r["name"] = pool_label()
+            r["note"] = _("sammanslagna kommuner")
+    return {
+        "rows": rows,
+        "total": plan.total,
+        "hidden": set(),  # no municipality is hidden BY NAME: the pooled ones are never named
+        "n_hidden": 1 if plan.pooled else 0,
+        # every municipality of the region (for the maps): voted, pooled or not, alike
+        "names": sorted(counts),
+        "released": plan.released,
+        "k": k,
+        "rule": anonymity_rule_text(k),
+    }
+
+
+def empty_view(counts: Mapping[str, int], k: int, opts: Mapping[str, Any],
+               phase: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The view of a round (or phase) without an analysis: participation only."""
+    return {"participation": participation_view(counts, k), "empty": True, "options": opts,
+            "options_label": options_label(opts, phase=phase), "phase": phase}
+
+
+def s_star_text(v: float | None) -> str:
+    if v is None:
+        return "–"
+    return analysis_text.core_label("s_star", core_s_star_label(min(1.0, max(0.0, v)))[1])
+
+
+def relabel_pool(obj: Any, label: str) -> Any:
+    """A copy of an analysis output with the pool's data name replaced by ``label`` (the
+    summary is worded from the output by ``core.summary``)."""
+    if isinstance(obj, dict):
+        return {(label if k == disclosure.POOL else k): relabel_pool(v, label)
+                for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [relabel_pool(v, label) for v in obj]
+    return label if obj == disclosure.POOL else obj
+
+
+def group_name(g: str) -> str:
+    """A published group's name in the reader's language (the pool is named, never a
+    municipality in it)."""
+    return pool_label() if g == disclosure.POOL else g
+
+
+def build_view(ra: RoundAnalysis, counts: Mapping[str, int], k: int,
+               phase: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Plain values for the templates from one analysis; k applied to every group figure.
+    ``phase``: the phase whose votes ``ra`` analysed (named in the method note)."""
+    data, m = ra.input, ra.model
+    crits = [(c["id"], c["name"], c["direction"]) for c in data["criteria"]]
+    alts = [(a["id"], a["name"]) for a in data.get("alternatives", [])]
+    part = participation_view(counts, k)
+    has_scores = "scores" in data
+    view: dict[str, Any] = {
+        "participation": part, "options": ra.options,
+        "options_label": options_label(ra.options, has_scores=has_scores, phase=phase),
+        "phase": phase, "has_scores": has_scores,
+        "criteria": [{"id": c, "name": n, "direction": d} for c, n, d in crits],
+        "alternatives": [{"id": a, "name": n} for a, n in alts],
+        "empty": m is None, "k": k,
+        "phasing_available": bool(m and m.phasing) or "phases" in data,
+    }
+    if m is None:
+        return view
+    cname, aname = {c: n for c, n, _d in crits}, dict(alts)
+    view.update(_weights_part(m, crits))
+    view["consensus"] = _consensus_view(m, cname)
+    view["conflicts"] = conflicts_view(m.conflicts, cname, aname, group_name)
+    view["by_role"] = by_role_view(m.by_role, crits)
+    view["rankings"] = rankings_view(m, alts, group_name)
+    lang_key = "message_en" if str(get_locale()) == "en" else "message_sv"
+    view["skipped_methods"] = [{"method": s.method, "fallback": s.fallback,
+                                "message": getattr(s, lang_key)}
+                               for s in m.meta.skipped_methods]
+    view["contributions"] = contributions_view(data, m, crits, alts) if has_scores else None
+    # one winner everywhere: robustness and sensitivity are those of the verdict (the
+    # compromise over every method in use), when the analysis has one
+    verdict = m.verdict if hasattr(m.verdict, "top") else None
+    view["smaa"] = smaa_view((verdict.smaa if verdict else None) or m.smaa, alts)
+    view["sensitivity"] = sensitivity_view(verdict.sensitivity if verdict else m.sensitivity,
+                                           cname, aname)
+    view["verdict"] = verdict_view(verdict, aname)
+    out = ra.output if pool_label() == disclosure.POOL else relabel_pool(ra.output, pool_label())
+    view["summary"] = analysis_text.summary_sentences(disclosure.scrub_summary(
+        summary.summarize(out, hidden=set(), all_groups=list(counts), k=k),
+        pooled=bool(part["n_hidden"])))
+    return view
+
+
+def _weights_part(m: AnalysisOutput, crits: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """Regional weights, the groups' weights (heat map rows) and each group's distance to the
+    region (half L1: the share of weight that would have to move)."""
+    names = {group_name(g): g for g in m.groups}
+    visible = sorted(names)
+    w = m.weights
+    groups = {shown: m.groups[g] for shown, g in names.items()}
+    return {
+        "visible_groups": visible,
+        "n_hidden_groups": 0,  # pooled municipalities are not counted (core.disclosure)
+        "weights": [{"label": n, "value": num(w.get(c)), "id": c} for c, n, _d in crits],
+        "group_weights": {
+            "rows": visible, "cols": [n for _c, n, _d in crits],
+            "values": [[num(groups[g].weights.get(c)) for c, _n, _d in crits] for g in visible],
+            "n": {g: groups[g].n for g in visible},
+        },
+        "distance": [{"group": g, "distance": 0.5 * sum(
+            abs((groups[g].weights.get(c) or 0) - (w.get(c) or 0)) for c, _n, _d in crits)}
+            for g in visible],
+    }
+
+
+def _consensus_view(m: AnalysisOutput, cname: Mapping[str, str]) -> dict[str, Any]:
+    cons = m.consensus
+    s_star = num(cons.s_star)
+    by_group = sorted((group_name(g), v) for g, v in cons.s_star_by_group.items())
+    return {
+        "s_star": s_star, "s_star_label": s_star_text(s_star),
+        "kendall_w": num(cons.kendall_w), "kendall_w_p": num(cons.kendall_w_p),
+        "by_group": [{"group": g, "s_star": num(v), "label": s_star_text(num(v))}
+                     for g, v in by_group],
+        "criteria": sorted(
+            ({"id": c, "name": cname[c], "mean": num(st.mean), "sd": num(st.sd),
+              "iqr": num(st.iqr), "between_share": num(st.between_share)}
+             for c, st in cons.criteria.items() if c in cname),
+            key=lambda r: -(r["sd"] or 0)),
+    }
+
+
+def scope_view(scope: Any) -> dict[str, Any]:
+    """The view of a round scope (``kit.scope.Scope``): built from its cached analysis, or
+    participation only when there is none."""
+    if scope.analysis is not None:
+        return build_view(scope.analysis, scope.counts, scope.k, scope.phase)
+    return empty_view(scope.counts, scope.k, scope.opts, scope.phase)

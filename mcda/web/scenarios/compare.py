@@ -1,0 +1,99 @@
+"""Comparing 2–4 scenarios side by side: each one's plan, what differs per investment, the
+money per municipality (chart and maps on one colour scale)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from mcda.core import scenarios as core_scenarios
+from mcda.web.present import maps
+from mcda.web.present.charts import series_style
+from mcda.web.present.numbers import fmt
+from mcda.web.scenarios import analysis
+from mcda.web.scenarios.context import MAX_COMPARE, base_ctx
+from mcda.web.scenarios.describe import describe
+from mcda.web.scenarios.view_models import plan_view
+
+
+def compare_view(decision: dict[str, Any], ids: list[int], round_id: int | None,
+                 ) -> dict[str, Any]:
+    """Everything the comparison shows (and the CSV/Excel exports write)."""
+    ctx = base_ctx(decision)
+    ana = analysis.run(decision, round_id)
+    results = analysis.results(ana)
+    chosen = [s for s in ctx["scenarios"] if s["id"] in ids]
+    chosen.sort(key=lambda s: ids.index(s["id"]))
+    ctx.update(ana=ana, round=ana["round"], chosen=chosen, error=None)
+    if not 2 <= len(chosen) <= MAX_COMPARE:
+        ctx["error"] = _("Välj två till fyra scenarier att jämföra.")
+        return ctx
+    cols = []
+    for s in chosen:
+        r = results.get(f"s{s['id']}")
+        cols.append({"sc": s, "res": r, "plan": plan_view(r, ctx) if r and r.get("plan")
+                     else None, "describe": describe(s["spec"], ctx["phases"],
+                                                     ctx["alt_names"])})
+    ctx["cols"] = cols
+    ok = [c for c in cols if c["plan"] and c["plan"]["status"] != "infeasible"]
+    names = ctx["alt_names"]
+    alt_ids = [str(a["id"]) for a in ctx["alternatives"]]
+    cmp = core_scenarios.compare(
+        [{"id": c["sc"]["id"], "assignment": c["res"]["plan"]["assignment"],
+          "ranks": c["res"]["ranks"]} for c in ok],
+        [a for a in alt_ids if all(a in c["res"]["plan"]["assignment"] for c in ok)])
+    ctx["ok"] = ok
+    ctx["rows"] = [dict(r, name=names.get(r["alternative"], r["alternative"]))
+                   for r in cmp["rows"]]
+    ctx["differs"] = [r for r in ctx["rows"] if r["differs"]]
+    munis = ((ana.get("output") or {}).get("scenarios") or {}).get("municipalities") or []
+    P = len(ctx["phases"])
+    money = []
+    for m in munis:
+        cells = [c["res"]["money"]["per_phase"].get(m, [0.0] * P) for c in ok]
+        if any(sum(x) for x in cells):
+            money.append({"name": m, "cells": cells, "totals": [sum(x) for x in cells]})
+    regional = [c["res"]["money"]["regional"] for c in ok]
+    if any(sum(x) for x in regional):
+        money.append({"name": _("Hela delregionen (ingen värdkommun)"), "cells": regional,
+                      "totals": [sum(x) for x in regional], "regional": True})
+    ctx["money"] = money
+    ctx["money_chart"] = _money_chart(money, ok)
+    ctx["maps"] = _maps(money, ok)
+    return ctx
+
+
+def _money_chart(money: list[dict[str, Any]], ok: list[dict[str, Any]]) -> dict[str, Any]:
+    """Grouped horizontal bars: MSEK per municipality, one bar per scenario (all phases)."""
+    top = max([t for m in money for t in m["totals"]] + [1.0])
+    bar, gap = 12, 10
+    L, R, W = 200, 90, 720
+    rows, y = [], 8
+    for m in money:
+        bars = []
+        for k, t in enumerate(m["totals"]):
+            bars.append({"y": y + k * bar, "w": round(t / top * (W - L - R), 1),
+                         "label": fmt(t, 0), "style": series_style(k)})
+        rows.append({"name": m["name"], "y": y, "bars": bars,
+                     "mid": y + bar * len(m["totals"]) / 2})
+        y += bar * len(m["totals"]) + gap
+    return {"w": W, "h": y + 4, "left": L, "rows": rows,
+            "legend": [{"name": c["sc"]["name"], "style": series_style(k)}
+                       for k, c in enumerate(ok)]}
+
+
+def _maps(money: list[dict[str, Any]], ok: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """One Skaraborg map per scenario: the money per municipality over all phases, on ONE
+    colour scale for all scenarios (so the maps compare)."""
+    rows = [m for m in money if not m.get("regional")]
+    if not rows:
+        return None
+    per = [{"name": m["name"], "cells": [[] for _ in ok], "per_phase": list(m["totals"])}
+           for m in rows]
+    pm = maps.phase_maps([c["sc"]["name"] for c in ok], per, [[] for _ in ok],
+                         lambda x: fmt(x, 0))
+    if not pm or not pm["geo"]["areas"]:
+        return None
+    return [{"name": c["sc"]["name"], "geo": pm["geo"], "m": pm["phases"][k]}
+            for k, c in enumerate(ok)]
