@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -43,6 +43,25 @@ def _err(field: str, value: object, sv: str, en: str) -> MCDAInputError:
     return MCDAInputError(field, value, sv, en)
 
 
+def _rule(
+    raw: Mapping[str, Any], keys: tuple[str, str], rules: Sequence[str], sv_what: str,
+    en_what: str,
+) -> Any:
+    """The aggregation rule given under ``keys`` (short name first); None when absent."""
+    short, long = keys
+    value = raw.get(short, raw.get(long))
+    if value in (None, ""):
+        return None
+    if value not in rules:
+        raise _err(
+            short,
+            value,
+            f"{sv_what} måste vara en av {', '.join(rules)} (fick {value!r}).",
+            f"The {en_what} rule must be one of {', '.join(rules)}.",
+        )
+    return value
+
+
 def parse_options(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     """Validate web/JSON options into the canonical short form used for caching and labels.
 
@@ -53,26 +72,16 @@ def parse_options(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     raw = dict(raw or {})
     out = dict(DEFAULT_OPTIONS)
     out["methods"] = list(DEFAULT_METHODS)
-    within = raw.get("within", raw.get("within_group"))
-    if within not in (None, ""):
-        if within not in WITHIN_RULES:
-            raise _err(
-                "within",
-                within,
-                f"Regeln inom kommun måste vara en av {', '.join(WITHIN_RULES)} (fick {within!r}).",
-                f"The within-municipality rule must be one of {', '.join(WITHIN_RULES)}.",
-            )
+    within = _rule(
+        raw, ("within", "within_group"), WITHIN_RULES, "Regeln inom kommun", "within-municipality"
+    )
+    if within is not None:
         out["within_group"] = within
-    between = raw.get("between", raw.get("between_groups"))
-    if between not in (None, ""):
-        if between not in BETWEEN_RULES:
-            raise _err(
-                "between",
-                between,
-                f"Regeln mellan kommuner måste vara en av {', '.join(BETWEEN_RULES)} "
-                f"(fick {between!r}).",
-                f"The between-municipality rule must be one of {', '.join(BETWEEN_RULES)}.",
-            )
+    between = _rule(
+        raw, ("between", "between_groups"), BETWEEN_RULES, "Regeln mellan kommuner",
+        "between-municipality",
+    )
+    if between is not None:
         out["between_groups"] = between
     methods = raw.get("methods")
     if methods is not None:

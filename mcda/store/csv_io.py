@@ -90,23 +90,44 @@ def _sniff_delimiter(first_line: str) -> str:
 def parse_csv(text: str) -> ParsedImport:
     """Parse and validate the whole file; every problem is collected, nothing is stored."""
     result = ParsedImport()
+    numbered = _read_rows(text.lstrip("\ufeff"), result)
+    if not numbered:
+        return result
+    parser = _Parser(result, numbered[0])
+    if parser.too_many_criteria:
+        return result
+    rest = numbered[1:]
+    directions = parser.directions(rest)
+    descriptions = parser.descriptions(rest)
+    result.criteria = [
+        {"name": n, "direction": d, "description": desc}
+        for n, d, desc in zip(parser.crit_names, directions, descriptions, strict=True)
+    ]
+    parser.alternatives(rest)
+    return result
+
+
+Numbered = list[tuple[int, list[str]]]
+
+
+def _read_rows(text: str, result: ParsedImport) -> Numbered:
+    """The non-empty rows with their spreadsheet row numbers (1-based), cells with runs of
+    white space made one space; [] after recording why the file cannot be read."""
     errors = result.errors
-    text = text.lstrip("\ufeff")
     if len(text.encode("utf-8")) > MAX_CSV_BYTES:
         errors.append(
             CsvIssue(
                 0, 0, "", N_("Filen är för stor (högst %(kb)d kB)."), {"kb": MAX_CSV_BYTES // 1000}
             )
         )
-        return result
+        return []
     if "\x00" in text:
         errors.append(CsvIssue(0, 0, "", N_("Filen är ingen textfil (CSV).")))
-        return result
-    lines = text.splitlines()
-    first = next((ln for ln in lines if ln.strip()), "")
+        return []
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
     if not first:
         errors.append(CsvIssue(0, 0, "", N_("Filen är tom.")))
-        return result
+        return []
     result.delimiter = _sniff_delimiter(first)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=result.delimiter))
@@ -116,68 +137,85 @@ def parse_csv(text: str) -> ParsedImport:
                 0, 0, "", N_("Filen kunde inte läsas som CSV: %(detail)s"), {"detail": str(exc)}
             )
         )
-        return result
-
-    # Keep spreadsheet row numbers (1-based) while skipping empty rows.
+        return []
     numbered = [(i + 1, [" ".join(c.split()) for c in row]) for i, row in enumerate(rows)]
     numbered = [(n, row) for n, row in numbered if any(row)]
     if not numbered:
         errors.append(CsvIssue(0, 0, "", N_("Filen är tom.")))
-        return result
+    return numbered
 
-    # Header row: alternativ;<criterion>;...
-    hrow_no, header = numbered[0]
-    header = _trim_trailing_empty(header)
-    if header[0].lower() != "alternativ":
-        errors.append(
-            CsvIssue(
-                hrow_no,
-                1,
-                "",
-                N_("Första raden ska börja med 'alternativ', inte '%(value)s'."),
-                {"value": header[0]},
-            )
-        )
-    crit_names = header[1:]
-    if len(crit_names) < MIN_CRITERIA:
-        errors.append(
-            CsvIssue(
-                hrow_no,
-                0,
-                "",
-                N_("Första raden ska namnge minst %(n)d kriterier efter 'alternativ'."),
-                {"n": MIN_CRITERIA},
-            )
-        )
-    if len(crit_names) > MAX_CRITERIA:
-        errors.append(CsvIssue(hrow_no, 0, "", N_("Högst %(n)d kriterier."), {"n": MAX_CRITERIA}))
-        return result
-    seen: set[str] = set()
-    for j, name in enumerate(crit_names, start=2):
-        if not name:
-            errors.append(CsvIssue(hrow_no, j, "", N_("kriteriets namn saknas")))
-        elif len(name) > MAX_NAME:
-            errors.append(
+
+class _Parser:
+    """The rows after the header, read against the header's criteria; problems go to
+    ``result.errors`` in file order."""
+
+    def __init__(self, result: ParsedImport, header_row: tuple[int, list[str]]) -> None:
+        self.result = result
+        self.errors = result.errors
+        self.hrow_no, header = header_row
+        header = _trim_trailing_empty(header)
+        if header[0].lower() != "alternativ":
+            self.errors.append(
                 CsvIssue(
-                    hrow_no, j, name[:40], N_("namnet är längre än %(n)d tecken"), {"n": MAX_NAME}
+                    self.hrow_no,
+                    1,
+                    "",
+                    N_("Första raden ska börja med 'alternativ', inte '%(value)s'."),
+                    {"value": header[0]},
                 )
             )
-        elif name.casefold() in seen:
+        self.crit_names = header[1:]
+        self.ncols = len(self.crit_names)
+        self.too_many_criteria = self.ncols > MAX_CRITERIA
+        self._check_criteria()
+
+    def _check_criteria(self) -> None:
+        hrow_no, errors = self.hrow_no, self.errors
+        if self.ncols < MIN_CRITERIA:
             errors.append(
-                CsvIssue(hrow_no, j, name, N_("kriteriet '%(value)s' finns redan"), {"value": name})
+                CsvIssue(
+                    hrow_no,
+                    0,
+                    "",
+                    N_("Första raden ska namnge minst %(n)d kriterier efter 'alternativ'."),
+                    {"n": MIN_CRITERIA},
+                )
             )
-        seen.add(name.casefold())
-    ncols = len(crit_names)
+        if self.too_many_criteria:
+            errors.append(
+                CsvIssue(hrow_no, 0, "", N_("Högst %(n)d kriterier."), {"n": MAX_CRITERIA})
+            )
+            return
+        seen: set[str] = set()
+        for j, name in enumerate(self.crit_names, start=2):
+            if not name:
+                errors.append(CsvIssue(hrow_no, j, "", N_("kriteriets namn saknas")))
+            elif len(name) > MAX_NAME:
+                errors.append(
+                    CsvIssue(
+                        hrow_no, j, name[:40], N_("namnet är längre än %(n)d tecken"),
+                        {"n": MAX_NAME},
+                    )
+                )
+            elif name.casefold() in seen:
+                errors.append(
+                    CsvIssue(
+                        hrow_no, j, name, N_("kriteriet '%(value)s' finns redan"), {"value": name}
+                    )
+                )
+            seen.add(name.casefold())
 
-    def colname(j: int) -> str:
-        return crit_names[j - 2] if 2 <= j <= ncols + 1 else ""
+    def colname(self, j: int) -> str:
+        """The criterion of spreadsheet column ``j`` ('' outside the criteria)."""
+        return self.crit_names[j - 2] if 2 <= j <= self.ncols + 1 else ""
 
-    def cells(row_no: int, row: list[str]) -> list[str]:
+    def cells(self, row_no: int, row: list[str]) -> list[str]:
         """The criterion cells of a row; extra non-empty cells are errors."""
+        ncols = self.ncols
         values = row[1 : ncols + 1] + [""] * max(0, ncols + 1 - len(row))
         extra = [c for c in row[ncols + 1 :] if c]
         if extra:
-            errors.append(
+            self.errors.append(
                 CsvIssue(
                     row_no,
                     ncols + 2,
@@ -188,98 +226,108 @@ def parse_csv(text: str) -> ParsedImport:
             )
         return values
 
-    # Direction row.
-    rest = numbered[1:]
-    directions: list[str] = ["benefit"] * ncols
-    if not rest or rest[0][1][0].lower() != "riktning":
-        row_no = rest[0][0] if rest else hrow_no + 1
-        errors.append(
-            CsvIssue(
-                row_no,
-                1,
-                "",
-                N_(
-                    "Andra raden ska börja med 'riktning' och ange nytta eller kostnad "
-                    "för varje kriterium."
-                ),
+    def directions(self, rest: Numbered) -> list[str]:
+        """The ``riktning`` row (required, second), popped from ``rest``."""
+        directions: list[str] = ["benefit"] * self.ncols
+        if not rest or rest[0][1][0].lower() != "riktning":
+            row_no = rest[0][0] if rest else self.hrow_no + 1
+            self.errors.append(
+                CsvIssue(
+                    row_no,
+                    1,
+                    "",
+                    N_(
+                        "Andra raden ska börja med 'riktning' och ange nytta eller kostnad "
+                        "för varje kriterium."
+                    ),
+                )
             )
-        )
-    else:
+            return directions
         row_no, row = rest.pop(0)
-        for j, value in enumerate(cells(row_no, row), start=2):
+        for j, value in enumerate(self.cells(row_no, row), start=2):
             d = DIRECTIONS.get(value.lower())
             if d is None:
-                errors.append(
+                self.errors.append(
                     CsvIssue(
                         row_no,
                         j,
-                        colname(j),
+                        self.colname(j),
                         N_("'%(value)s' ska vara nytta eller kostnad"),
                         {"value": value},
                     )
                 )
             else:
                 directions[j - 2] = d
+        return directions
 
-    descriptions = [""] * ncols
-    if rest and rest[0][1][0].lower() == "beskrivning":
-        result.has_descriptions = True
+    def descriptions(self, rest: Numbered) -> list[str]:
+        """The optional ``beskrivning`` row, popped from ``rest`` when it is there."""
+        descriptions = [""] * self.ncols
+        if not rest or rest[0][1][0].lower() != "beskrivning":
+            return descriptions
+        self.result.has_descriptions = True
         row_no, row = rest.pop(0)
-        for j, value in enumerate(cells(row_no, row), start=2):
+        for j, value in enumerate(self.cells(row_no, row), start=2):
             if len(value) > MAX_DESCRIPTION:
-                errors.append(
+                self.errors.append(
                     CsvIssue(
                         row_no,
                         j,
-                        colname(j),
+                        self.colname(j),
                         N_("beskrivningen är längre än %(n)d tecken"),
                         {"n": MAX_DESCRIPTION},
                     )
                 )
             descriptions[j - 2] = value
+        return descriptions
 
-    result.criteria = [
-        {"name": n, "direction": d, "description": desc}
-        for n, d, desc in zip(crit_names, directions, descriptions, strict=True)
-    ]
-
-    if len(rest) < MIN_ALTERNATIVES:
-        errors.append(
-            CsvIssue(
-                0,
-                0,
-                "",
-                N_("Filen ska ha minst %(n)d rader med alternativ."),
-                {"n": MIN_ALTERNATIVES},
-            )
-        )
-    if len(rest) > MAX_ALTERNATIVES:
-        errors.append(CsvIssue(0, 0, "", N_("Högst %(n)d alternativ."), {"n": MAX_ALTERNATIVES}))
-        return result
-    alt_seen: set[str] = set()
-    for row_no, row in rest:
-        name = row[0]
-        if not name:
-            errors.append(CsvIssue(row_no, 1, "", N_("alternativets namn saknas")))
-        elif len(name) > MAX_NAME:
+    def alternatives(self, rest: Numbered) -> None:
+        """One alternative per remaining row, with its scores."""
+        errors = self.errors
+        if len(rest) < MIN_ALTERNATIVES:
             errors.append(
+                CsvIssue(
+                    0,
+                    0,
+                    "",
+                    N_("Filen ska ha minst %(n)d rader med alternativ."),
+                    {"n": MIN_ALTERNATIVES},
+                )
+            )
+        if len(rest) > MAX_ALTERNATIVES:
+            errors.append(
+                CsvIssue(0, 0, "", N_("Högst %(n)d alternativ."), {"n": MAX_ALTERNATIVES})
+            )
+            return
+        seen: set[str] = set()
+        for row_no, row in rest:
+            name = row[0]
+            self._check_alternative_name(row_no, name, seen)
+            seen.add(name.casefold())
+            self.result.alternatives.append({"name": name, "description": ""})
+            self._scores(row_no, row, name)
+
+    def _check_alternative_name(self, row_no: int, name: str, seen: set[str]) -> None:
+        if not name:
+            self.errors.append(CsvIssue(row_no, 1, "", N_("alternativets namn saknas")))
+        elif len(name) > MAX_NAME:
+            self.errors.append(
                 CsvIssue(row_no, 1, "", N_("namnet är längre än %(n)d tecken"), {"n": MAX_NAME})
             )
-        elif name.casefold() in alt_seen:
-            errors.append(
+        elif name.casefold() in seen:
+            self.errors.append(
                 CsvIssue(row_no, 1, "", N_("alternativet '%(value)s' finns redan"), {"value": name})
             )
-        alt_seen.add(name.casefold())
-        result.alternatives.append({"name": name, "description": ""})
-        for j, value in enumerate(cells(row_no, row), start=2):
+
+    def _scores(self, row_no: int, row: list[str], name: str) -> None:
+        for j, value in enumerate(self.cells(row_no, row), start=2):
             try:
                 number = parse_number(value)
             except NumberError as exc:
-                errors.append(CsvIssue(row_no, j, colname(j), exc.msgid, exc.params))
+                self.errors.append(CsvIssue(row_no, j, self.colname(j), exc.msgid, exc.params))
                 continue
-            if 2 <= j <= ncols + 1 and crit_names[j - 2]:
-                result.scores[(name, crit_names[j - 2])] = number
-    return result
+            if 2 <= j <= self.ncols + 1 and self.crit_names[j - 2]:
+                self.result.scores[(name, self.crit_names[j - 2])] = number
 
 
 def _trim_trailing_empty(row: list[str]) -> list[str]:

@@ -9,25 +9,16 @@ to it stay valid.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlite_utils import Database
 
+from . import fields
 from .csv_io import ParsedImport
 from .db import transaction
 from .decisions import criteria_locked, require_decision, touch_decision
 from .errors import N_, Msg, StoreError
-from .fields import (
-    EMPTY_ALTERNATIVE,
-    EMPTY_CRITERION,
-    clean_cost,
-    clean_description,
-    clean_direction,
-    clean_name,
-    clean_phase,
-    finite,
-)
 from .items import list_alternatives, list_criteria
 from .municipalities import resolve_municipality_id, swedish_sort_key
 
@@ -110,52 +101,59 @@ def _dupes(names: Iterable[str]) -> list[str]:
     return dupes
 
 
-def _clean_criteria(criteria: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for i, c in enumerate(criteria, start=1):
+def _clean_rows(
+    rows: list[Mapping[str, Any]],
+    field: str,
+    clean_one: Callable[[Mapping[str, Any]], dict[str, Any]],
+    problem: str,
+    repeated: str,
+) -> list[dict[str, Any]]:
+    """Each row through ``clean_one``; a refused row is named by its number (``problem``),
+    a name given twice by ``repeated`` (both ``N_``-marked)."""
+    out: list[dict[str, Any]] = []
+    for i, row in enumerate(rows, start=1):
         try:
-            rows.append(
-                {
-                    "name": clean_name(c.get("name"), "name", EMPTY_CRITERION),
-                    "description": clean_description(c.get("description")),
-                    "direction": clean_direction(c.get("direction") or "benefit"),
-                }
-            )
+            out.append(clean_one(row))
         except StoreError as exc:
-            raise StoreError(
-                "criteria", "Kriterium %(n)s: %(problem)s", n=i, problem=exc
-            ) from None
+            raise StoreError(field, problem, n=i, problem=exc) from None
+    if d := _dupes(r["name"] for r in out):
+        raise StoreError(field, repeated, name=d[0])
+    return out
+
+
+def _clean_criterion(c: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "name": fields.clean_name(c.get("name"), "name", fields.EMPTY_CRITERION),
+        "description": fields.clean_description(c.get("description")),
+        "direction": fields.clean_direction(c.get("direction") or "benefit"),
+    }
+
+
+def _clean_alternative(a: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "name": fields.clean_name(a.get("name"), "name", fields.EMPTY_ALTERNATIVE),
+        "description": fields.clean_description(a.get("description")),
+        "municipality": a.get("municipality_id", a.get("municipality")),
+        "cost": fields.clean_cost(a.get("cost")),
+        "earliest_phase": fields.clean_phase(a.get("earliest_phase")),
+    }
+
+
+def _clean_criteria(criteria: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    rows = _clean_rows(
+        criteria, "criteria", _clean_criterion, N_("Kriterium %(n)s: %(problem)s"),
+        N_("Kriteriet ”%(name)s” förekommer mer än en gång."),
+    )
     if not rows:
         raise StoreError("criteria", "Importen måste innehålla minst ett kriterium.")
-    if d := _dupes(c["name"] for c in rows):
-        raise StoreError(
-            "criteria", "Kriteriet ”%(name)s” förekommer mer än en gång.", name=d[0]
-        )
     return rows
 
 
 def _clean_alternatives(alternatives: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for i, a in enumerate(alternatives, start=1):
-        try:
-            rows.append(
-                {
-                    "name": clean_name(a.get("name"), "name", EMPTY_ALTERNATIVE),
-                    "description": clean_description(a.get("description")),
-                    "municipality": a.get("municipality_id", a.get("municipality")),
-                    "cost": clean_cost(a.get("cost")),
-                    "earliest_phase": clean_phase(a.get("earliest_phase")),
-                }
-            )
-        except StoreError as exc:
-            raise StoreError(
-                "alternatives", "Alternativ %(n)s: %(problem)s", n=i, problem=exc
-            ) from None
-    if d := _dupes(a["name"] for a in rows):
-        raise StoreError(
-            "alternatives", "Alternativet ”%(name)s” förekommer mer än en gång.", name=d[0]
-        )
-    return rows
+    return _clean_rows(
+        alternatives, "alternatives", _clean_alternative, N_("Alternativ %(n)s: %(problem)s"),
+        N_("Alternativet ”%(name)s” förekommer mer än en gång."),
+    )
 
 
 def _clean_scores(
@@ -178,7 +176,7 @@ def _clean_scores(
                 alternative=a_name,
                 criterion=c_name,
             )
-            number = finite(value, "scores", what)
+            number = fields.finite(value, "scores", what)
         except StoreError as exc:
             raise StoreError("scores", exc.text) from None
         clean[(a_name, c_name)] = number

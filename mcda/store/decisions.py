@@ -19,7 +19,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .db import transaction
-from .errors import StoreError
+from .errors import N_, StoreError, required
 from .fields import EMPTY_DECISION, clean_description, clean_name
 
 
@@ -33,10 +33,7 @@ def touch_decision(db: Database, decision_id: int) -> None:
 
 def require_decision(db: Database, decision_id: int) -> dict[str, Any]:
     """The decision, or a :class:`StoreError` on ``decision_id`` when it does not exist."""
-    decision = get_decision(db, decision_id)
-    if decision is None:
-        raise StoreError("decision_id", "Beslutsfrågan finns inte.")
-    return decision
+    return required(get_decision(db, decision_id), "decision_id", N_("Beslutsfrågan finns inte."))
 
 
 def _decision_dict(row: sqlite3.Row) -> dict[str, Any]:

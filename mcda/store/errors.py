@@ -11,11 +11,12 @@ it is translated too.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["Msg", "N_", "StoreError", "translate"]
+__all__ = ["Msg", "N_", "StoreError", "required", "translate"]
 
 Gettext = Callable[[str], str]
+T = TypeVar("T")
 
 
 def N_(msgid: str) -> str:  # noqa: N802 - gettext convention
@@ -83,6 +84,14 @@ class StoreError(ValueError):
     def translated(self, gettext: Gettext) -> str:
         """The message in the language of ``gettext`` (the web layer passes its ``_``)."""
         return self.text.translated(gettext)
+
+
+def required(value: T | None, field: str, msgid: str) -> T:
+    """``value``, or a :class:`StoreError` on ``field`` when it is None: the row a caller
+    named does not exist. ``msgid`` is ``N_``-marked."""
+    if value is None:
+        raise StoreError(field, msgid)
+    return value
 
 
 def translate(text: str | Msg | StoreError, gettext: Gettext) -> str:

@@ -26,17 +26,35 @@ TAKEN_ALTERNATIVE = N_(
 )
 
 
-def clean_name(value: Any, field: str, empty: str) -> str:
+def clean_name(
+    value: Any, field: str, empty: str, max_len: int = NAME_MAX, too_long: Msg | None = None
+) -> str:
     """A name with runs of white space made one space; ``empty`` is the (``N_``-marked)
-    message for a missing name."""
+    message for a missing name, ``too_long`` the one for a name over ``max_len``."""
     if not isinstance(value, str) or not value.strip():
         raise StoreError(field, empty)
     name = " ".join(value.split())
-    if len(name) > NAME_MAX:
+    if len(name) > max_len:
         raise StoreError(
-            field, "Namnet får vara högst %(max)s tecken (nu %(n)s).", max=NAME_MAX, n=len(name)
+            field,
+            too_long or Msg(
+                N_("Namnet får vara högst %(max)s tecken (nu %(n)s)."), max=max_len, n=len(name)
+            ),
         )
     return name
+
+
+def clean_line(value: Any, field: str, max_len: int, not_text: str, too_long: Msg) -> str:
+    """An optional one-line text (None gives ''), runs of white space made one space;
+    ``not_text`` (``N_``-marked) and ``too_long`` are the messages for what is refused."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise StoreError(field, not_text)
+    text = " ".join(value.split())
+    if len(text) > max_len:
+        raise StoreError(field, too_long)
+    return text
 
 
 def clean_description(value: Any, field: str = "description") -> str:

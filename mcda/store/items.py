@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from .db import transaction
 from .decisions import check_unlocked, require_decision, touch_decision
-from .errors import N_, Msg, StoreError
+from .errors import N_, Msg, StoreError, required
 from .fields import (
     EMPTY_ALTERNATIVE,
     EMPTY_CRITERION,
@@ -88,10 +88,7 @@ def get_criterion(db: Database, criterion_id: int) -> dict[str, Any] | None:
 
 
 def _require_criterion(db: Database, criterion_id: int) -> dict[str, Any]:
-    crit = get_criterion(db, criterion_id)
-    if crit is None:
-        raise StoreError("criterion_id", "Kriteriet finns inte.")
-    return crit
+    return required(get_criterion(db, criterion_id), "criterion_id", N_("Kriteriet finns inte."))
 
 
 def add_criterion(
@@ -176,10 +173,9 @@ def get_alternative(db: Database, alternative_id: int) -> dict[str, Any] | None:
 
 
 def _require_alternative(db: Database, alternative_id: int) -> dict[str, Any]:
-    alt = get_alternative(db, alternative_id)
-    if alt is None:
-        raise StoreError("alternative_id", "Alternativet finns inte.")
-    return alt
+    return required(
+        get_alternative(db, alternative_id), "alternative_id", N_("Alternativet finns inte.")
+    )
 
 
 def _clean_alternative(

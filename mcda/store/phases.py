@@ -17,8 +17,9 @@ from sqlite_utils import Database
 
 from ..core.rules import prerequisite_problem
 from .db import transaction
-from .decisions import require_decision
-from .errors import N_, Msg, StoreError
+from .decisions import require_decision, touch_decision
+from .errors import N_, Msg, StoreError, required
+from .fields import clean_line, clean_name
 from .items import get_alternative, list_alternatives
 from .municipalities import list_municipalities
 from .numbers import parse_int, parse_number
@@ -32,23 +33,17 @@ MAX_COMPARE = 3
 
 
 def _clean_name(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise StoreError("name", "Skriv ett namn för etappen, t.ex. ”Etapp 1”.")
-    name = " ".join(value.split())
-    if len(name) > NAME_MAX:
-        raise StoreError("name", "Etappens namn får vara högst %(max)s tecken.", max=NAME_MAX)
-    return name
+    return clean_name(
+        value, "name", N_("Skriv ett namn för etappen, t.ex. ”Etapp 1”."), NAME_MAX,
+        Msg(N_("Etappens namn får vara högst %(max)s tecken."), max=NAME_MAX),
+    )
 
 
 def _clean_period(value: Any) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise StoreError("period", "Perioden måste vara text, t.ex. ”2026–2028”.")
-    period = " ".join(value.split())
-    if len(period) > PERIOD_MAX:
-        raise StoreError("period", "Perioden får vara högst %(max)s tecken.", max=PERIOD_MAX)
-    return period
+    return clean_line(
+        value, "period", PERIOD_MAX, N_("Perioden måste vara text, t.ex. ”2026–2028”."),
+        Msg(N_("Perioden får vara högst %(max)s tecken."), max=PERIOD_MAX),
+    )
 
 
 def _number(value: Any, field: str, what: Msg) -> float:
@@ -78,13 +73,6 @@ def clean_budget(value: Any, phase_name: str | None = None) -> float:
             budget=format(budget, "g"),
         )
     return budget
-
-
-def _touch(db: Database, decision_id: int) -> None:
-    db.execute(
-        "UPDATE decisions SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-        [decision_id],
-    )
 
 
 # --- phases ---------------------------------------------------------------------------------
@@ -136,15 +124,12 @@ def add_phase(
             "VALUES (?, ?, ?, ?, ?)",
             [decision_id, pos, name, period, amount],
         )
-        _touch(db, decision_id)
+        touch_decision(db, decision_id)
         return int(cur.lastrowid)
 
 
 def _require_phase(db: Database, phase_id: int) -> dict[str, Any]:
-    phase = get_phase(db, phase_id)
-    if phase is None:
-        raise StoreError("phase_id", "Etappen finns inte.")
-    return phase
+    return required(get_phase(db, phase_id), "phase_id", N_("Etappen finns inte."))
 
 
 def update_phase(
@@ -160,7 +145,7 @@ def update_phase(
             "UPDATE phases SET name = ?, period = ?, budget = ? WHERE id = ?",
             [name, period, amount, phase_id],
         )
-        _touch(db, phase["decision_id"])
+        touch_decision(db, phase["decision_id"])
 
 
 def set_budgets(db: Database, decision_id: int, budgets: dict[int, Any]) -> None:
@@ -174,7 +159,7 @@ def set_budgets(db: Database, decision_id: int, budgets: dict[int, Any]) -> None
     with transaction(db):
         for pid, amount in clean.items():
             db.execute("UPDATE phases SET budget = ? WHERE id = ?", [amount, pid])
-        _touch(db, decision_id)
+        touch_decision(db, decision_id)
 
 
 def delete_phase(db: Database, phase_id: int) -> None:
@@ -205,7 +190,7 @@ def delete_phase(db: Database, phase_id: int) -> None:
                 "UPDATE phase_settings SET min_one_by_phase = NULL WHERE decision_id = ?",
                 [phase["decision_id"]],
             )
-        _touch(db, phase["decision_id"])
+        touch_decision(db, phase["decision_id"])
 
 
 def reorder_phases(db: Database, decision_id: int, phase_ids: list[int]) -> None:
@@ -219,7 +204,7 @@ def reorder_phases(db: Database, decision_id: int, phase_ids: list[int]) -> None
     with transaction(db):
         for pos, pid in enumerate(wanted, start=1):
             db.execute("UPDATE phases SET position = ? WHERE id = ?", [pos, pid])
-        _touch(db, decision_id)
+        touch_decision(db, decision_id)
 
 
 # --- prerequisites --------------------------------------------------------------------------
@@ -307,7 +292,7 @@ def set_prerequisites(db: Database, alternative_id: int, requires_ids: list[Any]
                 "INSERT INTO prerequisites (alternative_id, requires_id) VALUES (?, ?)",
                 [alternative_id, r],
             )
-        _touch(db, alt["decision_id"])
+        touch_decision(db, alt["decision_id"])
 
 
 def add_prerequisite(db: Database, alternative_id: int, requires_id: int) -> None:
@@ -329,7 +314,7 @@ def remove_prerequisite(db: Database, alternative_id: int, requires_id: int) -> 
             "DELETE FROM prerequisites WHERE alternative_id = ? AND requires_id = ?",
             [alternative_id, requires_id],
         )
-        _touch(db, alt["decision_id"])
+        touch_decision(db, alt["decision_id"])
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -405,7 +390,7 @@ def set_settings(
             "discount = excluded.discount, compare_groups = excluded.compare_groups",
             [decision_id, n1, share, disc, json.dumps(groups, ensure_ascii=False)],
         )
-        _touch(db, decision_id)
+        touch_decision(db, decision_id)
 
 
 # --- everything the planner needs -----------------------------------------------------------

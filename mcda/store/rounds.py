@@ -17,7 +17,8 @@ from sqlite_utils import Database
 from ..core import disclosure
 from .db import transaction
 from .decisions import get_decision
-from .errors import N_, StoreError
+from .errors import N_, Msg, StoreError
+from .fields import clean_line
 
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 8
@@ -87,14 +88,10 @@ def _clean_k(k: Any) -> int:
 
 
 def _clean_title(title: Any) -> str:
-    if title is None:
-        return ""
-    if not isinstance(title, str):
-        raise StoreError("title", "Rubriken måste vara text.")
-    title = " ".join(title.split())
-    if len(title) > 200:
-        raise StoreError("title", "Rubriken får vara högst 200 tecken.")
-    return title
+    return clean_line(
+        title, "title", 200, N_("Rubriken måste vara text."),
+        Msg(N_("Rubriken får vara högst 200 tecken.")),
+    )
 
 
 _ROUND_SELECT = (

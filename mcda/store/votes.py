@@ -26,7 +26,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .db import transaction, write
-from .errors import StoreError
+from .errors import N_, StoreError
 from .municipalities import list_municipalities
 from .rounds import METHODS, RoundClosedError, not_open_message
 
@@ -111,13 +111,10 @@ def _clean_weights(weights: Any, criterion_ids: set[int]) -> dict[str, float]:
             )
         if isinstance(w, bool):
             raise StoreError("weights", "Varje vikt måste vara ett tal.")
-        try:
-            w = float(w)
-        except (TypeError, ValueError):
-            raise StoreError("weights", "Varje vikt måste vara ett tal.") from None
-        if not math.isfinite(w) or w < 0:
-            raise StoreError("weights", "Varje vikt måste vara ett ändligt tal ≥ 0.")
-        clean[str(cid)] = w
+        clean[str(cid)] = _non_negative(
+            w, "weights", N_("Varje vikt måste vara ett tal."),
+            N_("Varje vikt måste vara ett ändligt tal ≥ 0."),
+        )
     missing = criterion_ids - {int(k) for k in clean}
     if missing:
         raise StoreError(
@@ -218,13 +215,21 @@ def _clean_payload(payload: Any) -> str:
 def _clean_consistency_ratio(consistency_ratio: Any) -> float | None:
     if consistency_ratio is None:
         return None
+    return _non_negative(
+        consistency_ratio, "consistency_ratio", N_("Konsistenskvoten måste vara ett tal."),
+        N_("Konsistenskvoten måste vara ett tal ≥ 0."),
+    )
+
+
+def _non_negative(value: Any, field: str, not_number: str, negative: str) -> float:
+    """``float(value)`` when finite and ≥ 0; the (``N_``-marked) messages say what is wrong."""
     try:
-        cr = float(consistency_ratio)
+        number = float(value)
     except (TypeError, ValueError):
-        raise StoreError("consistency_ratio", "Konsistenskvoten måste vara ett tal.") from None
-    if not math.isfinite(cr) or cr < 0:
-        raise StoreError("consistency_ratio", "Konsistenskvoten måste vara ett tal ≥ 0.")
-    return cr
+        raise StoreError(field, not_number) from None
+    if not math.isfinite(number) or number < 0:
+        raise StoreError(field, negative)
+    return number
 
 
 def _replayed(rows: list[dict[str, Any]], sub: _Submission) -> dict[str, Any] | None:
@@ -444,30 +449,25 @@ def latest_vote(db: Database, participant_id: int) -> dict[str, Any] | None:
 def participation(db: Database, round_id: int) -> dict[str, int]:
     """Participants with at least one vote per municipality name (all 15 listed, 0 too),
     in Swedish alphabetical order. Counts, not weights: safe to show below k."""
-    counts = {
-        r["name"]: r["n"]
-        for r in db.execute(
-            "SELECT m.name, COUNT(DISTINCT v.participant_id) AS n FROM votes v "
-            "JOIN participants p ON p.id = v.participant_id "
-            "JOIN municipalities m ON m.id = p.municipality_id "
-            "WHERE v.round_id = ? GROUP BY m.name",
-            [round_id],
-        )
-    }
-    return {m["name"]: counts.get(m["name"], 0) for m in list_municipalities(db)}
+    return _voters_per_municipality(db, "", [round_id])
 
 
 def participation_in_phase(db: Database, round_id: int, phase_id: int) -> dict[str, int]:
     """As :func:`participation`, but only participants with a vote for ``phase_id`` (a round
     with per-phase weights): the voters behind that phase's figures, for the k rule."""
+    return _voters_per_municipality(db, "AND v.phase_id = ? ", [round_id, phase_id])
+
+
+def _voters_per_municipality(db: Database, and_phase: str, params: list[int]) -> dict[str, int]:
+    """``and_phase`` is one of the two fixed fragments above (never input)."""
     counts = {
         r["name"]: r["n"]
         for r in db.execute(
             "SELECT m.name, COUNT(DISTINCT v.participant_id) AS n FROM votes v "
             "JOIN participants p ON p.id = v.participant_id "
             "JOIN municipalities m ON m.id = p.municipality_id "
-            "WHERE v.round_id = ? AND v.phase_id = ? GROUP BY m.name",
-            [round_id, phase_id],
+            f"WHERE v.round_id = ? {and_phase}GROUP BY m.name",
+            params,
         )
     }
     return {m["name"]: counts.get(m["name"], 0) for m in list_municipalities(db)}
