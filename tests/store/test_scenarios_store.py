@@ -93,7 +93,7 @@ def test_same_bad_spec_same_message_in_store_and_cli(db, tmp_path, capsys):
     from mcda.analyze_cli import main
     from mcda.core.errors import MCDAInputError
     from mcda.store import analysis_input, rounds
-    from mcda.store.decisions import add_alternative
+    from mcda.store.items import add_alternative
 
     did = _did(db)
     rnd = rounds.list_rounds(db, did)[0]
