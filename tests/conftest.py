@@ -4,6 +4,7 @@ helpers of ``tests/helpers.py`` (page parser, CSRF token, users, login) offered 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,28 @@ def _make_user(app: Flask) -> Callable[..., int]:
 def _login(client: FlaskClient) -> Callable[..., Any]:
     """Log ``client`` in: ``login(email, password=...)`` returns the POST's response."""
     return lambda email, *args, **kw: login(client, email, *args, **kw)
+
+
+class Clock:
+    """A wall clock that moves only when told (``advance``): tests of timeouts wait no time."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def session_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The clock that login sessions expire by (``mcda.store.users._now``), under the test's
+    control. It starts at the real time, so rows stamped by SQLite compare sensibly."""
+    clock = Clock()
+    monkeypatch.setattr(store_users, "_now", clock)
+    return clock
 
 
 @pytest.fixture(name="mcda_cli")
