@@ -145,3 +145,13 @@ def axe_violations(pg, tags: list[str] | None = None) -> list[dict]:
 def assert_no_axe_violations(pg, where: str = "") -> None:
     violations = axe_violations(pg)
     assert violations == [], f"axe violations {where}: {violations}"
+
+
+POLL_MS = 3000  # hx-trigger="every 3s" on the live views (projector, planning projector)
+
+
+def next_poll(pg, path: str = "/projektor/live", ms: int = POLL_MS) -> None:
+    """Move the page's clock (installed with ``pg.clock.install()`` before the page loaded)
+    past one poll interval and wait for the answer to the poll it sends: no real waiting."""
+    with pg.expect_response(lambda r: path in r.url):
+        pg.clock.run_for(ms + 200)

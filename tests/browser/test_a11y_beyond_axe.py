@@ -6,6 +6,7 @@ Uses the demo data (the same module-scoped server as test_a11y_all_pages).
 
 from __future__ import annotations
 
+from .conftest import POLL_MS, next_poll
 from .test_a11y_all_pages import _join, _login, demo_server  # noqa: F401 (fixture)
 
 FOCUSABLE_BOX_JS = """() => { const el = document.activeElement;
@@ -14,14 +15,9 @@ FOCUSABLE_BOX_JS = """() => { const el = document.activeElement;
   return {tag: el.tagName + (el.id ? '#' + el.id : ''), w: r.width, h: r.height}; }"""
 
 
-POLL_MS = 3000  # hx-trigger="every 3s" on the projector's live part
-
-
 def _one_poll(pg, polls: list[str]) -> None:
-    """Move the page's clock past one poll interval and wait for the poll it sends."""
     polls.clear()
-    with pg.expect_response(lambda r: "/projektor/live" in r.url):
-        pg.clock.run_for(POLL_MS + 200)
+    next_poll(pg)
     assert polls
 
 
