@@ -14,10 +14,7 @@ from flask.testing import FlaskClient
 
 from mcda.store import connect, migrate
 from mcda.store import users as store_users
-from tests.helpers import Element, csrf_from, login, make_user, parse_html
-
-# Tests do not need OWASP-strength hashing on every login; one test checks the real parameters.
-FAST_SCRYPT_N = 2**10
+from tests.helpers import FAST_SCRYPT_N, Element, csrf_from, login, make_user, parse_html
 
 
 @pytest.fixture(autouse=True)
