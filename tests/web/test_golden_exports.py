@@ -27,6 +27,9 @@ from tests.helpers import FAST_SCRYPT_N
 
 from .results_helpers import login_as, phase_scenario, scenario
 
+# One worker builds this module's shared app (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("golden-exports")
+
 RESULT_KINDS = ("roster.csv", "vikter.csv", "motiveringar.csv", "rangordning.csv",
                 "etapper.csv", "arbetsbok.xlsx", "analys.json")
 # The analysis options a user can choose on the results page (each gives other exports).

@@ -27,6 +27,9 @@ from tests.helpers import FAST_SCRYPT_N, csrf_from, parse_html
 
 from .results_helpers import login_as, phase_scenario
 
+# One worker builds this module's shared app (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("golden-pages")
+
 PROJECTOR_STEPS = ("sammanfattning", "vikter", "konflikter", "karta", "rangordning")
 METHOD_SLUGS = ("skjutreglage", "poang", "rangordning", "parvis")
 

@@ -13,6 +13,9 @@ from tests.helpers import FAST_SCRYPT_N
 
 from .results_helpers import login_as, phase_scenario, scenario
 
+# One worker builds this module's shared app (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("phase-scope")
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory):
