@@ -1,13 +1,13 @@
 """What axe cannot see (issue 16): the projector keeps focus where it is and can be paused,
 focus is never hidden under sticky bars, and no page scrolls sideways at 320 CSS px.
 
-Uses the demo data (the same module-scoped server as test_a11y_all_pages).
+Uses the demo data (the session's ``demo_server``, as test_a11y_all_pages).
 """
 
 from __future__ import annotations
 
 from .conftest import POLL_MS, next_poll
-from .test_a11y_all_pages import _join, _login, demo_server  # noqa: F401 (fixture)
+from .test_a11y_all_pages import _join, _login
 
 FOCUSABLE_BOX_JS = """() => { const el = document.activeElement;
   if (!el || el === document.body) return null;
@@ -21,7 +21,7 @@ def _one_poll(pg, polls: list[str]) -> None:
     assert polls
 
 
-def test_projector_never_moves_focus_and_can_be_paused(demo_server, page_factory):  # noqa: F811
+def test_projector_never_moves_focus_and_can_be_paused(demo_server, page_factory):
     """Polls are driven by the page's clock (Playwright's clock), not waited for."""
     from .conftest import DESKTOP
 
@@ -174,7 +174,7 @@ def _visitor_page(page_factory, base, demo, how, viewport, lang):
     return pg
 
 
-def test_no_page_scrolls_sideways_at_320_px(demo_server, page_factory):  # noqa: F811
+def test_no_page_scrolls_sideways_at_320_px(demo_server, page_factory):
     app, base, demo = demo_server
     failures: list[str] = []
     counted = 0
@@ -255,7 +255,7 @@ def _tab_through(pg, limit: int = 200) -> tuple[int, list[str]]:
     return stops, covered
 
 
-def test_focus_is_never_hidden_under_sticky_bars(demo_server, page_factory):  # noqa: F811
+def test_focus_is_never_hidden_under_sticky_bars(demo_server, page_factory):
     _app, base, demo = demo_server
     failures, total = [], 0
     for viewport in ({"width": 820, "height": 1180}, {"width": 320, "height": 256}):
