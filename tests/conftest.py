@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -15,6 +17,39 @@ from flask.testing import FlaskClient
 from mcda.store import connect, migrate
 from mcda.store import users as store_users
 from tests.helpers import FAST_SCRYPT_N, Element, csrf_from, login, make_user, parse_html
+
+
+class _SharedBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for every app this process creates.
+
+    Each test makes its own app, and a new Jinja environment compiles every template again
+    (about a tenth of a second per page kind). The bucket key holds the template's name and
+    the checksum of its source, and every test app is configured alike, so sharing the
+    compiled code changes nothing but the time."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_JINJA_BYTECODE = _SharedBytecode()
+_create_jinja_environment = Flask.create_jinja_environment
+
+
+def _jinja_environment_with_shared_bytecode(self: Flask) -> Any:
+    env = _create_jinja_environment(self)
+    env.bytecode_cache = _JINJA_BYTECODE
+    return env
+
+
+Flask.create_jinja_environment = _jinja_environment_with_shared_bytecode  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
