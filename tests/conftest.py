@@ -4,19 +4,52 @@ helpers of ``tests/helpers.py`` (page parser, CSRF token, users, login) offered 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from mcda.store import connect, migrate
 from mcda.store import users as store_users
-from tests.helpers import Element, csrf_from, login, make_user, parse_html
+from tests.helpers import FAST_SCRYPT_N, Element, csrf_from, login, make_user, parse_html
 
-# Tests do not need OWASP-strength hashing on every login; one test checks the real parameters.
-FAST_SCRYPT_N = 2**10
+
+class _SharedBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for every app this process creates.
+
+    Each test makes its own app, and a new Jinja environment compiles every template again
+    (about a tenth of a second per page kind). The bucket key holds the template's name and
+    the checksum of its source, and every test app is configured alike, so sharing the
+    compiled code changes nothing but the time."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_JINJA_BYTECODE = _SharedBytecode()
+_create_jinja_environment = Flask.create_jinja_environment
+
+
+def _jinja_environment_with_shared_bytecode(self: Flask) -> Any:
+    env = _create_jinja_environment(self)
+    env.bytecode_cache = _JINJA_BYTECODE
+    return env
+
+
+Flask.create_jinja_environment = _jinja_environment_with_shared_bytecode  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
@@ -84,6 +117,28 @@ def _make_user(app: Flask) -> Callable[..., int]:
 def _login(client: FlaskClient) -> Callable[..., Any]:
     """Log ``client`` in: ``login(email, password=...)`` returns the POST's response."""
     return lambda email, *args, **kw: login(client, email, *args, **kw)
+
+
+class Clock:
+    """A wall clock that moves only when told (``advance``): tests of timeouts wait no time."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def session_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The clock that login sessions expire by (``mcda.store.users._now``), under the test's
+    control. It starts at the real time, so rows stamped by SQLite compare sensibly."""
+    clock = Clock()
+    monkeypatch.setattr(store_users, "_now", clock)
+    return clock
 
 
 @pytest.fixture(name="mcda_cli")

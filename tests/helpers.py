@@ -21,6 +21,9 @@ from flask.testing import FlaskClient
 from mcda.store import connect
 from mcda.store import users as store_users
 
+# Tests do not need OWASP-strength hashing on every login; one test checks the real parameters.
+FAST_SCRYPT_N = 2**10
+
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}
 

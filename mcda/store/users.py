@@ -91,10 +91,15 @@ def get_user_by_email(db: Database, email: str) -> dict[str, Any] | None:
 
 
 def create_session(db: Database, user_id: int) -> str:
-    """Start a login session and return its random id (≥ 256 bits)."""
+    """Start a login session and return its random id (≥ 256 bits). Stamped by :func:`_now`,
+    the one clock a session's age is measured by (tests move it instead of sleeping)."""
     sid = secrets.token_urlsafe(32)
+    now = _iso(_now())
     with transaction(db):
-        db.execute("INSERT INTO user_sessions (id, user_id) VALUES (?, ?)", [sid, user_id])
+        db.execute(
+            "INSERT INTO user_sessions (id, user_id, created_at, last_seen) VALUES (?, ?, ?, ?)",
+            [sid, user_id, now, now],
+        )
     return sid
 
 

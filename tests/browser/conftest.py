@@ -71,11 +71,74 @@ class LiveServer:
         self._thread.join(5)
 
 
+class _CurrentApp:
+    """WSGI app that hands each request to the running test's app (one server per session)."""
+
+    def __init__(self) -> None:
+        self.app = None
+
+    def __call__(self, environ, start_response):
+        if self.app is None:  # between tests: a late poll of a closed page
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"no test running"]
+        return self.app(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def _session_server() -> Iterator[tuple[LiveServer, _CurrentApp]]:
+    current = _CurrentApp()
+    server = LiveServer(current).start()
+    yield server, current
+    server.stop()
+
+
 @pytest.fixture
-def live_server(app) -> Iterator[LiveServer]:
+def live_server(app, _session_server) -> Iterator[LiveServer]:
+    """The session's server, serving this test's ``app`` while the test runs."""
+    server, current = _session_server
     app.config["WTF_CSRF_SSL_STRICT"] = False
-    server = LiveServer(app).start()
+    current.app = app
     yield server
+    current.app = None
+
+
+DEMO_PASSWORD = "korrekt häst batteri"
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """One app with the demo data, served for the whole session (loading it costs seconds):
+    ``(app, url, demo)``, where ``demo`` names the open round (``round_id``, ``code``), its
+    ``decision_id``, the same decision's ``closed_round_id`` and both demo ``decisions``.
+    Users pl@example.se (facilitator) and kansli@example.se (secretariat), DEMO_PASSWORD.
+    The modules using it only read, apart from joining the open round."""
+    from mcda.store import connect
+    from mcda.store import rounds as sr
+    from mcda.store import users as su
+    from mcda.store.demo import load_demo
+    from mcda.web import create_app
+    from tests.helpers import FAST_SCRYPT_N, make_user
+
+    tmp = tmp_path_factory.mktemp("demo-browser")
+    app = create_app({"TESTING": True, "DATABASE": str(tmp / "demo.sqlite"),
+                      "SECRET_KEY": "demo-test-secret-key-0123456789abcdef",
+                      "WTF_CSRF_SSL_STRICT": False})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(su, "SCRYPT_N", FAST_SCRYPT_N)
+        owner = make_user(app, "pl@example.se", DEMO_PASSWORD, "facilitator")
+        make_user(app, "kansli@example.se", DEMO_PASSWORD, "secretariat")
+    db = connect(app.config["DATABASE"])
+    try:
+        ids = load_demo(db, owner_id=owner)
+        open_round = db.execute("SELECT id FROM rounds WHERE state = 'open' ORDER BY id").fetchone()
+        rnd = sr.get_round(db, open_round["id"])
+        closed = db.execute("SELECT id FROM rounds WHERE state = 'closed' AND decision_id = ?",
+                            [rnd["decision_id"]]).fetchone()["id"]
+    finally:
+        db.conn.close()
+    server = LiveServer(app).start()
+    yield app, server.url, {"round_id": rnd["id"], "code": rnd["join_code"],
+                            "decision_id": ids[0], "closed_round_id": closed, "decisions": ids}
     server.stop()
 
 
@@ -145,3 +208,13 @@ def axe_violations(pg, tags: list[str] | None = None) -> list[dict]:
 def assert_no_axe_violations(pg, where: str = "") -> None:
     violations = axe_violations(pg)
     assert violations == [], f"axe violations {where}: {violations}"
+
+
+POLL_MS = 3000  # hx-trigger="every 3s" on the live views (projector, planning projector)
+
+
+def next_poll(pg, path: str = "/projektor/live", ms: int = POLL_MS) -> None:
+    """Move the page's clock (installed with ``pg.clock.install()`` before the page loaded)
+    past one poll interval and wait for the answer to the poll it sends: no real waiting."""
+    with pg.expect_response(lambda r: path in r.url):
+        pg.clock.run_for(ms + 200)

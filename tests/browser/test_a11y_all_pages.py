@@ -17,53 +17,17 @@ import time
 from collections import deque
 from urllib.parse import urlsplit
 
-import pytest
 from playwright.sync_api import expect
 from werkzeug.exceptions import HTTPException
 
-from mcda.store import connect
-from mcda.store import rounds as sr
-from mcda.store.demo import load_demo
-from tests.helpers import make_user
+from .conftest import DEMO_PASSWORD as PASSWORD
+from .conftest import DESKTOP, TABLET, WCAG_TAGS, _axe_source
 
-from .conftest import DESKTOP, TABLET, WCAG_TAGS, LiveServer, _axe_source
-
-PASSWORD = "korrekt häst batteri"
 NOT_PAGES = {"auth.logout", "results.export", "static", "pages.health"}
 MAX_PAGES = 40
 DUP_IDS_JS = """() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
   return [...new Set(ids.filter((x, i) => ids.indexOf(x) !== i))]; }"""
 FOCUS_JS = "() => !!document.activeElement && document.activeElement !== document.body"
-
-
-def _demo(app) -> dict:
-    owner = make_user(app, "pl@example.se", PASSWORD, "facilitator")
-    make_user(app, "kansli@example.se", PASSWORD, "secretariat")
-    db = connect(app.config["DATABASE"])
-    try:
-        ids = load_demo(db, owner_id=owner)
-        open_rounds = [r for r in db.execute("SELECT id FROM rounds WHERE state = 'open'")]
-        rnd = sr.get_round(db, open_rounds[0]["id"])
-        closed = db.execute("SELECT id FROM rounds WHERE state = 'closed' AND decision_id = ?",
-                            [rnd["decision_id"]]).fetchone()["id"]
-    finally:
-        db.conn.close()
-    return {"round_id": rnd["id"], "code": rnd["join_code"], "decision_id": ids[0],
-            "closed_round_id": closed}
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    """One app with the demo data for the whole module (loading it costs seconds)."""
-    from mcda.web import create_app
-
-    tmp = tmp_path_factory.mktemp("a11y")
-    app = create_app({"TESTING": True, "DATABASE": str(tmp / "demo.sqlite"),
-                      "SECRET_KEY": "a11y-test-secret-key-0123456789abcdef"})
-    demo = _demo(app)
-    server = LiveServer(app).start()
-    yield app, server.url, demo
-    server.stop()
 
 
 def _login(pg, base: str, email: str) -> None:

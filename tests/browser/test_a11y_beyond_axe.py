@@ -1,12 +1,15 @@
 """What axe cannot see (issue 16): the projector keeps focus where it is and can be paused,
 focus is never hidden under sticky bars, and no page scrolls sideways at 320 CSS px.
 
-Uses the demo data (the same module-scoped server as test_a11y_all_pages).
+Uses the demo data (the session's ``demo_server``, as test_a11y_all_pages).
 """
 
 from __future__ import annotations
 
-from .test_a11y_all_pages import _join, _login, demo_server  # noqa: F401 (fixture)
+import pytest
+
+from .conftest import POLL_MS, next_poll
+from .test_a11y_all_pages import _join, _login
 
 FOCUSABLE_BOX_JS = """() => { const el = document.activeElement;
   if (!el || el === document.body) return null;
@@ -14,19 +17,25 @@ FOCUSABLE_BOX_JS = """() => { const el = document.activeElement;
   return {tag: el.tagName + (el.id ? '#' + el.id : ''), w: r.width, h: r.height}; }"""
 
 
-def test_projector_never_moves_focus_and_can_be_paused(demo_server, page_factory):  # noqa: F811
+def _one_poll(pg, polls: list[str]) -> None:
+    polls.clear()
+    next_poll(pg)
+    assert polls
+
+
+def test_projector_never_moves_focus_and_can_be_paused(demo_server, page_factory):
+    """Polls are driven by the page's clock (Playwright's clock), not waited for."""
     from .conftest import DESKTOP
 
     _app, base, demo = demo_server
     pg = page_factory(DESKTOP)
+    pg.clock.install()
     _login(pg, base, "pl@example.se")
     polls: list[str] = []
     pg.on("request", lambda r: polls.append(r.url) if "/projektor/live" in r.url else None)
     for rid in (demo["round_id"], demo["closed_round_id"]):
         pg.goto(f"{base}/resultat/{rid}/projektor")
-        polls.clear()
-        pg.wait_for_timeout(4000)  # at least one poll, no input
-        assert polls, "the projector did not poll"
+        _one_poll(pg, polls)  # at least one poll, no input
         assert pg.evaluate("document.activeElement === document.body"), \
             pg.evaluate("document.activeElement.outerHTML.slice(0, 120)")
         # every Tab stop is a visible box (no 1×1 px hidden table)
@@ -45,9 +54,8 @@ def test_projector_never_moves_focus_and_can_be_paused(demo_server, page_factory
         if inside.count():
             inside.focus()
             key = pg.evaluate("document.activeElement.outerHTML")
-            polls.clear()
-            pg.wait_for_timeout(3500)
-            assert polls
+            _one_poll(pg, polls)
+            pg.wait_for_timeout(100)  # the swap after the answer
             assert pg.evaluate("document.activeElement.outerHTML") == key
     # the pause control stops the polls; continuing starts them again
     button = pg.locator("button[data-pause-for=projector-live]")
@@ -55,14 +63,15 @@ def test_projector_never_moves_focus_and_can_be_paused(demo_server, page_factory
     button.click()
     assert button.get_attribute("aria-pressed") == "true"
     assert "Pausad" in pg.locator("#projector-paused").inner_text()
-    pg.wait_for_timeout(300)
+    pg.clock.run_for(POLL_MS)  # a poll already under way may still end
+    pg.wait_for_timeout(200)
     polls.clear()
-    pg.wait_for_timeout(6500)
+    pg.clock.run_for(2 * POLL_MS + 500)
+    pg.wait_for_timeout(300)  # a request sent by a timer would show up by now
     assert polls == []
     button.click()
     assert button.get_attribute("aria-pressed") == "false"
-    pg.wait_for_timeout(3500)
-    assert polls
+    _one_poll(pg, polls)
     # focus stays on the pause button through polls
     assert pg.evaluate("document.activeElement.dataset.pauseFor") == "projector-live"
     assert pg.csp_violations == [] and pg.page_errors == []
@@ -167,37 +176,38 @@ def _visitor_page(page_factory, base, demo, how, viewport, lang):
     return pg
 
 
-def test_no_page_scrolls_sideways_at_320_px(demo_server, page_factory):  # noqa: F811
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_no_page_scrolls_sideways_at_320_px(demo_server, page_factory, lang):
+    """Each language on its own (two tests, so two workers can take one each)."""
     app, base, demo = demo_server
     failures: list[str] = []
     counted = 0
-    for lang in ("sv", "en"):
-        seen: set[str] = set()
-        for who, (how, starts) in _visitors(demo).items():
-            pg = _visitor_page(page_factory, base, demo, how, NARROW, lang)
+    seen: set[str] = set()
+    for who, (how, starts) in _visitors(demo).items():
+        pg = _visitor_page(page_factory, base, demo, how, NARROW, lang)
 
-            def visit(path, pg=pg, who=who, lang=lang):
-                res = pg.evaluate(OVERFLOW_JS)
-                if res:
-                    failures.append(f"{lang} {who} {path}: {res}")
-                dup = _axe_rules(pg, ["landmark-unique"])
-                if dup:
-                    failures.append(f"{lang} {who} {path}: {dup}")
-                unnamed = pg.evaluate(SCROLLERS_JS)
-                if unnamed:
-                    failures.append(f"{lang} {who} {path}: scrolls without a named region "
-                                    f"{unnamed}")
+        def visit(path, pg=pg, who=who):
+            res = pg.evaluate(OVERFLOW_JS)
+            if res:
+                failures.append(f"{lang} {who} {path}: {res}")
+            dup = _axe_rules(pg, ["landmark-unique"])
+            if dup:
+                failures.append(f"{lang} {who} {path}: {dup}")
+            unnamed = pg.evaluate(SCROLLERS_JS)
+            if unnamed:
+                failures.append(f"{lang} {who} {path}: scrolls without a named region "
+                                f"{unnamed}")
 
-            counted += len(_walk(app, pg, base, starts, seen, visit))
-        # the import preview is a POST answer: upload the example file
-        pg = _visitor_page(page_factory, base, demo, "pl@example.se", NARROW, lang)
-        _import_preview(pg, base, demo["decision_id"])
-        counted += 1
-        res = pg.evaluate(OVERFLOW_JS) or pg.evaluate(SCROLLERS_JS)
-        if res:
-            failures.append(f"{lang} import preview: {res}")
-    print(f"reflow at 320 px: {counted} pages and states, {len(failures)} failures")
-    assert counted >= 60, counted
+        counted += len(_walk(app, pg, base, starts, seen, visit))
+    # the import preview is a POST answer: upload the example file
+    pg = _visitor_page(page_factory, base, demo, "pl@example.se", NARROW, lang)
+    _import_preview(pg, base, demo["decision_id"])
+    counted += 1
+    res = pg.evaluate(OVERFLOW_JS) or pg.evaluate(SCROLLERS_JS)
+    if res:
+        failures.append(f"{lang} import preview: {res}")
+    print(f"reflow at 320 px ({lang}): {counted} pages and states, {len(failures)} failures")
+    assert counted >= 30, counted
     assert failures == [], "\n".join(failures)
 
 
@@ -248,7 +258,7 @@ def _tab_through(pg, limit: int = 200) -> tuple[int, list[str]]:
     return stops, covered
 
 
-def test_focus_is_never_hidden_under_sticky_bars(demo_server, page_factory):  # noqa: F811
+def test_focus_is_never_hidden_under_sticky_bars(demo_server, page_factory):
     _app, base, demo = demo_server
     failures, total = [], 0
     for viewport in ({"width": 820, "height": 1180}, {"width": 320, "height": 256}):
@@ -274,23 +284,30 @@ def test_focus_is_never_hidden_under_sticky_bars(demo_server, page_factory):  # 
 
 # --- time limits (WCAG 2.2.1) ----------------------------------------------------------------
 
-def test_typed_input_survives_an_expired_session(app, live_server, page_factory):
-    """The audit's case with a short timeout: fill in /processledare/ny, wait, press Spara. The
-    login page says why and keeps the form; after logging in, one press sends it."""
+IDLE_S = 600  # the warning opens 120 s before the logout (app.js: min(120, idle / 2))
+WARN_MS = (IDLE_S - 120) * 1000
+
+
+def test_typed_input_survives_an_expired_session(app, live_server, page_factory, session_clock):
+    """The audit's case: fill in /processledare/ny, wait too long, press Spara. The login
+    page says why and keeps the form; after logging in, one press sends it. The page's clock
+    (Playwright) and the server's session clock are moved, not waited for."""
     from mcda.store import connect
     from tests.helpers import make_user
 
     from .conftest import TABLET, assert_no_axe_violations
 
-    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = 2
+    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = IDLE_S
     make_user(app, "pl@example.se", "korrekt häst batteri")
     pg = page_factory(TABLET)
+    pg.clock.install()
     base = live_server.url
     _login(pg, base, "pl@example.se")
     pg.goto(base + "/processledare/ny")
     pg.fill("#title", "Simhallar i Skaraborg")
     pg.fill("#description", "Skrivet innan sessionen gick ut.")
-    pg.wait_for_timeout(2600)
+    pg.clock.run_for(WARN_MS + 1000)
+    session_clock.advance(IDLE_S + 60)
     assert pg.locator("#session-warning").is_visible()  # the warning came, and was ignored
     pg.keyboard.press("Escape")
     pg.locator("main form button[type=submit]").click()
@@ -298,7 +315,6 @@ def test_typed_input_survives_an_expired_session(app, live_server, page_factory)
     notice = pg.locator("#kept-notice").inner_text()
     assert "Du loggades ut efter en stund utan aktivitet." in notice
     assert_no_axe_violations(pg, "login with kept form")
-    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = 3600  # no second warning while we check pages
     pg.fill("#email", "pl@example.se")
     pg.fill("#password", "korrekt häst batteri")
     pg.click("form.narrow-form button[type=submit]")
@@ -318,28 +334,36 @@ def test_typed_input_survives_an_expired_session(app, live_server, page_factory)
     assert pg.csp_violations == [] and pg.page_errors == []
 
 
-def test_warning_before_the_idle_logout_keeps_the_session(app, live_server, page_factory):
+def test_warning_before_the_idle_logout_keeps_the_session(app, live_server, page_factory,
+                                                          session_clock):
+    """The page's clock and the server's move together: "Fortsätt vara inloggad" renews the
+    session, so a save after more than the idle time since login still goes through."""
     from tests.helpers import make_user
 
     from .conftest import TABLET, assert_no_axe_violations
 
-    # 12 s: the warning opens 6 s after the page loaded, well before the session ends even on
-    # a loaded test machine
-    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = 12
+    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = IDLE_S
     make_user(app, "pl@example.se", "korrekt häst batteri")
     pg = page_factory(TABLET)
+    pg.clock.install()
     _login(pg, live_server.url, "pl@example.se")
     pg.goto(live_server.url + "/processledare/ny")
     pg.fill("#title", "Inte sparad än")
     dialog = pg.locator("#session-warning")
     assert not dialog.is_visible()
-    dialog.wait_for(state="visible", timeout=12000)
+    pg.clock.run_for(WARN_MS - 5000)
+    assert not dialog.is_visible()  # not before its time
+    pg.clock.run_for(6000)
+    session_clock.advance(WARN_MS / 1000 + 1)
+    dialog.wait_for(state="visible", timeout=5000)
     assert pg.evaluate("document.activeElement.closest('dialog') !== null")  # focus moved in
     assert_no_axe_violations(pg, "idle warning")
     pg.keyboard.press("Enter")  # "Fortsätt vara inloggad"
     dialog.wait_for(state="hidden", timeout=5000)
     # the clock restarted: the next warning comes after the first session would have ended
-    dialog.wait_for(state="visible", timeout=12000)
+    pg.clock.run_for(WARN_MS + 1000)
+    session_clock.advance(WARN_MS / 1000 + 1)
+    dialog.wait_for(state="visible", timeout=5000)
     assert pg.input_value("#title") == "Inte sparad än"  # the page stayed
     pg.keyboard.press("Enter")
     dialog.wait_for(state="hidden", timeout=5000)

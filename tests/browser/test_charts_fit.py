@@ -13,12 +13,9 @@ import re
 import pytest
 
 from mcda.store import connect
-from mcda.store.demo import load_demo
-from tests.helpers import make_user
 
-from .conftest import LiveServer
+from .conftest import DEMO_PASSWORD as PASSWORD
 
-PASSWORD = "korrekt häst batteri"
 WIDTHS = (820, 1280)
 MAX_REPORT_PAGES = 10
 # A4 minus the report's @page margins (12 mm left and right): 186 mm at 96 px/inch
@@ -79,18 +76,14 @@ PRINT_WIDTH_JS = """(limit) => {
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from mcda.web import create_app
-
-    tmp = tmp_path_factory.mktemp("fit")
-    app = create_app({"TESTING": True, "DATABASE": str(tmp / "demo.sqlite"),
-                      "SECRET_KEY": "fit-test-secret-key-0123456789abcdef",
-                      "WTF_CSRF_SSL_STRICT": False})
-    owner = make_user(app, "pl@example.se", PASSWORD, "facilitator")
-    make_user(app, "kansli@example.se", PASSWORD, "secretariat")
+def demo(demo_server):
+    """The session's demo app (tests/browser/conftest.py): its rounds, phases and the round
+    with the most participants."""
+    app, url, _demo = demo_server
     db = connect(app.config["DATABASE"])
     try:
-        decisions = load_demo(db, owner_id=owner)
+        decisions = [int(r["id"]) for r in db.execute(
+            "SELECT id FROM decisions WHERE is_demo = 1 ORDER BY id")]
         rounds = [dict(r) for r in db.execute("SELECT id, decision_id FROM rounds ORDER BY id")]
         phases = {d: [r["id"] for r in db.execute(
             "SELECT id FROM phases WHERE decision_id = ? ORDER BY id", [d])] for d in decisions}
@@ -99,10 +92,8 @@ def demo(tmp_path_factory):
             "DESC, round_id LIMIT 1").fetchone()["round_id"]
     finally:
         db.conn.close()
-    server = LiveServer(app).start()
-    yield {"url": server.url, "decisions": decisions, "rounds": rounds, "phases": phases,
-           "largest": largest}
-    server.stop()
+    return {"url": url, "decisions": decisions, "rounds": rounds, "phases": phases,
+            "largest": largest}
 
 
 def _login(pg, base: str, email: str) -> None:

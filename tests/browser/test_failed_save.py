@@ -103,12 +103,33 @@ class Failing:
         self.held.clear()
 
 
-def _saved_once(app, live_server, page_factory):
+APP_TIMEOUT = "var TIMEOUT_MS = 15000;"
+
+
+def _short_request_timeout(pg, ms: int) -> None:
+    """Serve static/js/app.js with its 15 s request timeout shortened to ``ms``: the browser's
+    own XHR timeout does not follow the page clock, and waiting 15 s per test is the cost this
+    avoids. The texts ("inom 15 sekunder") come from the page, unchanged."""
+
+    def handle(route) -> None:
+        resp = route.fetch()
+        body = resp.text()
+        assert APP_TIMEOUT in body, "app.js no longer sets TIMEOUT_MS = 15000"
+        route.fulfill(response=resp, body=body.replace(APP_TIMEOUT, f"var TIMEOUT_MS = {ms};"))
+
+    pg.route("**/static/js/app.js*", handle)
+
+
+def _saved_once(app, live_server, page_factory, *, request_timeout_ms: int | None = None):
     """A tablet that joined by code and saved version 1 (all sliders at 5, "Alla lika viktiga"
     ticked: an untouched form is not saved, issue 14), then moved the first slider to 6: the
-    next save would be version 2."""
+    next save would be version 2. The page's clock is installed (``pg.clock``), so retry
+    backoffs are stepped through, not waited out."""
     rd = make_round(app)
     pg = page_factory(TABLET_820, touch=True)
+    pg.clock.install()
+    if request_timeout_ms:
+        _short_request_timeout(pg, request_timeout_ms)
     join_by_code(pg, live_server.url, rd)
     pg.goto(f"{live_server.url}/omgang/{rd.round_id}/skjutreglage")
     pg.locator("label[for=alla-lika]").tap()
@@ -158,13 +179,13 @@ def assert_one_new_version(pg, rd) -> None:
 def test_failed_save_is_shown_kept_and_stored_once(
     app, live_server, page_factory, mode, recover
 ):
-    rd, pg = _saved_once(app, live_server, page_factory)
+    rd, pg = _saved_once(app, live_server, page_factory,
+                         request_timeout_ms=1500 if mode == "timeout" else None)
     failing = Failing(mode)
     pg.route(f"**/omgang/{rd.round_id}/skjutreglage", failing)
     pg.locator("#save-button").tap()
     alert = pg.get_by_role("alert")
-    wait = 25_000 if mode == "timeout" else 5_000
-    expect(alert).to_contain_text("Viktningen är inte sparad.", timeout=wait)
+    expect(alert).to_contain_text("Viktningen är inte sparad.", timeout=5_000)
     expect(alert).to_contain_text(REASONS[mode])
     expect(alert).to_contain_text("Dina val finns kvar på sidan.")
     if mode in ("503", "500"):
@@ -177,6 +198,8 @@ def test_failed_save_is_shown_kept_and_stored_once(
     failing.stop()
     if recover == "press":
         pg.locator("#save-button").tap()
+    else:
+        pg.clock.run_for(3_000)  # past the first backoff (2 s ± 20 %; 429: Retry-After 1 s)
     assert_one_new_version(pg, rd)
     assert failing.failed >= 1
 
@@ -189,11 +212,15 @@ def test_automatic_retries_while_the_server_keeps_failing_store_nothing_extra(
     pg.route(f"**/omgang/{rd.round_id}/skjutreglage", failing)
     pg.locator("#save-button").tap()
     expect(pg.get_by_role("alert")).to_contain_text("Viktningen är inte sparad.")
-    pg.wait_for_timeout(8_500)  # backoff 2 s, then 4 s: two automatic retries
+    for backoff_s in (2, 4):  # two automatic retries, each after its backoff (± 20 %)
+        with pg.expect_request(lambda r: r.method == "POST", timeout=5_000):
+            pg.clock.run_for(int(backoff_s * 1200) + 100)
+        expect(pg.get_by_role("alert")).to_contain_text("Viktningen är inte sparad.")
     assert failing.failed >= 3, failing.failed
     assert_not_claimed_saved(pg, rd)
     assert count_votes(rd) == 1
     failing.stop()
+    pg.clock.run_for(8 * 1200 + 100)  # the third retry (8 s backoff) goes through
     assert_one_new_version(pg, rd)
 
 
@@ -231,7 +258,8 @@ def test_offline_is_shown_and_the_save_goes_through_when_back(app, live_server, 
     assert count_votes(rd) == 1
     assert_no_axe_violations(pg, "offline")
     shot(pg, "save-offline")
-    pg.wait_for_timeout(3_000)  # no retries while offline
+    pg.clock.run_for(10_000)  # no retries while offline, however long
+    pg.wait_for_timeout(200)
     assert count_votes(rd) == 1
     pg.context.set_offline(False)  # the "online" event saves at once
     assert_one_new_version(pg, rd)

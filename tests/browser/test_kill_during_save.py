@@ -100,6 +100,7 @@ def test_sigkill_during_a_save(server, page_factory, when):
     rd = make_round(SimpleNamespace(config={"DATABASE": server.db}))
     server.start()
     pg = page_factory(TABLET_820, touch=True)
+    pg.clock.install()  # the retries' backoff is stepped through, not waited out
     join_by_code(pg, server.url, rd)
     pg.goto(f"{server.url}/omgang/{rd.round_id}/skjutreglage")
     pg.locator("label[for=alla-lika]").tap()  # equal weights only when said (issue 14)
@@ -131,10 +132,13 @@ def test_sigkill_during_a_save(server, page_factory, when):
     stored = 2 if when == "after-commit" else 1
     assert count_votes(rd) == stored
     shot(pg, f"kill-{when}")
-    pg.wait_for_timeout(3_000)  # the first automatic retry meets the dead server
+    with pg.expect_request(lambda r: r.method == "POST", timeout=5_000):
+        pg.clock.run_for(2 * 1200 + 100)  # the first automatic retry meets the dead server
+    expect(alert).to_contain_text("Surfplattan får ingen kontakt med servern.")
     assert_not_claimed_saved(pg, rd)
     assert count_votes(rd) == stored
     server.start()  # same port, database and secret: the retry goes through
+    pg.clock.run_for(4 * 1200 + 100)  # the second retry's backoff
     assert_one_new_version(pg, rd)
     db = connect(server.db)
     try:

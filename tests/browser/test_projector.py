@@ -8,7 +8,7 @@ from mcda.store import analysis_cache
 from mcda.store import users as su
 
 from ..web.results_helpers import add_vote, open_db, scenario
-from .conftest import DESKTOP, TABLET, assert_no_axe_violations
+from .conftest import DESKTOP, TABLET, assert_no_axe_violations, next_poll
 
 
 def _login(app, pg, live_server, role: str) -> int:
@@ -32,8 +32,12 @@ def _login(app, pg, live_server, role: str) -> int:
 def test_projector_shows_new_participant_within_one_poll(
     app, live_server, page_factory, caplog
 ):
+    """Polls are driven by the page's clock; no reuse window for the live analysis, so the
+    vote shows on the very next poll."""
     analysis_cache.clear()
+    app.config["PROJECTOR_LIVE_MAX_AGE_S"] = 0.0
     pg = page_factory(DESKTOP)
+    pg.clock.install()
     uid = _login(app, pg, live_server, "facilitator")
     sc = scenario(app, uid)
     pg.goto(f"{live_server.url}/resultat/{sc['round_id']}/projektor")
@@ -45,7 +49,8 @@ def test_projector_shows_new_participant_within_one_poll(
     # htmx keeps the old content (XHR hands it the cached body)
     # (Playwright reports the XHR's view, 200; the server log shows what was sent.)
     with caplog.at_level(logging.INFO, logger="werkzeug"):
-        pg.wait_for_timeout(6500)
+        next_poll(pg)
+        next_poll(pg)
     polls = [r.getMessage() for r in caplog.records if "/projektor/live" in r.getMessage()]
     assert len(polls) >= 2
     assert any('" 304 ' in m for m in polls), polls
@@ -55,8 +60,9 @@ def test_projector_shows_new_participant_within_one_poll(
         add_vote(db, sc["round_id"], sc["criteria"], "Vara", [1, 2, 3, 4])
     finally:
         db.conn.close()
+    next_poll(pg)
     pg.wait_for_function(
-        "() => document.querySelector('#proj-total').textContent.trim() === '15'", timeout=3500
+        "() => document.querySelector('#proj-total').textContent.trim() === '15'", timeout=3000
     )
     assert_no_axe_violations(pg, "projector after swap")
     assert pg.csp_violations == [] and pg.page_errors == []

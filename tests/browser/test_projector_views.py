@@ -10,7 +10,7 @@ from mcda.store import rounds as sr
 from mcda.store.demo import load_demo
 
 from ..web.results_helpers import add_vote, open_db
-from .conftest import assert_no_axe_violations
+from .conftest import assert_no_axe_violations, next_poll
 from .test_projector import _login
 
 PROJECTOR = {"width": 1920, "height": 1080}
@@ -85,6 +85,7 @@ def test_open_round_shows_qr_and_code_and_polls_never_move_focus(app, live_serve
     analysis_cache.clear()
     app.config["PROJECTOR_LIVE_MAX_AGE_S"] = 0.0
     pg = page_factory(PROJECTOR)
+    pg.clock.install()  # polls stepped with next_poll, not waited for
     uid = _login(app, pg, live_server, "facilitator")
     _closed, opened = _demo(app, uid)
     pg.goto(f"{live_server.url}/resultat/{opened['id']}/projektor")
@@ -103,9 +104,11 @@ def test_open_round_shows_qr_and_code_and_polls_never_move_focus(app, live_serve
         add_vote(db, opened["id"], crits, "Skövde", list(range(1, len(crits) + 1)))
     finally:
         db.conn.close()
+    next_poll(pg)
     pg.wait_for_function(
-        "() => document.querySelector('#proj-total').textContent.trim() === '1'", timeout=8000)
-    pg.wait_for_timeout(3500)  # and one more poll
+        "() => document.querySelector('#proj-total').textContent.trim() === '1'", timeout=3000)
+    next_poll(pg)  # and one more poll
+    pg.wait_for_timeout(100)  # its swap
     assert pg.evaluate("window.__focus") == []
     assert pg.evaluate("document.activeElement.tagName") == before
     assert pg.evaluate("document.querySelector('#projector-live').contains(document.activeElement)"

@@ -2,7 +2,6 @@
 
 import io
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -71,13 +70,13 @@ def test_missing_file_exit_2(tmp_path, capsys):
     assert "cannot read" in capsys.readouterr().err
 
 
-def test_module_entry_point(tmp_path):
-    """The real command line: python -m mcda analyze FILE (one subprocess for the wiring)."""
+def test_module_entry_point(tmp_path, mcda_cli):
+    """``python -m mcda analyze FILE`` through the command group (in process; the real command
+    line, a subprocess, is run by test_analyze_cli_bad_input.py)."""
     bad = _small(tmp_path, lambda d: d["votes"][0]["values"].update(drift=50))
-    proc = subprocess.run([sys.executable, "-m", "mcda", "analyze", str(bad)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 2
-    assert "poäng för mycket" in proc.stderr
+    result = mcda_cli("analyze", str(bad))
+    assert result.exit_code == 2
+    assert "poäng för mycket" in result.stderr
 
 
 def test_summary_leads_the_json_output(tmp_path, capsys):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from mcda.web.auth import throttle as auth
-from tests.helpers import csrf_from, login, make_user
+from tests.helpers import csrf_from, login, make_user, parse_html, visible_text
 
 
 def _cookie(client):
@@ -17,8 +17,9 @@ def _cookie(client):
 
 def test_login_page_is_swedish_and_has_labels(client):
     html = client.get("/logga-in").get_data(as_text=True)
-    assert "<h1>Logga in</h1>" in html
-    assert 'for="email"' in html and 'for="password"' in html
+    doc = parse_html(html)
+    assert [h.text() for h in doc.find_all("h1")] == ["Logga in"]
+    assert doc.find("label", for_="email") and doc.find("label", for_="password")
 
 
 def test_login_success_redirects_and_renews_session(app, client):
@@ -177,7 +178,7 @@ def test_throttling_after_five_failures_without_locking_out_real_user(app, clien
     # sixth attempt at once from that browser: refused unchecked, even with the right password
     resp = _attempt(client, "a@example.se", "korrekt häst batteri")
     assert resp.status_code == 429
-    assert re.search(r"Vänta \d+ sekunder", resp.get_data(as_text=True))
+    assert re.search(r"Vänta \d+ sekunder", visible_text(resp.data))
     # the real user on another browser, even at the same IP, is not locked out
     other = app.test_client()
     assert _attempt(other, "a@example.se", "korrekt häst batteri").status_code == 303

@@ -22,10 +22,13 @@ from mcda.store import rounds as sr
 from mcda.store import scenarios as ss
 from mcda.store import users as su
 from mcda.store.demo import load_demo
-from tests.conftest import FAST_SCRYPT_N
 from tests.golden import assert_golden, normalise_versions, xlsx_cells
+from tests.helpers import FAST_SCRYPT_N
 
 from .results_helpers import login_as, phase_scenario, scenario
+
+# One worker builds this module's shared app (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("golden-exports")
 
 RESULT_KINDS = ("roster.csv", "vikter.csv", "motiveringar.csv", "rangordning.csv",
                 "etapper.csv", "arbetsbok.xlsx", "analys.json")

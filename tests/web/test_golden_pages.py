@@ -23,11 +23,13 @@ from mcda.store import rounds as sr
 from mcda.store import scenarios as ss
 from mcda.store import users as su
 from mcda.store.demo import load_demo
-from tests.conftest import FAST_SCRYPT_N
 from tests.golden import assert_golden, page_snapshot
-from tests.helpers import csrf_from, parse_html
+from tests.helpers import FAST_SCRYPT_N, csrf_from, parse_html
 
 from .results_helpers import login_as, phase_scenario
+
+# One worker builds this module's shared app (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("golden-pages")
 
 PROJECTOR_STEPS = ("sammanfattning", "vikter", "konflikter", "karta", "rangordning")
 METHOD_SLUGS = ("skjutreglage", "poang", "rangordning", "parvis")

@@ -6,19 +6,36 @@ from __future__ import annotations
 import pytest
 
 from mcda.store import analysis_cache
+from mcda.store import users as su
 from mcda.web.exports.views import EXPORT_KINDS
 from mcda.web.kit import scope as phase_scope
 from mcda.web.kit import scope as results
 from mcda.web.participate import context as participate
 from mcda.web.secretariat import compare as secretariat
+from tests.helpers import FAST_SCRYPT_N
 
 from .results_helpers import login_as, phase_scenario, scenario
 
+# One worker builds this module's shared app (pyproject: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("phase-scope")
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory):
+    """One app for the module (its tests only read): a round with per-phase weights, another
+    decision's phased round and a normal round, a facilitator and a secretariat client."""
+    from mcda.web import create_app
+
     analysis_cache.clear()
-    yield
+    path = tmp_path_factory.mktemp("phase-scope") / "db.sqlite"
+    app = create_app({"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "phase-scope"})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(su, "SCRYPT_N", FAST_SCRYPT_N)
+        fac, sec = app.test_client(), app.test_client()
+        uid = login_as(app, fac)
+        login_as(app, sec, "secretariat")
+    yield {"fac": fac, "sec": sec, "phased": phase_scenario(app, uid),
+           "other": phase_scenario(app, None), "normal": scenario(app, uid)}
     analysis_cache.clear()
 
 
@@ -29,12 +46,9 @@ DECISION_ROUTES = ["/resultat/beslut/{did}/konvergens", "/kansliet/?beslut={did}
 ALL_ROUTES = ROUND_ROUTES + DECISION_ROUTES
 
 
-def _login(app, client, route: str) -> int | None:
+def _client(site, route: str):
     """The decision's owner for its pages; a secretariat user for the secretariat."""
-    if route.startswith("/kansliet"):
-        login_as(app, client, "secretariat")
-        return None
-    return login_as(app, client)
+    return site["sec"] if route.startswith("/kansliet") else site["fac"]
 
 
 def _url(template: str, sc: dict, etapp: str) -> str:
@@ -43,17 +57,16 @@ def _url(template: str, sc: dict, etapp: str) -> str:
 
 
 @pytest.mark.parametrize("route", ALL_ROUTES)
-def test_every_etapp_route_refuses_an_unknown_phase(app, client, route):
-    sc = phase_scenario(app, _login(app, client, route))
-    other = phase_scenario(app, None)
+def test_every_etapp_route_refuses_an_unknown_phase(site, route):
+    client, sc, other = _client(site, route), site["phased"], site["other"]
     assert client.get(_url(route, sc, str(sc["phases"][1]))).status_code == 200
     for bad in ("999999", "abc", str(other["phases"][0])):
         assert client.get(_url(route, sc, bad)).status_code == 404, bad
 
 
 @pytest.mark.parametrize("route", ALL_ROUTES)
-def test_every_etapp_route_refuses_a_phase_on_a_normal_round(app, client, route):
-    sc = scenario(app, _login(app, client, route))
+def test_every_etapp_route_refuses_a_phase_on_a_normal_round(site, route):
+    client, sc = _client(site, route), site["normal"]
     assert client.get(_url(route, sc, "1")).status_code == 404
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from mcda.store import analysis_cache
-from tests.helpers import map_values, svg_references
+from tests.helpers import Element, map_values, parse_html, svg_references
 
 from .results_helpers import login_as, scenario
 
@@ -19,14 +19,21 @@ def _fresh_cache():
     analysis_cache.clear()
 
 
-def _figure(html: str, fig_id: str) -> str:
-    start = html.index(f'<figure class="map" id="{fig_id}"')
-    return html[start:html.index("</figure>", start)]
+def _figure(html: str, fig_id: str) -> Element:
+    fig = parse_html(html).find("figure", class_="map", id=fig_id)
+    assert fig is not None, fig_id
+    return fig
 
 
-def _area_texts(fig: str) -> dict[str, str]:
+def _area_texts(fig: Element) -> dict[str, str]:
     """name → the value printed on the map under it."""
     return map_values(fig)
+
+
+def _table_rows(fig: Element) -> dict[str, list[str]]:
+    """The map's data table: row header → the row's cells."""
+    return {tr.find("th").text(): [td.text() for td in tr.find_all("td")]
+            for tr in fig.find_all("tr") if tr.find("th") is not None and tr.find("td")}
 
 
 def test_maps_obey_k_exactly_as_the_tables(app, client):
@@ -40,16 +47,18 @@ def test_maps_obey_k_exactly_as_the_tables(app, client):
     assert part["Hjo"] == part["Lidköping"] == part["Tibro"] == "–"
     assert part["Skövde"] == "5" and part["Vara"] == "4"
     fig = _figure(html, "map-participation")
-    assert "map-area map-hidden" not in fig and "<title>Hjo: dold" not in fig
+    assert fig.find_all(class_="map-hidden") == []
+    assert not [t for t in fig.find_all("title") if t.text().startswith("Hjo: dold")]
     # never a number for a pooled municipality, in the map's own table either
-    assert "Hjo</th>" not in fig and "Övriga kommuner</th><td class=\"num\">4" in fig
+    rows = _table_rows(fig)
+    assert "Hjo" not in rows and rows["Övriga kommuner"][0] == "4"
     for fig_id in ("map-weight", "map-distance"):
         texts = _area_texts(_figure(html, fig_id))
         assert texts["Hjo"] == texts["Lidköping"] == texts["Tibro"] == "–", fig_id
         assert re.fullmatch(r"\d+ %", texts["Skövde"]), fig_id
-        table = _figure(html, fig_id)
-        assert 'Hjo</th><td class="num">–' in table and 'Tibro</th><td class="num">–' in table
-    if 'id="map-coalitions"' in html:
+        rows = _table_rows(_figure(html, fig_id))
+        assert rows["Hjo"][0] == "–" and rows["Tibro"][0] == "–", fig_id
+    if parse_html(html).find(id="map-coalitions") is not None:
         co = _area_texts(_figure(html, "map-coalitions"))
         assert co["Hjo"] == co["Lidköping"] == co["Tibro"]
 
@@ -63,11 +72,13 @@ def test_weight_map_follows_the_chosen_criterion(app, client):
     cid = sc["criteria"][3]
     html = client.get(f"/resultat/{rid}?kriterium={cid}&within=median").get_data(as_text=True)
     assert "Vikt för Investeringskostnad per kommun" in html
-    assert f'<option value="{cid}" selected>' in html
+    doc = parse_html(html)
+    assert "selected" in doc.find("option", value=str(cid)).attrs
     # the choice keeps the page's other options (hidden inputs), and is a GET
-    form = html[html.index('class="map-choose'):]
-    form = form[:form.index("</form>")]
-    assert 'name="within" value="median"' in form and 'name="kriterium"' in form
+    form = doc.find("form", class_="map-choose")
+    assert form.get("method") == "get"
+    assert form.find("input", name="within", value="median") is not None
+    assert form.find(name="kriterium") is not None
     # an unknown criterion falls back to the first one rather than failing
     html = client.get(f"/resultat/{rid}?kriterium=nonsense").get_data(as_text=True)
     assert "Vikt för Tillgänglighet per kommun" in html
@@ -80,12 +91,14 @@ def test_every_map_has_legend_table_and_source(app, client):
         html = client.get(url).get_data(as_text=True)
         for fig_id in ("map-participation", "map-weight", "map-distance"):
             fig = _figure(html, fig_id)
-            assert 'class="map-legend"' in fig and "legend-item" in fig, (url, fig_id)
-            assert "<table>" in fig and 'role="img"' in fig, (url, fig_id)
+            assert fig.find(class_="map-legend") and fig.find(class_="legend-item"), (url, fig_id)
+            assert fig.find("table") and fig.find(role="img"), (url, fig_id)
         assert "Statistiska centralbyrån (SCB)" in html and "CC0" in html
         # server-rendered: no script, no external reference inside the maps
-        maps_html = _figure(html, "map-weight")
-        assert "<script" not in maps_html and "http" not in maps_html
+        fig = _figure(html, "map-weight")
+        assert fig.find("script") is None
+        assert not [v for el in fig.iter() for v in el.attrs.values() if "http" in (v or "")]
+        assert "http" not in fig.text()
 
 
 def test_maps_in_english(app, client):
@@ -93,8 +106,8 @@ def test_maps_in_english(app, client):
     sc = scenario(app, fac, {"Skövde": 5, "Lidköping": 3, "Hjo": 1, "Vara": 4})
     html = client.get(f"/resultat/{sc['round_id']}?lang=en").get_data(as_text=True)
     fig = _figure(html, "map-participation")
-    assert "Map: participants per municipality" in fig
-    assert _area_texts(fig)["Hjo"] == "–" and "Other municipalities" in fig
+    assert "Map: participants per municipality" in fig.text()
+    assert _area_texts(fig)["Hjo"] == "–" and "Other municipalities" in fig.text()
 
 
 def _dangling_uses(html: str) -> list[str]:
@@ -119,5 +132,6 @@ def test_every_map_shape_and_pattern_is_defined_on_its_page(app, client):
     for url in (f"/resultat/{rid}", f"/resultat/{rid}/rapport",
                 f"/resultat/{rid}/projektor?vy=karta", f"/resultat/{rid}/projektor/live?vy=karta"):
         html = client.get(url).get_data(as_text=True)
-        assert '<use href="#' in html, url
+        assert [u for u in parse_html(html).find_all("use")
+                if (u.get("href") or "").startswith("#")], url
         assert _dangling_uses(html) == [], url

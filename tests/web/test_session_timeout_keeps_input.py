@@ -3,8 +3,6 @@ The posted form is kept on the login page and offered for sending again after lo
 
 from __future__ import annotations
 
-import time
-
 from mcda.store import connect
 from tests.helpers import csrf_from, login, make_user, parse_html
 
@@ -26,12 +24,15 @@ def _titles(app) -> list[str]:
         db.conn.close()
 
 
-def test_form_posted_after_idle_timeout_survives_the_login(app, client):
-    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = 1
+IDLE_S = 600
+
+
+def test_form_posted_after_idle_timeout_survives_the_login(app, client, session_clock):
+    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = IDLE_S
     make_user(app, "pl@example.se")
     assert login(client, "pl@example.se").status_code == 303
     token = csrf_from(client.get("/processledare/ny").get_data(as_text=True))
-    time.sleep(1.2)  # the facilitator types, and waits too long
+    session_clock.advance(IDLE_S + 60)  # the facilitator types, and waits too long
     resp = client.post("/processledare/ny", data={"csrf_token": token, "title": TITLE,
                                                   "description": DESCRIPTION})
     page = resp.get_data(as_text=True)
@@ -70,12 +71,12 @@ def test_kept_form_only_goes_to_a_local_path(app, client):
     assert resp.status_code == 303  # an ordinary login; nothing offered
 
 
-def test_htmx_request_after_timeout_reloads_the_page_to_the_login(app, client):
-    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = 1
+def test_htmx_request_after_timeout_reloads_the_page_to_the_login(app, client, session_clock):
+    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = IDLE_S
     make_user(app, "pl@example.se")
     login(client, "pl@example.se")
     token = csrf_from(client.get("/processledare/ny").get_data(as_text=True))
-    time.sleep(1.2)
+    session_clock.advance(IDLE_S + 60)
     resp = client.post("/processledare/1/bedomningar/1/1", data={"csrf_token": token},
                        headers={"HX-Request": "true",
                                 "HX-Current-URL": "http://localhost/processledare/1"})
@@ -83,21 +84,22 @@ def test_htmx_request_after_timeout_reloads_the_page_to_the_login(app, client):
     assert resp.headers["HX-Redirect"] == "/logga-in?next=/processledare/1"
 
 
-def test_stay_logged_in_renews_the_idle_clock(app, client):
+def test_stay_logged_in_renews_the_idle_clock(app, client, session_clock):
     """The warning's button (POST /logga-in/forlang) makes the session active from now."""
-    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = 2
+    app.config["FACILITATOR_IDLE_TIMEOUT_S"] = IDLE_S
     make_user(app, "pl@example.se")
     login(client, "pl@example.se")
     page = client.get("/processledare/").get_data(as_text=True)
-    assert 'id="session-warning"' in page and 'data-idle-s="2"' in page
+    warning = parse_html(page).find(id="session-warning")
+    assert warning is not None and warning.get("data-idle-s") == str(IDLE_S)
     token = csrf_from(page)
-    for _ in range(3):  # 3 × 1.2 s: longer than the timeout, but renewed each time
-        time.sleep(1.2)
+    for _ in range(3):  # 3 × 0.6 of the timeout: longer in all, but renewed each time
+        session_clock.advance(IDLE_S * 0.6)
         resp = client.post("/logga-in/forlang", data={"csrf_token": token},
                            headers={"X-Requested-With": "fetch"})
         assert resp.status_code == 204
     assert client.get("/processledare/").status_code == 200
-    time.sleep(2.2)
+    session_clock.advance(IDLE_S + 60)
     assert client.get("/processledare/").status_code == 302  # no renewal: logged out
 
 

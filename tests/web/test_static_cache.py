@@ -11,6 +11,7 @@ from flask import url_for
 
 from mcda.web import create_app
 from mcda.web.kit.assets import IMMUTABLE
+from tests.helpers import parse_html
 
 
 def _cache_control(client, url: str) -> str:
@@ -23,16 +24,17 @@ def _cache_control(client, url: str) -> str:
 
 
 def _css_url(html: str) -> str:
-    m = re.search(r'href="(/static/app\.css\?v=[0-9a-f]{12})"', html)
-    assert m, "the stylesheet is not linked with a version"
-    return m.group(1)
+    hrefs = [str(link.get("href")) for link in parse_html(html).find_all("link", rel="stylesheet")]
+    linked = [h for h in hrefs if re.fullmatch(r"/static/app\.css\?v=[0-9a-f]{12}", h)]
+    assert linked, f"the stylesheet is not linked with a version: {hrefs}"
+    return linked[0]
 
 
 def test_pages_link_static_files_with_a_content_version_cached_for_a_year(client):
     html = client.get("/delta").get_data(as_text=True)
     url = _css_url(html)
     assert _cache_control(client, url) == IMMUTABLE
-    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    scripts = [str(s.get("src")) for s in parse_html(html).find_all("script", src=True)]
     assert scripts and all("?v=" in s for s in scripts)
 
 
