@@ -219,3 +219,37 @@ def test_the_import_walk_sees_what_it_must() -> None:
                   if isinstance(n, ast.Import)) == ["b", "c"]
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert len(_features()) >= 6
+
+
+DATA_ONLY = ("view_models", "state", "tables", "writers", "workbook", "sections")
+"""Module names (under ``mcda/web``) that take data and never ``db``, ``request`` or
+``session``; ``mcda/web/present/`` is data-only as a whole."""
+
+
+def _data_only_modules() -> list[str]:
+    return sorted(m for m in MODULES if m.startswith("mcda.web.")
+                  and (m.rpartition(".")[2] in DATA_ONLY or m.startswith("mcda.web.present.")))
+
+
+def _request_bound(path: Path) -> list[str]:
+    """``db`` parameters and flask's request and session in one file (the locale cache on
+``g`` in the number filter is presentation, not request data)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            args = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+            found += [f"{node.name}(db)" for a in args if a.arg == "db"]
+        elif isinstance(node, ast.ImportFrom) and node.module == "flask":
+            found += [f"flask.{a.name}" for a in node.names
+                      if a.name in {"request", "session"}]
+    return found
+
+
+def test_view_models_take_data_never_db_request_or_session() -> None:
+    """Form state, view models, sections and export tables are plain functions of data
+    (docs/architecture.md): only a feature's context loader and kit.scope query the store."""
+    mods = _data_only_modules()
+    assert len(mods) >= 8, mods  # the rule is not vacuous
+    bad = {m: hits for m in mods if (hits := _request_bound(MODULES[m]))}
+    assert bad == {}
