@@ -105,6 +105,34 @@ class Group:
     items: list[int]
 
 
+@dataclass(frozen=True)
+class PlanProblem:
+    """What a plan is made under: the investments' costs, hosts, earliest phases and
+    prerequisites, the phase budgets, the rules, the early-phase discount and the names.
+
+    Why one class: :func:`~mcda.core.phasing.plan`, :func:`~mcda.core.phasing.plan_paths`,
+    :func:`~mcda.core.phasing.plan_stability`, :func:`mcda.core.scenarios.frontier` and
+    :class:`~mcda.core.phasing.PhaseModel` take the same givens; they accept a
+    ``PlanProblem`` or its fields (positionally or by name) through :meth:`of`.
+    """
+
+    costs: Sequence[float]
+    hosts: Sequence[str | None]
+    earliest_phase: Sequence[int | None]
+    prerequisites: Sequence[tuple[int, int]]
+    budgets: Sequence[float]
+    rules: Mapping[str, Any] | None = None
+    discount: float = DEFAULT_DISCOUNT
+    names: Sequence[str] | None = None
+
+    @classmethod
+    def of(cls, *args: Any, **kwargs: Any) -> PlanProblem:
+        """A given ``PlanProblem`` as it is, else one built from the fields."""
+        if len(args) == 1 and not kwargs and isinstance(args[0], PlanProblem):
+            return args[0]
+        return cls(*args, **kwargs)
+
+
 @dataclass
 class _Rules:
     min_one_by_phase: int | None
