@@ -418,3 +418,19 @@ def test_wsm_value_samples_empirical_and_uniform():
     assert hits == 25
     u = phasing.wsm_value_samples(matrix, [1, -1], 20, 1)
     assert u.shape == (20, 3)
+
+
+def test_exact_checks_read_money_and_shares_as_the_decimals_entered():
+    """Found by test_matches_brute_force: B's only investment (7 of 10) sits exactly at the
+    70 % share cap. Read as binary floats, 7 > Fraction(0.7) · 10 and the exact check cut
+    the only feasible plan ("infeasible" with no municipality named); as decimals it fits."""
+    res = phasing.plan([0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 3.0, 7.0], ["A", "A", "A", "B"],
+                       [None] * 4, [], [10.0],
+                       {"municipalities": ["A", "B", "C"], "min_one_by_phase": 1,
+                        "max_share": 0.7}, discount=0.0)
+    assert res.status == "optimal"
+    assert res.assignment == [1, 1, 1, 1]
+    # 0.1 + 0.2 fits a budget of 0.3 (in binary floats the sum is 0.30000000000000004)
+    res = phasing.plan([1.0, 1.0], [0.1, 0.2], ["A", "B"], [None] * 2, [], [0.3])
+    assert res.assignment == [1, 1]
+    assert res.spend == [pytest.approx(0.3)]

@@ -30,7 +30,7 @@ from .input import (
     _validate,
     phase_weights,
 )
-from .solver import exact_sum, fits, milp
+from .solver import exact, exact_sum, fits, milp
 
 Row = tuple[dict[int, float], float, float]  # coefficients, lower, upper
 Block = tuple[str, str, str, list[Row]]  # kind, Swedish, English, rows
@@ -382,7 +382,7 @@ class PhaseModel(Explanations):
         total = exact_sum(self.costs[sel])
         for m in self.rules.municipalities:
             own = exact_sum(self.costs[[i for i in sel if self.hosts[i] == m]])
-            if own > Fraction(share) * total:
+            if own > exact(share) * total:
                 row = {self._iy(i): -1.0 for i in range(self.n)}
                 row.update({self._iy(i): 1.0 for i in sel})
                 return [("share", (row, -np.inf, float(len(sel) - 1)))]
@@ -425,12 +425,12 @@ class PhaseModel(Explanations):
         if per_phase:
             values = vm.max(axis=1)
         phase = [int(np.argmax(r)) if r.max() > 0.5 else -1 for r in x]
-        net = [Fraction(float(c)) for c in self.net_costs]
+        net = [exact(c) for c in self.net_costs]
         spend = [sum((net[i] for i in range(self.n) if x[i, p] > 0.5), Fraction(0))
                  for p in range(self.P)]
-        budgets = [Fraction(float(b)) for b in self.budgets]
-        pool_cost = [[Fraction(float(c)) for c in pc] for pc in self.pool_costs]
-        pool_budgets = [[Fraction(float(b)) for b in pool.budgets] for pool in self.rules.pools]
+        budgets = [exact(b) for b in self.budgets]
+        pool_cost = [[exact(c) for c in pc] for pc in self.pool_costs]
+        pool_budgets = [[exact(b) for b in pool.budgets] for pool in self.rules.pools]
         pool_spend = [[sum((pc[i] for i in range(self.n) if x[i, p] > 0.5), Fraction(0))
                        for p in range(self.P)] for pc in pool_cost]
         req: dict[int, list[int]] = {}

@@ -76,10 +76,18 @@ def milp(*args: Any, **kwargs: Any) -> Any:
         return _scipy_milp(*args, **kwargs)
 
 
+def exact(x: float) -> Fraction:
+    """A number as the decimal it was entered as (its shortest repr), exactly.
+
+    Money and shares are typed as decimals: 0.7 means 7/10, not the binary float nearest
+    to it, so a plan of 3 + 7 under a 70 % share cap fits exactly as the user reads it, and
+    0.1 + 0.2 fits a budget of 0.3."""
+    return Fraction(repr(float(x)))
+
+
 def exact_sum(amounts: Any) -> Fraction:
-    """The exact sum of floats (each float is a rational number)."""
-    return sum((Fraction(float(a)) for a in np.asarray(amounts, dtype=float).ravel()),
-               Fraction(0))
+    """The exact sum of amounts read as the decimals they were entered as."""
+    return sum((exact(a) for a in np.asarray(amounts, dtype=float).ravel()), Fraction(0))
 
 
 def fits(amounts: Any, budget: float) -> bool:
@@ -91,4 +99,4 @@ def fits(amounts: Any, budget: float) -> bool:
         return True
     if s > budget + slack:
         return False
-    return exact_sum(a) <= Fraction(float(budget))
+    return exact_sum(a) <= exact(budget)
