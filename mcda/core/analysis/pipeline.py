@@ -430,9 +430,10 @@ def _model_ranking(p: Problem, region: np.ndarray, skipped: list) -> tuple[str, 
 
 def _verdict(p: Problem, region: np.ndarray, W: np.ndarray, mth: str, kw: dict, res: dict,
              ranks: dict[str, np.ndarray]) -> dict:
-    """The verdict under the decision's model (docs/methods.md, "Utslaget"): its order, the
-    share of the room's weightings that put ``first`` first, the smallest change of the
-    region's weights that puts the runner-up first, and how many other methods agree."""
+    """The verdict under the decision's model (docs/methods.md, "The decision's model and
+    the verdict"): its order, the share of the room's weightings that put ``first`` first,
+    the smallest change of the region's weights that puts the runner-up first, and how many
+    other methods agree."""
     alts = p.alternatives
     scores = np.asarray(res["scores"], dtype=float)
     r = np.asarray(res["ranks"])
