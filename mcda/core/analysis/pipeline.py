@@ -3,8 +3,9 @@
 ``analyze(data) -> dict`` is THE contract (``docs/analysis-format.md``): the web views, the
 JSON export and ``python -m mcda analyze`` all call it, so a number shown in a workshop can be
 reproduced later from the exported file. It validates everything first (the typed contract,
-:mod:`mcda.core.contract`), is deterministic for the same input (SMAA is seeded), and returns
-plain JSON-serialisable values (ids and names, never indices; never NaN).
+:mod:`mcda.core.contract`), is deterministic for the same input (SMAA is seeded) except for
+the solver's time ``phasing.solve_ms``, and returns plain JSON-serialisable values (ids and
+names, never indices; never NaN).
 """
 
 from __future__ import annotations
