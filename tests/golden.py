@@ -105,7 +105,7 @@ _HX = ("hx-get", "hx-post", "hx-put", "hx-patch", "hx-delete")
 _TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
                         r"(?:Z|[+-]\d{2}:?\d{2})?\b"
                         r"|\b\d{1,2}[:.]\d{2}:\d{2}\b|\bkl\. ?\d{1,2}[:.]\d{2}\b"
-                        r"|\b\d+(?:[,.]\d+)?(?:\s|\u00a0)?ms\b")
+                        r"|\b\d+(?:[,.]\d+)?(?:\s|\u00a0)?(?:ms|millisekunder)\b")
 
 
 def _without_tokens(html: str, replace: dict[str, str] | None) -> str:

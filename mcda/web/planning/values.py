@@ -74,6 +74,7 @@ def plan_values(decision_id: int, round_id: int | None, alt_ids: list[int]) -> d
     )
     out["input"] = ra.input
     out["output"] = ra.output  # for core.phasing's value samples (plan stability)
+    out["phasing"] = ra.output.get("phasing")  # the plan itself: the page reads, never solves
     return out
 
 
