@@ -280,3 +280,32 @@ def test_votes_csv_fills_the_method_column(app, client):
               "pairwise": "Parvisa jämförelser"}
     assert body and all(r[col] for r in body)
     assert [r[col] for r in body] == [labels[v["method"]] for v in ra.output["votes"]]
+
+
+def test_workbook_opens_with_the_verdict(app, client):
+    """Issue 23 item 9: the first sheet is the verdict under the decision's model: what comes
+    first and what follows, how sure (a number formatted as percent), what would change it,
+    what the other methods say; the status is in Swedish words."""
+    uid = login_as(app, client)
+    sc = scenario(app, uid)
+    wb = openpyxl.load_workbook(io.BytesIO(
+        client.get(f"/resultat/{sc['round_id']}/export/arbetsbok.xlsx").data))
+    ws = wb.worksheets[0]
+    assert ws.title == "Besked" and [ws["A1"].value, ws["B1"].value] == ["Fråga", "Svar"]
+    rows = {r[0].value: r[1] for r in ws.iter_rows(min_row=2)}
+    v = _analysis(app, sc["round_id"]).output["verdict"]
+    names = {a["id"]: a["name"] for a in _analysis(app, sc["round_id"]).input["alternatives"]}
+    assert rows["Kommer först"].value == names[v["first"]]
+    share = next(c for k, c in rows.items() if k.startswith("Andel av deltagarnas viktningar"))
+    assert math.isclose(share.value, v["share_first"]) and share.number_format == "0.0%"
+    assert rows["Kommer först"].number_format == "General"
+    assert rows["Vad som skulle ändra det"].value.startswith(("Om ", "Ingen ändring"))
+    assert rows["Andra metoder"].value == (
+        f"{v['methods']['agree']} av {v['methods']['of']} andra metoder sätter också "
+        f"{names[v['first']]} först.")
+    assert rows["Beslutsmodell"].value == "Viktad summa av värden (additiv värdemodell)"
+    order = wb["Ordning"]
+    assert [order.cell(r, 2).value for r in range(2, 2 + len(v["order"]))] == [
+        names[o["id"]] for o in v["order"]]
+    summary = {r[0].value: r[1].value for r in wb["Sammanfattning"].iter_rows(min_row=2)}
+    assert summary["Status"] == "öppen"

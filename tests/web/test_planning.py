@@ -93,7 +93,7 @@ def test_demo_plan_within_budgets_and_methods_named(client, demo_decision):
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert "Regionens plan" in html
-    assert "WSM-poäng" in html and "MILP" in html  # every number says its method
+    assert "beslutsmodell, Viktad summa av värden" in html and "MILP" in html  # method named
     spends = [m.groups() for el in parse_html(html).find_all(data_phase_spend=True)
               if re.fullmatch(r"\d", str(el.get("data-phase-spend")))
               and (m := re.fullmatch(r"([\d\s\u00a0,]+) / ([\d\s\u00a0,]+)", el.text()))]

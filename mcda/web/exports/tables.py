@@ -38,19 +38,27 @@ class Table:
     formats: dict[int, str] = field(default_factory=dict)
     note: str | None = None
     sheet_columns: list[str] | None = None
+    cell_formats: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def fmt(self, i: int, j: int) -> str | None:
+        """The format of row ``i``'s column ``j``: the cell's own, else the column's."""
+        return self.cell_formats.get((i, j)) or self.formats.get(j)
 
     def csv_header(self) -> list[str]:
         """The CSV header: a share column says "(%)", its cells are percent (``csv_rows``)."""
         return [f"{c} (%)" if self.formats.get(j) == PCT and c else str(c)
-                for j, c in enumerate(self.columns)]
+                for j, c in enumerate(self.columns)]  # a lone percent cell says so itself
 
     def csv_rows(self) -> list[list[Any]]:
         """The rows as the page shows them: shares in percent with one decimal (the workbook
         keeps the exact fraction, formatted as percent; the JSON export keeps every digit)."""
-        pct = {j for j, f in self.formats.items() if f == PCT}
-        return [[format_decimal_text(v * 100, 1, ascii_minus=True) if j in pct
-                 and isinstance(v, int | float) and not isinstance(v, bool) else v
-                 for j, v in enumerate(row)] for row in self.rows]
+        def cell(i: int, j: int, v: Any) -> Any:
+            if self.fmt(i, j) != PCT or not isinstance(v, int | float) or isinstance(v, bool):
+                return v
+            text = format_decimal_text(v * 100, 1, ascii_minus=True)
+            return text if self.formats.get(j) == PCT else text + " %"
+
+        return [[cell(i, j, v) for j, v in enumerate(row)] for i, row in enumerate(self.rows)]
 
 
 def empty_note(view: dict[str, Any], error: str | None) -> str | None:
@@ -130,6 +138,7 @@ def verdict(ra: Any, view: dict[str, Any], error: str | None) -> Table:
         [_("Beslutsmodell"), _model_name(v.model)],
         [_("Viktningar som ingår"), v.n_weightings],
     ]
+    share_row = 2
     if v.explain == "other_first_more_often":
         rows.insert(3, [_("Obs"), _(
             "%(alt)s kommer först med regionens vikter, men %(other)s kommer först under fler "
@@ -137,7 +146,7 @@ def verdict(ra: Any, view: dict[str, Any], error: str | None) -> Table:
             other=names.get(v.share_leader, v.share_leader))])
     elif v.explain == "tie":
         rows.insert(3, [_("Obs"), _("Förstaplatsen är delad.")])
-    return Table(_("Besked"), columns, rows, formats={1: PCT},
+    return Table(_("Besked"), columns, rows, cell_formats={(share_row, 1): PCT},
                  note=phase_note(view, _("Besked enligt beslutsfrågans beslutsmodell: %(m)s.",
                                          m=_model_name(v.model))))
 

@@ -71,7 +71,7 @@ class Workbook:
             r += 1
         for i, row in enumerate(table.rows):
             for c, v in enumerate(row):
-                fmt = self.bold if first_bold and i == 0 and c == 0 else table.formats.get(c)
+                fmt = self.bold if first_bold and i == 0 and c == 0 else table.fmt(i, c)
                 self.put(ws, r + i, c, v, fmt)
         return r + len(table.rows) - 1
 
