@@ -10,8 +10,9 @@ import pytest
 
 from mcda.store import connect, demo
 from mcda.store import items as store_items
+from mcda.store import rounds as sr
 from mcda.store import scenarios as sc_store
-from tests.helpers import csrf_from, login, make_user, svg_references
+from tests.helpers import csrf_from, login, make_user, parse_html, svg_references
 
 
 @pytest.fixture
@@ -262,3 +263,22 @@ def test_role_weights_from_the_form(app, client, demo_decision):
     assert stored["spec"]["weights"]["role"] == "fortroendevald"
     show = client.get(f"/etapper/{demo_decision}/scenarier/{new['id']}").get_data(as_text=True)
     assert "Vikter: rollen fortroendevald." in show or "anonymitetsregeln k" in show
+
+
+def test_frontier_marks_the_own_budget_and_labels_both_axes(app, client, demo_decision):
+    """Issue 23 item 6: the budget–value chart marks the scenario's own budget (100 %) and
+    names both axes."""
+    sc = _scenarios(app, demo_decision)[0]
+    db = connect(app.config["DATABASE"])
+    try:
+        rid = next(r["id"] for r in sr.list_rounds(db, demo_decision) if r["n_voters"] > 10)
+    finally:
+        db.conn.close()
+    html = client.get(f"/etapper/{demo_decision}/scenarier/{sc['id']}?round={rid}").get_data(
+        as_text=True)
+    svg = parse_html(html).find("svg", class_="frontier-svg")
+    labels = [t.text() for t in svg.find_all("text", class_="axis-label")]
+    assert labels == ["Budget, % av scenariots budget", "Värde enligt beslutsmodellen"]
+    assert svg.find("line", class_="own-budget-line") is not None
+    assert svg.find("polygon", class_="own-budget-dot") is not None
+    assert "100 % = scenariots budget" in svg.find("text", class_="own-budget-label").text()
