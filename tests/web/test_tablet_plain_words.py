@@ -102,3 +102,31 @@ def test_consistent_answers_say_so_without_a_ratio(app, client):
     res = parse_html(page.get_data(as_text=True)).find(id="pairwise-result")
     assert "Dina svar hänger ihop bra." in visible_text(res)
     assert res.find(id="pulls") is None
+
+
+def test_revealed_results_name_the_first_under_the_decisions_model(app, client):
+    """The participants' revealed results say what comes first under the decision's model
+    and how sure, from the cached analysis (the same verdict as the results page)."""
+    from mcda.store import analysis_cache, connect
+    from mcda.store import items as store_items
+
+    rd2 = _first_round(app, client)
+    db = connect(app.config["DATABASE"])
+    try:
+        alts = [store_items.add_alternative(db, rd2.decision_id, name)
+                for name in ("Scen", "Museum")]
+        for a, vals in zip(alts, ([5, 3, 2, 1], [2, 4, 3, 5]), strict=True):
+            for c, v in zip(rd2.criteria, vals, strict=True):
+                store_items.set_score(db, a, c, v)
+        rid1 = rd2.round_id - 1
+        ra = analysis_cache.get_analysis(db, rid1, None)  # the facilitator opened the results
+    finally:
+        db.conn.close()
+    v = ra.model.verdict
+    page = client.get(f"/omgang/{rid1}/").get_data(as_text=True)
+    line = parse_html(page).find(id="verdict-line")
+    first = {str(a): n for a, n in zip(alts, ("Scen", "Museum"), strict=True)}[v.first]
+    assert line.text().startswith(
+        f"Med beslutsfrågans modell (Viktad summa av värden (additiv värdemodell)) kommer "
+        f"{first} först.")
+    assert _jargon(page) == []

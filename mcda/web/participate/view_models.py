@@ -11,12 +11,13 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from mcda.core import disclosure, elicitation, region
 from mcda.web.participate import forms as pf
 from mcda.web.present.labels import METHOD_HINTS, METHOD_LABELS, SAATY_LABELS
-from mcda.web.present.numbers import decimal_text
+from mcda.web.present.numbers import decimal_text, percent_text
 
 if TYPE_CHECKING:
     from mcda.web.participate.context import PreviousRound, RegionView
@@ -82,7 +83,22 @@ def revealed(criteria: Criteria, view: RegionView, own_vote: Mapping[str, Any] |
             out["unavailable"] = True
         return out
     out["rows"] = own_vs_region_rows(criteria, own_vote["weights"] if own_vote else {}, view)
+    out["verdict"] = verdict_words(view)
     return out
+
+
+def verdict_words(view: RegionView) -> str | None:
+    """What comes first under the decision's model, and how sure, in plain words (the same
+    verdict as the results page; None when the analysis is not at hand)."""
+    v = view.verdict
+    if v is None or not hasattr(v, "share_first"):
+        return None
+    en = str(get_locale() or "sv") == "en"
+    first = view.names.get(v.first, v.first)
+    return _("Med beslutsfrågans modell (%(m)s) kommer %(alt)s först. %(alt)s kommer först "
+             "med %(p)s av deltagarnas viktningar.",
+             m=v.model.name_en if en else v.model.name_sv, alt=first,
+             p=percent_text(v.share_first, 0))
 
 
 def shown_alternatives(criteria: Criteria, alts: Sequence[Mapping[str, Any]],
