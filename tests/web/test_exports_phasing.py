@@ -108,7 +108,7 @@ def test_workbook_etapper_sheet_matches_analysis(app, client):
         return [[c.value for c in row] for row in wb[name].iter_rows()]
 
     notes = {r[0]: r[1] for r in sheet("Anmärkningar")[1:]}
-    assert "WSM-poäng med regionens vikter" in notes["Etappbudget"]
+    assert "värden enligt beslutsmodellen, Viktad summa av värden" in notes["Etappbudget"]
     assert "60 %" in notes["Etappbudget"]
     # phase table: budget, spend, left, reach, Gini
     rows = sheet("Etappbudget")

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from mcda.core import disclosure
+from mcda.core.constants import MODEL_NAMES
 from mcda.store.numbers import format_decimal_text
 from mcda.web.kit.i18n import in_language
 from mcda.web.present.labels import METHOD_LABELS as VOTE_METHOD_LABELS
@@ -292,8 +293,13 @@ def phasing_method_label(ph: dict[str, Any]) -> str:
     """One line naming how the plan was made (value, solver, rules), for every phasing export."""
     o = ph["options"]
     scorer = ph["method"]["scorer"].upper().replace("_", " ")
+    model = ph["method"].get("model")
     if o["value_method"] == "smaa":
         value = _("förväntad %(m)s-poäng över SMAA-dragningarna av vikterna", m=scorer)
+    elif o["value_method"] == "model" and model in MODEL_NAMES:
+        sv, en = MODEL_NAMES[model]
+        value = _("värden enligt beslutsmodellen, %(m)s, med regionens vikter",
+                  m=en if str(get_locale() or "sv") == "en" else sv)
     else:
         value = _("%(m)s-poäng med regionens vikter", m=scorer)
     rules = []
