@@ -84,9 +84,23 @@ _VERSIONS = re.compile(
     r'("(?:python|vagval|pymcdm|numpy|scipy)": ?)"[^"]*"')
 
 
+_SOLVE_MS = re.compile(r'("solve_ms": )[-+0-9.eE]+')
+
+
 def normalise_versions(data: bytes) -> bytes:
-    """Replace the library versions an analysis records (``meta.versions``) by ``"*"``."""
-    return _VERSIONS.sub(r'\1"*"', data.decode("utf-8")).encode("utf-8")
+    """Replace the library versions an analysis records (``meta.versions``) and the measured
+    solve time of its plan (``phasing.solve_ms``) by ``"*"``."""
+    text = _VERSIONS.sub(r'\1"*"', data.decode("utf-8"))
+    return _SOLVE_MS.sub(r'\1"*"', text).encode("utf-8")
+
+
+def timeless(output: Any) -> Any:
+    """An analysis output without its measured solve time (the one value a re-run of the same
+    input does not reproduce)."""
+    if isinstance(output, dict) and isinstance(output.get("phasing"), dict):
+        output = {**output, "phasing": {k: v for k, v in output["phasing"].items()
+                                        if k != "solve_ms"}}
+    return output
 
 
 # --- page snapshots --------------------------------------------------------------------------
@@ -105,7 +119,7 @@ _HX = ("hx-get", "hx-post", "hx-put", "hx-patch", "hx-delete")
 _TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
                         r"(?:Z|[+-]\d{2}:?\d{2})?\b"
                         r"|\b\d{1,2}[:.]\d{2}:\d{2}\b|\bkl\. ?\d{1,2}[:.]\d{2}\b"
-                        r"|\b\d+(?:[,.]\d+)?(?:\s|\u00a0)?ms\b")
+                        r"|\b\d+(?:[,.]\d+)?(?:\s|\u00a0)?(?:ms|millisekunder)\b")
 
 
 def _without_tokens(html: str, replace: dict[str, str] | None) -> str:

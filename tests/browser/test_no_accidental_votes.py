@@ -122,7 +122,7 @@ def test_high_cr_is_asked_once_then_saved_anyway(app, live_server, tablet):
             tablet.locator("#pair-next").tap()
     tablet.locator("#save-button").tap()
     summary = tablet.locator("#error-summary")
-    expect(summary).to_contain_text("Dina jämförelser motsäger varandra (KK")
+    expect(summary).to_contain_text("Dina svar hänger inte riktigt ihop")
     expect(tablet.locator(".flagged-list li").first).to_be_visible()
     check_page(tablet, "pairwise: CR prompt")
     assert count_votes(rd) == 0

@@ -207,7 +207,7 @@ def test_pairwise_vote_check_fix_and_save(app, live_server, page):
     _answer(page, rd, 2, 3, "lika")
     expect(page.locator("#pair-progress")).to_contain_text("6 av 6")
     page.locator("#check-button").tap()
-    expect(page.locator("#pairwise-result")).to_contain_text("motsäger varandra")
+    expect(page.locator("#pairwise-result")).to_contain_text("hänger inte")
     expect(page.locator("#pairwise-result-h")).to_be_focused()
     check_page(page, "pairwise check (htmx swap)")
     a, b = rd.criteria[0], rd.criteria[2]
@@ -215,7 +215,7 @@ def test_pairwise_vote_check_fix_and_save(app, live_server, page):
     page.locator(f"#pairwise-result a[href='#par-{a}-{b}']").tap()
     _answer(page, rd, 0, 2, "a", 4)
     page.locator("#check-button").tap()
-    expect(page.locator("#pairwise-result")).to_contain_text("hänger ihop bra (KK 0,00)")
+    expect(page.locator("#pairwise-result")).to_contain_text("Dina svar hänger ihop bra.")
     check_page(page, "pairwise re-check (htmx swap)", axe=False)
     page.locator("#save-button").tap()
     expect(page.locator("#vote-status")).to_contain_text("Din viktning är sparad")

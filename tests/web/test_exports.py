@@ -14,6 +14,7 @@ from mcda.core.analysis import analyze
 from mcda.store import analysis_cache
 from mcda.store import items as store_items
 from mcda.web.exports import cells as exports
+from tests.golden import timeless
 
 from .results_helpers import add_vote, login_as, open_db, scenario
 
@@ -53,24 +54,31 @@ def test_weights_csv_matches_analysis(app, client):
     cd = resp.headers["Content-Disposition"]
     assert 'filename="vagval-kulturell-infrastruktur-omgang-1-vikter.csv"' in cd
     rows = _csv(resp)
-    assert rows[0][0].startswith("# Vikter med metoden")
-    header, region = rows[1], rows[2]
+    header, region = rows[0], rows[1]  # issue 23: the header is row 1, no "# …" line above
+    assert header[:2] == ["Kommun", "Antal deltagare"]
     ra = _analysis(app, sc["round_id"])
     for j, c in enumerate(ra.input["criteria"]):
-        assert header[2 + j] == c["name"]
-        assert math.isclose(_num(region[2 + j]), ra.output["weights"][c["id"]], rel_tol=1e-9)
+        # shares as the page shows them: percent, one decimal, the column says "(%)"
+        assert header[2 + j] == c["name"] + " (%)"
+        assert region[2 + j] == f"{ra.output['weights'][c['id']] * 100:.1f}".replace(".", ",")
     skovde = next(r for r in rows if r[0] == "Skövde")
-    assert math.isclose(_num(skovde[2]),
-                        ra.output["groups"]["Skövde"]["weights"][ra.input["criteria"][0]["id"]],
-                        rel_tol=1e-9)
+    assert _num(skovde[2]) == round(
+        ra.output["groups"]["Skövde"]["weights"][ra.input["criteria"][0]["id"]] * 100, 1)
+    notes = _csv(client.get(f"/resultat/{sc['round_id']}/export/anmarkningar.csv"))
+    assert notes[0] == ["Tabell", "Anmärkning"]
+    by_file = {r[0]: r[1] for r in notes[1:]}
+    assert by_file["vagval-kulturell-infrastruktur-omgang-1-vikter.csv"].startswith(
+        "Vikter med metoden")
 
 
 def test_votes_csv_sequence_numbers_and_no_rows_of_pooled_voters(app, client):
     uid = login_as(app, client)
     sc = scenario(app, uid, {"Skövde": 4, "Hjo": 1, "Vara": 3})
     rows = _csv(client.get(f"/resultat/{sc['round_id']}/export/roster.csv"))
-    assert "Övriga kommuner" in rows[0][0]  # the note says why some voters have no rows
-    header, body = rows[1], rows[2:]
+    header, body = rows[0], rows[1:]
+    notes = _csv(client.get(f"/resultat/{sc['round_id']}/export/anmarkningar.csv"))
+    # the notes file says why some voters have no rows
+    assert any(r[0].endswith("-roster.csv") and "Övriga kommuner" in r[1] for r in notes)
     assert header[0] == "Deltagare (löpnummer)"
     assert [int(r[0]) for r in body] == list(range(1, 5))  # Skövde's 4, numbered 1…4
     munis = {r[1] for r in body}
@@ -106,8 +114,13 @@ def test_workbook_sheets_and_numbers(app, client):
     resp = client.get(f"/resultat/{sc['round_id']}/export/arbetsbok.xlsx")
     assert resp.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(resp.data))
-    assert wb.sheetnames == ["Sammanfattning", "Kommunernas vikter", "Konsensus",
-                             "Målkonflikter", "Rangordning", "Robusthet", "Metod"]
+    # issue 23 item 9: the verdict first, one table per sheet, the notes last
+    assert wb.sheetnames == [
+        "Besked", "Ordning", "Sammanfattning", "Deltagare", "Kommunernas vikter", "Avstånd",
+        "Konsensus", "Konsensus per kommun", "Omstridda kriterier", "Avvägningar",
+        "Koalitioner", "Likhet", "Rangordning", "Kommunernas rangordning", "Rangacceptans",
+        "Känslighet", "Metod",
+        "Anmärkningar"]
     ra = _analysis(app, sc["round_id"])
     ws = wb["Kommunernas vikter"]
     crit = ra.input["criteria"]
@@ -115,14 +128,19 @@ def test_workbook_sheets_and_numbers(app, client):
     assert ws.cell(2, 1).value == "Regionen"
     for j, c in enumerate(crit):
         assert math.isclose(ws.cell(2, 3 + j).value, ra.output["weights"][c["id"]], rel_tol=1e-12)
+        assert ws.cell(2, 3 + j).number_format == "0.0%"
     summary = {r[0].value: r[1].value for r in wb["Sammanfattning"].iter_rows() if r[0].value}
     assert math.isclose(summary["Konsensus S* (Goepel)"], ra.output["consensus"]["s_star"])
+    assert summary["Status"] in ("öppen", "stängd", "utkast")
     rk = wb["Rangordning"]
     first = rk.cell(2, 1).value
     aid = next(a["id"] for a in ra.input["alternatives"] if a["name"] == first)
     assert rk.cell(2, 2).value == ra.output["compromise"]["ranks"][aid] == 1
-    smaa = wb["Robusthet"]
-    assert smaa.cell(1, 1).value.startswith("SMAA-2")
+    for name in wb.sheetnames:  # every sheet's header is row 1 (no title, no note above)
+        assert wb[name].cell(1, 1).value and not str(wb[name].cell(1, 1).value).startswith("#")
+    assert wb["Rangacceptans"].cell(1, 2).value == "Plats 1"
+    notes = {r[0].value: r[1].value for r in wb["Anmärkningar"].iter_rows(min_row=2)}
+    assert notes["Kommunernas vikter"].startswith("Vikter med metoden")
 
 
 def test_hostile_names_are_not_formulas(app, client):
@@ -164,7 +182,7 @@ def test_json_round_trip(app, client):
     assert "Övriga kommuner" not in text and "Övriga kommuner" in doc["note_anonymity"]
     # reproducible: the file's output is the analysis of the file's input
     again = analyze(json.loads(json.dumps(doc["input"])))
-    assert json.loads(json.dumps(again)) == doc["output"]
+    assert timeless(json.loads(json.dumps(again))) == timeless(doc["output"])
 
 
 def test_json_round_trip_without_suppression_equals_page_analysis(app, client):
@@ -172,8 +190,8 @@ def test_json_round_trip_without_suppression_equals_page_analysis(app, client):
     sc = scenario(app, uid)
     doc = json.loads(client.get(f"/resultat/{sc['round_id']}/export/analys.json").data)
     ra = _analysis(app, sc["round_id"])
-    assert doc["output"] == json.loads(json.dumps(ra.output))
-    assert json.loads(json.dumps(analyze(doc["input"]))) == doc["output"]
+    assert timeless(doc["output"]) == timeless(json.loads(json.dumps(ra.output)))
+    assert timeless(json.loads(json.dumps(analyze(doc["input"])))) == timeless(doc["output"])
 
 
 @pytest.mark.parametrize("kind", ["roster.csv", "vikter.csv", "rangordning.csv",
@@ -185,10 +203,15 @@ def test_empty_round_exports_are_valid_and_explained(app, client, kind):
     assert resp.status_code == 200
     if kind.endswith(".csv"):
         rows = _csv(resp)
-        assert rows[0][0].startswith("# Inga viktningar")
+        assert rows[0] and not rows[0][0].startswith("#")  # the header, on row 1
+        notes = _csv(client.get(f"/resultat/{sc['round_id']}/export/anmarkningar.csv"))
+        note = next(r[1] for r in notes if r[0].endswith("-" + kind))
+        assert note.startswith("Inga viktningar")
     elif kind.endswith(".xlsx"):
         wb = openpyxl.load_workbook(io.BytesIO(resp.data))
-        assert len(wb.sheetnames) == 7
+        assert wb.sheetnames[0] == "Besked" and wb.sheetnames[-1] == "Anmärkningar"
+        notes = {r[0].value: r[1].value for r in wb["Anmärkningar"].iter_rows(min_row=2)}
+        assert notes["Kommunernas vikter"].startswith("Inga viktningar")
     else:
         doc = json.loads(resp.data)
         assert doc["output"] is None and "Inga viktningar" in doc["note"]
@@ -230,7 +253,7 @@ def test_downloaded_json_runs_with_the_cli_and_gives_the_pages_results(app, clie
     path.write_bytes(resp.data)
     result = mcda_cli("analyze", str(path))
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == json.loads(resp.data)["output"]
+    assert timeless(json.loads(result.stdout)) == timeless(json.loads(resp.data)["output"])
     if counts is None:  # nothing suppressed: exactly the page's analysis, summary included
         ra = _analysis(app, sc["round_id"])
         assert json.loads(result.stdout)["summary"] == json.loads(json.dumps(ra.output["summary"]))
@@ -257,3 +280,32 @@ def test_votes_csv_fills_the_method_column(app, client):
               "pairwise": "Parvisa jämförelser"}
     assert body and all(r[col] for r in body)
     assert [r[col] for r in body] == [labels[v["method"]] for v in ra.output["votes"]]
+
+
+def test_workbook_opens_with_the_verdict(app, client):
+    """Issue 23 item 9: the first sheet is the verdict under the decision's model: what comes
+    first and what follows, how sure (a number formatted as percent), what would change it,
+    what the other methods say; the status is in Swedish words."""
+    uid = login_as(app, client)
+    sc = scenario(app, uid)
+    wb = openpyxl.load_workbook(io.BytesIO(
+        client.get(f"/resultat/{sc['round_id']}/export/arbetsbok.xlsx").data))
+    ws = wb.worksheets[0]
+    assert ws.title == "Besked" and [ws["A1"].value, ws["B1"].value] == ["Fråga", "Svar"]
+    rows = {r[0].value: r[1] for r in ws.iter_rows(min_row=2)}
+    v = _analysis(app, sc["round_id"]).output["verdict"]
+    names = {a["id"]: a["name"] for a in _analysis(app, sc["round_id"]).input["alternatives"]}
+    assert rows["Kommer först"].value == names[v["first"]]
+    share = next(c for k, c in rows.items() if k.startswith("Andel av deltagarnas viktningar"))
+    assert math.isclose(share.value, v["share_first"]) and share.number_format == "0.0%"
+    assert rows["Kommer först"].number_format == "General"
+    assert rows["Vad som skulle ändra det"].value.startswith(("Om ", "Ingen ändring"))
+    assert rows["Andra metoder"].value == (
+        f"{v['methods']['agree']} av {v['methods']['of']} andra metoder sätter också "
+        f"{names[v['first']]} först.")
+    assert rows["Beslutsmodell"].value == "Viktad summa av värden (additiv värdemodell)"
+    order = wb["Ordning"]
+    assert [order.cell(r, 2).value for r in range(2, 2 + len(v["order"]))] == [
+        names[o["id"]] for o in v["order"]]
+    summary = {r[0].value: r[1].value for r in wb["Sammanfattning"].iter_rows(min_row=2)}
+    assert summary["Status"] == "öppen"

@@ -17,6 +17,7 @@ from mcda.store import items as store_items
 from mcda.store import phases as sp
 from mcda.store import rounds as sr
 from mcda.web.exports import build as exports
+from tests.golden import timeless
 
 from .results_helpers import login_as, open_db, scenario
 
@@ -95,15 +96,24 @@ def test_workbook_etapper_sheet_matches_analysis(app, client):
     resp = client.get(f"/resultat/{sc['round_id']}/export/arbetsbok.xlsx")
     assert resp.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(resp.data))
-    assert wb.sheetnames[-2:] == ["Etapper", "Metod"]
-    ws = wb["Etapper"]
+    # one table per sheet, each header on row 1 (issue 23 item 9)
+    assert wb.sheetnames[-7:] == ["Etappbudget", "Etappplan", "Spridning",
+                                  "Kommunernas planer", "Motiveringar", "Metod",
+                                  "Anmärkningar"] or wb.sheetnames[-6:] == [
+        "Etappbudget", "Etappplan", "Spridning", "Kommunernas planer", "Metod", "Anmärkningar"]
     ph = _analysis(app, sc["round_id"]).output["phasing"]
     ra = _analysis(app, sc["round_id"])
-    rows = [[c.value for c in row] for row in ws.iter_rows()]
-    assert rows[0][0] == "Etappplan"
-    assert "WSM-poäng med regionens vikter" in rows[1][0] and "60 %" in rows[1][0]
+
+    def sheet(name: str) -> list[list]:
+        return [[c.value for c in row] for row in wb[name].iter_rows()]
+
+    notes = {r[0]: r[1] for r in sheet("Anmärkningar")[1:]}
+    assert "värden enligt beslutsmodellen, Viktad summa av värden" in notes["Etappbudget"]
+    assert "60 %" in notes["Etappbudget"]
     # phase table: budget, spend, left, reach, Gini
-    i = next(k for k, r in enumerate(rows) if r[0] == "Etapp" and r[2] == "Budget (MSEK)")
+    rows = sheet("Etappbudget")
+    i = 0
+    assert rows[0][0] == "Etapp" and rows[0][2] == "Budget (MSEK)"
     for k, phase in enumerate(ph["phases"]):
         r = rows[i + 1 + k]
         assert r[0] == phase["name"] and r[1] == phase["period"]
@@ -111,8 +121,10 @@ def test_workbook_etapper_sheet_matches_analysis(app, client):
         assert math.isclose(r[4], phase["budget"] - ph["plan"]["spend"][k])
         assert math.isclose(r[5], ph["spread"]["reached_share"][k])
         assert math.isclose(r[6], ph["spread"]["gini_cumulative"][k])
+    rows = sheet("Etappplan")
     # plan table: every investment with its phase, host, cost, value
-    j = next(k for k, r in enumerate(rows) if r[0] == "Etapp nr")
+    j = 0
+    assert rows[0][0] == "Etapp nr"
     assert rows[j][:7] == ["Etapp nr", "Etapp", "Period", "Investering", "Värdkommun",
                            "Kostnad (MSEK)", "Värde"]
     by_name = {a["name"]: a for a in ra.input["alternatives"]}
@@ -127,7 +139,8 @@ def test_workbook_etapper_sheet_matches_analysis(app, client):
         assert math.isclose(r[6], ph["values"][alt["id"]])
     assert seen == set(ph["plan"]["assignment"])
     # spread table
-    m = next(k for k, r in enumerate(rows) if r[0] == "Kommun" and r[1] == "Etapp 1 (MSEK)")
+    rows, m = sheet("Spridning"), 0
+    assert rows[0][:2] == ["Kommun", "Etapp 1 (MSEK)"]
     spread_rows = {r[0]: r for r in rows[m + 1: m + 16]}
     for muni in ph["spread"]["municipalities"]:
         r = spread_rows[muni]
@@ -137,14 +150,16 @@ def test_workbook_etapper_sheet_matches_analysis(app, client):
         assert (r[4] is None) if pc is None else math.isclose(r[4], pc * 1e6)
         assert r[5] == ph["spread"]["reached_by"][muni]
     # paths of the compared municipalities
-    p = next(k for k, r in enumerate(rows) if r[0] == "Kommun" and r[1] == "Investering")
+    rows, p = sheet("Kommunernas planer"), 0
+    assert rows[0][:2] == ["Kommun", "Investering"]
     path_rows = [r for r in rows[p + 1:] if r[0]]
     assert {r[0] for r in path_rows} == {"Skövde", "Vara"}
     assert len(path_rows) == sum(len(e["top"]) for e in ph["paths"].values())
     # every user string is a text cell, nothing is a formula
-    for row in ws.iter_rows():
-        for c in row:
-            assert c.data_type in ("s", "n"), c.coordinate
+    for name in ("Etappbudget", "Etappplan", "Spridning", "Kommunernas planer"):
+        for row in wb[name].iter_rows():
+            for c in row:
+                assert c.data_type in ("s", "n"), c.coordinate
 
 
 def test_etapper_csv_matches_analysis(app, client):
@@ -166,18 +181,20 @@ def test_etapper_csv_matches_analysis(app, client):
         body, mimetype, name = exports.build("etapper.csv", rnd, ra, view, None)
     assert mimetype == "text/csv" and name.endswith("-etapper.csv")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][0].startswith("# Etappplan: heltalsoptimering")
-    assert rows[1][:4] == ["Etapp nr", "Etapp", "Period", "Investering"]
+    assert rows[0][:4] == ["Etapp nr", "Etapp", "Period", "Investering"]  # header on row 1
+    with app.test_request_context():
+        notes, _m, _n = exports.build("anmarkningar.csv", rnd, ra, view, None)
+    assert "-etapper.csv;\"Etappplan: heltalsoptimering" in notes.decode("utf-8-sig")
     ph = ra.output["phasing"]
     by_name = {a["name"]: a for a in ra.input["alternatives"]}
-    for r in rows[2:]:
+    for r in rows[1:]:
         alt = by_name[r[3]]
         phase = ph["plan"]["assignment"][alt["id"]]
         assert (int(r[0]) if r[0] else None) == phase
         assert float(r[5].replace(",", ".")) == alt["cost"]
         assert math.isclose(float(r[6].replace(",", ".")), ph["values"][alt["id"]],
                             rel_tol=1e-9)
-    assert len(rows) - 2 == len(ra.input["alternatives"])
+    assert len(rows) - 1 == len(ra.input["alternatives"])
 
 
 def test_json_export_carries_phasing_and_round_trips(app, client):
@@ -192,7 +209,7 @@ def test_json_export_carries_phasing_and_round_trips(app, client):
     assert "Vara" not in paths_opt and "Skövde" in paths_opt
     assert set(doc["output"]["phasing"]["paths"]) == set(paths_opt)
     again = analyze(json.loads(json.dumps(doc["input"])))
-    assert json.loads(json.dumps(again)) == doc["output"]
+    assert timeless(json.loads(json.dumps(again))) == timeless(doc["output"])
 
 
 def test_exported_input_through_the_cli_gives_the_exported_output(app, client, tmp_path,
@@ -205,7 +222,7 @@ def test_exported_input_through_the_cli_gives_the_exported_output(app, client, t
     path.write_text(json.dumps(doc["input"], ensure_ascii=False), "utf-8")
     result = mcda_cli("analyze", str(path))
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == doc["output"]
+    assert timeless(json.loads(result.stdout)) == timeless(doc["output"])
     assert doc["output"]["phasing"]["plan"]["assignment"]
 
 
@@ -214,9 +231,9 @@ def test_json_round_trip_without_suppression_equals_page_analysis(app, client):
     sc = phased_scenario(app, uid)
     doc = json.loads(client.get(f"/resultat/{sc['round_id']}/export/analys.json").data)
     ra = _analysis(app, sc["round_id"])
-    assert doc["output"] == json.loads(json.dumps(ra.output))
+    assert timeless(doc["output"]) == timeless(json.loads(json.dumps(ra.output)))
     assert doc["output"]["phasing"]
-    assert json.loads(json.dumps(analyze(doc["input"]))) == doc["output"]
+    assert timeless(json.loads(json.dumps(analyze(doc["input"])))) == timeless(doc["output"])
 
 
 def test_infeasible_rules_reported_in_sheet(app, client):
@@ -231,9 +248,9 @@ def test_infeasible_rules_reported_in_sheet(app, client):
     assert ph["status"] == "infeasible"
     wb = openpyxl.load_workbook(io.BytesIO(
         client.get(f"/resultat/{sc['round_id']}/export/arbetsbok.xlsx").data))
-    texts = [c.value for row in wb["Etapper"].iter_rows() for c in row if c.value]
-    assert ph["infeasibility"]["message_sv"] in texts
-    assert "reglerna går inte att uppfylla" in texts
+    notes = {r[0].value: r[1].value for r in wb["Anmärkningar"].iter_rows(min_row=2)}
+    assert ph["infeasibility"]["message_sv"] in notes["Etappbudget"]
+    assert "Status: reglerna går inte att uppfylla." in notes["Etappbudget"]
 
 
 def test_broken_phasing_leaves_rankings_and_says_why(app, client):
@@ -253,7 +270,9 @@ def test_broken_phasing_leaves_rankings_and_says_why(app, client):
     assert ra.input["meta"]["phasing_error"]["field"].startswith("alternatives[")
     wb = openpyxl.load_workbook(io.BytesIO(
         client.get(f"/resultat/{sc['round_id']}/export/arbetsbok.xlsx").data))
-    assert wb["Etapper"]["A1"].value.startswith("Etappdata kunde inte användas")
+    assert wb["Etappplan"]["A1"].value == "Etapp nr"  # the header; the note says why
+    notes = {r[0].value: r[1].value for r in wb["Anmärkningar"].iter_rows(min_row=2)}
+    assert notes["Etappplan"].startswith("Etappdata kunde inte användas")
 
 
 def test_decision_without_phases_has_no_sheet(app, client):
@@ -261,7 +280,7 @@ def test_decision_without_phases_has_no_sheet(app, client):
     sc = scenario(app, uid)
     wb = openpyxl.load_workbook(io.BytesIO(
         client.get(f"/resultat/{sc['round_id']}/export/arbetsbok.xlsx").data))
-    assert "Etapper" not in wb.sheetnames
+    assert not {"Etappplan", "Etappbudget"} & set(wb.sheetnames)
     assert "phases" not in _analysis(app, sc["round_id"]).input
 
 

@@ -31,7 +31,7 @@ from .results_helpers import login_as, phase_scenario, scenario
 pytestmark = pytest.mark.xdist_group("golden-exports")
 
 RESULT_KINDS = ("roster.csv", "vikter.csv", "motiveringar.csv", "rangordning.csv",
-                "etapper.csv", "arbetsbok.xlsx", "analys.json")
+                "etapper.csv", "anmarkningar.csv", "arbetsbok.xlsx", "analys.json")
 # The analysis options a user can choose on the results page (each gives other exports).
 OPTIONS = {
     "default": "",
@@ -87,8 +87,20 @@ def _get(client: FlaskClient, url: str) -> bytes:
     return resp.data
 
 
+SCENARIO_CSVS = ("01-samma-skala.csv", "02-investeringar.csv", "03-pengar-per-kommun.csv",
+                 "04-antaganden.csv", "05-anmarkningar.csv")
+
+
 def _check(name: str, body: bytes) -> None:
-    if name.endswith(".xlsx"):
+    if name.endswith(".zip"):  # one CSV per table: each file compared byte for byte
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(body)) as z:
+            assert tuple(z.namelist()) == SCENARIO_CSVS
+            for member in z.namelist():
+                assert_golden(f"{name.removesuffix('.zip')}/{member}", z.read(member))
+    elif name.endswith(".xlsx"):
         assert_golden(name + ".json", xlsx_cells(body))
     elif name.endswith(".json"):
         assert_golden(name, normalise_versions(body))
@@ -143,7 +155,7 @@ def test_scenario_comparison(site, fmt: str) -> None:
     query = "&".join(f"s={i}" for i in site["scenarios"])
     body = _get(site["client"],
                 f"/etapper/{site['culture']}/scenarier/jamfor?{query}&format={fmt}")
-    _check(f"scenarios/jamforelse.{fmt}", body)
+    _check(f"scenarios/jamforelse.{'zip' if fmt == 'csv' else fmt}", body)
 
 
 def test_scenario_comparison_of_two_in_reverse_order(site) -> None:
@@ -151,7 +163,7 @@ def test_scenario_comparison_of_two_in_reverse_order(site) -> None:
     a, b = site["scenarios"][-1], site["scenarios"][0]
     body = _get(site["client"],
                 f"/etapper/{site['culture']}/scenarier/jamfor?s={a}&s={b}&format=csv")
-    _check("scenarios/jamforelse-tva.csv", body)
+    _check("scenarios/jamforelse-tva.zip", body)
 
 
 def test_scenario_analysis_json(site) -> None:
@@ -167,8 +179,10 @@ def test_golden_files_have_no_leftovers() -> None:
     want = {f"results/{r}/{k}" for r in demo for k in RESULT_KINDS}
     want |= {f"results/culture-1-{o}/{k}" for o in OPTIONS if o != "default" for k in RESULT_KINDS}
     want |= {f"results/phased-etapp-{i}/{k}" for i in (1, 2) for k in RESULT_KINDS}
-    want |= {"results/kept-record/underlag.json", "scenarios/jamforelse.csv",
-             "scenarios/jamforelse.xlsx", "scenarios/jamforelse-tva.csv", "scenarios/analys.json"}
+    want |= {"results/kept-record/underlag.json", "scenarios/jamforelse.xlsx",
+             "scenarios/analys.json"}
+    want |= {f"scenarios/{z}/{m}" for z in ("jamforelse", "jamforelse-tva")
+             for m in SCENARIO_CSVS}
     want = {w + ".json" if w.endswith(".xlsx") else w for w in want}
     have = {p.relative_to(root).as_posix() for sub in ("results", "scenarios")
             for p in (root / sub).rglob("*") if p.is_file()}

@@ -286,7 +286,7 @@ def test_high_cr_asks_once_then_saves_and_is_counted(app, client, joined, facili
     first = _post(client, joined, "parvis", fields)
     assert first.status_code == 422
     html = first.get_data(as_text=True)
-    assert "Dina jämförelser motsäger varandra (KK" in html
+    assert "Dina svar hänger inte riktigt ihop. Du sa att" in html
     assert 'name="kk-sedd" value="1"' in html
     assert "pair-flagged" in html and 'class="flagged-list"' in html
     assert count_votes(joined) == 0

@@ -336,7 +336,7 @@ def test_pairwise_preview_explains_inconsistency_and_stores_nothing(client, join
     resp = client.post(f"/omgang/{joined.round_id}/parvis/forhandsvisning", data=data)
     assert resp.status_code == 200
     page = resp.get_data(as_text=True)
-    assert "motsäger varandra tydligt (KK" in page
+    assert "Dina svar hänger inte ihop" in page
     assert "Jämförelser att se över" in page
     assert page.count("pair-flagged") >= 1
     assert [a for a in parse_html(page).find_all(href=True)
@@ -348,7 +348,7 @@ def test_pairwise_preview_consistent_says_it_hangs_together(client, joined):
     _html, token, rev = vote_page(client, joined, "parvis")
     data = {"csrf_token": token, "revision": str(rev), **_pairs(joined, CONSISTENT)}
     page = client.post(f"/omgang/{joined.round_id}/parvis/forhandsvisning", data=data)
-    assert "Dina jämförelser hänger ihop bra (KK 0,00)" in page.get_data(as_text=True)
+    assert "Dina svar hänger ihop bra." in page.get_data(as_text=True)
 
 
 def test_pairwise_shows_progress(client, joined):

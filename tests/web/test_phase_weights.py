@@ -250,7 +250,7 @@ def test_planning_uses_each_phases_weights(app, client, facilitator, favours, ex
     html = resp.get_data(as_text=True)
     assert "Rangordning per etapp" in html
     assert "med varje etapps egna vikter" in html
-    assert "Metod: WSM" in html
+    assert "Enligt beslutsfrågans beslutsmodell med varje etapps egna" in html  # issue 23
     assert _phase_cells(html) == expected
     # per-phase ranking: the favoured investment tops phase 1
     section = parse_html(html).find(id="per-phase-h").closest("section")

@@ -93,7 +93,7 @@ def test_demo_plan_within_budgets_and_methods_named(client, demo_decision):
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert "Regionens plan" in html
-    assert "WSM-poäng" in html and "MILP" in html  # every number says its method
+    assert "beslutsmodell, Viktad summa av värden" in html and "MILP" in html  # method named
     spends = [m.groups() for el in parse_html(html).find_all(data_phase_spend=True)
               if re.fullmatch(r"\d", str(el.get("data-phase-spend")))
               and (m := re.fullmatch(r"([\d\s\u00a0,]+) / ([\d\s\u00a0,]+)", el.text()))]
@@ -238,3 +238,37 @@ def test_infeasible_rule_explained_in_english(client, small_decision):
     page = client.get(f"/etapper/{small_decision}?lang=en").get_data(as_text=True)
     assert "at least one investment per municipality by phase 1" in page
     assert "senast etapp 1" not in page
+
+
+def test_cached_planning_page_runs_no_solve(client, demo_decision, monkeypatch):
+    """Issue 21 item 6: the page reads the analysis' phasing result from the one analysis
+    cache; once the analysis is cached a page view solves nothing (it re-planned before)."""
+    from mcda.core.phasing import solver
+
+    first = client.get(f"/etapper/{demo_decision}")  # warms the cache (the analysis solves)
+    assert first.status_code == 200
+    calls: list[int] = []
+    real = solver._scipy_milp
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solver, "_scipy_milp", counting)
+    again = client.get(f"/etapper/{demo_decision}")
+    assert again.status_code == 200
+    assert calls == []
+    assert tables(again.get_data(as_text=True))["plan-table"] == tables(
+        first.get_data(as_text=True))["plan-table"]
+
+
+def test_planning_page_has_a_way_back_and_the_solve_time_in_the_appendix(client, demo_decision):
+    html = client.get(f"/etapper/{demo_decision}").get_data(as_text=True)
+    root = parse_html(html)
+    assert root.find(id="back-to-decision").get("href") == f"/processledare/{demo_decision}"
+    details = root.find(id="fordjupning")
+    assert details.tag == "details"
+    status = root.find(class_="plan-status").text()
+    assert not re.search(r"\bms\b|WSM|MILP", status)
+    solve = details.find(id="solve-time")
+    assert solve is None or "millisekunder" in solve.text()

@@ -10,8 +10,9 @@ import pytest
 
 from mcda.store import connect, demo
 from mcda.store import items as store_items
+from mcda.store import rounds as sr
 from mcda.store import scenarios as sc_store
-from tests.helpers import csrf_from, login, make_user, svg_references
+from tests.helpers import csrf_from, login, make_user, parse_html, svg_references
 
 
 @pytest.fixture
@@ -149,18 +150,42 @@ def test_secretariat_views_but_cannot_change(app, client, demo_decision):
     assert len(_scenarios(app, demo_decision)) == 3
 
 
-def test_compare_exports_csv_and_excel(app, client, demo_decision):
+def _zip_csvs(body: bytes) -> dict[str, list[list[str]]]:
+    """The comparison's ZIP: file name → CSV rows (``;``, BOM stripped)."""
+    import csv
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(body)) as z:
+        return {n: list(csv.reader(io.StringIO(z.read(n).decode("utf-8-sig")), delimiter=";"))
+                for n in z.namelist()}
+
+
+def test_compare_exports_one_table_per_file_and_sheet(app, client, demo_decision):
+    """Issue 23 item 9: one table per CSV file (in a ZIP) and per sheet, every header on row
+    1, the notes in a file/sheet of their own; the summary lines up only what shares a scale
+    (no "Totalt värde" from different methods)."""
     ids = "&".join(f"s={s['id']}" for s in _scenarios(app, demo_decision)[:2])
     c = client.get(f"/etapper/{demo_decision}/scenarier/jamfor?{ids}&format=csv")
-    assert c.status_code == 200 and c.mimetype == "text/csv"
-    text = c.get_data(as_text=True)
-    assert "Regionens plan: etapp" in text and "Kommun;Scenario" in text
+    assert c.status_code == 200 and c.mimetype == "application/zip"
+    files = _zip_csvs(c.data)
+    assert list(files) == ["01-samma-skala.csv", "02-investeringar.csv",
+                           "03-pengar-per-kommun.csv", "04-antaganden.csv",
+                           "05-anmarkningar.csv"]
+    assert files["01-samma-skala.csv"][0][:2] == ["Scenario", "Värde enligt beslutsmodellen"]
+    assert "Kommuner nådda" in files["01-samma-skala.csv"][0]
+    assert files["02-investeringar.csv"][0][1] == "Regionens plan: etapp"
+    assert files["03-pengar-per-kommun.csv"][0][:2] == ["Kommun", "Scenario"]
+    every_cell = [cell for rows in files.values() for row in rows for cell in row]
+    assert "Totalt värde" not in every_cell and not any(c.startswith("#") for c in every_cell)
     x = client.get(f"/etapper/{demo_decision}/scenarier/jamfor?{ids}&format=xlsx")
     assert x.status_code == 200
     import openpyxl
 
     wb = openpyxl.load_workbook(io.BytesIO(x.data))
-    assert wb.sheetnames == ["Summering", "Investeringar", "Pengar per kommun"]
+    assert wb.sheetnames == ["Samma skala", "Investeringar", "Pengar per kommun",
+                             "Antaganden", "Anmärkningar"]
+    assert wb["Samma skala"]["A1"].value == "Scenario"
+    assert wb["Samma skala"]["B1"].value == "Värde enligt beslutsmodellen"
     one = client.get(f"/etapper/{demo_decision}/scenarier/jamfor?s=1")
     assert one.status_code == 200
     assert "Välj två till fyra scenarier" in one.get_data(as_text=True)
@@ -169,8 +194,6 @@ def test_compare_exports_csv_and_excel(app, client, demo_decision):
 def test_compare_csv_reads_back_a_name_with_a_semicolon_unchanged(app, client, demo_decision):
     """Defect (issue 21): the comparison CSV quoted each cell twice (by hand, then by
     csv.writer), so "Ny väg; etapp 2" read back as '"Ny väg; etapp 2"' with literal quotes."""
-    import csv
-
     scs = _scenarios(app, demo_decision)[:2]
     db = connect(app.config["DATABASE"])
     try:
@@ -180,8 +203,7 @@ def test_compare_csv_reads_back_a_name_with_a_semicolon_unchanged(app, client, d
     ids = "&".join(f"s={s['id']}" for s in scs)
     c = client.get(f"/etapper/{demo_decision}/scenarier/jamfor?{ids}&format=csv")
     assert c.status_code == 200
-    cells = [cell for row in csv.reader(io.StringIO(c.get_data(as_text=True).lstrip("\ufeff")),
-                                         delimiter=";") for cell in row]
+    cells = [cell for row in _zip_csvs(c.data)["01-samma-skala.csv"] for cell in row]
     assert "Ny väg; etapp 2" in cells  # the summary row's scenario name, exactly
     assert not [cell for cell in cells if cell.startswith('"') or cell.endswith('"')]
 
@@ -241,3 +263,22 @@ def test_role_weights_from_the_form(app, client, demo_decision):
     assert stored["spec"]["weights"]["role"] == "fortroendevald"
     show = client.get(f"/etapper/{demo_decision}/scenarier/{new['id']}").get_data(as_text=True)
     assert "Vikter: rollen fortroendevald." in show or "anonymitetsregeln k" in show
+
+
+def test_frontier_marks_the_own_budget_and_labels_both_axes(app, client, demo_decision):
+    """Issue 23 item 6: the budget–value chart marks the scenario's own budget (100 %) and
+    names both axes."""
+    sc = _scenarios(app, demo_decision)[0]
+    db = connect(app.config["DATABASE"])
+    try:
+        rid = next(r["id"] for r in sr.list_rounds(db, demo_decision) if r["n_voters"] > 10)
+    finally:
+        db.conn.close()
+    html = client.get(f"/etapper/{demo_decision}/scenarier/{sc['id']}?round={rid}").get_data(
+        as_text=True)
+    svg = parse_html(html).find("svg", class_="frontier-svg")
+    labels = [t.text() for t in svg.find_all("text", class_="axis-label")]
+    assert labels == ["Budget, % av scenariots budget", "Värde enligt beslutsmodellen"]
+    assert svg.find("line", class_="own-budget-line") is not None
+    assert svg.find("polygon", class_="own-budget-dot") is not None
+    assert "100 % = scenariots budget" in svg.find("text", class_="own-budget-label").text()

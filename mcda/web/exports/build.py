@@ -2,8 +2,12 @@
 
 - CSV: ``;``-separated, UTF-8 with BOM, decimal comma (what Swedish Excel opens directly);
   any cell starting with ``= + - @``, TAB or CR gets a leading ``'`` so it is never a formula.
+  The header is row 1; shares are percent with one decimal (as the page shows them, the
+  column says "(%)"); every file's note (why it is empty, how it was computed) is in
+  ``anmarkningar.csv``.
 - Excel: xlsxwriter with ``strings_to_formulas`` (and URL/number guessing) off; every user
-  string is written with ``write_string``.
+  string is written with ``write_string``. One table per sheet, its header on row 1; the
+  verdict first; shares as fractions formatted as percent; the notes on the last sheet.
 - JSON: ``{"input": …, "output": …}`` (``analysis_json``).
 - A round without votes gives valid files that say why they are empty.
 - A round with per-phase weights is exported one phase at a time (``?etapp=<phase id>``,
@@ -28,17 +32,27 @@ CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Builder = Callable[[dict[str, Any], Any, dict[str, Any], str | None], bytes]
+CSV_TABLES: dict[str, Callable[[Any, dict[str, Any], str | None], tables.Table]] = {
+    "roster.csv": tables.roster,
+    "vikter.csv": lambda ra, view, err: tables.weights(view, err),
+    "motiveringar.csv": lambda ra, view, err: tables.reasons(view),
+    "rangordning.csv": lambda ra, view, err: tables.rankings(view, err),
+    "etapper.csv": tables.plan,
+}
+"""Each CSV file's one table (the file and the notes file are written from it)."""
+
+
+def _notes(rnd: dict[str, Any], ra: Any, view: dict[str, Any], err: str | None) -> bytes:
+    """Every CSV file's note, one row per file (the files themselves start with the header)."""
+    return csv_bytes(tables.notes([(file_name(rnd, KINDS[k][2], "csv", view.get("phase")),
+                                    build(ra, view, err).note)
+                                   for k, build in CSV_TABLES.items()]))
+
+
 KINDS: dict[str, tuple[Builder, str, str, str]] = {
-    "roster.csv": (lambda rnd, ra, view, err: csv_bytes(tables.roster(ra, view, err)),
-                   CSV, "roster", "csv"),
-    "vikter.csv": (lambda rnd, ra, view, err: csv_bytes(tables.weights(view, err)),
-                   CSV, "vikter", "csv"),
-    "motiveringar.csv": (lambda rnd, ra, view, err: csv_bytes(tables.reasons(view)),
-                         CSV, "motiveringar", "csv"),
-    "rangordning.csv": (lambda rnd, ra, view, err: csv_bytes(tables.rankings(view, err)),
-                        CSV, "rangordning", "csv"),
-    "etapper.csv": (lambda rnd, ra, view, err: csv_bytes(tables.plan(ra, view, err)),
-                    CSV, "etapper", "csv"),
+    **{kind: ((lambda rnd, ra, view, err, t=t: csv_bytes(t(ra, view, err))),
+              CSV, kind.removesuffix(".csv"), "csv") for kind, t in CSV_TABLES.items()},
+    "anmarkningar.csv": (_notes, CSV, "anmarkningar", "csv"),
     "arbetsbok.xlsx": (workbook, XLSX, "resultat", "xlsx"),
     "analys.json": (analysis_json, "application/json", "analys", "json"),
 }

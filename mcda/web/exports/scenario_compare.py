@@ -1,19 +1,24 @@
-"""The scenario comparison as CSV and Excel (``scenarios.compare`` with ``format=csv|xlsx``):
-three tables defined once (the summary, the investments, the money per municipality), written
-by ``csv.writer`` and xlsxwriter."""
+"""The scenario comparison as files (``scenarios.compare`` with ``format=csv|xlsx``): four
+tables defined once (the scenarios on one scale, the investments per phase, the money per
+municipality, what each scenario assumes). Excel: one table per sheet; CSV: one file per
+table in a ZIP. Every header is on row 1. Only what shares a scale is lined up: a value
+from a scenario's own model is never set beside another's (issue 23)."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
 from flask import Response
 from flask_babel import gettext as _
 
-from mcda.web.exports.cells import content_disposition, csv_rows, slug
-from mcda.web.exports.tables import Table
-from mcda.web.exports.writers import Workbook
+from mcda.web.exports.cells import content_disposition, slug
+from mcda.web.exports.tables import DEC, Table
+from mcda.web.exports.writers import Workbook, csv_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # fixed: the same comparison gives the same bytes
 
 
 def _change_words() -> dict[str, str]:
@@ -21,38 +26,48 @@ def _change_words() -> dict[str, str]:
             "out": _("faller bort"), "none": _("inte med")}
 
 
-def notes(ctx: dict[str, Any]) -> list[str]:
-    """What each chosen scenario assumes, one line each (beside every number)."""
-    return [f"{c['sc']['name']}: " + " ".join(c["describe"]) for c in ctx["cols"]]
+def _model_name(ctx: dict[str, Any]) -> str:
+    model = ctx.get("model")
+    if not model:
+        return "–"
+    return str(model["name_en"] if ctx.get("lang") == "en" else model["name_sv"])
 
 
 def summary(ctx: dict[str, Any]) -> Table:
-    """Per scenario: total value and spending per phase."""
+    """Per scenario, on one scale: the value under the decision's model, investments and
+    spending per phase, the total spend and the municipalities reached."""
     phases = [p["name"] for p in ctx["phases"]]
-    return Table(_("Summering"),
-                 [_("Scenario"), _("Totalt värde"),
-                  *[_("Utgift %(p)s (MSEK)", p=p) for p in phases]],
-                 [[c["sc"]["name"], c["plan"]["total_value"], *c["plan"]["spend"]]
-                  for c in ctx["ok"]])
+    rows = []
+    for c in ctx["ok"]:
+        ln = c["line"]
+        rows.append([c["sc"]["name"], ln["value_model"], *ln["n_per_phase"], *ln["spend"],
+                     ln["spend_total"], ln["reached"], ln["of"]])
+    return Table(_("Samma skala"),
+                 [_("Scenario"), _("Värde enligt beslutsmodellen"),
+                  *[_("Investeringar %(p)s (antal)", p=p) for p in phases],
+                  *[_("Utgift %(p)s (MSEK)", p=p) for p in phases],
+                  _("Utgift totalt (MSEK)"), _("Kommuner nådda"), _("Kommuner i regionen")],
+                 rows, formats={1: DEC},
+                 note=_("Värde enligt beslutsmodellen (%(m)s) med regionens vikter: summan av "
+                        "de planerade investeringarnas värden, samma skala för alla scenarier.",
+                        m=_model_name(ctx)))
 
 
 def investments(ctx: dict[str, Any]) -> Table:
-    """Per investment: phase and rank in each scenario, and what changes against the first."""
+    """Per investment: its phase in each scenario and what changes against the first."""
     ok, change = ctx["ok"], _change_words()
-    columns = [_("Investering")]
-    for c in ok:
-        columns += [_("%(s)s: etapp", s=c["sc"]["name"]), _("%(s)s: rang", s=c["sc"]["name"])]
+    columns = [_("Investering")] + [_("%(s)s: etapp", s=c["sc"]["name"]) for c in ok]
     columns.append(_("Skillnad"))
     rows = []
     for r in ctx["rows"]:
-        line: list[Any] = [r["name"]]
-        for ph, rk in zip(r["phases"], r["ranks"], strict=True):
-            line += [ph if ph is not None else "–", rk]
+        line: list[Any] = [r["name"], *[ph if ph is not None else "–" for ph in r["phases"]]]
         line.append("; ".join(f"{c['sc']['name']}: {change[ch]}"
                               for c, ch in zip(ok[1:], r["changes"][1:], strict=True)
                               if ch not in ("same", "none")) or change["same"])
         rows.append(line)
-    return Table(_("Investeringar"), columns, rows)
+    return Table(_("Investeringar"), columns, rows,
+                 note=_("Etapp per investering (– = inte med); skillnad mot det första "
+                        "scenariot."))
 
 
 def money(ctx: dict[str, Any]) -> Table:
@@ -62,46 +77,52 @@ def money(ctx: dict[str, Any]) -> Table:
             for m in ctx["money"] for k, c in enumerate(ctx["ok"])]
     return Table(_("Pengar per kommun"),
                  [_("Kommun"), _("Scenario"), *[f"{p} (MSEK)" for p in phases],
-                  _("Totalt (MSEK)")], rows)
+                  _("Totalt (MSEK)")], rows,
+                 note=_("Hela kostnaden, även medfinansierad del."))
 
 
-def csv_file(ctx: dict[str, Any]) -> bytes:
-    """Title, the notes, then the three tables, a blank line between."""
-    tables = (summary(ctx), investments(ctx), money(ctx))
-    rows: list[list[Any]] = [[_("Jämförelse av scenarier: %(t)s", t=ctx["decision"]["title"])]]
-    rows += [[n] for n in notes(ctx)]
-    for t in tables:
-        rows += [[], t.columns, *t.rows]
-    return ("\ufeff" + csv_rows(rows)).encode("utf-8")
+def assumptions(ctx: dict[str, Any]) -> Table:
+    """What each chosen scenario assumes, one row each (beside every number)."""
+    return Table(_("Antaganden"), [_("Scenario"), _("Antaganden")],
+                 [[c["sc"]["name"], " ".join(c["describe"])] for c in ctx["cols"]],
+                 formats={1: "wrap"},
+                 note=_("Jämförelse av scenarier: %(t)s", t=ctx["decision"]["title"]))
+
+
+def all_tables(ctx: dict[str, Any]) -> list[Table]:
+    return [summary(ctx), investments(ctx), money(ctx), assumptions(ctx)]
+
+
+def notes_table(tables: list[Table]) -> Table:
+    return Table(_("Anmärkningar"), [_("Tabell"), _("Anmärkning")],
+                 [[t.title, t.note] for t in tables if t.note], formats={1: "wrap"})
+
+
+def zip_file(ctx: dict[str, Any]) -> bytes:
+    """One CSV per table (header on row 1) and the notes file, in a ZIP."""
+    tables = all_tables(ctx)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for k, t in enumerate([*tables, notes_table(tables)], start=1):
+            info = zipfile.ZipInfo(f"{k:02d}-{slug(t.title)}.csv", ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, csv_bytes(t))
+    return buf.getvalue()
 
 
 def xlsx_file(ctx: dict[str, Any]) -> bytes:
-    """One sheet per table; the notes under the summary."""
+    """One table per sheet, its header on row 1; the notes on the last sheet."""
     book = Workbook()
-    one_decimal = book.wb.add_format({"num_format": "0.0"})
-    for k, t in enumerate((summary(ctx), investments(ctx), money(ctx))):
-        ws = book.wb.add_worksheet(t.title[:31])
-        book.header(ws, 0, t.columns)
-        for i, r in enumerate(t.rows, start=1):
-            for j, v in enumerate(r):
-                if isinstance(v, float):
-                    ws.write_number(i, j, v, one_decimal)
-                elif isinstance(v, int):
-                    ws.write_number(i, j, v)
-                else:
-                    ws.write_string(i, j, str(v))
-        ws.set_column(0, 0, 40)
-        ws.set_column(1, len(t.columns), 16)
-        if k == 0:  # the summary: what each scenario assumes, under its table
-            for i, n in enumerate(notes(ctx)):
-                ws.write_string(len(t.rows) + 2 + i, 0, n)
+    tables = all_tables(ctx)
+    for t in [*tables, notes_table(tables)]:
+        book.table_sheet(t.title, t, first_width=40)
     return book.close()
 
 
 def export(ctx: dict[str, Any], kind: str) -> Response:
     base = slug(ctx["decision"]["title"]) + "-scenarier"
     if kind == "csv":
-        return Response(csv_file(ctx), mimetype="text/csv; charset=utf-8", headers={
-            "Content-Disposition": content_disposition(base + ".csv")})
+        return Response(zip_file(ctx), mimetype="application/zip", headers={
+            "Content-Disposition": content_disposition(base + "-csv.zip")})
     return Response(xlsx_file(ctx), mimetype=XLSX, headers={
         "Content-Disposition": content_disposition(base + ".xlsx")})

@@ -11,13 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from mcda.core import disclosure
+from mcda.core.constants import MODEL_NAMES
+from mcda.store.numbers import format_decimal_text
 from mcda.web.kit.i18n import in_language
 from mcda.web.present.labels import METHOD_LABELS as VOTE_METHOD_LABELS
-from mcda.web.present.labels import anonymity_rule_text
+from mcda.web.present.labels import RANKING_METHOD_LABELS, STATE_LABELS, anonymity_rule_text
 from mcda.web.present.numbers import decimal_text
 
 PCT, DEC = "pct", "dec"
@@ -36,6 +39,27 @@ class Table:
     formats: dict[int, str] = field(default_factory=dict)
     note: str | None = None
     sheet_columns: list[str] | None = None
+    cell_formats: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def fmt(self, i: int, j: int) -> str | None:
+        """The format of row ``i``'s column ``j``: the cell's own, else the column's."""
+        return self.cell_formats.get((i, j)) or self.formats.get(j)
+
+    def csv_header(self) -> list[str]:
+        """The CSV header: a share column says "(%)", its cells are percent (``csv_rows``)."""
+        return [f"{c} (%)" if self.formats.get(j) == PCT and c else str(c)
+                for j, c in enumerate(self.columns)]  # a lone percent cell says so itself
+
+    def csv_rows(self) -> list[list[Any]]:
+        """The rows as the page shows them: shares in percent with one decimal (the workbook
+        keeps the exact fraction, formatted as percent; the JSON export keeps every digit)."""
+        def cell(i: int, j: int, v: Any) -> Any:
+            if self.fmt(i, j) != PCT or not isinstance(v, int | float) or isinstance(v, bool):
+                return v
+            text = format_decimal_text(v * 100, 1, ascii_minus=True)
+            return text if self.formats.get(j) == PCT else text + " %"
+
+        return [[cell(i, j, v) for j, v in enumerate(row)] for i, row in enumerate(self.rows)]
 
 
 def empty_note(view: dict[str, Any], error: str | None) -> str | None:
@@ -61,6 +85,115 @@ def vote_method(method: str) -> str:
     return str(VOTE_METHOD_LABELS.get(method, method))
 
 
+# --- the verdict (the workbook's first sheet) -------------------------------------------------
+
+
+def _model_name(model: Any) -> str:
+    """The decision model in plain words, in the request's language."""
+    en = str(get_locale() or "sv") == "en"
+    return str(model.name_en if en else model.name_sv)
+
+
+def _verdict(ra: Any) -> Any:
+    """The typed verdict block under the decision's model, or None (no votes, no scores)."""
+    v = getattr(ra.model, "verdict", None) if ra is not None and ra.model is not None else None
+    return v if v is not None and hasattr(v, "share_first") else None
+
+
+def flip_text(v: Any, names: dict[str, str], crit_names: dict[str, str]) -> str:
+    """What would change the verdict, in words (the smallest change of the region's weights
+    that puts the runner-up first)."""
+    if v.flip is None or v.runner_up is None:
+        return _("Ingen ändring av en enda vikt sätter något annat alternativ först.")
+    points = decimal_text(v.flip.points, 0 if v.flip.points >= 1 else 1)
+    if v.flip.direction == "up":
+        return _("Om %(c)s vägde %(n)s procentenheter mer skulle %(alt)s komma först.",
+                 c=crit_names.get(v.flip.criterion, v.flip.criterion), n=points,
+                 alt=names.get(v.runner_up, v.runner_up))
+    return _("Om %(c)s vägde %(n)s procentenheter mindre skulle %(alt)s komma först.",
+             c=crit_names.get(v.flip.criterion, v.flip.criterion), n=points,
+             alt=names.get(v.runner_up, v.runner_up))
+
+
+def verdict(ra: Any, view: dict[str, Any], error: str | None) -> Table:
+    """The verdict as question → answer: what comes first and what follows, how sure, what
+    would change it, what the other methods say, and the model that says it."""
+    columns = [_("Fråga"), _("Svar")]
+    v = _verdict(ra)
+    if v is None:
+        return Table(_("Besked"), columns, [], note=empty_note(view, error) or _(
+            "Inget besked: bedömningsmatrisen är inte komplett."))
+    names = {a["id"]: a["name"] for a in ra.input["alternatives"]}
+    crit_names = {c["id"]: c["name"] for c in ra.input["criteria"]}
+    first = names.get(v.first, v.first)
+    rest = [names.get(o.id, o.id) for o in v.order if o.id != v.first]
+    others = ", ".join(str(RANKING_METHOD_LABELS.get(m, m)) for m in v.methods.ids) or "–"
+    rows: list[list[Any]] = [
+        [_("Kommer först"), first],
+        [_("Därefter, i ordning"), ", ".join(rest) or "–"],
+        [_("Andel av deltagarnas viktningar där %(alt)s kommer först", alt=first), v.share_first],
+        [_("Vad som skulle ändra det"), flip_text(v, names, crit_names)],
+        [_("Andra metoder"), _("%(n)s av %(of)s andra metoder sätter också %(alt)s först.",
+                              n=v.methods.agree, of=v.methods.of, alt=first)],
+        [_("Metoder som håller med"), others],
+        [_("Beslutsmodell"), _model_name(v.model)],
+        [_("Viktningar som ingår"), v.n_weightings],
+    ]
+    share_row = 2
+    if v.explain == "other_first_more_often":
+        rows.insert(3, [_("Obs"), _(
+            "%(alt)s kommer först med regionens vikter, men %(other)s kommer först under fler "
+            "av deltagarnas egna viktningar.", alt=first,
+            other=names.get(v.share_leader, v.share_leader))])
+    elif v.explain == "tie":
+        rows.insert(3, [_("Obs"), _("Förstaplatsen är delad.")])
+    return Table(_("Besked"), columns, rows, cell_formats={(share_row, 1): PCT},
+                 note=phase_note(view, _("Besked enligt beslutsfrågans beslutsmodell: %(m)s.",
+                                         m=_model_name(v.model))))
+
+
+def model_order(ra: Any, view: dict[str, Any], error: str | None) -> Table:
+    """Every alternative in the decision model's order, with its score and the share of the
+    room's weightings under which it comes first."""
+    v = _verdict(ra)
+    columns = [_("Plats"), _("Alternativ"), _("Poäng enligt beslutsmodellen"),
+               _("Andel viktningar där alternativet kommer först")]
+    if v is None:
+        return Table(_("Ordning"), columns, [], note=empty_note(view, error))
+    names = {a["id"]: a["name"] for a in ra.input["alternatives"]}
+    return Table(_("Ordning"), columns,
+                 [[o.rank, names.get(o.id, o.id), o.score, v.shares.get(o.id)] for o in v.order],
+                 formats={2: DEC, 3: PCT},
+                 note=_("Ordning enligt beslutsmodellen: %(m)s.", m=_model_name(v.model)))
+
+
+def round_facts(rnd: dict[str, Any], view: dict[str, Any], note: str | None) -> Table:
+    """The round in key → value rows: decision, round, phase, state in words, voters, k."""
+    p = view["participation"]
+    rows: list[list[Any]] = [[_("Beslutsfråga"), rnd["decision_title"]],
+                             [_("Omgång"), rnd["number"]]]
+    if view.get("phase"):
+        rows.append([_("Etapp"), view["phase"]["label"]])
+    state = STATE_LABELS.get(rnd["state"])
+    rows += [[_("Status"), str(state).lower() if state else rnd["state"]],
+             [_("Deltagare som viktat"), p["total"]], [_("Anonymitetsgräns k"), p["k"]],
+             [_("Metod och val"), view.get("options_label", "")]]
+    if rnd.get("decision_is_demo"):
+        rows.append([_("Obs"), _("Påhittade exempeldata")])
+    if not view.get("empty"):
+        c = view["consensus"]
+        rows += [[_("Konsensus S* (Goepel)"), c["s_star"]], [_("Nivå"), c["s_star_label"]],
+                 ["Kendalls W", c["kendall_w"]], ["p (W)", c["kendall_w_p"]]]
+    return Table(_("Sammanfattning"), [_("Uppgift"), _("Värde")], rows, note=note)
+
+
+def notes(pairs: list[tuple[str, str | None]]) -> Table:
+    """Every table's note on its own sheet (or file), so each table's header is row 1."""
+    return Table(_("Anmärkningar"), [_("Tabell"), _("Anmärkning")],
+                 [[name, note] for name, note in pairs if note],
+                 formats={1: "wrap"})
+
+
 # --- the round's tables ------------------------------------------------------------------------
 
 
@@ -78,7 +211,8 @@ def roster(ra: Any, view: dict[str, Any], error: str | None) -> Table:
     note = empty_note(view, error)
     if not note and view["participation"]["n_hidden"]:
         note = _("Deltagarna i ”Övriga kommuner” har inga egna rader (anonymitetsregeln).")
-    return Table("", columns, rows, note=phase_note(view, note))
+    return Table(_("Röster"), columns, rows, note=phase_note(view, note),
+                 formats={3 + j: PCT for j in range(len(crits))} | {3 + len(crits): DEC})
 
 
 def weights(view: dict[str, Any], error: str | None) -> Table:
@@ -109,7 +243,7 @@ def reasons(view: dict[str, Any]) -> Table:
         "Inga motiveringar att visa: inga är givna, processledaren har dolt dem, eller "
         "omgången har färre än %(k)s deltagare.", k=view["participation"]["k"])
     return Table(_("Motiveringar"), [_("Motivering (utan kommun eller roll, i bokstavsordning)")],
-                 [[t] for t in texts], note=note)
+                 [[t] for t in texts], formats={0: "wrap"}, note=note)
 
 
 def rankings(view: dict[str, Any], error: str | None) -> Table:
@@ -159,8 +293,13 @@ def phasing_method_label(ph: dict[str, Any]) -> str:
     """One line naming how the plan was made (value, solver, rules), for every phasing export."""
     o = ph["options"]
     scorer = ph["method"]["scorer"].upper().replace("_", " ")
+    model = ph["method"].get("model")
     if o["value_method"] == "smaa":
         value = _("förväntad %(m)s-poäng över SMAA-dragningarna av vikterna", m=scorer)
+    elif o["value_method"] == "model" and model in MODEL_NAMES:
+        sv, en = MODEL_NAMES[model]
+        value = _("värden enligt beslutsmodellen, %(m)s, med regionens vikter",
+                  m=en if str(get_locale() or "sv") == "en" else sv)
     else:
         value = _("%(m)s-poäng med regionens vikter", m=scorer)
     rules = []
@@ -282,12 +421,12 @@ def coalitions(view: dict[str, Any]) -> Table:
     for i, cl in enumerate(view["conflicts"]["coalitions"]["clusters"], start=1):
         extra = _(" + %(n)s dolda", n=cl["hidden"]) if cl["hidden"] else ""
         rows.append([_("Grupp %(n)s", n=i), ", ".join(cl["members"]) + extra])
-    return Table(_("Koalitioner"), [], rows)
+    return Table(_("Koalitioner"), [_("Grupp"), _("Kommuner")], rows, formats={1: "wrap"})
 
 
 def similarity(view: dict[str, Any]) -> Table:
     sim = view["conflicts"]["similarity"]
-    return Table(_("Likhet mellan kommuner"), ["", *sim["groups"]],
+    return Table(_("Likhet mellan kommuner"), [_("Kommun"), *sim["groups"]],
                  [[g, *vals] for g, vals in zip(sim["groups"], sim["values"], strict=True)],
                  formats={1 + j: DEC for j in range(len(sim["groups"]))})
 

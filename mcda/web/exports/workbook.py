@@ -1,139 +1,56 @@
-"""The round's Excel workbook: one sheet per part of the results, each laid out from the
-tables in ``tables`` (the same tables the CSV files are written from)."""
+"""The round's Excel workbook: one table per sheet, its header on row 1, laid out from the
+tables in ``tables`` (the same tables the CSV files are written from). The verdict comes
+first; every table's note (why it is empty, how it was computed) is on the last sheet,
+"Anmärkningar", never above a header."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from mcda.web.exports import tables as T
 from mcda.web.exports.writers import Workbook
 from mcda.web.kit.i18n import in_language
 from mcda.web.present.labels import anonymity_rule_text
 
-
-def _summary(book: Workbook, rnd: dict[str, Any], view: dict[str, Any], note: str | None) -> None:
-    ws = book.sheet(_("Sammanfattning"))
-    p = view["participation"]
-    book.put(ws, 0, 0, _("Vägval – resultat"), book.bold)
-    rows: list[tuple[str, Any]] = [(_("Beslutsfråga"), rnd["decision_title"]),
-                                   (_("Omgång"), rnd["number"])]
-    if view.get("phase"):
-        rows.append((_("Etapp"), view["phase"]["label"]))
-    rows += [(_("Status"), rnd["state"]), (_("Deltagare som viktat"), p["total"]),
-             (_("Anonymitetsgräns k"), p["k"]), (_("Metod och val"), view.get("options_label", ""))]
-    if rnd.get("decision_is_demo"):
-        rows.append((_("Obs"), _("Påhittade exempeldata")))
-    if note:
-        rows.append((_("Obs"), note))
-    if not view.get("empty"):
-        c = view["consensus"]
-        rows += [(_("Konsensus S* (Goepel)"), c["s_star"]), (_("Nivå"), c["s_star_label"]),
-                 ("Kendalls W", c["kendall_w"]), ("p (W)", c["kendall_w_p"])]
-    for i, (k, v) in enumerate(rows, start=2):
-        book.put(ws, i, 0, k, book.bold)
-        book.put(ws, i, 1, v)
-    book.table(ws, len(rows) + 4, T.participation(view))
+# The analysis' tables: sheet name → the table (only when the round has weightings).
+ANALYSIS_SHEETS: list[tuple[Any, Callable[[dict[str, Any]], T.Table]]] = [
+    (_l("Avstånd"), T.distance),
+    (_l("Konsensus"), T.consensus_criteria),
+    (_l("Konsensus per kommun"), T.consensus_groups),
+    (_l("Omstridda kriterier"), T.disputed),
+    (_l("Avvägningar"), T.tradeoffs),
+    (_l("Koalitioner"), T.coalitions),
+    (_l("Likhet"), T.similarity),
+]
 
 
-def _weights(book: Workbook, view: dict[str, Any], note: str | None) -> None:
-    ws = book.sheet(_("Kommunernas vikter"))
-    r = book.table(ws, 0, T.weights(view, None), first_bold=True)
-    if not view.get("empty"):
-        book.table(ws, r + 2, T.distance(view))
-    elif note:
-        book.put(ws, 2, 0, note)
-
-
-def _note_sheet(book: Workbook, name: str, view: dict[str, Any], note: str | None) -> Any:
-    """A sheet of analysis figures: None after writing the note when there are none."""
-    ws = book.sheet(name)
-    if view.get("empty"):
-        book.put(ws, 0, 0, note)
-        return None
-    return ws
-
-
-def _consensus(book: Workbook, view: dict[str, Any], note: str | None) -> None:
-    ws = _note_sheet(book, _("Konsensus"), view, note)
-    if ws is None:
-        return
-    book.table(ws, 0, T.consensus_criteria(view))
-    book.table(ws, len(view["consensus"]["criteria"]) + 3, T.consensus_groups(view))
-
-
-def _titled(book: Workbook, ws: Any, r: int, table: T.Table, **kw: Any) -> int:
-    """A bold title, then the table; returns its last row."""
-    book.put(ws, r, 0, table.title, book.bold)
-    return book.table(ws, r + 1, table, **kw)
-
-
-def _conflicts(book: Workbook, view: dict[str, Any], note: str | None) -> None:
-    ws = _note_sheet(book, _("Målkonflikter"), view, note)
-    if ws is None:
-        return
-    r = _titled(book, ws, 0, T.disputed(view))
-    r = _titled(book, ws, r + 2, T.tradeoffs(view))
-    r = _titled(book, ws, r + 2, T.coalitions(view), header=False)
-    if view["conflicts"]["similarity"]["groups"]:
-        _titled(book, ws, r + 2, T.similarity(view))
-
-
-def _rankings(book: Workbook, view: dict[str, Any], note: str | None) -> None:
-    ws = book.sheet(_("Rangordning"))
-    rk = view.get("rankings")
-    if not (rk and rk["rows"]):
-        book.put(ws, 0, 0, note or _("Ingen rangordning: bedömningsmatrisen är inte komplett."))
-        return
-    book.table(ws, 0, T.rankings(view, None))
-    if rk["by_group"]:
-        _titled(book, ws, len(rk["rows"]) + 3, T.group_rankings(view))
-
-
-def _robustness(book: Workbook, view: dict[str, Any], note: str | None) -> None:
-    ws = book.sheet(_("Robusthet"))
-    r = 0
-    if view.get("smaa"):
-        r = _titled(book, ws, 0, T.smaa(view)) + 2
-    sens = view.get("sensitivity")
-    if sens and sens["rows"]:
-        r = _titled(book, ws, r, T.sensitivity(view))
-    if r == 0:
-        book.put(ws, 0, 0, note or _("Robusthetsanalysen är avstängd eller kunde inte göras."))
-
-
-def _reasons(book: Workbook, view: dict[str, Any]) -> None:
-    if not view.get("reasons"):
-        return
-    ws = book.sheet(_("Motiveringar"), first_width=100)
-    table = T.reasons(view)
-    table.formats = {0: "wrap"}
-    book.table(ws, 0, table)
-
-
-def _method(book: Workbook, ra: Any, view: dict[str, Any]) -> None:
-    ws = book.sheet(_("Metod"), first_width=120)
+def method_table(ra: Any, view: dict[str, Any]) -> T.Table:
+    """How the figures were made, one line a row, and the analysis' meta verbatim."""
     lines = [
         _("Alla siffror kommer från Vägvals analysfunktion (samma som JSON-exporten)."),
         view.get("options_label", ""),
         _("Konsensus S*: Goepel (2018), IJAHP 10(3). Kendalls W med korrektion för lika rang."),
         anonymity_rule_text(view["participation"]["k"]),
         _("Rang 1 är bäst. Kompromiss: Copeland över metoderna."),
+        _("Andelar är tal formaterade som procent; i CSV-filerna står de i procent med en "
+          "decimal, som på sidan."),
         _("Deltagare anges med löpnummer; inga namn eller nycklar lagras."),
     ]
     if ra and ra.output:
         # the analysis' meta as recorded, verbatim (versions, options, skipped methods)
         lines.append(json.dumps(ra.output["meta"], ensure_ascii=False, default=str)[:30000])
-    for i, line in enumerate(lines):
-        book.put(ws, i, 0, line, book.wrap)
+    return T.Table(_("Metod"), [_("Metod")], [[line] for line in lines], formats={0: "wrap"})
 
 
-# --- the phasing sheet --------------------------------------------------------------------------
+# --- the phasing tables -------------------------------------------------------------------------
 
 
-def _budget_table(ph: dict[str, Any]) -> T.Table:
+def budget_table(ph: dict[str, Any]) -> T.Table:
     sp = ph["spread"] or {}
     rows = []
     for k, phase in enumerate(ph["phases"]):
@@ -142,13 +59,17 @@ def _budget_table(ph: dict[str, Any]) -> T.Table:
         if sp:
             row += [sp["reached_share"][k], sp["gini_cumulative"][k]]
         rows.append(row)
-    return T.Table("",
+    status = str(T.PLAN_STATUS_LABELS.get(ph["status"], ph["status"]))
+    note = T.phasing_method_label(ph) + " " + _("Status: %(s)s.", s=status)
+    if ph["infeasibility"]:
+        note += " " + in_language(ph["infeasibility"])
+    return T.Table(_("Etappbudget"),
                    [_("Etapp"), _("Period"), _("Budget (MSEK)"), _("Planerat (MSEK)"),
                     _("Kvar (MSEK)"), _("Andel kommuner nådda"), _("Gini per invånare")],
-                   rows, formats={5: T.PCT, 6: T.DEC})
+                   rows, formats={5: T.PCT, 6: T.DEC}, note=note)
 
 
-def _spread_table(ph: dict[str, Any]) -> T.Table:
+def spread_table(ph: dict[str, Any]) -> T.Table:
     sp = ph["spread"]
     names = [p["name"] for p in ph["phases"]]
     rows: list[list[Any]] = []
@@ -157,12 +78,15 @@ def _spread_table(ph: dict[str, Any]) -> T.Table:
         rows.append([m, *sp["per_phase"][m], sp["total"][m], None if pc is None else pc * 1e6,
                      sp["reached_by"][m]])
     rows.append([_("Regionala investeringar (utan värdkommun)"), *sp["regional"]])
+    gini = T.decimal_text(ph["spread"]["gini_per_capita"], 3)
     return T.Table(_("Spridning över kommunerna (kumulativt till och med sista etappen)"),
-                    [_("Kommun")] + [f"{n} (MSEK)" for n in names]
-                    + [_("Totalt (MSEK)"), _("Kronor per invånare"), _("Första etapp")], rows)
+                   [_("Kommun")] + [f"{n} (MSEK)" for n in names]
+                   + [_("Totalt (MSEK)"), _("Kronor per invånare"), _("Första etapp")], rows,
+                   note=_("Gini, investering per invånare (varje kommun räknas en gång): "
+                          "%(g)s.", g=gini))
 
 
-def _paths_table(ra: Any, ph: dict[str, Any], view: dict[str, Any]) -> T.Table | None:
+def paths_table(ra: Any, ph: dict[str, Any], view: dict[str, Any]) -> T.Table | None:
     hidden = set(view["participation"]["hidden"])
     paths = {g: e for g, e in (ph.get("paths") or {}).items() if g not in hidden}
     if not paths:
@@ -178,45 +102,64 @@ def _paths_table(ra: Any, ph: dict[str, Any], view: dict[str, Any]) -> T.Table |
                     _("Etapp i kommunens plan"), _("Etapp i regionens plan"), _("Status")], rows)
 
 
-def _phases(book: Workbook, ra: Any, view: dict[str, Any]) -> None:
+def phase_tables(ra: Any, view: dict[str, Any]) -> list[tuple[str, T.Table]]:
+    """(sheet name, table) of the plan, or a lone plan table whose note says why none."""
     ph, why = T.phasing(ra)
     if ph is None and why is None:
-        return
-    ws = book.sheet(_("Etapper"))
+        return []
     if ph is None:
-        book.put(ws, 0, 0, why, book.wrap)
-        return
-    book.put(ws, 0, 0, _("Etappplan"), book.bold)
-    book.put(ws, 1, 0, T.phasing_method_label(ph), book.wrap)
-    book.put(ws, 2, 0, _("Status"), book.bold)
-    book.put(ws, 2, 1, str(T.PLAN_STATUS_LABELS.get(ph["status"], ph["status"])))
-    r = 3
-    if ph["infeasibility"]:
-        book.put(ws, r, 0, in_language(ph["infeasibility"]), book.wrap)
-        r += 1
-    r = book.table(ws, r + 1, _budget_table(ph))
-    r = _titled(book, ws, r + 2, T.plan(ra, view, None))
+        return [(_("Etappplan"), T.plan(ra, view, None))]
+    out = [(_("Etappbudget"), budget_table(ph)), (_("Etappplan"), T.plan(ra, view, None))]
     if ph["spread"]:
-        r = _titled(book, ws, r + 2, _spread_table(ph)) + 1
-        book.put(ws, r, 0, _("Gini, investering per invånare (varje kommun räknas en gång)"))
-        book.put(ws, r, 1, ph["spread"]["gini_per_capita"], T.DEC)
-    paths = _paths_table(ra, ph, view)
+        out.append((_("Spridning"), spread_table(ph)))
+    paths = paths_table(ra, ph, view)
     if paths is not None:
-        _titled(book, ws, r + 2, paths)
+        out.append((_("Kommunernas planer"), paths))
+    return out
+
+
+# --- the workbook -----------------------------------------------------------------------------
+
+
+def _sheets(rnd: dict[str, Any], ra: Any, view: dict[str, Any],
+            error: str | None) -> list[tuple[str, T.Table, dict[str, Any]]]:
+    """Every sheet in order: (name, table, layout options)."""
+    note = T.empty_note(view, error)
+    wide: dict[str, Any] = {}
+    out: list[tuple[str, T.Table, dict[str, Any]]] = [
+        (_("Besked"), T.verdict(ra, view, error), {"first_width": 60}),
+        (_("Ordning"), T.model_order(ra, view, error), {"first_width": 8}),
+        (_("Sammanfattning"), T.round_facts(rnd, view, note), wide),
+        (_("Deltagare"), T.participation(view), wide),
+        (_("Kommunernas vikter"), T.weights(view, error), {"first_bold": True}),
+    ]
+    if not view.get("empty"):
+        out += [(str(name), build(view), wide) for name, build in ANALYSIS_SHEETS
+                if build is not T.similarity or view["conflicts"]["similarity"]["groups"]]
+    out.append((_("Rangordning"), T.rankings(view, error), wide))
+    rk = view.get("rankings")
+    if rk and rk["rows"] and rk["by_group"]:
+        out.append((_("Kommunernas rangordning"), T.group_rankings(view), wide))
+    if view.get("smaa"):
+        out.append((_("Rangacceptans"), T.smaa(view), wide))
+    sens = view.get("sensitivity")
+    if sens and sens["rows"]:
+        out.append((_("Känslighet"), T.sensitivity(view), wide))
+    out += [(name, t, wide) for name, t in phase_tables(ra, view)]
+    if view.get("reasons"):
+        out.append((_("Motiveringar"), T.reasons(view), {"first_width": 100}))
+    out.append((_("Metod"), method_table(ra, view), {"first_width": 120}))
+    return out
 
 
 def workbook(rnd: dict[str, Any], ra: Any, view: dict[str, Any], error: str | None) -> bytes:
-    """Every sheet, in order: summary, weights, consensus, conflicts, ranking, robustness,
-    phases (when the decision has them), reasons (when shown), method."""
+    """The verdict first, then the round, the weights, the analysis, the ranking, the plan
+    (when the decision has phases), the reasons (when shown), the method and the notes."""
     book = Workbook()
-    note = T.empty_note(view, error)
-    _summary(book, rnd, view, note)
-    _weights(book, view, note)
-    _consensus(book, view, note)
-    _conflicts(book, view, note)
-    _rankings(book, view, note)
-    _robustness(book, view, note)
-    _phases(book, ra, view)
-    _reasons(book, view)
-    _method(book, ra, view)
+    sheets = _sheets(rnd, ra, view, error)
+    for name, table, layout in sheets:
+        book.table_sheet(name, table, **layout)
+    notes = T.notes([(name, table.note) for name, table, _layout in sheets])
+    book.table_sheet(_("Anmärkningar"), notes, first_width=28)
+    book.wb.worksheets()[-1].set_column(1, 1, 120)
     return book.close()

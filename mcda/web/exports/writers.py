@@ -14,10 +14,9 @@ from mcda.web.exports.tables import Table
 
 
 def csv_bytes(table: Table) -> bytes:
-    """The table as a CSV file; its note (e.g. why it is empty) as a first ``#`` line."""
-    rows: list[list[Any]] = [["# " + table.note]] if table.note else []
-    rows.append(table.columns)
-    rows += table.rows
+    """The table as a CSV file: the header on row 1, then the rows (shares in percent). Its
+    note goes to the notes file (``anmarkningar.csv``), never above the header."""
+    rows: list[list[Any]] = [table.csv_header(), *table.csv_rows()]
     return ("\ufeff" + csv_rows(rows)).encode("utf-8")
 
 
@@ -36,10 +35,17 @@ class Workbook:
         self.wrap = self.formats["wrap"]
 
     def sheet(self, name: str, first_width: int = 34) -> Any:
-        ws = self.wb.add_worksheet(name)
+        ws = self.wb.add_worksheet(name[:31])
         ws.set_column(0, 0, first_width)
         ws.set_column(1, 40, 14)
         return ws
+
+    def table_sheet(self, name: str, table: Table, *, first_width: int = 34,
+                    first_bold: bool = False) -> None:
+        """One table on its own sheet: the header on row 1 (frozen), the rows under it."""
+        ws = self.sheet(name, first_width)
+        self.table(ws, 0, table, first_bold=first_bold)
+        ws.freeze_panes(1, 0)
 
     def put(self, ws: Any, r: int, c: int, v: Any, fmt: Any = None) -> None:
         if v is None:
@@ -65,7 +71,7 @@ class Workbook:
             r += 1
         for i, row in enumerate(table.rows):
             for c, v in enumerate(row):
-                fmt = self.bold if first_bold and i == 0 and c == 0 else table.formats.get(c)
+                fmt = self.bold if first_bold and i == 0 and c == 0 else table.fmt(i, c)
                 self.put(ws, r + i, c, v, fmt)
         return r + len(table.rows) - 1
 

@@ -163,6 +163,8 @@ class RegionView:
     visible: bool = False
     weights: dict[str, float] | None = None
     spread: dict[str, float] = field(default_factory=dict)
+    verdict: Any = None  # the cached analysis' verdict under the decision's model, if at hand
+    names: dict[str, str] = field(default_factory=dict)  # alternative id → name
 
 
 def region_view(db: Database, rnd: Mapping[str, Any], criteria: Sequence[Mapping[str, Any]],
@@ -176,18 +178,25 @@ def region_view(db: Database, rnd: Mapping[str, Any], criteria: Sequence[Mapping
     plan = disclosure.plan_for_votes(votes, k, key="municipality")
     if disclosure.participant_may_see_region(plan, viewer_voted):
         out.visible = True
-        out.weights, out.spread = region_weights(db, rnd, criteria, votes, phase_id=phase_id)
+        entry = analysis_cache.cached(db, rnd["id"], None, phase_id=phase_id)
+        out.weights, out.spread = region_weights(db, rnd, criteria, votes, phase_id=phase_id,
+                                                 entry=entry)
+        if entry is not None and entry.model is not None:
+            out.verdict = getattr(entry.model, "verdict", None)
+            out.names = {a["id"]: a["name"] for a in entry.input["alternatives"]}
     return out
 
 
 def region_weights(
     db: Database, rnd: Mapping[str, Any], criteria: Sequence[Mapping[str, Any]],
-    votes: Sequence[Mapping[str, Any]], *, phase_id: int | None = None,
+    votes: Sequence[Mapping[str, Any]], *, phase_id: int | None = None, entry: Any = False,
 ) -> tuple[dict[str, float] | None, dict[str, float]]:
     """Region weights and per-criterion SD: the facilitator's cached analysis (default
     options) when it is at hand and covers every criterion, else ``core.region`` applied to
-    the votes under the same pooling. Never runs the analysis."""
-    entry = analysis_cache.cached(db, rnd["id"], None, phase_id=phase_id)
+    the votes under the same pooling. Never runs the analysis. ``entry``: the cache entry
+    when the caller already looked it up."""
+    if entry is False:
+        entry = analysis_cache.cached(db, rnd["id"], None, phase_id=phase_id)
     model = entry.model if entry else None
     weights = {str(k): float(v) for k, v in model.weights.items()} if model else {}
     if weights and all(str(c["id"]) in weights for c in criteria):

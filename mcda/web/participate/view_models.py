@@ -11,12 +11,13 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from mcda.core import disclosure, elicitation, region
 from mcda.web.participate import forms as pf
 from mcda.web.present.labels import METHOD_HINTS, METHOD_LABELS, SAATY_LABELS
-from mcda.web.present.numbers import decimal_text
+from mcda.web.present.numbers import decimal_text, percent_text
 
 if TYPE_CHECKING:
     from mcda.web.participate.context import PreviousRound, RegionView
@@ -82,7 +83,22 @@ def revealed(criteria: Criteria, view: RegionView, own_vote: Mapping[str, Any] |
             out["unavailable"] = True
         return out
     out["rows"] = own_vs_region_rows(criteria, own_vote["weights"] if own_vote else {}, view)
+    out["verdict"] = verdict_words(view)
     return out
+
+
+def verdict_words(view: RegionView) -> str | None:
+    """What comes first under the decision's model, and how sure, in plain words (the same
+    verdict as the results page; None when the analysis is not at hand)."""
+    v = view.verdict
+    if v is None or not hasattr(v, "share_first"):
+        return None
+    en = str(get_locale() or "sv") == "en"
+    first = view.names.get(v.first, v.first)
+    return _("Med beslutsfrågans modell (%(m)s) kommer %(alt)s först. %(alt)s kommer först "
+             "med %(p)s av deltagarnas viktningar.",
+             m=v.model.name_en if en else v.model.name_sv, alt=first,
+             p=percent_text(v.share_first, 0))
 
 
 def shown_alternatives(criteria: Criteria, alts: Sequence[Mapping[str, Any]],
@@ -151,19 +167,16 @@ def _chart(stats: list[dict[str, Any]]) -> dict[str, Any]:
 
 def pairwise_check(result: elicitation.PairwiseResult, criteria: Criteria,
                    state: pf.PairwiseState | None) -> dict[str, Any]:
-    """CR in plain words and the most inconsistent judgements, with what the rest implies."""
+    """How well the answers hang together, in words (no ratio shown on the tablet), which
+    answers pull against each other, and the most inconsistent judgements (core's list)."""
     cr = float(result.cr)
     cr_text = decimal_text(cr, 2)
     if cr <= 0.10:
-        level, text = "ok", _("Dina jämförelser hänger ihop bra (KK %(cr)s).", cr=cr_text)
+        level, text = "ok", _("Dina svar hänger ihop bra.")
     elif cr <= 0.20:
-        level, text = "warn", _(
-            "Dina jämförelser motsäger varandra något (KK %(cr)s) – se över markerade par.",
-            cr=cr_text)
+        level, text = "warn", _("Dina svar hänger inte riktigt ihop – se över markerade par.")
     else:
-        level, text = "bad", _(
-            "Dina jämförelser motsäger varandra tydligt (KK %(cr)s) – se över markerade par.",
-            cr=cr_text)
+        level, text = "bad", _("Dina svar hänger inte ihop – se över markerade par.")
     weights = result.weights.tolist()
     flagged = []
     if cr > 0.10:
@@ -177,9 +190,71 @@ def pairwise_check(result: elicitation.PairwiseResult, criteria: Criteria,
                 "implied": judgement_text(weights[i] / weights[j], a["name"], b["name"]),
                 "pair": pair,
             })
+    pulls = None
+    if cr > 0.10 and state is not None and result.inconsistent:
+        i, j, _dev = result.inconsistent[0]
+        pulls = pulling_answers(pf.judgements_by_index(state, criteria), criteria, i, j)
     return {"cr": cr, "cr_text": cr_text, "level": level, "text": text, "flagged": flagged,
-            "flagged_pairs": {f["pair"] for f in flagged},
+            "flagged_pairs": {f["pair"] for f in flagged}, "pulls": pulls,
             "random_index": result.random_index, "priority": result.priority}
+
+
+def consistency_words(cr: float | None) -> str | None:
+    """A saved pairwise vote's consistency in words (the ratio itself is for the report)."""
+    if cr is None:
+        return None
+    if cr <= 0.10:
+        return _("Dina svar hänger ihop bra.")
+    return _("Dina svar hänger inte riktigt ihop. Viktningen är sparad som du lämnade den.")
+
+
+def _plain_step(value: float) -> str:
+    """"något viktigare" … for a Saaty value ≥ 1 (the in-between steps read as the next)."""
+    step = min(9, max(1, round(value)))
+    return str(SAATY_LABELS[step + (step % 2 == 0)])
+
+
+def _said(a: str, b: str, value: float) -> str:
+    """One answer as said: "A är något viktigare än B" or "A och B är lika viktiga"."""
+    if value < 1:
+        a, b, value = b, a, 1 / value
+    if round(value) <= 1:
+        return _("%(a)s och %(b)s är lika viktiga", a=a, b=b)
+    return _("%(a)s är %(label)s än %(b)s", a=a, label=_plain_step(value), b=b)
+
+
+def pulling_answers(judged: Mapping[tuple[int, int], float], criteria: Criteria,
+                    i: int, j: int) -> str | None:
+    """Which answers pull against each other, as one sentence: the most inconsistent
+    judgement (i, j) and the two answers through a third criterion k that disagree with it
+    most ("Du sa att A är viktigare än B och B viktigare än C, men C viktigare än A")."""
+    def a(x: int, y: int) -> float | None:
+        if (x, y) in judged:
+            return judged[(x, y)]
+        return 1 / judged[(y, x)] if (y, x) in judged else None
+
+    best, triad = 0.0, None
+    for k in range(len(criteria)):
+        aik, akj, aij = a(i, k), a(k, j), a(i, j)
+        if k in (i, j) or aik is None or akj is None or aij is None:
+            continue
+        gap = abs(math.log(aik * akj / aij))
+        if gap > best + 1e-9:
+            best, triad = gap, (i, k, j)
+    if triad is None:
+        return None
+    # Read the triad as a chain X over Y, Y over Z, then what was said of X and Z.
+    for x, y, z in ((triad[0], triad[1], triad[2]), (triad[1], triad[2], triad[0]),
+                    (triad[2], triad[0], triad[1]), (triad[2], triad[1], triad[0]),
+                    (triad[1], triad[0], triad[2]), (triad[0], triad[2], triad[1])):
+        axy, ayz, axz = a(x, y), a(y, z), a(x, z)
+        if axy >= 1 and ayz >= 1 and not (axy == 1 and ayz == 1):  # type: ignore[operator]
+            name = {n: criteria[n]["name"] for n in (x, y, z)}
+            return _("Du sa att %(first)s och %(second)s, men %(third)s.",
+                     first=_said(name[x], name[y], axy),  # type: ignore[arg-type]
+                     second=_said(name[y], name[z], ayz),  # type: ignore[arg-type]
+                     third=_said(name[x], name[z], axz))  # type: ignore[arg-type]
+    return None
 
 
 def judgement_text(value: float | None, a: str, b: str) -> str:
@@ -210,7 +285,8 @@ def saved_view(criteria: Criteria, vote_row: Mapping[str, Any]) -> dict[str, Any
     cr = vote_row.get("consistency_ratio")
     return {"revision": vote_row["revision"], "method": vote_row["method"],
             "rows": weights_rows(criteria, vote_row["weights"]),
-            "cr_text": decimal_text(cr, 2) if cr is not None else None}
+            "cr_text": decimal_text(cr, 2) if cr is not None else None,
+            "cr_words": consistency_words(cr)}
 
 
 def shown_pairs(criteria: Criteria, state: Any) -> tuple[list[tuple[int, int]], int]:

@@ -96,12 +96,15 @@ def _ask_cr(state: VoteState) -> bool:
     if not result or result["cr"] <= pf.CR_LIMIT or getattr(state, "cr_seen", False):
         return False
     state.cr_seen = True  # type: ignore[attr-defined]
-    state.errors.add(None, _(
-        "Dina jämförelser motsäger varandra (KK %(cr)s, över 0,10). Se över paren "
-        "%(pairs)s. Vill du spara ändå, tryck på ”Spara min viktning” igen.",
-        cr=result["cr_text"],
-        pairs=", ".join(f"{f['a']} – {f['b']}" for f in result["flagged"]) or "–",
-    ))
+    pairs = ", ".join(f"{f['a']} – {f['b']}" for f in result["flagged"]) or "–"
+    if result.get("pulls"):
+        state.errors.add(None, _(
+            "Dina svar hänger inte riktigt ihop. %(pulls)s Se över paren %(pairs)s. Vill du "
+            "spara ändå, tryck på ”Spara min viktning” igen.", pulls=result["pulls"], pairs=pairs))
+    else:
+        state.errors.add(None, _(
+            "Dina svar hänger inte riktigt ihop. Se över paren %(pairs)s. Vill du spara ändå, "
+            "tryck på ”Spara min viktning” igen.", pairs=pairs))
     return True
 
 

@@ -62,30 +62,37 @@ def build_context(
         prerequisites=pi["prerequisites"], budgets=pi["budgets"], rules=rules,
         discount=settings["discount"], names=pi["names"],
     )
-    compare = [g for g in settings["compare_groups"] if g in values["groups"]]
-    try:
-        paths = phasing.plan_paths(
-            values["regional"], {g: values["groups"][g] for g in compare},
-            top_k=DEFAULT_TOP_K, **common,
-        )
-    except MCDAInputError as exc:
-        ctx["error"] = error_text(exc)
-        return ctx
-    regional = paths.regional
-    ctx["plan"] = _plan_view(regional, pi, values["regional"])
-    ctx["compare"] = compare
-    ctx["paths"] = _paths_view(paths, pi, compare)
-    if regional.feasible:
-        sp = phasing.spread(
-            regional.assignment, pi["costs"], pi["hosts"], pi["municipalities"],
-            pi["populations"], len(phases),
-        )
-        ctx["spread"] = _spread_view(sp, regional, pi)
+    ph = values.get("phasing")
+    if ph and ph.get("plan") and _same_items(ph, alts):
+        _from_analysis(ctx, ph, pi)
+        regional_feasible = ctx["plan"]["feasible"]
+    else:  # per-phase values, or no round with votes: planned here
+        compare = [g for g in settings["compare_groups"] if g in values["groups"]]
+        try:
+            paths = phasing.plan_paths(
+                values["regional"], {g: values["groups"][g] for g in compare},
+                top_k=DEFAULT_TOP_K, **common,
+            )
+        except MCDAInputError as exc:
+            ctx["error"] = error_text(exc)
+            return ctx
+        regional = paths.regional
+        ctx["plan"] = _plan_view(_plan_fields(regional), pi, values["regional"])
+        ctx["compare"] = compare
+        ctx["paths"] = _paths_view(paths, pi, compare)
+        regional_feasible = regional.feasible
+        if regional.feasible:
+            sp = phasing.spread(
+                regional.assignment, pi["costs"], pi["hosts"], pi["municipalities"],
+                pi["populations"], len(phases),
+            )
+            ctx["spread"] = _spread_view(sp, regional.assignment, pi)
+    if regional_feasible:
         ctx["phase_maps"] = maps.phase_maps(
             [p["name"] for p in phases], ctx["spread"]["rows"],
             [[it["name"] for it in lst if it["host"] not in pi["municipalities"]]
              for lst in ctx["plan"]["by_phase"]], lambda x: fmt(x, 0))
-    if stability and regional.feasible:
+    if stability and regional_feasible:
         samples = value_samples(values, [a["id"] for a in alts], STABILITY_SAMPLES)
         if samples is not None:
             st = phasing.plan_stability(samples, **common)
@@ -93,11 +100,54 @@ def build_context(
     return ctx
 
 
-def _plan_view(plan: phasing.PhasePlan, pi: dict[str, Any], values: list[Any]) -> dict:
+def _same_items(ph: dict[str, Any], alts: list[dict[str, Any]]) -> bool:
+    """The analysis planned exactly the investments the page lists (else the page plans)."""
+    return set(ph["plan"]["assignment"]) == {str(a["id"]) for a in alts}
+
+
+def _plan_fields(plan: phasing.PhasePlan) -> dict[str, Any]:
+    """A plan solved here, as the fields the plan view reads."""
+    return {"status": plan.status, "feasible": plan.feasible, "assignment": plan.assignment,
+            "spend": plan.spend, "budgets": plan.budgets, "total_value": plan.total_value,
+            "solve_ms": plan.solve_time_s * 1000, "exempt": plan.exempt,
+            "infeasibility": plan.infeasibility}
+
+
+def _from_analysis(ctx: dict[str, Any], ph: dict[str, Any], pi: dict[str, Any]) -> None:
+    """The plan, the spread and the municipalities' own plans from the analysis' phasing
+    result (the one analysis cache): a cached page runs no solve (issue 21 item 6)."""
+    ids = [str(a["id"]) for a in pi["alternatives"]]
+    pl = ph["plan"]
+    assignment = [pl["assignment"][k] for k in ids]
+    fields = {"status": pl["status"], "feasible": pl["status"] != "infeasible",
+              "assignment": assignment, "spend": pl["spend"], "budgets": pl["budgets"],
+              "total_value": pl["total_value"], "solve_ms": ph.get("solve_ms"),
+              "exempt": pl["exempt"], "infeasibility": pl["infeasibility"]}
+    ctx["plan"] = _plan_view(fields, pi, [ph["values"][k] for k in ids])
+    paths = ph.get("paths") or {}
+    compare = [g for g in ctx["settings"]["compare_groups"] if g in paths]
+    ctx["compare"] = compare
+    ctx["paths_pending"] = bool(ctx["settings"]["compare_groups"]) and not paths
+    pos = {k: i for i, k in enumerate(ids)}
+    ctx["paths"] = {
+        "rows": [{"name": name, "regional": assignment[i],
+                  "groups": [paths[g]["assignment"][ids[i]] for g in compare]}
+                 for i, name in enumerate(pi["names"])],
+        "top": {g: [{**t, "index": pos[t["alternative"]],
+                     "name": pi["names"][pos[t["alternative"]]],
+                     "label": _status_label(t["status"])} for t in paths[g]["top"]]
+                for g in compare},
+        "status": {g: "optimal" for g in compare},
+    }
+    if ph.get("spread"):
+        ctx["spread"] = _spread_view(phasing.Spread(**ph["spread"]), assignment, pi)
+
+
+def _plan_view(plan: dict[str, Any], pi: dict[str, Any], values: list[Any]) -> dict:
     P = len(pi["phases"])
     by_phase: list[list[dict[str, Any]]] = [[] for _ in range(P)]
     left_out = []
-    for i, a in enumerate(plan.assignment):
+    for i, a in enumerate(plan["assignment"]):
         v = values[i]
         if isinstance(v, list):  # per-phase values: the value in its phase (best if left out)
             v = v[a - 1] if a is not None else max(v)
@@ -109,19 +159,19 @@ def _plan_view(plan: phasing.PhasePlan, pi: dict[str, Any], values: list[Any]) -
     for lst in by_phase:
         lst.sort(key=lambda it: -it["value"])
     left_out.sort(key=lambda it: -it["value"])
-    why = plan.infeasibility
+    why = plan["infeasibility"]
     return {
-        "status": plan.status,
-        "feasible": plan.feasible,
+        "status": plan["status"],
+        "feasible": plan["feasible"],
         "by_phase": by_phase,
         "left_out": left_out,
-        "spend": plan.spend,
-        "budgets": plan.budgets,
-        "total_value": plan.total_value,
-        "solve_ms": plan.solve_time_s * 1000,
-        "exempt": plan.exempt,
+        "spend": plan["spend"],
+        "budgets": plan["budgets"],
+        "total_value": plan["total_value"],
+        "solve_ms": plan["solve_ms"],
+        "exempt": plan["exempt"],
         "why": in_language(why) if why else None,
-        "assignment": plan.assignment,
+        "assignment": plan["assignment"],
     }
 
 
@@ -154,10 +204,10 @@ def _paths_view(paths: phasing.PathComparison, pi: dict[str, Any], compare: list
     return {"rows": rows, "top": top, "status": status}
 
 
-def _spread_view(sp: phasing.Spread, plan: phasing.PhasePlan, pi: dict[str, Any]) -> dict:
+def _spread_view(sp: phasing.Spread, assignment: list[int | None], pi: dict[str, Any]) -> dict:
     P = len(pi["phases"])
     cells: dict[str, list[list[str]]] = {m: [[] for _ in range(P)] for m in sp.municipalities}
-    for i, a in enumerate(plan.assignment):
+    for i, a in enumerate(assignment):
         h = pi["hosts"][i]
         if a is not None and h in cells:
             cells[h][a - 1].append(pi["names"][i])

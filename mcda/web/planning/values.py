@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from mcda.core import phasing
@@ -66,7 +67,12 @@ def plan_values(decision_id: int, round_id: int | None, alt_ids: list[int]) -> d
     out["regional"] = [float(scores[k]) for k in keys]
     # groups under k are already pooled into "Övriga kommuner" (core.disclosure)
     out["groups"].update(group_values(ra.model, keys))
+    name = model_name(ra.model, str(get_locale() or "sv"))
     out["label"] = _(
+        "Värde: enligt beslutsfrågans beslutsmodell, %(m)s, med regionens vikter från "
+        "omgång %(n)s (inom kommun: medelvärde; mellan kommuner: lika vikt, en kommun – en "
+        "röst), skalat 0–1 mellan sämsta och bästa alternativet. Kommunernas egna planer "
+        "använder kommunens egna vikter.", m=name, n=rnd["number"]) if name else _(
         "Värde: WSM-poäng (viktad summa, summanormalisering) med regionens vikter från "
         "omgång %(n)s (inom kommun: medelvärde; mellan kommuner: lika vikt, en kommun – en "
         "röst). Kommunernas egna planer använder kommunens egna vikter.",
@@ -74,13 +80,31 @@ def plan_values(decision_id: int, round_id: int | None, alt_ids: list[int]) -> d
     )
     out["input"] = ra.input
     out["output"] = ra.output  # for core.phasing's value samples (plan stability)
+    out["phasing"] = ra.output.get("phasing")  # the plan itself: the page reads, never solves
     return out
 
 
 def value_scores(model: Any) -> dict[str, float] | None:
-    """The value method's regional scores in a (typed) analysis output, or None."""
-    ranking = model.rankings.get(VALUE_METHOD) if model is not None else None
+    """The regional values in a (typed) analysis output, or None: the decision's model (the
+    verdict's order, scaled 0–1 as the analysis' plan values are), else the WSM scores."""
+    if model is None:
+        return None
+    v = getattr(model, "verdict", None)
+    if v is not None and hasattr(v, "order") and v.order:
+        ids = [o.id for o in v.order]
+        scaled = phasing.values_from_scores([o.score for o in v.order], v.higher_is_better)
+        return dict(zip(ids, (float(x) for x in scaled), strict=True))
+    ranking = model.rankings.get(VALUE_METHOD)
     return ranking.scores if ranking is not None else None
+
+
+def model_name(model: Any, lang: str) -> str | None:
+    """The decision model's plain name in ``lang`` (None before the analysis has one)."""
+    v = getattr(model, "verdict", None) if model is not None else None
+    m = getattr(v, "model", None)
+    if m is None:
+        return None
+    return str(m.name_en if lang == "en" else m.name_sv)
 
 
 def group_values(model: Any, keys: list[str]) -> dict[str, list[float]]:
@@ -167,10 +191,10 @@ def _per_phase_values(
             [(c if c is not None else gfill)[i] for c in gcols] for i in range(len(keys))
         ]
     out["label"] = _(
-        "Värde: WSM-poäng (viktad summa, summanormalisering) med varje etapps egna vikter "
+        "Värde: enligt beslutsfrågans beslutsmodell med varje etapps egna vikter "
         "från omgång %(n)s: en investering är värd olika mycket beroende på i vilken etapp "
         "den hamnar (inom kommun: medelvärde; mellan kommuner: lika vikt, en kommun – en "
-        "röst). Kommunernas egna planer använder kommunens egna vikter per etapp.",
+        "röst). Kommunernas egna planer använder kommunens egna vikter per etapp (WSM).",
         n=rnd["number"],
     )
     if missing:

@@ -44,6 +44,9 @@ def compare_view(decision: dict[str, Any], ids: list[int], round_id: int | None,
           "ranks": c["res"]["ranks"]} for c in ok],
         [a for a in alt_ids if all(a in c["res"]["plan"]["assignment"] for c in ok)])
     ctx["ok"] = ok
+    ctx["model"] = decision_model(ana)
+    for c in ok:
+        c["line"] = line_up(c, ctx["model"])
     ctx["rows"] = [dict(r, name=names.get(r["alternative"], r["alternative"]))
                    for r in cmp["rows"]]
     ctx["differs"] = [r for r in ctx["rows"] if r["differs"]]
@@ -62,6 +65,27 @@ def compare_view(decision: dict[str, Any], ids: list[int], round_id: int | None,
     ctx["money_chart"] = _money_chart(money, ok)
     ctx["maps"] = _maps(money, ok)
     return ctx
+
+
+def decision_model(ana: dict[str, Any]) -> dict[str, str] | None:
+    """The decision's model {id, name_sv, name_en} the scenarios' plans are valued under."""
+    method = ((ana.get("output") or {}).get("scenarios") or {}).get("method") or {}
+    return method.get("model")
+
+
+def line_up(col: dict[str, Any], model: dict[str, str] | None) -> dict[str, Any]:
+    """What one scenario's plan shares a scale with the others': investments per phase, the
+    money, the municipalities reached and the plan's value under the decision's model (a
+    scenario ranked by another model shows its own value only on its own page)."""
+    res, plan = col["res"], col["plan"]
+    total = res["money"]["total"]
+    return {
+        "value_model": res.get("value_under_model"),
+        "own_model": model is not None and res["method"] != model["id"],
+        "n_per_phase": [len(items) for items in plan["by_phase"]],
+        "spend": plan["spend"], "spend_total": sum(plan["spend"]),
+        "reached": sum(1 for v in total.values() if v > 0), "of": len(total),
+    }
 
 
 def _money_chart(money: list[dict[str, Any]], ok: list[dict[str, Any]]) -> dict[str, Any]:

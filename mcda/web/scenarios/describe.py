@@ -11,7 +11,11 @@ from mcda.web.present.numbers import fmt
 
 
 def method_names() -> dict[str, str]:
+    """Every ranking model a scenario may value with: the decision's own first (the default),
+    then the additive value model and the methods core has."""
     return {
+        "model": _("Beslutsfrågans beslutsmodell"),
+        "value": _("Viktad summa av värden (additiv värdemodell)"),
         "wsm": _("WSM (viktad summa)"), "wpm": _("WPM (viktad produkt)"),
         "topsis": _("TOPSIS (avstånd till bästa och sämsta)"), "vikor": _("VIKOR (kompromiss)"),
         "promethee_ii": _("PROMETHEE II (parvisa jämförelser)"), "copras": _("COPRAS"),
@@ -43,7 +47,7 @@ def describe(spec: dict[str, Any], phases: list[dict[str, Any]],
         "role": _("Vikter: rollen %(r)s.", r=w.get("role") or ""),
         "manual": _("Vikter: satta för hand."),
     }[w["source"]]
-    lines = [src, _("Värde: %(m)s-poäng.", m=method_names().get(spec["method"], spec["method"]))]
+    lines = [src, _("Värde: %(m)s.", m=method_names().get(spec["method"], spec["method"]))]
     if spec.get("budgets"):
         lines.append(_("Budget per etapp: %(b)s MSEK.",
                        b=" / ".join(fmt(b, 0) for b in spec["budgets"])))

@@ -55,7 +55,7 @@ def spec_from_form(form: Any, ctx: dict[str, Any]) -> dict[str, Any]:
             "weights": {str(c["id"]): form.get(f"weight_{c['id']}", "")
                         for c in ctx["criteria"]},
         },
-        "method": form.get("method", "wsm"),
+        "method": form.get("method", "model"),
         "budgets": budgets if any(b.strip() for b in budgets) else None,
         "cost_change": {
             "overall_pct": form.get("overall_pct", ""),

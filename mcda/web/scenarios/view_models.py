@@ -48,8 +48,11 @@ def frontier_view(res: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
             "entered": [names.get(a, a) for a in r["entered"]],
             "left": [names.get(a, a) for a in r["left"]],
         })
+    own_value = res["plan"]["total_value"] if res["plan"]["status"] != "infeasible" else None
     vals = [r["value"] for r in rows if r["value"] is not None]
-    W, H, L, B, T, R = 640, 300, 64, 46, 16, 36
+    if own_value is not None:
+        vals.append(own_value)
+    W, H, L, B, T, R = 640, 300, 84, 46, 16, 36
     top = max(vals) if vals else 1.0
     top = top * 1.08 if top > 0 else 1.0
     ticks = nice_ticks(0.0, top, 5)
@@ -63,7 +66,9 @@ def frontier_view(res: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
 
     pts = [{"x": x(r["pct"]), "y": y(r["value"]), "pct": r["pct"], "value": r["value"],
             "n_in": len(r["entered"])} for r in rows if r["value"] is not None]
+    own = None if own_value is None else {"x": x(100), "y": y(own_value), "value": own_value}
     return {
+        "own": own, "own_x": x(100), "own_budget": sum(res["plan"]["budgets"]),
         "rows": rows, "w": W, "h": H, "left": L, "bottom": H - B, "right": W - R, "top": T,
         "points": pts, "path": " ".join(f"{'M' if i == 0 else 'L'}{p['x']},{p['y']}"
                                         for i, p in enumerate(pts)),

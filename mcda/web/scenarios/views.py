@@ -30,7 +30,7 @@ from mcda.web.kit.htmx import render
 from mcda.web.kit.i18n import error_text
 from mcda.web.kit.scope import load_decision
 from mcda.web.scenarios.analysis import results, run, skipped
-from mcda.web.scenarios.compare import compare_view
+from mcda.web.scenarios.compare import compare_view, decision_model
 from mcda.web.scenarios.context import base_ctx
 from mcda.web.scenarios.describe import describe
 from mcda.web.scenarios.form import spec_from_form
@@ -55,7 +55,7 @@ def _scenario_page(decision: dict[str, Any], sc: dict[str, Any], ctx: dict[str, 
     """One scenario's page values: its result, plan, frontier, description and form."""
     ana = run(decision, _round_arg())
     res = results(ana).get(f"s{sc['id']}")
-    ctx.update(ana=ana, round=ana["round"], sc=sc, res=res,
+    ctx.update(ana=ana, round=ana["round"], sc=sc, res=res, model=decision_model(ana),
                skipped=skipped(ana).get(f"s{sc['id']}"),
                describe=describe(spec, ctx["phases"], ctx["alt_names"]),
                plan=plan_view(res, ctx) if res and res.get("plan") else None,
