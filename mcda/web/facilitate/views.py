@@ -352,5 +352,7 @@ def round_methods(round_id: int):
 @bp.get("/omgang/<int:round_id>/projektor")
 @login_required()
 def round_display(round_id: int):
-    rnd, d = load_round(round_id)
-    return render_template("facilitate/round_display.html", **rounds.round_context(rnd, d))
+    """The old join-only screen: the one projector page (join code, QR, live count, then the
+    results when revealed) is the results blueprint's."""
+    load_round(round_id)
+    return redirect(url_for("results.projector", round_id=round_id), code=301)
