@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from mcda.store import csv_io
@@ -218,6 +227,18 @@ def csv_import(decision_id: int):
         errors = [e for f in form for e in f.errors]
     return render_template("facilitate/import.html", decision=d, form=form,
                            errors=errors), 422 if errors else 200
+
+
+@bp.get("/<int:decision_id>/importera/mall.csv")
+@login_required()
+def csv_template(decision_id: int):
+    """A real CSV file to start from: the header row (with the alternatives' own columns)
+    and one example row; UTF-8 with BOM so Excel reads å, ä, ö."""
+    load_decision(decision_id)
+    resp = make_response("\ufeff" + csv_io.template_csv())
+    resp.headers["Content-Type"] = "text/csv; charset=utf-8"
+    resp.headers["Content-Disposition"] = 'attachment; filename="vagval-mall.csv"'
+    return resp
 
 
 def _apply_import(decision_id: int, text: str | None) -> list[str]:
