@@ -214,6 +214,11 @@ def test_next_round_opens_in_one_step_under_the_same_code(client, app, decision)
     assert doc.find(class_="join-code").text() == new["join_code_display"]
     # the join address (and so the QR code) the room already has leads to the new round
     assert doc.find("a", class_="join-url").text().endswith(f"kod={code}")
+    # the closed round now points to the latest round instead of offering another one
+    old_page = parse_html(client.get(f"/processledare/omgang/{rid}").data)
+    assert not any("nästa omgång" in b.text() for b in old_page.find_all("button"))
+    link = next(a for a in old_page.find_all("a") if a.text() == "Till omgång 2, den senaste")
+    assert link.get("href") == f"/processledare/omgang/{new_id}"
 
 
 # --- item 10 -------------------------------------------------------------------------------

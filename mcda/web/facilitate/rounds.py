@@ -62,7 +62,9 @@ def round_context(rnd: dict[str, Any], d: dict[str, Any], **extra: Any) -> dict[
     """The round page: join URL and QR code, the live count, the missing scores, labels."""
     url = url_for("participate.join", kod=rnd["join_code"], _external=True)
     missing = round_missing(d["id"]) if rnd["state"] != "open" else []
+    later = [r for r in store_rounds.list_rounds(get_db(), d["id"]) if r["number"] > rnd["number"]]
     ctx = {
+        "later_round": later[-1] if later else None,
         **turnout_context(rnd)[0],
         "missing": missing, "missing_text": missing_text(missing) if missing else "",
         "round": rnd, "decision": d, "join_url": url,
