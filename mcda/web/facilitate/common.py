@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import abort, make_response, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlite_utils import Database
 
 from mcda.store import decisions as store
@@ -157,10 +157,13 @@ def decision_context(d: dict[str, Any], **extra: Any) -> dict[str, Any]:
     values = {f"s-{a['id']}-{c['id']}": format_number(scores.get((a["id"], c["id"])))
               for a in alternatives for c in criteria}
     rounds = store_rounds.list_rounds(db, d["id"])
+    model = store.decision_model(db, d["id"])
+    en = str(get_locale() or "sv").startswith("en")
+    model["name"] = model["name_en"] if en else model["name_sv"]
     missing = missing_scores(criteria, alternatives, scores)
     ctx = {
         "decision": d, "criteria": criteria, "alternatives": alternatives, "values": values,
-        "cell_errors": {}, "rounds": rounds, "missing": missing,
+        "cell_errors": {}, "rounds": rounds, "missing": missing, "model": model,
         "checklist": checklist(criteria, alternatives, missing, rounds),
         "state_labels": STATE_LABELS, "methods_label": methods_label,
         "format_number": format_number, "criteria_locked": store.criteria_locked(db, d["id"]),

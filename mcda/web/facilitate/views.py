@@ -43,13 +43,13 @@ from mcda.web.facilitate.common import (
     store_error,
 )
 from mcda.web.facilitate.matrix import cell_value, parse_matrix
+from mcda.web.facilitate.setup import DEFAULT_MODEL_HINT, DecisionSetupForm
 from mcda.web.kit.access import current_user, login_required
 from mcda.web.kit.db import get_db
 from mcda.web.kit.forms import (
     METHOD_CHOICES,
     CsvConfirmForm,
     CsvUploadForm,
-    DecisionForm,
     RoundForm,
 )
 from mcda.web.kit.htmx import is_htmx, vary
@@ -74,19 +74,28 @@ def decisions():
                            show_archived=show_archived)
 
 
-def _save_decision(form: DecisionForm, decision_id: int | None) -> int:
-    """Create (``decision_id`` None) or update a decision from its form; audited."""
+def _save_decision(form: DecisionSetupForm, decision_id: int | None) -> int:
+    """Create (``decision_id`` None) or update a decision and its ranking model; audited
+    (the decision and its model: both or neither)."""
     title, description = form.title.data, form.description.data or ""
+    model, reason = form.model.data, form.model_reason.data or ""
     if decision_id is None:
-        with audited("decision.create", "decision:new", title=title) as db:
-            return store.create_decision(db, current_user()["id"], title, description)
-    with audited("decision.update", f"decision:{decision_id}", title=title) as db:
+        with audited("decision.create", "decision:new", title=title, model=model) as db:
+            new_id = store.create_decision(db, current_user()["id"], title, description)
+            store.set_decision_model(db, new_id, model, reason)
+            return new_id
+    with audited("decision.update", f"decision:{decision_id}", title=title, model=model) as db:
         store.update_decision(db, decision_id, title=title, description=description)
+        store.set_decision_model(db, decision_id, model, reason)
     return decision_id
 
 
 def _decision_form(d: dict[str, Any] | None):
-    form = DecisionForm(data=None if request.method == "POST" or d is None else d)
+    data = None
+    if request.method != "POST" and d is not None:
+        model = store.decision_model(get_db(), d["id"])
+        data = {**d, "model": model["id"], "model_reason": model["reason"]}
+    form = DecisionSetupForm(data=data)
     if form.validate_on_submit():
         try:
             saved = _save_decision(form, d["id"] if d else None)
@@ -96,7 +105,8 @@ def _decision_form(d: dict[str, Any] | None):
             flash(_("Beslutsfrågan är skapad.") if d is None else _("Ändringarna är sparade."),
                   "success")
             return redirect(decision_url(saved), code=303)
-    return render_template("facilitate/decision_form.html", form=form, decision=d), form_status()
+    return render_template("facilitate/decision_form.html", form=form, decision=d,
+                           default_model_hint=DEFAULT_MODEL_HINT), form_status()
 
 
 @bp.route("/ny", methods=["GET", "POST"])
