@@ -2,8 +2,9 @@
 Chromium (``python scripts/guide_screenshots.py``; writes docs/img/processledare-*.png).
 
 The demo is loaded into a temporary database; one extra decision ("Cykelvägar") has a score
-left empty, so the warning before opening a round can be shown. PNGs are reduced to a
-palette when larger than 150 kB, so the repository stays small."""
+left empty, so the warning before opening a round can be shown; the culture decision's
+criteria get the units its description names (1–10, mnkr), so the matrix shows them. PNGs
+are reduced to a palette when larger than 150 kB, so the repository stays small."""
 
 from __future__ import annotations
 
@@ -52,6 +53,10 @@ def _setup(path: str):
                     store_items.set_score(db, a, c, 3 + a % 4)
         bike_round = store_rounds.create_round(db, did, methods=["direct", "points"])
         rounds = {r["state"]: r["id"] for r in store_rounds.list_rounds(db, ids[0])}
+        for c in store_items.list_criteria(db, ids[0]):  # the demo's own scales, as units
+            store_items.update_criterion(
+                db, c["id"], name=c["name"], description=c["description"],
+                direction=c["direction"], unit="mnkr" if c["direction"] == "cost" else "1–10")
         crit_ids = [c["id"] for c in store_items.list_criteria(db, ids[0])]
         for i, muni in enumerate(("Skövde", "Skövde", "Hjo", "Lidköping", "Mariestad",
                                   "Falköping", "Skara", "Töreboda", "Vara")):
@@ -68,13 +73,14 @@ def _shrink(path: Path) -> None:
         img.save(path, optimize=True)
 
 
-def _shot(pg, name: str, target: str | None = None) -> None:
+def _shot(pg, name: str, target: str | None = None, height: int | None = None) -> None:
     if target:
         pg.locator(target).first.scroll_into_view_if_needed()
         pg.evaluate("(sel) => document.querySelector(sel).scrollIntoView({block: 'start'})",
                     target)
     path = OUT / f"processledare-{name}.png"
-    pg.screenshot(path=str(path))
+    clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height} if height else None
+    pg.screenshot(path=str(path), clip=clip)
     _shrink(path)
     print(path.relative_to(ROOT), path.stat().st_size)
 
@@ -110,7 +116,7 @@ def main() -> None:
                 pg.goto(url + f"/processledare/omgang/{rounds['closed']}")
                 _shot(pg, "8-stangd-omgang")
                 pg.goto(url + f"/resultat/{rounds['closed']}")
-                _shot(pg, "9-resultat")
+                _shot(pg, "9-resultat", height=470)  # the title and the downloads
                 browser.close()
         finally:
             server.stop()
