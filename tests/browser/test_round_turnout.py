@@ -114,3 +114,19 @@ def test_closed_round_warns_and_next_round_keeps_the_code(app, live_server, page
     expect(pg.locator("h1")).to_contain_text("Omgång 2")
     expect(pg.locator(".join-code")).to_have_text(store_rounds.format_code(code))
     expect(pg.locator("#turnout")).to_have_attribute("hx-trigger", "every 4s")
+
+
+def test_decision_form_model_choice_is_accessible(app, live_server, page_factory):
+    """The ranking model on the decision form: axe finds nothing, and another model without a
+    reason is refused with the error at its field."""
+    _setup(app)
+    pg = page_factory(VIEWPORTS[1])
+    _login(pg, live_server.url)
+    pg.goto(live_server.url + "/processledare/ny")
+    expect(pg.locator("#model-0")).to_be_checked()
+    assert_no_axe_violations(pg, "decision form")
+    pg.fill("#title", "Cykelvägar")
+    pg.check("#model-1")
+    pg.click("form.narrow-form button[type=submit]")
+    expect(pg.locator("#model_reason-error")).to_contain_text("Skriv varför")
+    assert_no_axe_violations(pg, "decision form with an error")
