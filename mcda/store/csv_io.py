@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.constants import MAX_ALTERNATIVES, MAX_CRITERIA
+from .municipalities import MUNICIPALITIES
 from .numbers import (  # noqa: F401 - re-exported: the one number parser lives in numbers
     MAX_ABS_VALUE,
     N_,
@@ -37,6 +38,37 @@ DIRECTIONS = {
     "cost": "cost",
 }
 
+DETAIL_COLUMNS = {
+    "värdkommun": "municipality",
+    "kommun": "municipality",
+    "kostnad (mnkr)": "cost",
+    "kostnad mnkr": "cost",
+    "tidigaste etapp": "earliest_phase",
+}
+"""Header names (case-insensitive) of the alternatives' own columns: host municipality, cost
+(MSEK) and earliest phase. They are not criteria; their cells in the ``riktning`` and
+``beskrivning`` rows stay empty."""
+DETAIL_HEADERS = {"municipality": "värdkommun", "cost": "kostnad (mnkr)",
+                  "earliest_phase": "tidigaste etapp"}
+"""The name each detail column has in the downloadable template."""
+_MUNICIPALITY_NAMES = {name.casefold(): name for name, _pop in MUNICIPALITIES}
+
+
+def template_csv() -> str:
+    """The downloadable template: the header row and one example row, in the format
+    :func:`parse_csv` reads (semicolons, decimal comma, as Swedish Excel saves)."""
+    rows = [
+        ["alternativ", "Antal besökare per år", "Driftkostnad (mnkr per år)",
+         DETAIL_HEADERS["municipality"], DETAIL_HEADERS["cost"],
+         DETAIL_HEADERS["earliest_phase"]],
+        ["riktning", "nytta", "kostnad", "", "", ""],
+        ["beskrivning", "Hur många som kommer", "Vad det kostar att driva", "", "", ""],
+        ["Kulturhus Skövde", "45000", "12,5", "Skövde", "120", "1"],
+    ]
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
 
 @dataclass
 class CsvIssue:
@@ -55,6 +87,9 @@ class ParsedImport:
     alternatives: list[dict[str, str]] = field(default_factory=list)
     scores: dict[tuple[str, str], float] = field(default_factory=dict)
     has_descriptions: bool = False
+    details: tuple[str, ...] = ()
+    """The detail columns the file has (``municipality``, ``cost``, ``earliest_phase``):
+    their values replace the stored ones; the others are kept."""
     delimiter: str = ";"
     errors: list[CsvIssue] = field(default_factory=list)
 
@@ -164,10 +199,28 @@ class _Parser:
                     {"value": header[0]},
                 )
             )
-        self.crit_names = header[1:]
+        self.columns = header[1:]
+        self.detail_at = {j: DETAIL_COLUMNS[name.casefold()]
+                          for j, name in enumerate(self.columns, start=2)
+                          if name.casefold() in DETAIL_COLUMNS}
+        self._check_details()
+        self.crit_cols = [j for j in range(2, len(self.columns) + 2) if j not in self.detail_at]
+        self.crit_names = [self.columns[j - 2] for j in self.crit_cols]
+        self.width = len(self.columns)
         self.ncols = len(self.crit_names)
         self.too_many_criteria = self.ncols > MAX_CRITERIA
+        result.details = tuple(sorted(set(self.detail_at.values())))
         self._check_criteria()
+
+    def _check_details(self) -> None:
+        seen: set[str] = set()
+        for j, kind in self.detail_at.items():
+            if kind in seen:
+                self.errors.append(CsvIssue(
+                    self.hrow_no, j, self.columns[j - 2],
+                    N_("kolumnen finns redan (en kolumn för %(value)s räcker)"),
+                    {"value": DETAIL_HEADERS[kind]}))
+            seen.add(kind)
 
     def _check_criteria(self) -> None:
         hrow_no, errors = self.hrow_no, self.errors
@@ -187,7 +240,7 @@ class _Parser:
             )
             return
         seen: set[str] = set()
-        for j, name in enumerate(self.crit_names, start=2):
+        for j, name in zip(self.crit_cols, self.crit_names, strict=True):
             if not name:
                 errors.append(CsvIssue(hrow_no, j, "", N_("kriteriets namn saknas")))
             elif len(name) > MAX_NAME:
@@ -206,25 +259,25 @@ class _Parser:
             seen.add(name.casefold())
 
     def colname(self, j: int) -> str:
-        """The criterion of spreadsheet column ``j`` ('' outside the criteria)."""
-        return self.crit_names[j - 2] if 2 <= j <= self.ncols + 1 else ""
+        """The header of spreadsheet column ``j`` ('' outside the header)."""
+        return self.columns[j - 2] if 2 <= j <= self.width + 1 else ""
 
-    def cells(self, row_no: int, row: list[str]) -> list[str]:
-        """The criterion cells of a row; extra non-empty cells are errors."""
-        ncols = self.ncols
-        values = row[1 : ncols + 1] + [""] * max(0, ncols + 1 - len(row))
-        extra = [c for c in row[ncols + 1 :] if c]
-        if extra:
-            self.errors.append(
-                CsvIssue(
-                    row_no,
-                    ncols + 2,
-                    "",
-                    N_("raden har fler värden än det finns kriterier (%(n)d)"),
-                    {"n": ncols},
-                )
-            )
-        return values
+    def row_cells(self, row_no: int, row: list[str]) -> dict[int, str]:
+        """Every cell under the header by spreadsheet column; extra non-empty cells are
+        errors."""
+        width = self.width
+        values = row[1 : width + 1] + [""] * max(0, width + 1 - len(row))
+        if any(row[width + 1 :]):
+            msgid = (N_("raden har fler värden än det finns kolumner (%(n)d)") if self.detail_at
+                     else N_("raden har fler värden än det finns kriterier (%(n)d)"))
+            self.errors.append(CsvIssue(row_no, width + 2, "", msgid,
+                                        {"n": width + 1 if self.detail_at else width}))
+        return dict(enumerate(values, start=2))
+
+    def cells(self, row_no: int, row: list[str]) -> list[tuple[int, str]]:
+        """The criterion cells of a row as (spreadsheet column, text)."""
+        by_col = self.row_cells(row_no, row)
+        return [(j, by_col[j]) for j in self.crit_cols]
 
     def directions(self, rest: Numbered) -> list[str]:
         """The ``riktning`` row (required, second), popped from ``rest``."""
@@ -244,7 +297,7 @@ class _Parser:
             )
             return directions
         row_no, row = rest.pop(0)
-        for j, value in enumerate(self.cells(row_no, row), start=2):
+        for i, (j, value) in enumerate(self.cells(row_no, row)):
             d = DIRECTIONS.get(value.lower())
             if d is None:
                 self.errors.append(
@@ -257,7 +310,7 @@ class _Parser:
                     )
                 )
             else:
-                directions[j - 2] = d
+                directions[i] = d
         return directions
 
     def descriptions(self, rest: Numbered) -> list[str]:
@@ -267,7 +320,7 @@ class _Parser:
             return descriptions
         self.result.has_descriptions = True
         row_no, row = rest.pop(0)
-        for j, value in enumerate(self.cells(row_no, row), start=2):
+        for i, (j, value) in enumerate(self.cells(row_no, row)):
             if len(value) > MAX_DESCRIPTION:
                 self.errors.append(
                     CsvIssue(
@@ -278,7 +331,7 @@ class _Parser:
                         {"n": MAX_DESCRIPTION},
                     )
                 )
-            descriptions[j - 2] = value
+            descriptions[i] = value
         return descriptions
 
     def alternatives(self, rest: Numbered) -> None:
@@ -304,8 +357,10 @@ class _Parser:
             name = row[0]
             self._check_alternative_name(row_no, name, seen)
             seen.add(name.casefold())
-            self.result.alternatives.append({"name": name, "description": ""})
+            alt: dict[str, Any] = {"name": name, "description": ""}
+            self.result.alternatives.append(alt)
             self._scores(row_no, row, name)
+            alt.update(self._details(row_no, row))
 
     def _check_alternative_name(self, row_no: int, name: str, seen: set[str]) -> None:
         if not name:
@@ -320,14 +375,59 @@ class _Parser:
             )
 
     def _scores(self, row_no: int, row: list[str], name: str) -> None:
-        for j, value in enumerate(self.cells(row_no, row), start=2):
+        for (j, value), crit in zip(self.cells(row_no, row), self.crit_names, strict=True):
             try:
                 number = parse_number(value)
             except NumberError as exc:
                 self.errors.append(CsvIssue(row_no, j, self.colname(j), exc.msgid, exc.params))
                 continue
-            if 2 <= j <= self.ncols + 1 and self.crit_names[j - 2]:
-                self.result.scores[(name, self.crit_names[j - 2])] = number
+            if crit:
+                self.result.scores[(name, crit)] = number
+
+    def _details(self, row_no: int, row: list[str]) -> dict[str, Any]:
+        """The alternative's host municipality, cost and earliest phase (empty: unknown)."""
+        by_col = self.row_cells(row_no, row) if self.detail_at else {}
+        out: dict[str, Any] = {}
+        for j, kind in self.detail_at.items():
+            value = by_col[j]
+            try:
+                out[kind] = _DETAIL_PARSERS[kind](value) if value else None
+            except _CellError as exc:
+                self.errors.append(CsvIssue(row_no, j, self.colname(j), exc.msgid,
+                                            {"value": value}))
+        return out
+
+
+class _CellError(ValueError):
+    def __init__(self, msgid: str) -> None:
+        super().__init__(msgid)
+        self.msgid = msgid
+
+
+def _municipality(value: str) -> str:
+    name = _MUNICIPALITY_NAMES.get(value.casefold())
+    if name is None:
+        raise _CellError(N_("'%(value)s' är ingen av Skaraborgs 15 kommuner"))
+    return name
+
+
+def _cost(value: str) -> float:
+    try:
+        cost = parse_number(value)
+    except NumberError:
+        raise _CellError(N_("'%(value)s' är inget belopp i miljoner kronor")) from None
+    if cost < 0:
+        raise _CellError(N_("kostnaden '%(value)s' kan inte vara negativ"))
+    return cost
+
+
+def _phase(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise _CellError(N_("'%(value)s' ska vara ett heltal från 1 (etappens nummer)"))
+    return int(value)
+
+
+_DETAIL_PARSERS = {"municipality": _municipality, "cost": _cost, "earliest_phase": _phase}
 
 
 def _trim_trailing_empty(row: list[str]) -> list[str]:

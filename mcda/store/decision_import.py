@@ -26,9 +26,9 @@ from .municipalities import resolve_municipality_id, swedish_sort_key
 def import_parsed(db: Database, decision_id: int, parsed: ParsedImport) -> None:
     """Replace the decision's criteria, alternatives and scores with a clean parse.
 
-    Details the CSV cannot carry (an alternative's host municipality, cost and earliest
-    phase, descriptions when the file has no ``beskrivning`` row) are kept for names that
-    already exist, so re-importing an edited matrix does not wipe them.
+    Details the file does not carry (an alternative's host municipality, cost and earliest
+    phase when it has no such column, descriptions when it has no ``beskrivning`` row) are
+    kept for names that already exist, so re-importing an edited matrix does not wipe them.
     """
     if not parsed.ok:
         raise ValueError("import_parsed needs a parse without errors")
@@ -42,15 +42,20 @@ def import_parsed(db: Database, decision_id: int, parsed: ParsedImport) -> None:
     alternatives = []
     for a in parsed.alternatives:
         prev = old_alt.get(a["name"].casefold()) or {}
-        alternatives.append(
-            {
-                "name": a["name"],
-                "description": prev.get("description") or "",
-                "municipality_id": prev.get("municipality_id"),
-                "cost": prev.get("cost"),
-                "earliest_phase": prev.get("earliest_phase"),
-            }
-        )
+        alt = {
+            "name": a["name"],
+            "description": prev.get("description") or "",
+            "municipality_id": prev.get("municipality_id"),
+            "cost": prev.get("cost"),
+            "earliest_phase": prev.get("earliest_phase"),
+        }
+        if "municipality" in parsed.details:
+            alt.pop("municipality_id")
+            alt["municipality"] = a.get("municipality")
+        for key in ("cost", "earliest_phase"):
+            if key in parsed.details:
+                alt[key] = a.get(key)
+        alternatives.append(alt)
     replace_decision_content(db, decision_id, criteria, alternatives, dict(parsed.scores))
 
 

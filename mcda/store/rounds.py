@@ -19,6 +19,7 @@ from .db import transaction
 from .decisions import get_decision
 from .errors import N_, Msg, StoreError
 from .fields import clean_line
+from .municipalities import swedish_sort_key
 
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 8
@@ -170,22 +171,39 @@ def list_rounds(db: Database, decision_id: int) -> list[dict[str, Any]]:
     return [_round_dict(r) for r in rows]
 
 
-def _insert_round(
-    db: Database, decision_id: int, methods: list[str], title: str, k: int,
-    phase_weights: bool = False,
-) -> int:
-    """Insert inside the caller's transaction; BEGIN IMMEDIATE makes the code check race-free."""
+def turnout(db: Database, round_id: int) -> list[tuple[str, int]]:
+    """(municipality, participants with a saved weighting) for every municipality, in Swedish
+    order, in one statement: the round page polls it while the room votes. Counts, never
+    weights, and shown only to the round's facilitator."""
+    rows = db.execute(
+        "SELECT m.name, COUNT(DISTINCT v.participant_id) AS n FROM municipalities m "
+        "LEFT JOIN participants p ON p.municipality_id = m.id AND p.round_id = ? "
+        "LEFT JOIN votes v ON v.participant_id = p.id AND v.round_id = ? "
+        "GROUP BY m.id",
+        [round_id, round_id],
+    ).fetchall()
+    return sorted(((r[0], int(r[1])) for r in rows), key=lambda r: swedish_sort_key(r[0]))
+
+
+def _free_join_code(db: Database) -> str:
+    """A random join code no round uses (inside the caller's BEGIN IMMEDIATE: race-free)."""
     for _ in range(20):
         code = generate_join_code()
         if db.execute("SELECT 1 FROM rounds WHERE join_code = ?", [code]).fetchone() is None:
-            break
-    else:  # pragma: no cover - 31^8 codes; 20 collisions in a row means something is broken
-        raise RuntimeError("could not find a free join code")
+            return code
+    raise RuntimeError("could not find a free join code")  # pragma: no cover - 31^8 codes
+
+
+def _insert_round(
+    db: Database, decision_id: int, methods: list[str], title: str, k: int,
+    phase_weights: bool = False, code: str | None = None,
+) -> int:
+    """Insert inside the caller's transaction, under ``code`` or a fresh one."""
     cur = db.execute(
         "INSERT INTO rounds (decision_id, number, title, join_code, methods, anonymity_k) "
         "VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM rounds WHERE decision_id = ?), "
         "?, ?, ?, ?)",
-        [decision_id, decision_id, title, code, json.dumps(methods), k],
+        [decision_id, decision_id, title, code or _free_join_code(db), json.dumps(methods), k],
     )
     if phase_weights:  # the column comes from migration vagval-phases 0002
         db.execute("UPDATE rounds SET phase_weights = 1 WHERE id = ?", [cur.lastrowid])
@@ -338,12 +356,24 @@ def set_title(db: Database, round_id: int, title: str) -> None:
         db.execute("UPDATE rounds SET title = ? WHERE id = ?", [title, round_id])
 
 
-def next_round(db: Database, round_id: int) -> int:
-    """A new draft round on the same decision with the same methods, k and per-phase flag
-    (Delphi)."""
+def next_round(db: Database, round_id: int, *, open_now: bool = False) -> int:
+    """A new round on the same decision with the same methods, k and per-phase flag (Delphi).
+
+    When the previous round is closed the new round takes over its join code, so the code on
+    the wall and the QR code the room already has lead to the new round; the previous round
+    gets a fresh code and keeps its votes, results and records (all keyed by round id).
+    ``open_now`` opens the new round in the same transaction (the facilitator's one step)."""
     with transaction(db):
         rnd = _require_round(db, round_id)
-        return _insert_round(
+        code = None
+        if rnd["state"] == "closed":
+            code = rnd["join_code"]
+            db.execute("UPDATE rounds SET join_code = ? WHERE id = ?",
+                       [_free_join_code(db), round_id])
+        new_id = _insert_round(
             db, rnd["decision_id"], rnd["methods"], "", int(rnd["anonymity_k"]),
-            rnd["phase_weights"],
+            rnd["phase_weights"], code,
         )
+        if open_now:
+            open_round(db, new_id)
+        return new_id

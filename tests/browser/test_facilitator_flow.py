@@ -84,7 +84,7 @@ def test_facilitator_edits_scores_and_opens_round(app, live_server, page_factory
     assert_no_axe_violations(pg, "decision page after cell swaps")
 
     pg.goto(live_server.url + f"/processledare/omgang/{d['round']}")
-    pg.click("text=Öppna omgången")
+    pg.click("text=Öppna omgången ändå")  # one score is filled in: the rest are named first
     expect(pg.locator(".flash-success")).to_contain_text("Omgången är öppen")
     qr = pg.locator(".qr svg")
     expect(qr).to_be_visible()
@@ -96,8 +96,10 @@ def test_facilitator_edits_scores_and_opens_round(app, live_server, page_factory
     )
     assert_no_axe_violations(pg, "round page")
 
-    pg.click("text=Visa för projektor")
-    expect(pg.locator(".join-code-big")).to_be_visible()
+    pg.click("text=Visa för projektor")  # the one projector page: code, QR, live count
+    expect(pg.locator("#proj-total")).to_be_visible()
+    expect(pg.locator(".join-code")).to_have_text(
+        store_rounds.format_code(_round_code(app, d["round"])))
     assert_no_axe_violations(pg, "projector page")
 
     pg.set_viewport_size(TABLET)

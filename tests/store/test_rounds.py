@@ -159,8 +159,10 @@ def test_next_round_copies_methods_and_k(db, decision):
     rid = rounds.create_round(db, decision["id"], methods=["points", "ranking"], anonymity_k=4)
     rounds.open_round(db, rid)
     rounds.close_round(db, rid)
+    code = rounds.get_round(db, rid)["join_code"]
     nid = rounds.next_round(db, rid)
     n = rounds.get_round(db, nid)
     assert n["number"] == 2 and n["state"] == "draft"
     assert n["methods"] == ["points", "ranking"] and n["anonymity_k"] == 4
-    assert n["join_code"] != rounds.get_round(db, rid)["join_code"]
+    # the next round takes over the closed round's code; the closed round gets a fresh one
+    assert n["join_code"] == code and rounds.get_round(db, rid)["join_code"] != code

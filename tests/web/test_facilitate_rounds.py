@@ -96,25 +96,28 @@ def test_round_lifecycle_with_code_url_and_qr(client, decision, app):
     assert "Omgång 1: Workshop i Skövde</a>" in listing and "Utkast" in listing
 
     base = f"/processledare/omgang/{rid}"
-    assert post(client, base + "/oppna").status_code == 303
+    assert post(client, base + "/oppna", {"anda": "1"}).status_code == 303  # 3 scores missing
     assert _round(app, rid)["state"] == "open"
     page = htmllib.unescape(client.get(base).get_data(as_text=True))
     assert "Omgången är öppen" in page  # flash
     assert "Stäng omgången" in page
     assert post(client, base + "/stang").status_code == 303
     assert _round(app, rid)["state"] == "closed"
-    assert post(client, base + "/oppna").status_code == 303  # reopen
+    assert post(client, base + "/oppna", {"anda": "1"}).status_code == 303  # reopen
     assert _round(app, rid)["state"] == "open"
     assert post(client, base + "/visa-resultat").status_code == 303
     assert _round(app, rid)["results_revealed"] is True
     assert post(client, base + "/dolj-resultat").status_code == 303
     assert _round(app, rid)["results_revealed"] is False
     assert post(client, base + "/stang").status_code == 303
+    code = _round(app, rid)["join_code"]
     resp = post(client, base + "/nasta")
     new_id = int(resp.headers["Location"].rsplit("/", 1)[1])
     new = _round(app, new_id)
-    assert new["number"] == 2 and new["state"] == "draft" and new["methods"] == ["direct", "points"]
-    assert new["join_code"] != _round(app, rid)["join_code"]
+    # one step: the next round is open, under the code (and QR) the room already has
+    assert new["number"] == 2 and new["state"] == "open" and new["methods"] == ["direct", "points"]
+    assert new["join_code"] == code and _round(app, rid)["join_code"] != code
+    assert _round(app, rid)["state"] == "closed"
     db = _db(app)
     acts = [r[0] for r in db.execute("SELECT action FROM audit_log WHERE action LIKE 'round.%'")]
     db.conn.close()
@@ -165,13 +168,15 @@ def test_change_methods(client, decision, app):
     assert _round(app, rid)["methods"] == ["ranking", "pairwise"]
 
 
-def test_projector_page_has_big_code_and_qr_without_controls(client, decision, app):
+def test_projector_button_opens_the_one_projector_page(client, decision, app):
+    """"Visa för projektor" leads to the results projector (code, QR, live count, then the
+    results); the old join-only address forwards there."""
     rid = _create(client, decision["id"])
-    html = client.get(f"/processledare/omgang/{rid}/projektor").get_data(as_text=True)
-    doc = parse_html(html)
-    assert doc.find(class_="join-code-big") is not None and doc.find("svg") is not None
-    assert doc.find("main").find("form") is None
-    assert doc.find("button") is None
+    doc = parse_html(client.get(f"/processledare/omgang/{rid}").get_data(as_text=True))
+    link = next(a for a in doc.find_all("a") if a.text().strip() == "Visa för projektor")
+    assert link.get("href") == f"/resultat/{rid}/projektor"
+    resp = client.get(f"/processledare/omgang/{rid}/projektor")
+    assert resp.status_code == 301 and resp.headers["Location"] == f"/resultat/{rid}/projektor"
 
 
 def test_round_of_foreign_decision_is_404(app, client, decision):

@@ -116,7 +116,6 @@ def _pages(s: dict[str, Any]) -> dict[str, tuple[str, str]]:
         "facilitate/matrix": ("fac", f"/processledare/{c}/bedomningar"),
         "facilitate/round-closed": ("fac", f"/processledare/omgang/{r1}"),
         "facilitate/round-open": ("fac", f"/processledare/omgang/{r2}"),
-        "facilitate/round-display": ("fac", f"/processledare/omgang/{r2}/projektor"),
         "results/round": ("fac", f"/resultat/{r1}"),
         "results/round-growth": ("fac", f"/resultat/{r['growth-1']}"),
         "results/round-open": ("fac", f"/resultat/{r2}"),

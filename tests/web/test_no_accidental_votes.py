@@ -296,7 +296,7 @@ def test_high_cr_asks_once_then_saves_and_is_counted(app, client, joined, facili
     assert row["consistency_ratio"] > 0.10
     page = facilitator_client.get(f"/processledare/omgang/{joined.round_id}")
     text = page.get_data(as_text=True)
-    assert "Parvisa viktningar med KK över 0,10" in text
+    assert "Parvisa viktningar med motsägelsefulla svar" in text
     assert parse_html(text).find(id="high-cr").text().startswith("1 av 1 ")
 
 

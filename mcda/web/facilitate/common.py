@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import abort, make_response, render_template, request, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from sqlite_utils import Database
 
 from mcda.store import decisions as store
@@ -90,6 +92,62 @@ def render_status(template: str, ctx: dict[str, Any], status: int):
     return make_response(render_template(template, **ctx), status)
 
 
+MISSING_NAMED = 5
+"""How many missing scores a warning names before it says "och N till"."""
+
+
+def missing_scores(criteria: list[dict[str, Any]], alternatives: list[dict[str, Any]],
+                   scores: dict[tuple[int, int], Any]) -> list[tuple[str, str]]:
+    """(alternative, criterion) names of every empty cell of the score matrix, in matrix
+    order: a round opened with one missing loses its whole ranking."""
+    return [(a["name"], c["name"]) for a in alternatives for c in criteria
+            if scores.get((a["id"], c["id"])) is None]
+
+
+def missing_text(missing: list[tuple[str, str]]) -> str:
+    """"1 bedömning saknas: Mariestad–Töreboda × Antal cyklister" (the first few by name)."""
+    names = ", ".join(f"{a} × {c}" for a, c in missing[:MISSING_NAMED])
+    more = len(missing) - MISSING_NAMED
+    if more > 0:
+        names += " " + _("och %(n)d till", n=more)
+    return ngettext("%(num)d bedömning saknas: %(names)s",
+                    "%(num)d bedömningar saknas: %(names)s", len(missing), names=names)
+
+
+def round_missing(decision_id: int) -> list[tuple[str, str]]:
+    """The decision's missing scores, for the round page and the open action."""
+    db = get_db()
+    return missing_scores(store_items.list_criteria(db, decision_id),
+                          store_items.list_alternatives(db, decision_id),
+                          store_items.get_scores(db, decision_id))
+
+
+def checklist(criteria: list[dict[str, Any]], alternatives: list[dict[str, Any]],
+              missing: list[tuple[str, str]], rounds: list[dict[str, Any]]
+              ) -> list[dict[str, Any]]:
+    """The decision page's set-up steps, each done or naming what is missing."""
+    n_c, n_a = len(criteria), len(alternatives)
+    opened = [r for r in rounds if r["state"] != "draft"]
+    steps = [
+        ("kriterier", _("Kriterier"), n_c >= 2,
+         ngettext("%(num)d kriterium", "%(num)d kriterier", n_c) if n_c >= 2
+         else _("Minst två kriterier behövs (%(n)d finns).", n=n_c)),
+        ("alternativ", _("Alternativ"), n_a >= 2,
+         ngettext("%(num)d alternativ", "%(num)d alternativ", n_a) if n_a >= 2
+         else _("Minst två alternativ behövs (%(n)d finns).", n=n_a)),
+        ("bedomningar", _("Bedömningar"), bool(n_c and n_a) and not missing,
+         (ngettext("%(num)d bedömning saknas", "%(num)d bedömningar saknas", len(missing))
+          if missing else _("Alla bedömningar är ifyllda.") if n_c and n_a
+          else _("Lägg till kriterier och alternativ först."))),
+        ("omgangar", _("Omgång"), bool(opened),
+         ngettext("%(num)d omgång har öppnats", "%(num)d omgångar har öppnats", len(opened))
+         if opened else _("Ingen omgång har öppnats än.") if rounds
+         else _("Skapa en omgång och öppna den.")),
+    ]
+    return [{"anchor": a, "label": label, "done": done, "text": text}
+            for a, label, done, text in steps]
+
+
 def decision_context(d: dict[str, Any], **extra: Any) -> dict[str, Any]:
     """The decision page: criteria, alternatives, the score matrix as form values, rounds."""
     db = get_db()
@@ -98,9 +156,15 @@ def decision_context(d: dict[str, Any], **extra: Any) -> dict[str, Any]:
     scores = store_items.get_scores(db, d["id"])
     values = {f"s-{a['id']}-{c['id']}": format_number(scores.get((a["id"], c["id"])))
               for a in alternatives for c in criteria}
+    rounds = store_rounds.list_rounds(db, d["id"])
+    model = store.decision_model(db, d["id"])
+    en = str(get_locale() or "sv").startswith("en")
+    model["name"] = model["name_en"] if en else model["name_sv"]
+    missing = missing_scores(criteria, alternatives, scores)
     ctx = {
         "decision": d, "criteria": criteria, "alternatives": alternatives, "values": values,
-        "cell_errors": {}, "rounds": store_rounds.list_rounds(db, d["id"]),
+        "cell_errors": {}, "rounds": rounds, "missing": missing, "model": model,
+        "checklist": checklist(criteria, alternatives, missing, rounds),
         "state_labels": STATE_LABELS, "methods_label": methods_label,
         "format_number": format_number, "criteria_locked": store.criteria_locked(db, d["id"]),
     }

@@ -29,9 +29,10 @@ from mcda.web.facilitate.common import (
     load_decision,
     store_error,
 )
+from mcda.web.facilitate.setup import CriterionUnitForm
 from mcda.web.kit.access import login_required
 from mcda.web.kit.db import get_db
-from mcda.web.kit.forms import AlternativeForm, ConfirmForm, CriterionForm
+from mcda.web.kit.forms import AlternativeForm, ConfirmForm
 from mcda.web.kit.i18n import error_text
 
 
@@ -93,9 +94,9 @@ CRITERION = ItemKind(
     template="facilitate/criterion_form.html", get=store_items.get_criterion,
     add=store_items.add_criterion, update=store_items.update_criterion,
     move=store_items.move_criterion, delete=store_items.delete_criterion,
-    form=lambda data: CriterionForm(data=data),
+    form=lambda data: CriterionUnitForm(data=data),
     fields=lambda f: {"name": f.name.data, "description": f.description.data or "",
-                      "direction": f.direction.data},
+                      "direction": f.direction.data, "unit": f.unit.data or ""},
     audit_detail=lambda fields: {"name": fields["name"]},
     messages=_criterion_messages,
 )

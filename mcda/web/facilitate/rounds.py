@@ -3,19 +3,30 @@ from one table, each an audited POST that answers with a flash and a redirect.""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask.views import View
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlite_utils import Database
 
 from mcda.store import rounds as store_rounds
 from mcda.store.errors import StoreError
-from mcda.web.facilitate.common import audited, confirm_or_400, load_round, methods_label
+from mcda.web.facilitate.common import (
+    audited,
+    confirm_or_400,
+    load_round,
+    methods_label,
+    missing_text,
+    round_missing,
+)
 from mcda.web.kit.access import login_required
+from mcda.web.kit.db import get_db
+from mcda.web.kit.htmx import vary
 from mcda.web.kit.i18n import error_text
 from mcda.web.present.labels import STATE_LABELS
 from mcda.web.present.qr import qr_svg
@@ -25,10 +36,37 @@ def round_url(round_id: int, anchor: str = "") -> str:
     return url_for("facilitate.round_page", round_id=round_id) + (f"#{anchor}" if anchor else "")
 
 
+def turnout_context(rnd: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The live count ("N har viktat" per municipality and the total) and its ETag; the
+    count is one statement, so a 304 costs no more than the page's own loaders."""
+    rows = store_rounds.turnout(get_db(), rnd["id"])
+    key = f"{rnd['id']}|{rnd['state']}|{get_locale()}|{rows}"
+    etag = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return {"round": rnd, "turnout": rows, "total": sum(n for _m, n in rows)}, etag
+
+
+def turnout_live(round_id: int):
+    """The polled part of the round page: 304 to a matching If-None-Match."""
+    rnd, _d = load_round(round_id)
+    ctx, etag = turnout_context(rnd)
+    if request.if_none_match.contains(etag):
+        resp = make_response("", 304)
+    else:
+        resp = make_response(render_template("facilitate/_turnout.html", **ctx))
+    resp.set_etag(etag)
+    resp.headers["Cache-Control"] = "no-cache, private"
+    return vary(resp)
+
+
 def round_context(rnd: dict[str, Any], d: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    """The round page (and its projector display): join URL, its QR code, labels."""
+    """The round page: join URL and QR code, the live count, the missing scores, labels."""
     url = url_for("participate.join", kod=rnd["join_code"], _external=True)
+    missing = round_missing(d["id"]) if rnd["state"] != "open" else []
+    later = [r for r in store_rounds.list_rounds(get_db(), d["id"]) if r["number"] > rnd["number"]]
     ctx = {
+        "later_round": later[-1] if later else None,
+        **turnout_context(rnd)[0],
+        "missing": missing, "missing_text": missing_text(missing) if missing else "",
         "round": rnd, "decision": d, "join_url": url,
         "qr": qr_svg(url, _("QR-kod till deltagarsidan för kod %(code)s",
                             code=rnd["join_code_display"])),
@@ -48,8 +86,14 @@ class RoundAction(View):
         self.action, self.change, self.message = action, change, message
 
     def dispatch_request(self, round_id: int):
-        load_round(round_id)
+        rnd, d = load_round(round_id)
         confirm_or_400()
+        if self.action == "open" and request.form.get("anda") != "1":
+            missing = round_missing(d["id"])
+            if missing:  # said before opening; "Öppna ändå" posts anda=1
+                flash(_("Omgången är inte öppnad. %(missing)s.", missing=missing_text(missing)),
+                      "error")
+                return redirect(round_url(round_id), code=303)
         try:
             with audited(f"round.{self.action}", f"round:{round_id}") as db:
                 result = self.change(db, round_id)
@@ -70,8 +114,8 @@ ACTIONS: tuple[tuple[str, str, Callable[[Database, int], Any], Any], ...] = (
      _l("Resultaten visas nu för deltagarna.")),
     ("hide", "dolj-resultat", lambda db, rid: store_rounds.set_revealed(db, rid, False),
      _l("Resultaten är dolda för deltagarna.")),
-    ("next", "nasta", store_rounds.next_round,
-     _l("En ny omgång är skapad med samma inställningar.")),
+    ("next", "nasta", lambda db, rid: store_rounds.next_round(db, rid, open_now=True),
+     _l("Nästa omgång är öppen med samma inställningar, samma kod och samma QR-kod.")),
 )
 """(action, URL segment, store change, message): endpoints ``facilitate.round_<action>``."""
 
@@ -82,3 +126,5 @@ def register(bp: Blueprint) -> None:
         view = RoundAction.as_view(endpoint, action, change, message)
         bp.add_url_rule(f"/omgang/<int:round_id>/{segment}", endpoint, login_required()(view),
                         methods=["POST"])
+    bp.add_url_rule("/omgang/<int:round_id>/deltagande", "round_turnout",
+                    login_required()(turnout_live), methods=["GET"])

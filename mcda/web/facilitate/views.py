@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from mcda.store import csv_io
@@ -34,13 +43,13 @@ from mcda.web.facilitate.common import (
     store_error,
 )
 from mcda.web.facilitate.matrix import cell_value, parse_matrix
+from mcda.web.facilitate.setup import DEFAULT_MODEL_HINT, DecisionSetupForm
 from mcda.web.kit.access import current_user, login_required
 from mcda.web.kit.db import get_db
 from mcda.web.kit.forms import (
     METHOD_CHOICES,
     CsvConfirmForm,
     CsvUploadForm,
-    DecisionForm,
     RoundForm,
 )
 from mcda.web.kit.htmx import is_htmx, vary
@@ -65,19 +74,28 @@ def decisions():
                            show_archived=show_archived)
 
 
-def _save_decision(form: DecisionForm, decision_id: int | None) -> int:
-    """Create (``decision_id`` None) or update a decision from its form; audited."""
+def _save_decision(form: DecisionSetupForm, decision_id: int | None) -> int:
+    """Create (``decision_id`` None) or update a decision and its ranking model; audited
+    (the decision and its model: both or neither)."""
     title, description = form.title.data, form.description.data or ""
+    model, reason = form.model.data, form.model_reason.data or ""
     if decision_id is None:
-        with audited("decision.create", "decision:new", title=title) as db:
-            return store.create_decision(db, current_user()["id"], title, description)
-    with audited("decision.update", f"decision:{decision_id}", title=title) as db:
+        with audited("decision.create", "decision:new", title=title, model=model) as db:
+            new_id = store.create_decision(db, current_user()["id"], title, description)
+            store.set_decision_model(db, new_id, model, reason)
+            return new_id
+    with audited("decision.update", f"decision:{decision_id}", title=title, model=model) as db:
         store.update_decision(db, decision_id, title=title, description=description)
+        store.set_decision_model(db, decision_id, model, reason)
     return decision_id
 
 
 def _decision_form(d: dict[str, Any] | None):
-    form = DecisionForm(data=None if request.method == "POST" or d is None else d)
+    data = None
+    if request.method != "POST" and d is not None:
+        model = store.decision_model(get_db(), d["id"])
+        data = {**d, "model": model["id"], "model_reason": model["reason"]}
+    form = DecisionSetupForm(data=data)
     if form.validate_on_submit():
         try:
             saved = _save_decision(form, d["id"] if d else None)
@@ -87,7 +105,8 @@ def _decision_form(d: dict[str, Any] | None):
             flash(_("Beslutsfrågan är skapad.") if d is None else _("Ändringarna är sparade."),
                   "success")
             return redirect(decision_url(saved), code=303)
-    return render_template("facilitate/decision_form.html", form=form, decision=d), form_status()
+    return render_template("facilitate/decision_form.html", form=form, decision=d,
+                           default_model_hint=DEFAULT_MODEL_HINT), form_status()
 
 
 @bp.route("/ny", methods=["GET", "POST"])
@@ -218,6 +237,18 @@ def csv_import(decision_id: int):
         errors = [e for f in form for e in f.errors]
     return render_template("facilitate/import.html", decision=d, form=form,
                            errors=errors), 422 if errors else 200
+
+
+@bp.get("/<int:decision_id>/importera/mall.csv")
+@login_required()
+def csv_template(decision_id: int):
+    """A real CSV file to start from: the header row (with the alternatives' own columns)
+    and one example row; UTF-8 with BOM so Excel reads å, ä, ö."""
+    load_decision(decision_id)
+    resp = make_response("\ufeff" + csv_io.template_csv())
+    resp.headers["Content-Type"] = "text/csv; charset=utf-8"
+    resp.headers["Content-Disposition"] = 'attachment; filename="vagval-mall.csv"'
+    return resp
 
 
 def _apply_import(decision_id: int, text: str | None) -> list[str]:
@@ -352,5 +383,7 @@ def round_methods(round_id: int):
 @bp.get("/omgang/<int:round_id>/projektor")
 @login_required()
 def round_display(round_id: int):
-    rnd, d = load_round(round_id)
-    return render_template("facilitate/round_display.html", **rounds.round_context(rnd, d))
+    """The old join-only screen: the one projector page (join code, QR, live count, then the
+    results when revealed) is the results blueprint's."""
+    load_round(round_id)
+    return redirect(url_for("results.projector", round_id=round_id), code=301)
