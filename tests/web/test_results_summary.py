@@ -56,9 +56,10 @@ def _text(page: str | Element, names: list[str]) -> str:
 
 def test_summary_leads_the_results_page_and_links_to_sections(client, demo):
     page = client.get(f"/resultat/{demo['round']}").get_data(as_text=True)
-    # the summary leads the page: above the facilitator's controls and the sections
-    assert page.index('id="summary-h"') < page.index('id="controls-h"')
-    assert page.index('id="summary-h"') < page.index('id="howto-h"') < page.index('id="part-h"')
+    # issue 23: the verdict leads the page; the full summary opens Fördjupning
+    assert page.index('id="verdict-h"') < page.index('id="controls-h"')
+    assert page.index('id="fordjupning-h"') < page.index('id="summary-h"') < page.index(
+        'id="part-h"')
     assert page.count('id="summary-h"') == 1
     doc = parse_html(page)
     summary = doc.find("section", id="sec-summary")
@@ -76,12 +77,12 @@ def test_summary_leads_the_results_page_and_links_to_sections(client, demo):
     assert "valet beror på metod" in _text(summary, demo["names"]).lower()
 
 
-def test_options_change_swaps_the_summary_out_of_band(client, demo):
-    """An htmx options change replaces the body and, out of band, the summary at the top."""
+def test_options_change_swaps_the_summary_with_the_body(client, demo):
+    """An htmx options change replaces the body, which holds the verdict and the summary."""
     resp = client.get(f"/resultat/{demo['round']}?o=1&methods=topsis&methods=vikor",
                       headers={"HX-Request": "true"})
     html = resp.get_data(as_text=True)
-    assert html.count('id="summary-h"') == 1 and 'hx-swap-oob="true"' in html
+    assert html.count('id="summary-h"') == 1 and html.count('id="verdict-h"') == 1
     assert "2 metoder" in html  # the summary follows the new options
 
 

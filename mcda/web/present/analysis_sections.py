@@ -206,3 +206,112 @@ def contributions_view(data: Mapping[str, Any], m: AnalysisOutput,
                for r in rows)
     return {"criteria": [n for _c, n, _d in crits], "rows": rows,
             "max": max(r["total"] for r in rows), "span": span}
+
+
+def _field(obj: Any, name: str, default: Any = None) -> Any:
+    """A field of a typed part or a plain mapping (the verdict block arrives as either)."""
+    if isinstance(obj, Mapping):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _order_ids(order: Any) -> list[str]:
+    """The model's order as alternative ids: a list of ids or of ``{id, score}`` entries."""
+    return [str(x) if isinstance(x, str | int) else str(_field(x, "id")) for x in order or []]
+
+
+def verdict_plain(m: AnalysisOutput, alts: Sequence[tuple[str, str]], cname: Names,
+                  shares: Mapping[str, float] | None = None) -> dict[str, Any] | None:
+    """The verdict as plain values for the main views (issue 23): the order, the first and
+    the runner-up, the share of the room's weightings that puts the first first, the smallest
+    change of the region's weights that puts the runner-up first, and how many of the other
+    methods agree. Read from the analysis' typed ``verdict`` block (the decision's model);
+    an output from before that block gives the same facts from the compromise."""
+    v = computed(m.verdict) if m.verdict is not None else None
+    if v is None:
+        return None
+    aname = dict(alts)
+    if _field(v, "first") is not None:  # the decision's model (issue 23's verdict block)
+        order = _order_ids(_field(v, "order"))
+        first, runner = str(_field(v, "first")), _field(v, "runner_up")
+        model = _field(v, "model") or {}
+        flip = _field(v, "flip")
+        meth = _field(v, "methods") or {}
+        out = {
+            "model_id": _field(model, "id"), "model_sv": _field(model, "name_sv"),
+            "model_en": _field(model, "name_en"), "share_first": _num(_field(v, "share_first")),
+            "methods_agree": _field(meth, "agree"), "methods_of": _field(meth, "of"),
+            "explain": _field(v, "explain"),
+            "flip": None if flip is None else {
+                "criterion": cname.get(str(_field(flip, "criterion")),
+                                       str(_field(flip, "criterion"))),
+                "points": _num(_field(flip, "points", None)
+                               if _field(flip, "points", None) is not None
+                               else 100 * (_field(flip, "delta") or 0)),
+                "direction": _field(flip, "direction")},
+        }
+    else:  # an output without the model's block: the compromise over the methods
+        comp = computed(m.compromise)
+        ranks = comp.ranks if comp else {}
+        order = sorted((a for a, _n in alts if a in ranks), key=lambda a: ranks[a])
+        first = str(v.top[0]) if v.top else (order[0] if order else None)
+        runner = next((a for a in order if a != first), None)
+        sm = v.smaa
+        ch = v.sensitivity.smallest_change if v.sensitivity else None
+        out = {
+            "model_id": "compromise", "model_sv": None, "model_en": None,
+            "share_first": _num(sm.first.get(first)) if sm and first else None,
+            "methods_agree": max(0, v.methods_agree - 1), "methods_of": len(v.methods) - 1,
+            "explain": None,
+            "flip": None if ch is None else {
+                "criterion": cname.get(ch.criterion, ch.criterion),
+                "points": _num(100 * ch.delta), "direction": ch.direction},
+        }
+        if ch is not None:
+            runner = ch.rival
+        shares = shares or (sm.first if sm else None)
+    if first is None:
+        return None
+    shares = shares or {}
+    out.update({
+        "first": aname.get(first, first),
+        "runner_up": aname.get(str(runner), str(runner)) if runner is not None else None,
+        "order": [{"id": a, "name": aname.get(a, a), "place": i,
+                   "share": _num(shares.get(a)) if a in shares else None}
+                  for i, a in enumerate(order, start=1)],
+    })
+    out["inverted"] = _inverted(out["order"])
+    return out
+
+
+def _inverted(order: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Pairs where a lower place comes first under more weightings than a higher one (the
+    "plats 3 · först i 3 %" then "plats 4 · först i 10 %" the issue found unexplained)."""
+    out = []
+    for i, hi in enumerate(order):
+        for lo in order[i + 1:]:
+            if (hi["share"] is not None and lo["share"] is not None
+                    and lo["share"] > hi["share"] + 0.005):
+                out.append({"higher": hi["name"], "lower": lo["name"]})
+    return out
+
+
+def plan_view(phasing: Mapping[str, Any] | None, aname: Names) -> dict[str, Any] | None:
+    """The plan per phase from the analysis' ``phasing`` block (the decision has phases):
+    per phase its name, period, budget, spend and the investments placed in it."""
+    if not phasing or not phasing.get("plan") or not phasing.get("phases"):
+        return None
+    plan = phasing["plan"]
+    assignment = plan.get("assignment") or {}
+    values = phasing.get("values") or {}
+    spend = plan.get("spend") or []
+    phases = []
+    for i, ph in enumerate(phasing["phases"], start=1):
+        items = sorted((a for a, p in assignment.items() if p == i),
+                       key=lambda a: -(_num(values.get(a)) or 0))
+        phases.append({"name": ph.get("name"), "period": ph.get("period"),
+                       "budget": ph.get("budget"),
+                       "spend": spend[i - 1] if i - 1 < len(spend) else None,
+                       "items": [aname.get(a, a) for a in items]})
+    left = [aname.get(a, a) for a, p in assignment.items() if p is None]
+    return {"phases": phases, "left_out": left, "status": plan.get("status")}

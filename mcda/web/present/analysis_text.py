@@ -346,3 +346,96 @@ def summary_sentences(items: Sequence[Mapping[str, Any]], gettext: Gettext | Non
         out.append({"kind": it["kind"], "text": text, "basis": basis, "anchor": anchor,
                     "section": t(SECTION_TITLES[anchor]) if anchor in SECTION_TITLES else ""})
     return out
+
+
+# --- The verdict in plain words (issue 23): main views never name a method's acronym. ---
+
+_PLAIN_KINDS = ("conflict", "no_conflict", "coalitions", "no_coalitions", "agreement")
+
+
+def model_name(v: Mapping[str, Any], gettext: Gettext | None = None) -> str:
+    """The decision's model in plain words, in the reader's language."""
+    t = _gt(gettext)
+    name = v.get("model_en") if _lang_of(t) == "en" else v.get("model_sv")
+    if name:
+        return str(name)
+    if v.get("model_id") in (None, "value"):
+        return t.gettext("Viktad summa av värden (additiv värdemodell)")
+    return t.gettext("en sammanvägning av flera rangordningsmetoder")
+
+
+def verdict_lines(v: Mapping[str, Any], gettext: Gettext | None = None,
+                  lang: str | None = None) -> list[str]:
+    """The verdict as sentences: what comes first and what follows, how sure, what would
+    change it and what the other methods say (``analysis_sections.verdict_plain``)."""
+    t = _gt(gettext, lang)
+    first = v["first"]
+    follow = [o["name"] for o in v.get("order") or [] if o["name"] != first][:3]
+    lines = [t.gettext("%(first)s kommer först.") % {"first": first}]
+    if follow:
+        lines[0] += " " + t.gettext("Därefter följer %(names)s.") % {"names": join(follow, t)}
+    share = v.get("share_first")
+    if share is not None:
+        lines.append(t.gettext("%(first)s kommer först med %(share)s av deltagarnas "
+                               "viktningar.") % {"first": first, "share": pct(share, t)})
+    lines.extend(explain_lines(v, t))
+    flip, rival = v.get("flip"), v.get("runner_up")
+    if flip and rival:
+        args = {"criterion": flip["criterion"], "rival": rival,
+                "pp": num(flip.get("points"), t, 0 if (flip.get("points") or 0) >= 1 else 1)}
+        if flip.get("direction") == "down":
+            msg = t.gettext("Om %(criterion)s vägde %(pp)s procentenheter mindre skulle "
+                            "%(rival)s komma först.")
+        else:
+            msg = t.gettext("Om %(criterion)s vägde %(pp)s procentenheter mer skulle "
+                            "%(rival)s komma först.")
+        lines.append(msg % args)
+    elif rival:
+        lines.append(t.gettext("Ingen ändring av en enskild vikt i regionen sätter %(rival)s "
+                               "först.") % {"rival": rival})
+    of, agree = v.get("methods_of"), v.get("methods_agree")
+    if of:
+        lines.append(t.gettext("%(agree)s av %(of)s andra metoder sätter också %(first)s "
+                               "först.") % {"agree": agree or 0, "of": of, "first": first})
+    return lines
+
+
+def explain_lines(v: Mapping[str, Any], gettext: Gettext | None = None) -> list[str]:
+    """Place and share never contradict without a sentence (issue 23): the place comes from
+    the region's weights, the share from each participant's own weighting."""
+    t = _gt(gettext)
+    out = []
+    share = v.get("share_first")
+    if v.get("explain") or (share is not None and share < 0.5):
+        out.append(t.gettext(
+            "Platsen bygger på regionens samlade vikter; andelen räknar hur ofta alternativet "
+            "kommer först med var och en av deltagarnas egna viktningar. När vikterna går isär "
+            "kan ett alternativ komma först för regionen utan att komma först för de flesta."))
+    if v.get("inverted"):
+        pair = v["inverted"][0]
+        out.append(t.gettext(
+            "%(lower)s kommer först med fler viktningar än %(higher)s men hamnar ändå efter: "
+            "%(lower)s är bäst för en del av deltagarna och sämre för de andra, %(higher)s "
+            "ligger jämnare.") % pair)
+    return out
+
+
+def plain_summary(items: Sequence[Mapping[str, Any]], gettext: Gettext | None = None,
+                  lang: str | None = None) -> list[dict[str, Any]]:
+    """The summary's statements about the room (conflicts, groups, agreement) without test
+    statistics, for the main views; the full sentences with their basis are in Fördjupning."""
+    t = _gt(gettext, lang)
+    out = []
+    for it in items:
+        kind = it.get("kind")
+        if kind not in _PLAIN_KINDS:
+            continue
+        p = it.get("params") or {}
+        if kind == "agreement":
+            crits = p.get("criteria") or []
+            text = t.gettext("Rummet är mest enigt om %(criteria)s.") % {
+                "criteria": join([c["name"] for c in crits], t)}
+        else:
+            text = _RENDER[kind](p, t)[0]
+        out.append({"kind": kind, "text": text})
+    return out
