@@ -13,7 +13,7 @@ import numpy as np
 
 from .constants import BETWEEN_RULES, WITHIN_RULES
 from .elicitation import AHP_PRIORITIES, aggregate_matrices, pairwise
-from .errors import MCDAInputError, check_choice, check_finite, fmt
+from .errors import MCDAInputError, check_cells, check_choice, check_finite, fmt
 
 __all__ = [
     "BETWEEN_RULES",
@@ -54,16 +54,8 @@ def weight_matrix(weights: object, field_name: str = "weights", min_rows: int = 
             f"{field_name} måste ha minst ett kriterium.",
             f"{field_name} must have at least one criterion.",
         )
-    neg = np.argwhere(w < 0)
-    if neg.size:
-        i, j = (int(x) for x in neg[0])
-        name = f"{field_name}[{i}][{j}]"
-        raise MCDAInputError(
-            name,
-            float(w[i, j]),
-            f"{name} får inte vara negativ (fick {fmt(float(w[i, j]))}).",
-            f"{name} must not be negative (got {fmt(float(w[i, j]))}).",
-        )
+    check_cells(field_name, w, w < 0, "{name} får inte vara negativ (fick {value}).",
+                "{name} must not be negative (got {value}).")
     top = w.max(axis=1)
     w = w / np.where(top > 0, top, 1.0)[:, None]  # no overflow in the row sums
     sums = w.sum(axis=1)

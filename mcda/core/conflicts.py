@@ -16,7 +16,7 @@ from scipy.spatial.distance import squareform
 
 from .aggregation import weight_matrix
 from .consensus import between_table, validate_groups
-from .errors import MCDAInputError, check_finite, fmt
+from .errors import MCDAInputError, check_cells, check_finite, fmt
 
 __all__ = [
     "DISPUTED_THRESHOLD",
@@ -315,16 +315,8 @@ def polarising(rank_matrix: np.ndarray) -> list[dict]:
             "rank_matrix måste ha minst en grupp och ett alternativ.",
             "rank_matrix must have at least one group and one alternative.",
         )
-    low = np.argwhere(r < 1)
-    if low.size:
-        i, j = (int(x) for x in low[0])
-        name = f"rank_matrix[{i}][{j}]"
-        raise MCDAInputError(
-            name,
-            float(r[i, j]),
-            f"{name} måste vara en rang ≥ 1 (fick {fmt(float(r[i, j]))}).",
-            f"{name} must be a rank ≥ 1 (got {fmt(float(r[i, j]))}).",
-        )
+    check_cells("rank_matrix", r, r < 1, "{name} måste vara en rang ≥ 1 (fick {value}).",
+                "{name} must be a rank ≥ 1 (got {value}).")
     lo, hi = r.min(axis=0), r.max(axis=0)
     sd = r.std(axis=0, ddof=0)
     best, worst = np.argmin(r, axis=0), np.argmax(r, axis=0)

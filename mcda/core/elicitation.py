@@ -15,7 +15,7 @@ import numpy as np
 
 from .constants import AHP_PRIORITIES, MAX_PAIRWISE_N, RANK_WEIGHTS
 from .constants import VOTE_METHODS as METHODS
-from .errors import MCDAInputError, check_choice, check_finite, fmt
+from .errors import MCDAInputError, check_cells, check_choice, check_finite, fmt
 
 __all__ = [
     "AHP_PRIORITIES",
@@ -272,26 +272,11 @@ def validate_pairwise_matrix(matrix: object, field_name: str = "matrix") -> np.n
             f"{field_name} måste ha mellan 2 och {MAX_PAIRWISE_N} kriterier (fick {n}).",
             f"{field_name} must have between 2 and {MAX_PAIRWISE_N} criteria (got {n}).",
         )
-    bad = np.argwhere(a <= 0)
-    if bad.size:
-        i, j = (int(x) for x in bad[0])
-        name = f"{field_name}[{i}][{j}]"
-        raise MCDAInputError(
-            name,
-            float(a[i, j]),
-            f"{name} måste vara större än 0 (fick {fmt(float(a[i, j]))}).",
-            f"{name} must be greater than 0 (got {fmt(float(a[i, j]))}).",
-        )
-    diag = np.flatnonzero(np.abs(np.diag(a) - 1.0) > RECIPROCAL_RTOL)
-    if diag.size:
-        i = int(diag[0])
-        name = f"{field_name}[{i}][{i}]"
-        raise MCDAInputError(
-            name,
-            float(a[i, i]),
-            f"{name} måste vara 1 (ett kriterium jämfört med sig självt; fick {fmt(a[i, i])}).",
-            f"{name} must be 1 (a criterion compared with itself; got {fmt(a[i, i])}).",
-        )
+    check_cells(field_name, a, a <= 0, "{name} måste vara större än 0 (fick {value}).",
+                "{name} must be greater than 0 (got {value}).")
+    check_cells(field_name, a, np.diag(np.abs(np.diag(a) - 1.0) > RECIPROCAL_RTOL),
+                "{name} måste vara 1 (ett kriterium jämfört med sig självt; fick {value}).",
+                "{name} must be 1 (a criterion compared with itself; got {value}).")
     rel = np.abs(a * a.T - 1.0)
     bad = np.argwhere(np.triu(rel > RECIPROCAL_RTOL, 1))
     if bad.size:

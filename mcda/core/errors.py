@@ -88,6 +88,20 @@ def _index_text(field: str, idx: tuple[int, ...]) -> str:
     return field + "".join(f"[{i}]" for i in idx)
 
 
+def check_cells(field: str, arr: np.ndarray, bad: np.ndarray, sv: str, en: str) -> None:
+    """Raise for the first cell (row-major) of the matrix ``arr`` where ``bad`` holds, named
+    ``field[i][j]``; ``sv``/``en`` are templates with ``{name}`` and ``{value}``.
+
+    Why here: the aggregation, conflict and elicitation checks each named a bad cell the same
+    way; one helper keeps the field path and the number's form alike in every message."""
+    hit = np.argwhere(bad)
+    if hit.size:
+        idx = (int(hit[0][0]), int(hit[0][1]))
+        name, value = _index_text(field, idx), float(arr[idx])
+        raise MCDAInputError(name, value, sv.format(name=name, value=fmt(value)),
+                             en.format(name=name, value=fmt(value)))
+
+
 def check_finite(field: str, arr: object, ndim: int | None = None) -> np.ndarray:
     """Return ``arr`` as a float array, or raise naming the first bad element.
 

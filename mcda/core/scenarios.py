@@ -36,30 +36,26 @@ def scaled_costs(costs: Sequence[float], overall_pct: float,
 
 def frontier(
     values: Sequence[float] | np.ndarray,
-    costs: Sequence[float],
-    hosts: Sequence[str | None],
-    earliest_phase: Sequence[int | None],
-    prerequisites: Sequence[tuple[int, int]],
-    budgets: Sequence[float],
-    rules: Mapping[str, Any] | None = None,
-    discount: float = phasing.DEFAULT_DISCOUNT,
-    names: Sequence[str] | None = None,
+    *problem: Any,
     levels: Sequence[float] = FRONTIER_LEVELS,
+    **fields: Any,
 ) -> list[dict[str, Any]]:
     """The best total value at each budget level, each solved to proven optimality.
 
-    Level ``s`` multiplies every phase budget by ``s``; funding pools keep their own budgets
-    (they are other parties' money). Per level: ``level``, ``budgets``, ``status``,
-    ``total_value``, ``spend``, ``assignment``, and ``entered``/``left`` (indices that come
-    in / drop out compared with the previous level: with phase budgets a larger budget can
-    swap investments, so "left" is not always empty). An infeasible level (a pin or a
-    spread rule that needs more money) has ``status = "infeasible"`` and its explanation.
+    ``problem`` is a :class:`mcda.core.phasing.PlanProblem` or its fields, as for
+    :func:`mcda.core.phasing.plan`. Level ``s`` multiplies every phase budget by ``s``;
+    funding pools keep their own budgets (they are other parties' money). Per level:
+    ``level``, ``budgets``, ``status``, ``total_value``, ``spend``, ``assignment``, and
+    ``entered``/``left`` (indices that come in / drop out compared with the previous level:
+    with phase budgets a larger budget can swap investments, so "left" is not always empty).
+    An infeasible level (a pin or a spread rule that needs more money) has
+    ``status = "infeasible"`` and its explanation.
     """
     out: list[dict[str, Any]] = []
     prev: set[int] | None = None
-    b = np.asarray(budgets, dtype=float)
-    model = phasing.PhaseModel(costs, hosts, earliest_phase, prerequisites, budgets, rules,
-                               discount, names)
+    pp = phasing.PlanProblem.of(*problem, **fields)
+    b = np.asarray(pp.budgets, dtype=float)
+    model = phasing.PhaseModel(pp)
     v = model.check_values(values)
     for s in levels:
         res = model.with_budgets((b * float(s)).tolist()).solve(v)

@@ -96,13 +96,26 @@ def get_phase(db: Database, phase_id: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def _check_unique_name(db: Database, decision_id: int, name: str, phase_id: int | None) -> None:
+_NAMED = ("phases", "scenarios")  # the tables whose names are unique per decision, exactly
+
+
+def check_unique_name(db: Database, table: str, decision_id: int, name: str, own: int | None,
+                      taken: Msg) -> None:
+    """Refuse ``name`` when another row of ``table`` (a phase or a scenario; not ``own``) in
+    the decision has it; ``taken`` is the message, with ``%(name)s``."""
+    if table not in _NAMED:
+        raise ValueError(table)
     row = db.execute(
-        "SELECT id FROM phases WHERE decision_id = ? AND name = ? AND id IS NOT ?",
-        [decision_id, name, phase_id],
+        f"SELECT id FROM {table} WHERE decision_id = ? AND name = ? AND id IS NOT ?",
+        [decision_id, name, own],
     ).fetchone()
     if row is not None:
-        raise StoreError("name", "Det finns redan en etapp som heter ”%(name)s”.", name=name)
+        raise StoreError("name", taken, name=name)
+
+
+def _check_unique_name(db: Database, decision_id: int, name: str, phase_id: int | None) -> None:
+    check_unique_name(db, "phases", decision_id, name, phase_id,
+                      N_("Det finns redan en etapp som heter ”%(name)s”."))
 
 
 def add_phase(

@@ -23,9 +23,10 @@ from ..core.phasing.spec import (
 )
 from .db import transaction
 from .decisions import get_decision
-from .errors import Msg, StoreError
+from .errors import N_, Msg, StoreError
 from .items import list_alternatives, list_criteria
 from .numbers import parse_number
+from .phases import check_unique_name
 
 NAME_MAX = 120
 MAX_PER_DECISION = 20
@@ -247,12 +248,8 @@ def _require_decision(db: Database, decision_id: int) -> None:
 
 
 def _check_unique(db: Database, decision_id: int, name: str, own: int | None = None) -> None:
-    row = db.execute(
-        "SELECT id FROM scenarios WHERE decision_id = ? AND name = ? AND id IS NOT ?",
-        [decision_id, name, own],
-    ).fetchone()
-    if row is not None:
-        raise StoreError("name", "Det finns redan ett scenario som heter ”%(name)s”.", name=name)
+    check_unique_name(db, "scenarios", decision_id, name, own,
+                      N_("Det finns redan ett scenario som heter ”%(name)s”."))
 
 
 def create_scenario(db: Database, decision_id: int, name: Any,

@@ -52,6 +52,7 @@ from .input import (
     DEFAULT_DISCOUNT,
     Infeasibility,
     PhasePlan,
+    PlanProblem,
     phase_weights,
     values_from_scores,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "PathComparison",
     "PhaseModel",
     "PhasePlan",
+    "PlanProblem",
     "Spread",
     "Stability",
     "analysis_value_samples",

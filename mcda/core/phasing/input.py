@@ -8,7 +8,7 @@ and English, once. The model itself is described in :mod:`mcda.core.phasing`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -103,6 +103,34 @@ class Group:
     name: str
     kind: str
     items: list[int]
+
+
+@dataclass(frozen=True)
+class PlanProblem:
+    """What a plan is made under: the investments' costs, hosts, earliest phases and
+    prerequisites, the phase budgets, the rules, the early-phase discount and the names.
+
+    Why one class: :func:`~mcda.core.phasing.plan`, :func:`~mcda.core.phasing.plan_paths`,
+    :func:`~mcda.core.phasing.plan_stability`, :func:`mcda.core.scenarios.frontier` and
+    :class:`~mcda.core.phasing.PhaseModel` take the same givens; they accept a
+    ``PlanProblem`` or its fields (positionally or by name) through :meth:`of`.
+    """
+
+    costs: Sequence[float]
+    hosts: Sequence[str | None]
+    earliest_phase: Sequence[int | None]
+    prerequisites: Sequence[tuple[int, int]]
+    budgets: Sequence[float]
+    rules: Mapping[str, Any] | None = None
+    discount: float = DEFAULT_DISCOUNT
+    names: Sequence[str] | None = None
+
+    @classmethod
+    def of(cls, *args: Any, **kwargs: Any) -> PlanProblem:
+        """A given ``PlanProblem`` as it is, else one built from the fields."""
+        if len(args) == 1 and not kwargs and isinstance(args[0], PlanProblem):
+            return args[0]
+        return cls(*args, **kwargs)
 
 
 @dataclass
@@ -299,13 +327,7 @@ def _validate_pools(raw: Sequence[Any], n: int, P: int, label: Sequence[str]) ->
     for k, pool in enumerate(raw):
         where = f"rules.pools[{k}]"
         name = str((pool or {}).get("name") or "").strip() if isinstance(pool, Mapping) else ""
-        if not name:
-            raise _err(f"{where}.name", pool, f"Finansieringskälla {k + 1} saknar namn.",
-                       f"Funding pool {k + 1} has no name.")
-        if name in seen:
-            raise _err(f"{where}.name", name, f"Finansieringskällan {name} finns två gånger.",
-                       f"The funding pool {name} appears twice.")
-        seen.add(name)
+        check_pool_name(where, k, name, seen, pool)
         try:
             b = np.asarray([float(x) for x in pool.get("budgets") or []], dtype=float)
         except (TypeError, ValueError):
@@ -330,13 +352,33 @@ def _validate_pools(raw: Sequence[Any], n: int, P: int, label: Sequence[str]) ->
             shares[i] = float(frac)
         total += shares
         pools.append(Pool(name, b, shares))
-    for i in np.flatnonzero(total > 1 + 1e-9):
-        raise _err("rules.pools", label[i],
-                   f"Finansieringskällorna betalar tillsammans mer än hela kostnaden för "
-                   f"{label[i]} ({fmt(float(total[i]) * 100)} %).",
-                   f"The funding pools together pay more than the whole cost of {label[i]} "
-                   f"({fmt(float(total[i]) * 100)} %).")
+    check_pool_totals("rules.pools", ((label[i], label[i], float(x)) for i, x in enumerate(total)))
     return pools
+
+
+def check_pool_name(where: str, k: int, name: str, seen: set[str], value: object) -> None:
+    """Pool ``k`` needs a name, and no two pools the same one (``seen`` grows).
+
+    One check, with one wording, for the analysis input and the scenario spec."""
+    if not name:
+        raise _err(f"{where}.name", value, f"Finansieringskälla {k + 1} saknar namn.",
+                   f"Funding pool {k + 1} has no name.")
+    if name in seen:
+        raise _err(f"{where}.name", name, f"Finansieringskällan ”{name}” finns två gånger.",
+                   f"The funding pool “{name}” appears twice.")
+    seen.add(name)
+
+
+def check_pool_totals(where: str, totals: Iterable[tuple[object, str, float]]) -> None:
+    """The pools together pay at most an investment's whole cost; ``totals`` holds
+    (value named in the error, investment name, summed share) per investment."""
+    for value, name, x in totals:
+        if x > 1 + 1e-9:
+            raise _err(where, value,
+                       f"Finansieringskällorna betalar tillsammans mer än hela kostnaden för "
+                       f"”{name}” ({fmt(x * 100)} %).",
+                       f"The funding pools together pay more than the whole cost of “{name}” "
+                       f"({fmt(x * 100)} %).")
 
 
 PIN_KINDS = ("in", "not_before", "never")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -20,12 +20,12 @@ from scipy.sparse import csr_array
 from ..errors import check_finite, fmt
 from .explain import Explanations
 from .input import (
-    DEFAULT_DISCOUNT,
     MAX_EXACT_ROUNDS,
     MIP_REL_GAP,
     TIME_LIMIT_S,
     Infeasibility,
     PhasePlan,
+    PlanProblem,
     _err,
     _validate,
     phase_weights,
@@ -46,19 +46,12 @@ class PhaseModel(Explanations):
     the sparse constraint matrix, bounds and integrality are prepared once.
     """
 
-    def __init__(
-        self,
-        costs: Sequence[float],
-        hosts: Sequence[str | None],
-        earliest_phase: Sequence[int | None],
-        prerequisites: Sequence[tuple[int, int]],
-        budgets: Sequence[float],
-        rules: Mapping[str, Any] | None = None,
-        discount: float = DEFAULT_DISCOUNT,
-        names: Sequence[str] | None = None,
-    ) -> None:
+    def __init__(self, *problem: Any, **fields: Any) -> None:
+        """``problem``: a :class:`PlanProblem`, or its fields positionally or by name."""
+        pp = PlanProblem.of(*problem, **fields)
+        costs, hosts = pp.costs, pp.hosts
         n = len(costs)
-        d = check_finite("discount", float(discount))
+        d = check_finite("discount", float(pp.discount))
         if d < 0:
             raise _err(
                 "discount",
@@ -67,7 +60,8 @@ class PhaseModel(Explanations):
                 "The early-phase bonus cannot be negative.",
             )
         _, c, b, earliest, pre, r, label = _validate(
-            [0.0] * n, costs, hosts, earliest_phase, prerequisites, budgets, rules, names
+            [0.0] * n, costs, hosts, pp.earliest_phase, pp.prerequisites, pp.budgets, pp.rules,
+            pp.names,
         )
         self.n, self.P = n, b.size
         self.costs, self.budgets, self.earliest = c, b, earliest
@@ -554,23 +548,19 @@ def assignment_from_x(x: np.ndarray) -> list[int | None]:
 
 def plan(
     values: Sequence[float] | Sequence[Sequence[float]] | np.ndarray,
-    costs: Sequence[float],
-    hosts: Sequence[str | None],
-    earliest_phase: Sequence[int | None],
-    prerequisites: Sequence[tuple[int, int]],
-    budgets: Sequence[float],
-    rules: Mapping[str, Any] | None = None,
-    discount: float = DEFAULT_DISCOUNT,
-    names: Sequence[str] | None = None,
+    *problem: Any,
+    **fields: Any,
 ) -> PhasePlan:
     """The value-maximising phasing plan (see the module docstring for the exact model).
 
     ``values`` is a vector (value of investment i, the same in every phase) or a matrix
     n × P (value of investment i if placed in phase p, e.g. ranked with each phase's own
     weights); the objective is then ``Σ V[i,p] · w_p · x[i,p]``.
+    ``problem`` is a :class:`PlanProblem` or its fields (costs, hosts, earliest_phase,
+    prerequisites, budgets, rules, discount, names), positionally or by name.
     ``prerequisites`` are index pairs ``(i, j)``: investment i requires j in a strictly
     earlier phase. ``names`` only improve messages. Bad input raises :class:`MCDAInputError`;
     rules that cannot all hold give ``status="infeasible"`` with ``infeasibility`` set.
     """
-    model = PhaseModel(costs, hosts, earliest_phase, prerequisites, budgets, rules, discount, names)
+    model = PhaseModel(*problem, **fields)
     return model.solve(model.check_values(values))

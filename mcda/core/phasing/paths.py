@@ -15,7 +15,6 @@ import numpy as np
 from ..constants import DEFAULT_TOP_K
 from ..errors import check_finite, fmt
 from .input import (
-    DEFAULT_DISCOUNT,
     STABILITY_GAP,
     STABILITY_TIME_LIMIT_S,
     TIME_LIMIT_S,
@@ -40,24 +39,19 @@ class PathComparison:
 def plan_paths(
     regional_values: Sequence[float],
     group_values: Mapping[str, Sequence[float]],
-    costs: Sequence[float],
-    hosts: Sequence[str | None],
-    earliest_phase: Sequence[int | None],
-    prerequisites: Sequence[tuple[int, int]],
-    budgets: Sequence[float],
-    rules: Mapping[str, Any] | None = None,
-    discount: float = DEFAULT_DISCOUNT,
-    names: Sequence[str] | None = None,
+    *problem: Any,
     top_k: int = DEFAULT_TOP_K,
+    **fields: Any,
 ) -> PathComparison:
     """Plan under each group's own values and compare its top-k investments with the region.
 
     A group's top-k are its k highest-valued investments (its own values, ties by index).
     "deferred": the regional plan puts it in a later phase than the group's own plan;
     "dropped": in the group's own plan but not in the regional plan; "earlier"/"same" as said;
-    "in_neither": neither plan includes it. Same budgets and rules for every plan.
+    "in_neither": neither plan includes it. Same budgets and rules for every plan
+    (``problem``: a :class:`PlanProblem` or its fields, as for :func:`plan`).
     """
-    model = PhaseModel(costs, hosts, earliest_phase, prerequisites, budgets, rules, discount, names)
+    model = PhaseModel(*problem, **fields)
     regional = model.solve(regional_values)
     by_group: dict[str, PhasePlan] = {}
     top: dict[str, list[dict[str, Any]]] = {}
@@ -108,16 +102,10 @@ class Stability:
 
 def plan_stability(
     value_samples: np.ndarray,
-    costs: Sequence[float],
-    hosts: Sequence[str | None],
-    earliest_phase: Sequence[int | None],
-    prerequisites: Sequence[tuple[int, int]],
-    budgets: Sequence[float],
-    rules: Mapping[str, Any] | None = None,
-    discount: float = DEFAULT_DISCOUNT,
-    names: Sequence[str] | None = None,
+    *problem: Any,
     mip_rel_gap: float = STABILITY_GAP,
     time_limit_per_sample: float = STABILITY_TIME_LIMIT_S,
+    **fields: Any,
 ) -> Stability:
     """Re-plan for every row of ``value_samples`` (S×n, e.g. SMAA-sampled weights' scores;
     or S×n×P with per-phase values, see :func:`plan`).
@@ -132,7 +120,7 @@ def plan_stability(
     ``time_limit_per_sample`` are counted in ``not_proven``.
     """
     t0 = time.perf_counter()
-    model = PhaseModel(costs, hosts, earliest_phase, prerequisites, budgets, rules, discount, names)
+    model = PhaseModel(*problem, **fields)
     vs = check_finite("value_samples", value_samples)
     if vs.ndim not in (2, 3) or vs.shape[1] != model.n or (
         vs.ndim == 3 and vs.shape[2] != model.P

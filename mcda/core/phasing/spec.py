@@ -22,6 +22,7 @@ from typing import Any
 
 from ..constants import BETWEEN_RULES
 from ..errors import MCDAInputError, fmt
+from .input import check_pool_name, check_pool_totals
 
 __all__ = ["SOURCES", "BETWEEN", "PIN_KINDS", "GROUP_KINDS", "MAX_POOLS", "COST_CHANGE_MAX",
            "SpecContext", "check_scenario", "plannable"]
@@ -206,13 +207,7 @@ def _pool(k: int, pool: Any, ctx: SpecContext, where: str, seen: set[str]) -> di
     f = f"{where}rules.pools[{k}]"
     pool = dict(pool or {})
     name = _text(pool.get("name"))
-    if not name:
-        raise _e(f"{f}.name", None, f"Finansieringskälla {k + 1} saknar namn.",
-                 f"Funding pool {k + 1} has no name.")
-    if name in seen:
-        raise _e(f"{f}.name", name, f"Finansieringskällan ”{name}” finns två gånger.",
-                 f"The funding pool “{name}” appears twice.")
-    seen.add(name)
+    check_pool_name(f, k, name, seen, None)
     pb = pool.get("budgets")
     P = ctx.n_phases
     if not isinstance(pb, list | tuple) or len(pb) != P:
@@ -241,14 +236,8 @@ def _pools(raw: Any, ctx: SpecContext, where: str) -> list[dict[str, Any]]:
     for pool in pools:
         for a, x in pool["shares"].items():
             total[a] = total.get(a, 0.0) + x
-    for a, x in total.items():
-        if x > 1 + 1e-9:
-            name = ctx.alternatives[a]
-            raise _e(f"{where}rules.pools", a,
-                     f"Finansieringskällorna betalar tillsammans mer än hela kostnaden för "
-                     f"”{name}” ({fmt(x * 100)} %).",
-                     f"The funding pools together pay more than the whole cost of “{name}” "
-                     f"({fmt(x * 100)} %).")
+    check_pool_totals(f"{where}rules.pools",
+                      ((a, ctx.alternatives[a], x) for a, x in total.items()))
     return pools
 
 

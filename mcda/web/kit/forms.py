@@ -106,32 +106,29 @@ class LoginForm(FlaskForm):
     )
 
 
-class DecisionForm(FlaskForm):
-    title = StringField(
-        _l("Titel"),
-        validators=[
-            DataRequired(_l("Titel: skriv en titel för beslutsfrågan.")),
-            Length(max=200, message=_l("Titel: högst 200 tecken.")),
-        ],
-    )
-    description = TextAreaField(
+def _name_field(label: Any, missing: Any, too_long: Any) -> Any:
+    """A required one-line name of at most 200 characters (decision, criterion, alternative)."""
+    return StringField(label, validators=[DataRequired(missing), Length(max=200, message=too_long)])
+
+
+def _description_field() -> Any:
+    """The optional free-text description every decision, criterion and alternative has."""
+    return TextAreaField(
         _l("Beskrivning"),
         validators=[Optional(), Length(max=4000, message=_l("Beskrivning: högst 4000 tecken."))],
     )
+
+
+class DecisionForm(FlaskForm):
+    title = _name_field(_l("Titel"), _l("Titel: skriv en titel för beslutsfrågan."),
+                         _l("Titel: högst 200 tecken."))
+    description = _description_field()
 
 
 class CriterionForm(FlaskForm):
-    name = StringField(
-        _l("Namn"),
-        validators=[
-            DataRequired(_l("Namn: skriv kriteriets namn.")),
-            Length(max=200, message=_l("Namn: högst 200 tecken.")),
-        ],
-    )
-    description = TextAreaField(
-        _l("Beskrivning"),
-        validators=[Optional(), Length(max=4000, message=_l("Beskrivning: högst 4000 tecken."))],
-    )
+    name = _name_field(_l("Namn"), _l("Namn: skriv kriteriets namn."),
+                       _l("Namn: högst 200 tecken."))
+    description = _description_field()
     direction = RadioField(
         _l("Riktning"),
         choices=choices(DIRECTION_CHOICES),
@@ -145,17 +142,9 @@ class CriterionForm(FlaskForm):
 
 
 class AlternativeForm(FlaskForm):
-    name = StringField(
-        _l("Namn"),
-        validators=[
-            DataRequired(_l("Namn: skriv alternativets namn.")),
-            Length(max=200, message=_l("Namn: högst 200 tecken.")),
-        ],
-    )
-    description = TextAreaField(
-        _l("Beskrivning"),
-        validators=[Optional(), Length(max=4000, message=_l("Beskrivning: högst 4000 tecken."))],
-    )
+    name = _name_field(_l("Namn"), _l("Namn: skriv alternativets namn."),
+                       _l("Namn: högst 200 tecken."))
+    description = _description_field()
     municipality_id = SelectField(_l("Värdkommun"), choices=[], validate_choice=False)
     cost = StringField(
         _l("Kostnad (miljoner kronor)"),

@@ -16,12 +16,11 @@ from flask_babel import gettext as _
 
 from mcda.store import items as store_items
 from mcda.store import phases as store_phases
-from mcda.store.errors import StoreError
 from mcda.web.kit.access import login_required
 from mcda.web.kit.db import get_db
+from mcda.web.kit.edit import edit_post, store_error
 from mcda.web.kit.forms import parse_id
 from mcda.web.kit.htmx import is_htmx, render
-from mcda.web.kit.i18n import error_text
 from mcda.web.kit.scope import load_decision
 from mcda.web.planning import forms
 from mcda.web.planning.page import build_context
@@ -65,82 +64,60 @@ def _after_post(decision: dict[str, Any], error: str | None = None):
     return redirect(url_for("planning.plan_page", decision_id=decision["id"], round=round_id))
 
 
-@bp.post("/<int:decision_id>/planera")
-@login_required()
-def replan(decision_id: int):
+@edit_post(bp, "/<int:decision_id>/planera")
+def replan(decision: dict[str, Any], decision_id: int):
     """Save budgets and rules, then show the re-planned result."""
-    decision = load_decision(decision_id, edit=True)
     db = get_db()
-    error = None
-    try:
-        store_phases.set_budgets(db, decision_id, forms.budgets(request.form))
-        store_phases.set_settings(db, decision_id, **forms.settings(request.form))
-    except StoreError as exc:
-        error = error_text(exc)
+    error = store_error(
+        lambda: store_phases.set_budgets(db, decision_id, forms.budgets(request.form))
+    ) or store_error(
+        lambda: store_phases.set_settings(db, decision_id, **forms.settings(request.form))
+    )
     return _after_post(decision, error)
 
 
-@bp.post("/<int:decision_id>/etapper")
-@login_required()
-def add_phase(decision_id: int):
-    decision = load_decision(decision_id, edit=True)
-    error = None
-    try:
-        store_phases.add_phase(
-            get_db(), decision_id, request.form.get("name", ""),
-            request.form.get("budget", ""), request.form.get("period", ""),
-        )
-    except StoreError as exc:
-        error = error_text(exc)
-    return _after_post(decision, error)
+@edit_post(bp, "/<int:decision_id>/etapper")
+def add_phase(decision: dict[str, Any], decision_id: int):
+    form = request.form
+    return _after_post(decision, store_error(
+        store_phases.add_phase, get_db(), decision_id, form.get("name", ""),
+        form.get("budget", ""), form.get("period", "")))
 
 
-@bp.post("/<int:decision_id>/etapper/<int:phase_id>/ta-bort")
-@login_required()
-def delete_phase(decision_id: int, phase_id: int):
-    decision = load_decision(decision_id, edit=True)
+def _prerequisite(decision_id: int) -> tuple[int, int] | None:
+    """The posted (investment, prerequisite) pair; None when one is missing, 404 when the
+    investment is not this decision's."""
+    alt_id = parse_id(request.form.get("alternative_id", ""))
+    req_id = parse_id(request.form.get("requires_id", ""))
+    if alt_id is None or req_id is None:
+        return None
+    alt = store_items.get_alternative(get_db(), alt_id)
+    if alt is None or alt["decision_id"] != decision_id:
+        abort(404)
+    return alt_id, req_id
+
+
+@edit_post(bp, "/<int:decision_id>/etapper/<int:phase_id>/ta-bort")
+def delete_phase(decision: dict[str, Any], decision_id: int, phase_id: int):
     phase = store_phases.get_phase(get_db(), phase_id)
     if phase is None or phase["decision_id"] != decision_id:
         abort(404)
-    try:
-        store_phases.delete_phase(get_db(), phase_id)
-    except StoreError as exc:  # a phase with per-phase votes is kept
-        return _after_post(decision, error_text(exc))
-    return _after_post(decision)
+    # A phase with per-phase votes is kept: the refusal is the message.
+    return _after_post(decision, store_error(store_phases.delete_phase, get_db(), phase_id))
 
 
-@bp.post("/<int:decision_id>/forutsattningar")
-@login_required()
-def add_prerequisite(decision_id: int):
-    decision = load_decision(decision_id, edit=True)
-    db = get_db()
-    error = None
-    alt_id = parse_id(request.form.get("alternative_id", ""))
-    req_id = parse_id(request.form.get("requires_id", ""))
-    if alt_id is None or req_id is None:
-        error = _("Välj både en investering och dess förutsättning.")
-    else:
-        alt = store_items.get_alternative(db, alt_id)
-        if alt is None or alt["decision_id"] != decision_id:
-            abort(404)
-        try:
-            store_phases.add_prerequisite(db, alt_id, req_id)
-        except StoreError as exc:
-            error = error_text(exc)
-    return _after_post(decision, error)
+@edit_post(bp, "/<int:decision_id>/forutsattningar")
+def add_prerequisite(decision: dict[str, Any], decision_id: int):
+    pair = _prerequisite(decision_id)
+    if pair is None:
+        return _after_post(decision, _("Välj både en investering och dess förutsättning."))
+    return _after_post(decision, store_error(store_phases.add_prerequisite, get_db(), *pair))
 
 
-@bp.post("/<int:decision_id>/forutsattningar/ta-bort")
-@login_required()
-def remove_prerequisite(decision_id: int):
-    decision = load_decision(decision_id, edit=True)
-    db = get_db()
-    alt_id = parse_id(request.form.get("alternative_id", ""))
-    req_id = parse_id(request.form.get("requires_id", ""))
-    if alt_id is None or req_id is None:
+@edit_post(bp, "/<int:decision_id>/forutsattningar/ta-bort")
+def remove_prerequisite(decision: dict[str, Any], decision_id: int):
+    pair = _prerequisite(decision_id)
+    if pair is None:
         abort(400)
-    alt = store_items.get_alternative(db, alt_id)
-    if alt is None or alt["decision_id"] != decision_id:
-        abort(404)
-    store_phases.remove_prerequisite(db, alt_id, req_id)
+    store_phases.remove_prerequisite(get_db(), *pair)
     return _after_post(decision)

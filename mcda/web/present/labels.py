@@ -11,19 +11,16 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-# Elicitation method (stored name) → label on the tablet and in exports.
-METHOD_LABELS = {
-    "direct": _l("Skjutreglage"),
-    "points": _l("100 poäng"),
-    "ranking": _l("Rangordning"),
-    "pairwise": _l("Parvisa jämförelser"),
-}
-METHOD_HINTS = {
-    "direct": _l("Ge varje kriterium ett värde från 0 till 10."),
-    "points": _l("Fördela 100 poäng mellan kriterierna."),
-    "ranking": _l("Ordna kriterierna från viktigast till minst viktigt."),
-    "pairwise": _l("Jämför kriterierna två och två."),
-}
+# Elicitation method (stored name) → its label on the tablet and in exports, and its hint:
+# one row a method, so a new method cannot get a label without a hint.
+_METHODS = (
+    ("direct", _l("Skjutreglage"), _l("Ge varje kriterium ett värde från 0 till 10.")),
+    ("points", _l("100 poäng"), _l("Fördela 100 poäng mellan kriterierna.")),
+    ("ranking", _l("Rangordning"), _l("Ordna kriterierna från viktigast till minst viktigt.")),
+    ("pairwise", _l("Parvisa jämförelser"), _l("Jämför kriterierna två och två.")),
+)
+METHOD_LABELS = {method: label for method, label, _hint in _METHODS}
+METHOD_HINTS = {method: hint for method, _label, hint in _METHODS}
 # Coarse, optional participant roles (the stored keys are ``store.votes.ROLES``).
 ROLES: dict[str, Any] = {
     "fortroendevald": _l("Förtroendevald"),

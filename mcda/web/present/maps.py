@@ -128,6 +128,20 @@ def pct_range(lo: float, hi: float) -> str:
     return f"{decimal_text(lo * 100, 0)}–{decimal_text(hi * 100, 0)} %"
 
 
+def _share_map(view: dict[str, Any], by_group: dict[str, float]) -> dict[str, Any]:
+    """A share per municipality on a sequential scale, hidden ones hatched, with the table
+    rows that say the same in words (weight and distance maps alike)."""
+    names = _names(view)
+    hidden = {n: "dold" for n in view["participation"]["hidden"]}
+    values = {n: by_group.get(n) for n in names}
+    m = _sequential(values, hidden, pct, pct_range)
+    m["legend"] += _legend_extra(m["cells"], _("dold: färre än k deltagare"),
+                                 _no_own_figure())
+    m["rows"] = [{"name": n, "text": _("dold") if n in hidden else
+                  ("–" if values[n] is None else pct(values[n]))} for n in names]
+    return m
+
+
 def weight_map(view: dict[str, Any], criterion_id: str | None) -> dict[str, Any] | None:
     """One criterion's weight per municipality (hidden ones hatched), the region's weight
     as the reference in the caption."""
@@ -138,16 +152,8 @@ def weight_map(view: dict[str, Any], criterion_id: str | None) -> dict[str, Any]
     ids = [c["id"] for c in crits]
     chosen = criterion_id if criterion_id in ids else ids[0]
     ci = ids.index(chosen)
-    by_group = {g: row[ci] for g, row in zip(gw["rows"], gw["values"], strict=True)}
-    names = _names(view)
-    hidden = {n: "dold" for n in view["participation"]["hidden"]}
-    values = {n: by_group.get(n) for n in names}
-    m = _sequential(values, hidden, pct, pct_range)
-    m["legend"] += _legend_extra(m["cells"], _("dold: färre än k deltagare"),
-                                 _no_own_figure())
+    m = _share_map(view, {g: row[ci] for g, row in zip(gw["rows"], gw["values"], strict=True)})
     region = next((w["value"] for w in view.get("weights", []) if w.get("id") == chosen), None)
-    m["rows"] = [{"name": n, "text": _("dold") if n in hidden else
-                  ("–" if values[n] is None else pct(values[n]))} for n in names]
     m["criterion"] = {"id": chosen, "name": crits[ci]["name"],
                       "region": None if region is None else pct(region)}
     m["choices"] = [{"id": c["id"], "name": c["name"]} for c in crits]
@@ -160,15 +166,7 @@ def distance_map(view: dict[str, Any]) -> dict[str, Any] | None:
     dist = {d["group"]: d["distance"] for d in view.get("distance") or []}
     if not dist:
         return None
-    names = _names(view)
-    hidden = {n: "dold" for n in view["participation"]["hidden"]}
-    values = {n: dist.get(n) for n in names}
-    m = _sequential(values, hidden, pct, pct_range)
-    m["legend"] += _legend_extra(m["cells"], _("dold: färre än k deltagare"),
-                                 _no_own_figure())
-    m["rows"] = [{"name": n, "text": _("dold") if n in hidden else
-                  ("–" if values[n] is None else pct(values[n]))} for n in names]
-    return m
+    return _share_map(view, dist)
 
 
 def coalition_map(view: dict[str, Any]) -> dict[str, Any] | None:

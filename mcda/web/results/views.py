@@ -4,6 +4,8 @@ round exports."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -27,6 +29,7 @@ from mcda.store.errors import StoreError
 from mcda.web.exports import views as exports
 from mcda.web.kit.access import current_user, login_required, require_view
 from mcda.web.kit.db import get_db
+from mcda.web.kit.edit import edit_post
 from mcda.web.kit.htmx import render, vary
 from mcda.web.kit.i18n import error_text
 from mcda.web.kit.scope import (
@@ -67,10 +70,8 @@ def round_results(round_id: int):
     return render("results/round.html", "results/_body.html", **ctx)
 
 
-@bp.post("/<int:round_id>/visa")
-@login_required()
-def reveal(round_id: int):
-    rnd = load_round(round_id, edit=True)
+@edit_post(bp, "/<int:round_id>/visa")
+def reveal(rnd: dict[str, Any], round_id: int):
     revealed = request.form.get("revealed") == "1"
     db = get_db()
     store_rounds.set_revealed(db, round_id, revealed)
@@ -80,10 +81,8 @@ def reveal(round_id: int):
     return _back(round_id)
 
 
-@bp.post("/<int:round_id>/k")
-@login_required()
-def set_k(round_id: int):
-    load_round(round_id, edit=True)
+@edit_post(bp, "/<int:round_id>/k")
+def set_k(rnd: dict[str, Any], round_id: int):
     db = get_db()
     try:
         with transaction(db):  # the change and its audit entry: both or neither
@@ -99,10 +98,8 @@ def set_k(round_id: int):
     return _back(round_id)
 
 
-@bp.post("/<int:round_id>/nasta-omgang")
-@login_required()
-def next_round(round_id: int):
-    rnd = load_round(round_id, edit=True)
+@edit_post(bp, "/<int:round_id>/nasta-omgang")
+def next_round(rnd: dict[str, Any], round_id: int):
     db = get_db()
     new_id = store_rounds.next_round(db, round_id)
     store_users.audit(db, current_user()["id"], "round.next", f"round:{new_id}",
@@ -121,11 +118,9 @@ def delete_votes_confirm(round_id: int):
         "results/delete_votes.html", rnd=rnd, n_voters=sum(n.values()), error=None)
 
 
-@bp.post("/<int:round_id>/radera")
-@login_required()
-def delete_votes(round_id: int):
+@edit_post(bp, "/<int:round_id>/radera")
+def delete_votes(rnd: dict[str, Any], round_id: int):
     """Delete a round's votes and participants; keep the aggregated decision record."""
-    rnd = load_round(round_id, edit=True)
     db = get_db()
     if rnd["state"] == "open":
         flash(_("Stäng omgången innan viktningarna raderas."), "error")

@@ -24,6 +24,7 @@ from mcda.web.exports import scenario_compare
 from mcda.web.exports.cells import content_disposition, slug
 from mcda.web.kit.access import login_required
 from mcda.web.kit.db import get_db
+from mcda.web.kit.edit import edit_post
 from mcda.web.kit.forms import parse_id
 from mcda.web.kit.htmx import render
 from mcda.web.kit.i18n import error_text
@@ -82,25 +83,28 @@ def show(decision_id: int, scenario_id: int):
     return render("planning/scenario.html", "planning/_scenario_body.html", **ctx)
 
 
-@bp.post("/<int:decision_id>/scenarier/ny")
-@login_required()
-def create(decision_id: int):
-    decision = load_decision(decision_id, edit=True)
+def _to_index(decision_id: int):
+    return redirect(url_for("scenarios.index", decision_id=decision_id, round=_round_arg()))
+
+
+def _to_show(decision_id: int, scenario_id: int, anchor: str = ""):
+    return redirect(url_for("scenarios.show", decision_id=decision_id, scenario_id=scenario_id,
+                            round=_round_arg()) + anchor)
+
+
+@edit_post(bp, "/<int:decision_id>/scenarier/ny")
+def create(decision: dict[str, Any], decision_id: int):
     try:
         sid = store.create_scenario(get_db(), decision_id, request.form.get("name", ""))
     except StoreError as exc:
         flash(error_text(exc), "error")
-        return redirect(url_for("scenarios.index", decision_id=decision["id"],
-                                round=_round_arg()))
+        return _to_index(decision_id)
     flash(_("Scenariot är skapat. Ändra antagandena nedan."), "success")
-    return redirect(url_for("scenarios.show", decision_id=decision_id, scenario_id=sid,
-                            round=_round_arg()) + "#edit-h")
+    return _to_show(decision_id, sid, "#edit-h")
 
 
-@bp.post("/<int:decision_id>/scenarier/<int:scenario_id>")
-@login_required()
-def update(decision_id: int, scenario_id: int):
-    decision = load_decision(decision_id, edit=True)
+@edit_post(bp, "/<int:decision_id>/scenarier/<int:scenario_id>")
+def update(decision: dict[str, Any], decision_id: int, scenario_id: int):
     _own(decision_id, scenario_id)
     ctx = base_ctx(decision)
     try:
@@ -115,33 +119,27 @@ def update(decision_id: int, scenario_id: int):
         return render("planning/scenario.html", "planning/_scenario_body.html", status=422,
                       **ctx)
     flash(_("Scenariot är sparat och planerat om."), "success")
-    return redirect(url_for("scenarios.show", decision_id=decision_id, scenario_id=scenario_id,
-                            round=_round_arg()))
+    return _to_show(decision_id, scenario_id)
 
 
-@bp.post("/<int:decision_id>/scenarier/<int:scenario_id>/kopiera")
-@login_required()
-def duplicate(decision_id: int, scenario_id: int):
-    load_decision(decision_id, edit=True)
+@edit_post(bp, "/<int:decision_id>/scenarier/<int:scenario_id>/kopiera")
+def duplicate(decision: dict[str, Any], decision_id: int, scenario_id: int):
     _own(decision_id, scenario_id)
     try:
         sid = store.duplicate_scenario(get_db(), scenario_id, _("kopia"))
     except StoreError as exc:
         flash(error_text(exc), "error")
-        return redirect(url_for("scenarios.index", decision_id=decision_id, round=_round_arg()))
+        return _to_index(decision_id)
     flash(_("Scenariot är kopierat."), "success")
-    return redirect(url_for("scenarios.show", decision_id=decision_id, scenario_id=sid,
-                            round=_round_arg()))
+    return _to_show(decision_id, sid)
 
 
-@bp.post("/<int:decision_id>/scenarier/<int:scenario_id>/ta-bort")
-@login_required()
-def delete(decision_id: int, scenario_id: int):
-    load_decision(decision_id, edit=True)
+@edit_post(bp, "/<int:decision_id>/scenarier/<int:scenario_id>/ta-bort")
+def delete(decision: dict[str, Any], decision_id: int, scenario_id: int):
     sc = _own(decision_id, scenario_id)
     store.delete_scenario(get_db(), scenario_id)
     flash(_("Scenariot ”%(name)s” är borttaget.", name=sc["name"]), "success")
-    return redirect(url_for("scenarios.index", decision_id=decision_id, round=_round_arg()))
+    return _to_index(decision_id)
 
 
 @bp.get("/<int:decision_id>/scenarier/jamfor")
