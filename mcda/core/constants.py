@@ -20,6 +20,30 @@ BETWEEN_RULES: tuple[str, ...] = ("equal", "participants", "population")
 """Aggregation of the municipalities' weights into the region's."""
 METHODS: tuple[str, ...] = ("topsis", "vikor", "promethee_ii", "wsm", "wpm", "spotis", "copras")
 """Ranking methods Vägval offers, in the default order."""
+MODELS: tuple[str, ...] = ("value", *METHODS)
+"""A decision's ranking model: the additive value model (``value``: weighted sum of value
+scores scaled 0–1 per criterion by min–max over the alternatives) or one of :data:`METHODS`."""
+DEFAULT_MODEL = "value"
+"""Why the default: the elicited weights are trade-offs between criteria scaled 0–1, which is
+exactly what the additive value model sums (docs/methods.md, "Beslutets modell")."""
+MODEL_NAMES: dict[str, tuple[str, str]] = {
+    "value": ("Viktad summa av värden (additiv värdemodell)",
+              "Weighted sum of values (additive value model)"),
+    "topsis": ("Närhet till idealet", "Closeness to the ideal"),
+    "vikor": ("Kompromiss mellan summa och sämsta kriterium",
+              "Compromise between the sum and the worst criterion"),
+    "promethee_ii": ("Parvisa företräden", "Pairwise outranking"),
+    "wsm": ("Viktad summa av andelar", "Weighted sum of shares"),
+    "wpm": ("Viktad produkt", "Weighted product"),
+    "spotis": ("Avstånd till bästa möjliga", "Distance to the best possible"),
+    "copras": ("Nytta mot kostnad i proportion", "Proportional benefit against cost"),
+}
+"""Plain names (sv, en) of every model: main views never show a method's acronym."""
+MODEL_METHOD: dict[str, tuple[str, dict[str, str]]] = {
+    "value": ("wsm", {"normalization": "minmax"})}
+"""Models that are a ranking method with fixed options: the additive value model is pymcdm's
+weighted sum on min–max normalised scores (benefit (x − min)/(max − min), cost
+(max − x)/(max − min); a constant criterion scores 1 for every alternative)."""
 NORMALIZATIONS: tuple[str, ...] = ("minmax", "max", "sum", "vector", "linear")
 DEFAULT_NORMALIZATION: dict[str, str] = {"topsis": "minmax", "wsm": "sum", "wpm": "sum"}
 """pymcdm's defaults for the methods that take a normalisation."""
@@ -65,12 +89,3 @@ within the other limits, 20 000 pairwise votes of 15 criteria, is about 40 MB)."
 MAX_JSON_DEPTH = 200
 """Nesting named in the error when an input file is too deep for Python's JSON parser (about
 990 levels; an analysis input has five)."""
-
-# --- the verdict's thresholds (the analysis computes them; its descriptions name them) -------
-
-CONTENDER_SHARE = 0.15
-"""An alternative first in at least this share of the SMAA samples is a contender."""
-METHOD_CONTENDER_SHARE = 0.05
-"""An alternative first under one method counts as a contender only if first this often."""
-CLEAR_SHARE = 0.75
-LIKELY_SHARE = 0.5

@@ -21,8 +21,8 @@ from typing import Any
 
 __all__ = ["KINDS", "ANCHORS", "summarize", "S_STAR_LEVELS", "STRENGTHS"]
 
-KINDS = ("agreement", "conflict", "no_conflict", "coalitions", "no_coalitions", "verdict",
-         "change", "robust", "coverage")
+KINDS = ("verdict", "agreement", "conflict", "no_conflict", "coalitions", "no_coalitions",
+         "coverage")
 """Every statement kind, in the order the summary lists them."""
 
 ANCHORS = {
@@ -32,8 +32,6 @@ ANCHORS = {
     "coalitions": "sec-coalitions",
     "no_coalitions": "sec-coalitions",
     "verdict": "sec-ranking",
-    "change": "sec-sensitivity",
-    "robust": "sec-sensitivity",
     "coverage": "sec-participation",
 }
 """The results section (HTML id) that shows each statement's figures."""
@@ -122,52 +120,41 @@ def _coalitions(result: Mapping[str, Any], hidden: Collection[str]) -> dict[str,
                                 "strength": key, "hidden": n_hidden}, "conflicts.coalitions")
 
 
-def _verdict(result: Mapping[str, Any], aname: dict[str, str]) -> dict[str, Any] | None:
+def _verdict(result: Mapping[str, Any], cname: dict[str, str],
+             aname: dict[str, str]) -> dict[str, Any] | None:
+    """What comes first under the decision's model, how sure, what would change it and what
+    the other methods say: the four parts of the verdict block, named for the sentences."""
     v = result.get("verdict") or {}
-    if not v.get("top"):
+    if not v.get("first"):
         return None
-    sm = v.get("smaa") or {}
-    share = sm.get("first") or {}
-    top = v["top"]
+
+    def alt(a: str | None) -> dict[str, str] | None:
+        return None if a is None else {"id": a, "name": aname.get(a, a)}
+
+    first = v["first"]
+    fl = v.get("flip")
+    meth = v.get("methods") or {}
+    leader = v.get("share_leader")
     params = {
-        "finding": v.get("finding"),
-        "top": [{"id": a, "name": aname.get(a, a)} for a in top],
-        "share": share.get(top[0]),
-        "samples": sm.get("samples"),
-        "methods_agree": v.get("methods_agree"),
-        "n_methods": len(v.get("methods") or []),
-        "depends_on": list(v.get("depends_on") or []),
-        "contenders": [{"id": a, "name": aname.get(a, a), "share": share.get(a),
-                        "first_with": [m for m, f in (v.get("first_by_method") or {}).items()
-                                       if a in f]}
-                       for a in (v.get("contenders") or [])[:MAX_CONTENDERS]],
-        "n_contenders": len(v.get("contenders") or []),
-        "dissent": [m for m, f in (v.get("first_by_method") or {}).items() if top[0] not in f],
+        "model": v["model"],
+        "first": alt(first),
+        "following": [alt(o["id"]) for o in v["order"][1:1 + MAX_CONTENDERS]],
+        "tied": [alt(o["id"]) for o in v["order"] if o["rank"] == 1],
+        "share": v.get("share_first"),
+        "n_weightings": v.get("n_weightings"),
+        "runner_up": alt(v.get("runner_up")),
+        "flip": None if fl is None else {
+            "criterion": {"id": fl["criterion"], "name": cname.get(fl["criterion"],
+                                                                   fl["criterion"])},
+            "direction": fl["direction"], "points": fl["points"],
+            "weight": fl["weight"], "to": fl["to"]},
+        "methods_agree": meth.get("agree"),
+        "n_methods": meth.get("of"),
+        "explain": v.get("explain"),
+        "share_leader": None if leader is None else dict(
+            alt(leader), share=(v.get("shares") or {}).get(leader)),
     }
-    return _item("verdict", params, "compromise+verdict.smaa" if sm else "compromise")
-
-
-def _change(result: Mapping[str, Any], cname: dict[str, str],
-            aname: dict[str, str]) -> dict[str, Any] | None:
-    sens = (result.get("verdict") or {}).get("sensitivity") or {}
-    if not sens:
-        return None
-    top = sens.get("top")
-    ch = sens.get("smallest_change")
-    if sens.get("tied_top") or (ch is not None and not ch["delta"] > 0):
-        # Shared first place (the verdict says so) or a top already on a boundary: "change
-        # the weight from 20 % to 20 % and first place changes" would not be true.
-        return None
-    if ch is None:
-        return _item("robust", {"top": {"id": top, "name": aname.get(top, top)}},
-                     "verdict.sensitivity")
-    return _item("change", {
-        "top": {"id": top, "name": aname.get(top, top)},
-        "criterion": {"id": ch["criterion"], "name": cname.get(ch["criterion"], ch["criterion"])},
-        "direction": ch["direction"], "weight": ch["weight"], "to": ch["to"],
-        "delta": ch["delta"],
-        "rival": {"id": ch["rival"], "name": aname.get(ch["rival"], ch["rival"])},
-    }, "verdict.sensitivity")
+    return _item("verdict", params, f"verdict ({v['model']['id']})")
 
 
 def _coverage(result: Mapping[str, Any], hidden: Collection[str],
@@ -200,8 +187,8 @@ def summarize(
     meta = result.get("meta") or {}
     cname, aname = _names(meta, "criteria"), _names(meta, "alternatives")
     hidden = set(hidden)
-    items: list[dict[str, Any] | None] = [_agreement(result, cname)]
+    items: list[dict[str, Any] | None] = [_verdict(result, cname, aname),
+                                          _agreement(result, cname)]
     items += _conflicts(result, hidden)
-    items += [_coalitions(result, hidden), _verdict(result, aname),
-              _change(result, cname, aname), _coverage(result, hidden, all_groups, k)]
+    items += [_coalitions(result, hidden), _coverage(result, hidden, all_groups, k)]
     return [i for i in items if i is not None]

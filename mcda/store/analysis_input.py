@@ -23,7 +23,7 @@ from sqlite_utils import Database
 from ..core import disclosure
 from ..core.constants import BETWEEN_RULES, METHODS, POINTS_TOTAL, WITHIN_RULES
 from ..core.errors import MCDAInputError
-from . import items, municipalities, rounds
+from . import decisions, items, municipalities, rounds
 from . import votes as votes_store
 
 DEFAULT_METHODS = tuple(m for m in METHODS if m != "wpm")
@@ -247,6 +247,7 @@ def build_input(
         votes = latest_votes(db, round_id, phase_id)
         munis = {m["name"]: m for m in municipalities.list_municipalities(db)}
         plan_in = _planning_input(db, rnd["decision_id"])
+        model = decisions.decision_model(db, rnd["decision_id"])["id"]
     crit_ids = [str(c["id"]) for c in crits]
     data: dict[str, Any] = {
         "criteria": [
@@ -282,6 +283,7 @@ def build_input(
         v["participant"] = i  # published voters first; the pool's never show their join order
     _check_rules(opts, data)
     data["options"] = _core_options(opts, round_id, has_scores="scores" in data)
+    data["options"]["model"] = model  # the decision's model ranks and values everything
     if phase_id is None:  # one phase's votes alone do not make the round's phasing plan
         _add_phasing(data, alts, plan_in, closed=rnd.get("state") == "closed")
         if with_scenarios:
@@ -388,7 +390,7 @@ def _add_phasing(
             m: ({"population": pop} if pop else {}) for m, pop in pi["populations"].items()
         },
         "options": {"phasing": {
-            "value_method": "wsm",
+            "value_method": "model",
             "rules": {
                 "min_one_by_phase": n1 if n1 and n1 <= len(pi["phases"]) else None,
                 "max_share": settings.get("max_share"),

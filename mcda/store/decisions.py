@@ -18,9 +18,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..core.constants import DEFAULT_MODEL, MODEL_NAMES, MODELS
 from .db import transaction
-from .errors import N_, StoreError, required
-from .fields import EMPTY_DECISION, clean_description, clean_name
+from .errors import N_, Msg, StoreError, required
+from .fields import EMPTY_DECISION, clean_description, clean_line, clean_name
+
+MODEL_REASON_MAX = 1000
+"""Longest reason for choosing another model than the default (a few sentences)."""
 
 
 def touch_decision(db: Database, decision_id: int) -> None:
@@ -113,6 +117,42 @@ def set_archived(db: Database, decision_id: int, archived: bool) -> None:
                 "WHERE decision_id = ? AND state = 'open'",
                 [decision_id],
             )
+        touch_decision(db, decision_id)
+
+
+def model_choices() -> list[dict[str, str]]:
+    """The models a decision may use, the default first: ``{id, name_sv, name_en}``."""
+    return [{"id": m, "name_sv": MODEL_NAMES[m][0], "name_en": MODEL_NAMES[m][1]}
+            for m in MODELS]
+
+
+def decision_model(db: Database, decision_id: int) -> dict[str, Any]:
+    """The decision's ranking model: ``{id, reason, name_sv, name_en, is_default}``."""
+    d = require_decision(db, decision_id)
+    m = d.get("model") or DEFAULT_MODEL
+    sv, en = MODEL_NAMES[m]
+    return {"id": m, "reason": d.get("model_reason") or "", "name_sv": sv, "name_en": en,
+            "is_default": m == DEFAULT_MODEL}
+
+
+def set_decision_model(db: Database, decision_id: int, model: str, reason: str = "") -> None:
+    """Choose the decision's ranking model; any but the default needs a reason, shown with
+    the results (issue 23). Back to the default keeps no reason."""
+    if model not in MODELS:
+        raise StoreError("model", N_("Välj en rangordningsmodell i listan."))
+    reason = clean_line(reason, "model_reason", MODEL_REASON_MAX,
+                        N_("Motiveringen måste vara text."),
+                        Msg(N_("Motiveringen får vara högst %(max)s tecken."),
+                            max=MODEL_REASON_MAX))
+    if model == DEFAULT_MODEL:
+        reason = ""
+    elif not reason:
+        raise StoreError("model_reason", N_("Skriv varför beslutsfrågan ska använda en annan "
+                                            "modell än viktad summa av värden."))
+    with transaction(db):
+        require_decision(db, decision_id)
+        db.execute("UPDATE decisions SET model = ?, model_reason = ? WHERE id = ?",
+                   [model, reason, decision_id])
         touch_decision(db, decision_id)
 
 

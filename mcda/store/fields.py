@@ -57,6 +57,15 @@ def clean_line(value: Any, field: str, max_len: int, not_text: str, too_long: Ms
     return text
 
 
+UNIT_MAX = 40
+
+
+def clean_unit(value: Any) -> str:
+    """A criterion's optional unit ("mnkr", "antal besökare"); None gives ''."""
+    return clean_line(value, "unit", UNIT_MAX, N_("Enheten måste vara text."),
+                      Msg(N_("Enheten får vara högst %(max)s tecken."), max=UNIT_MAX))
+
+
 def clean_description(value: Any, field: str = "description") -> str:
     """A stripped description ('' for None), refused above :data:`DESCRIPTION_MAX`."""
     if value is None:

@@ -26,6 +26,7 @@ from .fields import (
     clean_direction,
     clean_name,
     clean_phase,
+    clean_unit,
     finite,
 )
 from .municipalities import resolve_municipality_id
@@ -97,11 +98,14 @@ def add_criterion(
     name: str,
     description: str = "",
     direction: str = "benefit",
+    unit: str | None = None,
 ) -> int:
-    """Append a criterion at the end and return its id."""
+    """Append a criterion at the end and return its id (``unit``: optional, e.g. "antal
+    besökare", shown beside the scores)."""
     name = clean_name(name, "name", EMPTY_CRITERION)
     description = clean_description(description)
     direction = clean_direction(direction)
+    unit = clean_unit(unit)
     with transaction(db):
         require_decision(db, decision_id)
         check_unlocked(db, decision_id, "name")
@@ -112,23 +116,29 @@ def add_criterion(
             "WHERE decision_id = ?))",
             [decision_id, name, description, direction, decision_id],
         )
+        if unit:  # (a database still being upgraded has no unit column yet)
+            db.execute("UPDATE criteria SET unit = ? WHERE id = ?", [unit, cur.lastrowid])
         touch_decision(db, decision_id)
         return int(cur.lastrowid)
 
 
 def update_criterion(
-    db: Database, criterion_id: int, *, name: str, description: str, direction: str
+    db: Database, criterion_id: int, *, name: str, description: str, direction: str,
+    unit: str | None = None,
 ) -> None:
-    """Rename, re-describe or turn a criterion (allowed also after votes)."""
+    """Rename, re-describe or turn a criterion (allowed also after votes); ``unit`` None
+    keeps the stored unit."""
     name = clean_name(name, "name", EMPTY_CRITERION)
     description = clean_description(description)
     direction = clean_direction(direction)
+    new_unit = None if unit is None else clean_unit(unit)
     with transaction(db):
         crit = _require_criterion(db, criterion_id)
         _check_unique(db, "criteria", crit["decision_id"], name, criterion_id, TAKEN_CRITERION)
         db.execute(
-            "UPDATE criteria SET name = ?, description = ?, direction = ? WHERE id = ?",
-            [name, description, direction, criterion_id],
+            "UPDATE criteria SET name = ?, description = ?, direction = ?, "
+            "unit = COALESCE(?, unit) WHERE id = ?",
+            [name, description, direction, new_unit, criterion_id],
         )
         touch_decision(db, crit["decision_id"])
 

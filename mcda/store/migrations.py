@@ -272,9 +272,30 @@ def m0002_round_show_alternatives(db: Database) -> None:
     )
 
 
+# --- the decision's model (set "vagval-model", issue 23) -----------------------------------
+
+model_migrations = Migrations("vagval-model")
+
+
+@model_migrations(name="0001_decision_model")
+def m0001_decision_model(db: Database) -> None:
+    """One ranking model per decision (``value`` = the additive value model, the default) with
+    the reason when another is chosen, and an optional unit per criterion (set-up form).
+
+    The allowed model ids are checked in Python (``store.decisions.set_decision_model``) so a
+    new method needs no table rebuild."""
+    for sql in (
+        "ALTER TABLE decisions ADD COLUMN model TEXT NOT NULL DEFAULT 'value'",
+        "ALTER TABLE decisions ADD COLUMN model_reason TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE criteria ADD COLUMN unit TEXT NOT NULL DEFAULT ''",
+    ):
+        db.execute(sql)
+
+
 def migration_sets() -> list[Migrations]:
     """Every migration set, in the order they apply."""
-    return [migrations, phase_migrations, scenario_migrations, reason_migrations]
+    return [migrations, phase_migrations, scenario_migrations, reason_migrations,
+            model_migrations]
 
 
 def migrate(db: Database) -> None:

@@ -33,11 +33,12 @@ MAX_PER_DECISION = 20
 
 
 def default_spec() -> dict[str, Any]:
-    """The assumptions of a new scenario: the region's weights, WSM, the phases' budgets."""
+    """The assumptions of a new scenario: the region's weights, the decision's model, the
+    phases' budgets."""
     return {
         "weights": {"source": "region", "between_groups": None, "group": None, "groups": None,
                     "role": None, "weights": None},
-        "method": "wsm",
+        "method": "model",
         "budgets": None,
         "cost_change": {"overall_pct": 0.0, "per_alternative": {}},
         "rules": {"min_one_by_phase": None, "max_share": None, "pools": [], "pins": [],
@@ -190,7 +191,7 @@ def _form_rules(r: Any) -> dict[str, Any]:
 
 
 def _context(db: Database, decision_id: int, n_phases: int) -> SpecContext:
-    from ..core.constants import METHODS
+    from ..core.constants import MODELS
     from . import phases as phases_store
     from .participants import ROLES
 
@@ -205,7 +206,7 @@ def _context(db: Database, decision_id: int, n_phases: int) -> SpecContext:
         n_phases=n_phases,
         alternatives={str(a["id"]): a["name"] for a in alts},
         criteria={str(c["id"]): c["name"] for c in list_criteria(db, decision_id)},
-        methods=METHODS,
+        methods=("model", *MODELS),
         unplannable={str(alts[i]["id"]): why for i, why in never.items()},
         roles=ROLES,
     )
@@ -227,7 +228,7 @@ def clean_spec(db: Database, decision_id: int, spec: dict[str, Any]) -> dict[str
     crits = {str(c["id"]): c for c in list_criteria(db, decision_id)}
     form = {
         "weights": _form_weights(spec.get("weights"), crits),
-        "method": spec.get("method") or "wsm",
+        "method": spec.get("method") or "model",
         "budgets": _form_budgets(spec.get("budgets"), phases),
         "cost_change": _form_cost_change(spec.get("cost_change")),
         "rules": _form_rules(spec.get("rules")),

@@ -163,9 +163,9 @@ def test_default_methods_that_cannot_take_the_scores_are_skipped_and_reported():
     assert "topsis" in out["rankings"] and "copras" in out["rankings"]
     skipped = {s["method"]: s for s in out["meta"]["skipped_methods"]}
     assert skipped["wpm"]["field"] == "scores.scen.ungdomar"
-    assert set(skipped) == {"wsm", "wpm", "smaa:wsm", "sensitivity:wsm"}
-    # SMAA and sensitivity fall back to TOPSIS, which takes any finite score
-    assert out["smaa"]["method"] == "topsis" and out["sensitivity"]["method"] == "topsis"
+    assert set(skipped) == {"wsm", "wpm"}
+    # SMAA and sensitivity use the decision's model, the value model (takes any finite score)
+    assert out["smaa"]["method"] == "value" and out["sensitivity"]["method"] == "value"
     d["options"]["smaa"] = {"method": "wsm", "samples": 100}
     with pytest.raises(MCDAInputError):  # an explicitly chosen method is never replaced
         analyze(d)

@@ -155,3 +155,24 @@ def test_role_weights_source():
     with pytest.raises(MCDAInputError) as ei:
         analyze(d)
     assert ei.value.field == "scenarios[0].weights.role"
+
+
+def test_baseline_uses_the_decision_model_and_every_plan_is_valued_under_it():
+    """Issue 23: a scenario without a method ranks with the decision's model; one that tests
+    another model is still valued on the model's scale (value_under_model)."""
+    out = analyze(with_scenarios(BASE, SKOVDE))
+    res = {r["id"]: r for r in out["scenarios"]["results"]}
+    assert res["bas"]["method"] == "value"
+    assert out["scenarios"]["method"]["model"]["id"] == "value"
+    # the baseline is the analysis' own plan: same values, same plan, same total
+    assert res["bas"]["values"] == out["phasing"]["values"]
+    assert res["bas"]["plan"]["assignment"] == out["phasing"]["plan"]["assignment"]
+    assert res["bas"]["value_under_model"] == pytest.approx(
+        out["phasing"]["plan"]["total_value"])
+    # Skövde's TOPSIS plan, valued with the region's value-model values
+    vals = out["phasing"]["values"]
+    a = res["skovde"]["plan"]["assignment"]
+    assert res["skovde"]["value_under_model"] == pytest.approx(
+        sum(v for k, v in vals.items() if a[k] is not None))
+    # the baseline plan is optimal under the model, so no scenario beats it on that scale
+    assert res["skovde"]["value_under_model"] <= res["bas"]["value_under_model"] + 1e-9

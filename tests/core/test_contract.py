@@ -64,7 +64,8 @@ def test_defaults_are_declared_once():
     defaults = Options().model_dump(exclude={"phasing"})
     assert used == defaults
     assert defaults["smaa"] == {"samples": 10000, "seed": 0, "weights": "empirical",
-                                "method": "wsm"}
+                                "method": "model"}
+    assert defaults["model"] == "value"
 
 
 @pytest.mark.parametrize("path", [

@@ -87,11 +87,11 @@ def test_plannable_reasons():
 
 def test_checker_normalises():
     ctx = SpecContext(n_phases=2, alternatives={"a": "A", "b": "B"}, criteria={"c": "C"},
-                      methods=("wsm",))
+                      methods=("model", "wsm"))
     out = check_scenario({"rules": {"groups": [{"kind": "at_most_one",
                                                  "alternatives": ["a", "b", "a"]}]},
                           "cost_change": {"per_alternative": {"a": 0}}}, ctx)
     assert out["rules"]["groups"] == [{"name": "högst en av", "kind": "at_most_one",
                                        "alternatives": ["a", "b"]}]
     assert out["cost_change"] == {"overall_pct": 0.0, "per_alternative": {}}
-    assert out["method"] == "wsm" and out["budgets"] is None
+    assert out["method"] == "model" and out["budgets"] is None  # the decision's model

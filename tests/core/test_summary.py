@@ -1,6 +1,6 @@
-"""The verdict (issue 12 §2) and the summary (issue 12 §1): one headline finding reconciling
-the compromise, SMAA over weights *and* methods, and the compromise's sensitivity; the
-summary's statements, their figures, anchors and the k rule."""
+"""The verdict (issue 23: the decision's model first) and the summary (issue 12 §1): the
+summary's statements, their figures, anchors and the k rule; the compromise's SMAA and
+sensitivity helpers (still used in the appendix)."""
 
 import copy
 import json
@@ -98,20 +98,17 @@ def test_smallest_change_none_when_nothing_unseats_the_top():
     assert sensitivity.smallest_change(rows) is None
 
 
-def test_verdict_reconciles_compromise_smaa_and_sensitivity(result):
+def test_verdict_follows_the_decision_model(result):
     v = result["verdict"]
-    comp = result["compromise"]["ranks"]
-    assert v["top"] == [a for a, r in comp.items() if r == 1] == ["scen"]
-    assert v["sensitivity"]["top"] == v["top"][0]  # the same winner everywhere
-    assert v["smaa"]["methods"] == result["meta"]["methods"]  # over every method, not WSM
-    assert sum(v["smaa"]["first"].values()) == pytest.approx(1.0)
-    # WSM and COPRAS put the studios first: the verdict says the choice depends on method
-    assert v["first_by_method"]["wsm"] == ["ateljeer"]
-    assert v["methods_agree"] == 5
-    assert v["finding"] == "close" and "method" in v["depends_on"]
-    assert v["contenders"][:2] == ["scen", "ateljeer"]
-    ch = v["sensitivity"]["smallest_change"]
-    assert ch["rival"] in v["contenders"]
+    assert v["model"]["id"] == "value"
+    assert v["first"] == v["order"][0]["id"] == "scen" and v["runner_up"] == "ateljeer"
+    # the compromise agrees on first place here; the other methods are counted, not hedged
+    assert [a for a, r in result["compromise"]["ranks"].items() if r == 1] == ["scen"]
+    assert v["methods"]["first_by_method"]["wsm"] == ["ateljeer"]
+    assert v["methods"] == {**v["methods"], "agree": 5, "of": 7}
+    assert sum(v["shares"].values()) == pytest.approx(1.0)
+    assert v["flip"]["criterion"] == "tillganglighet" and v["flip"]["direction"] == "down"
+    assert v["explain"] is None
 
 
 def test_verdict_is_clear_when_everything_agrees():
@@ -119,11 +116,11 @@ def test_verdict_is_clear_when_everything_agrees():
     d["scores"]["scen"] = {c["id"]: (1 if c["direction"] == "cost" else 100) for c in d["criteria"]}
     out = analyze(d)
     v = out["verdict"]
-    assert v["finding"] == "clear" and v["depends_on"] == [] and v["contenders"] == ["scen"]
-    assert v["smaa"]["first"]["scen"] == 1.0
-    assert v["sensitivity"]["smallest_change"] is None
-    kinds = [s["kind"] for s in out["summary"]]
-    assert "robust" in kinds and "change" not in kinds
+    assert v["first"] == "scen" and v["share_first"] == 1.0
+    assert v["methods"]["agree"] == v["methods"]["of"] == 7
+    assert v["flip"] is None  # scen dominates: no weights put another first
+    item = out["summary"][0]
+    assert item["kind"] == "verdict" and item["params"]["flip"] is None
 
 
 def test_no_scores_no_verdict():
@@ -134,7 +131,7 @@ def test_no_scores_no_verdict():
     out = analyze(d)
     assert out["verdict"] == {}
     kinds = [s["kind"] for s in out["summary"]]
-    assert "verdict" not in kinds and "change" not in kinds
+    assert "verdict" not in kinds
     assert 4 <= len(kinds) <= 8
 
 
@@ -142,22 +139,22 @@ def test_summary_in_analysis_output(result):
     items = result["summary"]
     assert 4 <= len(items) <= 8
     kinds = [i["kind"] for i in items]
-    assert kinds[0] == "agreement" and kinds[-1] == "coverage"
-    assert {"verdict", "change"} <= set(kinds)
+    assert kinds[0] == "verdict" and kinds[1] == "agreement" and kinds[-1] == "coverage"
     for it in items:
         assert set(it) == {"kind", "params", "anchor", "basis"}
         assert it["kind"] in summary.KINDS
         assert it["anchor"] == summary.ANCHORS[it["kind"]]
         json.dumps(it, allow_nan=False)
-    agree = items[0]["params"]
+    agree = items[1]["params"]
     sds = {c: st["sd"] for c, st in result["consensus"]["criteria"].items()}
     assert [c["id"] for c in agree["criteria"]] == sorted(sds, key=sds.get)[:2]
     assert agree["level"] == "high" and agree["s_star"] == result["consensus"]["s_star"]
-    verdict = next(i for i in items if i["kind"] == "verdict")["params"]
-    assert verdict["share"] == result["verdict"]["smaa"]["first"]["scen"]
-    change = next(i for i in items if i["kind"] == "change")["params"]
-    assert change["criterion"]["name"] == "Tillgänglighet för invånarna"
-    assert change["direction"] == "down" and change["rival"]["id"] == "ateljeer"
+    verdict = items[0]["params"]
+    assert verdict["first"]["id"] == "scen" and verdict["share"] == result["verdict"]["share_first"]
+    assert verdict["model"]["name_sv"].startswith("Viktad summa av värden")
+    assert verdict["flip"]["criterion"]["name"] == "Tillgänglighet för invånarna"
+    assert verdict["flip"]["direction"] == "down" and verdict["runner_up"]["id"] == "ateljeer"
+    assert verdict["methods_agree"] == 5 and verdict["n_methods"] == 7
 
 
 def test_summary_never_names_a_hidden_municipality(result):

@@ -8,13 +8,17 @@ built from the options alone, so they live apart from the computation.
 from __future__ import annotations
 
 from .. import ranking
-from ..constants import CLEAR_SHARE, LIKELY_SHARE, MIN_QUANTILE_VALUES
+from ..constants import MIN_QUANTILE_VALUES, MODEL_METHOD, MODEL_NAMES
 from ..contract import Problem
 
 
 def descriptions(p: Problem) -> dict[str, str]:
     """One sentence per result part naming the method, its options and its source."""
     o = p.options
+
+    def _m(x: str) -> str:
+        return o["model"] if x == "model" else x
+
     d = {
         "votes.weights": f"Weights per vote: direct rating normalised; points out of "
         f"{o['points_total']}; ranking → {o['rank_weights'].upper()} surrogate weights; pairwise "
@@ -36,8 +40,8 @@ def descriptions(p: Problem) -> dict[str, str]:
         "conflicts.disputed": f"Criteria with between-group share ≥ {o['disputed_threshold']}.",
         "conflicts.coalitions": "Average-linkage clustering of group weights on Jensen–Shannon "
         "distance; k by maximum mean silhouette.",
-        "conflicts.polarising": "Range of each alternative's Copeland compromise rank over the "
-        "groups' weights.",
+        "conflicts.polarising": "Range of each alternative's rank under the decision's model "
+        f"({o['model']}) over the groups' weights.",
         "agreement": "Weighted Spearman r_w (Pinto da Costa & Soares 2005) and WS coefficient "
         "(Sałabun & Urbaniak 2020, row method = reference) between methods' rankings.",
         "compromise": "Copeland over the methods' rankings (pairwise majority wins − losses), "
@@ -52,30 +56,36 @@ def descriptions(p: Problem) -> dict[str, str]:
             if m == "promethee_ii" else "")
     if o["smaa"]:
         s = o["smaa"]
-        d["smaa"] = (f"SMAA-2 (Lahdelma & Salminen 2001) with {s['method']}: {s['samples']} "
+        d["smaa"] = (f"SMAA-2 (Lahdelma & Salminen 2001) with {_m(s['method'])}: {s['samples']} "
                      f"weight samples ({s['weights']}"
                      + (", participants resampled stratified by group" if s["weights"] ==
                         "empirical" else ", uniform on the simplex")
                      + f"), seed {s['seed']}; ties share the better rank; confidence factor is "
                      "0/1 because the scores are exact.")
-    d["verdict"] = ("The headline finding: the Copeland compromise's first place; how often each "
-                    "alternative is first in the compromise (and under each method alone) when "
-                    "the weights are the SMAA samples (options.smaa) and every method in use "
-                    "ranks them; one-way sensitivity of the compromise's first place (others "
-                    "rescaled proportionally, grid of 201 points refined to 1e-9). Finding: clear "
-                    f"(all methods agree, first in ≥ {CLEAR_SHARE:.0%} of samples), likely "
-                    f"(≥ {LIKELY_SHARE:.0%}), close (depends on method or weights), tie.")
+    mname = MODEL_NAMES[o["model"]][1]
+    mth, kw = MODEL_METHOD.get(o["model"], (o["model"], {}))
+    how = (f"{mth} with {kw['normalization']} normalisation" if kw else mth)
+    d["verdict"] = (f"The decision's model: {mname} ({how}) under the region's weights. "
+                    "share_first: the share of the participants' weightings (each vote's "
+                    "weights once) under which first comes first, ties included. flip: the "
+                    "smallest change of one criterion's weight (the others rescaled "
+                    "proportionally) at which the runner-up reaches first place"
+                    + (" (exact, the model is linear in the weights)" if mth == "wsm" else
+                       " (grid of 201 points refined to 1e-9)")
+                    + ". methods: how many of the other methods (options.methods) also put "
+                    "first first.")
     d["summary"] = ("Plain statements (kind, params, anchor, basis) computed from this result by "
                     "mcda.core.summary.summarize; nothing hidden.")
     if o["sensitivity"]:
-        d["sensitivity"] = (f"One-way sensitivity with {o['sensitivity']['method']}: interval of "
-                            "each criterion's weight (others rescaled proportionally) in which "
-                            "the current top alternative stays first.")
+        d["sensitivity"] = (f"One-way sensitivity with {_m(o['sensitivity']['method'])}: "
+                            "interval of each criterion's weight (others rescaled "
+                            "proportionally) in which the current top alternative stays first.")
     if o.get("phasing"):
         ph = o["phasing"]
         value = ("the expected score over the SMAA weight samples (options.smaa) of the SMAA "
                  "method" if ph["value_method"] == "smaa" else
-                 f"the {ph['value_method']} score under the region's weights")
+                 f"the {ph['value_method'] if ph['value_method'] != 'model' else o['model']} "
+                 "score under the region's weights")
         r = ph["rules"]
         d["phasing"] = (
             f"Phasing plan: exact mixed-integer program (scipy milp/HiGHS) maximising the sum of "

@@ -22,12 +22,13 @@ from .. import (
     consensus,
     elicitation,
     incomplete,
+    model,
     ranking,
     sensitivity,
     smaa,
     summary,
 )
-from ..constants import CLEAR_SHARE, CONTENDER_SHARE, LIKELY_SHARE, METHOD_CONTENDER_SHARE
+from ..constants import DEFAULT_MODEL, MODEL_METHOD
 from ..contract import Problem, validate_input
 from ..errors import MCDAInputError
 from .describe import descriptions
@@ -340,8 +341,15 @@ def _group_rankings(p: Problem, gw: np.ndarray, kwargs: dict[str, dict]) -> tupl
 
 
 def _resolve_method(p: Problem, key: str, mth: str, w: np.ndarray, kwargs: dict[str, dict],
-                    skipped: list) -> tuple[str, dict] | None:
-    return resolve_method(p, key, mth, key in p.explicit, w, kwargs, skipped)
+                    skipped: list) -> tuple[str, str, dict] | None:
+    """``(model id, method, options)`` for SMAA or the sensitivity analysis: ``model`` is the
+    decision's model, a model with fixed options (the value model) is resolved directly."""
+    if mth == "model":
+        mth = p.options["model"]
+    if mth in MODEL_METHOD:
+        return (mth, *model.resolve(mth, p.options))
+    found = resolve_method(p, key, mth, key in p.explicit, w, kwargs, skipped)
+    return None if found is None else (found[0], *found)
 
 
 def _smaa(p: Problem, W: np.ndarray, sizes: list[int], kwargs: dict[str, dict],
@@ -353,7 +361,7 @@ def _smaa(p: Problem, W: np.ndarray, sizes: list[int], kwargs: dict[str, dict],
                             kwargs, skipped)
     if found is None:
         return {}
-    mth, kw = found
+    mid, mth, kw = found
     base, index = _smaa_draw(p, W, sizes)
     res = smaa.smaa(p.matrix, p.types, base, mth, kw, index=index)
     cw = {}
@@ -366,7 +374,7 @@ def _smaa(p: Problem, W: np.ndarray, sizes: list[int], kwargs: dict[str, dict],
         "samples": res["samples"],
         "seed": o["seed"],
         "weights": o["weights"],
-        "method": mth,
+        "method": mid,
         "rank_acceptability": _by_id(p.alternatives, res["rank_acceptability"]),
         "central_weights": cw,
         "confidence": conf,
@@ -381,14 +389,14 @@ def _sensitivity(p: Problem, w: np.ndarray, kwargs: dict[str, dict], skipped: li
     found = _resolve_method(p, "sensitivity", o["method"], w, kwargs, skipped)
     if found is None:
         return {}
-    mth, kw = found
+    mid, mth, kw = found
     res = sensitivity.one_way(p.matrix, w, p.types, mth, kw)
 
     def alt(i: int | None) -> str | None:
         return None if i is None else p.alternatives[i]
 
     return {
-        "method": mth,
+        "method": mid,
         "top": p.alternatives[res["top"]],
         "tied_top": res["tied_top"],
         "criteria": {
@@ -399,80 +407,76 @@ def _sensitivity(p: Problem, w: np.ndarray, kwargs: dict[str, dict], skipped: li
     }
 
 
-def _verdict(p: Problem, region: np.ndarray, W: np.ndarray, sizes: list[int],
-             ranks: dict[str, np.ndarray], comp_ranks: np.ndarray,
-             kwargs: dict[str, dict]) -> dict:
-    """One headline finding about the alternatives, reconciling the compromise ranking,
-    SMAA over the participants' weights and the methods in use, and the compromise's
-    sensitivity (all about the same top alternative). See docs/methods.md, "Utslaget"."""
+def _model_ranking(p: Problem, region: np.ndarray, skipped: list) -> tuple[str, dict, dict]:
+    """The decision model's method, its options and its ranking under the region's weights.
+
+    A model that cannot take these scores (e.g. the weighted product with a zero score)
+    raises when the input set it explicitly; otherwise (the web app) the additive value model,
+    which takes any finite scores, stands in, reported in ``meta.skipped_methods`` and in
+    ``meta.options.model`` so plans and scenarios use the same stand-in."""
+    mth, kw = model.resolve(p.options["model"], p.options)
+    try:
+        res = ranking.run(mth, p.matrix, region, p.types, alternatives=p.alternatives,
+                          criteria=p.criteria, **kw)
+    except MCDAInputError as exc:
+        if "model" in p.explicit or p.options["model"] == DEFAULT_MODEL:
+            raise
+        skipped.append({"method": f"model:{p.options['model']}", "fallback": DEFAULT_MODEL,
+                        **exc.to_dict()})
+        p.options["model"] = DEFAULT_MODEL
+        return _model_ranking(p, region, skipped)
+    return mth, kw, res
+
+
+def _verdict(p: Problem, region: np.ndarray, W: np.ndarray, mth: str, kw: dict, res: dict,
+             ranks: dict[str, np.ndarray]) -> dict:
+    """The verdict under the decision's model (docs/methods.md, "Utslaget"): its order, the
+    share of the room's weightings that put ``first`` first, the smallest change of the
+    region's weights that puts the runner-up first, and how many other methods agree."""
     alts = p.alternatives
-    methods = {m: kwargs[m] for m in ranks if m in kwargs}
-    top = [alts[i] for i in np.flatnonzero(comp_ranks == 1)]
-    first_by_method = {m: [alts[i] for i in np.flatnonzero(np.asarray(r) == 1)]
-                       for m, r in ranks.items()}
-    agree = sum(1 for f in first_by_method.values() if top[0] in f)
-    smaa_out = None
-    o = p.options["smaa"]
-    if o is not None and methods:
-        base, index = _smaa_draw(p, W, sizes)
-        res = smaa.smaa_methods(p.matrix, p.types, base, methods, index=index)
-        smaa_out = {
-            "samples": res["samples"], "seed": o["seed"], "weights": o["weights"],
-            "methods": res["methods"],
-            "first": _by_id(alts, res["first"]),
-            "rank_acceptability": _by_id(alts, res["rank_acceptability"]),
-            "first_by_method": {m: _by_id(alts, v) for m, v in res["first_by_method"].items()},
-        }
-    sens = sensitivity.one_way_compromise(p.matrix, region, p.types, methods)
-    change = sensitivity.smallest_change(sens["criteria"])
-
-    def alt(i: int | None) -> str | None:
-        return None if i is None else alts[i]
-
-    sens_out = {
-        "method": "copeland", "methods": sens["methods"], "top": alts[sens["top"]],
-        "tied_top": sens["tied_top"],
-        "criteria": {p.criteria[j]: {"weight": d["weight"], "lo": d["lo"], "hi": d["hi"],
-                                     "rival_lo": alt(d["rival_lo"]),
-                                     "rival_hi": alt(d["rival_hi"])}
-                     for j, d in enumerate(sens["criteria"])},
-        "smallest_change": None if change is None else {
-            "criterion": p.criteria[change["criterion"]], "direction": change["direction"],
-            "weight": change["weight"], "to": change["to"], "delta": change["delta"],
-            "rival": alts[change["rival"]]},
-    }
-    order = {a: int(r) for a, r in zip(alts, comp_ranks, strict=True)}
-    share = smaa_out["first"] if smaa_out else {}
-    # contenders: first in the compromise, often first in the samples, or first under some
-    # method with the region's weights (unless the samples almost never put it first)
-    cont = set(top) | {a for a, v in share.items() if v >= CONTENDER_SHARE}
-    cont |= {a for f in first_by_method.values() for a in f
-             if not smaa_out or share.get(a, 0.0) >= METHOD_CONTENDER_SHARE}
-    contenders = sorted(cont, key=lambda a: (-share.get(a, 0.0), order[a], a))
-    depends = []
-    if len({a for f in first_by_method.values() for a in f} | set(top)) > 1:
-        depends.append("method")
-    top_share = share.get(top[0]) if smaa_out else None
-    if top_share is not None and top_share < LIKELY_SHARE:
-        depends.append("weights")
-    if len(top) > 1:
-        finding = "tie"
-    elif not depends and (top_share is None or top_share >= CLEAR_SHARE):
-        finding = "clear"
-    elif not depends:
-        finding = "likely"
+    scores = np.asarray(res["scores"], dtype=float)
+    r = np.asarray(res["ranks"])
+    hib = res["higher_is_better"]
+    idx = sorted(range(len(alts)), key=lambda i: (int(r[i]), -scores[i] if hib else scores[i], i))
+    first = idx[0]
+    runner = idx[1] if len(idx) > 1 else None
+    # every published weighting once (exact; ties share first place, as in SMAA)
+    acc = smaa.smaa(p.matrix, p.types, W, mth, kw)["rank_acceptability"][:, 0]
+    shares = _by_id(alts, acc)
+    leader = max(range(len(alts)), key=lambda i: (acc[i], -int(r[i]), -i))
+    flip = None
+    if runner is not None and r[runner] > 1:
+        f = model.flip(p.matrix, region, p.types, mth, kw, runner)
+        if f is not None:
+            flip = {"criterion": p.criteria[f["criterion"]], "direction": f["direction"],
+                    "points": f["points"], "weight": f["weight"], "to": f["to"]}
+    own = p.options["model"]
+    others = {m: rk for m, rk in ranks.items() if m != own}
+    first_by_method = {m: [alts[i] for i in np.flatnonzero(np.asarray(rk) == 1)]
+                       for m, rk in others.items()}
+    agree = [m for m, f in first_by_method.items() if alts[first] in f]
+    if runner is not None and r[runner] == 1:
+        explain = "tie"
+    elif acc[leader] > acc[first] + 1e-12:
+        explain = "other_first_more_often"
     else:
-        finding = "close"
+        explain = None
     return {
-        "top": top,
-        "finding": finding,
-        "depends_on": depends,
-        "contenders": contenders,
-        "methods": list(ranks),
-        "first_by_method": first_by_method,
-        "methods_agree": agree,
-        "smaa": smaa_out,
-        "sensitivity": sens_out,
+        "model": model.describe(own),
+        "method": mth,
+        "method_options": kw,
+        "higher_is_better": hib,
+        "order": [{"id": alts[i], "score": float(scores[i]), "rank": int(r[i])} for i in idx],
+        "first": alts[first],
+        "runner_up": None if runner is None else alts[runner],
+        "share_first": float(acc[first]),
+        "shares": shares,
+        "share_leader": alts[leader],
+        "n_weightings": int(W.shape[0]),
+        "flip": flip,
+        "methods": {"agree": len(agree), "of": len(others), "ids": agree,
+                    "first_by_method": first_by_method},
+        "explain": explain,
     }
 
 
@@ -555,9 +559,15 @@ def analyze(data: dict) -> dict:
         rankings = {m: _ranking_json(p, r) for m, r in results.items()}
         if results:
             ranks = {m: r["ranks"] for m, r in results.items()}
-            agreement, compromise, cop_ranks = _agreement(p, ranks)
-            by_group, group_ranks = _group_rankings(p, gw, kwargs)
-            verdict = _verdict(p, region, W, sizes, ranks, cop_ranks, kwargs)
+            agreement, compromise, _cop = _agreement(p, ranks)
+            by_group, _group_cop = _group_rankings(p, gw, kwargs)
+        model_method, model_kw, model_res = _model_ranking(p, region, skipped)
+        # polarising alternatives: each group's ranking under the decision's model
+        group_ranks = ranking.rank_rows(
+            ranking.score_batch(model_method, p.matrix, gw, p.types, **model_kw),
+            model_res["higher_is_better"])
+        verdict = _verdict(p, region, W, model_method, model_kw, model_res,
+                           {m: r["ranks"] for m, r in results.items()})
         smaa_out = _smaa(p, W, sizes, kwargs, skipped)
         sens_out = _sensitivity(p, region, kwargs, skipped)
         phasing_out = _phasing(p, region, gw, W, sizes, rankings, kwargs, skipped,
@@ -573,7 +583,7 @@ def analyze(data: dict) -> dict:
     if p.phases is not None:
         out["phasing"] = phasing_out
     if p.scenarios:
-        out["scenarios"] = _scenarios(p, gw, sizes, W, mats)
+        out["scenarios"] = _scenarios(p, gw, sizes, W, mats, region)
     out["meta"] = _meta(p, list(rankings), skipped)
     out["summary"] = summary.summarize(
         out, all_groups=list(p.municipalities) if p.municipalities else None)

@@ -14,10 +14,12 @@ import numpy as np
 
 from .. import (
     aggregation,
+    model,
     phasing,
     ranking,
     scenarios,
 )
+from ..constants import MODEL_METHOD
 from ..contract import Problem
 from ..errors import MCDAInputError
 from .shared import by_id, group_vector, resolve_method, smaa_draw
@@ -34,8 +36,14 @@ def _phasing_scorer(p: Problem, region: np.ndarray, kwargs: dict[str, dict], ski
     ``meta.skipped_methods``), as for SMAA and the sensitivity analysis.
     """
     vm = p.options["phasing"]["value_method"]
+    if vm == "model":  # the decision's model (issue 23: everything values with it)
+        vm = p.options["model"]
+    if vm in MODEL_METHOD:
+        return model.resolve(vm, p.options)
     if vm == "smaa":
         mth = smaa_method or "topsis"  # SMAA itself fell back to TOPSIS or found no method
+        if mth in MODEL_METHOD:
+            return model.resolve(mth, p.options)
         return mth, kwargs.get(mth) or ranking.method_kwargs(mth, p.options)
     found = resolve_method(p, "phasing", vm, "phasing.value_method" in p.explicit, region,
                            kwargs, skipped)
@@ -113,13 +121,13 @@ def _plan_dict(plan: Any, ids: list[str]) -> dict:
 
 
 def _phasing_scores(p: Problem, scorer: str, kw: dict, W: np.ndarray, sizes: list[int],
-                    rankings: dict, region: np.ndarray) -> np.ndarray:
+                    rankings: dict, kwargs: dict[str, dict], region: np.ndarray) -> np.ndarray:
     """The scores that become plan values: SMAA's mean score, the ranking's, or a new run."""
     if p.options["phasing"]["value_method"] == "smaa":
         base, index = smaa_draw(p, W, sizes)
         samples = base if index is None else base[index]
         return ranking.score_batch(scorer, p.matrix, samples, p.types, **kw).mean(axis=0)
-    if scorer in rankings:
+    if scorer in rankings and kw == kwargs.get(scorer):
         return np.array([rankings[scorer]["scores"][a] for a in p.alternatives], dtype=float)
     return np.asarray(ranking.run(scorer, p.matrix, region, p.types, **kw)["scores"])
 
@@ -161,7 +169,7 @@ def _phasing(p: Problem, region: np.ndarray, gw: np.ndarray, W: np.ndarray, size
     o = p.options["phasing"]
     scorer, kw = _phasing_scorer(p, region, kwargs, skipped, smaa_method)
     hib = ranking.HIGHER_IS_BETTER[scorer]
-    scores = _phasing_scores(p, scorer, kw, W, sizes, rankings, region)
+    scores = _phasing_scores(p, scorer, kw, W, sizes, rankings, kwargs, region)
     c = _plannable_inputs(p)
     budgets = [ph["budget"] for ph in p.phases]
     rules = {"min_one_by_phase": o["rules"]["min_one_by_phase"],
@@ -187,7 +195,9 @@ def _phasing(p: Problem, region: np.ndarray, gw: np.ndarray, W: np.ndarray, size
     return {
         "method": {
             "value_method": o["value_method"],
+            "model": p.options["model"],
             "scorer": scorer,
+            "scorer_options": kw,
             "higher_is_better": hib,
             "solver": _SOLVER,
         },
@@ -201,6 +211,7 @@ def _phasing(p: Problem, region: np.ndarray, gw: np.ndarray, W: np.ndarray, size
         "paths": paths_out,
         "not_planned": c.not_planned,
         "municipalities": c.munis,
+        "solve_ms": float(plan.solve_time_s) * 1000.0,
     }
 
 
@@ -301,41 +312,57 @@ def _scenario_plan(p: Problem, sc: dict, c: _Plannable, values: np.ndarray,
         entry["frontier"] = fr
 
 
+def _model_values(p: Problem, region: np.ndarray, c: _Plannable) -> np.ndarray:
+    """Plan values under the decision's model with the region's weights: the one scale every
+    scenario's plan is valued on, whatever model ranked it (``value_under_model``)."""
+    mth, kw = model.resolve(p.options["model"], p.options)
+    s = np.asarray(ranking.run(mth, p.matrix, region, p.types, **kw)["scores"], dtype=float)
+    return (phasing.values_from_scores(s[c.idx], ranking.HIGHER_IS_BETTER[mth])
+            if c.idx else np.zeros(0))
+
+
 def _scenarios(p: Problem, gw: np.ndarray, sizes: list[int], W: np.ndarray,
-               mats: list[Any]) -> dict:
+               mats: list[Any], region: np.ndarray) -> dict:
     """Each input scenario planned exactly (and its budget frontier when asked), then all of
     them lined up against the first (``mcda.core.scenarios``). A scenario whose method cannot
     take the scores, or whose rules cannot hold, reports that and never stops the others."""
     if not p.scenarios or p.phases is None or p.matrix is None:
         return {}
     c = _plannable_inputs(p)
+    model_values = _model_values(p, region, c)
     results = []
     for sc in p.scenarios:
         vec, wlabel = _scenario_weights(p, sc["weights"], gw, sizes, W, mats)
-        method = sc["method"]
+        method = p.options["model"] if sc["method"] == "model" else sc["method"]
         entry: dict[str, Any] = {
             "id": sc["id"], "name": sc["name"], "input": sc,
             "weights": by_id(p.criteria, vec), "weights_label": wlabel, "method": method,
         }
         results.append(entry)
+        mth, kw = model.resolve(method, p.options)
         try:
-            res = ranking.run(method, p.matrix, vec, p.types, alternatives=p.alternatives,
-                              criteria=p.criteria, **ranking.method_kwargs(method, p.options))
+            res = ranking.run(mth, p.matrix, vec, p.types, alternatives=p.alternatives,
+                              criteria=p.criteria, **kw)
         except MCDAInputError as exc:
             entry["error"] = exc.to_dict()
             continue
         scores = np.asarray(res["scores"], dtype=float)
         entry["scores"] = by_id(p.alternatives, scores)
         entry["ranks"] = by_id(p.alternatives, np.asarray(res["ranks"]))
-        values = (phasing.values_from_scores(scores[c.idx], ranking.HIGHER_IS_BETTER[method])
+        values = (phasing.values_from_scores(scores[c.idx], ranking.HIGHER_IS_BETTER[mth])
                   if c.idx else np.zeros(0))
         entry["values"] = dict(zip(c.ids, values.tolist(), strict=True))
         _scenario_plan(p, sc, c, values, entry)
+        if "money" in entry:  # a feasible plan
+            a = entry["plan"]["assignment"]
+            entry["value_under_model"] = float(sum(model_values[k] for k, x in enumerate(c.ids)
+                                                   if a.get(x) is not None))
     solved = [{"id": e["id"], "assignment": e["plan"]["assignment"], "ranks": e["ranks"]}
               for e in results if "plan" in e]
     return {
         "method": {
             "solver": _SOLVER,
+            "model": model.describe(p.options["model"]),
             "frontier_levels": list(scenarios.FRONTIER_LEVELS),
         },
         "results": results,

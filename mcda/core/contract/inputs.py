@@ -37,6 +37,7 @@ from ..constants import (
     MAX_SEED,
     MAX_TOP_K,
     MAX_VOTES,
+    MODELS,
     POINTS_TOTAL,
     RANK_WEIGHTS,
     VOTE_METHODS,
@@ -200,11 +201,13 @@ class SmaaOptions(_Model):
     samples: Annotated[int, Field(ge=1, le=MAX_SAMPLES)] = 10000
     seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
     weights: Literal[WEIGHT_MODES] = "empirical"
-    method: Literal[ranking.METHODS] = "wsm"
+    method: Literal[("model", *MODELS)] = Field(
+        "model", description="'model' = the decision's model (options.model).")
 
 
 class SensitivityOptions(_Model):
-    method: Literal[ranking.METHODS] = "wsm"
+    method: Literal[("model", *MODELS)] = Field(
+        "model", description="'model' = the decision's model (options.model).")
 
 
 class NormalizationOptions(_Model):
@@ -248,7 +251,10 @@ def _paths(x: Any) -> Any:
 
 
 class PhasingOptions(_Model):
-    value_method: Literal[(*ranking.METHODS, "smaa")] = "wsm"
+    value_method: Literal[("model", *MODELS, "smaa")] = Field(
+        "model", description="Where plan values come from: 'model' = the decision's model "
+        "(options.model), another model or method by id, or 'smaa' (mean score over the "
+        "samples).")
     rules: Annotated[PhasingRules, BeforeValidator(_none_is_empty)] = Field(
         default_factory=PhasingRules)
     paths: Annotated[Any, BeforeValidator(_paths), WithJsonSchema(
@@ -310,7 +316,9 @@ class Scenario(_Model):
     id: Id
     name: Text
     weights: ScenarioWeights = Field(default_factory=ScenarioWeights)
-    method: Literal[ranking.METHODS] = "wsm"
+    method: Literal[("model", *MODELS)] = Field(
+        "model", description="The scenario's ranking: 'model' = the decision's model "
+        "(options.model); every plan is also valued under that model (value_under_model).")
     budgets: list[NonNegative] | None = Field(
         None, description="Per phase; default the phases' budgets.")
     cost_change: ScenarioCostChange = Field(default_factory=ScenarioCostChange)
@@ -321,6 +329,10 @@ class Scenario(_Model):
 class Options(_Model):
     """Every option with its default (the output's ``meta.options`` shows those used)."""
 
+    model: Literal[MODELS] = Field(
+        "value", description="The decision's ranking model: 'value' = the additive value model "
+        "(weighted sum of value scores scaled 0–1 per criterion by min–max), or a method id. "
+        "The verdict, the plan values and every scenario's baseline use it.")
     within_group: Literal[WITHIN_RULES] = "mean"
     between_groups: Literal[BETWEEN_RULES] = "equal"
     rank_weights: Literal[RANK_WEIGHTS] = "roc"

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import ranking, summary
-from ..constants import VOTE_METHODS, WEIGHT_MODES
+from ..constants import MODELS, VOTE_METHODS, WEIGHT_MODES
 
 __all__ = ["AnalysisOutput", "Empty"]
 
@@ -168,7 +168,7 @@ class Smaa(_Out):
     samples: int
     seed: int
     weights: Literal[WEIGHT_MODES]
-    method: Literal[ranking.METHODS]
+    method: Literal[MODELS] = Field(description="The model ranked in every sample.")
     rank_acceptability: dict[str, list[float]]
     central_weights: dict[str, dict[str, float] | None]
     confidence: dict[str, float | None]
@@ -184,50 +184,67 @@ class CriterionSensitivity(_Out):
 
 
 class Sensitivity(_Out):
-    method: Literal[ranking.METHODS]
+    method: Literal[MODELS]
     top: str
     tied_top: bool
     criteria: dict[str, CriterionSensitivity]
 
 
-class VerdictSmaa(_Out):
-    samples: int
-    seed: int
-    weights: Literal[WEIGHT_MODES]
-    methods: list[str]
-    first: dict[str, float]
-    rank_acceptability: dict[str, list[float]]
-    first_by_method: dict[str, dict[str, float]]
+class ModelName(_Out):
+    """A ranking model with its plain names (main views never show an acronym)."""
+
+    id: Literal[MODELS]
+    name_sv: str
+    name_en: str
 
 
-class SmallestChange(_Out):
+class OrderEntry(_Out):
+    id: str
+    score: float
+    rank: int
+
+
+class Flip(_Out):
+    """The smallest change of one criterion's weight (the others keep their proportions)
+    that puts the runner-up first (ties the leader)."""
+
     criterion: str
     direction: Literal["up", "down"]
-    weight: float
-    to: float
-    delta: float
-    rival: str
+    points: float = Field(description="The change in percentage points (100 × |to − weight|).")
+    weight: float = Field(description="The region's weight now (0–1).")
+    to: float = Field(description="The weight at which the runner-up comes first (0–1).")
 
 
-class VerdictSensitivity(_Out):
-    method: Literal["copeland"]
-    methods: list[str]
-    top: str
-    tied_top: bool
-    criteria: dict[str, CriterionSensitivity]
-    smallest_change: SmallestChange | None
+class VerdictMethods(_Out):
+    """What the other methods (``options.methods`` except the model) say of ``first``."""
+
+    agree: int = Field(description="How many of the other methods also put first first.")
+    of: int = Field(description="How many other methods were run.")
+    ids: list[str] = Field(description="The methods that agree.")
+    first_by_method: dict[str, list[str]]
 
 
 class Verdict(_Out):
-    top: list[str]
-    finding: Literal["clear", "likely", "close", "tie"]
-    depends_on: list[Literal["method", "weights"]]
-    contenders: list[str]
-    methods: list[str]
-    first_by_method: dict[str, list[str]]
-    methods_agree: int
-    smaa: VerdictSmaa | None
-    sensitivity: VerdictSensitivity
+    """The verdict under the decision's model (docs/methods.md, "Utslaget")."""
+
+    model: ModelName
+    method: Literal[ranking.METHODS] = Field(description="The ranking method computing it.")
+    method_options: dict[str, Any]
+    higher_is_better: bool
+    order: list[OrderEntry] = Field(description="Every alternative, best first: the ranking "
+                                    "shown on every surface.")
+    first: str
+    runner_up: str | None
+    share_first: float = Field(ge=0, le=1, description="Share of the room's weightings (every "
+                               "vote's weights once) under which first comes first (ties count).")
+    shares: dict[str, float] = Field(description="The same share for every alternative.")
+    share_leader: str = Field(description="The alternative first under most weightings.")
+    n_weightings: int
+    flip: Flip | None
+    methods: VerdictMethods
+    explain: Literal["tie", "other_first_more_often"] | None = Field(
+        description="Why place and share point to different alternatives: 'tie' (first place "
+        "shared), 'other_first_more_often' (share_leader is first under more weightings).")
 
 
 class SummaryItem(_Out):

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..constants import MODEL_METHOD
 from ..errors import MCDAInputError, json_literal
 from .inputs import (
     Alternative,
@@ -143,7 +144,7 @@ def _scenarios(items: list[Scenario] | None, phases: list[dict[str, Any]] | None
                investments: list[dict[str, Any]] | None = None) -> list[dict[str, Any]] | None:
     """Scenario references: phases and scores exist; each scenario through the one scenario
     checker (:func:`mcda.core.phasing.spec.check_scenario`, the same the store uses)."""
-    from ..constants import METHODS
+    from ..constants import MODELS
     from ..phasing.spec import SpecContext, check_scenario, plannable
 
     if items is None:
@@ -158,7 +159,7 @@ def _scenarios(items: list[Scenario] | None, phases: list[dict[str, Any]] | None
         n_phases=len(phases or []),
         alternatives=dict(zip(alts, alt_names or alts, strict=True)),
         criteria={c: c for c in crits},
-        methods=METHODS,
+        methods=("model", *MODELS),
         unplannable={alts[i]: why for i, why in never.items()},
         groups=groups,
         roles=roles,
@@ -275,7 +276,8 @@ def _options(o: Options, groups: list[str], populations: dict[str, float | None]
         raise _e("options.methods", o.methods, "options.methods innehåller en metod två gånger.",
                  "options.methods lists a method twice.")
     if o.smaa is not None and "method" in o.smaa.model_fields_set and (
-            o.smaa.method not in o.methods) and o.skip_unsuitable is not True:
+            o.smaa.method not in (*o.methods, *MODEL_METHOD, "model")) and (
+            o.skip_unsuitable is not True):
         # (skip_unsuitable: the web app's own defaults, which may run SMAA with WSM beside
         # the methods a facilitator picked)
         listed = ", ".join(o.methods)
@@ -308,6 +310,7 @@ def _options(o: Options, groups: list[str], populations: dict[str, float | None]
                          f"The population rule needs a population for every group; {g} has "
                          "none.")
     out = {
+        "model": o.model,
         "within_group": o.within_group,
         "between_groups": o.between_groups,
         "rank_weights": o.rank_weights,
@@ -327,7 +330,7 @@ def _options(o: Options, groups: list[str], populations: dict[str, float | None]
     explicit = set(o.model_fields_set)
     if o.phasing is not None and "value_method" in o.phasing.model_fields_set:
         explicit.add("phasing.value_method")
-    fallbacks = {"methods", "smaa", "sensitivity", "phasing.value_method"}
+    fallbacks = {"methods", "smaa", "sensitivity", "phasing.value_method", "model"}
     if o.skip_unsuitable is True:
         explicit -= fallbacks
     elif o.skip_unsuitable is False:

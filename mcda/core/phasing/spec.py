@@ -339,7 +339,7 @@ def check_scenario(spec: Mapping[str, Any], ctx: SpecContext, where: str = "") -
     """A scenario's assumptions checked against ``ctx`` and normalised (the store's
     ``default_spec`` shape); :class:`MCDAInputError` names the first bad field, prefixed by
     ``where`` (e.g. ``"scenarios[2]."``)."""
-    method = spec.get("method") or "wsm"
+    method = spec.get("method") or "model"  # the decision's model
     if method not in ctx.methods:
         raise _e(f"{where}method", method, "Välj en rangordningsmetod i listan.",
                  "Choose a ranking method from the list.")
