@@ -106,7 +106,13 @@ def rankings_view(m: AnalysisOutput, alts: Sequence[tuple[str, str]],
              "ranks": [rankings[k].ranks.get(aid) for k in methods],
              "scores": [_num(rankings[k].scores.get(aid)) for k in methods],
              "compromise": comp_ranks.get(aid)} for aid, name in alts]
-    rows.sort(key=lambda r: (r["compromise"] if r["compromise"] is not None else 1e9, r["name"]))
+    # the decision's model leads (issue 23): its place first, rows in its order
+    verdict = computed(m.verdict) if m.verdict is not None else None
+    model_rank = {o.id: o.rank for o in getattr(verdict, "order", None) or []}
+    for r in rows:
+        r["model"] = model_rank.get(r["id"])
+    rows.sort(key=lambda r: (r["model"] if r["model"] is not None else 1e9,
+                             r["compromise"] if r["compromise"] is not None else 1e9, r["name"]))
     agr = computed(m.agreement)
     agreement = None
     if agr is not None and agr.methods:
@@ -120,7 +126,7 @@ def rankings_view(m: AnalysisOutput, alts: Sequence[tuple[str, str]],
     by_group = sorted(({"group": group(g), "ranks": entry.compromise.ranks}
                        for g, entry in m.by_group_rankings.items()), key=lambda r: r["group"])
     return {
-        "methods": methods,
+        "methods": methods, "has_model": bool(model_rank),
         "method_labels": [METHOD_LABELS.get(k, k) for k in methods],
         "higher_is_better": [bool(rankings[k].higher_is_better) for k in methods],
         "rows": rows, "agreement": agreement, "by_group": by_group,
@@ -141,7 +147,14 @@ def smaa_view(smaa: Any, alts: Sequence[tuple[str, str]]) -> dict[str, Any] | No
     over_methods = hasattr(smaa, "methods")
     methods = smaa.methods if over_methods else [smaa.method]
     return {"samples": smaa.samples, "rows": rows, "over_methods": over_methods,
-            "methods": ", ".join(METHOD_LABELS.get(k, str(k)) for k in methods if k)}
+            "methods": ", ".join(_method_name(k) for k in methods if k)}
+
+
+def _method_name(k: str) -> str:
+    """A method's label; the additive value model (a model, not a method) in words."""
+    if k == "value":
+        return _("Viktad summa av värden (additiv värdemodell)")
+    return str(METHOD_LABELS.get(k, k))
 
 
 def sensitivity_view(sens: Any, cname: Names, aname: Names) -> dict[str, Any] | None:
@@ -208,79 +221,36 @@ def contributions_view(data: Mapping[str, Any], m: AnalysisOutput,
             "max": max(r["total"] for r in rows), "span": span}
 
 
-def _field(obj: Any, name: str, default: Any = None) -> Any:
-    """A field of a typed part or a plain mapping (the verdict block arrives as either)."""
-    if isinstance(obj, Mapping):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
-
-
-def _order_ids(order: Any) -> list[str]:
-    """The model's order as alternative ids: a list of ids or of ``{id, score}`` entries."""
-    return [str(x) if isinstance(x, str | int) else str(_field(x, "id")) for x in order or []]
-
-
-def verdict_plain(m: AnalysisOutput, alts: Sequence[tuple[str, str]], cname: Names,
-                  shares: Mapping[str, float] | None = None) -> dict[str, Any] | None:
-    """The verdict as plain values for the main views (issue 23): the order, the first and
-    the runner-up, the share of the room's weightings that puts the first first, the smallest
-    change of the region's weights that puts the runner-up first, and how many of the other
-    methods agree. Read from the analysis' typed ``verdict`` block (the decision's model);
-    an output from before that block gives the same facts from the compromise."""
+def verdict_plain(m: AnalysisOutput, alts: Sequence[tuple[str, str]],
+                  cname: Names) -> dict[str, Any] | None:
+    """The verdict as plain values for the main views (issue 23), from the analysis' typed
+    ``verdict`` block (the decision's model): the order with each alternative's share of the
+    room's weightings, the first and the runner-up, the smallest change of the region's
+    weights that puts the runner-up first, how many of the other methods agree, and why place
+    and share disagree when they do."""
     v = computed(m.verdict) if m.verdict is not None else None
-    if v is None:
+    if v is None or not getattr(v, "first", None):
         return None
     aname = dict(alts)
-    if _field(v, "first") is not None:  # the decision's model (issue 23's verdict block)
-        order = _order_ids(_field(v, "order"))
-        first, runner = str(_field(v, "first")), _field(v, "runner_up")
-        model = _field(v, "model") or {}
-        flip = _field(v, "flip")
-        meth = _field(v, "methods") or {}
-        out = {
-            "model_id": _field(model, "id"), "model_sv": _field(model, "name_sv"),
-            "model_en": _field(model, "name_en"), "share_first": _num(_field(v, "share_first")),
-            "methods_agree": _field(meth, "agree"), "methods_of": _field(meth, "of"),
-            "explain": _field(v, "explain"),
-            "flip": None if flip is None else {
-                "criterion": cname.get(str(_field(flip, "criterion")),
-                                       str(_field(flip, "criterion"))),
-                "points": _num(_field(flip, "points", None)
-                               if _field(flip, "points", None) is not None
-                               else 100 * (_field(flip, "delta") or 0)),
-                "direction": _field(flip, "direction")},
-        }
-    else:  # an output without the model's block: the compromise over the methods
-        comp = computed(m.compromise)
-        ranks = comp.ranks if comp else {}
-        order = sorted((a for a, _n in alts if a in ranks), key=lambda a: ranks[a])
-        first = str(v.top[0]) if v.top else (order[0] if order else None)
-        runner = next((a for a in order if a != first), None)
-        sm = v.smaa
-        ch = v.sensitivity.smallest_change if v.sensitivity else None
-        out = {
-            "model_id": "compromise", "model_sv": None, "model_en": None,
-            "share_first": _num(sm.first.get(first)) if sm and first else None,
-            "methods_agree": max(0, v.methods_agree - 1), "methods_of": len(v.methods) - 1,
-            "explain": None,
-            "flip": None if ch is None else {
-                "criterion": cname.get(ch.criterion, ch.criterion),
-                "points": _num(100 * ch.delta), "direction": ch.direction},
-        }
-        if ch is not None:
-            runner = ch.rival
-        shares = shares or (sm.first if sm else None)
-    if first is None:
-        return None
-    shares = shares or {}
-    out.update({
-        "first": aname.get(first, first),
-        "runner_up": aname.get(str(runner), str(runner)) if runner is not None else None,
-        "order": [{"id": a, "name": aname.get(a, a), "place": i,
-                   "share": _num(shares.get(a)) if a in shares else None}
-                  for i, a in enumerate(order, start=1)],
-    })
-    out["inverted"] = _inverted(out["order"])
+    flip, meth, leader = v.flip, v.methods, v.share_leader
+    order = [{"id": o.id, "name": aname.get(o.id, o.id), "place": o.rank,
+              "share": _num(v.shares.get(o.id))} for o in v.order]
+    out = {
+        "model_id": v.model.id, "model_sv": v.model.name_sv, "model_en": v.model.name_en,
+        "first": aname.get(v.first, v.first),
+        "runner_up": aname.get(v.runner_up, v.runner_up) if v.runner_up else None,
+        "tied": [o["name"] for o in order if o["place"] == 1],
+        "share_first": _num(v.share_first), "n_weightings": v.n_weightings,
+        "methods_agree": meth.agree, "methods_of": meth.of,
+        "explain": v.explain,
+        "share_leader": None if leader is None else {
+            "name": aname.get(leader, leader), "share": _num(v.shares.get(leader))},
+        "flip": None if flip is None else {
+            "criterion": cname.get(flip.criterion, flip.criterion),
+            "points": _num(flip.points), "direction": flip.direction},
+        "order": order,
+    }
+    out["inverted"] = _inverted(order)
     return out
 
 

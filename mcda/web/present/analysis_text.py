@@ -232,49 +232,31 @@ def _contender(c: Mapping[str, Any], t: _T) -> str:
 
 
 def _verdict(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
-    top = join([a["name"] for a in p.get("top") or []], t)
-    share, n, agree = p.get("share"), p.get("n_methods") or 0, p.get("methods_agree") or 0
-    args = {"top": top, "share": pct(share, t), "n": n, "agree": agree}
-    finding = p.get("finding")
-    if finding == "tie":
-        text = t.gettext("%(top)s delar förstaplatsen i kompromissen.") % args
-    elif finding == "clear" and share is not None:
-        text = t.gettext(
-            "%(top)s hamnar först i kompromissen, med alla %(n)s metoder och i %(share)s av "
-            "dragningarna av deltagarnas vikter. Utslaget är tydligt."
-        ) % args
-    elif finding == "clear":
-        text = t.gettext("%(top)s hamnar först i kompromissen och med alla %(n)s metoder. "
-                         "Utslaget är tydligt.") % args
-    elif finding == "likely":
-        text = t.gettext(
-            "%(top)s hamnar först i kompromissen, med %(agree)s av %(n)s metoder och i "
-            "%(share)s av dragningarna av deltagarnas vikter. Utslaget är troligt men inte "
-            "säkert."
-        ) % args
-    elif len(p.get("contenders") or []) < 2:
-        text = t.gettext(
-            "%(top)s hamnar först i kompromissen, men %(dissent)s sätter ett annat alternativ "
-            "först. Valet beror %(depends)s."
-        ) % {**args, "dissent": join([METHOD_NAMES.get(m, m) for m in p.get("dissent") or []], t),
-             "depends": _depends(p.get("depends_on") or [], t)}
-    else:
-        cont = p.get("contenders") or []
-        text = t.gettext(
-            "%(top)s hamnar först i kompromissen, men %(count)s alternativ ligger nära "
-            "varandra: %(names)s. Valet beror %(depends)s."
-        ) % {**args, "count": _count_word(max(p.get("n_contenders") or len(cont), 2), t),
-             "names": join([_contender(c, t) for c in cont], t),
-             "depends": _depends(p.get("depends_on") or [], t)}
-    if p.get("samples"):
-        basis = t.gettext(
-            "Grund: kompromiss (Copeland) över %(n)s metoder; andelen är hur ofta alternativet "
-            "kommer först i kompromissen när %(samples)s dragningar av deltagarnas vikter "
-            "rangordnas med alla metoderna (SMAA)."
-        ) % {"n": n, "samples": p["samples"]}
-    else:
-        basis = t.gettext("Grund: kompromiss (Copeland) över %(n)s metoder; %(agree)s av dem "
-                          "sätter samma alternativ först.") % args
+    """The summary's verdict item (``core.summary``: the verdict block's four parts) in the
+    same sentences as the main views."""
+    def name(x: Mapping[str, Any] | None) -> str | None:
+        return None if x is None else str(x.get("name"))
+
+    first = name(p.get("first")) or ""
+    fl = p.get("flip")
+    model = p.get("model") or {}
+    v = {
+        "first": first, "runner_up": name(p.get("runner_up")),
+        "order": [{"name": first}] + [{"name": name(a)} for a in p.get("following") or []],
+        "tied": [name(a) for a in p.get("tied") or []],
+        "share_first": p.get("share"), "methods_agree": p.get("methods_agree"),
+        "methods_of": p.get("n_methods"), "explain": p.get("explain"),
+        "share_leader": p.get("share_leader"),
+        "model_id": model.get("id"), "model_sv": model.get("name_sv"),
+        "model_en": model.get("name_en"),
+        "flip": None if not fl else {"criterion": fl["criterion"]["name"],
+                                     "points": fl.get("points"),
+                                     "direction": fl.get("direction")},
+    }
+    text = " ".join(verdict_lines(v, t))
+    basis = t.gettext("Grund: beslutets modell, %(model)s, med regionens vikter; andelen räknas "
+                      "över %(n)s viktningar, en per deltagare.") % {
+        "model": model_name(v, t), "n": p.get("n_weightings") or 0}
     return text, basis
 
 
@@ -405,14 +387,27 @@ def explain_lines(v: Mapping[str, Any], gettext: Gettext | None = None) -> list[
     the region's weights, the share from each participant's own weighting."""
     t = _gt(gettext)
     out = []
-    share = v.get("share_first")
-    if v.get("explain") or (share is not None and share < 0.5):
+    explain, leader = v.get("explain"), v.get("share_leader")
+    if explain == "tie" and len(v.get("tied") or []) > 1:
+        out.append(t.gettext("%(names)s delar förstaplatsen med regionens samlade vikter.")
+                   % {"names": join(v["tied"], t)})
+    elif explain == "other_first_more_often" and leader:
+        out.append(t.gettext(
+            "%(leader)s kommer först med fler av deltagarnas viktningar (%(share)s), men med "
+            "regionens samlade vikter kommer %(first)s först: platsen bygger på de samlade "
+            "vikterna, andelen på var och en av deltagarnas egna.") % {
+            "leader": leader["name"], "share": pct(leader.get("share"), t),
+            "first": v["first"]})
+    elif (v.get("share_first") or 0) < 0.5 and v.get("share_first") is not None:
         out.append(t.gettext(
             "Platsen bygger på regionens samlade vikter; andelen räknar hur ofta alternativet "
             "kommer först med var och en av deltagarnas egna viktningar. När vikterna går isär "
             "kan ett alternativ komma först för regionen utan att komma först för de flesta."))
-    if v.get("inverted"):
-        pair = v["inverted"][0]
+    covered = (v["first"], leader["name"]) if explain == "other_first_more_often" and leader \
+        else None
+    pairs = [p for p in v.get("inverted") or [] if (p["higher"], p["lower"]) != covered]
+    if pairs:
+        pair = pairs[0]
         out.append(t.gettext(
             "%(lower)s kommer först med fler viktningar än %(higher)s men hamnar ändå efter: "
             "%(lower)s är bäst för en del av deltagarna och sämre för de andra, %(higher)s "
