@@ -81,3 +81,26 @@ def test_the_projector_steps_are_accessible_and_lead_with_the_verdict(demo_serve
     for step in ("sammanfattning", "rangordning"):
         pg.goto(f"{base}/resultat/{rid}/projektor?vy={step}")
         assert_no_axe_violations(pg, f"projector {step}")
+
+
+def test_the_secretariat_table_shows_every_municipality_without_cutting(demo_server,
+                                                                        page_factory):
+    """"Varje kommuns egen rangordning" scrolls in its own region with the alternative's name
+    kept in view: every municipality's column is reachable, nothing sticks out of the page."""
+    _app, base, demo = demo_server
+    pg = page_factory(SCREEN)
+    pg.goto(base + "/logga-in")
+    pg.fill("#email", "kansli@example.se")
+    pg.fill("#password", DEMO_PASSWORD)
+    pg.click("form.narrow-form button[type=submit]")
+    pg.wait_for_load_state()
+    pg.goto(f"{base}/kansliet/?beslut={demo['decision_id']}")
+    table = pg.locator("#sec-rank-h ~ .table-wrap table")
+    heads = table.locator("thead th").all_inner_texts()
+    assert len(heads) == 2 + 15, heads  # Alternativ, Regionen and all 15 municipalities
+    wrap = pg.locator("#sec-rank-h ~ .table-wrap")
+    assert wrap.get_attribute("tabindex") == "0"
+    assert pg.evaluate("() => document.documentElement.scrollWidth") <= SCREEN["width"]
+    sticky = table.locator("tbody th").first.evaluate("e => getComputedStyle(e).position")
+    assert sticky == "sticky"
+    assert_no_axe_violations(pg, "secretariat")
