@@ -43,6 +43,13 @@ def test_the_main_view_fits_six_screens_and_the_appendix_is_collapsed(demo_serve
     pg.evaluate("() => { document.getElementById('fordjupning').open = true; "
                 "document.querySelectorAll('details').forEach(d => d.open = true); }")
     assert_no_axe_violations(pg, "results page, everything open")
+    # printing opens what was closed (static/js/print-open.js), and closes it again after
+    pg.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = false)")
+    pg.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    assert pg.evaluate("() => [...document.querySelectorAll('details')].every(d => d.open)")
+    pg.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    assert pg.evaluate("() => document.getElementById('fordjupning').open") is False
+    assert pg.csp_violations == [] and pg.page_errors == []
 
 
 def test_the_report_brief_is_at_most_three_pages_and_prints_open(demo_server, page_factory):
