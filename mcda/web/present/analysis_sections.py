@@ -106,13 +106,14 @@ def rankings_view(m: AnalysisOutput, alts: Sequence[tuple[str, str]],
              "ranks": [rankings[k].ranks.get(aid) for k in methods],
              "scores": [_num(rankings[k].scores.get(aid)) for k in methods],
              "compromise": comp_ranks.get(aid)} for aid, name in alts]
-    # the decision's model leads (issue 23): its place first, rows in its order
+    rows.sort(key=lambda r: (r["compromise"] if r["compromise"] is not None else 1e9, r["name"]))
+    # each row's place under the decision's model (issue 23; the results page lists the rows
+    # in that order, ``model_rows``); the exports keep their own column order
     verdict = computed(m.verdict) if m.verdict is not None else None
     model_rank = {o.id: o.rank for o in getattr(verdict, "order", None) or []}
     for r in rows:
         r["model"] = model_rank.get(r["id"])
-    rows.sort(key=lambda r: (r["model"] if r["model"] is not None else 1e9,
-                             r["compromise"] if r["compromise"] is not None else 1e9, r["name"]))
+    model_rows = sorted(rows, key=lambda r: r["model"] if r["model"] is not None else 1e9)
     agr = computed(m.agreement)
     agreement = None
     if agr is not None and agr.methods:
@@ -126,7 +127,7 @@ def rankings_view(m: AnalysisOutput, alts: Sequence[tuple[str, str]],
     by_group = sorted(({"group": group(g), "ranks": entry.compromise.ranks}
                        for g, entry in m.by_group_rankings.items()), key=lambda r: r["group"])
     return {
-        "methods": methods, "has_model": bool(model_rank),
+        "methods": methods, "has_model": bool(model_rank), "model_rows": model_rows,
         "method_labels": [METHOD_LABELS.get(k, k) for k in methods],
         "higher_is_better": [bool(rankings[k].higher_is_better) for k in methods],
         "rows": rows, "agreement": agreement, "by_group": by_group,
