@@ -25,7 +25,7 @@ MODELS: tuple[str, ...] = ("value", *METHODS)
 scores scaled 0–1 per criterion by min–max over the alternatives) or one of :data:`METHODS`."""
 DEFAULT_MODEL = "value"
 """Why the default: the elicited weights are trade-offs between criteria scaled 0–1, which is
-exactly what the additive value model sums (docs/methods.md, "Beslutets modell")."""
+exactly what the additive value model sums (docs/methods.md, "Beslutets modell och utslaget")."""
 MODEL_NAMES: dict[str, tuple[str, str]] = {
     "value": ("Viktad summa av värden (additiv värdemodell)",
               "Weighted sum of values (additive value model)"),

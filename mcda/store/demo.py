@@ -153,6 +153,16 @@ GROWTH_ALTERNATIVES = (
      "Alla 15 kommuner får en del av tillväxten i varje etapp.",
      (5, 5, 9, 7, 4, 2800)),
 )
+GROWTH_PHASES = (
+    ("Etapp 1", "2026–2029", 2500.0),
+    ("Etapp 2", "2030–2033", 3200.0),
+    ("Etapp 3", "2034–2037", 2900.0),
+)
+"""The growth decision's phases and budgets (MSEK): together less than all four principles
+cost, so the plan shows which comes when and which waits (issue 23 item 8: the demo called
+"Tillväxtetapper" has phases and a plan)."""
+GROWTH_PREREQUISITES = (("Flerkärnig tillväxt", "Stråket Skövde–Lidköping först"),)
+"""The four nodes are tied together only once the Skövde–Lidköping corridor runs."""
 GROWTH_CAMPS = {
     "centralorterna": (9, 8, 3, 4, 7, 4),
     "samverkan": (5, 5, 10, 4, 4, 6),
@@ -333,4 +343,25 @@ def load_demo(db: Database, owner_id: int | None = None) -> list[int]:
     culture = load_demo_phases(db)
     if culture is not None:  # three scenarios worth comparing (issue 15)
         load_demo_scenarios(db, culture)
+    _load_growth_phases(db)
     return ids
+
+
+def _load_growth_phases(db: Database) -> None:
+    """Phases, budgets and a prerequisite for "Tillväxtetapper" (idempotent: a decision that
+    already has phases is left alone, as :func:`mcda.store.phases.load_demo_phases`)."""
+    from .phases import add_phase, add_prerequisite, list_phases, set_settings
+
+    row = db.execute("SELECT id FROM decisions WHERE is_demo = 1 AND title = ?",
+                     [GROWTH_TITLE]).fetchone()
+    if row is None or list_phases(db, int(row["id"])):
+        return
+    decision_id = int(row["id"])
+    by_name = {a["name"]: a["id"] for a in items.list_alternatives(db, decision_id)}
+    with transaction(db):
+        for name, period, budget in GROWTH_PHASES:
+            add_phase(db, decision_id, name, budget, period)
+        for alt, req in GROWTH_PREREQUISITES:
+            if alt in by_name and req in by_name:
+                add_prerequisite(db, by_name[alt], by_name[req])
+        set_settings(db, decision_id, min_one_by_phase=None, max_share=None, discount=0.0)

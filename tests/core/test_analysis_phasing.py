@@ -351,3 +351,23 @@ def test_no_investment_with_a_cost_gives_an_empty_plan():
     assert ph["plan"]["assignment"] == {} and ph["status"] == "optimal"
     assert [n["reason"] for n in ph["not_planned"]] == ["no_cost"] * 4
     assert ph["spread"]["reached_share"] == [0.0, 0.0]
+
+
+def test_stability_samples_use_the_plan_values_model():
+    """The planning page's stability samples score with the analysis' phasing scorer (the
+    decision's value model here), not with sum-normalised WSM (issue 23)."""
+    import numpy as np
+
+    from mcda.core import phasing
+
+    d = phased()
+    out = analyze(copy.deepcopy(d))
+    ids = list(out["phasing"]["values"])
+    s = phasing.analysis_value_samples(d, out, ids, 60, 3)
+    crits = [c["id"] for c in d["criteria"]]
+    m = np.array([[d["scores"][a][c] for c in crits] for a in ids], float)
+    t = [1 if c["direction"] == "benefit" else -1 for c in d["criteria"]]
+    W = np.array([[v["weights"][c] for c in crits] for v in out["votes"]])
+    each = ranking.score_batch("wsm", m, W, t, normalization="minmax")
+    assert s.shape == (60, len(ids))
+    assert all(np.isclose(each, row).all(axis=1).any() for row in s)

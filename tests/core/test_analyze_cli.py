@@ -86,19 +86,64 @@ def test_summary_leads_the_json_output(tmp_path, capsys):
     assert next(iter(out)) == "summary" and 4 <= len(out["summary"]) <= 8
 
 
-@pytest.mark.parametrize(("lang", "head", "phrase"), [
-    ("sv", "Sammanfattning", "hamnar först i kompromissen"),
-    ("en", "Summary", "comes first in the compromise"),
+@pytest.mark.parametrize(("lang", "head", "lines_sv_en"), [
+    ("sv", ("Utslaget", "Sammanfattning"), (
+        "Mobil scen för hela delregionen kommer först.",
+        "Mobil scen för hela delregionen kommer först med 89 % av deltagarnas viktningar.",
+        "Om Tillgänglighet för invånarna vägde 20 procentenheter mindre skulle Ateljéer och "
+        "replokaler i Mariestad komma först.",
+        "5 av 7 andra metoder sätter också Mobil scen för hela delregionen först.")),
+    ("en", ("Verdict", "Summary"), (
+        "Mobil scen för hela delregionen comes first.",
+        "Mobil scen för hela delregionen comes first under 89% of the participants' "
+        "weightings.",
+        "If Tillgänglighet för invånarna weighed 20 percentage points less, Ateljéer och "
+        "replokaler i Mariestad would come first.",
+        "5 of 7 other methods also put Mobil scen för hela delregionen first.")),
 ])
-def test_summary_as_plain_text(tmp_path, capsys, lang, head, phrase):
-    """``--summary`` prints the results page's sentences (same catalog) in --lang."""
+def test_summary_as_plain_text(tmp_path, capsys, lang, head, lines_sv_en):
+    """``--summary`` prints the verdict first in plain words (issue 23), then the results
+    page's sentences (same catalog) in --lang, each with its method."""
     assert main([str(_small(tmp_path)), "--summary", "--lang", lang]) == 0
     text = capsys.readouterr().out
     lines = text.splitlines()
-    assert lines[0] == head
-    assert phrase in text
-    numbered = [ln for ln in lines if ln[:2] in {f"{i}." for i in range(1, 9)}]
-    assert 4 <= len(numbered) <= 8
-    assert all(ln.startswith("   ") for ln in lines[3::2])  # each with its method
+    assert lines[0] == head[0]
+    verdict = lines[:lines.index("")]
+    for expected in lines_sv_en:
+        assert expected in verdict
+    first_block = " ".join(verdict)
+    for jargon in ("TOPSIS", "VIKOR", "PROMETHEE", "COPRAS", "SPOTIS", "WSM", "WPM", "SMAA",
+                   "Copeland", "S*"):
+        assert jargon not in first_block
+    rest = lines[len(verdict) + 1:]
+    assert rest[0] == head[1]
+    numbered = [ln for ln in rest if ln[:2] in {f"{i}." for i in range(1, 9)}]
+    assert 3 <= len(numbered) <= 8
+    assert all(ln.startswith("   ") for ln in rest[3::2])  # each with its method
     if lang == "en":
         assert "Grund:" not in text and "Målkonflikt" not in text
+
+
+def test_verdict_text_words_the_tie_the_compromise_and_no_flip():
+    from mcda.analyze_cli import verdict_text
+
+    meta = {"alternatives": [{"id": "a", "name": "Alfa"}, {"id": "b", "name": "Beta"},
+                             {"id": "c", "name": "Gamma"}], "criteria": []}
+    base = {"model": {"id": "topsis", "name_sv": "Närhet till idealet",
+                      "name_en": "Closeness to the ideal"},
+            "first": "c", "runner_up": "a", "share_first": 0.0,
+            "shares": {"a": 0.5, "b": 0.5, "c": 0.0}, "share_leader": "a", "flip": None,
+            "methods": {"agree": 0, "of": 6, "ids": []}, "explain": "other_first_more_often",
+            "order": [{"id": "c", "rank": 1}, {"id": "a", "rank": 2}, {"id": "b", "rank": 2}]}
+    sv = verdict_text({"verdict": base, "meta": meta})
+    assert "Rangordnat med beslutets modell: närhet till idealet." in sv
+    assert "Med regionens vikter kommer Gamma först, men Alfa kommer först med fler enskilda " \
+        "viktningar (50 %): Gamma är en kompromiss mellan dem." in sv
+    assert "Ingen ändring av en enskild vikt får Alfa att komma först." in sv
+    assert "Ingen av 6 andra metoder sätter Gamma först." in sv
+    tie = dict(base, explain="tie", order=[{"id": "c", "rank": 1}, {"id": "a", "rank": 1},
+                                           {"id": "b", "rank": 3}])
+    en = verdict_text({"verdict": tie, "meta": meta}, "en")
+    assert "Gamma and Alfa share first place." in en
+    assert not any("single weight" in ln for ln in en)
+    assert verdict_text({"verdict": {}, "meta": meta}) == []

@@ -40,7 +40,29 @@ def test_load_demo_adds_phases_once(db):
     assert demo.load_demo(db, None) == ids
     assert [tuple(r) for r in db.execute("SELECT * FROM phases ORDER BY id")] == before
     assert len(sp.list_prerequisites(db, culture)) == len(sp.DEMO_PREREQUISITES)
-    assert sp.list_phases(db, ids[1]) == []  # the growth-principles decision has none
+    growth = [(p["name"], p["period"], p["budget"]) for p in sp.list_phases(db, ids[1])]
+    assert growth == list(demo.GROWTH_PHASES)  # "Tillväxtetapper" has phases (issue 23)
+    assert demo.load_demo(db, None) == ids
+    assert len(sp.list_phases(db, ids[1])) == len(demo.GROWTH_PHASES)
+
+
+def test_growth_demo_has_a_plan_per_phase(shared):
+    """Issue 23 item 8: the decision called "Tillväxtetapper" shows phases and a plan."""
+    db, ids = shared
+    rid = rounds.list_rounds(db, ids[1])[0]["id"]
+    data = analysis_input.build_input(db, rid)
+    assert [p["name"] for p in data["phases"]] == [p[0] for p in demo.GROWTH_PHASES]
+    out = analyze(json.loads(json.dumps(data)))
+    ph = out["phasing"]
+    assert ph["status"] == "optimal" and ph["not_planned"] == []
+    a = ph["plan"]["assignment"]
+    assert sorted(p for p in a.values() if p is not None) == [1, 2, 3]  # one per phase
+    assert list(a.values()).count(None) == 1  # the budgets cannot take all four
+    names = {x["id"]: x["name"] for x in data["alternatives"]}
+    by_name = {names[k]: v for k, v in a.items()}
+    for dependant, required in demo.GROWTH_PREREQUISITES:
+        if by_name[dependant] is not None:
+            assert by_name[required] is not None and by_name[required] < by_name[dependant]
 
 
 def test_demo_investments_are_plannable(shared):

@@ -3,8 +3,9 @@
 ``analyze(data) -> dict`` is THE contract (``docs/analysis-format.md``): the web views, the
 JSON export and ``python -m mcda analyze`` all call it, so a number shown in a workshop can be
 reproduced later from the exported file. It validates everything first (the typed contract,
-:mod:`mcda.core.contract`), is deterministic for the same input (SMAA is seeded), and returns
-plain JSON-serialisable values (ids and names, never indices; never NaN).
+:mod:`mcda.core.contract`), is deterministic for the same input (SMAA is seeded) except for
+the solver's time ``phasing.solve_ms``, and returns plain JSON-serialisable values (ids and
+names, never indices; never NaN).
 """
 
 from __future__ import annotations
@@ -430,9 +431,10 @@ def _model_ranking(p: Problem, region: np.ndarray, skipped: list) -> tuple[str, 
 
 def _verdict(p: Problem, region: np.ndarray, W: np.ndarray, mth: str, kw: dict, res: dict,
              ranks: dict[str, np.ndarray]) -> dict:
-    """The verdict under the decision's model (docs/methods.md, "Utslaget"): its order, the
-    share of the room's weightings that put ``first`` first, the smallest change of the
-    region's weights that puts the runner-up first, and how many other methods agree."""
+    """The verdict under the decision's model (docs/methods.md, "The decision's model and
+    the verdict"): its order, the share of the room's weightings that put ``first`` first,
+    the smallest change of the region's weights that puts the runner-up first, and how many
+    other methods agree."""
     alts = p.alternatives
     scores = np.asarray(res["scores"], dtype=float)
     r = np.asarray(res["ranks"])

@@ -225,7 +225,8 @@ class VerdictMethods(_Out):
 
 
 class Verdict(_Out):
-    """The verdict under the decision's model (docs/methods.md, "Utslaget")."""
+    """The verdict under the decision's model (docs/methods.md, "The decision's model and
+    the verdict")."""
 
     model: ModelName
     method: Literal[ranking.METHODS] = Field(description="The ranking method computing it.")

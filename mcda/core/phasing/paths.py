@@ -21,6 +21,7 @@ from .input import (
     Infeasibility,
     PhasePlan,
     _err,
+    values_from_scores,
 )
 from .model import PhaseModel, assignment_from_x
 
@@ -304,8 +305,11 @@ def wsm_value_samples(
     seed: int,
     weights: np.ndarray | None = None,
     groups: Sequence[int] | None = None,
+    method: str = "wsm",
+    method_options: Mapping[str, Any] | None = None,
 ) -> np.ndarray:
-    """WSM scores (S × m, sum normalisation) under SMAA-sampled weights, as plan values.
+    """Scores of ``method`` (S × m; WSM with sum normalisation unless told otherwise) under
+    SMAA-sampled weights, as plan values.
 
     With participants' ``weights`` (rows) and their ``groups`` (index per row) the weights are
     resampled stratified by municipality (each municipality an equal share of the samples,
@@ -322,7 +326,7 @@ def wsm_value_samples(
     else:
         base, idx = smaa.draw("uniform", n_samples, seed, m.shape[1])
     W = base if idx is None else base[idx]
-    return ranking.score_batch("wsm", m, W, t)
+    return ranking.score_batch(method, m, W, t, **dict(method_options or {}))
 
 
 def analysis_value_samples(
@@ -332,7 +336,8 @@ def analysis_value_samples(
     n_samples: int,
     seed: int,
 ) -> np.ndarray | None:
-    """SMAA-sampled WSM values (S × len(alt_ids)) of one analysis, for the plan's stability.
+    """SMAA-sampled values (S × len(alt_ids)) of one analysis under its phasing scorer (the
+    decision's model unless the input chose another), for the plan's stability.
 
     ``data`` and ``res`` are an analysis input and output object; participants' weights are
     resampled per municipality (:func:`wsm_value_samples`). None when the input has no scores.
@@ -346,7 +351,12 @@ def analysis_value_samples(
     groups = sorted({v["group"] for v in res["votes"]})
     W = np.array([[v["weights"][c] for c in crit] for v in res["votes"]], dtype=float)
     gidx = [groups.index(v["group"]) for v in res["votes"]]
-    samples = wsm_value_samples(matrix, types, n_samples, seed, W, gidx)
+    scorer = ((res.get("phasing") or {}).get("method") or {})
+    samples = wsm_value_samples(matrix, types, n_samples, seed, W, gidx,
+                                scorer.get("scorer") or "wsm", scorer.get("scorer_options"))
+    hib = scorer.get("higher_is_better", True)
+    if not hib or samples.min() < 0:  # as the plan values: mapped onto [0.01, 1] per sample
+        samples = np.array([values_from_scores(row, hib) for row in samples])
     cols = [all_alts.index(str(a)) for a in alt_ids]
     return samples[:, cols]
 
