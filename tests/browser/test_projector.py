@@ -101,7 +101,7 @@ def test_reveal_button_shows_results(app, live_server, page_factory):
     assert_no_axe_violations(pg, "results after htmx swap (tablet)")
     pg.goto(f"{live_server.url}/resultat/{sc['round_id']}/projektor")
     assert pg.locator("#proj-results").is_visible()
-    assert pg.locator("#proj-sum-h").inner_text() == "Sammanfattning"
+    assert pg.locator("#proj-sum-h").inner_text() == "Vad kommer först?"
     assert pg.csp_violations == [] and pg.page_errors == []
 
     desk = _second_page(app, page_factory, live_server, DESKTOP, "facilitator@example.se")

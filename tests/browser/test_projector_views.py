@@ -55,8 +55,8 @@ def test_each_revealed_view_fits_1080p_with_28px_text(app, live_server, page_fac
     pg.goto(base)
     steps = pg.locator(".proj-steps ol a").all_inner_texts()
     assert [s.split(". ", 1)[1] for s in steps] == [
-        "Sammanfattning", "Vikter", "Målkonflikter", "Karta", "Rangordning"]
-    assert pg.locator('.proj-steps a[aria-current="step"]').inner_text() == "1. Sammanfattning"
+        "Vad kommer först?", "Vikter", "Målkonflikter", "Karta", "Rangordning"]
+    assert pg.locator('.proj-steps a[aria-current="step"]').inner_text() == "1. Vad kommer först?"
     items = pg.locator(".proj-summary li").count()
     assert 4 <= items <= 8
     for i, key in enumerate(VIEWS):

@@ -56,49 +56,52 @@ def _text(page: str | Element, names: list[str]) -> str:
 
 def test_summary_leads_the_results_page_and_links_to_sections(client, demo):
     page = client.get(f"/resultat/{demo['round']}").get_data(as_text=True)
-    # the summary leads the page: above the facilitator's controls and the sections
-    assert page.index('id="summary-h"') < page.index('id="controls-h"')
-    assert page.index('id="summary-h"') < page.index('id="howto-h"') < page.index('id="part-h"')
+    # issue 23: the verdict leads the page; the full summary opens Fördjupning
+    assert page.index('id="verdict-h"') < page.index('id="controls-h"')
+    assert page.index('id="fordjupning-h"') < page.index('id="summary-h"') < page.index(
+        'id="part-h"')
     assert page.count('id="summary-h"') == 1
     doc = parse_html(page)
     summary = doc.find("section", id="sec-summary")
     items = [m.group(1) for li in summary.find_all("li")
              if (m := re.fullmatch(r"summary-(\w+)", str(li.get("class"))))]
     assert 4 <= len(items) <= 8
-    assert items[0] == "agreement" and items[-1] == "coverage"
-    assert {"verdict", "change"} <= set(items)
+    assert items[0] == "verdict" and items[-1] == "coverage"  # issue 23: the verdict first
     for a in summary.find_all(href=True):
         if (m := re.fullmatch(r"#([\w-]+)", str(a.get("href")))):
             assert doc.find(id=m.group(1)) is not None, m.group(1)
     # each statement carries its figure and the method it rests on
     assert len([el for el in summary.iter() if el.get("class") == "method-note"]) == len(items)
     assert re.search(r"\d+ %", _text(summary, [])), "figures as percentages"
-    assert "valet beror på metod" in _text(summary, demo["names"]).lower()
+    assert "procentenheter" in _text(summary, demo["names"])  # what would change it
 
 
-def test_options_change_swaps_the_summary_out_of_band(client, demo):
-    """An htmx options change replaces the body and, out of band, the summary at the top."""
+def test_options_change_swaps_the_summary_with_the_body(client, demo):
+    """An htmx options change replaces the body, which holds the verdict and the summary."""
     resp = client.get(f"/resultat/{demo['round']}?o=1&methods=topsis&methods=vikor",
                       headers={"HX-Request": "true"})
     html = resp.get_data(as_text=True)
-    assert html.count('id="summary-h"') == 1 and 'hx-swap-oob="true"' in html
-    assert "2 metoder" in html  # the summary follows the new options
+    assert html.count('id="summary-h"') == 1 and html.count('id="verdict-h"') == 1
+    assert "metoder: TOPSIS, VIKOR" in html  # the method note follows the new options
 
 
 def test_one_verdict_the_ranking_smaa_and_sensitivity_name_the_same_winner(app, client, demo):
+    """Issue 23: the verdict's first (the decision's model) leads the page, the ranking table
+    in Fördjupning lists it first, and the sensitivity table is about it."""
     page = client.get(f"/resultat/{demo['round']}").get_data(as_text=True)
     ra = analysis_cache.get_analysis(open_db(app), demo["round"],
                                      _options(), fingerprint=None)
     v = ra.output["verdict"]
-    top = next(a["name"] for a in ra.input["alternatives"] if a["id"] == v["top"][0])
-    assert v["sensitivity"]["top"] == v["top"][0]
-    sens = page[page.index('id="sec-sensitivity"'):]
-    assert html.escape(top) in sens[:3000] or top in sens[:3000]
-    rank = page[page.index('id="sec-ranking"'):page.index('id="sec-smaa"')]
-    assert "Kompromissen sätter" in rank and "metoder gör det" in rank
-    smaa = page[page.index('id="sec-smaa"'):page.index('id="sec-sensitivity"')]
-    assert "alla metoderna" in smaa  # SMAA over the methods in use, not WSM alone
-    assert v["smaa"]["methods"] == ra.output["meta"]["methods"]
+    top = next(a["name"] for a in ra.input["alternatives"] if a["id"] == v["first"])
+    doc = parse_html(page)
+    lead = doc.find("p", class_="verdict-lead").text()
+    assert lead.startswith(f"{top} kommer först.")
+    table = doc.find("section", id="sec-ranking").find("tbody")
+    assert table.find("th").text() == top
+    if ra.output["sensitivity"]:
+        assert ra.output["sensitivity"]["top"] == v["first"]
+        sens = page[page.index('id="sec-sensitivity"'):]
+        assert html.escape(top) in sens[:3000] or top in sens[:3000]
 
 
 def _options():

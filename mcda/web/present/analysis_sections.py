@@ -107,6 +107,13 @@ def rankings_view(m: AnalysisOutput, alts: Sequence[tuple[str, str]],
              "scores": [_num(rankings[k].scores.get(aid)) for k in methods],
              "compromise": comp_ranks.get(aid)} for aid, name in alts]
     rows.sort(key=lambda r: (r["compromise"] if r["compromise"] is not None else 1e9, r["name"]))
+    # each row's place under the decision's model (issue 23; the results page lists the rows
+    # in that order, ``model_rows``); the exports keep their own column order
+    verdict = computed(m.verdict) if m.verdict is not None else None
+    model_rank = {o.id: o.rank for o in getattr(verdict, "order", None) or []}
+    for r in rows:
+        r["model"] = model_rank.get(r["id"])
+    model_rows = sorted(rows, key=lambda r: r["model"] if r["model"] is not None else 1e9)
     agr = computed(m.agreement)
     agreement = None
     if agr is not None and agr.methods:
@@ -120,7 +127,7 @@ def rankings_view(m: AnalysisOutput, alts: Sequence[tuple[str, str]],
     by_group = sorted(({"group": group(g), "ranks": entry.compromise.ranks}
                        for g, entry in m.by_group_rankings.items()), key=lambda r: r["group"])
     return {
-        "methods": methods,
+        "methods": methods, "has_model": bool(model_rank), "model_rows": model_rows,
         "method_labels": [METHOD_LABELS.get(k, k) for k in methods],
         "higher_is_better": [bool(rankings[k].higher_is_better) for k in methods],
         "rows": rows, "agreement": agreement, "by_group": by_group,
@@ -141,7 +148,14 @@ def smaa_view(smaa: Any, alts: Sequence[tuple[str, str]]) -> dict[str, Any] | No
     over_methods = hasattr(smaa, "methods")
     methods = smaa.methods if over_methods else [smaa.method]
     return {"samples": smaa.samples, "rows": rows, "over_methods": over_methods,
-            "methods": ", ".join(METHOD_LABELS.get(k, str(k)) for k in methods if k)}
+            "methods": ", ".join(_method_name(k) for k in methods if k)}
+
+
+def _method_name(k: str) -> str:
+    """A method's label; the additive value model (a model, not a method) in words."""
+    if k == "value":
+        return _("Viktad summa av värden (additiv värdemodell)")
+    return str(METHOD_LABELS.get(k, k))
 
 
 def sensitivity_view(sens: Any, cname: Names, aname: Names) -> dict[str, Any] | None:
@@ -206,3 +220,69 @@ def contributions_view(data: Mapping[str, Any], m: AnalysisOutput,
                for r in rows)
     return {"criteria": [n for _c, n, _d in crits], "rows": rows,
             "max": max(r["total"] for r in rows), "span": span}
+
+
+def verdict_plain(m: AnalysisOutput, alts: Sequence[tuple[str, str]],
+                  cname: Names) -> dict[str, Any] | None:
+    """The verdict as plain values for the main views (issue 23), from the analysis' typed
+    ``verdict`` block (the decision's model): the order with each alternative's share of the
+    room's weightings, the first and the runner-up, the smallest change of the region's
+    weights that puts the runner-up first, how many of the other methods agree, and why place
+    and share disagree when they do."""
+    v = computed(m.verdict) if m.verdict is not None else None
+    if v is None or not getattr(v, "first", None):
+        return None
+    aname = dict(alts)
+    flip, meth, leader = v.flip, v.methods, v.share_leader
+    order = [{"id": o.id, "name": aname.get(o.id, o.id), "place": o.rank,
+              "share": _num(v.shares.get(o.id))} for o in v.order]
+    out = {
+        "model_id": v.model.id, "model_sv": v.model.name_sv, "model_en": v.model.name_en,
+        "first": aname.get(v.first, v.first),
+        "runner_up": aname.get(v.runner_up, v.runner_up) if v.runner_up else None,
+        "tied": [o["name"] for o in order if o["place"] == 1],
+        "share_first": _num(v.share_first), "n_weightings": v.n_weightings,
+        "methods_agree": meth.agree, "methods_of": meth.of,
+        "explain": v.explain,
+        "share_leader": None if leader is None else {
+            "name": aname.get(leader, leader), "share": _num(v.shares.get(leader))},
+        "flip": None if flip is None else {
+            "criterion": cname.get(flip.criterion, flip.criterion),
+            "points": _num(flip.points), "direction": flip.direction},
+        "order": order,
+    }
+    out["inverted"] = _inverted(order)
+    return out
+
+
+def _inverted(order: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Pairs where a lower place comes first under more weightings than a higher one (the
+    "plats 3 · först i 3 %" then "plats 4 · först i 10 %" the issue found unexplained)."""
+    out = []
+    for i, hi in enumerate(order):
+        for lo in order[i + 1:]:
+            if (hi["share"] is not None and lo["share"] is not None
+                    and lo["share"] > hi["share"] + 0.005):
+                out.append({"higher": hi["name"], "lower": lo["name"]})
+    return out
+
+
+def plan_view(phasing: Mapping[str, Any] | None, aname: Names) -> dict[str, Any] | None:
+    """The plan per phase from the analysis' ``phasing`` block (the decision has phases):
+    per phase its name, period, budget, spend and the investments placed in it."""
+    if not phasing or not phasing.get("plan") or not phasing.get("phases"):
+        return None
+    plan = phasing["plan"]
+    assignment = plan.get("assignment") or {}
+    values = phasing.get("values") or {}
+    spend = plan.get("spend") or []
+    phases = []
+    for i, ph in enumerate(phasing["phases"], start=1):
+        items = sorted((a for a, p in assignment.items() if p == i),
+                       key=lambda a: -(_num(values.get(a)) or 0))
+        phases.append({"name": ph.get("name"), "period": ph.get("period"),
+                       "budget": ph.get("budget"),
+                       "spend": spend[i - 1] if i - 1 < len(spend) else None,
+                       "items": [aname.get(a, a) for a in items]})
+    left = [aname.get(a, a) for a, p in assignment.items() if p is None]
+    return {"phases": phases, "left_out": left, "status": plan.get("status")}

@@ -232,49 +232,31 @@ def _contender(c: Mapping[str, Any], t: _T) -> str:
 
 
 def _verdict(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
-    top = join([a["name"] for a in p.get("top") or []], t)
-    share, n, agree = p.get("share"), p.get("n_methods") or 0, p.get("methods_agree") or 0
-    args = {"top": top, "share": pct(share, t), "n": n, "agree": agree}
-    finding = p.get("finding")
-    if finding == "tie":
-        text = t.gettext("%(top)s delar förstaplatsen i kompromissen.") % args
-    elif finding == "clear" and share is not None:
-        text = t.gettext(
-            "%(top)s hamnar först i kompromissen, med alla %(n)s metoder och i %(share)s av "
-            "dragningarna av deltagarnas vikter. Utslaget är tydligt."
-        ) % args
-    elif finding == "clear":
-        text = t.gettext("%(top)s hamnar först i kompromissen och med alla %(n)s metoder. "
-                         "Utslaget är tydligt.") % args
-    elif finding == "likely":
-        text = t.gettext(
-            "%(top)s hamnar först i kompromissen, med %(agree)s av %(n)s metoder och i "
-            "%(share)s av dragningarna av deltagarnas vikter. Utslaget är troligt men inte "
-            "säkert."
-        ) % args
-    elif len(p.get("contenders") or []) < 2:
-        text = t.gettext(
-            "%(top)s hamnar först i kompromissen, men %(dissent)s sätter ett annat alternativ "
-            "först. Valet beror %(depends)s."
-        ) % {**args, "dissent": join([METHOD_NAMES.get(m, m) for m in p.get("dissent") or []], t),
-             "depends": _depends(p.get("depends_on") or [], t)}
-    else:
-        cont = p.get("contenders") or []
-        text = t.gettext(
-            "%(top)s hamnar först i kompromissen, men %(count)s alternativ ligger nära "
-            "varandra: %(names)s. Valet beror %(depends)s."
-        ) % {**args, "count": _count_word(max(p.get("n_contenders") or len(cont), 2), t),
-             "names": join([_contender(c, t) for c in cont], t),
-             "depends": _depends(p.get("depends_on") or [], t)}
-    if p.get("samples"):
-        basis = t.gettext(
-            "Grund: kompromiss (Copeland) över %(n)s metoder; andelen är hur ofta alternativet "
-            "kommer först i kompromissen när %(samples)s dragningar av deltagarnas vikter "
-            "rangordnas med alla metoderna (SMAA)."
-        ) % {"n": n, "samples": p["samples"]}
-    else:
-        basis = t.gettext("Grund: kompromiss (Copeland) över %(n)s metoder; %(agree)s av dem "
-                          "sätter samma alternativ först.") % args
+    """The summary's verdict item (``core.summary``: the verdict block's four parts) in the
+    same sentences as the main views."""
+    def name(x: Mapping[str, Any] | None) -> str | None:
+        return None if x is None else str(x.get("name"))
+
+    first = name(p.get("first")) or ""
+    fl = p.get("flip")
+    model = p.get("model") or {}
+    v = {
+        "first": first, "runner_up": name(p.get("runner_up")),
+        "order": [{"name": first}] + [{"name": name(a)} for a in p.get("following") or []],
+        "tied": [name(a) for a in p.get("tied") or []],
+        "share_first": p.get("share"), "methods_agree": p.get("methods_agree"),
+        "methods_of": p.get("n_methods"), "explain": p.get("explain"),
+        "share_leader": p.get("share_leader"),
+        "model_id": model.get("id"), "model_sv": model.get("name_sv"),
+        "model_en": model.get("name_en"),
+        "flip": None if not fl else {"criterion": fl["criterion"]["name"],
+                                     "points": fl.get("points"),
+                                     "direction": fl.get("direction")},
+    }
+    text = " ".join(verdict_lines(v, t))
+    basis = t.gettext("Grund: beslutets modell, %(model)s, med regionens vikter; andelen räknas "
+                      "över %(n)s viktningar, en per deltagare.") % {
+        "model": model_name(v, t), "n": p.get("n_weightings") or 0}
     return text, basis
 
 
@@ -345,4 +327,110 @@ def summary_sentences(items: Sequence[Mapping[str, Any]], gettext: Gettext | Non
         anchor = it.get("anchor")
         out.append({"kind": it["kind"], "text": text, "basis": basis, "anchor": anchor,
                     "section": t(SECTION_TITLES[anchor]) if anchor in SECTION_TITLES else ""})
+    return out
+
+
+# --- The verdict in plain words (issue 23): main views never name a method's acronym. ---
+
+_PLAIN_KINDS = ("conflict", "no_conflict", "coalitions", "no_coalitions", "agreement")
+
+
+def model_name(v: Mapping[str, Any], gettext: Gettext | None = None) -> str:
+    """The decision's model in plain words, in the reader's language."""
+    t = _gt(gettext)
+    name = v.get("model_en") if _lang_of(t) == "en" else v.get("model_sv")
+    if name:
+        return str(name)
+    if v.get("model_id") in (None, "value"):
+        return t.gettext("Viktad summa av värden (additiv värdemodell)")
+    return t.gettext("en sammanvägning av flera rangordningsmetoder")
+
+
+def verdict_lines(v: Mapping[str, Any], gettext: Gettext | None = None,
+                  lang: str | None = None) -> list[str]:
+    """The verdict as sentences: what comes first and what follows, how sure, what would
+    change it and what the other methods say (``analysis_sections.verdict_plain``)."""
+    t = _gt(gettext, lang)
+    first = v["first"]
+    follow = [o["name"] for o in v.get("order") or [] if o["name"] != first][:3]
+    lines = [t.gettext("%(first)s kommer först.") % {"first": first}]
+    if follow:
+        lines[0] += " " + t.gettext("Därefter följer %(names)s.") % {"names": join(follow, t)}
+    share = v.get("share_first")
+    if share is not None:
+        lines.append(t.gettext("%(first)s kommer först med %(share)s av deltagarnas "
+                               "viktningar.") % {"first": first, "share": pct(share, t)})
+    lines.extend(explain_lines(v, t))
+    flip, rival = v.get("flip"), v.get("runner_up")
+    if flip and rival:
+        args = {"criterion": flip["criterion"], "rival": rival,
+                "pp": num(flip.get("points"), t, 0 if (flip.get("points") or 0) >= 1 else 1)}
+        if flip.get("direction") == "down":
+            msg = t.gettext("Om %(criterion)s vägde %(pp)s procentenheter mindre skulle "
+                            "%(rival)s komma först.")
+        else:
+            msg = t.gettext("Om %(criterion)s vägde %(pp)s procentenheter mer skulle "
+                            "%(rival)s komma först.")
+        lines.append(msg % args)
+    elif rival:
+        lines.append(t.gettext("Ingen ändring av en enskild vikt i regionen sätter %(rival)s "
+                               "först.") % {"rival": rival})
+    of, agree = v.get("methods_of"), v.get("methods_agree")
+    if of:
+        lines.append(t.gettext("%(agree)s av %(of)s andra metoder sätter också %(first)s "
+                               "först.") % {"agree": agree or 0, "of": of, "first": first})
+    return lines
+
+
+def explain_lines(v: Mapping[str, Any], gettext: Gettext | None = None) -> list[str]:
+    """Place and share never contradict without a sentence (issue 23): the place comes from
+    the region's weights, the share from each participant's own weighting."""
+    t = _gt(gettext)
+    out = []
+    explain, leader = v.get("explain"), v.get("share_leader")
+    if explain == "tie" and len(v.get("tied") or []) > 1:
+        out.append(t.gettext("%(names)s delar förstaplatsen med regionens samlade vikter.")
+                   % {"names": join(v["tied"], t)})
+    elif explain == "other_first_more_often" and leader:
+        out.append(t.gettext(
+            "%(leader)s kommer först med fler av deltagarnas viktningar (%(share)s), men med "
+            "regionens samlade vikter kommer %(first)s först: platsen bygger på de samlade "
+            "vikterna, andelen på var och en av deltagarnas egna.") % {
+            "leader": leader["name"], "share": pct(leader.get("share"), t),
+            "first": v["first"]})
+    elif (v.get("share_first") or 0) < 0.5 and v.get("share_first") is not None:
+        out.append(t.gettext(
+            "Platsen bygger på regionens samlade vikter; andelen räknar hur ofta alternativet "
+            "kommer först med var och en av deltagarnas egna viktningar. När vikterna går isär "
+            "kan ett alternativ komma först för regionen utan att komma först för de flesta."))
+    covered = (v["first"], leader["name"]) if explain == "other_first_more_often" and leader \
+        else None
+    pairs = [p for p in v.get("inverted") or [] if (p["higher"], p["lower"]) != covered]
+    if pairs:
+        pair = pairs[0]
+        out.append(t.gettext(
+            "%(lower)s kommer först med fler viktningar än %(higher)s men hamnar ändå efter: "
+            "%(lower)s är bäst för en del av deltagarna och sämre för de andra, %(higher)s "
+            "ligger jämnare.") % pair)
+    return out
+
+
+def plain_summary(items: Sequence[Mapping[str, Any]], gettext: Gettext | None = None,
+                  lang: str | None = None) -> list[dict[str, Any]]:
+    """The summary's statements about the room (conflicts, groups, agreement) without test
+    statistics, for the main views; the full sentences with their basis are in Fördjupning."""
+    t = _gt(gettext, lang)
+    out = []
+    for it in items:
+        kind = it.get("kind")
+        if kind not in _PLAIN_KINDS:
+            continue
+        p = it.get("params") or {}
+        if kind == "agreement":
+            crits = p.get("criteria") or []
+            text = t.gettext("Rummet är mest enigt om %(criteria)s.") % {
+                "criteria": join([c["name"] for c in crits], t)}
+        else:
+            text = _RENDER[kind](p, t)[0]
+        out.append({"kind": kind, "text": text})
     return out

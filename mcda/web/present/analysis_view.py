@@ -24,9 +24,11 @@ from mcda.web.present.analysis_sections import (
     by_role_view,
     conflicts_view,
     contributions_view,
+    plan_view,
     rankings_view,
     sensitivity_view,
     smaa_view,
+    verdict_plain,
     verdict_view,
 )
 from mcda.web.present.labels import (
@@ -161,9 +163,19 @@ def build_view(ra: RoundAnalysis, counts: Mapping[str, int], k: int,
                                            cname, aname)
     view["verdict"] = verdict_view(verdict, aname)
     out = ra.output if pool_label() == disclosure.POOL else relabel_pool(ra.output, pool_label())
-    view["summary"] = analysis_text.summary_sentences(disclosure.scrub_summary(
+    items = disclosure.scrub_summary(
         summary.summarize(out, hidden=set(), all_groups=list(counts), k=k),
-        pooled=bool(part["n_hidden"])))
+        pooled=bool(part["n_hidden"]))
+    view["summary"] = analysis_text.summary_sentences(items)
+    view["plain"] = analysis_text.plain_summary(items)
+    view["coverage"] = next((s for s in view["summary"] if s["kind"] == "coverage"), None)
+    vp = verdict_plain(m, alts, cname) if has_scores else None
+    if vp is not None:
+        vp["lines"] = analysis_text.verdict_lines(vp)
+        vp["explain_lines"] = analysis_text.explain_lines(vp)
+        vp["model"] = analysis_text.model_name(vp)
+    view["verdict_plain"] = vp
+    view["plan"] = plan_view(m.phasing, aname) if has_scores else None
     return view
 
 

@@ -13,6 +13,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from mcda.store import analysis_input, records
+from mcda.store import items as store_items
 from mcda.web.kit.access import can_edit_decision
 from mcda.web.kit.db import get_db
 from mcda.web.kit.scope import round_scope
@@ -43,7 +44,39 @@ def page_context(rnd: dict[str, Any], opts: dict[str, Any], error: str | None,
             "analysis_error": scope.error, "methods_all": analysis_input.METHODS,
             "method_labels": METHOD_LABELS, "within_labels": WITHIN_LABELS,
             "between_labels": BETWEEN_LABELS, "record": records.get_record(get_db(), rnd["id"]),
-            "counts": scope.counts}
+            "counts": scope.counts, "appendix": request.endpoint == "results.report",
+            "round_subtitle": round_subtitle(rnd),
+            "missing_scores": missing_scores(rnd["decision_id"]) if view.get("empty") is False
+            and not view.get("has_scores") else []}
+
+
+def round_subtitle(rnd: Mapping[str, Any]) -> str | None:
+    """The round's own title, unless it only repeats its number ("Omgång 1" after
+    "omgång 1": the title the issue found doubled)."""
+    title = (rnd.get("title") or "").strip()
+    rest = title
+    for word in ("omgång", "round"):
+        head = f"{word} {rnd['number']}"
+        if rest.casefold().startswith(head):
+            rest = rest[len(head):]
+    rest = rest.strip(" –-:,()")
+    if rest.casefold() in _REPEATS:
+        return None
+    return title if rest == title.strip(" –-:,()") else rest
+
+
+_REPEATS = {"", "exempel", "example"}  # the demo's "(exempel)" is shown as a label already
+
+
+def missing_scores(decision_id: int) -> list[str]:
+    """Each empty score as "alternative × criterion": the results say what keeps the
+    ranking from being shown instead of dropping it silently."""
+    db = get_db()
+    crits = store_items.list_criteria(db, decision_id)
+    alts = store_items.list_alternatives(db, decision_id)
+    scores = store_items.get_scores(db, decision_id)
+    return [f"{a['name']} × {c['name']}" for a in alts for c in crits
+            if (a["id"], c["id"]) not in scores]
 
 
 _SECTIONS: OrderedDict[tuple, tuple[Any, Markup]] = OrderedDict()

@@ -4,7 +4,7 @@ and the polled live part (ETag per analysis, phase, language and view)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import current_app, request, url_for
@@ -20,12 +20,13 @@ from mcda.web.kit.scope import round_counts, round_scope
 from mcda.web.present import maps
 from mcda.web.present.analysis_view import empty_view, scope_view
 from mcda.web.present.qr import qr_svg
+from mcda.web.results.page import missing_scores
 
 PROJECTOR_OPTIONS = {"smaa": False}
 """While results are hidden the projector shows consensus only: no SMAA, cheap per poll."""
 
 PROJECTOR_VIEWS: tuple[tuple[str, Any], ...] = (
-    ("sammanfattning", _l("Sammanfattning")),
+    ("sammanfattning", _l("Vad kommer först?")),
     ("vikter", _l("Vikter")),
     ("konflikter", _l("Målkonflikter")),
     ("karta", _l("Karta")),
@@ -72,12 +73,15 @@ def live(rnd: dict[str, Any], phase: dict[str, Any] | None
 
 
 def steps(rnd: Mapping[str, Any], view: Mapping[str, Any], current: str,
-          phase: Mapping[str, Any] | None, has_map: bool) -> list[dict[str, Any]]:
-    """The revealed views available for this round (no ranking without scores, no map
-    without borders), each with its URL and whether it is the one shown."""
+          phase: Mapping[str, Any] | None, has_map: bool,
+          missing: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The revealed views available for this round (no map without borders), each with its
+    URL and whether it is the one shown. The ranking view stays when scores are missing: it
+    names them instead of disappearing (issue 23)."""
     out = []
     for key, label in PROJECTOR_VIEWS:
-        if key == "rangordning" and not (view.get("has_scores") and view.get("rankings")):
+        if key == "rangordning" and not (view.get("has_scores") and view.get("rankings")
+                                         or missing):
             continue
         if key == "karta" and not has_map:
             continue
@@ -115,8 +119,10 @@ def _stepper(rnd: Mapping[str, Any], view: Mapping[str, Any],
              phase: Mapping[str, Any] | None) -> dict[str, Any]:
     rmaps = maps.results_maps(view, None)
     has_map = bool(rmaps.get("geo", {}).get("areas") and rmaps.get("coalitions"))
-    seq = steps(rnd, view, view_key(), phase, has_map)
+    missing = (missing_scores(rnd["decision_id"])
+               if not view.get("has_scores") and view.get("alternatives") else [])
+    seq = steps(rnd, view, view_key(), phase, has_map, missing)
     i = next(n for n, s in enumerate(seq) if s["current"])
-    return {"steps": seq, "step": seq[i]["key"], "maps": rmaps,
+    return {"steps": seq, "step": seq[i]["key"], "maps": rmaps, "missing_scores": missing,
             "prev_step": seq[i - 1] if i > 0 else None,
             "next_step": seq[i + 1] if i + 1 < len(seq) else None, "step_no": i + 1}

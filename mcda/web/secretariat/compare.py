@@ -88,7 +88,9 @@ def _chosen(decision_id: int, opts: dict[str, Any], sort: str, desc: bool) -> di
     decision = require_view(store_decisions.get_decision(db, decision_id))
     rounds = store_rounds.list_rounds(db, decision_id)
     by_id = {r["id"]: r for r in rounds}
-    rnd = by_id.get(_int("omgang") or -1) or (rounds[-1] if rounds else None)
+    # issue 23: without a choice, the latest round with votes (a new empty round has none)
+    voted = [r for r in rounds if r.get("n_voters")]
+    rnd = by_id.get(_int("omgang") or -1) or (voted or rounds or [None])[-1]
     other = by_id.get(_int("jamfor") or -1)
     # the form's phase belongs to the decision it was shown for (``etapp_beslut``):
     # after switching decision it is stale, not unknown, and is dropped
