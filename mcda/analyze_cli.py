@@ -55,90 +55,30 @@ def _gettext(lang: str):  # noqa: ANN202 - a gettext callable
     return Translations.load(str(directory), [lang]).gettext
 
 
-def _pct(x: float, lang: str) -> str:
-    if 0 < x < 0.005:
-        return "under 1 %" if lang == "sv" else "under 1%"
-    n = round(100 * x)
-    return f"{n} %" if lang == "sv" else f"{n}%"
-
-
-def _and(names: list[str], lang: str) -> str:
-    word = " och " if lang == "sv" else " and "
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + word + names[-1]
-
-
-def _points(p: float, lang: str) -> str:
-    n = round(p)
-    if n < 1:
-        return "mindre än 1 procentenhet" if lang == "sv" else "less than 1 percentage point"
-    if lang == "sv":
-        return f"{n} procentenhet" + ("" if n == 1 else "er")
-    return f"{n} percentage point" + ("" if n == 1 else "s")
-
-
 def verdict_text(result: dict[str, Any], lang: str = "sv") -> list[str]:
-    """The verdict in plain words (issue 23): what comes first and what follows, how sure
-    (the share of the participants' weightings), what would change it and what the other
-    methods say. No method acronym: the model is named in plain words."""
-    v = result.get("verdict") or {}
-    if not v.get("first"):
+    """The verdict in plain words (issue 23), worded by the results page's own renderer
+    (``present.analysis_text.verdict_lines`` over ``analysis_sections.verdict_plain``), so
+    the page, the projector, the report and this summary say the same sentences: what comes
+    first and what follows, how sure, what would change it and what the other methods say.
+    No method acronym: the model is named in plain words."""
+    from .core.contract import Verdict
+    from .web.present.analysis_sections import verdict_plain
+    from .web.present.analysis_text import verdict_lines
+
+    raw = result.get("verdict") or {}
+    if not raw.get("first"):
         return []
     meta = result.get("meta") or {}
-    an = {a["id"]: a["name"] for a in meta.get("alternatives") or []}
-    cn = {c["id"]: c["name"] for c in meta.get("criteria") or []}
-    sv = lang == "sv"
-    first, runner = an.get(v["first"], v["first"]), v.get("runner_up")
-    tied = [an.get(o["id"], o["id"]) for o in v["order"] if o["rank"] == 1]
-    rest = [an.get(o["id"], o["id"]) for o in v["order"] if o["rank"] > 1]
-    model = v["model"]["name_sv" if sv else "name_en"]
-    lines = ["Utslaget" if sv else "Verdict",
-             (f"Rangordnat med beslutets modell: {model.lower()}." if sv else
-              f"Ranked with the decision's model: {model.lower()}.")]
-    if len(tied) > 1:
-        lines.append(f"{_and(tied, lang)} delar förstaplatsen." if sv else
-                     f"{_and(tied, lang)} share first place.")
-    else:
-        lines.append(f"{first} kommer först." if sv else f"{first} comes first.")
-    if rest:
-        lines.append(f"Därefter: {_and(rest[:3], lang)}." if sv else
-                     f"Then: {_and(rest[:3], lang)}.")
-    share = _pct(v["share_first"], lang)
-    lines.append(f"{first} kommer först med {share} av deltagarnas viktningar." if sv else
-                 f"{first} comes first under {share} of the participants' weightings.")
-    if v.get("explain") == "other_first_more_often":
-        leader = v["share_leader"]
-        ls = _pct(v["shares"][leader], lang)
-        lines.append(
-            f"Med regionens vikter kommer {first} först, men {an.get(leader, leader)} kommer "
-            f"först med fler enskilda viktningar ({ls}): {first} är en kompromiss mellan dem."
-            if sv else
-            f"With the region's weights {first} comes first, but {an.get(leader, leader)} "
-            f"comes first under more individual weightings ({ls}): {first} is a compromise "
-            "between them.")
-    fl = v.get("flip")
-    if fl is not None and runner is not None:
-        crit, ru = cn.get(fl["criterion"], fl["criterion"]), an.get(runner, runner)
-        pts = _points(fl["points"], lang)
-        if sv:
-            more = "mer" if fl["direction"] == "up" else "mindre"
-            lines.append(f"Om {crit} vägde {pts} {more} skulle {ru} komma först.")
-        else:
-            more = "more" if fl["direction"] == "up" else "less"
-            lines.append(f"If {crit} weighed {pts} {more}, {ru} would come first.")
-    elif runner is not None and len(tied) == 1:
-        lines.append(f"Ingen ändring av en enskild vikt får {an.get(runner, runner)} att komma "
-                     "först." if sv else
-                     f"No change of a single weight puts {an.get(runner, runner)} first.")
-    m = v.get("methods") or {}
-    if m.get("of"):
-        agree, of = m["agree"], m["of"]
-        if agree:
-            lines.append(f"{agree} av {of} andra metoder sätter också {first} först." if sv else
-                         f"{agree} of {of} other methods also put {first} first.")
-        else:
-            lines.append(f"Ingen av {of} andra metoder sätter {first} först." if sv else
-                         f"None of {of} other methods puts {first} first.")
-    return lines
+    alts = [(a["id"], a["name"]) for a in meta.get("alternatives") or []]
+    cname = {c["id"]: c["name"] for c in meta.get("criteria") or []}
+    v = verdict_plain(Verdict.model_validate(raw), alts, cname)
+    if v is None:
+        return []
+    gettext = _gettext(lang)
+    model = v["model_en"] if lang == "en" else v["model_sv"]
+    head = [gettext("Besked"),
+            gettext("Besked enligt beslutsfrågans beslutsmodell: %(m)s.") % {"m": model}]
+    return head + verdict_lines(v, gettext=gettext, lang=lang)
 
 
 def summary_text(result: dict[str, Any], lang: str = "sv") -> str:

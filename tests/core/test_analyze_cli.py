@@ -87,7 +87,7 @@ def test_summary_leads_the_json_output(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("lang", "head", "lines_sv_en"), [
-    ("sv", ("Utslaget", "Sammanfattning"), (
+    ("sv", ("Besked", "Sammanfattning"), (
         "Mobil scen för hela delregionen kommer först.",
         "Mobil scen för hela delregionen kommer först med 89 % av deltagarnas viktningar.",
         "Om Tillgänglighet för invånarna vägde 20 procentenheter mindre skulle Ateljéer och "
@@ -95,7 +95,7 @@ def test_summary_leads_the_json_output(tmp_path, capsys):
         "5 av 7 andra metoder sätter också Mobil scen för hela delregionen först.")),
     ("en", ("Verdict", "Summary"), (
         "Mobil scen för hela delregionen comes first.",
-        "Mobil scen för hela delregionen comes first under 89% of the participants' "
+        "Mobil scen för hela delregionen comes first with 89 % of the participants’ "
         "weightings.",
         "If Tillgänglighet för invånarna weighed 20 percentage points less, Ateljéer och "
         "replokaler i Mariestad would come first.",
@@ -110,7 +110,7 @@ def test_summary_as_plain_text(tmp_path, capsys, lang, head, lines_sv_en):
     assert lines[0] == head[0]
     verdict = lines[:lines.index("")]
     for expected in lines_sv_en:
-        assert expected in verdict
+        assert expected in " ".join(verdict)
     first_block = " ".join(verdict)
     for jargon in ("TOPSIS", "VIKOR", "PROMETHEE", "COPRAS", "SPOTIS", "WSM", "WPM", "SMAA",
                    "Copeland", "S*"):
@@ -125,25 +125,31 @@ def test_summary_as_plain_text(tmp_path, capsys, lang, head, lines_sv_en):
 
 
 def test_verdict_text_words_the_tie_the_compromise_and_no_flip():
+    """The CLI words the verdict with the results page's renderer (one set of sentences)."""
     from mcda.analyze_cli import verdict_text
 
     meta = {"alternatives": [{"id": "a", "name": "Alfa"}, {"id": "b", "name": "Beta"},
                              {"id": "c", "name": "Gamma"}], "criteria": []}
     base = {"model": {"id": "topsis", "name_sv": "Närhet till idealet",
                       "name_en": "Closeness to the ideal"},
+            "method": "topsis", "method_options": {}, "higher_is_better": True,
+            "n_weightings": 2,
             "first": "c", "runner_up": "a", "share_first": 0.0,
             "shares": {"a": 0.5, "b": 0.5, "c": 0.0}, "share_leader": "a", "flip": None,
-            "methods": {"agree": 0, "of": 6, "ids": []}, "explain": "other_first_more_often",
-            "order": [{"id": "c", "rank": 1}, {"id": "a", "rank": 2}, {"id": "b", "rank": 2}]}
-    sv = verdict_text({"verdict": base, "meta": meta})
-    assert "Rangordnat med beslutets modell: närhet till idealet." in sv
-    assert "Med regionens vikter kommer Gamma först, men Alfa kommer först med fler enskilda " \
-        "viktningar (50 %): Gamma är en kompromiss mellan dem." in sv
-    assert "Ingen ändring av en enskild vikt får Alfa att komma först." in sv
+            "methods": {"agree": 0, "of": 6, "ids": [], "first_by_method": {}},
+            "explain": "other_first_more_often",
+            "order": [{"id": "c", "score": 0.6, "rank": 1}, {"id": "a", "score": 0.5, "rank": 2},
+                      {"id": "b", "score": 0.5, "rank": 2}]}
+    sv = " ".join(verdict_text({"verdict": base, "meta": meta}))
+    assert "Närhet till idealet" in sv
+    assert "Alfa kommer först med fler av deltagarnas viktningar (50 %), men med regionens " \
+        "samlade vikter kommer Gamma först" in sv
+    assert "Ingen ändring av en enskild vikt i regionen sätter Alfa först." in sv
     assert "Ingen av 6 andra metoder sätter Gamma först." in sv
-    tie = dict(base, explain="tie", order=[{"id": "c", "rank": 1}, {"id": "a", "rank": 1},
-                                           {"id": "b", "rank": 3}])
-    en = verdict_text({"verdict": tie, "meta": meta}, "en")
-    assert "Gamma and Alfa share first place." in en
-    assert not any("single weight" in ln for ln in en)
+    tie = dict(base, explain="tie", order=[{"id": "c", "score": 0.6, "rank": 1},
+                                           {"id": "a", "score": 0.6, "rank": 1},
+                                           {"id": "b", "score": 0.1, "rank": 3}])
+    en = " ".join(verdict_text({"verdict": tie, "meta": meta}, "en"))
+    assert "Closeness to the ideal" in en
+    assert "Gamma and Alfa" in en
     assert verdict_text({"verdict": {}, "meta": meta}) == []

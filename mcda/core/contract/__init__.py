@@ -9,7 +9,7 @@ cross-field rules and the normalised :class:`Problem`), :mod:`.outputs` (output 
 
 from .inputs import AnalysisInput, Options, PhasingInput, PhasingOptions, SmaaOptions
 from .jsonio import loads, translate
-from .outputs import AnalysisOutput
+from .outputs import AnalysisOutput, Verdict
 from .problem import Problem, ProblemVote
 from .validate import json_schemas, validate_input, validate_phasing
 
@@ -25,6 +25,7 @@ __all__ = [
     "json_schemas",
     "loads",
     "translate",
+    "Verdict",
     "validate_input",
     "validate_phasing",
 ]

@@ -174,21 +174,6 @@ def sensitivity_view(sens: Any, cname: Names, aname: Names) -> dict[str, Any] | 
             "compromise": sens.method == "copeland"}
 
 
-def verdict_view(verdict: Any, aname: Names) -> dict[str, Any] | None:
-    """The verdict's per-method first places, for the ranking section's reconciliation."""
-    if verdict is None:
-        return None
-    top = verdict.top
-    return {
-        "top": [aname.get(a, a) for a in top],
-        "finding": verdict.finding,
-        "dissent": [{"method": METHOD_LABELS.get(k, k), "first": [aname.get(a, a) for a in f]}
-                    for k, f in verdict.first_by_method.items() if top and top[0] not in f],
-        "methods_agree": verdict.methods_agree,
-        "n_methods": len(verdict.methods),
-    }
-
-
 def contributions_view(data: Mapping[str, Any], m: AnalysisOutput,
                        crits: Sequence[tuple[str, str, str]],
                        alts: Sequence[tuple[str, str]]) -> dict[str, Any] | None:
@@ -222,14 +207,15 @@ def contributions_view(data: Mapping[str, Any], m: AnalysisOutput,
             "max": max(r["total"] for r in rows), "span": span}
 
 
-def verdict_plain(m: AnalysisOutput, alts: Sequence[tuple[str, str]],
+def verdict_plain(verdict: Any, alts: Sequence[tuple[str, str]],
                   cname: Names) -> dict[str, Any] | None:
     """The verdict as plain values for the main views (issue 23), from the analysis' typed
     ``verdict`` block (the decision's model): the order with each alternative's share of the
     room's weightings, the first and the runner-up, the smallest change of the region's
     weights that puts the runner-up first, how many of the other methods agree, and why place
-    and share disagree when they do."""
-    v = computed(m.verdict) if m.verdict is not None else None
+    and share disagree when they do. ``verdict``: the typed block (``contract.Verdict``),
+    so the results page and ``python -m mcda analyze --summary`` word it the same way."""
+    v = computed(verdict) if verdict is not None else None
     if v is None or not getattr(v, "first", None):
         return None
     aname = dict(alts)

@@ -45,9 +45,6 @@ _EN_S_STAR = {"very high": "very_high", "high": "high", "moderate": "moderate", 
 NUMBER_WORDS = {2: N_("två"), 3: N_("tre"), 4: N_("fyra"), 5: N_("fem"), 6: N_("sex"),
                 7: N_("sju"), 8: N_("åtta")}
 
-METHOD_NAMES = {"topsis": "TOPSIS", "vikor": "VIKOR", "promethee_ii": "PROMETHEE II",
-                "wsm": "WSM", "wpm": "WPM", "spotis": "SPOTIS", "copras": "COPRAS"}
-
 SECTION_TITLES = {
     "sec-participation": N_("Deltagande"),
     "sec-consensus": N_("Konsensus"),
@@ -157,10 +154,6 @@ _HIDDEN_NOTE = N_("%(n)s kommuner under anonymitetsgränsen räknas men namnges 
 _COALITION_BASIS = N_(
     "Grund: klustring av kommunernas vikter; silhuett %(s)s (0–1, högre = tydligare grupper)."
 )
-_SENSITIVITY_BASIS = N_(
-    "Grund: envägs känslighetsanalys av kompromissens förstaplats; de andra vikterna skalas "
-    "om i samma proportioner."
-)
 
 
 def _conflict(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
@@ -211,26 +204,6 @@ def _no_coalitions(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
     return text, t(_COALITION_BASIS) % {"s": num(p.get("silhouette"), t)}
 
 
-def _depends(keys: Sequence[str], t: _T) -> str:
-    if "method" in keys and "weights" in keys:
-        return t.gettext("både på metod och på vems vikter som räknas")
-    if "method" in keys:
-        return t.gettext("på metod")
-    return t.gettext("på vems vikter som räknas")
-
-
-def _contender(c: Mapping[str, Any], t: _T) -> str:
-    """"Kulturbussen (54 %)", or "(först med SPOTIS)" when the samples never put it first."""
-    share = c.get("share")
-    if share is not None and share >= 0.005:
-        return f"{c['name']} ({pct(share, t)})"
-    if c.get("first_with"):
-        return t.gettext("%(name)s (först med %(methods)s)") % {
-            "name": c["name"],
-            "methods": join([METHOD_NAMES.get(m, m) for m in c["first_with"]], t)}
-    return str(c["name"])
-
-
 def _verdict(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
     """The summary's verdict item (``core.summary``: the verdict block's four parts) in the
     same sentences as the main views."""
@@ -260,31 +233,6 @@ def _verdict(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
     return text, basis
 
 
-def _change(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
-    args = {"criterion": p["criterion"]["name"], "from": pct(p.get("weight"), t, 1),
-            "to": pct(p.get("to"), t, 1), "delta": num((p.get("delta") or 0) * 100, t, 1),
-            "rival": p["rival"]["name"], "top": p["top"]["name"]}
-    if p.get("direction") == "up":
-        msg = t.gettext(
-            "Det som minst behöver ändras för att byta förstaplats: höjs vikten för "
-            "%(criterion)s från %(from)s till %(to)s (%(delta)s procentenheter) tar %(rival)s "
-            "över efter %(top)s."
-        )
-    else:
-        msg = t.gettext(
-            "Det som minst behöver ändras för att byta förstaplats: sänks vikten för "
-            "%(criterion)s från %(from)s till %(to)s (%(delta)s procentenheter) tar %(rival)s "
-            "över efter %(top)s."
-        )
-    return msg % args, t(_SENSITIVITY_BASIS) % {}
-
-
-def _robust(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
-    text = t.gettext("Ingen enskild vikt kan ändras så mycket att %(top)s förlorar "
-                     "förstaplatsen i kompromissen.") % {"top": p["top"]["name"]}
-    return text, t(_SENSITIVITY_BASIS) % {}
-
-
 def _coverage(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
     if p.get("pooled"):  # core.disclosure: which municipalities did not vote is not stated
         text = t.gettext("%(n)s deltagare har viktat. Kommuner med färre deltagare än "
@@ -309,7 +257,7 @@ def _coverage(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
 
 _RENDER = {"agreement": _agreement, "conflict": _conflict, "no_conflict": _no_conflict,
            "coalitions": _coalitions, "no_coalitions": _no_coalitions, "verdict": _verdict,
-           "change": _change, "robust": _robust, "coverage": _coverage}
+           "coverage": _coverage}
 
 
 def summary_sentences(items: Sequence[Mapping[str, Any]], gettext: Gettext | None = None,
@@ -376,9 +324,12 @@ def verdict_lines(v: Mapping[str, Any], gettext: Gettext | None = None,
         lines.append(t.gettext("Ingen ändring av en enskild vikt i regionen sätter %(rival)s "
                                "först.") % {"rival": rival})
     of, agree = v.get("methods_of"), v.get("methods_agree")
-    if of:
+    if of and agree:
         lines.append(t.gettext("%(agree)s av %(of)s andra metoder sätter också %(first)s "
-                               "först.") % {"agree": agree or 0, "of": of, "first": first})
+                               "först.") % {"agree": agree, "of": of, "first": first})
+    elif of:
+        lines.append(t.gettext("Ingen av %(of)s andra metoder sätter %(first)s först.")
+                     % {"of": of, "first": first})
     return lines
 
 

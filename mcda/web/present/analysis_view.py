@@ -29,7 +29,6 @@ from mcda.web.present.analysis_sections import (
     sensitivity_view,
     smaa_view,
     verdict_plain,
-    verdict_view,
 )
 from mcda.web.present.labels import (
     BETWEEN_LABELS,
@@ -155,13 +154,10 @@ def build_view(ra: RoundAnalysis, counts: Mapping[str, int], k: int,
                                 "message": getattr(s, lang_key)}
                                for s in m.meta.skipped_methods]
     view["contributions"] = contributions_view(data, m, crits, alts) if has_scores else None
-    # one winner everywhere: robustness and sensitivity are those of the verdict (the
-    # compromise over every method in use), when the analysis has one
-    verdict = m.verdict if hasattr(m.verdict, "top") else None
-    view["smaa"] = smaa_view((verdict.smaa if verdict else None) or m.smaa, alts)
-    view["sensitivity"] = sensitivity_view(verdict.sensitivity if verdict else m.sensitivity,
-                                           cname, aname)
-    view["verdict"] = verdict_view(verdict, aname)
+    # one winner everywhere: SMAA and the sensitivity analysis run under the decision's
+    # model (core), the same model as the verdict above
+    view["smaa"] = smaa_view(m.smaa, alts)
+    view["sensitivity"] = sensitivity_view(m.sensitivity, cname, aname)
     out = ra.output if pool_label() == disclosure.POOL else relabel_pool(ra.output, pool_label())
     items = disclosure.scrub_summary(
         summary.summarize(out, hidden=set(), all_groups=list(counts), k=k),
@@ -169,7 +165,7 @@ def build_view(ra: RoundAnalysis, counts: Mapping[str, int], k: int,
     view["summary"] = analysis_text.summary_sentences(items)
     view["plain"] = analysis_text.plain_summary(items)
     view["coverage"] = next((s for s in view["summary"] if s["kind"] == "coverage"), None)
-    vp = verdict_plain(m, alts, cname) if has_scores else None
+    vp = verdict_plain(m.verdict, alts, cname) if has_scores else None
     if vp is not None:
         vp["lines"] = analysis_text.verdict_lines(vp)
         vp["explain_lines"] = analysis_text.explain_lines(vp)
