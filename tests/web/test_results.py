@@ -350,3 +350,28 @@ def test_projector_live_error_state_analyses_once(app, client, fac, monkeypatch)
     resp = client.get(f"/resultat/{sc['round_id']}/projektor/live")
     assert resp.status_code == 200 and "Poängen saknas." in _text(resp)
     assert len(calls) == 1
+
+
+def test_next_round_after_a_closed_round_opens_under_the_rooms_code(app, client, fac):
+    """The results page's "Skapa nästa omgång" after a closed round is the facilitator's one
+    step (issue 23 item 7): the new round takes over the join code and is open at once, so the
+    QR code on the wall never leads to a round that is not open yet."""
+    sc = scenario(app, fac)
+    rid = sc["round_id"]
+    db = open_db(app)
+    try:
+        code = sr.get_round(db, rid)["join_code"]
+        sr.close_round(db, rid)
+    finally:
+        db.conn.close()
+    token = csrf_from(_text(client.get(f"/resultat/{rid}")))
+    resp = client.post(f"/resultat/{rid}/nasta-omgang", data={"csrf_token": token})
+    assert resp.status_code == 303
+    assert "Nästa omgång är öppen med samma kod" in _text(client.get(resp.headers["Location"]))
+    db = open_db(app)
+    try:
+        new = [r for r in sr.list_rounds(db, sc["decision_id"]) if r["id"] != rid][0]
+        assert new["state"] == "open" and new["join_code"] == code
+        assert sr.get_round(db, rid)["join_code"] != code
+    finally:
+        db.conn.close()

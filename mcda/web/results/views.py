@@ -101,10 +101,14 @@ def set_k(rnd: dict[str, Any], round_id: int):
 @edit_post(bp, "/<int:round_id>/nasta-omgang")
 def next_round(rnd: dict[str, Any], round_id: int):
     db = get_db()
-    new_id = store_rounds.next_round(db, round_id)
+    # after a closed round the new one takes over the room's code and QR: open it in the
+    # same step, or the room's code would lead to a round that is not open yet
+    takes_code = rnd["state"] == "closed"
+    new_id = store_rounds.next_round(db, round_id, open_now=takes_code)
     store_users.audit(db, current_user()["id"], "round.next", f"round:{new_id}",
                       previous=round_id, decision_id=rnd["decision_id"])
-    flash(_("En ny omgång har skapats. Öppna den när ni är redo."), "success")
+    flash(_("Nästa omgång är öppen med samma kod och QR-kod.") if takes_code else
+          _("En ny omgång har skapats. Öppna den när ni är redo."), "success")
     return _back(new_id)
 
 
