@@ -68,8 +68,16 @@ def test_no_flip_when_first_dominates_and_every_method_agrees():
     scores = {"A": {"b": 30, "c": 50}, "B": {"b": 20, "c": 300}, "C": {"b": 15, "c": 200}}
     v = analyze(case((60, 40), scores=scores))["verdict"]
     assert v["first"] == "A" and v["flip"] is None and v["share_first"] == 1.0
-    assert v["methods"]["agree"] == v["methods"]["of"] == 7
-    assert set(v["methods"]["ids"]) == set(ranking.METHODS)
+    assert v["methods"]["agree"] == v["methods"]["of"] == 6
+    assert set(v["methods"]["ids"]) == set(ranking.METHODS) - {"wsm"}
+
+
+def test_plain_wsm_is_not_another_method_beside_the_value_model():
+    """The additive value model is WSM with min–max values: plain WSM (another scaling) is
+    the same model family, so it neither agrees nor disagrees (issue 23 review)."""
+    v = analyze(case((60, 40)))["verdict"]
+    assert v["method"] == "wsm" and "wsm" not in v["methods"]["first_by_method"]
+    assert v["methods"]["of"] == len(ranking.METHODS) - 1
 
 
 def test_another_model_is_left_out_of_the_other_methods():
