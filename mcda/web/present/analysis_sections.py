@@ -111,9 +111,12 @@ def rankings_view(m: AnalysisOutput, alts: Sequence[tuple[str, str]],
     # in that order, ``model_rows``); the exports keep their own column order
     verdict = computed(m.verdict) if m.verdict is not None else None
     model_rank = {o.id: o.rank for o in getattr(verdict, "order", None) or []}
+    model_score = {o.id: _num(o.score) for o in getattr(verdict, "order", None) or []}
     for r in rows:
         r["model"] = model_rank.get(r["id"])
-    model_rows = sorted(rows, key=lambda r: r["model"] if r["model"] is not None else 1e9)
+        r["model_score"] = model_score.get(r["id"])
+    order = {o.id: i for i, o in enumerate(getattr(verdict, "order", None) or [])}
+    model_rows = sorted(rows, key=lambda r: order.get(r["id"], len(order)))
     agr = computed(m.agreement)
     agreement = None
     if agr is not None and agr.methods:
