@@ -153,3 +153,24 @@ def test_the_flip_under_a_nonlinear_model(data):
     out = analyze(data)
     assert out["verdict"]["model"]["id"] == "topsis"
     _check_flip(data, out)
+
+
+def test_the_flip_found_when_the_runner_up_only_ties_at_an_end():
+    """Found by hypothesis: a3 can only tie a4, with all weight on a criterion where every
+    alternative is equal (t = 1); rounding put the interval's ends 1e-16 apart, so no flip
+    was reported although one exists."""
+    crits = [{"id": f"k{i}", "direction": "benefit"} for i in range(5)]
+    ones = {f"k{i}": 1 for i in range(5)}
+    scores = {"a0": ones, "a1": ones, "a2": ones, "a3": {**ones, "k3": 2},
+              "a4": {**ones, "k3": 3, "k4": 2}}
+    votes = [{"participant": "p0", "group": "G", "method": "direct",
+              "values": {**dict.fromkeys(ones, 0), "k4": 1}},
+             {"participant": "p1", "group": "G", "method": "direct",
+              "values": {**dict.fromkeys(ones, 0), "k3": 1, "k4": 2}}]
+    data = {"criteria": crits, "alternatives": [{"id": a} for a in scores], "scores": scores,
+            "votes": votes, "options": {"smaa": None}}
+    out = analyze(data)
+    v = out["verdict"]
+    assert v["first"] == "a4" and v["runner_up"] == "a3"
+    assert v["flip"] is not None and v["flip"]["points"] == pytest.approx(100)
+    _check_flip(data, out)
