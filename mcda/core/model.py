@@ -59,7 +59,7 @@ def _first_interval_linear(score: Any, w: np.ndarray, j: int, r: int) -> tuple[f
             hi = min(hi, d0[i] / -d1[i])
         elif d0[i] < 0:
             return None
-    return (lo, hi) if lo <= hi else None
+    return (lo, hi) if lo <= hi + 1e-12 else None  # a tie at an end, up to rounding
 
 
 def _nearest_first(method: str, score: Any, w: np.ndarray, j: int, r: int) -> float | None:

@@ -92,14 +92,14 @@ def test_summary_leads_the_json_output(tmp_path, capsys):
         "Mobil scen för hela delregionen kommer först med 89 % av deltagarnas viktningar.",
         "Om Tillgänglighet för invånarna vägde 20 procentenheter mindre skulle Ateljéer och "
         "replokaler i Mariestad komma först.",
-        "5 av 7 andra metoder sätter också Mobil scen för hela delregionen först.")),
+        "5 av 6 andra metoder sätter också Mobil scen för hela delregionen först.")),
     ("en", ("Verdict", "Summary"), (
         "Mobil scen för hela delregionen comes first.",
         "Mobil scen för hela delregionen comes first with 89 % of the participants’ "
         "weightings.",
         "If Tillgänglighet för invånarna weighed 20 percentage points less, Ateljéer och "
         "replokaler i Mariestad would come first.",
-        "5 of 7 other methods also put Mobil scen för hela delregionen first.")),
+        "5 of 6 other methods also put Mobil scen för hela delregionen first.")),
 ])
 def test_summary_as_plain_text(tmp_path, capsys, lang, head, lines_sv_en):
     """``--summary`` prints the verdict first in plain words (issue 23), then the results

@@ -104,8 +104,9 @@ def test_verdict_follows_the_decision_model(result):
     assert v["first"] == v["order"][0]["id"] == "scen" and v["runner_up"] == "ateljeer"
     # the compromise agrees on first place here; the other methods are counted, not hedged
     assert [a for a, r in result["compromise"]["ranks"].items() if r == 1] == ["scen"]
-    assert v["methods"]["first_by_method"]["wsm"] == ["ateljeer"]
-    assert v["methods"] == {**v["methods"], "agree": 5, "of": 7}
+    # plain WSM (which puts ateljeer first) is the value model's own family: not counted
+    assert "wsm" not in v["methods"]["first_by_method"]
+    assert v["methods"] == {**v["methods"], "agree": 5, "of": 6}
     assert sum(v["shares"].values()) == pytest.approx(1.0)
     assert v["flip"]["criterion"] == "tillganglighet" and v["flip"]["direction"] == "down"
     assert v["explain"] is None
@@ -117,7 +118,7 @@ def test_verdict_is_clear_when_everything_agrees():
     out = analyze(d)
     v = out["verdict"]
     assert v["first"] == "scen" and v["share_first"] == 1.0
-    assert v["methods"]["agree"] == v["methods"]["of"] == 7
+    assert v["methods"]["agree"] == v["methods"]["of"] == 6
     assert v["flip"] is None  # scen dominates: no weights put another first
     item = out["summary"][0]
     assert item["kind"] == "verdict" and item["params"]["flip"] is None
@@ -154,7 +155,7 @@ def test_summary_in_analysis_output(result):
     assert verdict["model"]["name_sv"].startswith("Viktad summa av värden")
     assert verdict["flip"]["criterion"]["name"] == "Tillgänglighet för invånarna"
     assert verdict["flip"]["direction"] == "down" and verdict["runner_up"]["id"] == "ateljeer"
-    assert verdict["methods_agree"] == 5 and verdict["n_methods"] == 7
+    assert verdict["methods_agree"] == 5 and verdict["n_methods"] == 6
 
 
 def test_summary_never_names_a_hidden_municipality(result):

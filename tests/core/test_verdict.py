@@ -68,8 +68,16 @@ def test_no_flip_when_first_dominates_and_every_method_agrees():
     scores = {"A": {"b": 30, "c": 50}, "B": {"b": 20, "c": 300}, "C": {"b": 15, "c": 200}}
     v = analyze(case((60, 40), scores=scores))["verdict"]
     assert v["first"] == "A" and v["flip"] is None and v["share_first"] == 1.0
-    assert v["methods"]["agree"] == v["methods"]["of"] == 7
-    assert set(v["methods"]["ids"]) == set(ranking.METHODS)
+    assert v["methods"]["agree"] == v["methods"]["of"] == 6
+    assert set(v["methods"]["ids"]) == set(ranking.METHODS) - {"wsm"}
+
+
+def test_plain_wsm_is_not_another_method_beside_the_value_model():
+    """The additive value model is WSM with min–max values: plain WSM (another scaling) is
+    the same model family, so it neither agrees nor disagrees (issue 23 review)."""
+    v = analyze(case((60, 40)))["verdict"]
+    assert v["method"] == "wsm" and "wsm" not in v["methods"]["first_by_method"]
+    assert v["methods"]["of"] == len(ranking.METHODS) - 1
 
 
 def test_another_model_is_left_out_of_the_other_methods():
@@ -144,4 +152,25 @@ def test_the_flip_under_a_nonlinear_model(data):
     data["options"]["model"] = "topsis"
     out = analyze(data)
     assert out["verdict"]["model"]["id"] == "topsis"
+    _check_flip(data, out)
+
+
+def test_the_flip_found_when_the_runner_up_only_ties_at_an_end():
+    """Found by hypothesis: a3 can only tie a4, with all weight on a criterion where every
+    alternative is equal (t = 1); rounding put the interval's ends 1e-16 apart, so no flip
+    was reported although one exists."""
+    crits = [{"id": f"k{i}", "direction": "benefit"} for i in range(5)]
+    ones = {f"k{i}": 1 for i in range(5)}
+    scores = {"a0": ones, "a1": ones, "a2": ones, "a3": {**ones, "k3": 2},
+              "a4": {**ones, "k3": 3, "k4": 2}}
+    votes = [{"participant": "p0", "group": "G", "method": "direct",
+              "values": {**dict.fromkeys(ones, 0), "k4": 1}},
+             {"participant": "p1", "group": "G", "method": "direct",
+              "values": {**dict.fromkeys(ones, 0), "k3": 1, "k4": 2}}]
+    data = {"criteria": crits, "alternatives": [{"id": a} for a in scores], "scores": scores,
+            "votes": votes, "options": {"smaa": None}}
+    out = analyze(data)
+    v = out["verdict"]
+    assert v["first"] == "a4" and v["runner_up"] == "a3"
+    assert v["flip"] is not None and v["flip"]["points"] == pytest.approx(100)
     _check_flip(data, out)

@@ -98,14 +98,23 @@ def test_rankings_csv_matches_analysis(app, client):
     ra = _analysis(app, sc["round_id"])
     names = {a["name"]: a["id"] for a in ra.input["alternatives"]}
     header = rows[0]
-    assert header[:2] == ["Alternativ", "Kompromiss (plats)"]
+    # issue 23 review: sorted by the decision's model (the verdict's order), its place and
+    # score first, the compromise and the other methods after
+    assert header[:4] == ["Alternativ", "Beslutets modell (plats)", "Beslutets modell (poäng)",
+                          "Kompromiss (plats)"]
+    order = ra.output["verdict"]["order"]
+    assert [names[r[0]] for r in rows[1:]] == [o["id"] for o in order]
     topsis_col = header.index("TOPSIS plats")
-    for r in rows[1:]:
+    for r, o in zip(rows[1:], order, strict=True):
         aid = names[r[0]]
-        assert int(r[1]) == ra.output["compromise"]["ranks"][aid]
+        assert int(r[1]) == o["rank"]
+        assert _num(r[2]) == round(o["score"], 3)
+        assert int(r[3]) == ra.output["compromise"]["ranks"][aid]
         assert int(r[topsis_col]) == ra.output["rankings"]["topsis"]["ranks"][aid]
-        assert math.isclose(_num(r[topsis_col + 1]),
-                            ra.output["rankings"]["topsis"]["scores"][aid], rel_tol=1e-9)
+        # values as the page shows them: three decimals (issue 23 review)
+        assert _num(r[topsis_col + 1]) == round(
+            ra.output["rankings"]["topsis"]["scores"][aid], 3)
+        assert len(r[topsis_col + 1].partition(",")[2]) <= 3
 
 
 def test_workbook_sheets_and_numbers(app, client):
@@ -309,3 +318,21 @@ def test_workbook_opens_with_the_verdict(app, client):
         names[o["id"]] for o in v["order"]]
     summary = {r[0].value: r[1].value for r in wb["Sammanfattning"].iter_rows(min_row=2)}
     assert summary["Status"] == "öppen"
+
+
+def test_csv_values_keep_the_page_precision_and_the_workbook_formats_it():
+    """Issue 23 review: values with three decimals, consistency ratios with two in CSV (was
+    0,5642288249 and 0,087745163); the workbook keeps the number with a format of that
+    precision."""
+    from mcda.web.exports import tables, writers
+
+    t = tables.Table("T", ["a", "v", "cr"], [["x", 0.5642288249, 0.087745163],
+                                              ["y", -0.0001, 4.8913076697]],
+                     formats={1: tables.DEC, 2: tables.DEC2})
+    assert t.csv_rows() == [["x", 0.564, 0.09], ["y", 0.0, 4.89]]
+    assert exports.csv_rows(t.csv_rows()) == "x;0,564;0,09\r\ny;0;4,89\r\n"
+    wb = writers.Workbook()
+    wb.table_sheet("T", t)
+    ws = openpyxl.load_workbook(io.BytesIO(wb.close()))["T"]
+    assert ws["B2"].value == 0.5642288249 and ws["B2"].number_format == "0.000"
+    assert ws["C2"].value == 0.087745163 and ws["C2"].number_format == "0.00"

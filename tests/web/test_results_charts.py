@@ -54,7 +54,7 @@ def test_ranking_chart_shows_each_criterions_contribution(app, client):
         "li", class_="legend-item")]
     assert legend == [n for n, _d in CRITERIA]
     doc = parse_html(html)
-    table = next(el for el in doc.iter() if el.text() == "Summa (WSM)").closest("table")
+    table = next(el for el in doc.iter() if el.text() == "Summa").closest("table")
     k = len(CRITERIA)
     devs = []
     for row in table.find_all("tr"):
@@ -80,3 +80,23 @@ def test_heatmap_headers_are_whole(app, client):
               and str(el.get("transform")).endswith("rotate(-45)")]
     for name, _d in CRITERIA:
         assert name in [el.text() for el in labels], name
+
+
+def test_contributions_chart_explains_the_decisions_model(app, client):
+    """Issue 23 review: the "why" chart used plain WSM (sum scaling) and its own order, so it
+    could put second what the verdict puts seventh. Now its rows are the verdict's order and
+    each row's sum is the model's score; the caption names the model in plain words."""
+    fac = login_as(app, client, "facilitator")
+    sc = scenario(app, fac)
+    html = client.get(f"/resultat/{sc['round_id']}").get_data(as_text=True)
+    fig = _figure_el(html, "chart-contrib")
+    assert "Viktad summa av värden" in fig.text() and "WSM" not in fig.text()
+    table = next(el for el in parse_html(html).iter() if el.text() == "Summa").closest("table")
+    rows = [(row.elements()[0].text(), row) for row in table.find_all("tr")
+            if row.elements() and row.elements()[0].get("scope") == "row"]
+    # the methods table: "Beslutets modell" column, rows in the model's order
+    rank_table = parse_html(html).find(id="rs-cap-7").closest("table")
+    model_order = [row.elements()[0].text() for row in rank_table.find_all("tr")
+                   if row.elements() and row.elements()[0].get("scope") == "row"]
+    assert [n for n, _r in rows] == model_order
+    assert sorted(model_order) == sorted(n for n, *_r in ALTERNATIVES)

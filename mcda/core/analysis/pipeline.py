@@ -453,7 +453,9 @@ def _verdict(p: Problem, region: np.ndarray, W: np.ndarray, mth: str, kw: dict, 
             flip = {"criterion": p.criteria[f["criterion"]], "direction": f["direction"],
                     "points": f["points"], "weight": f["weight"], "to": f["to"]}
     own = p.options["model"]
-    others = {m: rk for m, rk in ranks.items() if m != own}
+    # the model's own method (plain WSM under the additive value model) is the same model
+    # family, not a second opinion: it neither agrees nor disagrees
+    others = {m: rk for m, rk in ranks.items() if m not in (own, mth)}
     first_by_method = {m: [alts[i] for i in np.flatnonzero(np.asarray(rk) == 1)]
                        for m, rk in others.items()}
     agree = [m for m, f in first_by_method.items() if alts[first] in f]

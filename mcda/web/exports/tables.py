@@ -23,7 +23,10 @@ from mcda.web.present.labels import METHOD_LABELS as VOTE_METHOD_LABELS
 from mcda.web.present.labels import RANKING_METHOD_LABELS, STATE_LABELS, anonymity_rule_text
 from mcda.web.present.numbers import decimal_text
 
-PCT, DEC = "pct", "dec"
+PCT, DEC, DEC2 = "pct", "dec", "dec2"
+DIGITS = {DEC: 3, DEC2: 2}
+"""Decimals a value column keeps in a CSV file, as the page shows it (values 3, consistency
+ratios 2); the workbook keeps the number with a format of that precision."""
 
 
 @dataclass
@@ -51,10 +54,16 @@ class Table:
                 for j, c in enumerate(self.columns)]  # a lone percent cell says so itself
 
     def csv_rows(self) -> list[list[Any]]:
-        """The rows as the page shows them: shares in percent with one decimal (the workbook
-        keeps the exact fraction, formatted as percent; the JSON export keeps every digit)."""
+        """The rows as the page shows them: shares in percent with one decimal, values with
+        three decimals, consistency ratios with two (the workbook keeps the exact number
+        with a format of that precision; the JSON export keeps every digit)."""
         def cell(i: int, j: int, v: Any) -> Any:
-            if self.fmt(i, j) != PCT or not isinstance(v, int | float) or isinstance(v, bool):
+            fmt = self.fmt(i, j)
+            if not isinstance(v, int | float) or isinstance(v, bool):
+                return v
+            if fmt in DIGITS:
+                return round(float(v), DIGITS[fmt]) + 0.0  # + 0.0: no "-0"
+            if fmt != PCT:
                 return v
             text = format_decimal_text(v * 100, 1, ascii_minus=True)
             return text if self.formats.get(j) == PCT else text + " %"
@@ -212,7 +221,7 @@ def roster(ra: Any, view: dict[str, Any], error: str | None) -> Table:
     if not note and view["participation"]["n_hidden"]:
         note = _("Deltagarna i ”Övriga kommuner” har inga egna rader (anonymitetsregeln).")
     return Table(_("Röster"), columns, rows, note=phase_note(view, note),
-                 formats={3 + j: PCT for j in range(len(crits))} | {3 + len(crits): DEC})
+                 formats={3 + j: PCT for j in range(len(crits))} | {3 + len(crits): DEC2})
 
 
 def weights(view: dict[str, Any], error: str | None) -> Table:
@@ -247,24 +256,34 @@ def reasons(view: dict[str, Any]) -> Table:
 
 
 def rankings(view: dict[str, Any], error: str | None) -> Table:
-    """Every alternative's place and score under each method, and the compromise place."""
+    """Every alternative's place and score under the decision's model (first, in its order:
+    the order the verdict and the workbook's "Besked" give), then the compromise place and
+    each method's place and score."""
     rk = view.get("rankings") or {"method_labels": [], "rows": []}
+    has_model = bool(rk.get("has_model"))
     per_method = []
     for m in rk["method_labels"]:
         per_method += [f"{m} " + _("plats"), f"{m} " + _("poäng")]
     rows = []
-    for r in rk["rows"]:
-        row: list[Any] = [r["name"], r["compromise"]]
+    for r in (rk["model_rows"] if has_model else rk["rows"]):
+        row: list[Any] = [r["name"]]
+        if has_model:
+            row += [r["model"], r["model_score"]]
+        row.append(r["compromise"])
         for rank, score in zip(r["ranks"], r["scores"], strict=True):
             row += [rank, score]
         rows.append(row)
     note = empty_note(view, error)
     if not note and not view.get("has_scores"):
         note = _("Bedömningsmatrisen är inte komplett, så ingen rangordning kunde göras.")
-    return Table(_("Rangordning"), [_("Alternativ"), _("Kompromiss (plats)"), *per_method], rows,
-                 formats={3 + 2 * j: DEC for j in range(len(rk["method_labels"]))},
-                 note=phase_note(view, note),
-                 sheet_columns=[_("Alternativ"), _("Kompromiss"), *per_method])
+    lead = [_("Beslutets modell (plats)"), _("Beslutets modell (poäng)")] if has_model else []
+    first = 1 + len(lead) + 1
+    formats = {first + 1 + 2 * j: DEC for j in range(len(rk["method_labels"]))}
+    if has_model:
+        formats[2] = DEC
+    return Table(_("Rangordning"), [_("Alternativ"), *lead, _("Kompromiss (plats)"), *per_method],
+                 rows, formats=formats, note=phase_note(view, note),
+                 sheet_columns=[_("Alternativ"), *lead, _("Kompromiss"), *per_method])
 
 
 # --- growth phases (etapper) ------------------------------------------------------------------

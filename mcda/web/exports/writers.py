@@ -31,6 +31,7 @@ class Workbook:
         self.bold = self.wb.add_format({"bold": True})
         self.formats = {"pct": self.wb.add_format({"num_format": "0.0%"}),
                         "dec": self.wb.add_format({"num_format": "0.000"}),
+                        "dec2": self.wb.add_format({"num_format": "0.00"}),
                         "wrap": self.wb.add_format({"text_wrap": True, "valign": "top"})}
         self.wrap = self.formats["wrap"]
 

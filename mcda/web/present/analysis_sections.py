@@ -111,9 +111,12 @@ def rankings_view(m: AnalysisOutput, alts: Sequence[tuple[str, str]],
     # in that order, ``model_rows``); the exports keep their own column order
     verdict = computed(m.verdict) if m.verdict is not None else None
     model_rank = {o.id: o.rank for o in getattr(verdict, "order", None) or []}
+    model_score = {o.id: _num(o.score) for o in getattr(verdict, "order", None) or []}
     for r in rows:
         r["model"] = model_rank.get(r["id"])
-    model_rows = sorted(rows, key=lambda r: r["model"] if r["model"] is not None else 1e9)
+        r["model_score"] = model_score.get(r["id"])
+    order = {o.id: i for i, o in enumerate(getattr(verdict, "order", None) or [])}
+    model_rows = sorted(rows, key=lambda r: order.get(r["id"], len(order)))
     agr = computed(m.agreement)
     agreement = None
     if agr is not None and agr.methods:
@@ -129,9 +132,21 @@ def rankings_view(m: AnalysisOutput, alts: Sequence[tuple[str, str]],
     return {
         "methods": methods, "has_model": bool(model_rank), "model_rows": model_rows,
         "method_labels": [METHOD_LABELS.get(k, k) for k in methods],
+        "method_marks": [_model_mark(k, verdict) for k in methods],
         "higher_is_better": [bool(rankings[k].higher_is_better) for k in methods],
         "rows": rows, "agreement": agreement, "by_group": by_group,
     }
+
+
+def _model_mark(method: str, verdict: Any) -> str | None:
+    """How a method's column relates to the decision's model: ``"model"`` (it is the model),
+    ``"family"`` (the model's method with other settings: plain WSM beside the additive value
+    model, not counted among the other methods) or None."""
+    if verdict is None:
+        return None
+    if method == verdict.model.id:
+        return "model"
+    return "family" if method == verdict.method else None
 
 
 def smaa_view(smaa: Any, alts: Sequence[tuple[str, str]]) -> dict[str, Any] | None:
@@ -177,21 +192,30 @@ def sensitivity_view(sens: Any, cname: Names, aname: Names) -> dict[str, Any] | 
 def contributions_view(data: Mapping[str, Any], m: AnalysisOutput,
                        crits: Sequence[tuple[str, str, str]],
                        alts: Sequence[tuple[str, str]]) -> dict[str, Any] | None:
-    """Per alternative, what each criterion adds to its WSM score with the region's weights
-    (the ranking chart's "why"), best first. ``None`` when WSM cannot take these scores."""
-    from mcda.core import ranking as core_ranking
+    """Per alternative, what each criterion adds to its score under the additive value model
+    (weighted sum of min–max values) with the region's weights: the ranking chart's "why".
 
+    Why this model and not the analysis' plain weighted sum: the chart must explain the
+    decision's order (issue 23), so it uses the decision's model's normalisation and order
+    when the model is a weighted sum; under another model it shows the additive value model
+    in its own order (``is_model`` False, the caption says so). ``None`` when the scores
+    cannot be summed."""
+    from mcda.core import ranking as core_ranking
+    from mcda.core.constants import MODEL_METHOD
+
+    v = m.verdict
+    is_model = v is not None and v.method == "wsm"
+    kw = dict(v.method_options) if is_model else dict(MODEL_METHOD["value"][1])
     w = m.weights
     try:
         matrix = [[data["scores"][a][c] for c, _n, _d in crits] for a, _an in alts]
         contrib = core_ranking.wsm_contributions(
             matrix, [w[c] for c, _n, _d in crits],
-            [1 if d == "benefit" else -1 for _c, _n, d in crits],
-            **core_ranking.method_kwargs("wsm", data.get("options")))
+            [1 if d == "benefit" else -1 for _c, _n, d in crits], **kw)
     except (MCDAInputError, KeyError, TypeError, ValueError):
         return None
-    rows = [{"label": name, "parts": [_num(x) or 0.0 for x in row], "total": sum(row)}
-            for (_a, name), row in zip(alts, contrib, strict=True)]
+    rows = [{"id": a, "label": name, "parts": [_num(x) or 0.0 for x in row], "total": sum(row)}
+            for (a, name), row in zip(alts, contrib, strict=True)]
     if not rows:
         return None
     # against the average alternative: what lifts each one above it and what pulls it down
@@ -200,11 +224,21 @@ def contributions_view(data: Mapping[str, Any], m: AnalysisOutput,
     for r in rows:
         r["dev"] = [p - mu for p, mu in zip(r["parts"], means, strict=True)]
         r["dev_total"] = r["total"] - mean_total
-    rows.sort(key=lambda r: -r["total"])
+    place = {o.id: i for i, o in enumerate(v.order)} if is_model else {}
+    rows.sort(key=lambda r: (place.get(r["id"], len(place)), -r["total"]))
     span = max(max(sum(d for d in r["dev"] if d > 0), -sum(d for d in r["dev"] if d < 0))
                for r in rows)
     return {"criteria": [n for _c, n, _d in crits], "rows": rows,
-            "max": max(r["total"] for r in rows), "span": span}
+            "max": max(r["total"] for r in rows), "span": span, "is_model": is_model,
+            "model": _model_name(v) if is_model else _("Viktad summa av värden (additiv "
+                                                           "värdemodell)")}
+
+
+def _model_name(v: Any) -> str:
+    """The decision's model in plain words, in the page's language."""
+    from flask_babel import get_locale
+
+    return v.model.name_en if str(get_locale()) == "en" else v.model.name_sv
 
 
 def verdict_plain(verdict: Any, alts: Sequence[tuple[str, str]],

@@ -65,7 +65,7 @@ def options_label(
         if opts["smaa"]:
             parts.append(_(
                 "SMAA-2: %(n)s dragningar av deltagarnas vikter (stratifierat per kommun), "
-                "rangordnade med alla valda metoder", n=analysis_input.SMAA_SAMPLES))
+                "rangordnade med beslutets modell", n=analysis_input.SMAA_SAMPLES))
         else:
             parts.append(_("SMAA av"))
     return prefix + "; ".join(str(p) for p in parts) + "."
