@@ -18,8 +18,10 @@ from . import phasing
 
 __all__ = ["FRONTIER_LEVELS", "compare", "frontier", "scaled_costs"]
 
-FRONTIER_LEVELS = tuple(float(x) for x in np.round(np.linspace(0.5, 1.5, 10), 4))
-"""10 budget levels from 50 % to 150 % of the scenario's phase budgets (evenly spaced)."""
+FRONTIER_LEVELS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.35, 1.5)
+"""10 budget levels from 50 % to 150 % of the scenario's phase budgets, exactly 100 % among
+them so the line passes through the scenario's own plan (evenly spaced levels missed it:
+94 % and 106 %); whole percentages, so every tick and table row reads exactly."""
 
 
 def scaled_costs(costs: Sequence[float], overall_pct: float,

@@ -69,9 +69,10 @@ CULTURE_CRITERIA = (
      "Hur mycket satsningen tar vara på och levandegör Skaraborgs kulturarv.", "benefit"),
     ("Investeringskostnad",
      "Engångskostnad för att bygga eller genomföra satsningen, i miljoner kronor (MSEK).",
-     "cost"),
+     "cost", "MSEK"),
     ("Driftkostnad",
-     "Årlig kostnad för drift och bemanning, i miljoner kronor per år (MSEK/år).", "cost"),
+     "Årlig kostnad för drift och bemanning, i miljoner kronor per år (MSEK/år).", "cost",
+     "MSEK/år"),
 )
 # name, municipality, cost (MSEK), earliest phase, description, scores (criterion order)
 CULTURE_ALTERNATIVES = (
@@ -120,8 +121,8 @@ CULTURE_CAMPS = {
 
 GROWTH_TITLE = "Tillväxtetapper"
 GROWTH_DESCRIPTION = (
-    NOTE + " I vilken ordning ska Skaraborg växa? Fyra principer för etappindelning av "
-    "bostäder, kollektivtrafik och service, bedömda på en skala 1–10 och i MSEK."
+    NOTE + " I vilken ordning ska Skaraborg växa? Fyra satsningar på bostäder, "
+    "kollektivtrafik och service som byggs ut i etapper, bedömda på en skala 1–10 och i MSEK."
 )
 GROWTH_CRITERIA = (
     ("Regional tillgänglighet",
@@ -132,25 +133,27 @@ GROWTH_CRITERIA = (
     ("Jämlik utveckling",
      "Hur jämnt nyttan fördelas mellan stora och små kommuner.", "benefit"),
     ("Klimatpåverkan",
-     "Utsläpp från trafik och byggande jämfört med i dag (index, lägre är bättre).", "cost"),
+     "Utsläpp från trafik och byggande jämfört med i dag (index, lägre är bättre).", "cost",
+     "index"),
     ("Genomförbarhet",
-     "Hur lätt principen är att genomföra med dagens planer, ägande och finansiering.",
+     "Hur lätt satsningen är att genomföra med dagens planer, ägande och finansiering.",
      "benefit"),
     ("Investeringsbehov",
-     "Offentliga investeringar som krävs i första etappen, i miljoner kronor (MSEK).", "cost"),
+     "Offentliga investeringar som satsningen kräver, i miljoner kronor (MSEK).", "cost",
+     "MSEK"),
 )
 GROWTH_ALTERNATIVES = (
-    ("Stråket Skövde–Lidköping först", "Skövde", 2400.0, 1,
-     "Koncentrera första etappen till stråket Skövde–Skara–Lidköping med tät kollektivtrafik.",
+    ("Utbyggnad längs stråket Skövde–Lidköping", "Skövde", 2400.0, 1,
+     "Bostäder och tät kollektivtrafik längs stråket Skövde–Skara–Lidköping.",
      (9, 8, 3, 4, 7, 2400)),
-    ("Flerkärnig tillväxt", "Falköping", 3100.0, 1,
-     "Fyra noder (Skövde, Lidköping, Falköping, Mariestad) växer parallellt och knyts ihop.",
+    ("Nya bostäder i centralorterna", "Falköping", 3100.0, 1,
+     "Nya bostadsområden i Skövde, Lidköping, Falköping och Mariestad, knutna till stråket.",
      (7, 7, 6, 5, 5, 3100)),
-    ("Stationsorterna först", "Töreboda", 1900.0, 1,
-     "Förtäta kring tågstationerna längs Västra stambanan och Kinnekullebanan.",
+    ("Förtätning kring stationsorterna", "Töreboda", 1900.0, 1,
+     "Bostäder och service kring tågstationerna längs Västra stambanan och Kinnekullebanan.",
      (8, 6, 6, 3, 6, 1900)),
-    ("Jämn spridning", "Tidaholm", 2800.0, 1,
-     "Alla 15 kommuner får en del av tillväxten i varje etapp.",
+    ("Service och bostäder i mindre orter", "Tidaholm", 2800.0, 1,
+     "Bostäder, skola och service i de mindre orterna i alla 15 kommuner.",
      (5, 5, 9, 7, 4, 2800)),
 )
 GROWTH_PHASES = (
@@ -158,11 +161,13 @@ GROWTH_PHASES = (
     ("Etapp 2", "2030–2033", 3200.0),
     ("Etapp 3", "2034–2037", 2900.0),
 )
-"""The growth decision's phases and budgets (MSEK): together less than all four principles
+"""The growth decision's phases and budgets (MSEK): together less than all four investments
 cost, so the plan shows which comes when and which waits (issue 23 item 8: the demo called
 "Tillväxtetapper" has phases and a plan)."""
-GROWTH_PREREQUISITES = (("Flerkärnig tillväxt", "Stråket Skövde–Lidköping först"),)
-"""The four nodes are tied together only once the Skövde–Lidköping corridor runs."""
+GROWTH_PREREQUISITES = (
+    ("Nya bostäder i centralorterna", "Utbyggnad längs stråket Skövde–Lidköping"),
+)
+"""The central towns' new districts are tied together only once the corridor runs."""
 GROWTH_CAMPS = {
     "centralorterna": (9, 8, 3, 4, 7, 4),
     "samverkan": (5, 5, 10, 4, 4, 6),
@@ -260,8 +265,9 @@ def _create_decision(
 ) -> tuple[int, list[int]]:
     decision_id = dec.create_decision(db, owner_id, title, description)
     db.execute("UPDATE decisions SET is_demo = 1 WHERE id = ?", [decision_id])
-    crit_ids = [
-        items.add_criterion(db, decision_id, n, d, direction) for n, d, direction in criteria
+    crit_ids = [  # (name, description, direction[, unit]): the unit where the text names one
+        items.add_criterion(db, decision_id, c[0], c[1], c[2], unit=c[3] if len(c) > 3 else None)
+        for c in criteria
     ]
     for name, municipality, cost, phase, description, scores in alternatives:
         alt_id = items.add_alternative(

@@ -65,6 +65,15 @@ def test_the_report_brief_is_at_most_three_pages_and_prints_open(demo_server, pa
     assert pg.evaluate("() => [...document.querySelectorAll('a[href]')].every(a => "
                        "getComputedStyle(a, '::after').content in {'none': 1, 'normal': 1, "
                        "'\"\"': 1})")
+    # no header or cell breaks inside a word ("Samverka n", "TOPSI S"); header rows repeat
+    # and stay with the first rows; "Vad betyder det?" stays with its text
+    assert pg.evaluate("() => [...document.querySelectorAll('th, td')].every(c => { "
+                       "const s = getComputedStyle(c); return s.overflowWrap === 'normal' "
+                       "&& s.wordBreak === 'normal'; })")
+    assert pg.evaluate("() => [...document.querySelectorAll('thead')].every(t => "
+                       "getComputedStyle(t).display === 'table-header-group')")
+    assert pg.evaluate("() => [...document.querySelectorAll('details.explain')].every(d => "
+                       "getComputedStyle(d).breakInside === 'avoid')")
     # chart tables print open
     tables = pg.locator("details.as-table table").first
     assert tables.is_visible()

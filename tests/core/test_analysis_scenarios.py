@@ -69,6 +69,12 @@ def test_scenarios_are_planned_and_compared():
     assert fr[0]["budgets"] == [30, 100] and fr[-1]["budgets"] == [90, 300]
     vals = [row["total_value"] for row in fr if row["total_value"] is not None]
     assert vals == sorted(vals)
+    # exactly 100 % is a level, and its point is the scenario's own plan (the line passes
+    # through the scenario's marker; evenly spaced levels gave 94 % and 106 %)
+    assert len(scenarios.FRONTIER_LEVELS) == 10 and 1.0 in scenarios.FRONTIER_LEVELS
+    own = next(row for row in fr if row["level"] == 1.0)
+    assert own["budgets"] == snal["plan"]["budgets"]
+    assert own["total_value"] == pytest.approx(snal["plan"]["total_value"], rel=1e-6)
     # comparison: baseline first, rank per scenario
     cmp = out["comparison"]
     assert cmp["baseline"] == "bas" and cmp["scenarios"] == ["bas", "skovde", "snal"]

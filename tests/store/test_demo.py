@@ -75,10 +75,17 @@ def test_demo_decisions_are_labelled_and_complete(shared):
     assert len({a["municipality"] for a in store_items.list_alternatives(db, culture)}) >= 9
     assert [c["direction"] for c in store_items.list_criteria(db, culture)][-2:] == ["cost", "cost"]
     assert len(store_items.list_criteria(db, growth)) == 6
-    assert {a["name"] for a in store_items.list_alternatives(db, growth)} >= {
-        "Stråket Skövde–Lidköping först", "Flerkärnig tillväxt", "Stationsorterna först",
-        "Jämn spridning",
+    # Phaseable investments, not competing principles ("… först" read "…först först").
+    assert {a["name"] for a in store_items.list_alternatives(db, growth)} == {
+        "Utbyggnad längs stråket Skövde–Lidköping", "Nya bostäder i centralorterna",
+        "Förtätning kring stationsorterna", "Service och bostäder i mindre orter",
     }
+    assert not any("först" in a["name"] for a in store_items.list_alternatives(db, growth))
+    # Criteria whose description names a unit carry it, so the unit shows beside the scores.
+    units = {c["name"]: c["unit"] for did in (culture, growth)
+             for c in store_items.list_criteria(db, did)}
+    assert units["Investeringskostnad"] == "MSEK" and units["Driftkostnad"] == "MSEK/år"
+    assert units["Investeringsbehov"] == "MSEK" and units["Klimatpåverkan"] == "index"
 
 
 def test_closed_rounds_have_enough_participants_everywhere(shared):

@@ -190,3 +190,14 @@ def test_round_of_foreign_decision_is_404(app, client, decision):
     assert other.get(f"/processledare/omgang/{rid}/projektor").status_code == 404
     assert post(other, f"/processledare/omgang/{rid}/oppna").status_code == 404
     assert _round(app, rid)["state"] == "draft"
+
+
+def test_round_heading_names_the_round_once(client, decision, app):
+    """A title that already says "Omgång 1 …" is not prefixed again (was "Omgång 1: Omgång 1 –
+    prova att vikta"); another title keeps the number in front."""
+    rid = _create(client, decision["id"], title="Omgång 1 – prova att vikta")
+    h1 = parse_html(client.get(f"/processledare/omgang/{rid}").get_data(as_text=True)).find("h1")
+    assert h1.text().startswith("Omgång 1 – prova att vikta") and h1.text().count("Omgång") == 1
+    rid2 = _create(client, decision["id"], title="Workshop i Skövde")
+    h1 = parse_html(client.get(f"/processledare/omgang/{rid2}").get_data(as_text=True)).find("h1")
+    assert h1.text().startswith("Omgång 2: Workshop i Skövde")

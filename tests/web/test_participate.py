@@ -734,3 +734,17 @@ def test_revealed_results_hidden_below_k(app, client, rd):
     page = client.get(f"/omgang/{rd.round_id}/").get_data(as_text=True)
     assert ("Regionens resultat visas här när minst 6 andra deltagare från minst två kommuner "
             "har viktat (nu har 1 viktat)") in page
+
+
+def test_tablet_names_the_round_once(app, client):
+    """The tablet's round line shows a title that already says "Omgång 1 …" once."""
+    rd = make_round(app)
+    db = rd.db()
+    try:
+        sr.set_title(db, rd.round_id, "Omgång 1 – prova att vikta")
+    finally:
+        db.conn.close()
+    resp = join(client, rd)
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    intro = parse_html(page).find("p", class_="round-intro").text()
+    assert intro.startswith("Omgång 1 – prova att vikta.") and intro.count("Omgång") == 1

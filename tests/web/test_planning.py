@@ -93,6 +93,8 @@ def test_demo_plan_within_budgets_and_methods_named(client, demo_decision):
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert "Regionens plan" in html
+    # The heading names the page, then the decision (was "Tillväxtetapper: <decision>").
+    assert "<h1>Etappplan: Kulturell infrastruktur 2026–2035</h1>" in html
     assert "beslutsmodell, Viktad summa av värden" in html and "MILP" in html  # method named
     spends = [m.groups() for el in parse_html(html).find_all(data_phase_spend=True)
               if re.fullmatch(r"\d", str(el.get("data-phase-spend")))

@@ -282,3 +282,10 @@ def test_frontier_marks_the_own_budget_and_labels_both_axes(app, client, demo_de
     assert svg.find("line", class_="own-budget-line") is not None
     assert svg.find("polygon", class_="own-budget-dot") is not None
     assert "100 % = scenariots budget" in svg.find("text", class_="own-budget-label").text()
+    # 100 % is a level: a tick, a table row, and the line passes through the own plan's diamond
+    assert "100 %" in [t.text() for t in svg.find_all("text", class_="tick")]
+    table = parse_html(html).find("table", class_="frontier-table")
+    assert "100 %" in [th.text() for th in table.find_all("th", scope="row")]
+    own = svg.find("polygon", class_="own-budget-dot").get("points").split()
+    cx, cy = own[0].split(",")[0], own[1].split(",")[1]
+    assert f"{cx},{cy}" in svg.find("path", class_="frontier-line").get("d")

@@ -63,3 +63,26 @@ def test_secretariat_picker_and_404(app, client):
 def test_facilitator_not_allowed_on_secretariat(app, client):
     login_as(app, client, "facilitator")
     assert client.get("/kansliet/").status_code == 403
+
+
+def test_secretariat_opens_on_the_latest_round_with_votes(app, client):
+    """Without ``?beslut=`` the page shows the newest round that has votes (issue 23), not
+    only the picker; a newer round without votes is passed over, and the picker stays."""
+    analysis_cache.clear()
+    old = scenario(app, None, {"Skövde": 4, "Vara": 4})
+    sc = scenario(app, None, {"Skövde": 4, "Lidköping": 3, "Hjo": 3, "Vara": 4})
+    db = open_db(app)
+    try:
+        sr.close_round(db, sc["round_id"])
+        empty = sr.next_round(db, sc["round_id"])  # newer, but nobody has voted in it
+    finally:
+        db.conn.close()
+    login_as(app, client, "secretariat")
+    html = client.get("/kansliet/").get_data(as_text=True)
+    doc = parse_html(html)
+    assert "Välj en beslutsfråga och en omgång." not in doc.text()
+    decision = doc.find("select", id="sel-decision").find("option", selected=True)
+    assert decision.get("value") == str(sc["decision_id"]) != str(old["decision_id"])
+    rnd = doc.find("select", id="sel-round").find("option", selected=True)
+    assert rnd.get("value") == str(sc["round_id"]) != str(empty)
+    assert _compared_table(html) is not None

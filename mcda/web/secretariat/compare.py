@@ -76,11 +76,25 @@ def context() -> dict[str, Any]:
         "phase_links": [], "plan_url": None, "error": opt_error, "opts": opts,
     }
     decision_id = _int("beslut")
+    if decision_id is None:  # issue 23: open on the latest round with votes, not a bare picker
+        decision_id = latest_voted_decision(ctx["decisions"])
     if decision_id is not None:
         ctx.update(_chosen(decision_id, opts, sort, desc))
         ctx["error"] = opt_error or ctx.pop("scope_error")
     ctx["dist_items"] = [{"label": r["group"], "value": r["distance"]} for r in ctx["rows"]]
     return ctx
+
+
+def latest_voted_decision(decisions: list[dict[str, Any]]) -> int | None:
+    """The decision holding the newest round (highest id) that has votes, or None: the page
+    then opens on that round (``_chosen`` picks a decision's latest voted round by itself)."""
+    db = get_db()
+    best: tuple[int, int] | None = None
+    for d in decisions:
+        voted = [r["id"] for r in store_rounds.list_rounds(db, d["id"]) if r.get("n_voters")]
+        if voted and (best is None or max(voted) > best[0]):
+            best = (max(voted), d["id"])
+    return None if best is None else best[1]
 
 
 def _chosen(decision_id: int, opts: dict[str, Any], sort: str, desc: bool) -> dict[str, Any]:
