@@ -145,3 +145,24 @@ def test_language_choice_sticks_and_swedish_stays_default(client: FlaskClient) -
     assert "Logga in" in client.get("/logga-in").get_data(as_text=True)
     client.get("/?lang=en")
     assert "Password" in client.get("/logga-in").get_data(as_text=True)
+
+
+def test_catalogs_compile_in_many_processes_at_once(tmp_path):
+    """Found on a fresh clone: xdist workers (like gunicorn workers) compiled the missing .mo
+    at the same moment through one shared ".mo.tmp", and one rename failed with
+    FileNotFoundError. Each process now writes its own temporary file."""
+    import multiprocessing
+    import shutil
+
+    from mcda.web.kit.i18n import compile_catalogs
+
+    root = Path(__file__).resolve().parents[2] / "translations"
+    for po in root.glob("*/LC_MESSAGES/messages.po"):
+        target = tmp_path / po.relative_to(root)
+        target.parent.mkdir(parents=True)
+        shutil.copy(po, target)
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(4) as pool:
+        pool.map(compile_catalogs, [tmp_path] * 8)
+    mos = sorted(p.name for p in tmp_path.rglob("*") if p.is_file() and ".mo" in p.name)
+    assert mos == ["messages.mo"] * len(list(tmp_path.glob("*/LC_MESSAGES/messages.po")))

@@ -7,6 +7,8 @@ one command and no build step is forgotten.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +32,17 @@ def compile_catalogs(directory: Path) -> None:
             continue
         with po_path.open("rb") as fh:
             catalog = read_po(fh)
-        tmp = mo_path.with_suffix(".mo.tmp")
-        with tmp.open("wb") as fh:
-            write_mo(fh, catalog)
-        tmp.replace(mo_path)
+        # a temporary file of this process's own, then an atomic rename: several workers (or
+        # test processes) starting on a fresh clone compile at once, and a shared ".mo.tmp"
+        # made one rename fail with FileNotFoundError
+        fd, tmp = tempfile.mkstemp(dir=mo_path.parent, prefix="messages.", suffix=".mo.tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                write_mo(fh, catalog)
+            os.replace(tmp, mo_path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
 
 def select_locale() -> str:
