@@ -228,3 +228,17 @@ def page_snapshot(html: str | bytes, replace: dict[str, str] | None = None) -> s
            "", "== htmx ==", *_htmx(doc), "", "== links =="]
     out += [str(a.get("href")) for a in doc.find_all("a") if a.get("href") is not None]
     return _TIMESTAMP.sub("<tid>", "\n".join(out) + "\n")
+
+
+def demo_rounds(db: Any, owner_id: int) -> tuple[int, int, dict[str, int], list[int]]:
+    """Load the demo and name its rounds ("culture-1", "growth-1" …): the decisions' ids,
+    the rounds by name and the culture decision's scenario ids, for both golden modules."""
+    from mcda.store import rounds as sr
+    from mcda.store import scenarios as ss
+    from mcda.store.demo import load_demo
+
+    culture, growth = load_demo(db, owner_id)
+    rounds = {f"{key}-{r['number']}": r["id"]
+              for key, did in (("culture", culture), ("growth", growth))
+              for r in sr.list_rounds(db, did)}
+    return culture, growth, rounds, [s["id"] for s in ss.list_scenarios(db, culture)]

@@ -19,10 +19,8 @@ from flask.testing import FlaskClient
 
 from mcda.store import analysis_cache, connect, records
 from mcda.store import rounds as sr
-from mcda.store import scenarios as ss
 from mcda.store import users as su
-from mcda.store.demo import load_demo
-from tests.golden import assert_golden, normalise_versions, xlsx_cells
+from tests.golden import assert_golden, demo_rounds, normalise_versions, xlsx_cells
 from tests.helpers import FAST_SCRYPT_N
 
 from .results_helpers import login_as, phase_scenario, scenario
@@ -60,12 +58,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         uid = login_as(app, client, "facilitator", "golden@example.se")
         db = connect(path)
         try:
-            culture, growth = load_demo(db, uid)
-            rounds = {}
-            for key, did in (("culture", culture), ("growth", growth)):
-                for r in sr.list_rounds(db, did):
-                    rounds[f"{key}-{r['number']}"] = r["id"]
-            scen = [s["id"] for s in ss.list_scenarios(db, culture)]
+            culture, growth, rounds, scen = demo_rounds(db, uid)
         finally:
             db.conn.close()
         phased = phase_scenario(app, uid)

@@ -20,10 +20,8 @@ from mcda.store import analysis_cache, connect
 from mcda.store import items as store_items
 from mcda.store import municipalities as store_munis
 from mcda.store import rounds as sr
-from mcda.store import scenarios as ss
 from mcda.store import users as su
-from mcda.store.demo import load_demo
-from tests.golden import assert_golden, page_snapshot
+from tests.golden import assert_golden, demo_rounds, page_snapshot
 from tests.helpers import FAST_SCRYPT_N, csrf_from, parse_html
 
 from .results_helpers import login_as, phase_scenario
@@ -60,12 +58,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         login_as(app, sec, "secretariat", "kansliet@example.se")
     db = connect(path)
     try:
-        culture, growth = load_demo(db, uid)
-        rounds = {}
-        for key, did in (("culture", culture), ("growth", growth)):
-            for r in sr.list_rounds(db, did):
-                rounds[f"{key}-{r['number']}"] = r["id"]
-        scen = [s["id"] for s in ss.list_scenarios(db, culture)]
+        culture, growth, rounds, scen = demo_rounds(db, uid)
         skovde = next(m["id"] for m in store_munis.list_municipalities(db) if m["name"] == "Skövde")
     finally:
         db.conn.close()
