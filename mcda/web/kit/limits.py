@@ -78,6 +78,13 @@ class SlidingWindow:
             max_rows=self.max_rows,
         )
 
+    def claim(self, key: Key) -> bool:
+        """Record ``key`` once (a single-use ticket): False if it is already in the window."""
+        return store_throttle.claim(
+            self._db(), self.scope, _encode(key), now=self.clock(), window_s=self.window_s,
+            secret=self._secret(), max_rows=self.max_rows,
+        )
+
     def clear(self, key: Key) -> None:
         """Forget ``key`` in every process (after a success)."""
         store_throttle.clear(self._db(), self.scope, _encode(key), secret=self._secret())
