@@ -110,3 +110,13 @@ def test_check_status_is_shown_while_it_works(app, live_server, page_factory):
     _shot(tablet, "checking")
     check_page(tablet, "join check in progress")
     expect(tablet.locator("#kommun")).to_be_visible(timeout=120_000)
+
+
+def test_privacy_page_is_accessible_and_fits(app, live_server, page_factory):
+    """Issue 24 point 7: the longer privacy notice, axe-clean at 820×1180 and 1440×900."""
+    for name, size in (("tablet", TABLET_820), ("desktop", {"width": 1440, "height": 900})):
+        pg = page_factory(size, touch=name == "tablet")
+        pg.goto(live_server.url + "/personuppgifter")
+        expect(pg.locator("#slag")).to_have_text("Två slags omgångar")
+        check_page(pg, f"privacy page, {name}")
+        _shot(pg, f"privacy-{name}")
