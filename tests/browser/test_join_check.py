@@ -120,3 +120,20 @@ def test_privacy_page_is_accessible_and_fits(app, live_server, page_factory):
         expect(pg.locator("#slag")).to_have_text("Två slags omgångar")
         check_page(pg, f"privacy page, {name}")
         _shot(pg, f"privacy-{name}")
+
+
+def test_without_webcrypto_the_plain_script_solves_it(app, live_server, page_factory):
+    """Over plain HTTP on a LAN address there is no crypto.subtle (secure contexts only): the
+    script's own PBKDF2 solves the real-size check, slower but never a lock-out."""
+    rd = make_round(app)
+    _pressure(app)
+    tablet = page_factory(TABLET_820, touch=True)
+    tablet.add_init_script(
+        "Object.defineProperty(Crypto.prototype, 'subtle', {get() { return undefined; }})")
+    t0 = time.perf_counter()
+    tablet.goto(f"{live_server.url}/delta?kod={rd.code}")
+    assert tablet.evaluate("() => window.crypto.subtle === undefined")
+    expect(tablet.locator("#kommun")).to_be_visible(timeout=60_000)
+    print(f"\nChromium without WebCrypto, QR link at the cap: {time.perf_counter() - t0:.2f} s")
+    _finish(tablet, rd, "Grästorp")
+    assert tablet.page_errors == [] and tablet.csp_violations == []
