@@ -9,6 +9,7 @@
   var BATCH = 8;  // derivations in flight at once (WebCrypto may run them on several cores)
   var enc = new TextEncoder();
   var jobs = {};  // seed -> Promise of the solution text
+  var autoSent = 0;
 
   function zeroBits(buf, bits) {
     var b = new Uint8Array(buf);
@@ -181,7 +182,12 @@
     var answer = form.querySelector("input[name=losning]");
     job(form).then(function (solution) { if (answer) answer.value = solution; }, function () {});
     var code = form.querySelector("input[name=kod]");
-    if (form.hasAttribute("data-check-auto") && code && code.value.trim()) sendWhenSolved(form);
+    // The server asked for the check (or the QR link brought the code): send it once solved,
+    // at most a few times per page, so a check that keeps failing cannot loop.
+    if (form.hasAttribute("data-check-auto") && code && code.value.trim() && autoSent < 4) {
+      autoSent += 1;
+      sendWhenSolved(form);
+    }
   }
 
   // Capture phase on the document: runs before htmx's own submit handler on the form.
