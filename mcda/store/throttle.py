@@ -82,6 +82,23 @@ def count(db: Database, scope: str, key: str, *, now: float, window_s: float,
     return int(row[0])
 
 
+def counts(db: Database, scope: str, keys: Sequence[str], *, now: float, window_s: float,
+           secret: str | bytes) -> list[int]:
+    """Events for each of ``keys`` inside the window, in one statement (a join page asks for
+    two counts, and the participant pages have a budget of statements)."""
+    digests = [key_digest(secret, k) for k in keys]
+    if not digests:
+        return []
+    sums = ", ".join("COALESCE(SUM(key = ?), 0)" for _ in digests)
+    marks = ", ".join("?" for _ in digests)
+    row = db.execute(
+        f"SELECT {sums} FROM throttle_events WHERE scope = ? AND key IN ({marks}) "
+        "AND at > ? AND at <= ?",
+        [*digests, scope, *digests, now - window_s, now],
+    ).fetchone()
+    return [int(v) for v in row]
+
+
 def latest(db: Database, scope: str, key: str, *, now: float, window_s: float,
            secret: str | bytes) -> float | None:
     """Time of the latest event for ``key`` inside the window, if any (for a wait time)."""

@@ -191,3 +191,23 @@ def test_site_wide_guessing_raises_the_check_for_every_address(app, check):
         finally:
             db.conn.close()
         assert check.required("198.51.100.7") == 0
+
+
+def test_the_join_page_counts_its_pressure_in_one_statement(app, check):
+    """Both counts (the address and site-wide) in one query: the participant pages have a
+    budget of four statements (tests/web/test_participant_queries.py)."""
+    with app.app_context():
+        for _ in range(3):
+            check.fail("203.0.113.1")
+        check.fail("203.0.113.2")
+        from mcda.web.kit.db import get_db
+
+        conn = get_db().conn
+        seen: list[str] = []
+        conn.set_trace_callback(seen.append)
+        try:
+            assert check.pressure("203.0.113.1") == 3
+        finally:
+            conn.set_trace_callback(None)
+        assert len(seen) == 1
+        assert check._wrong.counts(("ip", "203.0.113.2"), ("all",), ("ip", "x")) == [1, 4, 0]

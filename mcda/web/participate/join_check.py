@@ -117,8 +117,8 @@ class JoinCheck:
 
     def pressure(self, ip: str) -> int:
         """Wrong codes from ``ip`` in the window, or the site-wide count's share if larger."""
-        return max(self._wrong.count(("ip", ip)),
-                   self._wrong.count(("all",)) // self.global_share)
+        here, everywhere = self._wrong.counts(("ip", ip), ("all",))
+        return max(here, everywhere // self.global_share)
 
     def required(self, ip: str) -> int:
         """Bits per part an attempt from ``ip`` needs now (0: no check)."""
