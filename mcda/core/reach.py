@@ -128,6 +128,37 @@ def reach(layer: PopulationLayer, px: np.ndarray, py: np.ndarray,
     return Reach(bands, new, scores)
 
 
+def score_points(layer: PopulationLayer,
+                 points: list[tuple[float, float, str | None] | None],
+                 venues: list[tuple[float, float, str]]) -> list[dict[str, Any] | None]:
+    """Reach of WGS 84 points ``(lon, lat, kind)`` against existing ``venues`` (same form),
+    as plain values per point: ``{bands, new, score}`` (None for a point without location).
+    A point's "first time" population counts only venues of its own kind; a point without
+    a kind counts everyone in a band."""
+    from mcda.core.geo import to_sweref
+
+    placed = [i for i, p in enumerate(points) if p is not None]
+    out: list[dict[str, Any] | None] = [None] * len(points)
+    if not placed:
+        return out
+    lon = np.array([points[i][0] for i in placed])
+    lat = np.array([points[i][1] for i in placed])
+    px, py = to_sweref(lon, lat)
+    nearest: dict[str, np.ndarray] = {}
+    for kind in {v[2] for v in venues}:
+        vs = [v for v in venues if v[2] == kind]
+        vx, vy = to_sweref(np.array([v[0] for v in vs]), np.array([v[1] for v in vs]))
+        nearest[kind] = nearest_km(layer, np.atleast_1d(vx), np.atleast_1d(vy))
+    old = [nearest.get(points[i][2]) if points[i][2] else None for i in placed]
+    r = reach(layer, np.atleast_1d(px), np.atleast_1d(py), old)
+    for j, i in enumerate(placed):
+        out[i] = {"bands": [round(float(v), 1) for v in r.bands[j]],
+                  "new": [round(float(v), 1) for v in r.new[j]],
+                  "score": round(float(r.scores[j]), 1),
+                  "venues_of_kind": int(sum(1 for v in venues if v[2] == points[i][2]))}
+    return out
+
+
 # --- reading layers ----------------------------------------------------------------------
 
 
@@ -222,4 +253,4 @@ def read_csv(text: str, *, cell_m: float = 1000.0, name: str = "", **meta: str
 
 __all__ = ["BANDS_KM", "BAND_WEIGHTS", "METHOD", "LayerError", "PopulationLayer", "Reach",
            "default_layer", "layer_from_json", "layer_to_json", "nearest_km", "reach",
-           "read_csv"]
+           "read_csv", "score_points"]
