@@ -218,5 +218,27 @@ def shape_of(name: str) -> Any:
     return geoms[names.index(name)] if name in names else None
 
 
+def municipality_geojson(name: str) -> dict[str, Any] | None:
+    """A municipality's border as an RFC 7946 geometry (lon/lat; exterior rings
+    counter-clockwise and holes clockwise, the right-hand rule), or None if unknown."""
+    import shapely
+    from shapely.geometry.polygon import orient
+
+    g = shape_of(name)
+    if g is None:
+        return None
+    parts = list(g.geoms) if isinstance(g, shapely.MultiPolygon) else [g]
+    oriented = [orient(p, sign=1.0) for p in parts]
+    shape = shapely.MultiPolygon(oriented) if len(oriented) > 1 else oriented[0]
+    return json.loads(shapely.to_geojson(shape))
+
+
+def label_point(name: str) -> tuple[float, float] | None:
+    """A municipality's label point (inside it), lon/lat, or None."""
+    m = _by_name().get(name)
+    return (m["label"][0], m["label"][1]) if m else None
+
+
 __all__ = ["SWEREF99TM", "WGS84", "Area", "RegionMap", "borders", "classify",
-           "municipality_at", "region_map", "shape_of", "to_sweref", "to_wgs84"]
+           "label_point", "municipality_at", "municipality_geojson", "region_map", "shape_of",
+           "to_sweref", "to_wgs84"]
