@@ -178,3 +178,62 @@ def test_secretariat_may_register_venues_but_not_edit_decisions(app, client, dec
     login(client, "k@example.se")
     assert client.get("/platser/").status_code == 200
     assert client.get(f"/platser/beslut/{decision['id']}").status_code in (403, 404)
+
+
+def test_round_geojson_exports_plan_and_municipalities(app, client):
+    """etapper.geojson: each planned investment at its own point (or its host's label
+    point) with its phase; kommuner.geojson: the borders with the published figures."""
+    from mcda.store import analysis_cache
+
+    from .results_helpers import login_as, open_db
+    from .test_exports_phasing import phased_scenario
+
+    analysis_cache.clear()
+    uid = login_as(app, client)
+    sc = phased_scenario(app, uid)
+    db = open_db(app)
+    alts = store_items.list_alternatives(db, sc["decision_id"])
+    skovde = next(a for a in alts if a["municipality"] == "Skövde")
+    store_places.set_place(db, skovde["id"], *SKOVDE)
+    db.conn.close()
+    plan = client.get(f"/resultat/{sc['round_id']}/export/etapper.geojson")
+    assert plan.status_code == 200 and plan.mimetype == "application/geo+json"
+    fc = json.loads(plan.data)
+    _valid_rfc7946(fc)
+    by_name = {f["properties"]["investering"]: f for f in fc["features"]}
+    own = by_name[skovde["name"]]
+    assert own["geometry"]["coordinates"] == list(SKOVDE)
+    assert own["properties"]["lage"] == "egen punkt"
+    assert {f["properties"]["lage"] for f in fc["features"]} >= {"kommunens mittpunkt"}
+    munis = json.loads(client.get(f"/resultat/{sc['round_id']}/export/kommuner.geojson").data)
+    _valid_rfc7946(munis)
+    assert {f["properties"]["kommun"] for f in munis["features"]} >= {"Skövde"}
+    analysis_cache.clear()
+
+
+def test_results_and_planning_maps_draw_points(app, client):
+    """Every map of the results page shows the investments and venues at their points, with
+    the places table; the planning page's phase maps put a placed investment at its point."""
+    from mcda.store import analysis_cache
+
+    from .results_helpers import login_as, open_db
+    from .test_exports_phasing import phased_scenario
+
+    analysis_cache.clear()
+    uid = login_as(app, client)
+    sc = phased_scenario(app, uid)
+    db = open_db(app)
+    alts = store_items.list_alternatives(db, sc["decision_id"])
+    skovde = next(a for a in alts if a["municipality"] == "Skövde")
+    store_places.set_place(db, skovde["id"], *SKOVDE, kind="scen")
+    store_places.add_venue(db, "Skara scen", "scen", *SKARA)
+    db.conn.close()
+    page = client.get(f"/resultat/{sc['round_id']}").get_data(as_text=True)
+    n_maps = page.count('<figure class="map')
+    assert n_maps >= 2
+    assert page.count('class="map-place map-place-inv"><title>') == n_maps  # markers
+    assert page.count('class="map-place map-place-venue"><title>') == n_maps
+    assert "Platser på kartan" in page and "S = scen" in page
+    plan = client.get(f"/etapper/{sc['decision_id']}").get_data(as_text=True)
+    assert 'class="map-place map-place-venue"' in plan
+    analysis_cache.clear()
