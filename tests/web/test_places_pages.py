@@ -237,3 +237,34 @@ def test_results_and_planning_maps_draw_points(app, client):
     plan = client.get(f"/etapper/{sc['decision_id']}").get_data(as_text=True)
     assert 'class="map-place map-place-venue"' in plan
     analysis_cache.clear()
+
+
+def test_analysis_input_records_how_reach_was_computed(app, client):
+    """The analysis (and its JSON export) carries the computed criterion's provenance."""
+    from mcda.store import analysis_cache
+    from mcda.store import analysis_input as ai
+
+    from .results_helpers import login_as, open_db, scenario
+
+    analysis_cache.clear()
+    uid = login_as(app, client)
+    sc = scenario(app, uid)
+    db = open_db(app)
+    try:
+        alts = store_items.list_alternatives(db, sc["decision_id"])
+        store_places.set_place(db, alts[0]["id"], *SKOVDE)
+        # votes lock the criteria, so mark an existing one as computed (as if added before)
+        cid = store_items.list_criteria(db, sc["decision_id"])[0]["id"]
+        db.execute("INSERT INTO computed_criteria (criterion_id, kind) VALUES (?, 'reach')",
+                   [cid])
+        store_reach.recompute(db, sc["decision_id"], store_reach.load_layer(None))
+        meta = ai.build_input(db, sc["round_id"])["meta"]["computed_criteria"]
+    finally:
+        db.conn.close()
+    (entry,) = meta.values()
+    assert entry["kind"] == "reach" and entry["method"] == "reach-bands-v1"
+    assert entry["bands_km"] == [0.0, 2.0, 10.0, 40.0, 70.0]
+    assert entry["layer"]["licence"].startswith("CC0")
+    exported = json.loads(client.get(f"/resultat/{sc['round_id']}/export/analys.json").data)
+    assert "computed_criteria" in exported["input"]["meta"]
+    analysis_cache.clear()
