@@ -110,3 +110,23 @@ def test_region_map_unprojects_what_it_projects():
     rm = geo.region_map(("Skövde", "Tibro"), 600.0, 14.0)
     x, y = rm.project(13.9, 58.4)
     assert rm.unproject(x, y) == pytest.approx((13.9, 58.4))
+
+
+def test_pyproj_works_offline_with_its_bundled_data():
+    """The WGS 84 ↔ SWEREF 99 TM pair needs only PROJ's database shipped in the wheel: no
+    network (PROJ_NETWORK off) and no grid files; a fresh process proves nothing is fetched."""
+    import subprocess
+    import sys
+
+    code = ("import os; os.environ['PROJ_NETWORK'] = 'OFF'\n"
+            "import pyproj, pyproj.network\n"
+            "assert not pyproj.network.is_network_enabled()\n"
+            "t = pyproj.Transformer.from_crs(4326, 3006, always_xy=True)\n"
+            "x, y = t.transform(15.0, 62.0)\n"
+            "print(round(x, 3), round(y, 1))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    x, y = map(float, out.stdout.split())
+    # on SWEREF 99 TM's central meridian (15° E) the easting is the false easting exactly
+    assert x == pytest.approx(500_000.0, abs=0.001)
+    assert 6_870_000 < y < 6_880_000  # 62° N ≈ 6 875 km north of the equator
