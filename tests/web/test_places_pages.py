@@ -268,3 +268,37 @@ def test_analysis_input_records_how_reach_was_computed(app, client):
     exported = json.loads(client.get(f"/resultat/{sc['round_id']}/export/analys.json").data)
     assert "computed_criteria" in exported["input"]["meta"]
     analysis_cache.clear()
+
+
+def test_population_layer_upload_recomputes_and_reset(client, app, decision):
+    from pathlib import Path
+
+    did, (a1, _a2) = decision["id"], decision["a"]
+    db = _db(app)
+    store_places.set_place(db, a1, *SKOVDE, kind="scen")
+    store_reach.add_reach_criterion(db, did, store_reach.load_layer(None))
+    db.conn.close()
+    x, y = store_places.geo.to_sweref(*SKOVDE)
+    grid = f"x;y;befolkning\n{x + 500:.0f};{y:.0f};1234\n"
+    r = client.post("/platser/befolkning", data={
+        "csrf_token": _token(client), "file": (io.BytesIO(grid.encode()), "rutor.csv"),
+        "source": "SCB test", "licence": "CC0 1.0", "resolution": "1 km-rutor"},
+        content_type="multipart/form-data")
+    assert r.status_code == 303
+    folder = Path(app.config["DATABASE"]).parent
+    assert (folder / "befolkning.json").exists()  # kept beside the database (instance/)
+    db = _db(app)
+    cid = next(iter(store_reach.computed(db, did)))
+    assert store_items.get_scores(db, did)[(a1, cid)] == 1234
+    db.conn.close()
+    assert "SCB test" in text(client.get("/platser/"))
+    bad = client.post("/platser/befolkning", data={
+        "csrf_token": _token(client), "file": (io.BytesIO(b"a;b\n1;2\n"), "x.csv")},
+        content_type="multipart/form-data")
+    assert bad.status_code == 422 and "Kolumnen med befolkning saknas" in text(bad)
+    assert client.post("/platser/befolkning/standard",
+                       data={"csrf_token": _token(client)}).status_code == 303
+    assert not (folder / "befolkning.json").exists()
+    db = _db(app)
+    assert store_items.get_scores(db, did)[(a1, cid)] > 10_000
+    db.conn.close()

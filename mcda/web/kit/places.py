@@ -27,7 +27,10 @@ _CACHE: dict[str, tuple[float, PopulationLayer]] = {}
 
 
 def instance_dir() -> Path:
-    return Path(current_app.instance_path)
+    """Where the installation keeps its uploaded layer: ``POPULATION_DIR`` if configured,
+    else the database's folder (``instance/`` in a normal installation; a test's tmp)."""
+    configured = current_app.config.get("POPULATION_DIR")
+    return Path(configured) if configured else Path(current_app.config["DATABASE"]).parent
 
 
 def layer() -> PopulationLayer:

@@ -106,6 +106,9 @@ def upload_layer(data: bytes, filename: str, meta: dict[str, str]) -> str | None
 
 
 def reset_layer() -> None:
+    """Back to the bundled layer; nothing to do (and nothing logged) when none was uploaded."""
+    if not kit_places.uploaded():
+        return
     with audited("population.reset", "population") as db:
         store_reach.remove_layer(kit_places.instance_dir())
         kit_places.recompute_all(db)
