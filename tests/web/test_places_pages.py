@@ -72,7 +72,7 @@ def test_venue_outside_skaraborg_is_refused_by_name(client, decision):
 def test_venues_from_csv_and_geojson(client, app, decision):
     csv_text = "namn;slag;lat;lon\nSkara scen;scen;58,39;13,44\n"
     r = client.post("/platser/import", data={
-        "csrf_token": _token(client), "file": (io.BytesIO(csv_text.encode()), "v.csv")},
+        "csrf_token": _token(client), "fil-file": (io.BytesIO(csv_text.encode()), "v.csv")},
         content_type="multipart/form-data")
     assert r.status_code == 303
     gj = {"type": "FeatureCollection", "features": [
@@ -80,7 +80,7 @@ def test_venues_from_csv_and_geojson(client, app, decision):
          "properties": {"namn": "Skövde museum", "slag": "museum"}}]}
     r = client.post("/platser/import", data={
         "csrf_token": _token(client),
-        "file": (io.BytesIO(json.dumps(gj).encode()), "v.geojson")},
+        "fil-file": (io.BytesIO(json.dumps(gj).encode()), "v.geojson")},
         content_type="multipart/form-data")
     assert r.status_code == 303
     db = _db(app)
@@ -89,7 +89,7 @@ def test_venues_from_csv_and_geojson(client, app, decision):
     db.conn.close()
     bad = "namn;slag;lat;lon\nX;kyrka;58,39;13,44\n"
     r = client.post("/platser/import", data={
-        "csrf_token": _token(client), "file": (io.BytesIO(bad.encode()), "v.csv")},
+        "csrf_token": _token(client), "fil-file": (io.BytesIO(bad.encode()), "v.csv")},
         content_type="multipart/form-data")
     assert r.status_code == 422 and "Rad 1: ”kyrka” är inget av slagen" in text(r)
 
@@ -112,7 +112,7 @@ def test_reach_criterion_added_and_recomputed_when_location_changes(client, app,
          "properties": {"namn": "Kulturhus Skövde", "slag": "scen"}}]}
     r = client.post(url + "/import", data={
         "csrf_token": _token(client, url),
-        "file": (io.BytesIO(json.dumps(gj).encode()), "p.geojson")},
+        "fil-file": (io.BytesIO(json.dumps(gj).encode()), "p.geojson")},
         content_type="multipart/form-data")
     assert r.status_code == 303
     db = _db(app)
@@ -281,8 +281,8 @@ def test_population_layer_upload_recomputes_and_reset(client, app, decision):
     x, y = store_places.geo.to_sweref(*SKOVDE)
     grid = f"x;y;befolkning\n{x + 500:.0f};{y:.0f};1234\n"
     r = client.post("/platser/befolkning", data={
-        "csrf_token": _token(client), "file": (io.BytesIO(grid.encode()), "rutor.csv"),
-        "source": "SCB test", "licence": "CC0 1.0", "resolution": "1 km-rutor"},
+        "csrf_token": _token(client), "bef-file": (io.BytesIO(grid.encode()), "rutor.csv"),
+        "bef-source": "SCB test", "bef-licence": "CC0 1.0", "bef-resolution": "1 km-rutor"},
         content_type="multipart/form-data")
     assert r.status_code == 303
     folder = Path(app.config["DATABASE"]).parent
@@ -293,7 +293,7 @@ def test_population_layer_upload_recomputes_and_reset(client, app, decision):
     db.conn.close()
     assert "SCB test" in text(client.get("/platser/"))
     bad = client.post("/platser/befolkning", data={
-        "csrf_token": _token(client), "file": (io.BytesIO(b"a;b\n1;2\n"), "x.csv")},
+        "csrf_token": _token(client), "bef-file": (io.BytesIO(b"a;b\n1;2\n"), "x.csv")},
         content_type="multipart/form-data")
     assert bad.status_code == 422 and "Kolumnen med befolkning saknas" in text(bad)
     assert client.post("/platser/befolkning/standard",

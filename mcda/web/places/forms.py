@@ -37,12 +37,24 @@ class VenueForm(FlaskForm):
                 "lat": self.lat.data or "", "lon": self.lon.data or ""}
 
 
-class FileForm(FlaskForm):
+class _Prefixed(FlaskForm):
+    """Forms sharing a page get a prefix, so their ids (csrf_token, file) stay unique."""
+
+    PREFIX = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", self.PREFIX)
+        super().__init__(*args, **kwargs)
+
+
+class FileForm(_Prefixed):
+    PREFIX = "fil"
     file = FileField(_l("Fil (CSV eller GeoJSON)"))
     replace = BooleanField(_l("Ersätt alla registrerade verksamheter med filens"))
 
 
-class LayerForm(FlaskForm):
+class LayerForm(_Prefixed):
+    PREFIX = "bef"
     file = FileField(_l("Befolkningsfil (CSV eller GeoPackage)"))
     source = StringField(_l("Källa"), validators=[Optional(), Length(max=300)])
     date = StringField(_l("Datum eller år"), validators=[Optional(), Length(max=60)])
