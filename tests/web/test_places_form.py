@@ -80,3 +80,20 @@ def test_point_in_another_municipality_is_refused_by_name(client, app, decision)
     r = _edit(client, decision, lat="57,71", lon="11,97")
     assert "Punkten ligger i Göteborg kommun, utanför Skaraborg." in htmllib.unescape(
         r.get_data(as_text=True))
+
+
+def test_deleting_an_alternative_recomputes_the_reach_record(client, app, decision):
+    from mcda.store import reach as store_reach
+
+    db = connect(app.config["DATABASE"])
+    store_places.set_place(db, decision["a"], 13.85, 58.39)
+    store_reach.add_reach_criterion(db, decision["id"], store_reach.load_layer(None))
+    (prov,) = [c["provenance"] for c in store_reach.computed(db, decision["id"]).values()]
+    assert str(decision["a"]) in prov["alternatives"]
+    db.conn.close()
+    url = f"/processledare/{decision['id']}/alternativ/{decision['a']}/ta-bort"
+    assert _post(client, url).status_code == 303
+    db = connect(app.config["DATABASE"])
+    (prov,) = [c["provenance"] for c in store_reach.computed(db, decision["id"]).values()]
+    db.conn.close()
+    assert prov["alternatives"] == {}

@@ -115,7 +115,7 @@ ALTERNATIVE = ItemKind(
     name="alternative", path="alternativ", list_anchor="alternativ", item_anchor="alternativ",
     template="facilitate/alternative_form.html", get=store_items.get_alternative,
     add=place_form.add_alternative, update=place_form.update_alternative,
-    move=store_items.move_alternative, delete=store_items.delete_alternative,
+    move=store_items.move_alternative, delete=place_form.delete_alternative,
     form=_alternative_form,
     fields=lambda f: {"name": f.name.data, "description": f.description.data or "",
                       "municipality_id": f.municipality_value(), "cost": f.cost.number,

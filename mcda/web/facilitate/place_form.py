@@ -82,6 +82,15 @@ def update_alternative(db: Database, alternative_id: int, *, place: dict[str, An
     save_place(db, alt["decision_id"], alternative_id, place)
 
 
+def delete_alternative(db: Database, alternative_id: int) -> None:
+    """Delete (its place and scores go with it), then recompute: the record of how the
+    reach scores were made must not list an alternative that is gone."""
+    alt = store_items.get_alternative(db, alternative_id)
+    store_items.delete_alternative(db, alternative_id)
+    if alt is not None:
+        kit_places.recompute(db, alt["decision_id"])
+
+
 def picker(decision_id: int, alternative_id: int | None,
            place: dict[str, Any] | None) -> dict[str, Any]:
     """The map to click on: the region, the other placed alternatives and the venues, and
