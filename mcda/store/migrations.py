@@ -292,10 +292,49 @@ def m0001_decision_model(db: Database) -> None:
         db.execute(sql)
 
 
+# --- places: locations, venues, computed reach (set "vagval-places", issue 28) ---------------
+
+places_migrations = Migrations("vagval-places")
+
+
+@places_migrations(name="0001_places")
+def m0001_places(db: Database) -> None:
+    """An alternative's point (WGS 84) and kind of venue; the region's existing cultural
+    venues (one current-state picture per installation); and the criteria whose scores
+    Vägval computes, with how they were computed (method, layer, per-alternative figures)."""
+    kinds = "('bibliotek', 'scen', 'museum', 'biograf', 'kulturskola', 'konsthall', 'annat')"
+    for sql in (
+        f"""CREATE TABLE alternative_places (
+            alternative_id INTEGER PRIMARY KEY REFERENCES alternatives(id) ON DELETE CASCADE,
+            lon REAL CHECK (lon IS NULL OR lon BETWEEN -180 AND 180),
+            lat REAL CHECK (lat IS NULL OR lat BETWEEN -90 AND 90),
+            kind TEXT CHECK (kind IS NULL OR kind IN {kinds}),
+            CHECK ((lon IS NULL) = (lat IS NULL))
+        )""",
+        f"""CREATE TABLE venues (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN {kinds}),
+            municipality_id INTEGER REFERENCES municipalities(id) ON DELETE SET NULL,
+            lon REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+            lat REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            UNIQUE (name, kind)
+        )""",
+        """CREATE TABLE computed_criteria (
+            criterion_id INTEGER PRIMARY KEY REFERENCES criteria(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('reach')),
+            provenance TEXT NOT NULL DEFAULT '{}',
+            computed_at TEXT
+        )""",
+    ):
+        db.execute(sql)
+
+
 def migration_sets() -> list[Migrations]:
     """Every migration set, in the order they apply."""
     return [migrations, phase_migrations, scenario_migrations, reason_migrations,
-            model_migrations]
+            model_migrations, places_migrations]
 
 
 def migrate(db: Database) -> None:

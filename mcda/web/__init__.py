@@ -142,11 +142,12 @@ def _register_blueprints(app: Flask) -> None:
     from mcda.web.facilitate import views as facilitate
     from mcda.web.pages import views as pages
     from mcda.web.participate import views as participate
+    from mcda.web.places import views as places
     from mcda.web.planning import views as planning
     from mcda.web.results import views as results
     from mcda.web.scenarios import views as scenarios
     from mcda.web.secretariat import views as secretariat
 
     for module in (pages, auth, facilitate, participate, results, secretariat, planning,
-                   scenarios):
+                   scenarios, places):
         app.register_blueprint(module.bp)
