@@ -28,7 +28,8 @@ def kept_package(round_id: int, *, with_data: bool = False) -> dict[str, Any] | 
 
 
 def disposal() -> tuple[dict[str, str] | None, str | None]:
-    """(the configured disposal decision, or None; the error when it is misconfigured)."""
+    """(the configured disposal decision, or None; the error when it is misconfigured:
+    ``kit.disposal`` treats that as none, this page says why)."""
     cfg = current_app.config
     try:
         return filing.disposal_decision(cfg.get("DISPOSAL_DECISION_REF"),
