@@ -187,3 +187,20 @@ def test_secretariat_may_build_and_download_a_stranger_may_not(app, client):
 def test_build_needs_csrf(app, client):
     s = closed_round(app, client)
     assert client.post(f"/arkiv/omgang/{s['round_id']}/arkivpaket").status_code == 400
+
+
+def test_pdf_svgs_get_their_shapes_patterns_and_colours():
+    """WeasyPrint renders each inline SVG alone: the shapes a map <use>s and the patterns
+    it fills with are copied into it, with the stylesheet's fill/stroke rules."""
+    from mcda.web.records.pdf import with_svg_styles
+
+    html = ('<svg class="map-defs"><defs><path id="m-geo-1" d="M0 0"/>'
+            '<pattern id="m-hatch"><rect/></pattern><path id="m-geo-2" d="M1 1"/></defs></svg>'
+            '<svg class="map-svg"><use href="#m-geo-1" class="map-area" fill="url(#m-hatch)"/>'
+            '</svg><svg class="chart-svg"><rect class="bar-main"/></svg>')
+    out = with_svg_styles(html, ".bar-main { fill: #0b5394; }")
+    _defs, map_svg, chart = out.split("</svg>")[:3]
+    assert '<path id="m-geo-1" d="M0 0"/>' in map_svg and "m-hatch" in map_svg
+    assert "m-geo-2" not in map_svg and "<defs>" not in chart
+    assert map_svg.count(".bar-main { fill: #0b5394; }") == 1 and "fill: #0b5394" in chart
+    assert "stroke: none" in map_svg  # no white halo over the labels in the PDF

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import mimetypes
+import re
 import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -62,10 +63,63 @@ def local_fetcher(static_dir: Path, extra: dict[str, tuple[bytes, str]] | None =
     return LocalFetcher()
 
 
+SVG_CSS = ("css/results.css", "css/maps.css")
+"""Stylesheets whose SVG rules (``fill``, ``stroke``) the charts and maps need."""
+
+
+def svg_rules(static_dir: Path) -> str:
+    """The rules of :data:`SVG_CSS` that set ``fill`` or ``stroke``, as one stylesheet.
+
+    WeasyPrint draws inline SVG with its own renderer, which ignores the page's stylesheets
+    for SVG properties; the same rules inside each ``<svg>`` give the PDF the colours the
+    browser shows (maps' classes, bars)."""
+    rules = []
+    for name in SVG_CSS:
+        text = re.sub(r"/\*.*?\*/", "", (static_dir / name).read_text(encoding="utf-8"),
+                      flags=re.S)
+        rules += [m.group(0).strip() for m in re.finditer(r"[^{}]+\{[^{}]*\}", text)
+                  if re.search(r"\b(fill|stroke)", m.group(0))]
+    return "\n".join(rules)
+
+
+PDF_SVG_CSS = ".map-svg text { stroke: none; }"
+"""WeasyPrint paints a text's stroke over its fill (no ``paint-order``): the maps' white
+halo would hide their labels, so the PDF draws them without it."""
+
+_DEF = re.compile(r'<(path|pattern)\b[^>]*\bid="([^"]+)"[^>]*?(?:/>|>.*?</\1>)', re.S)
+_REF = re.compile(r'(?:href="#|url\(#)([^")]+)')
+_SVG = re.compile(r"<svg\b[^>]*>.*?</svg>", re.S)
+
+
+def with_svg_styles(html: str, css: str) -> str:
+    """``html`` with ``css`` as a ``<style>`` first inside every ``<svg>``, and the shapes
+    and patterns an SVG refers to by id copied into its own ``<defs>``.
+
+    The page draws each map's shapes once (``<use href>`` across SVG elements, which a
+    browser resolves in the page); WeasyPrint renders each inline SVG as a document of its
+    own, so it needs them inside."""
+    defs = {m.group(2): m.group(0) for m in _DEF.finditer(html)}
+    style = f"<style>{css}\n{PDF_SVG_CSS}</style>"
+
+    def one(match: re.Match[str]) -> str:
+        svg = match.group(0)
+        if 'class="map-defs"' in svg:
+            return svg
+        wanted = dict.fromkeys(_REF.findall(svg))
+        local = "".join(defs[i] for i in wanted if i in defs and f'id="{i}"' not in svg)
+        head_end = svg.index(">") + 1
+        extra = style + (f"<defs>{local}</defs>" if local else "")
+        return svg[:head_end] + extra + svg[head_end:]
+
+    return _SVG.sub(one, html)
+
+
 def html_to_pdfa(html: str, static_dir: Path, *, title: str = "",
                  extra: dict[str, tuple[bytes, str]] | None = None) -> bytes:
-    """``html`` as a PDF/A-2b document (print media, the report's own print CSS)."""
+    """``html`` as a PDF/A-2b document (print media, the report's own print CSS, and the
+    SVG rules inside each inline SVG)."""
     weasyprint = _weasyprint()
+    html = with_svg_styles(html, svg_rules(static_dir))
     doc = weasyprint.HTML(string=html, base_url=BASE_URL,
                           url_fetcher=local_fetcher(static_dir, extra))
     # WeasyPrint opens its sRGB output-intent profile (PDF/A) and leaves the file to the

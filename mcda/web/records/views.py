@@ -85,5 +85,4 @@ def running_header(round_id: int):
     rnd = load_round(round_id)
     resp = file_response(content.header_css(rnd).encode("utf-8"), "text/css", "sidhuvud.css")
     resp.headers["Content-Disposition"] = "inline"
-    resp.headers["Cache-Control"] = "private, no-cache"
     return resp
