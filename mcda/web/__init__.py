@@ -80,6 +80,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         RECORDS_AUTHORITY="Skaraborgs kommunalförbund",
         DISPOSAL_DECISION_REF="",
         DISPOSAL_DECISION_DATE="",
+        # Build the round's archive package right after it is closed (docs/records.md).
+        ARCHIVE_ON_CLOSE=True,
         ENV_NAME=os.environ.get("VAGVAL_ENV", "development"),
     )
     if test_config is not None:

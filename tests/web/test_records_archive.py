@@ -204,3 +204,33 @@ def test_pdf_svgs_get_their_shapes_patterns_and_colours():
     assert "m-geo-2" not in map_svg and "<defs>" not in chart
     assert map_svg.count(".bar-main { fill: #0b5394; }") == 1 and "fill: #0b5394" in chart
     assert "stroke: none" in map_svg  # no white halo over the labels in the PDF
+
+
+def test_without_weasyprint_the_app_runs_and_says_what_is_missing(app, client, monkeypatch):
+    """WeasyPrint is imported lazily: without it (or Pango) only the package fails, with a
+    Swedish message naming what to install; nothing is kept."""
+    import sys
+
+    s = closed_round(app, client)
+    rid = s["round_id"]
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint → ImportError
+    resp = post_form(client, f"/arkiv/omgang/{rid}/arkivpaket", f"/arkiv/omgang/{rid}")
+    assert resp.status_code == 303
+    page = client.get(resp.headers["Location"]).data.decode()
+    assert "saknar programmet som gör PDF/A (WeasyPrint och Pango)" in page
+    assert client.get(f"/arkiv/omgang/{rid}/arkivpaket.zip").status_code == 404
+
+
+def test_closing_builds_nothing_when_turned_off(app, client):
+    app.config["ARCHIVE_ON_CLOSE"] = False
+    s = closed_round(app, client)
+    rid = s["round_id"]
+    db = open_db(app)
+    try:
+        db.execute("UPDATE rounds SET state = 'open' WHERE id = ?", [rid])
+        db.conn.commit()
+    finally:
+        db.conn.close()
+    resp = post_form(client, f"/processledare/omgang/{rid}/stang", f"/processledare/omgang/{rid}")
+    resp.close()
+    assert client.get(f"/arkiv/omgang/{rid}/arkivpaket.zip").status_code == 404

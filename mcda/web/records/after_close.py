@@ -40,7 +40,7 @@ def build_after_close(app: Flask, round_id: int, user: dict[str, Any] | None) ->
 
 
 def _on_round_closed(app: Flask, *, round_id: int, **_extra: Any) -> None:
-    if not app.config.get("ARCHIVE_ON_CLOSE", True):
+    if not app.config["ARCHIVE_ON_CLOSE"]:
         return
     user = current_user()
 
