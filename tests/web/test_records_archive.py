@@ -234,3 +234,24 @@ def test_closing_builds_nothing_when_turned_off(app, client):
     resp = post_form(client, f"/processledare/omgang/{rid}/stang", f"/processledare/omgang/{rid}")
     resp.close()
     assert client.get(f"/arkiv/omgang/{rid}/arkivpaket.zip").status_code == 404
+
+
+def test_a_round_with_per_phase_weights_has_a_report_and_data_per_phase(app, client):
+    from mcda.store import rounds as sr
+
+    from .results_helpers import login_as, phase_scenario
+
+    uid = login_as(app, client, "facilitator")
+    s = phase_scenario(app, uid)
+    db = open_db(app)
+    try:
+        sr.close_round(db, s["round_id"])
+    finally:
+        db.conn.close()
+    rid = s["round_id"]
+    post_form(client, f"/arkiv/omgang/{rid}/arkivpaket", f"/arkiv/omgang/{rid}")
+    names = [n.rsplit("/", 1)[1] for n in
+             unzip(client.get(f"/arkiv/omgang/{rid}/arkivpaket.zip").data)]
+    for n in (1, 2):
+        assert f"vagval-kulturell-infrastruktur-omgang-1-etapp-{n}-rapport.pdf" in names
+        assert f"vagval-kulturell-infrastruktur-omgang-1-etapp-{n}-analys.json" in names
