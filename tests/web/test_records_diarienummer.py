@@ -99,3 +99,34 @@ def test_css_string_escapes_quotes_and_backslashes():
     from mcda.web.records.pdf import css_string
 
     assert css_string('a"b\\c}') == '"a\\000022b\\00005cc\\00007d"'
+
+
+def test_scenario_comparison_exports_carry_it(app, client):
+    """The scenario comparison (CSV ZIP and workbook) of a decision with a diarienummer: the
+    notes' first line, a Metadata sheet and the file names."""
+    import csv
+    import zipfile
+
+    from mcda.store import demo
+
+    from .results_helpers import login_as
+
+    uid = login_as(app, client, "facilitator")
+    db = open_db(app)
+    try:
+        did = demo.load_demo(db, owner_id=uid)[0]
+        filing.set_diarienummer(db, did, DNR)
+        ids = [r[0] for r in db.execute(
+            "SELECT id FROM scenarios WHERE decision_id = ? ORDER BY position", [did])][:2]
+    finally:
+        db.conn.close()
+    query = "&".join(f"s={i}" for i in ids)
+    c = client.get(f"/etapper/{did}/scenarier/jamfor?{query}&format=csv")
+    assert 'filename="skkf-2026-123-' in c.headers["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(c.data)) as z:
+        (notes,) = [n for n in z.namelist() if n.endswith("anmarkningar.csv")]
+        rows = list(csv.reader(io.StringIO(z.read(notes).decode("utf-8-sig")), delimiter=";"))
+    assert rows[1] == ["Diarienummer", f"{DNR} (Skaraborgs kommunalförbund)"]
+    x = client.get(f"/etapper/{did}/scenarier/jamfor?{query}&format=xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(x.data))
+    assert book.sheetnames[-1] == "Metadata" and book["Metadata"]["B3"].value == DNR

@@ -41,3 +41,18 @@ def metadata_table(rnd: dict[str, Any]) -> Table | None:
         [_("Stängd"), (rnd.get("closed_at") or "")[:19]],
     ]
     return Table(_("Metadata"), [_("Uppgift"), _("Värde")], rows)
+
+
+def decision_dnr(decision: dict[str, Any]) -> str:
+    """The decision's diarienummer ('' when none), from a decision record."""
+    return str(decision.get("diarienummer") or "")
+
+
+def decision_metadata_table(decision: dict[str, Any]) -> Table | None:
+    """The scenario comparison's "Metadata" sheet (authority, diarienummer, decision)."""
+    dnr = decision_dnr(decision)
+    if not dnr:
+        return None
+    return Table(_("Metadata"), [_("Uppgift"), _("Värde")],
+                 [[_("Myndighet"), authority()], [_("Diarienummer"), dnr],
+                  [_("Beslutsfråga"), decision["title"]]])
