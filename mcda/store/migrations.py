@@ -329,12 +329,39 @@ def m0001_places(db: Database) -> None:
         )""",
     ):
         db.execute(sql)
+# --- records management (set "vagval-records", issue 26) ----------------------------------
+
+records_migrations = Migrations("vagval-records")
+
+
+@records_migrations(name="0001_diarienummer")
+def m0001_diarienummer(db: Database) -> None:
+    """The authority's registration number of the matter (optional, printed on every output;
+    checked in ``store.filing``)."""
+    db.execute("ALTER TABLE decisions ADD COLUMN diarienummer TEXT NOT NULL DEFAULT ''")
+
+
+@records_migrations(name="0002_archive_packages")
+def m0002_archive_packages(db: Database) -> None:
+    """The latest archive package (E-ARK ZIP) of each round, kept so a download after closing
+    costs nothing; rebuilt on demand. ``sha256`` is the ZIP's own checksum."""
+    db.execute(
+        """CREATE TABLE archive_packages (
+            round_id INTEGER PRIMARY KEY REFERENCES rounds(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            trigger TEXT NOT NULL CHECK (trigger IN ('close', 'demand')),
+            file_name TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            data BLOB NOT NULL
+        )"""
+    )
 
 
 def migration_sets() -> list[Migrations]:
     """Every migration set, in the order they apply."""
     return [migrations, phase_migrations, scenario_migrations, reason_migrations,
-            model_migrations, places_migrations]
+            model_migrations, places_migrations, records_migrations]
 
 
 def migrate(db: Database) -> None:

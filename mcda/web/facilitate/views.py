@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from mcda.store import csv_io
 from mcda.store import decision_import as store_import
 from mcda.store import decisions as store
+from mcda.store import filing as store_filing
 from mcda.store import items as store_items
 from mcda.store import phases as store_phases
 from mcda.store import reasons as store_reasons
@@ -83,10 +84,13 @@ def _save_decision(form: DecisionSetupForm, decision_id: int | None) -> int:
         with audited("decision.create", "decision:new", title=title, model=model) as db:
             new_id = store.create_decision(db, current_user()["id"], title, description)
             store.set_decision_model(db, new_id, model, reason)
+            store_filing.set_diarienummer(db, new_id, form.diarienummer.data)
             return new_id
-    with audited("decision.update", f"decision:{decision_id}", title=title, model=model) as db:
+    with audited("decision.update", f"decision:{decision_id}", title=title, model=model,
+                 diarienummer=form.diarienummer.data or "") as db:
         store.update_decision(db, decision_id, title=title, description=description)
         store.set_decision_model(db, decision_id, model, reason)
+        store_filing.set_diarienummer(db, decision_id, form.diarienummer.data)
     return decision_id
 
 
