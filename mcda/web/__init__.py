@@ -140,6 +140,8 @@ def _load_or_create_secret(instance: Path) -> str:
 def _register_blueprints(app: Flask) -> None:
     from mcda.web.auth import views as auth
     from mcda.web.facilitate import views as facilitate
+    from mcda.web.moderation import views as moderation
+    from mcda.web.outcome import views as outcome
     from mcda.web.pages import views as pages
     from mcda.web.participate import views as participate
     from mcda.web.planning import views as planning
@@ -148,5 +150,5 @@ def _register_blueprints(app: Flask) -> None:
     from mcda.web.secretariat import views as secretariat
 
     for module in (pages, auth, facilitate, participate, results, secretariat, planning,
-                   scenarios):
+                   scenarios, outcome, moderation):
         app.register_blueprint(module.bp)
