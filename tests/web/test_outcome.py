@@ -228,3 +228,28 @@ def test_moderation_log_lists_hide_and_show_with_who_and_when(app, facilitator_c
     rows = [[td.text().strip() for td in tr.find_all("td")]
             for tr in doc.find("tbody").find_all("tr")]
     assert len(rows) == 3 and {r[4] for r in rows} == {"(raderad med rösterna)"}
+
+
+def test_outcome_keeps_the_verdict_after_the_votes_are_deleted(app, facilitator_client):
+    """The retention purge deletes the votes but keeps the aggregated record: the outcome,
+    often written months later, still stands beside the workshop's verdict."""
+    from mcda.store import records
+
+    rd, alts, first, _votes = _closed_round(app)
+    db = rd.db()
+    try:
+        records.delete_votes_keep_record(db, rd.round_id)
+    finally:
+        db.conn.close()
+    analysis_cache.clear()
+    other = next(a for a in alts.values() if str(a) != first)
+    url = f"/processledare/{rd.decision_id}/sedan"
+    assert _form(facilitator_client, url, round_id=str(rd.round_id),
+                 chosen=str(other)).status_code == 422  # the kept verdict still counts
+    resp = _form(facilitator_client, url, round_id=str(rd.round_id), chosen=first)
+    assert resp.status_code == 303
+    client = app.test_client()
+    client.get(f"/delta?kod={rd.code}")
+    doc = parse_html(client.get(f"/sedan/omgang/{rd.round_id}").get_data(as_text=True))
+    assert "följer workshopens besked" in doc.find("div", class_="outcome-compare").text()
+    assert "kommer först" in doc.find("section", aria_labelledby="outcome-verdict-p").text()

@@ -13,10 +13,12 @@ from typing import Any
 
 from flask import session
 
+from mcda.core.contract import Verdict
 from mcda.store import analysis_input, transaction
 from mcda.store import decisions as store_decisions
 from mcda.store import items as store_items
 from mcda.store import outcomes as store_outcomes
+from mcda.store import records as store_records
 from mcda.store import rounds as store_rounds
 from mcda.store import users as store_users
 from mcda.web.kit import outcome_pass
@@ -36,9 +38,21 @@ class RoundVerdict:
     plain: dict[str, Any]
 
 
+def _kept_verdict(round_id: int) -> tuple[Any, list[dict], list[dict]] | None:
+    """The verdict of the aggregated record kept when the round's votes were deleted
+    (``store.records``): an outcome is often written after the retention purge."""
+    rec = store_records.get_record(get_db(), round_id)
+    block = ((rec or {}).get("record") or {}).get("output", {}).get("verdict")
+    if not block:
+        return None
+    record = rec["record"]  # type: ignore[index]
+    return Verdict.model_validate(block), record["alternatives"], record["criteria"]
+
+
 def verdict_of(rnd: dict[str, Any] | None) -> RoundVerdict | None:
     """The verdict of ``rnd`` under the default options (a round with per-phase weights:
-    its first phase), or None when the round has no verdict (no votes, no scores)."""
+    its first phase), else the one kept when its votes were deleted, or None when the round
+    has no verdict (no votes, no scores)."""
     if rnd is None:
         return None
     phases = decision_phases(rnd["decision_id"]) if rnd.get("phase_weights") else []
@@ -46,10 +60,15 @@ def verdict_of(rnd: dict[str, Any] | None) -> RoundVerdict | None:
     ra = scope.analysis
     model = ra.model if ra is not None else None
     v = computed(model.verdict) if model is not None else None
-    if v is None:
+    if v is not None:
+        found = (v, ra.input["alternatives"], ra.input["criteria"])
+    else:
+        found = _kept_verdict(rnd["id"])
+    if found is None:
         return None
-    alts = [(a["id"], a.get("name") or a["id"]) for a in ra.input["alternatives"]]
-    cname = {c["id"]: c.get("name") or c["id"] for c in ra.input["criteria"]}
+    v, alternatives, criteria = found
+    alts = [(a["id"], a.get("name") or a["id"]) for a in alternatives]
+    cname = {c["id"]: c.get("name") or c["id"] for c in criteria}
     plain = verdict_plain(v, alts, cname)
     if plain is None:
         return None
@@ -59,8 +78,11 @@ def verdict_of(rnd: dict[str, Any] | None) -> RoundVerdict | None:
 
 
 def voted_rounds(decision_id: int) -> list[dict[str, Any]]:
-    """The decision's rounds with votes, by number (the rounds an outcome can be set beside)."""
-    return [r for r in store_rounds.list_rounds(get_db(), decision_id) if r.get("n_voters")]
+    """The decision's rounds with votes, or with the record kept when their votes were
+    deleted, by number (the rounds an outcome can be set beside)."""
+    db = get_db()
+    return [r for r in store_rounds.list_rounds(db, decision_id)
+            if r.get("n_voters") or store_records.get_record(db, r["id"]) is not None]
 
 
 def default_round(rounds: list[dict[str, Any]], outcome: dict[str, Any] | None
