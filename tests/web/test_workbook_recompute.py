@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 
 from mcda.core import aggregation, ranking
-from mcda.store import analysis_cache
+from mcda.store import analysis_cache, analysis_input
 from mcda.store import decisions as store_decisions
 from mcda.store import users as su
 from mcda.store.db import connect
@@ -302,6 +302,40 @@ def test_english_workbook_recalculates_too(site, tmp_path):
         entry = next(o for o in out["verdict"]["order"]
                      if names[o["id"]] == wb["Order"].cell(r, 2).value)
         assert abs(calc("Order", f"C{r}") - entry["score"]) < TOL
+
+
+def test_pool_under_the_population_rule_states_no_population(site, tmp_path):
+    """By population, a pooled group's share needs the pool's summed population, which is
+    never published (core.disclosure rule 5): the region's weights are then the analysis'
+    values, the pool's population cell stays empty, the note says why, and the scores are
+    still formulas that recompute to the analysis."""
+    ph = site["phased"]
+    pid = ph["phases"][1]
+    query = f"etapp={pid}&between=population"
+    body = _export(site, ph["round_id"], "arbetsbok.xlsx", query)
+    db = connect(site["path"])
+    try:
+        opts = analysis_input.parse_options({"between": "population"})
+        out = analysis_cache.get_analysis(db, ph["round_id"], opts, phase_id=pid).output
+    finally:
+        db.conn.close()
+    wb = _sheets(body)
+    data = wb["Omräkning av vikter"]
+    pool = next(r for r in range(2, data.max_row + 1)
+                if data.cell(r, 1).value == "Övriga kommuner")
+    assert data.cell(pool, 3).value is None and data.cell(pool, 4).value is None
+    region_row = next(r for r in range(2, data.max_row + 1)
+                      if data.cell(r, 1).value == "Regionens vikt")
+    assert all(isinstance(data.cell(region_row, c).value, float)
+               for c in range(5, 5 + len(out["weights"])))
+    notes = " ".join(str(c.value) for row in wb["Anmärkningar"].iter_rows() for c in row)
+    assert "sammanlagda folkmängd publiceras inte" in notes
+    calc = Recalc(body, tmp_path)
+    names = {a["id"]: a["name"] for a in out["meta"]["alternatives"]}
+    for r in range(2, wb["Ordning"].max_row + 1):
+        entry = next(o for o in out["verdict"]["order"]
+                     if names[o["id"]] == wb["Ordning"].cell(r, 2).value)
+        assert abs(calc("Ordning", f"C{r}") - entry["score"]) < TOL
 
 
 @pytest.mark.parametrize("phase_index", [0, 1])

@@ -81,6 +81,14 @@ class Recompute:
         return [(i + 1, by_name[row[0]]) for i, row in enumerate(table.rows)
                 if i > 0 and row and row[0] in by_name]
 
+    def shares_computable(self) -> bool:
+        """Whether each group's share can be written from stated data: by population it needs
+        every group's population, and the pool's summed population is never published
+        (``core.disclosure``, rule 5)."""
+        if self.ra.options.get("between_groups", "equal") != "population":
+            return True
+        return all(self.m.groups[g].population is not None for _r, g in self._group_rows())
+
     def region(self) -> int:
         """The published group weights (data, full precision, with counts and population),
         each group's share, the sum of share × weight and the region's weights on their sheet;
@@ -88,6 +96,8 @@ class Recompute:
         region's weights. No formula names "Kommunernas vikter": its translated name may hold
         an apostrophe, which not every engine reads in a reference."""
         rule = self.ra.options.get("between_groups", "equal")
+        if not self.shares_computable():
+            rule = None  # the pool's population is not published: no shares, values below
         ws_w = self.book.wb.get_worksheet_by_name(self.weights_sheet[:31])
         ws = self.book.sheet(self.calc, 28)
         names = [c.get("name") or c["id"] for c in self.ra.input["criteria"]]
@@ -102,7 +112,8 @@ class Recompute:
             ws.write_number(r, 1, res.n)
             if res.population is not None:
                 ws.write_number(r, 2, float(res.population))
-            ws.write_formula(r, 3, _share_formula(rule, r, first, last), self.pct)
+            if rule is not None:
+                ws.write_formula(r, 3, _share_formula(rule, r, first, last), self.pct)
             for j, cid in enumerate(self.crits):
                 value = float(res.weights.get(cid, 0.0))
                 ws.write_number(r, FIRST_CRIT_COL + j, value, self.pct)
@@ -116,11 +127,14 @@ class Recompute:
         for j, cid in enumerate(self.crits):
             col = FIRST_CRIT_COL + j
             letter = xl_col_to_name(col)
-            ws.write_formula(raw, col, f"=SUMPRODUCT($D${first + 1}:$D${last + 1},"
-                             f"{letter}{first + 1}:{letter}{last + 1})")
             value = float(self.m.weights.get(cid, 0.0))
-            ws.write_formula(reg, col, f"={letter}{raw + 1}/SUM(${c0}${raw + 1}:"
-                             f"${c1}${raw + 1})", self.pct, value)
+            if rule is None:
+                ws.write_number(reg, col, value, self.pct)
+            else:
+                ws.write_formula(raw, col, f"=SUMPRODUCT($D${first + 1}:$D${last + 1},"
+                                 f"{letter}{first + 1}:{letter}{last + 1})")
+                ws.write_formula(reg, col, f"={letter}{raw + 1}/SUM(${c0}${raw + 1}:"
+                                 f"${c1}${raw + 1})", self.pct, value)
             ws_w.write_formula(1, 2 + j, "=" + cell(self.calc, reg, col), self.pct, value)
         ws.freeze_panes(1, 1)
         return reg
@@ -197,14 +211,19 @@ def add_recompute(book: Workbook, ra: Any, sheets: dict[str, Table]) -> list[tup
         "varje kommuns andel (%(rule)s) gånger dess vikter, summerat och delat med summan. "
         "Ändra en siffra här så räknas regionens vikter och beslutsmodellens poäng om.",
         sheet=rc.weights_sheet, rule=rule))]
+    if not rc.shares_computable():
+        notes[0] = (rc.calc, _(
+            "Kommunernas publicerade vikter står här som data. Regionens vikter är analysens "
+            "värden, inte formler: de väger kommunerna efter folkmängd, och de sammanslagna "
+            "kommunernas sammanlagda folkmängd publiceras inte (den kunde visa vilka de är). "
+            "Beslutsmodellens poäng räknas om från dem."))
     verdict = getattr(m, "verdict", None)
     has_verdict = verdict is not None and hasattr(verdict, "order") and ra.input.get("scores")
     if not has_verdict:
         return notes
     if verdict.model.id != DEFAULT_MODEL:
         other = _("Beslutsmodellen %(m)s går inte att skriva som korta kalkylbladsformler: "
-                  "poängen på bladet %(sheet)s är analysens värden; regionens vikter här är "
-                  "formler.", sheet=rc.order_sheet,
+                  "poängen på bladet %(sheet)s är analysens värden.", sheet=rc.order_sheet,
                   m=verdict.model.name_en if str(get_locale()) == "en" else verdict.model.name_sv)
         return [(rc.calc, notes[0][1] + " " + other)]
     rc.scores(reg)
