@@ -253,3 +253,40 @@ def test_outcome_keeps_the_verdict_after_the_votes_are_deleted(app, facilitator_
     doc = parse_html(client.get(f"/sedan/omgang/{rd.round_id}").get_data(as_text=True))
     assert "följer workshopens besked" in doc.find("div", class_="outcome-compare").text()
     assert "kommer först" in doc.find("section", aria_labelledby="outcome-verdict-p").text()
+
+
+def test_participants_see_the_verdict_only_on_the_tablets_broad_base(app, facilitator_client):
+    """Six voters in two municipalities (k = 3): the facilitator has a verdict, but the code's
+    page withholds it, as the tablet withholds regional figures under 2k others
+    (core.disclosure.participant_may_see_region); the decision itself is shown."""
+    rd = make_round(app, methods=("direct",))
+    db = rd.db()
+    try:
+        for name, row in SCORES.items():
+            aid = store_items.add_alternative(db, rd.decision_id, name)
+            for cid, value in zip(rd.criteria, row, strict=True):
+                store_items.set_score(db, aid, cid, value)
+        for k, (muni, values) in enumerate(VOTERS[:2] * 3):
+            part = store_parts.join_round(db, rd.round_id, f"smal-{k}-xxxxxxxxxxxxxxxxxxxxx",
+                                          rd.municipalities[muni])
+            total = sum(values)
+            sv.record_vote(
+                db, rd.round_id, part["id"], revision=1, method="direct",
+                payload={"values": {str(c): v for c, v in zip(rd.criteria, values, strict=True)}},
+                weights={str(c): v / total for c, v in zip(rd.criteria, values, strict=True)})
+        sr.close_round(db, rd.round_id)
+        first = analysis_cache.get_analysis(db, rd.round_id).output["verdict"]["first"]
+    finally:
+        db.conn.close()
+    url = f"/processledare/{rd.decision_id}/sedan"
+    page = facilitator_client.get(url).get_data(as_text=True)
+    assert "kommer först" in page  # the facilitator sees the verdict
+    assert _form(facilitator_client, url, round_id=str(rd.round_id),
+                 chosen=first).status_code == 303
+    client = app.test_client()
+    client.get(f"/delta?kod={rd.code}")
+    doc = parse_html(client.get(f"/sedan/omgang/{rd.round_id}").get_data(as_text=True))
+    verdict = doc.find("section", aria_labelledby="outcome-verdict-p").text()
+    assert "kommer först" not in verdict and "tillräckligt många" in verdict
+    assert doc.find("div", class_="outcome-compare") is None
+    assert "Teatern byggs först." in doc.text()

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import session
 
+from mcda.core import disclosure
 from mcda.core.contract import Verdict
 from mcda.store import analysis_input, transaction
 from mcda.store import decisions as store_decisions
@@ -36,17 +37,27 @@ class RoundVerdict:
     rnd: dict[str, Any]
     first_ids: list[str]
     plain: dict[str, Any]
+    #: whether participants may see it: the tablet's rule for regional figures
+    #: (``core.disclosure.participant_may_see_region``: at least 2k others in two municipalities)
+    public: bool = False
 
 
-def _kept_verdict(round_id: int) -> tuple[Any, list[dict], list[dict]] | None:
+def _kept_verdict(round_id: int) -> tuple[Any, list[dict], list[dict], dict[str, int]] | None:
     """The verdict of the aggregated record kept when the round's votes were deleted
-    (``store.records``): an outcome is often written after the retention purge."""
+    (``store.records``): an outcome is often written after the retention purge. With the
+    record's voters per published group (the pool counts as one)."""
     rec = store_records.get_record(get_db(), round_id)
     block = ((rec or {}).get("record") or {}).get("output", {}).get("verdict")
     if not block:
         return None
     record = rec["record"]  # type: ignore[index]
-    return Verdict.model_validate(block), record["alternatives"], record["criteria"]
+    counts = {g: int(v.get("n") or 0) for g, v in (record["output"].get("groups") or {}).items()}
+    return Verdict.model_validate(block), record["alternatives"], record["criteria"], counts
+
+
+def _public(counts: dict[str, int], k: int) -> bool:
+    """The tablet's rule for regional figures, as if the reader had voted (the stricter)."""
+    return disclosure.participant_may_see_region(disclosure.plan(counts, k), True)
 
 
 def verdict_of(rnd: dict[str, Any] | None) -> RoundVerdict | None:
@@ -61,12 +72,12 @@ def verdict_of(rnd: dict[str, Any] | None) -> RoundVerdict | None:
     model = ra.model if ra is not None else None
     v = computed(model.verdict) if model is not None else None
     if v is not None:
-        found = (v, ra.input["alternatives"], ra.input["criteria"])
+        found = (v, ra.input["alternatives"], ra.input["criteria"], scope.counts)
     else:
         found = _kept_verdict(rnd["id"])
     if found is None:
         return None
-    v, alternatives, criteria = found
+    v, alternatives, criteria, counts = found
     alts = [(a["id"], a.get("name") or a["id"]) for a in alternatives]
     cname = {c["id"]: c.get("name") or c["id"] for c in criteria}
     plain = verdict_plain(v, alts, cname)
@@ -74,7 +85,8 @@ def verdict_of(rnd: dict[str, Any] | None) -> RoundVerdict | None:
         return None
     plain["lines"] = analysis_text.verdict_lines(plain)
     plain["model"] = analysis_text.model_name(plain)
-    return RoundVerdict(rnd, [o.id for o in v.order if o.rank == 1], plain)
+    return RoundVerdict(rnd, [o.id for o in v.order if o.rank == 1], plain,
+                        _public(counts, int(rnd["anonymity_k"])))
 
 
 def voted_rounds(decision_id: int) -> list[dict[str, Any]]:

@@ -50,10 +50,16 @@ def outcome_part(outcome: dict[str, Any] | None) -> dict[str, Any] | None:
             "diarienummer": outcome["diarienummer"], "chosen_name": outcome.get("chosen_name")}
 
 
-def page(decision_title: str, outcome: dict[str, Any] | None, verdict: Any) -> dict[str, Any]:
-    """The template values of ``outcome/public.html``."""
+def page(decision_title: str, outcome: dict[str, Any] | None, verdict: Any, *,
+         public: bool = False) -> dict[str, Any]:
+    """The template values of ``outcome/public.html`` (``public``: for participants, who see
+    the verdict only on the tablet's broad base; staff pages always see it)."""
+    withheld = public and verdict is not None and not verdict.public
+    if withheld:
+        verdict = None
     return {"title": decision_title, "outcome": outcome_part(outcome),
-            "verdict": verdict_part(verdict), "comparison": comparison(outcome, verdict)}
+            "verdict": verdict_part(verdict), "comparison": comparison(outcome, verdict),
+            "withheld": withheld}
 
 
 def overview_rows(items: list[tuple[dict[str, Any], Any, Any]]) -> list[dict[str, Any]]:

@@ -33,7 +33,7 @@ def public(round_id: int):
     verdict = context.verdict_of(context.default_round(
         context.voted_rounds(rnd["decision_id"]), oc))
     return render_template("outcome/public.html", rnd=rnd,
-                           **view_models.page(rnd["decision_title"], oc, verdict))
+                           **view_models.page(rnd["decision_title"], oc, verdict, public=True))
 
 
 @bp.route("/processledare/<int:decision_id>/sedan", methods=["GET", "POST"])
