@@ -358,10 +358,40 @@ def m0002_archive_packages(db: Database) -> None:
     )
 
 
+# --- what happened next (set "vagval-outcome", issue 26 point 5) ----------------------------
+
+outcome_migrations = Migrations("vagval-outcome")
+
+
+@outcome_migrations(name="0001_outcomes")
+def m0001_outcomes(db: Database) -> None:
+    """"Vad hände sedan?": what the decision-making body decided after the workshop, one row
+    per decision (``mcda.store.outcomes``). ``round_id`` names the round whose verdict it is
+    compared with; ``chosen_id`` the alternative the body put first (NULL: none of them), and
+    ``differs_reason`` why it differs from the verdict (checked in Python, where the verdict
+    is known)."""
+    db.execute(
+        """CREATE TABLE outcomes (
+            decision_id INTEGER PRIMARY KEY REFERENCES decisions(id) ON DELETE CASCADE,
+            round_id INTEGER REFERENCES rounds(id) ON DELETE SET NULL,
+            text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 4000),
+            decided_on TEXT NOT NULL,
+            body TEXT NOT NULL CHECK (length(body) BETWEEN 1 AND 200),
+            minutes_url TEXT NOT NULL DEFAULT '',
+            diarienummer TEXT NOT NULL DEFAULT '',
+            chosen_id INTEGER REFERENCES alternatives(id) ON DELETE SET NULL,
+            differs_reason TEXT NOT NULL DEFAULT '',
+            updated_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        )"""
+    )
+
+
 def migration_sets() -> list[Migrations]:
     """Every migration set, in the order they apply."""
     return [migrations, phase_migrations, scenario_migrations, reason_migrations,
-            model_migrations, places_migrations, records_migrations]
+            model_migrations, places_migrations, records_migrations, outcome_migrations]
 
 
 def migrate(db: Database) -> None:

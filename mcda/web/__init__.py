@@ -148,6 +148,8 @@ def _load_or_create_secret(instance: Path) -> str:
 def _register_blueprints(app: Flask) -> None:
     from mcda.web.auth import views as auth
     from mcda.web.facilitate import views as facilitate
+    from mcda.web.moderation import views as moderation
+    from mcda.web.outcome import views as outcome
     from mcda.web.pages import views as pages
     from mcda.web.participate import views as participate
     from mcda.web.places import views as places
@@ -158,5 +160,5 @@ def _register_blueprints(app: Flask) -> None:
     from mcda.web.secretariat import views as secretariat
 
     for module in (pages, auth, facilitate, participate, results, secretariat, planning,
-                   scenarios, places, records):
+                   scenarios, places, records, outcome, moderation):
         app.register_blueprint(module.bp)

@@ -24,7 +24,8 @@ from .conftest import DEMO_PASSWORD as PASSWORD
 from .conftest import DESKTOP, TABLET, WCAG_TAGS, _axe_source
 
 NOT_PAGES = {"auth.logout", "results.export", "facilitate.csv_template", "static", "pages.health",
-             "places.venues_geojson", "places.alternatives_geojson"}
+             "places.venues_geojson", "places.alternatives_geojson",
+             "moderation.log_csv"}
 MAX_PAGES = 40
 DUP_IDS_JS = """() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
   return [...new Set(ids.filter((x, i) => ids.indexOf(x) !== i))]; }"""

@@ -154,9 +154,7 @@ def test_join_requires_a_municipality(client, rd):
     assert _participants(rd) == 0
 
 
-@pytest.mark.parametrize(
-    "state,text", [("closed", "Omgången är stängd"), ("draft", "inte öppnats")]
-)
+@pytest.mark.parametrize("state,text", [("draft", "inte öppnats")])
 def test_join_refused_when_round_not_open(app, client, state, text):
     rd = make_round(app, state=state)
     page = client.get("/delta")
@@ -165,6 +163,18 @@ def test_join_refused_when_round_not_open(app, client, state, text):
     )
     assert resp.status_code == 409
     assert text in resp.get_data(as_text=True)
+
+
+def test_code_of_closed_round_leads_to_what_happened_next(app, client):
+    """Issue 26: a closed round's code no longer ends in an error; it shows the outcome."""
+    rd = make_round(app, state="closed")
+    page = client.get("/delta")
+    resp = client.post(
+        "/delta", data={"csrf_token": csrf_from(page.get_data(as_text=True)), "kod": rd.code}
+    )
+    assert resp.status_code == 303
+    assert resp.headers["Location"].endswith(f"/sedan/omgang/{rd.round_id}")
+    assert _participants(rd) == 0
 
 
 def test_vote_pages_need_a_joined_browser(client, rd):

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from mcda.web.exports import filing
 from mcda.web.exports import tables as T
+from mcda.web.exports.recompute import add_recompute
 from mcda.web.exports.writers import Workbook
 from mcda.web.kit.i18n import in_language
 from mcda.web.present.labels import anonymity_rule_text
@@ -160,7 +161,8 @@ def workbook(rnd: dict[str, Any], ra: Any, view: dict[str, Any], error: str | No
     sheets = _sheets(rnd, ra, view, error)
     for name, table, layout in sheets:
         book.table_sheet(name, table, **layout)
-    notes = T.notes([(name, table.note) for name, table, _layout in sheets])
+    formulas = add_recompute(book, ra, {name: table for name, table, _layout in sheets})
+    notes = T.notes([(name, table.note) for name, table, _layout in sheets] + formulas)
     book.table_sheet(_("Anmärkningar"), notes, first_width=28)
     book.wb.worksheets()[-1].set_column(1, 1, 120)
     meta = filing.metadata_table(rnd)

@@ -23,6 +23,7 @@ from mcda.store.numbers import parse_int
 from mcda.store.rounds import RoundClosedError
 from mcda.web.kit import htmx
 from mcda.web.kit.i18n import error_text
+from mcda.web.kit.outcome_pass import grant as grant_outcome
 from mcda.web.participate import forms as pf
 from mcda.web.participate import join_check
 from mcda.web.participate import session as device
@@ -66,10 +67,11 @@ def join(db: Database, session: MutableMapping[str, Any], form: Mapping[str, str
         token = device.fresh_token(session, token)
     if existing is not None and not is_post:
         return redirect(url_for(".round_home", round_id=rnd["id"]))
+    if existing is None and rnd["state"] == "closed":  # the code now shows what was decided
+        grant_outcome(session, rnd["id"])
+        return redirect(url_for("outcome.public", round_id=rnd["id"]), code=303)
     if existing is None and rnd["state"] != "open":
-        msg = (_("Omgången har inte öppnats än. Vänta tills processledaren öppnar den.")
-               if rnd["state"] == "draft"
-               else _("Omgången är stängd. Inga fler viktningar kan sparas."))
+        msg = _("Omgången har inte öppnats än. Vänta tills processledaren öppnar den.")
         return page("code", code=raw_code, error=msg, status=409)
     return _municipality_step(db, session, form, rnd, existing, token, raw_code,
                               is_post=is_post)

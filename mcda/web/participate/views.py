@@ -20,6 +20,7 @@ from mcda.store import rounds as store_rounds
 from mcda.web.kit.access import participant, public
 from mcda.web.kit.db import get_db
 from mcda.web.kit.errors import request_id
+from mcda.web.kit.outcome_pass import grant as grant_outcome
 from mcda.web.participate import context, home
 from mcda.web.participate import forms as pf
 from mcda.web.participate import join as join_flow
@@ -76,6 +77,7 @@ def round_home(round_id: int):
     ctx = _load(round_id)
     if ctx is None:
         return redirect(url_for(".join"))
+    grant_outcome(session, round_id)  # "Vad hände sedan?" from the results they were shown
     if ctx.phase_error and ctx.phases and request.args.get("etapp"):
         abort(404)
     if home.goes_straight_to_vote(ctx):

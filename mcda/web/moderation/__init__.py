@@ -1,0 +1,1 @@
+"""The moderation log of the "Varför?" reasons (issue 26 point 6)."""
