@@ -10,7 +10,6 @@ verdict, which the analysis computes: the caller passes the verdict's first plac
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
@@ -20,6 +19,7 @@ from sqlite_utils import Database
 
 from .db import write
 from .errors import StoreError
+from .filing import DIARIENUMMER_MAX, clean_diarienummer
 
 __all__ = ["BODY_MAX", "DIARIENUMMER_MAX", "REASON_MAX", "TEXT_MAX", "clean_diarienummer",
            "differs", "get_outcome", "list_outcomes", "save_outcome"]
@@ -28,24 +28,6 @@ TEXT_MAX = 4000
 BODY_MAX = 200
 REASON_MAX = 2000
 URL_MAX = 500
-DIARIENUMMER_MAX = 40
-_DIARIENUMMER = re.compile(r"[0-9A-Za-zÅÄÖåäöÉéÜü][0-9A-Za-zÅÄÖåäöÉéÜü .:/_-]*")
-
-
-def clean_diarienummer(value: Any, field: str = "diarienummer") -> str:
-    """An optional registration number: letters, digits, space and ``. : / _ -``, at most
-    :data:`DIARIENUMMER_MAX` characters ('' when empty). Refuses anything else, so the
-    number is safe in a file name and a header line."""
-    text = " ".join(str(value or "").split())
-    if not text:
-        return ""
-    if len(text) > DIARIENUMMER_MAX:
-        raise StoreError(field, "Diarienumret får vara högst %(max)s tecken (nu %(n)s).",
-                         max=DIARIENUMMER_MAX, n=len(text))
-    if not _DIARIENUMMER.fullmatch(text):
-        raise StoreError(field, "Diarienumret får bara innehålla bokstäver, siffror, mellanslag "
-                                "och tecknen . : / _ -")
-    return text
 
 
 def _text(value: Any, field: str, max_len: int, empty: str | None) -> str:
