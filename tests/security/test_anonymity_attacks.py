@@ -301,6 +301,7 @@ def test_extra_participants_cannot_recover_the_real_voter(app, client):
     tablets = [_tablet(app, room, SMALL, f) for f in fakes]
     db = room.db()
     try:
+        sr.close_round(db, room.round_id)
         sr.set_revealed(db, room.round_id, True)
     finally:
         db.conn.close()
@@ -309,7 +310,7 @@ def test_extra_participants_cannot_recover_the_real_voter(app, client):
         guess = 3 * region - sum(np.array(normalised(f)) for f in fakes)
         assert not np.allclose(guess, TRUTH, atol=0.01), guess
     html = tablets[0].get(f"/omgang/{room.round_id}/").get_data(as_text=True)
-    assert "minst 6 andra deltagare från minst två kommuner" in html
+    assert "visas här när minst 6 andra deltagare har viktat; nu har 2 andra" in html
 
 
 def test_previous_round_quantiles_need_ten_values(app, client, room):

@@ -71,10 +71,12 @@ def options_label(
     return prefix + "; ".join(str(p) for p in parts) + "."
 
 
-def participation_view(counts: Mapping[str, int], k: int) -> dict[str, Any]:
+def participation_view(counts: Mapping[str, int], k: int,
+                       kind: str = disclosure.ANONYMOUS) -> dict[str, Any]:
     """Voters per published group (``core.disclosure``): municipalities with at least k
-    voters by name, the others only as one "Övriga kommuner" row; the regional total."""
-    plan = disclosure.plan(counts, k)
+    voters by name, the others only as one "Övriga kommuner" row; the regional total. In a
+    delegates round every municipality by name."""
+    plan = disclosure.plan(counts, k, kind)
     rows = [{"name": g, "n": n, "note": None} for g, n in plan.published_counts().items()]
     for r in rows:
         if r["name"] == disclosure.POOL:
@@ -89,14 +91,17 @@ def participation_view(counts: Mapping[str, int], k: int) -> dict[str, Any]:
         "names": sorted(counts),
         "released": plan.released,
         "k": k,
+        "kind": plan.kind,
+        "pooled_names": sorted(plan.pooled),
         "rule": anonymity_rule_text(k),
     }
 
 
 def empty_view(counts: Mapping[str, int], k: int, opts: Mapping[str, Any],
-               phase: Mapping[str, Any] | None = None) -> dict[str, Any]:
+               phase: Mapping[str, Any] | None = None,
+               kind: str = disclosure.ANONYMOUS) -> dict[str, Any]:
     """The view of a round (or phase) without an analysis: participation only."""
-    return {"participation": participation_view(counts, k), "empty": True, "options": opts,
+    return {"participation": participation_view(counts, k, kind), "empty": True, "options": opts,
             "options_label": options_label(opts, phase=phase), "phase": phase}
 
 
@@ -124,13 +129,14 @@ def group_name(g: str) -> str:
 
 
 def build_view(ra: RoundAnalysis, counts: Mapping[str, int], k: int,
-               phase: Mapping[str, Any] | None = None) -> dict[str, Any]:
+               phase: Mapping[str, Any] | None = None,
+               kind: str = disclosure.ANONYMOUS) -> dict[str, Any]:
     """Plain values for the templates from one analysis; k applied to every group figure.
     ``phase``: the phase whose votes ``ra`` analysed (named in the method note)."""
     data, m = ra.input, ra.model
     crits = [(c["id"], c["name"], c["direction"]) for c in data["criteria"]]
     alts = [(a["id"], a["name"]) for a in data.get("alternatives", [])]
-    part = participation_view(counts, k)
+    part = participation_view(counts, k, kind)
     has_scores = "scores" in data
     view: dict[str, Any] = {
         "participation": part, "options": ra.options,
@@ -218,5 +224,5 @@ def scope_view(scope: Any) -> dict[str, Any]:
     """The view of a round scope (``kit.scope.Scope``): built from its cached analysis, or
     participation only when there is none."""
     if scope.analysis is not None:
-        return build_view(scope.analysis, scope.counts, scope.k, scope.phase)
-    return empty_view(scope.counts, scope.k, scope.opts, scope.phase)
+        return build_view(scope.analysis, scope.counts, scope.k, scope.phase, scope.kind)
+    return empty_view(scope.counts, scope.k, scope.opts, scope.phase, scope.kind)
