@@ -315,18 +315,43 @@ def scrub_output(output: dict[str, Any] | None, n_voters: int,
     return out
 
 
-def scrub_summary(items: list[dict[str, Any]], *, pooled: bool) -> list[dict[str, Any]]:
+def scrub_summary(items: list[dict[str, Any]], *, pooled: bool,
+                  groups: list[str] | None = None,
+                  spread_shown: bool = True) -> list[dict[str, Any]]:
     """Summary statements (``core.summary``) as they may be published. With a pool, the
     coverage statement's "municipalities without votes" would list the pooled ones too
     (untrue), and leaving them out would single them out: it is not stated, and the
-    statement says that some municipalities are pooled instead."""
-    if not pooled:
-        return items
+    statement says that some municipalities are pooled instead.
+
+    Nothing false (issue 24): ``groups`` are the published groups. With fewer than two there
+    is nothing to compare (a between-group share of one group is 0 by definition, and "no
+    criterion is disputed between the municipalities" would be a claim about groups nobody
+    can see): the conflict and coalition statements give way to ``no_comparison``. With two,
+    no clustering exists (``few_groups``). Without a shown spread (``spread_shown`` False:
+    fewer than :data:`MIN_SPREAD_VALUES` voters) the agreement statement names no
+    criterion "most agreed on" (that order is the hidden spreads' order) and says why."""
     out = copy.deepcopy(items)
+    n_groups = None if groups is None else len(groups)
+    kept: list[dict[str, Any]] = []
     for item in out:
-        if isinstance(item, dict) and item.get("kind") == "coverage":
-            item.setdefault("params", {}).update(without_votes=None, pooled=True)
-    return out
+        kind = item.get("kind") if isinstance(item, dict) else None
+        params = item.setdefault("params", {}) if isinstance(item, dict) else {}
+        if kind == "coverage" and pooled:
+            params.update(without_votes=None, pooled=True)
+        if kind == "agreement" and not spread_shown:
+            params.update(criteria=[], spread_hidden=True, min_values=MIN_SPREAD_VALUES)
+        if n_groups is not None and n_groups < 2 and kind in ("conflict", "no_conflict"):
+            if not any(i.get("kind") == "no_comparison" for i in kept):
+                kept.append({"kind": "no_comparison", "params": {"groups": list(groups or [])},
+                             "anchor": item.get("anchor"), "basis": item.get("basis")})
+            continue
+        if n_groups is not None and n_groups < 3 and kind in ("coalitions", "no_coalitions"):
+            if n_groups >= 2:
+                kept.append({"kind": "few_groups", "params": {"n_groups": n_groups},
+                             "anchor": item.get("anchor"), "basis": item.get("basis")})
+            continue
+        kept.append(item)
+    return kept
 
 
 def may_show_spread(n_values: int) -> bool:

@@ -238,7 +238,7 @@ def weights(view: dict[str, Any], error: str | None) -> Table:
                  if r["n"] is None]
     note = empty_note(view, error) or _(
         "Vikter med metoden: %(m)s", m=view.get("options_label", "")
-    ) + " " + anonymity_rule_text(p["k"])
+    ) + " " + anonymity_rule_text(p["k"], p.get("kind"))
     return Table(_("Kommunernas vikter"), [_("Kommun"), _("Antal deltagare")]
                  + [c["name"] for c in crits], rows,
                  formats={2 + j: PCT for j in range(len(crits))}, note=note)
