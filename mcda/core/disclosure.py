@@ -28,7 +28,10 @@ The rule ("övriga kommuner"):
    values: for five values the median and quartiles *are* individual weightings.
 7. **Participants see regional figures only on a broad base** (:func:`participant_may_see_region`):
    at least ``2k`` other voters in at least two published municipalities, so a participant who
-   joins several times (k − 1 extra cookies) still faces at least ``k + 1`` real others.
+   joins several times (k − 1 extra cookies) still faces at least ``k + 1`` real others
+   (:func:`region_block` says which part stops it, so the tablet states the rule that
+   applies). Results are shown to participants only for a closed round, with the pooling
+   they were first shown with (:func:`same_pooling`; ``store.rounds.set_revealed``).
 8. **k only goes up** once a round has votes (:func:`k_change_allowed`).
 
 Two kinds of round (issue 24). The rule above is the *anonymous* round (:data:`ANONYMOUS`,

@@ -241,3 +241,31 @@ def test_show_results_is_offered_and_accepted_only_for_a_closed_round(app, clien
     assert "Visa resultaten" not in _text(client.get(f"/resultat/{rid}")).split("Styrning")[1]
     _post(client, url, f"/processledare/omgang/{rid}/stang", {})
     assert "Visa resultaten för deltagarna" in _text(client.get(url))
+
+
+def test_reopening_withdraws_the_tablets_results(app, client, fac):
+    w = workshop(app, fac, "delegates", close=False)
+    tablet, resp = _tablet_votes(app, w, ["5", "5", "5", "4"])
+    assert resp.status_code == 303
+    _close_and_show(app, w["round_id"])
+    assert "Regionens vikt" in _text(tablet.get(f"/omgang/{w['round_id']}/"))
+    url = f"/processledare/omgang/{w['round_id']}"
+    assert _post(client, url, url + "/oppna", {"anda": "1"}).status_code == 303
+    home = _text(tablet.get(f"/omgang/{w['round_id']}/"))
+    assert "Regionens vikt" not in home and "Resultat för regionen" not in home
+    assert "Dolda: de kan visas för deltagarna när omgången är stängd" in _text(client.get(url))
+
+
+def test_points_accept_whole_points_only(app, client, fac):
+    w = workshop(app, fac, "anonymous", close=False)
+    rd = _round_data(app, w)
+    tablet = app.test_client()
+    assert join(tablet, rd, "Skara").status_code == 303
+    html = tablet.get(f"/omgang/{rd.round_id}/poang").get_data(as_text=True)
+    rev = parse_html(html).find("input", name="revision").get("value")
+    values = ["33,5", "33,5", "23", "10"]  # adds up to 100, but not on the field's steps
+    data = {"csrf_token": csrf_from(html), "revision": rev,
+            **{f"v-{c}": v for c, v in zip(w["criteria"], values, strict=True)}}
+    resp = tablet.post(f"/omgang/{rd.round_id}/poang", data=data)
+    assert resp.status_code == 422
+    assert "bara hela tal från 0 till 100 går att välja" in resp.get_data(as_text=True)
