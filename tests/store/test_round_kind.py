@@ -137,3 +137,11 @@ def test_migration_makes_old_rounds_anonymous_and_withdraws_an_open_rounds_resul
         assert rows["BBBBBBBB"]["results_revealed"] is True  # closed: as it was
     finally:
         db.conn.close()
+
+
+def test_switching_the_kind_changes_the_rounds_fingerprint(db, decision):
+    """The pages cached under the fingerprint state the publishing rule of the kind."""
+    rid = rounds.create_round(db, decision["id"], methods=["direct"])
+    before = store_votes.round_fingerprint(db, rid)
+    rounds.set_kind(db, rid, "delegates")
+    assert store_votes.round_fingerprint(db, rid) != before
