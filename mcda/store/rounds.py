@@ -203,14 +203,15 @@ def _insert_round(
 ) -> int:
     """Insert inside the caller's transaction, under ``code`` or a fresh one."""
     cur = db.execute(
-        "INSERT INTO rounds (decision_id, number, title, join_code, methods, anonymity_k, kind) "
+        "INSERT INTO rounds (decision_id, number, title, join_code, methods, anonymity_k) "
         "VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM rounds WHERE decision_id = ?), "
-        "?, ?, ?, ?, ?)",
-        [decision_id, decision_id, title, code or _free_join_code(db), json.dumps(methods), k,
-         kind],
+        "?, ?, ?, ?)",
+        [decision_id, decision_id, title, code or _free_join_code(db), json.dumps(methods), k],
     )
     if phase_weights:  # the column comes from migration vagval-phases 0002
         db.execute("UPDATE rounds SET phase_weights = 1 WHERE id = ?", [cur.lastrowid])
+    if kind != disclosure.ANONYMOUS:  # the column (default anonymous): vagval-round-kind 0001
+        db.execute("UPDATE rounds SET kind = ? WHERE id = ?", [kind, cur.lastrowid])
     return int(cur.lastrowid)
 
 
@@ -253,9 +254,9 @@ def _clean_kind(kind: Any) -> str:
 def previous_kind(db: Database, decision_id: int) -> str:
     """The kind of the decision's latest round: a new round starts with it (anonymous when
     the decision has none yet)."""
-    row = db.execute("SELECT kind FROM rounds WHERE decision_id = ? ORDER BY number DESC "
-                     "LIMIT 1", [decision_id]).fetchone()
-    return disclosure.clean_kind(row[0]) if row else disclosure.ANONYMOUS
+    row = db.execute("SELECT * FROM rounds WHERE decision_id = ? ORDER BY number DESC "
+                     "LIMIT 1", [decision_id]).fetchone()  # (*: also before the migration)
+    return disclosure.clean_kind(dict(row).get("kind")) if row else disclosure.ANONYMOUS
 
 
 def _has_votes(db: Database, round_id: int) -> bool:
