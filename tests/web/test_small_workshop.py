@@ -76,6 +76,7 @@ def test_anonymous_workshop_pooling_notice_names_the_pooled(app, client, fac):
     assert ", ".join(MUNICIPALITIES) in page and "Ingen kommun visas med namn." in page
     assert "Be fler från de sammanslagna kommunerna att delta" in page
     assert "Byt till Kommunernas röster" not in page  # votes exist: the kind is fixed
+    assert "Låt nästa omgång gälla Kommunernas röster" in page
     live = _text(client.get(f"/processledare/omgang/{w['round_id']}/deltagande"))
     assert "Med k = 3 slås 8 av 8 kommuner" in live  # the polled part stays live
 
