@@ -224,6 +224,7 @@ class PreviousRound:
     visible: bool
     region: dict[str, float] | None = None
     own: dict[str, float] = field(default_factory=dict)
+    block: str | None = None  # why not visible: "voters" or "groups" (region_block)
 
 
 def previous_round(ctx: RoundContext, tokens: Sequence[str]) -> PreviousRound | None:
@@ -248,9 +249,11 @@ def previous_round(ctx: RoundContext, tokens: Sequence[str]) -> PreviousRound | 
                                      kind=disclosure.clean_kind(prev.get("kind")))
     reasons = disclosure.publishable_reasons(store_reasons.shown_reason_texts(db, prev["id"]),
                                              plan)
-    visible = (disclosure.may_show_spread(len(votes))
-               and disclosure.participant_may_see_region(plan, part is not None))
-    out = PreviousRound(rnd=prev, votes=votes, reasons=reasons, visible=visible)
+    block = disclosure.region_block(plan, part is not None)
+    if not disclosure.may_show_spread(len(votes)) or block == "none":
+        block = "voters"
+    visible = block is None
+    out = PreviousRound(rnd=prev, votes=votes, reasons=reasons, visible=visible, block=block)
     if visible:
         out.region = region_weights(db, prev, ctx.criteria, votes, phase_id=phase_id)[0]
         out.own = _own_weights(db, prev, part, phase_id) if out.region is not None else {}

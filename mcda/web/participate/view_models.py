@@ -128,7 +128,7 @@ def previous_round(criteria: Criteria, prev: PreviousRound | None,
         "number": rnd["number"], "title": rnd["title"], "n_voters": len(prev.votes),
         "k": max(disclosure.MIN_SPREAD_VALUES, 2 * int(rnd["anonymity_k"])), "rows": None,
         "phase_label": phase["label"] if phase and rnd["phase_weights"] else None,
-        "reasons": prev.reasons,
+        "reasons": prev.reasons, "block": prev.block, "anon_k": int(rnd["anonymity_k"]),
     }
     if not prev.visible or prev.region is None:
         return out
