@@ -270,3 +270,23 @@ def test_points_accept_whole_points_only(app, client, fac):
     resp = tablet.post(f"/omgang/{rd.round_id}/poang", data=data)
     assert resp.status_code == 422
     assert "bara hela tal från 0 till 100 går att välja" in resp.get_data(as_text=True)
+
+
+def test_delegates_round_publishes_no_role_figure_under_k(app, client, fac):
+    """Each municipality is published by name, so a role figure over lone delegates would be
+    a person's weights: the municipality × role rule (every cell at least k) keeps it out."""
+    from .results_helpers import add_vote, make_decision
+
+    db = open_db(app)
+    try:
+        dec = make_decision(db, fac, title="Roller")
+        rid = sr.create_round(db, dec["decision_id"], methods=["direct"], kind="delegates")
+        sr.open_round(db, rid)
+        for i, name in enumerate(MUNICIPALITIES):
+            add_vote(db, rid, dec["criteria"], name, [1 + i % 3, 2, 3, 1],
+                     role="tjansteperson" if i % 2 else "fortroendevald")
+    finally:
+        db.conn.close()
+    page = _text(client.get(f"/resultat/{rid}"))
+    assert "Vem vill vad: vikter per roll" not in page
+    assert "Falköping" in page  # the municipalities themselves are published by name
