@@ -189,6 +189,26 @@ def plan_for_votes(votes: Iterable[Mapping[str, Any]], k: int, key: str = "group
     return plan(Counter(str(v[key]) for v in votes), k, kind)
 
 
+def small_difference(shown: Mapping[str, Any] | None, now_latest: Mapping[str, int],
+                     group_of: Mapping[str, str], now: Plan) -> str | None:
+    """A published group whose figures would differ from those first shown by the votes of
+    fewer than k voters (new voters, or revised votes), or None. Publishing both states would
+    give those few voters' weights by differencing, whatever the pooling (issue 24, A2).
+
+    ``shown``: the stored partition with ``latest`` (participant → latest vote id when first
+    shown); ``now_latest`` the same now; ``group_of``: participant → municipality."""
+    if not shown:
+        return None
+    before = {str(p): int(v) for p, v in (shown.get("latest") or {}).items()}
+    changed: Counter[str] = Counter()
+    for pid, vid in now_latest.items():
+        if before.get(str(pid)) != int(vid):
+            group = now.group_of(str(group_of[pid]))
+            if group is not None:
+                changed[group] += 1
+    return next((g for g, n in sorted(changed.items()) if 0 < n < now.k), None)
+
+
 def same_pooling(shown: Mapping[str, Any] | None, now: Plan) -> bool:
     """Would results published under plan ``now`` keep the pooling they were first shown with
     (``shown``: :meth:`Plan.partition` stored at the time)? The pool must hold exactly the same
@@ -411,6 +431,7 @@ def k_change_allowed(old_k: int, new_k: int, has_votes: bool) -> bool:
 
 __all__ = [
     "ANONYMOUS", "DELEGATES", "KINDS", "clean_kind", "region_block", "same_pooling",
+    "small_difference",
     "MIN_SPREAD_VALUES", "POOL", "Plan", "k_change_allowed", "may_show_spread",
     "participant_may_see_region", "plan", "plan_for_votes", "pool_input", "pool_votes",
     "NO_ROLE", "ROLE_POOL", "pool_roles", "publishable_reasons", "role_plan", "roles_publishable",

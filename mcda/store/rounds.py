@@ -285,6 +285,15 @@ def set_kind(db: Database, round_id: int, kind: str) -> None:
         db.execute("UPDATE rounds SET kind = ? WHERE id = ?", [kind, round_id])
 
 
+def _latest_votes(db: Database, round_id: int) -> tuple[dict[str, int], dict[str, str]]:
+    """Per participant with a vote: the latest vote id, and the municipality."""
+    rows = db.execute(
+        "SELECT p.id, m.name, MAX(v.id) FROM votes v JOIN participants p ON p.id = "
+        "v.participant_id JOIN municipalities m ON m.id = p.municipality_id "
+        "WHERE v.round_id = ? GROUP BY p.id", [round_id]).fetchall()
+    return {str(r[0]): int(r[2]) for r in rows}, {str(r[0]): str(r[1]) for r in rows}
+
+
 def round_plan(db: Database, rnd: dict[str, Any]) -> disclosure.Plan:
     """The disclosure plan of the round as it stands (voters per municipality, k, kind)."""
     return disclosure.plan(dict(turnout(db, rnd["id"])), int(rnd["anonymity_k"]), rnd["kind"])
@@ -380,7 +389,9 @@ def set_revealed(db: Database, round_id: int, revealed: bool) -> None:
     Shown only for a closed round: while it is open every new vote would change what the
     tablets show, and each state is one more equation about the others (issue 24, A2). The
     first time, the published partition is stored; a round reopened for latecomers is
-    shown again only when its pooling is still the same (``core.disclosure.same_pooling``).
+    shown again only when its pooling is still the same (``core.disclosure.same_pooling``)
+    and no published group changed by the votes of fewer than k voters since it was last
+    shown (``core.disclosure.small_difference``: the two states would give them away).
     """
     with transaction(db):
         rnd = _require_round(db, round_id)
@@ -402,9 +413,22 @@ def set_revealed(db: Database, round_id: int, revealed: bool) -> None:
                 "skulle låta någon räkna fram de sammanslagna kommunernas vikter. Resultaten "
                 "finns kvar för dig på resultatsidan.",
             )
-        if rnd["shown_partition"] is None:
-            db.execute("UPDATE rounds SET shown_partition = ? WHERE id = ?",
-                       [json.dumps(plan.partition(), ensure_ascii=False), round_id])
+        latest, group_of = _latest_votes(db, round_id)
+        small = disclosure.small_difference(rnd["shown_partition"], latest, group_of, plan)
+        if small is not None:
+            raise StoreError(
+                "state",
+                "Resultaten kan inte visas för deltagarna igen: sedan de visades har färre än "
+                "%(k)s deltagare viktat eller ändrat sig i en grupp (%(group)s). Jämförda med "
+                "det som redan visats skulle de nya siffrorna visa just deras vikter. "
+                "Resultaten finns kvar för dig på resultatsidan.",
+                k=plan.k, group=small if small != disclosure.POOL else "Övriga kommuner",
+            )
+        # the pool stays the one first shown (same_pooling); the votes are those last shown,
+        # so the next showing is compared with what participants saw most recently
+        shown = {**(rnd["shown_partition"] or plan.partition()), "latest": latest}
+        db.execute("UPDATE rounds SET shown_partition = ? WHERE id = ?",
+                   [json.dumps(shown, ensure_ascii=False), round_id])
         db.execute("UPDATE rounds SET results_revealed = 1 WHERE id = ?", [round_id])
 
 

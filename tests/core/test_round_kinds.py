@@ -86,3 +86,16 @@ def test_scrub_summary_states_nothing_about_one_group():
     assert [i["kind"] for i in two] == ["agreement", "no_conflict", "few_groups", "coverage"]
     three = disclosure.scrub_summary(items, pooled=False, groups=["A", "B", "C"])
     assert [i["kind"] for i in three] == [i["kind"] for i in items]
+
+
+def test_small_difference_names_a_group_changed_by_fewer_than_k():
+    p = disclosure.plan({"A": 4, "B": 3}, 3)
+    shown = {"latest": {"1": 10, "2": 11, "3": 12}}
+    group_of = {"1": "A", "2": "A", "3": "B", "4": "A", "5": "B", "6": "B", "7": "B"}
+    assert disclosure.small_difference(None, {"1": 10}, group_of, p) is None
+    assert disclosure.small_difference(shown, {"1": 10, "2": 11, "3": 12}, group_of, p) is None
+    # one revised vote in A: the two states give that one revision away
+    assert disclosure.small_difference(shown, {"1": 20, "2": 11, "3": 12}, group_of, p) == "A"
+    # three new voters in B: a difference of k is an aggregate of k
+    now = {"1": 10, "2": 11, "3": 12, "5": 13, "6": 14, "7": 15}
+    assert disclosure.small_difference(shown, now, group_of, p) is None
