@@ -186,6 +186,27 @@ def backup_command(file: Path) -> None:
     click.echo(f"Säkerhetskopian är skriven: {file} ({file.stat().st_size} byte)")
 
 
+def _disposal_rule(ref: str | None, day: str | None) -> dict[str, str]:
+    """The disposal decision a purge follows: the options, else the configuration, else
+    asked for at the prompt (a run without a terminal and without one stops here)."""
+    from mcda.store import filing
+    from mcda.store.errors import StoreError
+
+    cfg = current_app.config
+    ref = ref or cfg.get("DISPOSAL_DECISION_REF") or None
+    day = day or cfg.get("DISPOSAL_DECISION_DATE") or None
+    if not ref:
+        ref = click.prompt("Inget gallringsbeslut är angivet. Gallringsbeslutets beteckning")
+    if not day:
+        day = click.prompt("Gallringsbeslutets datum (ÅÅÅÅ-MM-DD)")
+    try:
+        rule = filing.disposal_decision(ref, day)
+    except StoreError as exc:
+        raise click.UsageError(str(exc)) from exc
+    assert rule is not None
+    return rule
+
+
 @click.command("purge-expired")
 @click.option(
     "--days",
@@ -194,16 +215,24 @@ def backup_command(file: Path) -> None:
     help="Lagringstid i dagar (standard: inställningen RETENTION_DAYS).",
 )
 @click.option("--dry-run", is_flag=True, help="Visa bara vilka omgångar som berörs.")
+@click.option("--gallringsbeslut", default=None,
+              help="Gallringsbeslutets beteckning (standard: DISPOSAL_DECISION_REF).")
+@click.option("--beslutsdatum", default=None,
+              help="Gallringsbeslutets datum, ÅÅÅÅ-MM-DD (standard: DISPOSAL_DECISION_DATE).")
 @with_appcontext
-def purge_expired_command(days: int | None, dry_run: bool) -> None:
+def purge_expired_command(days: int | None, dry_run: bool, gallringsbeslut: str | None,
+                          beslutsdatum: str | None) -> None:
     """Delete the votes of rounds closed longer ago than the retention period.
 
-    The aggregated decision record of each round is kept. Run daily, e.g. from cron or the
-    Windows task scheduler.
+    The aggregated decision record of each round is kept. Every deletion names the
+    disposal decision (gallringsbeslut) it follows, in the audit log; without one in the
+    configuration or the options, the command asks for it. Run daily, e.g. from cron or
+    the Windows task scheduler (with the decision configured).
     """
     from mcda.store import records
 
     days = days or int(current_app.config["RETENTION_DAYS"])
+    rule = None if dry_run else _disposal_rule(gallringsbeslut, beslutsdatum)
     db = _open()
     try:
         expired = records.expired_rounds(db, days)
@@ -211,10 +240,13 @@ def purge_expired_command(days: int | None, dry_run: bool) -> None:
             if dry_run:
                 click.echo(f"Omgång {round_id}: viktningarna skulle raderas.")
                 continue
+            assert rule is not None
             n = records.delete_votes_keep_record(db, round_id, reason="retention")
             store_users.audit(db, None, "round.delete_votes", f"round:{round_id}",
-                              votes_deleted=n, reason="retention", retention_days=days)
-            click.echo(f"Omgång {round_id}: {n} viktningar raderade, underlaget sparat.")
+                              votes_deleted=n, reason="retention", retention_days=days,
+                              disposal_decision=rule["reference"], disposal_date=rule["date"])
+            click.echo(f"Omgång {round_id}: {n} viktningar raderade enligt gallringsbeslut "
+                       f"{rule['reference']} ({rule['date']}), underlaget sparat.")
     finally:
         db.conn.close()
     click.echo(f"Klart: {len(expired)} omgång(ar) äldre än {days} dagar.")

@@ -38,6 +38,7 @@ KEYWORDS: dict[str, object] = {
     "_l": None,
     "N_": None,
     "Msg": None,
+    "LayerError": None,
     "StoreError": (2,),
     "RoundClosedError": (2,),
     "lazy_gettext": None,

@@ -248,6 +248,7 @@ def build_input(
         munis = {m["name"]: m for m in municipalities.list_municipalities(db)}
         plan_in = _planning_input(db, rnd["decision_id"])
         model = decisions.decision_model(db, rnd["decision_id"])["id"]
+        computed = _computed_criteria(db, rnd["decision_id"])
     crit_ids = [str(c["id"]) for c in crits]
     data: dict[str, Any] = {
         "criteria": [
@@ -290,7 +291,18 @@ def build_input(
         _add_phasing(data, alts, plan_in, closed=rnd.get("state") == "closed")
         if with_scenarios:
             _add_scenarios(db, data, rnd, votes)
+    if computed:  # how the computed scores were made (issue 28), kept with the analysis
+        data.setdefault("meta", {})["computed_criteria"] = computed
     return data
+
+
+def _computed_criteria(db: Database, decision_id: int) -> dict[str, Any]:
+    """``{criterion id: {kind, method, bands, layer, computed_at, alternatives…}}`` of the
+    criteria whose scores Vägval computed (store.reach)."""
+    from . import reach as reach_store
+
+    return {str(cid): {"kind": c["kind"], **c["provenance"]}
+            for cid, c in reach_store.computed(db, decision_id).items()}
 
 
 def _add_scenarios(db: Database, data: dict[str, Any], rnd: dict[str, Any],

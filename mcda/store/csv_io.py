@@ -44,12 +44,14 @@ DETAIL_COLUMNS = {
     "kostnad (mnkr)": "cost",
     "kostnad mnkr": "cost",
     "tidigaste etapp": "earliest_phase",
+    "latitud": "lat",
+    "longitud": "lon",
 }
 """Header names (case-insensitive) of the alternatives' own columns: host municipality, cost
 (MSEK) and earliest phase. They are not criteria; their cells in the ``riktning`` and
 ``beskrivning`` rows stay empty."""
 DETAIL_HEADERS = {"municipality": "värdkommun", "cost": "kostnad (mnkr)",
-                  "earliest_phase": "tidigaste etapp"}
+                  "earliest_phase": "tidigaste etapp", "lat": "latitud", "lon": "longitud"}
 """The name each detail column has in the downloadable template."""
 _MUNICIPALITY_NAMES = {name.casefold(): name for name, _pop in MUNICIPALITIES}
 
@@ -427,7 +429,24 @@ def _phase(value: str) -> int:
     return int(value)
 
 
-_DETAIL_PARSERS = {"municipality": _municipality, "cost": _cost, "earliest_phase": _phase}
+def _degrees(limit: float):
+    """A WGS 84 coordinate in degrees (decimal comma or point) within ±``limit``; whether
+    the point lies in Skaraborg and its host is checked at the preview (store.places)."""
+
+    def parse(value: str) -> float:
+        try:
+            number = parse_number(value)
+        except NumberError:
+            raise _CellError(N_("'%(value)s' är ingen koordinat i grader (WGS 84)")) from None
+        if not -limit <= number <= limit:
+            raise _CellError(N_("'%(value)s' är ingen koordinat i grader (WGS 84)"))
+        return number
+
+    return parse
+
+
+_DETAIL_PARSERS = {"municipality": _municipality, "cost": _cost, "earliest_phase": _phase,
+                   "lat": _degrees(90.0), "lon": _degrees(180.0)}
 
 
 def _trim_trailing_empty(row: list[str]) -> list[str]:

@@ -292,6 +292,71 @@ def m0001_decision_model(db: Database) -> None:
         db.execute(sql)
 
 
+# --- places: locations, venues, computed reach (set "vagval-places", issue 28) ---------------
+
+places_migrations = Migrations("vagval-places")
+
+
+@places_migrations(name="0001_places")
+def m0001_places(db: Database) -> None:
+    """An alternative's point (WGS 84) and kind of venue; the region's existing cultural
+    venues (one current-state picture per installation); and the criteria whose scores
+    Vägval computes, with how they were computed (method, layer, per-alternative figures)."""
+    kinds = "('bibliotek', 'scen', 'museum', 'biograf', 'kulturskola', 'konsthall', 'annat')"
+    for sql in (
+        f"""CREATE TABLE alternative_places (
+            alternative_id INTEGER PRIMARY KEY REFERENCES alternatives(id) ON DELETE CASCADE,
+            lon REAL CHECK (lon IS NULL OR lon BETWEEN -180 AND 180),
+            lat REAL CHECK (lat IS NULL OR lat BETWEEN -90 AND 90),
+            kind TEXT CHECK (kind IS NULL OR kind IN {kinds}),
+            CHECK ((lon IS NULL) = (lat IS NULL))
+        )""",
+        f"""CREATE TABLE venues (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN {kinds}),
+            municipality_id INTEGER REFERENCES municipalities(id) ON DELETE SET NULL,
+            lon REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+            lat REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            UNIQUE (name, kind)
+        )""",
+        """CREATE TABLE computed_criteria (
+            criterion_id INTEGER PRIMARY KEY REFERENCES criteria(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('reach')),
+            provenance TEXT NOT NULL DEFAULT '{}',
+            computed_at TEXT
+        )""",
+    ):
+        db.execute(sql)
+# --- records management (set "vagval-records", issue 26) ----------------------------------
+
+records_migrations = Migrations("vagval-records")
+
+
+@records_migrations(name="0001_diarienummer")
+def m0001_diarienummer(db: Database) -> None:
+    """The authority's registration number of the matter (optional, printed on every output;
+    checked in ``store.filing``)."""
+    db.execute("ALTER TABLE decisions ADD COLUMN diarienummer TEXT NOT NULL DEFAULT ''")
+
+
+@records_migrations(name="0002_archive_packages")
+def m0002_archive_packages(db: Database) -> None:
+    """The latest archive package (E-ARK ZIP) of each round, kept so a download after closing
+    costs nothing; rebuilt on demand. ``sha256`` is the ZIP's own checksum."""
+    db.execute(
+        """CREATE TABLE archive_packages (
+            round_id INTEGER PRIMARY KEY REFERENCES rounds(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            trigger TEXT NOT NULL CHECK (trigger IN ('close', 'demand')),
+            file_name TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            data BLOB NOT NULL
+        )"""
+    )
+
 # --- two kinds of round; results shown only for a closed round (set "vagval-round-kind",
 # issue 24) ------------------------------------------------------------------------------------
 
@@ -318,7 +383,7 @@ def m0001_round_kind(db: Database) -> None:
 def migration_sets() -> list[Migrations]:
     """Every migration set, in the order they apply."""
     return [migrations, phase_migrations, scenario_migrations, reason_migrations,
-            model_migrations, round_kind_migrations]
+            model_migrations, places_migrations, records_migrations, round_kind_migrations]
 
 
 def migrate(db: Database) -> None:

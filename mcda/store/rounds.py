@@ -97,7 +97,8 @@ def _clean_title(title: Any) -> str:
 
 _ROUND_SELECT = (
     "SELECT r.*, d.title AS decision_title, d.owner_id AS decision_owner_id, "
-    "d.archived AS decision_archived, d.is_demo AS decision_is_demo "
+    "d.archived AS decision_archived, d.is_demo AS decision_is_demo, "
+    "d.diarienummer AS decision_diarienummer "
     "FROM rounds r JOIN decisions d ON d.id = r.decision_id "
 )
 

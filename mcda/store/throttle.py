@@ -82,6 +82,23 @@ def count(db: Database, scope: str, key: str, *, now: float, window_s: float,
     return int(row[0])
 
 
+def counts(db: Database, scope: str, keys: Sequence[str], *, now: float, window_s: float,
+           secret: str | bytes) -> list[int]:
+    """Events for each of ``keys`` inside the window, in one statement (a join page asks for
+    two counts, and the participant pages have a budget of statements)."""
+    digests = [key_digest(secret, k) for k in keys]
+    if not digests:
+        return []
+    sums = ", ".join("COALESCE(SUM(key = ?), 0)" for _ in digests)
+    marks = ", ".join("?" for _ in digests)
+    row = db.execute(
+        f"SELECT {sums} FROM throttle_events WHERE scope = ? AND key IN ({marks}) "
+        "AND at > ? AND at <= ?",
+        [*digests, scope, *digests, now - window_s, now],
+    ).fetchone()
+    return [int(v) for v in row]
+
+
 def latest(db: Database, scope: str, key: str, *, now: float, window_s: float,
            secret: str | bytes) -> float | None:
     """Time of the latest event for ``key`` inside the window, if any (for a wait time)."""
@@ -133,3 +150,23 @@ def clear_scope(db: Database, scope: str) -> None:
     """Forget every key of ``scope`` (tests that share one database between throttles)."""
     with transaction(db):
         db.execute("DELETE FROM throttle_events WHERE scope = ?", [scope])
+
+
+def claim(db: Database, scope: str, key: str, *, now: float, window_s: float,
+          secret: str | bytes, max_rows: int = 100_000) -> bool:
+    """Record ``key`` once: True the first time inside the window, False if it is already
+    there (a single-use ticket presented twice). Check and insert are one ``BEGIN IMMEDIATE``
+    transaction, so two processes presenting the same ticket at once cannot both win."""
+    digest = key_digest(secret, key)
+    with transaction(db):
+        seen = db.execute(
+            "SELECT 1 FROM throttle_events WHERE scope = ? AND key = ? AND at > ? LIMIT 1",
+            [scope, digest, now - window_s],
+        ).fetchone()
+        if seen is not None:
+            return False
+        db.execute("INSERT INTO throttle_events (scope, key, at) VALUES (?, ?, ?)",
+                   [scope, digest, now])
+    if next(_calls) % PRUNE_EVERY == 0:
+        prune(db, scope, now=now, window_s=window_s, max_rows=max_rows)
+    return True

@@ -74,6 +74,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         A11Y_RESPONSE_DAYS=5,
         A11Y_ASSESSED_ON="2026-12-02",
         A11Y_UPDATED_ON="2026-12-02",
+        # Records management (issue 26): the authority named in archive packages and exports,
+        # and the disposal decision (gallringsbeslut: its reference and ISO date) that every
+        # deletion of votes follows; without one, deletions are refused or asked for.
+        RECORDS_AUTHORITY="Skaraborgs kommunalförbund",
+        DISPOSAL_DECISION_REF="",
+        DISPOSAL_DECISION_DATE="",
+        # Build the round's archive package right after it is closed (docs/records.md).
+        ARCHIVE_ON_CLOSE=True,
         ENV_NAME=os.environ.get("VAGVAL_ENV", "development"),
     )
     if test_config is not None:
@@ -142,11 +150,13 @@ def _register_blueprints(app: Flask) -> None:
     from mcda.web.facilitate import views as facilitate
     from mcda.web.pages import views as pages
     from mcda.web.participate import views as participate
+    from mcda.web.places import views as places
     from mcda.web.planning import views as planning
+    from mcda.web.records import views as records
     from mcda.web.results import views as results
     from mcda.web.scenarios import views as scenarios
     from mcda.web.secretariat import views as secretariat
 
     for module in (pages, auth, facilitate, participate, results, secretariat, planning,
-                   scenarios):
+                   scenarios, places, records):
         app.register_blueprint(module.bp)

@@ -23,7 +23,8 @@ from werkzeug.exceptions import HTTPException
 from .conftest import DEMO_PASSWORD as PASSWORD
 from .conftest import DESKTOP, TABLET, WCAG_TAGS, _axe_source
 
-NOT_PAGES = {"auth.logout", "results.export", "facilitate.csv_template", "static", "pages.health"}
+NOT_PAGES = {"auth.logout", "results.export", "facilitate.csv_template", "static", "pages.health",
+             "places.venues_geojson", "places.alternatives_geojson"}
 MAX_PAGES = 40
 DUP_IDS_JS = """() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
   return [...new Set(ids.filter((x, i) => ids.indexOf(x) !== i))]; }"""

@@ -200,6 +200,7 @@ def test_differencing_equal_population_participants_minus_visible(client, room):
 
 
 def test_kept_record_after_deletion(app, client, room):
+    app.config.update(DISPOSAL_DECISION_REF="SKKF 2026/45", DISPOSAL_DECISION_DATE="2026-03-01")
     db = room.db()
     try:
         sr.close_round(db, room.round_id)

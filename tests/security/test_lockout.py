@@ -16,18 +16,20 @@ import pytest
 from mcda.server import waitress_proxy_options
 from mcda.web import create_app
 from mcda.web.auth import throttle as web_auth
-from mcda.web.participate.session import JoinThrottle
+from mcda.web.participate.join_check import JoinCheck
 from tests.helpers import csrf_from, login, make_user
-from tests.web.participate_helpers import join, make_round
+from tests.web.participate_helpers import join, join_check_fields, make_round
 
 PASSWORD = "korrekt häst batteri"
 EMAIL = "pl@example.se"
 
 
-def _wrong_code(client, code="QQQQ QQQQ", **kw):
-    page = client.get("/delta", **kw)
-    return client.post("/delta", data={"kod": code,
-                                       "csrf_token": csrf_from(page.get_data(as_text=True))}, **kw)
+def _wrong_code(client, code="QQQQ QQQQ", *, solve=True, **kw):
+    """One attempt as a browser makes it; ``solve`` answers the join check when asked."""
+    page = client.get("/delta", **kw).get_data(as_text=True)
+    check = join_check_fields(page) if solve else {}
+    return client.post("/delta", data={"kod": code, "csrf_token": csrf_from(page), **check},
+                       **kw)
 
 
 def _login(client, password, **kw):
@@ -42,50 +44,37 @@ def _login(client, password, **kw):
 
 def test_100_wrong_codes_from_the_room_ip_never_lock_out_its_tablets(app):
     rd = make_round(app)
+    app.extensions["vagval_join_check"] = JoinCheck(iterations=20)
     keeper = app.test_client()  # a guesser keeping its cookie
-    statuses = [_wrong_code(keeper).status_code for _ in range(10)]
-    assert statuses[:5] == [404] * 5 and set(statuses[5:]) == {429}
+    assert {_wrong_code(keeper).status_code for _ in range(10)} == {404}
     for _ in range(100):  # a guesser dropping its cookie: a fresh session per guess
-        assert _wrong_code(app.test_client()).status_code in (404, 429)
+        assert _wrong_code(app.test_client()).status_code == 404
     for _ in range(20):  # the room, same REMOTE_ADDR, valid code
         assert join(app.test_client(), rd).status_code == 303
+    assert join(keeper, rd).status_code == 303  # even the device that guessed
 
 
-def test_guesses_stay_bounded_per_device_per_ip_and_globally(app):
+def test_guesses_need_more_work_per_address_and_site_wide(app):
     rd = make_round(app)
-    app.extensions["vagval_join_throttle"] = JoinThrottle(per_client=5, per_ip=8, global_cap=20)
-    keeper = app.test_client()
-    assert [_wrong_code(keeper).status_code for _ in range(5)] == [404] * 5
-    blocked = _wrong_code(keeper, rd.code)  # the device that guessed waits, even right code
-    assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "600"
-    assert "För många felaktiga koder" in blocked.get_data(as_text=True)
-    for _ in range(3):  # 8 wrong codes from this IP: the cap is reached
-        assert _wrong_code(app.test_client()).status_code == 404
-    # Past the IP cap a fresh session gets exactly one guess ...
-    dropper = app.test_client()
-    assert _wrong_code(dropper).status_code == 404
-    assert _wrong_code(dropper, rd.code).status_code == 429
-    # ... and a tablet that has guessed nothing still joins.
-    assert join(app.test_client(), rd).status_code == 303
-    # The global cap does the same for guessers spread over many addresses.
-    for i in range(11):
-        c = app.test_client()
-        assert _wrong_code(c, environ_base={"REMOTE_ADDR": f"192.0.2.{i + 1}"}).status_code == 404
+    app.extensions["vagval_join_check"] = thr = JoinCheck(free=4, iterations=20,
+                                                          global_share=2)
+    for _ in range(4):
+        assert _wrong_code(app.test_client(), solve=False).status_code == 404
+    unsolved = _wrong_code(app.test_client(), rd.code, solve=False)
+    assert unsolved.status_code == 422 and "Retry-After" not in unsolved.headers
+    assert "Vilken kommun" not in unsolved.get_data(as_text=True)  # the code was not tried
+    with app.app_context():
+        assert thr.required("127.0.0.1") == 1
+        for _ in range(12):
+            thr.fail("127.0.0.1")
+        assert thr.required("127.0.0.1") == 5  # 16 wrong codes: two bits per doubling
+        # Site-wide guessing from many addresses raises the check for a fresh address too.
+        assert thr.required("198.51.100.99") == 3  # 16 // 2 = 8 → 1 + 2 × log2(8 / 4)
     far = app.test_client()
     env = {"environ_base": {"REMOTE_ADDR": "198.51.100.99"}}
+    assert _wrong_code(far, solve=False, **env).status_code == 422
     assert _wrong_code(far, **env).status_code == 404
-    assert _wrong_code(far, **env).status_code == 429
     assert join(app.test_client(), rd).status_code == 303
-
-
-def test_a_valid_code_does_not_reset_the_guess_count(app):
-    rd = make_round(app)
-    c = app.test_client()
-    for _ in range(4):
-        assert _wrong_code(c).status_code == 404
-    assert join(c, rd).status_code == 303  # a participant of one round ...
-    assert _wrong_code(c).status_code == 404
-    assert _wrong_code(c).status_code == 429  # ... buys no more guesses at another
 
 
 # --- logins -----------------------------------------------------------------------------------
@@ -156,24 +145,20 @@ def proxied(tmp_path):
 
 def test_behind_proxy_each_client_has_its_own_address(proxied, app):
     rd = make_round(proxied)
-    proxied.extensions["vagval_join_throttle"] = JoinThrottle(per_client=5, per_ip=3)
+    proxied.extensions["vagval_join_check"] = JoinCheck(free=3, iterations=20)
     a = {"headers": {"X-Forwarded-For": "198.51.100.1"}}
     b = {"headers": {"X-Forwarded-For": "198.51.100.2"}}
     for _ in range(3):
-        assert _wrong_code(proxied.test_client(), **a).status_code == 404
-    behind_a, behind_b = proxied.test_client(), proxied.test_client()
-    assert _wrong_code(behind_a, **a).status_code == 404
-    assert _wrong_code(behind_a, **a).status_code == 429  # client A's address is over its cap
-    assert _wrong_code(behind_b, **b).status_code == 404
-    assert _wrong_code(behind_b, **b).status_code == 404  # client B's is not
+        assert _wrong_code(proxied.test_client(), solve=False, **a).status_code == 404
+    # client A's address now needs the check, client B's does not
+    assert _wrong_code(proxied.test_client(), solve=False, **a).status_code == 422
+    assert _wrong_code(proxied.test_client(), solve=False, **b).status_code == 404
     assert join(proxied.test_client(), rd).status_code == 303
     # Without TRUSTED_PROXIES the header is not believed: everyone is the proxy's address.
-    app.extensions["vagval_join_throttle"] = JoinThrottle(per_client=5, per_ip=3)
+    app.extensions["vagval_join_check"] = JoinCheck(free=3, iterations=20)
     for _ in range(3):
-        assert _wrong_code(app.test_client(), **a).status_code == 404
-    spoofer = app.test_client()
-    assert _wrong_code(spoofer, **b).status_code == 404
-    assert _wrong_code(spoofer, **b).status_code == 429
+        assert _wrong_code(app.test_client(), solve=False, **a).status_code == 404
+    assert _wrong_code(app.test_client(), solve=False, **b).status_code == 422
 
 
 def test_cookies_secure_behind_proxy_with_gunicorn_proxyfix(proxied, app):

@@ -99,3 +99,25 @@ def test_counts_are_shared_between_connections(db, db_path):
         assert _count(db, "a", 3.0) == 0
     finally:
         other.conn.close()
+
+
+def test_counts_of_several_keys_in_one_call(db):
+    for t in (100.0, 200.0):
+        _hit(db, "ip|1.2.3.4", t, scope="join")
+    _hit(db, "all", 200.0, scope="join")
+    got = st.counts(db, "join", ["ip|1.2.3.4", "all", "nobody"], now=250.0, window_s=W,
+                    secret=SECRET)
+    assert got == [2, 1, 0]
+    assert st.counts(db, "join", ["ip|1.2.3.4"], now=100.0 + W, window_s=W,
+                     secret=SECRET) == [1]
+    assert st.counts(db, "join", [], now=250.0, window_s=W, secret=SECRET) == []
+
+
+def test_claim_is_single_use_inside_the_window(db):
+    """The join check's challenges (issue 24 point 6): accepted once, stored as an HMAC."""
+    assert st.claim(db, "join-used", "seed-1", now=10.0, window_s=300.0, secret=SECRET)
+    assert not st.claim(db, "join-used", "seed-1", now=20.0, window_s=300.0, secret=SECRET)
+    assert st.claim(db, "join-used", "seed-2", now=20.0, window_s=300.0, secret=SECRET)
+    assert st.claim(db, "join-used", "seed-1", now=311.0, window_s=300.0, secret=SECRET)
+    stored = [r[0] for r in db.execute("SELECT key FROM throttle_events WHERE scope = 'join-used'")]
+    assert "seed-1" not in stored and all(len(k) == 64 for k in stored)

@@ -109,3 +109,33 @@ def test_template_download_is_a_real_csv_the_import_reads(client, decision):
     parsed = csv_io.parse_csv(text + "Bibliotek Hjo;30000;2;Hjo;35;2\r\n")
     assert parsed.ok, messages(parsed)
     assert parsed.alternatives[0]["municipality"] == "Skövde"
+
+
+PLACED = (
+    "alternativ;Räckvidd;värdkommun;Driftkostnad;latitud;longitud\n"
+    "riktning;nytta;;kostnad;;\n"
+    "Kulturhus Skövde;4;Skövde;12,5;58,39;13,85\n"
+    "Bibliotek Hjo;3;Hjo;2;;\n"
+)
+
+
+def test_csv_carries_locations_checked_at_the_preview(client, decision, app):
+    """Issue 28: latitud/longitud columns (WGS 84) set the alternatives' points; a point in
+    another municipality than the row's värdkommun is refused at the preview, by name."""
+    from mcda.store import places as store_places
+
+    did = decision["id"]
+    bad = PLACED.replace("58,39;13,85", "58,39;13,44")
+    resp = _upload(client, did, bad.encode())
+    assert resp.status_code == 422
+    assert ("Kulturhus Skövde: Punkten ligger i Skara, men alternativets värdkommun är "
+            "Skövde.") in resp.get_data(as_text=True).replace("&#34;", '"')
+    doc = parse_html(_upload(client, did, PLACED.encode()).data)
+    payload = doc.find("input", name="payload").get("value")
+    assert post(client, f"/processledare/{did}/importera/bekrafta",
+                {"payload": payload}).status_code == 303
+    db = _db(app)
+    alts = {a["name"]: a["id"] for a in store_items.list_alternatives(db, did)}
+    assert store_places.get_place(db, alts["Kulturhus Skövde"])["lat"] == 58.39
+    assert store_places.get_place(db, alts["Bibliotek Hjo"]) is None
+    db.conn.close()

@@ -21,6 +21,12 @@ def _fresh_cache():
     analysis_cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _disposal_decision(app):
+    """Deleting votes follows a configured disposal decision (issue 26)."""
+    app.config.update(DISPOSAL_DECISION_REF="SKKF 2026/45", DISPOSAL_DECISION_DATE="2026-03-01")
+
+
 def _closed_scenario(app, owner_id):
     sc = scenario(app, owner_id)
     db = open_db(app)

@@ -238,6 +238,7 @@ def test_no_reasons_under_k(app, facilitator_client):
 
 
 def test_reasons_deleted_with_votes_and_privacy_page_says_so(app, client, facilitator_client):
+    app.config.update(DISPOSAL_DECISION_REF="SKKF 2026/45", DISPOSAL_DECISION_DATE="2026-03-01")
     rd = _round_with_reasons(app)
     page = facilitator_client.get(f"/resultat/{rd.round_id}/radera").get_data(as_text=True)
     done = facilitator_client.post(f"/resultat/{rd.round_id}/radera",

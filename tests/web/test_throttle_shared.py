@@ -12,10 +12,10 @@ from werkzeug.test import Client
 
 from mcda.web import create_app
 from mcda.web.auth import throttle as auth
-from mcda.web.participate.session import JoinThrottle
+from mcda.web.participate.join_check import JoinCheck
 from tests.helpers import csrf_from, make_user
 
-from .participate_helpers import join, make_round
+from .participate_helpers import join, join_check_fields, make_round
 
 SECRET = "test-secret-key-not-for-production"
 PASSWORD = "korrekt häst batteri"
@@ -103,36 +103,40 @@ def _device_nonce(browser: Client, app) -> str:
     return data[auth.DEVICE_KEY]["n"]
 
 
-def _wrong_code(browser: Client, switch: Switch, worker: int) -> tuple[int, str | None]:
+def _wrong_code(browser: Client, switch: Switch, worker: int,
+                solved: dict | None = None) -> tuple[int, str]:
     switch.target = worker
     page = browser.get("/delta").get_data(as_text=True)
-    resp = browser.post("/delta", data={"csrf_token": csrf_from(page), "kod": "QQQQ QQQQ"})
-    return resp.status_code, resp.headers.get("Retry-After")
+    check = join_check_fields(page) if solved is None else solved
+    resp = browser.post("/delta", data={"csrf_token": csrf_from(page), "kod": "QQQQ QQQQ",
+                                        **check})
+    return resp.status_code, page
 
 
-def test_wrong_join_codes_on_two_workers_share_one_limit(workers):
+def test_wrong_join_codes_on_two_workers_share_one_join_check(workers):
     a, b = workers
     rd = make_round(a)
     for app in workers:
-        app.extensions["vagval_join_throttle"] = JoinThrottle(per_client=5, per_ip=8)
-    guesser, switch = _browser(a, b)
-    assert [_wrong_code(guesser, switch, i % 2)[0] for i in range(5)] == [404] * 5
+        app.extensions["vagval_join_check"] = JoinCheck(free=4, iterations=20)
+    # 4 wrong codes from cookie-less guessers, spread over both workers: the free ones
+    for i in range(4):
+        guesser, switch = _browser(a, b)
+        status, page = _wrong_code(guesser, switch, i % 2, solved={})
+        assert status == 404 and "data-check-seed" not in page
+    # both workers now ask every attempt from the address for the check
     for worker in (0, 1):
-        assert _wrong_code(guesser, switch, worker) == (429, "600")
-    # another tablet behind the same address joins on either worker
+        guesser, switch = _browser(a, b)
+        assert _wrong_code(guesser, switch, worker, solved={})[0] == 422
+    # a solved check is used once across workers: accepted by one, refused by the other
+    guesser, switch = _browser(a, b)
+    switch.target = 0
+    page = guesser.get("/delta").get_data(as_text=True)
+    check = join_check_fields(page)
+    assert check
+    assert _wrong_code(guesser, switch, 0, solved=check)[0] == 404
+    assert _wrong_code(guesser, switch, 1, solved=check)[0] == 422
+    # a tablet with the valid code joins on either worker
     for worker in (0, 1):
         tablet, tablet_switch = _browser(a, b)
         tablet_switch.target = worker
         assert join(tablet, rd).status_code == 303
-    # the per-IP cap (8) is shared too: 5 failures so far, 3 more from cookie-less guessers
-    for i in range(3):
-        dropper, dropper_switch = _browser(a, b)
-        assert _wrong_code(dropper, dropper_switch, i % 2)[0] == 404
-    # past it a fresh session gets one guess on one worker and none on the other ...
-    fresh, fresh_switch = _browser(a, b)
-    assert _wrong_code(fresh, fresh_switch, 0)[0] == 404
-    assert _wrong_code(fresh, fresh_switch, 1)[0] == 429
-    # ... and a tablet with the valid code still joins
-    tablet, tablet_switch = _browser(a, b)
-    tablet_switch.target = 1
-    assert join(tablet, rd).status_code == 303

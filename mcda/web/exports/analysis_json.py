@@ -28,6 +28,8 @@ def analysis_json(rnd, ra, view, error) -> bytes:
         doc: dict[str, Any] = {"input": None, "output": None, "note": empty_note(view, error)}
         if view.get("phase"):
             doc["phase"] = phase_doc(view["phase"])
+        if rnd.get("decision_diarienummer"):
+            doc["diarienummer"] = rnd["decision_diarienummer"]
         return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
     # The pool's individual weightings are never published: the file holds the published
     # municipalities' votes, and its output is analysed from exactly that input (so
@@ -78,6 +80,8 @@ def analysis_json(rnd, ra, view, error) -> bytes:
         doc["phase"] = phase_doc(view["phase"])
     if view.get("empty"):
         doc["note"] = empty_note(view, error)
+    if rnd.get("decision_diarienummer"):  # the authority's registration number (issue 26)
+        doc["diarienummer"] = rnd["decision_diarienummer"]
     return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False).encode("utf-8")
 
 

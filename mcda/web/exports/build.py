@@ -22,13 +22,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mcda.web.exports import tables
+from mcda.web.exports import filing, geojson, tables
 from mcda.web.exports.analysis_json import analysis_json
 from mcda.web.exports.cells import file_name
 from mcda.web.exports.workbook import workbook
 from mcda.web.exports.writers import csv_bytes
 
 CSV = "text/csv"
+GEOJSON = "application/geo+json"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Builder = Callable[[dict[str, Any], Any, dict[str, Any], str | None], bytes]
@@ -44,9 +45,10 @@ CSV_TABLES: dict[str, Callable[[Any, dict[str, Any], str | None], tables.Table]]
 
 def _notes(rnd: dict[str, Any], ra: Any, view: dict[str, Any], err: str | None) -> bytes:
     """Every CSV file's note, one row per file (the files themselves start with the header)."""
-    return csv_bytes(tables.notes([(file_name(rnd, KINDS[k][2], "csv", view.get("phase")),
-                                    build(ra, view, err).note)
-                                   for k, build in CSV_TABLES.items()]))
+    return csv_bytes(tables.notes(filing.note_rows(rnd)  # the diarienummer first, if any
+                                  + [(file_name(rnd, KINDS[k][2], "csv", view.get("phase")),
+                                      build(ra, view, err).note)
+                                     for k, build in CSV_TABLES.items()]))
 
 
 KINDS: dict[str, tuple[Builder, str, str, str]] = {
@@ -55,6 +57,8 @@ KINDS: dict[str, tuple[Builder, str, str, str]] = {
     "anmarkningar.csv": (_notes, CSV, "anmarkningar", "csv"),
     "arbetsbok.xlsx": (workbook, XLSX, "resultat", "xlsx"),
     "analys.json": (analysis_json, "application/json", "analys", "json"),
+    "etapper.geojson": (geojson.plan_bytes, GEOJSON, "etapper", "geojson"),
+    "kommuner.geojson": (geojson.municipalities_bytes, GEOJSON, "kommuner", "geojson"),
 }
 """Export kind (the URL's last part) → (builder, MIME type, file-name part, extension)."""
 

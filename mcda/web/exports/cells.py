@@ -29,9 +29,12 @@ def slug(text: str) -> str:
 
 def file_name(rnd: dict[str, Any], part: str, ext: str,
               phase: dict[str, Any] | None = None) -> str:
-    """``vagval-<decision>-omgang-<n>[-etapp-<n>]-<part>.<ext>``."""
+    """``vagval-[<diarienummer>-]<decision>-omgang-<n>[-etapp-<n>]-<part>.<ext>``."""
     etapp = f"-etapp-{phase['number']}" if phase else ""
-    return f"vagval-{slug(rnd['decision_title'])}-omgang-{rnd['number']}{etapp}-{part}.{ext}"
+    dnr = rnd.get("decision_diarienummer")
+    dnr_part = f"{slug(dnr)}-" if dnr else ""
+    title = slug(rnd["decision_title"])
+    return f"vagval-{dnr_part}{title}-omgang-{rnd['number']}{etapp}-{part}.{ext}"
 
 
 def content_disposition(filename: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Response
 from flask_babel import gettext as _
 
+from mcda.web.exports import filing
 from mcda.web.exports.cells import content_disposition, slug
 from mcda.web.exports.tables import DEC, Table
 from mcda.web.exports.writers import Workbook, csv_bytes
@@ -98,12 +99,21 @@ def notes_table(tables: list[Table]) -> Table:
                  [[t.title, t.note] for t in tables if t.note], formats={1: "wrap"})
 
 
+def _notes(ctx: dict[str, Any], tables: list[Table]) -> Table:
+    """The notes, the decision's diarienummer first when it has one (issue 26)."""
+    notes = notes_table(tables)
+    dnr = filing.decision_dnr(ctx["decision"])
+    if dnr:
+        notes.rows.insert(0, [_("Diarienummer"), f"{dnr} ({filing.authority()})"])
+    return notes
+
+
 def zip_file(ctx: dict[str, Any]) -> bytes:
     """One CSV per table (header on row 1) and the notes file, in a ZIP."""
     tables = all_tables(ctx)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for k, t in enumerate([*tables, notes_table(tables)], start=1):
+        for k, t in enumerate([*tables, _notes(ctx, tables)], start=1):
             info = zipfile.ZipInfo(f"{k:02d}-{slug(t.title)}.csv", ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, csv_bytes(t))
@@ -114,13 +124,17 @@ def xlsx_file(ctx: dict[str, Any]) -> bytes:
     """One table per sheet, its header on row 1; the notes on the last sheet."""
     book = Workbook()
     tables = all_tables(ctx)
-    for t in [*tables, notes_table(tables)]:
+    for t in [*tables, _notes(ctx, tables)]:
         book.table_sheet(t.title, t, first_width=40)
+    meta = filing.decision_metadata_table(ctx["decision"])
+    if meta is not None:
+        book.table_sheet(meta.title, meta, first_width=28)
     return book.close()
 
 
 def export(ctx: dict[str, Any], kind: str) -> Response:
-    base = slug(ctx["decision"]["title"]) + "-scenarier"
+    dnr = filing.decision_dnr(ctx["decision"])
+    base = (f"{slug(dnr)}-" if dnr else "") + slug(ctx["decision"]["title"]) + "-scenarier"
     if kind == "csv":
         return Response(zip_file(ctx), mimetype="application/zip", headers={
             "Content-Disposition": content_disposition(base + "-csv.zip")})

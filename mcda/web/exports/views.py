@@ -7,6 +7,7 @@ from flask import Response, abort, make_response
 
 from mcda.web.exports import build
 from mcda.web.exports.cells import content_disposition
+from mcda.web.kit.places import map_places
 from mcda.web.kit.scope import (
     load_round,
     published_reasons,
@@ -25,6 +26,8 @@ EXPORT_KINDS = (  # the order the pages list them
     "anmarkningar.csv",
     "arbetsbok.xlsx",
     "analys.json",
+    "etapper.geojson",
+    "kommuner.geojson",
 )
 
 
@@ -50,4 +53,5 @@ def round_export(round_id: int, kind: str) -> Response:
     scope = round_scope(rnd, opts, phase)
     view = scope_view(scope)
     view["reasons"] = published_reasons(rnd, scope.counts)
+    view["places"] = map_places(rnd["decision_id"])
     return file_response(*build.build(kind, rnd, scope.analysis, view, scope.error))

@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from mcda.web.exports import filing
 from mcda.web.exports import tables as T
 from mcda.web.exports.writers import Workbook
 from mcda.web.kit.i18n import in_language
@@ -162,4 +163,7 @@ def workbook(rnd: dict[str, Any], ra: Any, view: dict[str, Any], error: str | No
     notes = T.notes([(name, table.note) for name, table, _layout in sheets])
     book.table_sheet(_("Anmärkningar"), notes, first_width=28)
     book.wb.worksheets()[-1].set_column(1, 1, 120)
+    meta = filing.metadata_table(rnd)
+    if meta is not None:  # the decision's diarienummer (issue 26)
+        book.table_sheet(_("Metadata"), meta, first_width=28)
     return book.close()

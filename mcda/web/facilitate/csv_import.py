@@ -8,10 +8,15 @@ import binascii
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlite_utils import Database
 
 from mcda.store import csv_io
 from mcda.store import items as store_items
+from mcda.store import places as store_places
+from mcda.store.errors import StoreError
+from mcda.web.kit import places as kit_places
 from mcda.web.kit.db import get_db
+from mcda.web.kit.i18n import error_text
 
 
 def issue_text(issue: csv_io.CsvIssue) -> str:
@@ -71,3 +76,47 @@ def changes(decision_id: int, parsed: csv_io.ParsedImport) -> dict[str, list[str
 def imported_message(parsed: csv_io.ParsedImport) -> str:
     return _("Importerat: %(c)d kriterier, %(a)d alternativ och %(s)d bedömningar.",
              c=len(parsed.criteria), a=len(parsed.alternatives), s=len(parsed.scores))
+
+
+def _has_places(parsed: csv_io.ParsedImport) -> bool:
+    return "lat" in parsed.details or "lon" in parsed.details
+
+
+def place_errors(decision_id: int, parsed: csv_io.ParsedImport) -> list[str]:
+    """The file's points checked at the preview: both coordinates, inside Skaraborg and in
+    the alternative's host (the file's ``värdkommun``, else the stored one), by name."""
+    if not _has_places(parsed):
+        return []
+    db = get_db()
+    hosts = {a["name"].casefold(): a["municipality"]
+             for a in store_items.list_alternatives(db, decision_id)}
+    errors = []
+    for a in parsed.alternatives:
+        lat, lon = a.get("lat"), a.get("lon")
+        if lat is None and lon is None:
+            continue
+        if lat is None or lon is None:
+            errors.append(_("%(name)s: ange både latitud och longitud, eller ingen.",
+                            name=a["name"]))
+            continue
+        host = (a.get("municipality") if "municipality" in parsed.details
+                else hosts.get(a["name"].casefold()))
+        try:
+            store_places.locate(db, lon, lat, host)
+        except StoreError as exc:
+            errors.append(_("%(name)s: %(error)s", name=a["name"], error=error_text(exc)))
+    return errors
+
+
+def apply_places(db: Database, decision_id: int, parsed: csv_io.ParsedImport) -> None:
+    """After the import (same transaction): the file's points, when it has the columns
+    (an empty pair clears a point; the kind is kept), then the computed scores."""
+    if _has_places(parsed):
+        kinds = {aid: p["kind"] for aid, p in store_places.get_places(db, decision_id).items()}
+        ids = {a["name"].casefold(): a["id"]
+               for a in store_items.list_alternatives(db, decision_id)}
+        store_places.set_places_by_name(db, decision_id, {
+            a["name"]: (a.get("lon"), a.get("lat"),
+                        kinds.get(ids.get(a["name"].casefold())))
+            for a in parsed.alternatives})
+    kit_places.recompute(db, decision_id)

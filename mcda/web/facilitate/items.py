@@ -18,8 +18,10 @@ from flask_babel import gettext as _
 
 from mcda.store import items as store_items
 from mcda.store import municipalities as store_munis
+from mcda.store import places as store_places
 from mcda.store.csv_io import format_number
 from mcda.store.errors import StoreError
+from mcda.web.facilitate import place_form
 from mcda.web.facilitate.common import (
     audited,
     confirm_or_400,
@@ -32,7 +34,7 @@ from mcda.web.facilitate.common import (
 from mcda.web.facilitate.setup import CriterionUnitForm
 from mcda.web.kit.access import login_required
 from mcda.web.kit.db import get_db
-from mcda.web.kit.forms import AlternativeForm, ConfirmForm
+from mcda.web.kit.forms import ConfirmForm
 from mcda.web.kit.i18n import error_text
 
 
@@ -54,6 +56,7 @@ class ItemKind:
     fields: Callable[[Any], dict[str, Any]]
     audit_detail: Callable[[dict[str, Any]], dict[str, Any]]
     messages: Callable[[str], dict[str, str]]
+    page_extra: Callable[[int, dict[str, Any] | None], dict[str, Any]] | None = None
 
     @property
     def id_arg(self) -> str:
@@ -75,7 +78,7 @@ def _alternative_messages(name: str) -> dict[str, str]:
                              "ångra.")}
 
 
-def _alternative_form(data: dict[str, Any] | None = None) -> AlternativeForm:
+def _alternative_form(data: dict[str, Any] | None = None) -> place_form.PlacedAlternativeForm:
     if data is not None:
         data = {
             **data,
@@ -83,10 +86,18 @@ def _alternative_form(data: dict[str, Any] | None = None) -> AlternativeForm:
             "cost": format_number(data.get("cost")),
             "earliest_phase": ("" if data.get("earliest_phase") is None
                                else str(data["earliest_phase"])),
+            **place_form.form_data(store_places.get_place(get_db(), data["id"])),
         }
-    form = AlternativeForm(data=data)
+    form = place_form.PlacedAlternativeForm(data=data)
     form.set_municipalities(store_munis.list_municipalities(get_db()))
+    form.kind.choices = place_form.kind_choices()
     return form
+
+
+def _alternative_extra(decision_id: int, item: dict[str, Any] | None) -> dict[str, Any]:
+    """The map to place the alternative on (its current point, the others, the venues)."""
+    place = store_places.get_place(get_db(), item["id"]) if item else None
+    return {"picker": place_form.picker(decision_id, item["id"] if item else None, place)}
 
 
 CRITERION = ItemKind(
@@ -103,14 +114,15 @@ CRITERION = ItemKind(
 ALTERNATIVE = ItemKind(
     name="alternative", path="alternativ", list_anchor="alternativ", item_anchor="alternativ",
     template="facilitate/alternative_form.html", get=store_items.get_alternative,
-    add=store_items.add_alternative, update=store_items.update_alternative,
-    move=store_items.move_alternative, delete=store_items.delete_alternative,
+    add=place_form.add_alternative, update=place_form.update_alternative,
+    move=store_items.move_alternative, delete=place_form.delete_alternative,
     form=_alternative_form,
     fields=lambda f: {"name": f.name.data, "description": f.description.data or "",
                       "municipality_id": f.municipality_value(), "cost": f.cost.number,
-                      "earliest_phase": f.earliest_phase.number},
+                      "earliest_phase": f.earliest_phase.number, "place": f.place()},
     audit_detail=lambda fields: fields,
     messages=_alternative_messages,
+    page_extra=_alternative_extra,
 )
 
 
@@ -135,7 +147,8 @@ class ItemFormView(MethodView):
                 msgs = kind.messages(fields["name"])
                 flash(msgs["added"] if item is None else msgs["saved"], "success")
                 return redirect(decision_url(decision_id, kind.list_anchor), code=303)
-        ctx = {"form": form, "decision": d, kind.name: item}
+        ctx = {"form": form, "decision": d, kind.name: item,
+               **(kind.page_extra(decision_id, item) if kind.page_extra else {})}
         return render_template(kind.template, **ctx), form_status()
 
     post = get

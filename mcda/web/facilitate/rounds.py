@@ -8,7 +8,16 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.views import View
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -28,6 +37,7 @@ from mcda.web.facilitate.common import (
 )
 from mcda.web.kit.access import login_required
 from mcda.web.kit.db import get_db
+from mcda.web.kit.events import round_closed
 from mcda.web.kit.htmx import vary
 from mcda.web.kit.i18n import error_text
 from mcda.web.present.labels import STATE_LABELS
@@ -121,6 +131,8 @@ class RoundAction(View):
         except StoreError as exc:
             flash(error_text(exc), "error")
             return redirect(round_url(round_id), code=303)
+        if self.action == "close":  # the archive package is built after the response
+            round_closed.send(current_app._get_current_object(), round_id=round_id)
         flash(str(self.message), "success")
         target = result if isinstance(result, int) else round_id
         return redirect(round_url(target), code=303)

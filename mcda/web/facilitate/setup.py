@@ -12,7 +12,10 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from mcda.store import decisions as store_decisions
+from mcda.store import filing as store_filing
+from mcda.store.errors import StoreError
 from mcda.web.kit.forms import CriterionForm, DecisionForm
+from mcda.web.kit.i18n import error_text
 
 DEFAULT_MODEL_HINT = _l(
     "Vägval räknar ut varje alternativs värde på varje kriterium på en skala från 0 till 1 och "
@@ -28,7 +31,8 @@ def model_choices() -> list[tuple[str, str]]:
 
 
 class DecisionSetupForm(DecisionForm):
-    """Title and description, and the ranking model every surface uses."""
+    """Title and description, the ranking model every surface uses, and the optional
+    diarienummer printed on every output (issue 26)."""
 
     model = RadioField(_l("Rangordningsmodell"), default="value", validate_choice=False)
     model_reason = TextAreaField(
@@ -36,9 +40,18 @@ class DecisionSetupForm(DecisionForm):
         validators=[Optional(), Length(max=1000, message=_l("Motivering: högst 1000 tecken."))],
     )
 
+    diarienummer = StringField(_l("Diarienummer"), validators=[Optional()])
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.model.choices = model_choices()
+
+    def validate_diarienummer(self, field: Any) -> None:
+        """The store's rule (length, characters), its Swedish message on the field."""
+        try:
+            field.data = store_filing.clean_diarienummer(field.data)
+        except StoreError as exc:
+            raise ValidationError(error_text(exc)) from exc
 
     def validate_model(self, field: Any) -> None:
         if field.data not in dict(self.model.choices):

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from mcda.store import csv_io
 from mcda.store import decision_import as store_import
 from mcda.store import decisions as store
+from mcda.store import filing as store_filing
 from mcda.store import items as store_items
 from mcda.store import phases as store_phases
 from mcda.store import reasons as store_reasons
@@ -83,10 +84,13 @@ def _save_decision(form: DecisionSetupForm, decision_id: int | None) -> int:
         with audited("decision.create", "decision:new", title=title, model=model) as db:
             new_id = store.create_decision(db, current_user()["id"], title, description)
             store.set_decision_model(db, new_id, model, reason)
+            store_filing.set_diarienummer(db, new_id, form.diarienummer.data)
             return new_id
-    with audited("decision.update", f"decision:{decision_id}", title=title, model=model) as db:
+    with audited("decision.update", f"decision:{decision_id}", title=title, model=model,
+                 diarienummer=form.diarienummer.data or "") as db:
         store.update_decision(db, decision_id, title=title, description=description)
         store.set_decision_model(db, decision_id, model, reason)
+        store_filing.set_diarienummer(db, decision_id, form.diarienummer.data)
     return decision_id
 
 
@@ -226,12 +230,14 @@ def csv_import(decision_id: int):
         text, errors = imports.uploaded_text(request.files.get(form.file.name),
                                              form.text.data or "")
         parsed = None if errors else csv_io.parse_csv(text)
-        if parsed is not None and parsed.ok:
+        errors = errors or (imports.place_errors(d["id"], parsed) if parsed and parsed.ok
+                            else [])
+        if parsed is not None and parsed.ok and not errors:
             return render_template(
                 "facilitate/import_preview.html", decision=d, parsed=parsed,
                 confirm=CsvConfirmForm(payload=imports.encode(text)),
                 changes=imports.changes(d["id"], parsed), format_number=format_number)
-        if parsed is not None:
+        if parsed is not None and not parsed.ok:
             errors = [imports.issue_text(i) for i in parsed.errors]
     elif request.method == "POST":
         errors = [e for f in form for e in f.errors]
@@ -257,12 +263,13 @@ def _apply_import(decision_id: int, text: str | None) -> list[str]:
         return [_("Förhandsgranskningen kunde inte läsas. Ladda upp filen igen.")]
     parsed = csv_io.parse_csv(text)
     errors = [imports.issue_text(i) for i in parsed.errors]
-    if errors:
+    if errors or (errors := imports.place_errors(decision_id, parsed)):
         return errors
     try:
         with audited("csv.import", f"decision:{decision_id}", criteria=len(parsed.criteria),
                      alternatives=len(parsed.alternatives)) as db:
             store_import.import_parsed(db, decision_id, parsed)
+            imports.apply_places(db, decision_id, parsed)
     except StoreError as exc:
         return [error_text(exc)]
     flash(imports.imported_message(parsed), "success")

@@ -63,6 +63,13 @@ class SlidingWindow:
             secret=self._secret(),
         )
 
+    def counts(self, *keys: Key) -> list[int]:
+        """Events for each of ``keys`` still inside the window (one query)."""
+        return store_throttle.counts(
+            self._db(), self.scope, [_encode(k) for k in keys], now=self.clock(),
+            window_s=self.window_s, secret=self._secret(),
+        )
+
     def last(self, key: Key) -> float | None:
         """Time of the latest event for ``key`` inside the window, if any."""
         return store_throttle.latest(
@@ -76,6 +83,13 @@ class SlidingWindow:
             self._db(), self.scope, [_encode(k) for k in keys], now=self.clock(),
             window_s=self.window_s, secret=self._secret(), keep=self._keep,
             max_rows=self.max_rows,
+        )
+
+    def claim(self, key: Key) -> bool:
+        """Record ``key`` once (a single-use ticket): False if it is already in the window."""
+        return store_throttle.claim(
+            self._db(), self.scope, _encode(key), now=self.clock(), window_s=self.window_s,
+            secret=self._secret(), max_rows=self.max_rows,
         )
 
     def clear(self, key: Key) -> None:

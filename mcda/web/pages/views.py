@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, render_template
 from flask_babel import format_date
 
 from mcda.web.kit.access import public
+from mcda.web.kit.disposal import disposal_decision
 
 bp = Blueprint("pages", __name__)
 
@@ -21,7 +22,7 @@ def index():
 @bp.get("/personuppgifter")
 @public
 def privacy():
-    return render_template("pages/privacy.html")
+    return render_template("pages/privacy.html", disposal=disposal_decision())
 
 
 @bp.get("/tillganglighet")

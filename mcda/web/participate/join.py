@@ -24,6 +24,7 @@ from mcda.store.rounds import RoundClosedError
 from mcda.web.kit import htmx
 from mcda.web.kit.i18n import error_text
 from mcda.web.participate import forms as pf
+from mcda.web.participate import join_check
 from mcda.web.participate import session as device
 from mcda.web.present.labels import ROLES
 
@@ -37,6 +38,8 @@ def page(step: str, *, status: int = 200, **ctx: Any) -> Response:
     ctx["focus_id"] = "error-summary" if ctx["errors"] else None
     if "rnd" in ctx:
         ctx["code_display"] = ctx["rnd"]["join_code_display"]
+    if step == "code":  # the next attempt's check (none in a quiet room)
+        ctx.setdefault("check", join_check.offer())
     resp = make_response(
         render_template("participate/join.html", step=step, roles=ROLES, **ctx), status)
     return htmx.vary(resp)
@@ -53,7 +56,7 @@ def join(db: Database, session: MutableMapping[str, Any], form: Mapping[str, str
             return page("code", code=raw_code, status=422,
                         error=_("Skriv koden som processledaren visar, t.ex. ABCD EFGH."))
         return page("code", code=raw_code, error=None)
-    rnd = _round_for_code(db, token, raw_code, code, ip)
+    rnd = _round_for_code(db, session, form, raw_code, code, ip, is_post=is_post)
     if not isinstance(rnd, dict):
         return rnd
     existing, all_closed = store_parts.get_participant_and_session(db, rnd["id"], token)
@@ -72,21 +75,22 @@ def join(db: Database, session: MutableMapping[str, Any], form: Mapping[str, str
                               is_post=is_post)
 
 
-def _round_for_code(db: Database, token: str, raw_code: str, code: str,
-                    ip: str) -> dict[str, Any] | Response:
-    """The round of a join code, or the page that says why not (throttled, unknown code)."""
-    throttle = device.throttle()
-    if throttle.blocked(token, ip):
-        resp = page("code", code=raw_code, status=429, error=_(
-            "För många felaktiga koder. Vänta några minuter och försök igen."))
-        resp.headers["Retry-After"] = str(int(throttle.window_s))
-        return resp
+def _round_for_code(db: Database, session: MutableMapping[str, Any], form: Mapping[str, str],
+                    raw_code: str, code: str, ip: str,
+                    *, is_post: bool) -> dict[str, Any] | Response:
+    """The round of a join code, or the page that says why not. Under guessing pressure the
+    attempt needs the join check's proof of work, verified before the code is looked up, so
+    the answer is the same for a valid and a wrong code (join_check)."""
+    guard = join_check.check()
+    if not guard.passed(session, form, code, ip, is_post=is_post):
+        return page("code", code=raw_code, status=422 if is_post else 200, checking=True)
     rnd = store_rounds.get_round_by_code(db, code)
     if rnd is None:
-        throttle.fail(token, ip)
+        guard.fail(ip)
         return page("code", code=raw_code, status=404, error=_(
             "Koden %(code)s finns inte. Kontrollera koden som processledaren visar och "
             "försök igen.", code=raw_code.strip()[:20]))
+    join_check.remember(session, code)
     return rnd
 
 

@@ -17,6 +17,7 @@ from mcda.store import rounds as store_rounds
 from mcda.web.kit.access import can_edit_decision
 from mcda.web.kit.db import get_db
 from mcda.web.kit.i18n import error_text, in_language
+from mcda.web.kit.places import map_places
 from mcda.web.planning.values import STABILITY_SAMPLES, plan_values, value_samples
 from mcda.web.present import maps
 from mcda.web.present.numbers import fmt
@@ -91,7 +92,8 @@ def build_context(
         ctx["phase_maps"] = maps.phase_maps(
             [p["name"] for p in phases], ctx["spread"]["rows"],
             [[it["name"] for it in lst if it["host"] not in pi["municipalities"]]
-             for lst in ctx["plan"]["by_phase"]], lambda x: fmt(x, 0))
+             for lst in ctx["plan"]["by_phase"]], lambda x: fmt(x, 0),
+            map_places(decision["id"]))
     if stability and regional_feasible:
         samples = value_samples(values, [a["id"] for a in alts], STABILITY_SAMPLES)
         if samples is not None:

@@ -43,7 +43,91 @@ def geometry(names: list[str]) -> dict[str, Any]:
         areas.append({"name": a.name, "code": a.code, "d": a.d, "x": round(x, 1),
                       "y": round(y, 1)})
     return {"width": rm.width, "height": round(rm.height, 1), "context": rm.context,
-            "areas": areas, "missing": list(rm.missing)}
+            "areas": areas, "missing": list(rm.missing),
+            "proj": {"lon0": rm.lon0, "lat1": rm.lat1, "kx": rm.kx, "scale": rm.scale,
+                     "pad": rm.pad}}
+
+
+# --- places: investments and venues at their points (issue 28) ------------------------------
+
+#: one letter per kind of venue, printed in its diamond (the legend and the table say it)
+KIND_LETTERS = {"bibliotek": "B", "scen": "S", "museum": "M", "biograf": "F",
+                "kulturskola": "K", "konsthall": "H", "annat": "A"}
+
+
+def _project(g: dict[str, Any], lon: float, lat: float) -> tuple[float, float] | None:
+    """Map units of a point, or None when it falls outside the drawn box."""
+    p = g.get("proj")
+    if not p:
+        return None
+    x = p["pad"] + (lon - p["lon0"]) * p["kx"] * p["scale"]
+    y = p["pad"] + (p["lat1"] - lat) * p["scale"]
+    if not (0 <= x <= g["width"] and 0 <= y <= g["height"]):
+        return None
+    return round(x, 1), round(y, 1)
+
+
+def point_xy(g: dict[str, Any], lon: float, lat: float) -> dict[str, float] | None:
+    """A single point in map units (the place picker's current point), or None outside."""
+    xy = _project(g, lon, lat)
+    return {"x": xy[0], "y": xy[1]} if xy else None
+
+
+def kind_label(kind: str | None) -> str:
+    """The kind of venue in words (the same words as the form's choices)."""
+    return {"bibliotek": _("bibliotek"), "scen": _("scen"), "museum": _("museum"),
+            "biograf": _("biograf"), "kulturskola": _("kulturskola"),
+            "konsthall": _("konsthall"), "annat": _("annat")}.get(kind or "", "–")
+
+
+def _coords(lon: float, lat: float) -> str:
+    return f"{decimal_text(lat, 4)} N, {decimal_text(lon, 4)} E"
+
+
+def places_overlay(g: dict[str, Any], places: dict[str, Any] | None,
+                   alternatives: bool = True) -> dict[str, Any] | None:
+    """Investments (numbered circles) and existing venues (lettered diamonds) at their points,
+    with their legend and table rows: ``{markers, legend, rows}``, or None when there is
+    nothing to draw. Plan and venue data, not votes: no k rule applies."""
+    if not places:
+        return None
+    markers, rows = [], []
+    for n, a in enumerate(places.get("alternatives", []) if alternatives else [], start=1):
+        xy = _project(g, a["lon"], a["lat"])
+        if xy:
+            markers.append({"x": xy[0], "y": xy[1], "shape": "investment", "text": str(n),
+                            "title": a["name"]})
+        rows.append({"symbol": str(n), "name": a["name"], "what": _("föreslagen investering")
+                     + (f" ({kind_label(a['kind'])})" if a.get("kind") else ""),
+                     "where": a.get("host") or "–", "coords": _coords(a["lon"], a["lat"])})
+    for v in places.get("venues", []):
+        letter = KIND_LETTERS.get(v["kind"], "A")
+        xy = _project(g, v["lon"], v["lat"])
+        if xy:
+            markers.append({"x": xy[0], "y": xy[1], "shape": "venue", "text": letter,
+                            "title": f"{v['name']} ({kind_label(v['kind'])})"})
+        rows.append({"symbol": letter, "name": v["name"],
+                     "what": _("befintlig: %(kind)s", kind=kind_label(v["kind"])),
+                     "where": v.get("host") or "–", "coords": _coords(v["lon"], v["lat"])})
+    if not rows:
+        return None
+    legend = []
+    if any(m["shape"] == "investment" for m in markers):
+        legend.append({"shape": "investment", "label": _("föreslagen investering (nummer i "
+                                                         "tabellen)")})
+    kinds = sorted({v["kind"] for v in places.get("venues", [])})
+    if kinds:
+        legend.append({"shape": "venue", "label": _("befintlig kulturverksamhet: ") + ", ".join(
+            f"{KIND_LETTERS.get(k, 'A')} = {kind_label(k)}" for k in kinds)})
+    return {"markers": markers, "legend": legend, "rows": rows}
+
+
+def with_places(g: dict[str, Any], places: dict[str, Any] | None,
+                alternatives: bool = True) -> dict[str, Any]:
+    """The geometry with its places overlay (``g["places"]``), drawn on every map that uses
+    it; a copy, so the cached shapes stay shared."""
+    overlay = places_overlay(g, places, alternatives)
+    return {**g, "places": overlay} if overlay else g
 
 
 def _sequential(values: dict[str, float | None], hidden_note: dict[str, str],
@@ -217,10 +301,12 @@ def trim_legend(m: dict[str, Any] | None, names: list[str], *, scale: bool) -> N
                    if e["cls"] in used or (keep_scale and str(e["cls"]).startswith("map-c"))]
 
 
-def results_maps(view: dict[str, Any], criterion_id: str | None) -> dict[str, Any]:
-    """Every map of the results page and report (``criterion_id``: the weight map's)."""
+def results_maps(view: dict[str, Any], criterion_id: str | None,
+                 places: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Every map of the results page and report (``criterion_id``: the weight map's;
+    ``places``: the decision's investments and venues, :func:`kit.places.map_places`)."""
     names = _names(view)
-    out: dict[str, Any] = {"geo": geometry(names),
+    out: dict[str, Any] = {"geo": with_places(geometry(names), places),
                            "participation": participation_map(view["participation"])}
     trim_legend(out["participation"], names, scale=True)
     if not view.get("empty"):
@@ -233,16 +319,38 @@ def results_maps(view: dict[str, Any], criterion_id: str | None) -> dict[str, An
     return out
 
 
+def _placed_markers(geo: dict[str, Any], names: list[str], where: str,
+                    located: dict[str, tuple[float, float, str | None]], n: int,
+                    markers: list[dict[str, Any]], items: list[dict[str, Any]]
+                    ) -> tuple[list[str], int]:
+    """Markers at the investments' own points; returns the names still to place by
+    municipality and the last number used."""
+    rest = []
+    for inv in names:
+        xy = _project(geo, *located[inv][:2]) if inv in located else None
+        if xy is None:
+            rest.append(inv)
+            continue
+        n += 1
+        markers.append({"x": xy[0], "y": xy[1], "n": n})
+        items.append({"n": n, "name": inv, "where": located[inv][2] or where})
+    return rest, n
+
+
 def phase_maps(phase_labels: list[str], rows: list[dict[str, Any]],
-               region_wide: list[list[str]], fmt) -> dict[str, Any] | None:
-    """One small map per phase: each investment as a numbered marker in its municipality,
-    each municipality filled by that phase's money (one scale for all phases, so the maps
-    compare). ``rows``: the planning page's spread rows ({name, cells, per_phase});
-    ``region_wide``: per phase, the investments without a host municipality (listed, not
-    placed). Plan data, not votes: no k rule applies."""
+               region_wide: list[list[str]], fmt,
+               places: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """One small map per phase: each investment as a numbered marker at its own point (when
+    it has one; else in its municipality), each municipality filled by that phase's money
+    (one scale for all phases, so the maps compare), and the existing venues of ``places``.
+    ``rows``: the planning page's spread rows ({name, cells, per_phase}); ``region_wide``:
+    per phase, the investments without a host municipality (listed, or at their point).
+    Plan data, not votes: no k rule applies."""
     if not rows:
         return None
-    geo = geometry([r["name"] for r in rows])
+    geo = with_places(geometry([r["name"] for r in rows]), places, alternatives=False)
+    located = {a["name"]: (a["lon"], a["lat"], a.get("host"))
+               for a in (places or {}).get("alternatives", [])}
     pos = {a["name"]: (a["x"], a["y"]) for a in geo["areas"]}
     top = max([v for r in rows for v in r["per_phase"]] + [0.0])
     n = 0
@@ -257,7 +365,8 @@ def phase_maps(phase_labels: list[str], rows: list[dict[str, Any]],
             else:
                 c = min(N_CLASSES - 1, int(money / top * N_CLASSES)) if top else 0
                 cells[r["name"]] = {"cls": f"map-c{c}", "text": fmt(money)}
-            names = r["cells"][p]
+            names, n = _placed_markers(geo, r["cells"][p], r["name"], located, n, markers,
+                                       items)
             if names and r["name"] in pos:
                 x, y = pos[r["name"]]
                 width = 24 * len(names)
@@ -267,13 +376,14 @@ def phase_maps(phase_labels: list[str], rows: list[dict[str, Any]],
                     markers.append({"x": round(x0 + 24 * j, 1), "y": round(max(y - 28, 14.0), 1),
                                     "n": n})
                     items.append({"n": n, "name": inv, "where": r["name"]})
+        wide = region_wide[p] if p < len(region_wide) else []
+        wide, n = _placed_markers(geo, wide, _("hela delregionen"), located, n, markers, items)
         step = top / N_CLASSES if top else 1.0
         legend = [{"cls": "map-zero", "label": _("ingen investering")}] + [
             {"cls": f"map-c{c}", "label": f"{fmt(c * step)}–{fmt((c + 1) * step)} MSEK"}
             for c in range(N_CLASSES)]
         out.append({"label": label, "cells": cells, "markers": markers, "items": items,
-                    "legend": legend, "region_wide": region_wide[p] if p < len(region_wide)
-                    else [],
+                    "legend": legend, "region_wide": wide,
                     "rows": [{"name": r["name"],
                               "text": (", ".join(r["cells"][p]) + " – " if r["cells"][p]
                                        else "") + fmt(r["per_phase"][p]) + " MSEK"}

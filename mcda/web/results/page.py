@@ -16,6 +16,7 @@ from mcda.store import analysis_input, records
 from mcda.store import items as store_items
 from mcda.web.kit.access import can_edit_decision
 from mcda.web.kit.db import get_db
+from mcda.web.kit.places import map_places
 from mcda.web.kit.scope import round_scope
 from mcda.web.present import maps
 from mcda.web.present.analysis_view import scope_view
@@ -38,7 +39,8 @@ def page_context(rnd: dict[str, Any], opts: dict[str, Any], error: str | None,
                 if key != "kriterium"}
     return {"rnd": rnd, "view": view, "opts": opts, "error": error, "phase": phase,
             "analysis": scope.analysis,
-            "maps": maps.results_maps(view, request.args.get("kriterium")),
+            "maps": maps.results_maps(view, request.args.get("kriterium"),
+                                      map_places(rnd["decision_id"])),
             "map_url": url_for(request.endpoint, **(request.view_args or {})),
             "map_args": map_args,
             "analysis_error": scope.error, "methods_all": analysis_input.METHODS,

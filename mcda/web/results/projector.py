@@ -16,6 +16,7 @@ from mcda.core.errors import MCDAInputError
 from mcda.store import analysis_cache, analysis_input
 from mcda.web.kit.db import get_db
 from mcda.web.kit.i18n import error_text
+from mcda.web.kit.places import map_places
 from mcda.web.kit.scope import round_counts, round_scope
 from mcda.web.present import maps
 from mcda.web.present.analysis_view import empty_view, scope_view
@@ -118,7 +119,7 @@ def context(rnd: dict[str, Any], analysis: Any = None, phase: dict[str, Any] | N
 
 def _stepper(rnd: Mapping[str, Any], view: Mapping[str, Any],
              phase: Mapping[str, Any] | None) -> dict[str, Any]:
-    rmaps = maps.results_maps(view, None)
+    rmaps = maps.results_maps(view, None, map_places(rnd["decision_id"]))
     has_map = bool(rmaps.get("geo", {}).get("areas") and rmaps.get("coalitions"))
     missing = (missing_scores(rnd["decision_id"])
                if not view.get("has_scores") and view.get("alternatives") else [])

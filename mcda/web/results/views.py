@@ -29,6 +29,7 @@ from mcda.store.errors import StoreError
 from mcda.web.exports import views as exports
 from mcda.web.kit.access import current_user, login_required, require_view
 from mcda.web.kit.db import get_db
+from mcda.web.kit.disposal import disposal_decision
 from mcda.web.kit.edit import edit_post
 from mcda.web.kit.htmx import render, vary
 from mcda.web.kit.i18n import error_text
@@ -125,23 +126,29 @@ def delete_votes_confirm(round_id: int):
     rnd = load_round(round_id, edit=True)
     n = store_votes.participation(get_db(), round_id)
     return render_template(
-        "results/delete_votes.html", rnd=rnd, n_voters=sum(n.values()), error=None)
+        "results/delete_votes.html", rnd=rnd, n_voters=sum(n.values()), error=None,
+        disposal=disposal_decision())
 
 
 @edit_post(bp, "/<int:round_id>/radera")
 def delete_votes(rnd: dict[str, Any], round_id: int):
     """Delete a round's votes and participants; keep the aggregated decision record."""
     db = get_db()
-    if rnd["state"] == "open":
-        flash(_("Stäng omgången innan viktningarna raderas."), "error")
+    rule = disposal_decision()  # every deletion follows a disposal decision (issue 26)
+    if rnd["state"] == "open" or rule is None:
+        flash(_("Stäng omgången innan viktningarna raderas.") if rule else _(
+            "Viktningarna kan inte raderas: inget gallringsbeslut är angivet i inställningarna "
+            "(DISPOSAL_DECISION_REF och DISPOSAL_DECISION_DATE)."), "error")
         return redirect(url_for(".delete_votes_confirm", round_id=round_id), code=303)
     if request.form.get("confirm", "").strip().lower() not in ("radera", "delete"):
         n_voters = sum(store_votes.participation(db, round_id).values())
         return render_template("results/delete_votes.html", rnd=rnd, n_voters=n_voters,
-                               error=_("Skriv ordet radera i rutan för att bekräfta.")), 422
+                               error=_("Skriv ordet radera i rutan för att bekräfta."),
+                               disposal=rule), 422
     n = records.delete_votes_keep_record(db, round_id)
     store_users.audit(db, current_user()["id"], "round.delete_votes", f"round:{round_id}",
-                      votes_deleted=n, decision_id=rnd["decision_id"])
+                      votes_deleted=n, decision_id=rnd["decision_id"],
+                      disposal_decision=rule["reference"], disposal_date=rule["date"])
     flash(_("%(n)s viktningar raderades. Det sammanvägda underlaget finns kvar.", n=n),
           "success")
     return _back(round_id)

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from mcda.core import scenarios as core_scenarios
+from mcda.web.kit.places import map_places
 from mcda.web.present import maps
 from mcda.web.present.charts import series_style
 from mcda.web.present.numbers import fmt
@@ -63,7 +64,7 @@ def compare_view(decision: dict[str, Any], ids: list[int], round_id: int | None,
                       "totals": [sum(x) for x in regional], "regional": True})
     ctx["money"] = money
     ctx["money_chart"] = _money_chart(money, ok)
-    ctx["maps"] = _maps(money, ok)
+    ctx["maps"] = _maps(money, ok, map_places(decision["id"]), names)
     return ctx
 
 
@@ -107,16 +108,22 @@ def _money_chart(money: list[dict[str, Any]], ok: list[dict[str, Any]]) -> dict[
                        for k, c in enumerate(ok)]}
 
 
-def _maps(money: list[dict[str, Any]], ok: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+def _maps(money: list[dict[str, Any]], ok: list[dict[str, Any]],
+          places: dict[str, Any] | None = None,
+          names: dict[str, str] | None = None) -> list[dict[str, Any]] | None:
     """One Skaraborg map per scenario: the money per municipality over all phases, on ONE
-    colour scale for all scenarios (so the maps compare)."""
+    colour scale for all scenarios (so the maps compare), with each scenario's chosen
+    investments that have a point drawn at it and the existing venues."""
     rows = [m for m in money if not m.get("regional")]
     if not rows:
         return None
     per = [{"name": m["name"], "cells": [[] for _ in ok], "per_phase": list(m["totals"])}
            for m in rows]
-    pm = maps.phase_maps([c["sc"]["name"] for c in ok], per, [[] for _ in ok],
-                         lambda x: fmt(x, 0))
+    placed = {a["name"] for a in (places or {}).get("alternatives", [])}
+    chosen = [[(names or {}).get(a, a) for a, ph in c["res"]["plan"]["assignment"].items()
+               if ph is not None and (names or {}).get(a, a) in placed] for c in ok]
+    pm = maps.phase_maps([c["sc"]["name"] for c in ok], per, chosen,
+                         lambda x: fmt(x, 0), places)
     if not pm or not pm["geo"]["areas"]:
         return None
     return [{"name": c["sc"]["name"], "geo": pm["geo"], "m": pm["phases"][k]}
