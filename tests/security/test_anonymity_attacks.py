@@ -332,7 +332,7 @@ def test_previous_round_quantiles_need_ten_values(app, client, room):
     html = c.get(f"/omgang/{r2}/skjutreglage").get_data(as_text=True)
     assert "Förra omgången" in html
     assert "previous-table" not in html and "dist-svg" not in html
-    assert "minst 10 deltagare" in html
+    assert "visas bara när minst 10 har viktat i den" in html
 
 
 def test_no_within_municipality_spread_of_few_voters(client, room):
