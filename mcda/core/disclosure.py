@@ -28,8 +28,21 @@ The rule ("övriga kommuner"):
    values: for five values the median and quartiles *are* individual weightings.
 7. **Participants see regional figures only on a broad base** (:func:`participant_may_see_region`):
    at least ``2k`` other voters in at least two published municipalities, so a participant who
-   joins several times (k − 1 extra cookies) still faces at least ``k + 1`` real others.
+   joins several times (k − 1 extra cookies) still faces at least ``k + 1`` real others
+   (:func:`region_block` says which part stops it, so the tablet states the rule that
+   applies). Results are shown to participants only for a closed round, with the pooling
+   they were first shown with (:func:`same_pooling`; ``store.rounds.set_revealed``).
 8. **k only goes up** once a round has votes (:func:`k_change_allowed`).
+
+Two kinds of round (issue 24). The rule above is the *anonymous* round (:data:`ANONYMOUS`,
+"Anonyma deltagare"). In a *delegates* round (:data:`DELEGATES`, "Kommunernas röster") each
+participant speaks for their municipality, which the join page says before the first vote:
+every municipality's combined weights are published by name whatever its number of
+delegates (a lone delegate's weights are the municipality's), so nothing is pooled
+(:func:`plan` with ``kind=DELEGATES``). What is personal still follows k in both kinds:
+individual votes only of groups with at least k voters (:func:`scrub_output`), reasons only
+from a round with at least k voters and never labelled (:func:`publishable_reasons`), roles
+only where every municipality × role cell has at least k (:func:`roles_publishable`).
 
 Pure: standard library only.
 """
@@ -48,6 +61,14 @@ POOL = "Övriga kommuner"
 MIN_SPREAD_VALUES = 10
 """Fewest values a published quantile or spread may be computed from."""
 
+ANONYMOUS = "anonymous"
+"""Kind of round "Anonyma deltagare": groups under k are pooled (the default)."""
+
+DELEGATES = "delegates"
+"""Kind of round "Kommunernas röster": every municipality's combined weights by name."""
+
+KINDS = (ANONYMOUS, DELEGATES)
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -57,6 +78,7 @@ class Plan:
     counts: tuple[tuple[str, int], ...]
     primary: frozenset[str]
     secondary: frozenset[str]
+    kind: str = ANONYMOUS
 
     @property
     def pooled(self) -> frozenset[str]:
@@ -69,8 +91,28 @@ class Plan:
 
     @property
     def released(self) -> bool:
-        """Anything at all may be published (the round has at least k voters)."""
+        """Anything at all may be published: the round has at least k voters (anonymous), or
+        at least one (delegates: each municipality's weights are published by name)."""
+        if self.kind == DELEGATES:
+            return self.total > 0
         return self.total >= self.k
+
+    @property
+    def personal_released(self) -> bool:
+        """Figures about persons (reasons, individual rows) may be published at all: the
+        round has at least k voters, in either kind."""
+        return self.total >= self.k
+
+    def votes_shown(self, group: str) -> bool:
+        """A published group's individual votes may be listed (it has at least k voters)."""
+        return dict(self.counts).get(group, 0) >= self.k and group not in self.pooled
+
+    def partition(self) -> dict[str, Any]:
+        """The published partition (stored when results are shown to participants, so a
+        reopened round cannot change it unseen): the kind, the municipalities by name and
+        the pooled ones."""
+        return {"kind": self.kind, "visible": list(self.visible),
+                "pooled": sorted(self.pooled)}
 
     @property
     def pool_n(self) -> int:
@@ -105,14 +147,23 @@ class Plan:
         return out
 
 
-def plan(counts: Mapping[str, int], k: int) -> Plan:
+def clean_kind(kind: Any) -> str:
+    """A kind of round; anything unknown (or missing, as in rounds made before issue 24)
+    is the anonymous round, the stricter rule."""
+    return DELEGATES if kind == DELEGATES else ANONYMOUS
+
+
+def plan(counts: Mapping[str, int], k: int, kind: str = ANONYMOUS) -> Plan:
     """The disclosure plan for voters per municipality ``counts`` under threshold ``k``.
 
-    Primary: 0 < n < k. Secondary: while the primary groups hold fewer than k voters
-    together, add the smallest other groups (ties by name) until they reach k.
+    Anonymous round: primary 0 < n < k; secondary: while the primary groups hold fewer
+    than k voters together, add the smallest other groups (ties by name) until they reach
+    k. Delegates round: nothing is pooled (every municipality is published by name).
     """
     k = max(1, int(k))
     clean = {str(g): int(n) for g, n in counts.items() if int(n) > 0}
+    if clean_kind(kind) == DELEGATES:
+        return Plan(k, tuple(sorted(clean.items())), frozenset(), frozenset(), DELEGATES)
     primary = {g for g, n in clean.items() if n < k}
     secondary: set[str] = set()
     hidden_total = sum(clean[g] for g in primary)
@@ -125,15 +176,47 @@ def plan(counts: Mapping[str, int], k: int) -> Plan:
     return Plan(k, tuple(sorted(clean.items())), frozenset(primary), frozenset(secondary))
 
 
-def suppressed_groups(counts: Mapping[str, int], k: int) -> tuple[set[str], set[str]]:
+def suppressed_groups(counts: Mapping[str, int], k: int,
+                      kind: str = ANONYMOUS) -> tuple[set[str], set[str]]:
     """``(primary, secondary)`` suppressed municipalities (see :func:`plan`)."""
-    p = plan(counts, k)
+    p = plan(counts, k, kind)
     return set(p.primary), set(p.secondary)
 
 
-def plan_for_votes(votes: Iterable[Mapping[str, Any]], k: int, key: str = "group") -> Plan:
+def plan_for_votes(votes: Iterable[Mapping[str, Any]], k: int, key: str = "group",
+                   kind: str = ANONYMOUS) -> Plan:
     """The plan for a list of votes (one per voter) carrying their municipality in ``key``."""
-    return plan(Counter(str(v[key]) for v in votes), k)
+    return plan(Counter(str(v[key]) for v in votes), k, kind)
+
+
+def small_difference(shown: Mapping[str, Any] | None, now_latest: Mapping[str, int],
+                     group_of: Mapping[str, str], now: Plan) -> str | None:
+    """A published group whose figures would differ from those first shown by the votes of
+    fewer than k voters (new voters, or revised votes), or None. Publishing both states would
+    give those few voters' weights by differencing, whatever the pooling (issue 24, A2).
+
+    ``shown``: the stored partition with ``latest`` (participant → latest vote id when first
+    shown); ``now_latest`` the same now; ``group_of``: participant → municipality."""
+    if not shown:
+        return None
+    before = {str(p): int(v) for p, v in (shown.get("latest") or {}).items()}
+    changed: Counter[str] = Counter()
+    for pid, vid in now_latest.items():
+        if before.get(str(pid)) != int(vid):
+            group = now.group_of(str(group_of[pid]))
+            if group is not None:
+                changed[group] += 1
+    return next((g for g, n in sorted(changed.items()) if 0 < n < now.k), None)
+
+
+def same_pooling(shown: Mapping[str, Any] | None, now: Plan) -> bool:
+    """Would results published under plan ``now`` keep the pooling they were first shown with
+    (``shown``: :meth:`Plan.partition` stored at the time)? The pool must hold exactly the same
+    municipalities: a different pool gives each state's regional figure as a new equation
+    (issue 24, A2). Nothing stored: nothing was shown yet."""
+    if not shown:
+        return True
+    return sorted(shown.get("pooled") or []) == sorted(now.pooled)
 
 
 def pool_votes(
@@ -224,10 +307,13 @@ def roles_publishable(votes: Iterable[Mapping[str, Any]], k: int) -> bool:
     return all(n >= max(1, int(k)) for n in cells.values())
 
 
-def scrub_output(output: dict[str, Any] | None, n_voters: int) -> dict[str, Any] | None:
+def scrub_output(output: dict[str, Any] | None, n_voters: int,
+                 k: int | None = None) -> dict[str, Any] | None:
     """The analysis output as it may be published: the pool's individual weightings and its
     summed population removed; participant spreads (SD, IQR, median) dropped when they rest on
-    fewer than :data:`MIN_SPREAD_VALUES` voters. Returns a new object.
+    fewer than :data:`MIN_SPREAD_VALUES` voters. With ``k``, also the individual weightings of
+    every group under ``k`` (a delegates round publishes such groups by name, but not their
+    delegates' single votes). Returns a new object.
 
     (The JSON export is the exception: it holds the published municipalities' individual
     votes, from which any spread follows, and is the unscrubbed analysis of exactly those.)"""
@@ -235,6 +321,9 @@ def scrub_output(output: dict[str, Any] | None, n_voters: int) -> dict[str, Any]
         return None
     out = copy.deepcopy(output)
     out["votes"] = [v for v in out.get("votes") or [] if v.get("group") != POOL]
+    if k is not None:
+        sizes = Counter(str(v.get("group")) for v in out["votes"])
+        out["votes"] = [v for v in out["votes"] if sizes[str(v.get("group"))] >= int(k)]
     # by_role is only ever computed from votes that passed roles_publishable (build_input
     # strips the roles otherwise), so it is published as it is.
     if POOL in (out.get("groups") or {}):
@@ -249,18 +338,43 @@ def scrub_output(output: dict[str, Any] | None, n_voters: int) -> dict[str, Any]
     return out
 
 
-def scrub_summary(items: list[dict[str, Any]], *, pooled: bool) -> list[dict[str, Any]]:
+def scrub_summary(items: list[dict[str, Any]], *, pooled: bool,
+                  groups: list[str] | None = None,
+                  spread_shown: bool = True) -> list[dict[str, Any]]:
     """Summary statements (``core.summary``) as they may be published. With a pool, the
     coverage statement's "municipalities without votes" would list the pooled ones too
     (untrue), and leaving them out would single them out: it is not stated, and the
-    statement says that some municipalities are pooled instead."""
-    if not pooled:
-        return items
+    statement says that some municipalities are pooled instead.
+
+    Nothing false (issue 24): ``groups`` are the published groups. With fewer than two there
+    is nothing to compare (a between-group share of one group is 0 by definition, and "no
+    criterion is disputed between the municipalities" would be a claim about groups nobody
+    can see): the conflict and coalition statements give way to ``no_comparison``. With two,
+    no clustering exists (``few_groups``). Without a shown spread (``spread_shown`` False:
+    fewer than :data:`MIN_SPREAD_VALUES` voters) the agreement statement names no
+    criterion "most agreed on" (that order is the hidden spreads' order) and says why."""
     out = copy.deepcopy(items)
+    n_groups = None if groups is None else len(groups)
+    kept: list[dict[str, Any]] = []
     for item in out:
-        if isinstance(item, dict) and item.get("kind") == "coverage":
-            item.setdefault("params", {}).update(without_votes=None, pooled=True)
-    return out
+        kind = item.get("kind") if isinstance(item, dict) else None
+        params = item.setdefault("params", {}) if isinstance(item, dict) else {}
+        if kind == "coverage" and pooled:
+            params.update(without_votes=None, pooled=True)
+        if kind == "agreement" and not spread_shown:
+            params.update(criteria=[], spread_hidden=True, min_values=MIN_SPREAD_VALUES)
+        if n_groups is not None and n_groups < 2 and kind in ("conflict", "no_conflict"):
+            if not any(i.get("kind") == "no_comparison" for i in kept):
+                kept.append({"kind": "no_comparison", "params": {"groups": list(groups or [])},
+                             "anchor": item.get("anchor"), "basis": item.get("basis")})
+            continue
+        if n_groups is not None and n_groups < 3 and kind in ("coalitions", "no_coalitions"):
+            if n_groups >= 2:
+                kept.append({"kind": "few_groups", "params": {"n_groups": n_groups},
+                             "anchor": item.get("anchor"), "basis": item.get("basis")})
+            continue
+        kept.append(item)
+    return kept
 
 
 def may_show_spread(n_values: int) -> bool:
@@ -275,8 +389,24 @@ def participant_may_see_region(p: Plan, viewer_voted: bool) -> bool:
     Why: k counts participants, and one person can join several times. With ``k − 1``
     extra cookies an attacker who sees "own vs region" still faces ``≥ k + 1`` real others,
     spread over two municipalities, instead of one real voter."""
+    return region_block(p, viewer_voted) is None
+
+
+def region_block(p: Plan, viewer_voted: bool) -> str | None:
+    """Why a participant may not see the region yet (None: they may): ``"voters"`` (fewer
+    than 2k other voters), ``"groups"`` (fewer than two municipalities, or groups, published:
+    pooling left one), or ``"none"`` (nothing released). A delegates round shows the region
+    once released: it is the municipalities' weights combined, each published by name."""
+    if not p.released:
+        return "none"
+    if p.kind == DELEGATES:
+        return None
     others = p.total - (1 if viewer_voted else 0)
-    return p.released and others >= 2 * p.k and len(p.visible) >= 2
+    if others < 2 * p.k:
+        return "voters"
+    if len(p.visible) < 2:
+        return "groups"
+    return None
 
 
 def publishable_reasons(reasons: Iterable[Mapping[str, Any]], p: Plan) -> list[str]:
@@ -287,7 +417,7 @@ def publishable_reasons(reasons: Iterable[Mapping[str, Any]], p: Plan) -> list[s
     would name a group under ``k`` (or, combined with the published groups, the pool), so none
     is given for any group. Sorted alphabetically, so the order does not tell who wrote first.
     """
-    if not p.released:
+    if not p.personal_released:
         return []
     texts = [str(r["text"]) for r in reasons if r.get("text") and not r.get("hidden")]
     return sorted(texts, key=lambda t: (t.casefold(), t))
@@ -300,6 +430,8 @@ def k_change_allowed(old_k: int, new_k: int, has_votes: bool) -> bool:
 
 
 __all__ = [
+    "ANONYMOUS", "DELEGATES", "KINDS", "clean_kind", "region_block", "same_pooling",
+    "small_difference",
     "MIN_SPREAD_VALUES", "POOL", "Plan", "k_change_allowed", "may_show_spread",
     "participant_may_see_region", "plan", "plan_for_votes", "pool_input", "pool_votes",
     "NO_ROLE", "ROLE_POOL", "pool_roles", "publishable_reasons", "role_plan", "roles_publishable",

@@ -24,14 +24,15 @@ CHART_QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 
 
 def region_weights(
-    votes: Sequence[Mapping[str, Any]], criterion_ids: Sequence[Any], k: int
+    votes: Sequence[Mapping[str, Any]], criterion_ids: Sequence[Any], k: int,
+    kind: str = disclosure.ANONYMOUS,
 ) -> tuple[dict[str, float] | None, dict[str, float]]:
     """``({criterion id: region weight}, {criterion id: SD over participants})``.
 
     ``votes`` are the round's latest votes (``weights`` by criterion id, ``municipality``);
     groups under ``k`` are pooled first, so a small municipality never counts on its own.
     ``(None, {})`` when no publishable vote is left."""
-    plan = disclosure.plan_for_votes(votes, k, key="municipality")
+    plan = disclosure.plan_for_votes(votes, k, key="municipality", kind=kind)
     pooled = disclosure.pool_votes(votes, plan, key="municipality")
     ids = [str(c) for c in criterion_ids]
     if not pooled or not ids:

@@ -82,6 +82,13 @@ def analyze_published(data: dict[str, Any]) -> dict[str, Any] | None:
     return disclosure.scrub_output(_analyze(json.loads(json.dumps(data))), len(data["votes"]))
 
 
+def _round_k(db: Database, round_id: int) -> int | None:
+    """The round's k: individual rows of a group under k are never published (a delegates
+    round publishes such a municipality's combined weights by name, not its delegates')."""
+    row = db.execute("SELECT anonymity_k FROM rounds WHERE id = ?", [round_id]).fetchone()
+    return int(row[0]) if row else None
+
+
 def get_analysis(
     db: Database,
     round_id: int,
@@ -113,7 +120,7 @@ def get_analysis(
     data = analysis_input.build_input(db, round_id, opts, phase_id=phase,
                                       with_scenarios=scenarios is not None)
     full = _analyze(json.loads(json.dumps(data))) if data["votes"] else None
-    output = disclosure.scrub_output(full, len(data["votes"]))
+    output = disclosure.scrub_output(full, len(data["votes"]), _round_k(db, round_id))
     entry = RoundAnalysis(int(round_id), fp, opts, data, output, phase, full)
     with _lock:
         _cache[key] = entry

@@ -272,7 +272,9 @@ def build_input(
     data["groups"] = groups
     # The anonymity rule (core.disclosure): municipalities under k are merged into one pool
     # BEFORE anything is computed, so no published figure can tell them apart.
-    data = disclosure.pool_input(data, disclosure.plan_for_votes(data["votes"], rnd["anonymity_k"]))
+    # A delegates round (issue 24) pools nothing: each municipality is published by name.
+    data = disclosure.pool_input(data, disclosure.plan_for_votes(
+        data["votes"], rnd["anonymity_k"], kind=disclosure.clean_kind(rnd.get("kind"))))
     # The second grouping, roles, under the same rule (after the municipality pool), and only
     # when every municipality × role cell has 0 or at least k voters (intersection rule).
     data["votes"] = disclosure.pool_roles(
@@ -315,7 +317,8 @@ def _add_scenarios(db: Database, data: dict[str, Any], rnd: dict[str, Any],
     counts: dict[str, int] = {}
     for v in votes:
         counts[v["municipality"]] = counts.get(v["municipality"], 0) + 1
-    hidden_a, hidden_b = suppressed_groups(counts, int(rnd["anonymity_k"]))
+    hidden_a, hidden_b = suppressed_groups(counts, int(rnd["anonymity_k"]),
+                                           disclosure.clean_kind(rnd.get("kind")))
     hidden = hidden_a | hidden_b
     keep, skipped = [], []
     for sc in scenarios_store.analysis_scenarios(db, rnd["decision_id"]):
@@ -472,7 +475,8 @@ def _core_options(opts: dict[str, Any], round_id: int, *, has_scores: bool) -> d
 # --- anonymity -------------------------------------------------------------------------------
 
 
-def suppressed_groups(counts: Mapping[str, int], k: int) -> tuple[set[str], set[str]]:
+def suppressed_groups(counts: Mapping[str, int], k: int,
+                      kind: str = disclosure.ANONYMOUS) -> tuple[set[str], set[str]]:
     """Groups whose figures must not be shown: ``(primary, secondary)``; the rule lives in
     :mod:`mcda.core.disclosure` (kept here for the callers that import it from the store)."""
-    return disclosure.suppressed_groups(counts, k)
+    return disclosure.suppressed_groups(counts, k, kind)

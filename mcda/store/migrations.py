@@ -357,6 +357,28 @@ def m0002_archive_packages(db: Database) -> None:
         )"""
     )
 
+# --- two kinds of round; results shown only for a closed round (set "vagval-round-kind",
+# issue 24) ------------------------------------------------------------------------------------
+
+round_kind_migrations = Migrations("vagval-round-kind")
+
+
+@round_kind_migrations(name="0001_round_kind")
+def m0001_round_kind(db: Database) -> None:
+    """The kind of round (``core.disclosure``): 'anonymous' (groups under k pooled) or
+    'delegates' (each municipality's combined weights by name). Rounds made before are
+    anonymous, the rule they were voted under. ``shown_partition``: the pooling the results
+    were first shown to participants with (JSON), so a reopened round cannot change it
+    unseen. Results are shown to participants only for a closed round: an open round that
+    shows them stops doing so (issue 24, A2)."""
+    for sql in (
+        "ALTER TABLE rounds ADD COLUMN kind TEXT NOT NULL DEFAULT 'anonymous' "
+        "CHECK (kind IN ('anonymous', 'delegates'))",
+        "ALTER TABLE rounds ADD COLUMN shown_partition TEXT",
+        "UPDATE rounds SET results_revealed = 0 WHERE state != 'closed'",
+    ):
+        db.execute(sql)
+
 
 # --- what happened next (set "vagval-outcome", issue 26 point 5) ----------------------------
 
@@ -391,7 +413,8 @@ def m0001_outcomes(db: Database) -> None:
 def migration_sets() -> list[Migrations]:
     """Every migration set, in the order they apply."""
     return [migrations, phase_migrations, scenario_migrations, reason_migrations,
-            model_migrations, places_migrations, records_migrations, outcome_migrations]
+            model_migrations, places_migrations, records_migrations, outcome_migrations,
+            round_kind_migrations]
 
 
 def migrate(db: Database) -> None:

@@ -27,7 +27,7 @@ def aggregated_record(db: Database, round_id: int) -> dict[str, Any] | None:
     under k into "Övriga kommuner" before analysing, ``core.disclosure``), so the record obeys
     the same rule as the pages: no hidden municipality's name, size or population, and no
     combination of its figures (e.g. G × region − Σ shown groups) isolates one of them."""
-    k = db.execute("SELECT anonymity_k FROM rounds WHERE id = ?", [round_id]).fetchone()
+    k = db.execute("SELECT anonymity_k, kind FROM rounds WHERE id = ?", [round_id]).fetchone()
     ra = analysis_cache.get_analysis(db, round_id)
     if ra.output is None or k is None:
         return None
@@ -37,7 +37,8 @@ def aggregated_record(db: Database, round_id: int) -> dict[str, Any] | None:
         "criteria": ra.input.get("criteria", []),
         "alternatives": ra.input.get("alternatives", []),
         "anonymity": {"k": int(k["anonymity_k"]), "pooled_group": disclosure.POOL
-                      if disclosure.POOL in (out.get("groups") or {}) else None},
+                      if disclosure.POOL in (out.get("groups") or {}) else None,
+                      "kind": disclosure.clean_kind(k["kind"])},
         "output": out,
     }
 

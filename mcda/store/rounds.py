@@ -112,6 +112,9 @@ def _round_dict(row: sqlite3.Row) -> dict[str, Any]:
     r["decision_is_demo"] = bool(r["decision_is_demo"])
     r["join_code_display"] = format_code(r["join_code"])
     r["phase_weights"] = bool(r.get("phase_weights", 0))
+    r["kind"] = disclosure.clean_kind(r.get("kind"))
+    shown = r.get("shown_partition")
+    r["shown_partition"] = json.loads(shown) if shown else None
     return r
 
 
@@ -197,7 +200,7 @@ def _free_join_code(db: Database) -> str:
 
 def _insert_round(
     db: Database, decision_id: int, methods: list[str], title: str, k: int,
-    phase_weights: bool = False, code: str | None = None,
+    phase_weights: bool = False, code: str | None = None, kind: str = disclosure.ANONYMOUS,
 ) -> int:
     """Insert inside the caller's transaction, under ``code`` or a fresh one."""
     cur = db.execute(
@@ -208,6 +211,8 @@ def _insert_round(
     )
     if phase_weights:  # the column comes from migration vagval-phases 0002
         db.execute("UPDATE rounds SET phase_weights = 1 WHERE id = ?", [cur.lastrowid])
+    if kind != disclosure.ANONYMOUS:  # the column (default anonymous): vagval-round-kind 0001
+        db.execute("UPDATE rounds SET kind = ? WHERE id = ?", [kind, cur.lastrowid])
     return int(cur.lastrowid)
 
 
@@ -219,11 +224,14 @@ def create_round(
     title: str = "",
     anonymity_k: int = 3,
     phase_weights: bool = False,
+    kind: str | None = None,
 ) -> int:
     """Create a draft round numbered next for the decision; return its id.
 
     ``phase_weights``: participants weight the criteria once per phase of the decision
-    (needs at least one phase; see :func:`set_phase_weights`).
+    (needs at least one phase; see :func:`set_phase_weights`). ``kind``: 'anonymous' or
+    'delegates' (``core.disclosure``); None takes the kind of the decision's latest round
+    (anonymous for its first).
     """
     methods = clean_methods(methods)
     title = _clean_title(title)
@@ -233,7 +241,63 @@ def create_round(
             raise StoreError("decision_id", "Beslutsfrågan finns inte.")
         if phase_weights:
             _require_phases(db, decision_id)
-        return _insert_round(db, decision_id, methods, title, k, bool(phase_weights))
+        chosen = _clean_kind(kind) if kind is not None else previous_kind(db, decision_id)
+        return _insert_round(db, decision_id, methods, title, k, bool(phase_weights),
+                             kind=chosen)
+
+
+def _clean_kind(kind: Any) -> str:
+    if kind not in disclosure.KINDS:
+        raise StoreError("kind", "Välj vilket slags omgång det är.")
+    return str(kind)
+
+
+def previous_kind(db: Database, decision_id: int) -> str:
+    """The kind of the decision's latest round: a new round starts with it (anonymous when
+    the decision has none yet)."""
+    row = db.execute("SELECT * FROM rounds WHERE decision_id = ? ORDER BY number DESC "
+                     "LIMIT 1", [decision_id]).fetchone()  # (*: also before the migration)
+    return disclosure.clean_kind(dict(row).get("kind")) if row else disclosure.ANONYMOUS
+
+
+def _has_votes(db: Database, round_id: int) -> bool:
+    """Votes, or the record kept after deleting them."""
+    return db.execute(
+        "SELECT EXISTS (SELECT 1 FROM votes WHERE round_id = ?) "
+        "OR EXISTS (SELECT 1 FROM round_records WHERE round_id = ?)",
+        [round_id, round_id]).fetchone()[0] == 1
+
+
+def set_kind(db: Database, round_id: int, kind: str) -> None:
+    """Switch the kind of round, only before the first vote: people vote knowing whether
+    their municipality's weights are published by name (``core.disclosure``)."""
+    kind = _clean_kind(kind)
+    with transaction(db):
+        rnd = _require_round(db, round_id)
+        if rnd["kind"] == kind:
+            return
+        if _has_votes(db, round_id):
+            raise StoreError(
+                "kind",
+                "Omgången har redan viktningar. Slaget av omgång kan bara ändras innan den "
+                "första viktningen: deltagarna har viktat med vetskap om hur deras kommuns "
+                "vikter visas. Skapa en ny omgång i stället.",
+            )
+        db.execute("UPDATE rounds SET kind = ? WHERE id = ?", [kind, round_id])
+
+
+def _latest_votes(db: Database, round_id: int) -> tuple[dict[str, int], dict[str, str]]:
+    """Per participant with a vote: the latest vote id, and the municipality."""
+    rows = db.execute(
+        "SELECT p.id, m.name, MAX(v.id) FROM votes v JOIN participants p ON p.id = "
+        "v.participant_id JOIN municipalities m ON m.id = p.municipality_id "
+        "WHERE v.round_id = ? GROUP BY p.id", [round_id]).fetchall()
+    return {str(r[0]): int(r[2]) for r in rows}, {str(r[0]): str(r[1]) for r in rows}
+
+
+def round_plan(db: Database, rnd: dict[str, Any]) -> disclosure.Plan:
+    """The disclosure plan of the round as it stands (voters per municipality, k, kind)."""
+    return disclosure.plan(dict(turnout(db, rnd["id"])), int(rnd["anonymity_k"]), rnd["kind"])
 
 
 def _require_phases(db: Database, decision_id: int) -> None:
@@ -293,9 +357,10 @@ def open_round(db: Database, round_id: int) -> None:
                 "state",
                 "Beslutsfrågan behöver minst två kriterier innan omgången kan öppnas.",
             )
+        # reopening withdraws the participants' view until the round closes again (A2)
         db.execute(
-            f"UPDATE rounds SET state = 'open', opened_at = {_NOW}, closed_at = NULL "
-            "WHERE id = ?",
+            f"UPDATE rounds SET state = 'open', opened_at = {_NOW}, closed_at = NULL, "
+            "results_revealed = 0 WHERE id = ?",
             [round_id],
         )
 
@@ -320,12 +385,52 @@ def set_methods(db: Database, round_id: int, methods: list[str]) -> None:
 
 
 def set_revealed(db: Database, round_id: int, revealed: bool) -> None:
-    """Show or hide the results to participants."""
+    """Show or hide the results to participants (tablets and projector).
+
+    Shown only for a closed round: while it is open every new vote would change what the
+    tablets show, and each state is one more equation about the others (issue 24, A2). The
+    first time, the published partition is stored; a round reopened for latecomers is
+    shown again only when its pooling is still the same (``core.disclosure.same_pooling``)
+    and no published group changed by the votes of fewer than k voters since it was last
+    shown (``core.disclosure.small_difference``: the two states would give them away).
+    """
     with transaction(db):
-        _require_round(db, round_id)
-        db.execute(
-            "UPDATE rounds SET results_revealed = ? WHERE id = ?", [1 if revealed else 0, round_id]
-        )
+        rnd = _require_round(db, round_id)
+        if not revealed:
+            db.execute("UPDATE rounds SET results_revealed = 0 WHERE id = ?", [round_id])
+            return
+        if rnd["state"] != "closed":
+            raise StoreError(
+                "state",
+                "Resultaten kan visas för deltagarna först när omgången är stängd. Stäng "
+                "omgången först.",
+            )
+        plan = round_plan(db, rnd)
+        if not disclosure.same_pooling(rnd["shown_partition"], plan):
+            raise StoreError(
+                "state",
+                "Resultaten kan inte visas för deltagarna igen: sedan de visades har nya "
+                "viktningar ändrat vilka kommuner som slås ihop till Övriga kommuner. Det "
+                "skulle låta någon räkna fram de sammanslagna kommunernas vikter. Resultaten "
+                "finns kvar för dig på resultatsidan.",
+            )
+        latest, group_of = _latest_votes(db, round_id)
+        small = disclosure.small_difference(rnd["shown_partition"], latest, group_of, plan)
+        if small is not None:
+            raise StoreError(
+                "state",
+                "Resultaten kan inte visas för deltagarna igen: sedan de visades har färre än "
+                "%(k)s deltagare viktat eller ändrat sig i en grupp (%(group)s). Jämförda med "
+                "det som redan visats skulle de nya siffrorna visa just deras vikter. "
+                "Resultaten finns kvar för dig på resultatsidan.",
+                k=plan.k, group=small if small != disclosure.POOL else "Övriga kommuner",
+            )
+        # the pool stays the one first shown (same_pooling); the votes are those last shown,
+        # so the next showing is compared with what participants saw most recently
+        shown = {**(rnd["shown_partition"] or plan.partition()), "latest": latest}
+        db.execute("UPDATE rounds SET shown_partition = ? WHERE id = ?",
+                   [json.dumps(shown, ensure_ascii=False), round_id])
+        db.execute("UPDATE rounds SET results_revealed = 1 WHERE id = ?", [round_id])
 
 
 def set_anonymity_k(db: Database, round_id: int, k: int) -> None:
@@ -334,10 +439,7 @@ def set_anonymity_k(db: Database, round_id: int, k: int) -> None:
     k = _clean_k(k)
     with transaction(db):
         rnd = _require_round(db, round_id)
-        has_votes = db.execute(  # votes, or the record kept after deleting them
-            "SELECT EXISTS (SELECT 1 FROM votes WHERE round_id = ?) "
-            "OR EXISTS (SELECT 1 FROM round_records WHERE round_id = ?)",
-            [round_id, round_id]).fetchone()[0] == 1
+        has_votes = _has_votes(db, round_id)
         old = int(rnd["anonymity_k"])
         if not disclosure.k_change_allowed(old, k, has_votes):
             raise StoreError(
@@ -358,7 +460,8 @@ def set_title(db: Database, round_id: int, title: str) -> None:
 
 
 def next_round(db: Database, round_id: int, *, open_now: bool = False) -> int:
-    """A new round on the same decision with the same methods, k and per-phase flag (Delphi).
+    """A new round on the same decision with the same methods, k, kind and per-phase flag
+    (Delphi).
 
     When the previous round is closed the new round takes over its join code, so the code on
     the wall and the QR code the room already has lead to the new round; the previous round
@@ -373,7 +476,7 @@ def next_round(db: Database, round_id: int, *, open_now: bool = False) -> int:
                        [_free_join_code(db), round_id])
         new_id = _insert_round(
             db, rnd["decision_id"], rnd["methods"], "", int(rnd["anonymity_k"]),
-            rnd["phase_weights"], code,
+            rnd["phase_weights"], code, kind=rnd["kind"],
         )
         if open_now:
             open_round(db, new_id)

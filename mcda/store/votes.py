@@ -477,18 +477,20 @@ def round_fingerprint(db: Database, round_id: int) -> str:
     """A cheap string that changes whenever the round's results may change.
 
     ``{max vote id}-{vote count}-{state}-{revealed}-{k}-{methods}-{decision updated_at}``;
-    the decision part covers score/criteria edits. For ETags and analysis caches.
+    the decision part covers score/criteria edits, the digest the kind of round too (what a
+    page says about publishing changes with it). For ETags and analysis caches.
     """
     row = db.execute(
         "SELECT (SELECT COALESCE(MAX(id), 0) FROM votes WHERE round_id = r.id) AS max_id, "
         "(SELECT COUNT(*) FROM votes WHERE round_id = r.id) AS n, r.state, "
-        "r.results_revealed, r.anonymity_k, r.methods, d.updated_at "
+        "r.results_revealed, r.anonymity_k, r.methods, r.kind, d.updated_at "
         "FROM rounds r JOIN decisions d ON d.id = r.decision_id WHERE r.id = ?",
         [round_id],
     ).fetchone()
     if row is None:
         return "missing"
-    digest = hashlib.sha256(f"{row['methods']}|{row['updated_at']}".encode()).hexdigest()[:12]
+    digest = hashlib.sha256(
+        f"{row['methods']}|{row['updated_at']}|{row['kind']}".encode()).hexdigest()[:12]
     return (
         f"{row['max_id']}-{row['n']}-{row['state']}-{row['results_revealed']}-"
         f"{row['anonymity_k']}-{digest}"

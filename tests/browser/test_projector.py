@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from mcda.store import analysis_cache
+from mcda.store import rounds as sr
 from mcda.store import users as su
 
 from ..web.results_helpers import add_vote, open_db, scenario
@@ -88,6 +89,15 @@ def test_reveal_button_shows_results(app, live_server, page_factory):
     pg = page_factory(TABLET, touch=True)
     uid = _login(app, pg, live_server, "facilitator")
     sc = scenario(app, uid)
+    pg.goto(f"{live_server.url}/resultat/{sc['round_id']}")
+    # open: not offered (results are shown only for a closed round; issue 24, A2)
+    assert pg.locator("#reveal-btn").count() == 0
+    assert pg.locator("#reveal-closed-only").is_visible()
+    db = open_db(app)
+    try:
+        sr.close_round(db, sc["round_id"])
+    finally:
+        db.conn.close()
     pg.goto(f"{live_server.url}/resultat/{sc['round_id']}")
     assert_no_axe_violations(pg, "results page (tablet)")
     pg.click("#reveal-btn")

@@ -140,6 +140,8 @@ def test_round_closed_error_is_a_store_error():
 def test_setters(db, decision):
     rid = rounds.create_round(db, decision["id"], methods=["direct"])
     rounds.set_methods(db, rid, ["ranking", "pairwise"])
+    rounds.open_round(db, rid)
+    rounds.close_round(db, rid)  # results are shown to participants only for a closed round
     rounds.set_revealed(db, rid, True)
     rounds.set_anonymity_k(db, rid, 4)
     rounds.set_title(db, rid, "Förmiddag")

@@ -30,6 +30,7 @@ def _revealed_round(app, client) -> int:
     sc = scenario(app, uid)
     db = open_db(app)
     try:
+        sr.close_round(db, sc["round_id"])
         sr.set_revealed(db, sc["round_id"], True)
     finally:
         db.conn.close()

@@ -145,7 +145,7 @@ def test_below_k_shows_no_figures(app, client):
     html = client.get(f"/omgang/{rd2.round_id}/skjutreglage").get_data(as_text=True)
     sec = _section(html)
     text = " ".join(" ".join(sec.text).split())
-    assert "visas bara när den bygger på minst 10 deltagare" in text
+    assert "visas bara när minst 10 har viktat i den (omgången hade 2)" in text
     assert not sec.svgs and "%" not in text.replace("100 %", "")
 
 
@@ -194,3 +194,16 @@ def test_per_phase_previous_round_shows_the_same_phase(app, client):
         text = " ".join(" ".join(sec.text).split())
         assert f"Förra omgången – {label}" in text
         assert f"regionen {region}" in sec.svgs[0]["aria-label"]
+
+
+def test_previous_round_pooled_into_one_group_says_why(app, client):
+    """Issue 24: twelve lone delegates (k = 3) are all pooled: the reason is the pooling, not
+    the number of voters, and the tablet says so."""
+    names = ["Essunga", "Falköping", "Grästorp", "Gullspång", "Götene", "Hjo", "Karlsborg",
+             "Lidköping", "Mariestad", "Skara", "Tibro", "Vara"]
+    rd2 = _first_round(app, client, own=False, others=[(n, [4, 3, 2, 1]) for n in names])
+    join(client, rd2)
+    html = client.get(f"/omgang/{rd2.round_id}/skjutreglage").get_data(as_text=True)
+    text = " ".join(" ".join(_section(html).text).split())
+    assert "färre än två kommuner hade minst 3 deltagare var" in text
+    assert "visas bara när minst" not in text

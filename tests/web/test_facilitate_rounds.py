@@ -61,7 +61,7 @@ def test_create_round_form_defaults_all_methods(client, decision):
     html = client.get(f"/processledare/{decision['id']}/omgangar/ny").get_data(as_text=True)
     for label in ["Skjutreglage", "100 poäng", "Rangordning", "Parvisa jämförelser"]:
         assert label in html
-    assert html.count('type="checkbox"') == 4 and html.count("checked") == 4
+    assert html.count('type="checkbox"') == 4 and html.count("checked") == 5  # + the kind
 
 
 def test_create_round_needs_a_method(client, decision, app):
@@ -103,10 +103,13 @@ def test_round_lifecycle_with_code_url_and_qr(client, decision, app):
     assert "Stäng omgången" in page
     assert post(client, base + "/stang").status_code == 303
     assert _round(app, rid)["state"] == "closed"
-    assert post(client, base + "/oppna", {"anda": "1"}).status_code == 303  # reopen
-    assert _round(app, rid)["state"] == "open"
     assert post(client, base + "/visa-resultat").status_code == 303
     assert _round(app, rid)["results_revealed"] is True
+    assert post(client, base + "/oppna", {"anda": "1"}).status_code == 303  # reopen
+    # reopening withdraws the participants' view (issue 24, A2)
+    assert _round(app, rid)["state"] == "open" and _round(app, rid)["results_revealed"] is False
+    assert post(client, base + "/visa-resultat").status_code == 303  # refused while open
+    assert _round(app, rid)["results_revealed"] is False
     assert post(client, base + "/dolj-resultat").status_code == 303
     assert _round(app, rid)["results_revealed"] is False
     assert post(client, base + "/stang").status_code == 303
@@ -125,9 +128,9 @@ def test_round_lifecycle_with_code_url_and_qr(client, decision, app):
         "round.create",
         "round.open",
         "round.close",
-        "round.open",
         "round.reveal",
-        "round.hide",
+        "round.open",
+        "round.hide",  # (the refused reveal while open leaves no audit entry)
         "round.close",
         "round.next",
     ]

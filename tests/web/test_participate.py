@@ -636,6 +636,7 @@ def test_revealed_results_show_region_next_to_own(app, rd):
     assert "Resultat för regionen" not in page
     db = connect(app.config["DATABASE"])
     try:
+        sr.close_round(db, rd.round_id)  # shown to participants only when closed
         sr.set_revealed(db, rd.round_id, True)
     finally:
         db.conn.close()
@@ -644,8 +645,9 @@ def test_revealed_results_show_region_next_to_own(app, rd):
     assert "Regionens vikt" in page
     # Equal per municipality: (0.4 + 0.1 + 0.25) / 3 = 25 % for every criterion here.
     assert page.count("25,0\u00a0%") == 4
-    dashes = [td for td in parse_html(page).find_all("td", class_="num") if td.text() == "–"]
-    assert "Spridning" in page and len(dashes) == 4  # 9 < 10
+    hidden = [td for td in parse_html(page).find_all("td", class_="num")
+              if td.text() == "dold: färre än 10 röster"]
+    assert "Spridning" in page and len(hidden) == 4  # 9 < 10: says why it is hidden
     assert "40,0\u00a0%" in page  # the participant's own first weight
     assert "procentenheter högre" in page
 
@@ -680,6 +682,7 @@ def test_revealed_results_use_the_shared_analysis_when_scores_exist(app, rd, mon
         tablets.append(c)
     db = connect(app.config["DATABASE"])
     try:
+        sr.close_round(db, rd.round_id)  # shown to participants only when closed
         sr.set_revealed(db, rd.round_id, True)
         analysis_cache.get_analysis(db, rd.round_id, None)  # the facilitator's results page
     finally:
@@ -721,6 +724,7 @@ def test_a_tablet_request_never_runs_the_analysis(app, rd, monkeypatch):
         tablets.append(c)
     db = connect(app.config["DATABASE"])
     try:
+        sr.close_round(db, rd.round_id)  # shown to participants only when closed
         sr.set_revealed(db, rd.round_id, True)
     finally:
         db.conn.close()
@@ -734,12 +738,13 @@ def test_revealed_results_hidden_below_k(app, client, rd):
     assert _post(client, rd, "skjutreglage", _values(rd, [8, 6, 4, 2])).status_code == 303
     db = connect(app.config["DATABASE"])
     try:
+        sr.close_round(db, rd.round_id)  # shown to participants only when closed
         sr.set_revealed(db, rd.round_id, True)
     finally:
         db.conn.close()
     page = client.get(f"/omgang/{rd.round_id}/").get_data(as_text=True)
-    assert ("Regionens resultat visas här när minst 6 andra deltagare från minst två kommuner "
-            "har viktat (nu har 1 viktat)") in page
+    assert ("Regionens resultat visas inte: färre än 3 deltagare har viktat, och då redovisas "
+            "ingenting.") in page
 
 
 def test_tablet_names_the_round_once(app, client):

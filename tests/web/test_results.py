@@ -131,6 +131,14 @@ def test_reveal_set_k_and_next_round_with_audit(app, client, fac):
     page = _text(client.get(f"/resultat/{rid}"))
     token = csrf_from(page)
     assert client.post(f"/resultat/{rid}/visa", data={"revealed": "1"}).status_code == 400
+    resp = client.post(f"/resultat/{rid}/visa", data={"revealed": "1", "csrf_token": token},
+                       follow_redirects=True)  # refused while open (issue 24, A2)
+    assert "först när omgången är stängd" in _text(resp)
+    db = open_db(app)
+    try:
+        sr.close_round(db, rid)
+    finally:
+        db.conn.close()
     resp = client.post(f"/resultat/{rid}/visa", data={"revealed": "1", "csrf_token": token})
     assert resp.status_code == 303
     resp = client.post(f"/resultat/{rid}/k", data={"k": "5", "csrf_token": token})
@@ -209,6 +217,7 @@ def test_projector_reuses_its_analysis_while_only_votes_arrive(app, client, fac,
         assert parse_html(_text(later)).find(id="proj-total").text() == "15"
         etag2 = later.headers["ETag"]
         add_vote(db, rid, sc["criteria"], "Vara", [2, 1, 1, 1])
+        sr.close_round(db, rid)
         sr.set_revealed(db, rid, True)  # not just votes: no reuse
         now[0] += 0.1
         revealed = client.get(f"/resultat/{rid}/projektor/live",
@@ -257,6 +266,7 @@ def test_projector_shows_results_after_reveal(app, client, fac):
     rid = sc["round_id"]
     db = open_db(app)
     try:
+        sr.close_round(db, rid)
         sr.set_revealed(db, rid, True)
     finally:
         db.conn.close()

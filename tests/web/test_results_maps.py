@@ -126,6 +126,7 @@ def test_every_map_shape_and_pattern_is_defined_on_its_page(app, client):
     rid = sc["round_id"]
     db = open_db(app)
     try:
+        sr.close_round(db, rid)
         sr.set_revealed(db, rid, True)
     finally:
         db.conn.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections import Counter
 from typing import Any
 
 from flask_babel import gettext as _
@@ -35,7 +36,11 @@ def analysis_json(rnd, ra, view, error) -> bytes:
     # ``python -m mcda analyze`` reproduces it); the page's figures include the pool.
     # (Spreads are not scrubbed here: the file holds the individual votes they come from.)
     data = copy.deepcopy(ra.input)
-    pooled = any(v["group"] == disclosure.POOL for v in data["votes"])
+    # a delegates round publishes every municipality by name, but never the single votes of
+    # one with fewer than k delegates (issue 24): those groups leave the file like the pool
+    sizes = Counter(v["group"] for v in data["votes"])
+    small = {g for g, n in sizes.items() if n < int(rnd["anonymity_k"])}
+    pooled = any(v["group"] == disclosure.POOL for v in data["votes"]) or bool(small)
     output = ra.full_output
     # Individual votes never carry their role here: municipality × role cells can be single
     # voters. The by-role aggregates (pooled under k) stay in the output.
@@ -43,8 +48,10 @@ def analysis_json(rnd, ra, view, error) -> bytes:
     for v in data["votes"]:
         v.pop("role", None)
     if pooled or by_role:
-        data["votes"] = [v for v in data["votes"] if v["group"] != disclosure.POOL]
-        data["groups"] = {g: i for g, i in data["groups"].items() if g != disclosure.POOL}
+        data["votes"] = [v for v in data["votes"]
+                         if v["group"] != disclosure.POOL and v["group"] not in small]
+        data["groups"] = {g: i for g, i in data["groups"].items()
+                          if g != disclosure.POOL and g not in small}
         output = _analyze(data) if data["votes"] else None
         if output is not None and by_role:
             output["by_role"] = by_role
@@ -55,7 +62,12 @@ def analysis_json(rnd, ra, view, error) -> bytes:
         "input": data,
         "output": output,
     }
-    if pooled:
+    if pooled and rnd.get("kind") == disclosure.DELEGATES:
+        doc["note_anonymity"] = _(
+            "Kommuner med färre än %(k)s deltagare ingår inte i den här filen: deras enskilda "
+            "röster publiceras inte. Resultatsidan visar varje kommuns sammanvägda vikter med "
+            "namn (Kommunernas röster).", k=rnd["anonymity_k"])
+    elif pooled:
         doc["note_anonymity"] = _(
             "Kommuner med färre än %(k)s deltagare (”Övriga kommuner”) ingår inte i den här "
             "filen; resultatsidan räknar dem som en sammanslagen kommun.", k=rnd["anonymity_k"])

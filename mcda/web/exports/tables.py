@@ -238,7 +238,7 @@ def weights(view: dict[str, Any], error: str | None) -> Table:
                  if r["n"] is None]
     note = empty_note(view, error) or _(
         "Vikter med metoden: %(m)s", m=view.get("options_label", "")
-    ) + " " + anonymity_rule_text(p["k"])
+    ) + " " + anonymity_rule_text(p["k"], p.get("kind"))
     return Table(_("Kommunernas vikter"), [_("Kommun"), _("Antal deltagare")]
                  + [c["name"] for c in crits], rows,
                  formats={2 + j: PCT for j in range(len(crits))}, note=note)
@@ -412,7 +412,17 @@ def consensus_criteria(view: dict[str, Any]) -> Table:
                                   _("Andel mellan kommuner")],
                  [[r["name"], r["mean"], r["sd"], r["iqr"], r["between_share"]]
                   for r in view["consensus"]["criteria"]],
-                 formats={1: PCT, 2: DEC, 3: DEC, 4: PCT})
+                 formats={1: PCT, 2: DEC, 3: DEC, 4: PCT}, note=_hidden_note(view))
+
+
+def _hidden_note(view: dict[str, Any]) -> str | None:
+    """Why an empty cell of the consensus table is empty (issue 24: a hidden value says why)."""
+    parts = []
+    if view.get("spread_hidden"):
+        parts.append(_("SD och IQR är dolda: %(why)s.", why=view["spread_hidden"]))
+    if view.get("comparable") is False:
+        parts.append(_("Andel mellan kommuner: ej mätbar, resultaten visar bara en grupp."))
+    return " ".join(parts) or None
 
 
 def consensus_groups(view: dict[str, Any]) -> Table:
@@ -440,7 +450,8 @@ def coalitions(view: dict[str, Any]) -> Table:
     for i, cl in enumerate(view["conflicts"]["coalitions"]["clusters"], start=1):
         extra = _(" + %(n)s dolda", n=cl["hidden"]) if cl["hidden"] else ""
         rows.append([_("Grupp %(n)s", n=i), ", ".join(cl["members"]) + extra])
-    return Table(_("Koalitioner"), [_("Grupp"), _("Kommuner")], rows, formats={1: "wrap"})
+    return Table(_("Koalitioner"), [_("Grupp"), _("Kommuner")], rows, formats={1: "wrap"},
+                 note=None if rows else view.get("no_coalitions"))
 
 
 def similarity(view: dict[str, Any]) -> Table:

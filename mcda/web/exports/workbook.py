@@ -37,7 +37,7 @@ def method_table(ra: Any, view: dict[str, Any]) -> T.Table:
         _("Alla siffror kommer från Vägvals analysfunktion (samma som JSON-exporten)."),
         view.get("options_label", ""),
         _("Konsensus S*: Goepel (2018), IJAHP 10(3). Kendalls W med korrektion för lika rang."),
-        anonymity_rule_text(view["participation"]["k"]),
+        anonymity_rule_text(view["participation"]["k"], view["participation"].get("kind")),
         _("Rang 1 är bäst. Kompromiss: Copeland över metoderna."),
         _("Andelar är tal formaterade som procent; i CSV-filerna står de i procent med en "
           "decimal, som på sidan."),

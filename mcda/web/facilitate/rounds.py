@@ -1,5 +1,6 @@
 """Rounds: the round page's context and the round actions (open, close, reveal, hide, next)
-from one table, each an audited POST that answers with a flash and a redirect."""
+from one table, each an audited POST that answers with a flash and a redirect; the kind of
+round (changeable before the first vote) and the pooling notice (issue 24)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlite_utils import Database
 
+from mcda.core import disclosure
 from mcda.store import rounds as store_rounds
 from mcda.store.errors import StoreError
 from mcda.web.facilitate.common import (
@@ -50,9 +52,28 @@ def turnout_context(rnd: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """The live count ("N har viktat" per municipality and the total) and its ETag; the
     count is one statement, so a 304 costs no more than the page's own loaders."""
     rows = store_rounds.turnout(get_db(), rnd["id"])
-    key = f"{rnd['id']}|{rnd['state']}|{get_locale()}|{rows}"
+    key = (f"{rnd['id']}|{rnd['state']}|{rnd['kind']}|{rnd['anonymity_k']}|"
+           f"{rnd['results_revealed']}|{get_locale()}|{rows}")
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
-    return {"round": rnd, "turnout": rows, "total": sum(n for _m, n in rows)}, etag
+    return {"round": rnd, "turnout": rows, "total": sum(n for _m, n in rows),
+            "pooling": pooling_notice(rnd, rows)}, etag
+
+
+def pooling_notice(rnd: dict[str, Any], rows: list[tuple[str, int]]) -> dict[str, Any]:
+    """What the round publishes by name with the current k and turnout, for the facilitator
+    before the opening and live while open (issue 24: pooling is never a surprise): the
+    municipalities pooled into "Övriga kommuner" and those shown by name, and whether the
+    kind and k can still be changed (only before the first vote)."""
+    plan = disclosure.plan(dict(rows), int(rnd["anonymity_k"]), rnd["kind"])
+    voted = [m for m, n in rows if n > 0]
+    return {
+        "kind": plan.kind, "k": plan.k, "total": plan.total, "n_voted": len(voted),
+        "n_municipalities": len(rows), "released": plan.released,
+        "personal_released": plan.personal_released,
+        "pooled": [m for m in voted if m in plan.pooled],
+        "visible": [m for m in voted if m not in plan.pooled],
+        "pool_shown": plan.pool_shown, "can_change": plan.total == 0,
+    }
 
 
 def turnout_live(round_id: int):
@@ -132,11 +153,28 @@ ACTIONS: tuple[tuple[str, str, Callable[[Database, int], Any], Any], ...] = (
 """(action, URL segment, store change, message): endpoints ``facilitate.round_<action>``."""
 
 
+def set_kind(round_id: int):
+    """Switch the kind of round (only before the first vote; the store refuses after)."""
+    load_round(round_id)
+    kind = request.form.get("slag", "")
+    try:
+        with audited("round.kind", f"round:{round_id}", kind=kind) as db:
+            store_rounds.set_kind(db, round_id, kind)
+    except StoreError as exc:
+        flash(error_text(exc), "error")
+        return redirect(round_url(round_id, "sammanslagning"), code=303)
+    flash(_("Omgången gäller nu kommunernas röster.") if kind == disclosure.DELEGATES
+          else _("Omgången gäller nu anonyma deltagare."), "success")
+    return redirect(round_url(round_id, "sammanslagning"), code=303)
+
+
 def register(bp: Blueprint) -> None:
     for action, segment, change, message in ACTIONS:
         endpoint = f"round_{action}"
         view = RoundAction.as_view(endpoint, action, change, message)
         bp.add_url_rule(f"/omgang/<int:round_id>/{segment}", endpoint, login_required()(view),
                         methods=["POST"])
+    bp.add_url_rule("/omgang/<int:round_id>/slag", "round_kind", login_required()(set_kind),
+                    methods=["POST"])
     bp.add_url_rule("/omgang/<int:round_id>/deltagande", "round_turnout",
                     login_required()(turnout_live), methods=["GET"])

@@ -294,11 +294,12 @@ def csv_confirm(decision_id: int):
 
 def _create_round(decision_id: int, form: RoundForm) -> int:
     phase_weights = bool(form.phase_weights.data)
+    kind = form.kind.data or "anonymous"
     with audited("round.create", f"decision:{decision_id}", methods=form.methods.data,
-                 phase_weights=phase_weights) as db:
+                 phase_weights=phase_weights, kind=kind) as db:
         return store_rounds.create_round(db, decision_id, methods=form.methods.data,
                                          title=form.title.data or "",
-                                         phase_weights=phase_weights)
+                                         phase_weights=phase_weights, kind=kind)
 
 
 @bp.route("/<int:decision_id>/omgangar/ny", methods=["GET", "POST"])
@@ -309,6 +310,7 @@ def round_new(decision_id: int):
     phase_list = store_phases.list_phases(get_db(), decision_id)
     if request.method == "GET":
         form.methods.data = [m for m, _label in METHOD_CHOICES]
+        form.kind.data = store_rounds.previous_kind(get_db(), decision_id)
     if form.validate_on_submit() and form.check_phases(bool(phase_list)):
         try:
             rid = _create_round(decision_id, form)

@@ -186,6 +186,10 @@ class RoundForm(FlaskForm):
     )
     # Only offered when the decision has phases (the view refuses it otherwise).
     phase_weights = BooleanField(_l("Vikta kriterierna separat för varje etapp"), default=False)
+    # The kind of round (core.disclosure; issue 24); the store refuses anything else.
+    kind = RadioField(_l("Slags omgång"), choices=choices([
+        ("delegates", _l("Kommunernas röster")), ("anonymous", _l("Anonyma deltagare"))]),
+        default="anonymous", validate_choice=False)
 
     def validate_methods(self, field: Any) -> None:
         allowed = {value for value, _label in METHOD_CHOICES}

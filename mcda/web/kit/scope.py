@@ -115,7 +115,7 @@ def published_reasons(rnd: Mapping[str, Any], counts: Mapping[str, int]) -> list
     (``core.disclosure.publishable_reasons``: texts only, none under k)."""
     return disclosure.publishable_reasons(
         store_reasons.shown_reason_texts(get_db(), rnd["id"]),
-        disclosure.plan(counts, int(rnd["anonymity_k"])))
+        disclosure.plan(counts, int(rnd["anonymity_k"]), disclosure.clean_kind(rnd.get("kind"))))
 
 
 def round_analysis(round_id: int, opts: Mapping[str, Any], phase_id: int | None = None
@@ -143,6 +143,11 @@ class Scope:
     @property
     def k(self) -> int:
         return int(self.rnd["anonymity_k"])
+
+    @property
+    def kind(self) -> str:
+        """The kind of round (``core.disclosure``): anonymous or delegates."""
+        return disclosure.clean_kind(self.rnd.get("kind"))
 
 
 def round_scope(rnd: dict[str, Any], opts: dict[str, Any], phase: dict[str, Any] | None = None,

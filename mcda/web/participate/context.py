@@ -165,18 +165,25 @@ class RegionView:
     spread: dict[str, float] = field(default_factory=dict)
     verdict: Any = None  # the cached analysis' verdict under the decision's model, if at hand
     names: dict[str, str] = field(default_factory=dict)  # alternative id → name
+    block: str | None = None  # why not visible (``core.disclosure.region_block``)
+    kind: str = disclosure.ANONYMOUS
+    others: int = 0  # voters other than this device
 
 
 def region_view(db: Database, rnd: Mapping[str, Any], criteria: Sequence[Mapping[str, Any]],
                 *, viewer_voted: bool, phase_id: int | None = None) -> RegionView:
-    """The rule of ``core.disclosure.participant_may_see_region``: the region only when it
-    rests on at least 2k OTHER voters in at least two published municipalities."""
+    """The rule of ``core.disclosure.region_block``: in an anonymous round the region only
+    when it rests on at least 2k OTHER voters in at least two published municipalities; in a
+    delegates round once anything is published. ``block`` says which part stops it."""
     votes = store_votes.latest_votes(db, rnd["id"], phase_id) if phase_id is not None \
         else store_votes.latest_votes(db, rnd["id"])
     k = int(rnd["anonymity_k"])
-    out = RegionView(n_voters=len(votes), k=k)
-    plan = disclosure.plan_for_votes(votes, k, key="municipality")
-    if disclosure.participant_may_see_region(plan, viewer_voted):
+    kind = disclosure.clean_kind(rnd.get("kind"))
+    out = RegionView(n_voters=len(votes), k=k, kind=kind,
+                     others=len(votes) - (1 if viewer_voted else 0))
+    plan = disclosure.plan_for_votes(votes, k, key="municipality", kind=kind)
+    out.block = disclosure.region_block(plan, viewer_voted)
+    if out.block is None:
         out.visible = True
         entry = analysis_cache.cached(db, rnd["id"], None, phase_id=phase_id)
         out.weights, out.spread = region_weights(db, rnd, criteria, votes, phase_id=phase_id,
@@ -202,7 +209,8 @@ def region_weights(
     if weights and all(str(c["id"]) in weights for c in criteria):
         stats = model.consensus.criteria  # type: ignore[union-attr]
         return weights, {str(k): float(v.sd or 0.0) for k, v in stats.items()}
-    return region.region_weights(votes, [c["id"] for c in criteria], int(rnd["anonymity_k"]))
+    return region.region_weights(votes, [c["id"] for c in criteria], int(rnd["anonymity_k"]),
+                                 disclosure.clean_kind(rnd.get("kind")))
 
 
 @dataclass
@@ -216,6 +224,7 @@ class PreviousRound:
     visible: bool
     region: dict[str, float] | None = None
     own: dict[str, float] = field(default_factory=dict)
+    block: str | None = None  # why not visible: "voters" or "groups" (region_block)
 
 
 def previous_round(ctx: RoundContext, tokens: Sequence[str]) -> PreviousRound | None:
@@ -236,12 +245,15 @@ def previous_round(ctx: RoundContext, tokens: Sequence[str]) -> PreviousRound | 
     part = _participant_in(db, prev["id"], tokens)
     # quartiles of fewer than 10 values are individual weightings; and the region on the
     # same broad base as the revealed results (core.disclosure)
-    plan = disclosure.plan_for_votes(votes, int(prev["anonymity_k"]), key="municipality")
+    plan = disclosure.plan_for_votes(votes, int(prev["anonymity_k"]), key="municipality",
+                                     kind=disclosure.clean_kind(prev.get("kind")))
     reasons = disclosure.publishable_reasons(store_reasons.shown_reason_texts(db, prev["id"]),
                                              plan)
-    visible = (disclosure.may_show_spread(len(votes))
-               and disclosure.participant_may_see_region(plan, part is not None))
-    out = PreviousRound(rnd=prev, votes=votes, reasons=reasons, visible=visible)
+    block = disclosure.region_block(plan, part is not None)
+    if not disclosure.may_show_spread(len(votes)) or block == "none":
+        block = "voters"
+    visible = block is None
+    out = PreviousRound(rnd=prev, votes=votes, reasons=reasons, visible=visible, block=block)
     if visible:
         out.region = region_weights(db, prev, ctx.criteria, votes, phase_id=phase_id)[0]
         out.own = _own_weights(db, prev, part, phase_id) if out.region is not None else {}

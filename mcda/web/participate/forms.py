@@ -111,8 +111,12 @@ def parse_scale(
     *,
     low: float,
     high: float,
+    step: int = 1,
 ) -> tuple[dict[int, float], FormErrors]:
-    """Parse ``v-<id>`` fields into finite numbers within [low, high] for every criterion."""
+    """Parse ``v-<id>`` fields into finite numbers within [low, high] for every criterion,
+    each on the field's steps (whole numbers: the slider's and the points field's
+    ``step="1"``). Free decimals let one participant bisect where a published figure's last
+    shown digit flips, revision by revision (issue 24, A2), so they are refused."""
     errors = FormErrors()
     raw = _criterion_fields(form, "v-", criteria, errors)
     values: dict[int, float] = {}
@@ -131,6 +135,11 @@ def parse_scale(
             message = _("Värdet för %(name)s är %(value)s men måste ligga mellan %(low)s och "
                         "%(high)s.", name=c["name"], value=fmt_num(value), low=fmt_num(low),
                         high=fmt_num(high))
+        elif abs(value / step - round(value / step)) > 1e-9:
+            message = _("Värdet för %(name)s är %(value)s, men bara hela tal från %(low)s till "
+                        "%(high)s går att välja. Välj ett heltal, till exempel %(near)s.",
+                        name=c["name"], value=str(text).strip()[:20], low=fmt_num(low),
+                        high=fmt_num(high), near=fmt_num(round(value / step) * step))
         else:
             values[cid] = value
             continue

@@ -39,7 +39,9 @@ def page(ctx: context.RoundContext, tokens: Sequence[str]) -> dict[str, Any]:
     return dict(
         **ctx.template_vars(), **view_models.common(), saved_rows=saved_rows,
         phase_saved=phase_saved,
-        results=_revealed(ctx) if rnd["results_revealed"] else None,
+        # shown only for a closed round (store.rounds.set_revealed; issue 24, A2)
+        results=_revealed(ctx) if rnd["results_revealed"] and rnd["state"] == "closed"
+        else None,
         previous=view_models.previous_round(crits, context.previous_round(ctx, tokens),
                                             ctx.phase),
         next_round=context.next_open_round(ctx) if rnd["state"] == "closed" else None,

@@ -57,14 +57,16 @@ def diff_text(own: float | None, region_weight: float) -> str:
 
 def own_vs_region_rows(criteria: Criteria, own: Mapping[str, Any], view: RegionView
                        ) -> list[dict[str, Any]]:
-    """Table rows: own weight, region weight, spread ("–" below 10 voters), difference."""
+    """Table rows: own weight, region weight, spread (below 10 voters it says why it is
+    hidden), difference."""
     show_spread = disclosure.may_show_spread(view.n_voters)
+    hidden = _("dold: färre än %(n)s röster", n=disclosure.MIN_SPREAD_VALUES)
     reg = view.weights or {}
     return [{
         "name": c["name"],
         "own": pf.fmt_pct(float(own[str(c["id"])])) if str(c["id"]) in own else "–",
         "region": pf.fmt_pct(reg[str(c["id"])]),
-        "spread": pf.fmt_pct(view.spread.get(str(c["id"])) or 0.0) if show_spread else "–",
+        "spread": pf.fmt_pct(view.spread.get(str(c["id"])) or 0.0) if show_spread else hidden,
         "diff": diff_text(own.get(str(c["id"])), reg[str(c["id"])]),
     } for c in criteria]
 
@@ -73,7 +75,9 @@ def revealed(criteria: Criteria, view: RegionView, own_vote: Mapping[str, Any] |
              label: str | None = None) -> dict[str, Any]:
     """Region weights and spread next to the participant's own latest weights; ``rows`` None
     while the region may not be shown (``unavailable`` when it may but has no figures)."""
-    out: dict[str, Any] = {"n_voters": view.n_voters, "k": 2 * view.k, "rows": None}
+    out: dict[str, Any] = {"n_voters": view.n_voters, "k": 2 * view.k, "rows": None,
+                           "block": view.block, "anon_k": view.k, "others": view.others,
+                           "kind": view.kind}
     if label is not None:
         out = {"label": label, **out}
     if not view.visible:
@@ -124,7 +128,7 @@ def previous_round(criteria: Criteria, prev: PreviousRound | None,
         "number": rnd["number"], "title": rnd["title"], "n_voters": len(prev.votes),
         "k": max(disclosure.MIN_SPREAD_VALUES, 2 * int(rnd["anonymity_k"])), "rows": None,
         "phase_label": phase["label"] if phase and rnd["phase_weights"] else None,
-        "reasons": prev.reasons,
+        "reasons": prev.reasons, "block": prev.block, "anon_k": int(rnd["anonymity_k"]),
     }
     if not prev.visible or prev.region is None:
         return out

@@ -123,13 +123,22 @@ def _count_word(n: int, gettext: Gettext) -> str:
 _T = _Lang  # the renderers below take the language-aware gettext
 
 
+def _spread_hidden(p: Mapping[str, Any], t: _T) -> str:
+    return t.gettext(
+        "Hur eniga deltagarna är om varje kriterium visas inte: spridningen är dold, färre "
+        "än %(n)s röster.") % {"n": p.get("min_values") or 10}
+
+
 def _agreement(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
     crits = p.get("criteria") or []
-    text = t.gettext(
-        "Rummet är mest enigt om %(criteria)s: där skiljer sig deltagarnas vikter minst "
-        "(spridning %(sd)s procentenheter)."
-    ) % {"criteria": join([c["name"] for c in crits], t),
-         "sd": num((crits[0].get("sd") or 0) * 100 if crits else None, t, 1)}
+    if p.get("spread_hidden") or not crits or crits[0].get("sd") is None:
+        text = _spread_hidden(p, t)
+    else:
+        text = t.gettext(
+            "Rummet är mest enigt om %(criteria)s: där skiljer sig deltagarnas vikter minst "
+            "(spridning %(sd)s procentenheter)."
+        ) % {"criteria": join([c["name"] for c in crits], t),
+             "sd": num(crits[0]["sd"] * 100, t, 1)}
     if p.get("s_star") is not None:
         text += " " + t.gettext("Den samlade enigheten (S*) är %(s)s, %(level)s.") % {
             "s": pct(p["s_star"], t), "level": core_label("s_star", p.get("level"), t)}
@@ -198,6 +207,21 @@ def _coalitions(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
     return text, t(_COALITION_BASIS) % {"s": num(p.get("silhouette"), t)}
 
 
+def _no_comparison(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
+    groups = list(p.get("groups") or [])
+    text = t.gettext("Kommunerna kan inte jämföras: resultaten visar bara en grupp, "
+                     "%(group)s.") % {"group": join(groups, t) or "–"}
+    return text, t.gettext("Grund: antal grupper som visas (kommuner med namn och ”Övriga "
+                           "kommuner”); minst två behövs för en jämförelse.")
+
+
+def _few_groups(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
+    text = t.gettext("Koalitioner visas inte: de kräver minst tre grupper att jämföra (kommuner "
+                     "med namn eller Övriga kommuner).")
+    return text, t.gettext("Grund: antal grupper som visas (kommuner med namn och ”Övriga "
+                           "kommuner”); klustring kräver minst tre.")
+
+
 def _no_coalitions(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
     text = t.gettext("Kommunerna bildar inga tydliga grupper: deras viktprofiler glider över "
                      "i varandra.")
@@ -257,7 +281,7 @@ def _coverage(p: Mapping[str, Any], t: _T) -> tuple[str, str]:
 
 _RENDER = {"agreement": _agreement, "conflict": _conflict, "no_conflict": _no_conflict,
            "coalitions": _coalitions, "no_coalitions": _no_coalitions, "verdict": _verdict,
-           "coverage": _coverage}
+           "coverage": _coverage, "no_comparison": _no_comparison, "few_groups": _few_groups}
 
 
 def summary_sentences(items: Sequence[Mapping[str, Any]], gettext: Gettext | None = None,
@@ -280,7 +304,8 @@ def summary_sentences(items: Sequence[Mapping[str, Any]], gettext: Gettext | Non
 
 # --- The verdict in plain words (issue 23): main views never name a method's acronym. ---
 
-_PLAIN_KINDS = ("conflict", "no_conflict", "coalitions", "no_coalitions", "agreement")
+_PLAIN_KINDS = ("conflict", "no_conflict", "coalitions", "no_coalitions", "agreement",
+                "no_comparison", "few_groups")
 
 
 def model_name(v: Mapping[str, Any], gettext: Gettext | None = None) -> str:
@@ -377,7 +402,9 @@ def plain_summary(items: Sequence[Mapping[str, Any]], gettext: Gettext | None = 
         if kind not in _PLAIN_KINDS:
             continue
         p = it.get("params") or {}
-        if kind == "agreement":
+        if kind == "agreement" and (p.get("spread_hidden") or not p.get("criteria")):
+            text = _spread_hidden(p, t)
+        elif kind == "agreement":
             crits = p.get("criteria") or []
             text = t.gettext("Rummet är mest enigt om %(criteria)s.") % {
                 "criteria": join([c["name"] for c in crits], t)}

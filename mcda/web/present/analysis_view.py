@@ -71,10 +71,12 @@ def options_label(
     return prefix + "; ".join(str(p) for p in parts) + "."
 
 
-def participation_view(counts: Mapping[str, int], k: int) -> dict[str, Any]:
+def participation_view(counts: Mapping[str, int], k: int,
+                       kind: str = disclosure.ANONYMOUS) -> dict[str, Any]:
     """Voters per published group (``core.disclosure``): municipalities with at least k
-    voters by name, the others only as one "Övriga kommuner" row; the regional total."""
-    plan = disclosure.plan(counts, k)
+    voters by name, the others only as one "Övriga kommuner" row; the regional total. In a
+    delegates round every municipality by name."""
+    plan = disclosure.plan(counts, k, kind)
     rows = [{"name": g, "n": n, "note": None} for g, n in plan.published_counts().items()]
     for r in rows:
         if r["name"] == disclosure.POOL:
@@ -89,14 +91,17 @@ def participation_view(counts: Mapping[str, int], k: int) -> dict[str, Any]:
         "names": sorted(counts),
         "released": plan.released,
         "k": k,
-        "rule": anonymity_rule_text(k),
+        "kind": plan.kind,
+        "n_visible": len(plan.visible),
+        "rule": anonymity_rule_text(k, plan.kind),
     }
 
 
 def empty_view(counts: Mapping[str, int], k: int, opts: Mapping[str, Any],
-               phase: Mapping[str, Any] | None = None) -> dict[str, Any]:
+               phase: Mapping[str, Any] | None = None,
+               kind: str = disclosure.ANONYMOUS) -> dict[str, Any]:
     """The view of a round (or phase) without an analysis: participation only."""
-    return {"participation": participation_view(counts, k), "empty": True, "options": opts,
+    return {"participation": participation_view(counts, k, kind), "empty": True, "options": opts,
             "options_label": options_label(opts, phase=phase), "phase": phase}
 
 
@@ -124,13 +129,14 @@ def group_name(g: str) -> str:
 
 
 def build_view(ra: RoundAnalysis, counts: Mapping[str, int], k: int,
-               phase: Mapping[str, Any] | None = None) -> dict[str, Any]:
+               phase: Mapping[str, Any] | None = None,
+               kind: str = disclosure.ANONYMOUS) -> dict[str, Any]:
     """Plain values for the templates from one analysis; k applied to every group figure.
     ``phase``: the phase whose votes ``ra`` analysed (named in the method note)."""
     data, m = ra.input, ra.model
     crits = [(c["id"], c["name"], c["direction"]) for c in data["criteria"]]
     alts = [(a["id"], a["name"]) for a in data.get("alternatives", [])]
-    part = participation_view(counts, k)
+    part = participation_view(counts, k, kind)
     has_scores = "scores" in data
     view: dict[str, Any] = {
         "participation": part, "options": ra.options,
@@ -147,6 +153,7 @@ def build_view(ra: RoundAnalysis, counts: Mapping[str, int], k: int,
     view.update(_weights_part(m, crits))
     view["consensus"] = _consensus_view(m, cname)
     view["conflicts"] = conflicts_view(m.conflicts, cname, aname, group_name)
+    _comparable_only(view, [group_name(g) for g in m.groups], k, part["kind"])
     view["by_role"] = by_role_view(m.by_role, crits)
     view["rankings"] = rankings_view(m, alts, group_name)
     lang_key = "message_en" if str(get_locale()) == "en" else "message_sv"
@@ -161,7 +168,8 @@ def build_view(ra: RoundAnalysis, counts: Mapping[str, int], k: int,
     out = ra.output if pool_label() == disclosure.POOL else relabel_pool(ra.output, pool_label())
     items = disclosure.scrub_summary(
         summary.summarize(out, hidden=set(), all_groups=list(counts), k=k),
-        pooled=bool(part["n_hidden"]))
+        pooled=bool(part["n_hidden"]), groups=view["published_groups"],
+        spread_shown=view["spread_shown"])
     view["summary"] = analysis_text.summary_sentences(items)
     view["plain"] = analysis_text.plain_summary(items)
     view["coverage"] = next((s for s in view["summary"] if s["kind"] == "coverage"), None)
@@ -173,6 +181,40 @@ def build_view(ra: RoundAnalysis, counts: Mapping[str, int], k: int,
     view["verdict_plain"] = vp
     view["plan"] = plan_view(m.phasing, aname) if has_scores else None
     return view
+
+
+def _comparable_only(view: dict[str, Any], groups: list[str], k: int, kind: str) -> None:
+    """Nothing false (issue 24): figures that compare groups are shown only where there is
+    something to compare. One published group (everyone pooled into "Övriga kommuner", or one
+    municipality): no disputed criteria, between-group shares, similarity or polarising
+    alternatives (each would be 0 or a statement about groups nobody can see); fewer than
+    three: no coalitions (clustering needs three). Spreads of fewer than ten voters are
+    hidden by ``core.disclosure``; the view says so (``spread_hidden``) instead of "–"."""
+    n_groups = len(groups)
+    cf = view["conflicts"]
+    view["published_groups"] = groups
+    view["n_groups"] = n_groups
+    view["comparable"] = n_groups >= 2
+    view["spread_shown"] = disclosure.may_show_spread(view["participation"]["total"])
+    view["spread_hidden"] = (None if view["spread_shown"] else
+                             _("färre än %(n)s röster", n=disclosure.MIN_SPREAD_VALUES))
+    if n_groups < 2:
+        cf["disputed"], cf["polarising"] = [], []
+        cf["similarity"] = {"groups": [], "values": []}
+        for r in view["consensus"]["criteria"]:
+            r["between_share"] = None
+        view["no_comparison"] = _(
+            "Kommunerna kan inte jämföras: resultaten visar bara en grupp, %(group)s.",
+            group=", ".join(groups) or "–")
+        if kind == disclosure.ANONYMOUS:
+            view["no_comparison"] += " " + _(
+                "Med anonymitetsgränsen k = %(k)s visas en kommun med namn först när minst "
+                "%(k)s därifrån har viktat.", k=k)
+    if n_groups < 3:
+        cf["coalitions"]["clusters"] = []
+        view["no_coalitions"] = _(
+            "Koalitioner visas inte: de kräver minst tre grupper att jämföra (kommuner med "
+            "namn eller Övriga kommuner).")
 
 
 def _weights_part(m: AnalysisOutput, crits: list[tuple[str, str, str]]) -> dict[str, Any]:
@@ -218,5 +260,5 @@ def scope_view(scope: Any) -> dict[str, Any]:
     """The view of a round scope (``kit.scope.Scope``): built from its cached analysis, or
     participation only when there is none."""
     if scope.analysis is not None:
-        return build_view(scope.analysis, scope.counts, scope.k, scope.phase)
-    return empty_view(scope.counts, scope.k, scope.opts, scope.phase)
+        return build_view(scope.analysis, scope.counts, scope.k, scope.phase, scope.kind)
+    return empty_view(scope.counts, scope.k, scope.opts, scope.phase, scope.kind)

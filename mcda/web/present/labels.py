@@ -70,8 +70,16 @@ def pool_label() -> str:
     return _("Övriga kommuner")
 
 
-def anonymity_rule_text(k: int) -> str:
-    """The anonymity rule in plain words, stated on every results page and export."""
+def anonymity_rule_text(k: int, kind: str | None = None) -> str:
+    """The publishing rule of the round's kind in plain words, stated on every results page
+    and export (``core.disclosure``: delegates or anonymous)."""
+    if kind == "delegates":
+        return _(
+            "Kommunernas röster: varje kommuns sammanvägda vikter visas med kommunens namn, hur "
+            "många som än har viktat för den; deltagarna fick veta det innan de viktade. "
+            "Enskilda viktningar, roller och motiveringar visas aldrig när de bygger på färre "
+            "än %(k)s deltagare. Spridning och kvartiler visas bara när de bygger på minst 10 "
+            "viktningar.", k=k)
     return _(
         "Anonymitetsregel: kommuner med färre än %(k)s deltagare visas aldrig med namn. De "
         "slås ihop till ”Övriga kommuner” innan något räknas ut och räknas som en kommun i "

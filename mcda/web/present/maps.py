@@ -159,9 +159,12 @@ def _legend_extra(cells: dict[str, dict[str, Any]], hidden_label: str,
     return extra
 
 
-def _no_own_figure() -> str:
+def _no_own_figure(kind: str | None = None) -> str:
     """Legend of a municipality without a figure of its own: no votes, or pooled into
-    "Övriga kommuner" (core.disclosure); the map must not tell the two apart."""
+    "Övriga kommuner" (core.disclosure); the map must not tell the two apart. A delegates
+    round pools nothing: there it means no votes."""
+    if kind == "delegates":
+        return _("inga röster")
     return _("ingen egen siffra (inga röster eller sammanslagen i ”Övriga kommuner”)")
 
 
@@ -196,7 +199,7 @@ def participation_map(participation: dict[str, Any]) -> dict[str, Any]:
             break
         legend.append({"cls": f"map-c{c}", "label": f"{lo}–{hi}" if hi > lo else str(lo)})
     legend += _legend_extra(cells, _("dold: färre än k deltagare (eller skyddar en annan "
-                                     "kommun)"), _no_own_figure())
+                                     "kommun)"), _no_own_figure(participation.get("kind")))
     return {"cells": cells, "legend": legend,
             "rows": [{"name": r["name"], "text": str(r["n"]) if r["n"] is not None
                       else r["note"]} for r in rows]}
@@ -220,7 +223,7 @@ def _share_map(view: dict[str, Any], by_group: dict[str, float]) -> dict[str, An
     values = {n: by_group.get(n) for n in names}
     m = _sequential(values, hidden, pct, pct_range)
     m["legend"] += _legend_extra(m["cells"], _("dold: färre än k deltagare"),
-                                 _no_own_figure())
+                                 _no_own_figure(view["participation"].get("kind")))
     m["rows"] = [{"name": n, "text": _("dold") if n in hidden else
                   ("–" if values[n] is None else pct(values[n]))} for n in names]
     return m
@@ -279,9 +282,23 @@ def coalition_map(view: dict[str, Any]) -> dict[str, Any] | None:
         legend.append({"cls": f"map-g{i % len(COALITION_COLOURS)}",
                        "label": _("Grupp %(n)s", n=i + 1) + ": " +
                        (", ".join(cl["members"]) or "–")})
-    legend += _legend_extra(cells, _("dold: färre än k deltagare"), _no_own_figure())
+    legend += _legend_extra(cells, _("dold: färre än k deltagare"),
+                            _no_own_figure(view["participation"].get("kind")))
     rows = [{"name": n, "text": cells[n].get("group", cells[n]["text"])} for n in names]
     return {"cells": cells, "legend": legend, "rows": rows}
+
+
+def trim_legend(m: dict[str, Any] | None, names: list[str], *, scale: bool) -> None:
+    """Nothing false on a map (issue 24): its legend names only what an area shows. A
+    legend class no municipality is drawn in (e.g. "Grupp 1: Övriga kommuner" or "7–8" when
+    every municipality is pooled) is dropped; a sequential ``scale`` keeps all its classes
+    while any area uses one of them (the scale reads as a whole), none otherwise."""
+    if not m:
+        return
+    used = {m["cells"][n]["cls"] for n in names if n in m["cells"]}
+    keep_scale = scale and any(str(c).startswith("map-c") for c in used)
+    m["legend"] = [e for e in m["legend"]
+                   if e["cls"] in used or (keep_scale and str(e["cls"]).startswith("map-c"))]
 
 
 def results_maps(view: dict[str, Any], criterion_id: str | None,
@@ -291,10 +308,14 @@ def results_maps(view: dict[str, Any], criterion_id: str | None,
     names = _names(view)
     out: dict[str, Any] = {"geo": with_places(geometry(names), places),
                            "participation": participation_map(view["participation"])}
+    trim_legend(out["participation"], names, scale=True)
     if not view.get("empty"):
         out["weight"] = weight_map(view, criterion_id)
         out["distance"] = distance_map(view)
         out["coalitions"] = coalition_map(view)
+        trim_legend(out["weight"], names, scale=True)
+        trim_legend(out["distance"], names, scale=True)
+        trim_legend(out["coalitions"], names, scale=False)
     return out
 
 

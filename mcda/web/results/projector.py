@@ -99,7 +99,8 @@ def context(rnd: dict[str, Any], analysis: Any = None, phase: dict[str, Any] | N
     """The projector page's (and its live part's) template values."""
     opts = analysis_input.parse_options(options(rnd))
     if failure is not None:  # the live poll already tried: show the error, do not re-analyse
-        view = empty_view(round_counts(rnd, phase), int(rnd["anonymity_k"]), opts, phase)
+        view = empty_view(round_counts(rnd, phase), int(rnd["anonymity_k"]), opts, phase,
+                          rnd.get("kind") or "anonymous")
         error = error_text(failure)
     else:
         scope = round_scope(rnd, opts, phase, analysis=analysis)

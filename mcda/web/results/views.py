@@ -75,9 +75,15 @@ def round_results(round_id: int):
 def reveal(rnd: dict[str, Any], round_id: int):
     revealed = request.form.get("revealed") == "1"
     db = get_db()
-    store_rounds.set_revealed(db, round_id, revealed)
-    store_users.audit(db, current_user()["id"], "results.reveal" if revealed else "results.hide",
-                      f"round:{round_id}", decision_id=rnd["decision_id"])
+    try:  # shown only for a closed round, with the pooling first shown (issue 24, A2)
+        with transaction(db):
+            store_rounds.set_revealed(db, round_id, revealed)
+            store_users.audit(db, current_user()["id"],
+                              "results.reveal" if revealed else "results.hide",
+                              f"round:{round_id}", decision_id=rnd["decision_id"])
+    except StoreError as exc:
+        flash(error_text(exc), "error")
+        return _back(round_id)
     flash(_("Resultaten visas nu.") if revealed else _("Resultaten är dolda."), "success")
     return _back(round_id)
 
