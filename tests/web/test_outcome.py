@@ -51,6 +51,7 @@ def _closed_round(app):
                 weights={str(c): v / total for c, v in zip(rd.criteria, values, strict=True)},
                 reason={0: "Räckvidden väger tyngst", 1: "Anna tycker så"}.get(k)))
         sr.close_round(db, rd.round_id)
+        sr.set_revealed(db, rd.round_id, True)  # the results were shown in the room
         first = analysis_cache.get_analysis(db, rd.round_id).output["verdict"]["first"]
     finally:
         db.conn.close()
@@ -290,3 +291,22 @@ def test_participants_see_the_verdict_only_on_the_tablets_broad_base(app, facili
     assert "kommer först" not in verdict and "tillräckligt många" in verdict
     assert doc.find("div", class_="outcome-compare") is None
     assert "Teatern byggs först." in doc.text()
+
+
+def test_participants_see_no_verdict_the_facilitator_never_showed(app, facilitator_client):
+    """Found at integration: the outcome page showed participants the verdict of a round whose
+    results the facilitator had never shown them. Writing an outcome publishes nothing new."""
+    rd, _alts, first, _votes = _closed_round(app)
+    db = rd.db()
+    try:
+        sr.set_revealed(db, rd.round_id, False)
+    finally:
+        db.conn.close()
+    url = f"/processledare/{rd.decision_id}/sedan"
+    assert _form(facilitator_client, url, round_id=str(rd.round_id),
+                 chosen=first).status_code == 303
+    client = app.test_client()
+    client.get(f"/delta?kod={rd.code}")
+    doc = parse_html(client.get(f"/sedan/omgang/{rd.round_id}").get_data(as_text=True))
+    verdict = doc.find("section", aria_labelledby="outcome-verdict-p").text()
+    assert "kommer först" not in verdict and "visade resultaten" in verdict

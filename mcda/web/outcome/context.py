@@ -55,9 +55,14 @@ def _kept_verdict(round_id: int) -> tuple[Any, list[dict], list[dict], dict[str,
     return Verdict.model_validate(block), record["alternatives"], record["criteria"], counts
 
 
-def _public(counts: dict[str, int], k: int) -> bool:
-    """The tablet's rule for regional figures, as if the reader had voted (the stricter)."""
-    return disclosure.participant_may_see_region(disclosure.plan(counts, k), True)
+def _public(rnd: dict[str, Any], counts: dict[str, int]) -> bool:
+    """Participants see the verdict only where they were shown the results: a closed round
+    whose results the facilitator showed them, under the tablet's rule for regional figures
+    (as if the reader had voted, the stricter). Writing an outcome publishes nothing new."""
+    if rnd.get("state") != "closed" or not rnd.get("results_revealed"):
+        return False
+    p = disclosure.plan(counts, int(rnd["anonymity_k"]), rnd.get("kind") or disclosure.ANONYMOUS)
+    return disclosure.participant_may_see_region(p, True)
 
 
 def verdict_of(rnd: dict[str, Any] | None) -> RoundVerdict | None:
@@ -86,7 +91,7 @@ def verdict_of(rnd: dict[str, Any] | None) -> RoundVerdict | None:
     plain["lines"] = analysis_text.verdict_lines(plain)
     plain["model"] = analysis_text.model_name(plain)
     return RoundVerdict(rnd, [o.id for o in v.order if o.rank == 1], plain,
-                        _public(counts, int(rnd["anonymity_k"])))
+                        _public(rnd, counts))
 
 
 def voted_rounds(decision_id: int) -> list[dict[str, Any]]:
