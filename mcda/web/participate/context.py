@@ -170,17 +170,16 @@ class RegionView:
 def region_view(db: Database, rnd: Mapping[str, Any], criteria: Sequence[Mapping[str, Any]],
                 *, viewer_voted: bool, phase_id: int | None = None) -> RegionView:
     """The rule of ``core.disclosure.participant_may_see_region``: the region only when it
-    rests on at least 2k OTHER voters in at least two published municipalities."""
-    votes = store_votes.latest_votes(db, rnd["id"], phase_id) if phase_id is not None \
-        else store_votes.latest_votes(db, rnd["id"])
+    rests on at least 2k OTHER voters in at least two published municipalities. The room's
+    figures come from ``analysis_cache.room_figures`` (computed once per fingerprint)."""
     k = int(rnd["anonymity_k"])
-    out = RegionView(n_voters=len(votes), k=k)
-    plan = disclosure.plan_for_votes(votes, k, key="municipality")
-    if disclosure.participant_may_see_region(plan, viewer_voted):
+    room = analysis_cache.room_figures(db, rnd["id"], [c["id"] for c in criteria], k,
+                                       phase_id=phase_id)
+    out = RegionView(n_voters=len(room.votes), k=k)
+    if disclosure.participant_may_see_region(room.plan, viewer_voted):
         out.visible = True
-        entry = analysis_cache.cached(db, rnd["id"], None, phase_id=phase_id)
-        out.weights, out.spread = region_weights(db, rnd, criteria, votes, phase_id=phase_id,
-                                                 entry=entry)
+        out.weights, out.spread = room.weights, dict(room.spread)
+        entry = room.analysis
         if entry is not None and entry.model is not None:
             out.verdict = getattr(entry.model, "verdict", None)
             out.names = {a["id"]: a["name"] for a in entry.input["alternatives"]}
@@ -216,6 +215,8 @@ class PreviousRound:
     visible: bool
     region: dict[str, float] | None = None
     own: dict[str, float] = field(default_factory=dict)
+    #: per criterion id, the weights' chart quantiles over ``votes`` (computed once per round)
+    quantiles: dict[str, list[float]] | None = None
 
 
 def previous_round(ctx: RoundContext, tokens: Sequence[str]) -> PreviousRound | None:
@@ -231,19 +232,20 @@ def previous_round(ctx: RoundContext, tokens: Sequence[str]) -> PreviousRound | 
     if prev["phase_weights"] and ctx.phase is None:
         return None
     phase_id = ctx.phase_id if prev["phase_weights"] else None
-    votes = store_votes.latest_votes(db, prev["id"], phase_id) if phase_id is not None \
-        else store_votes.latest_votes(db, prev["id"])
+    room = analysis_cache.room_figures(db, prev["id"], [c["id"] for c in ctx.criteria],
+                                       int(prev["anonymity_k"]), phase_id=phase_id)
+    votes, plan = room.votes, room.plan
     part = _participant_in(db, prev["id"], tokens)
     # quartiles of fewer than 10 values are individual weightings; and the region on the
     # same broad base as the revealed results (core.disclosure)
-    plan = disclosure.plan_for_votes(votes, int(prev["anonymity_k"]), key="municipality")
     reasons = disclosure.publishable_reasons(store_reasons.shown_reason_texts(db, prev["id"]),
                                              plan)
     visible = (disclosure.may_show_spread(len(votes))
                and disclosure.participant_may_see_region(plan, part is not None))
-    out = PreviousRound(rnd=prev, votes=votes, reasons=reasons, visible=visible)
+    out = PreviousRound(rnd=prev, votes=votes, reasons=reasons, visible=visible,
+                        quantiles=room.quantiles)
     if visible:
-        out.region = region_weights(db, prev, ctx.criteria, votes, phase_id=phase_id)[0]
+        out.region = room.weights
         out.own = _own_weights(db, prev, part, phase_id) if out.region is not None else {}
     return out
 

@@ -128,7 +128,7 @@ def previous_round(criteria: Criteria, prev: PreviousRound | None,
     }
     if not prev.visible or prev.region is None:
         return out
-    quant = region.weight_quantiles(prev.votes, [c["id"] for c in criteria])
+    quant = prev.quantiles or region.weight_quantiles(prev.votes, [c["id"] for c in criteria])
     stats = []
     for c in criteria:
         cid = str(c["id"])
