@@ -156,18 +156,28 @@ def in_language(texts: Any) -> str:
     return str(getattr(texts, key, "") or getattr(texts, "message_sv", ""))
 
 
+def locale_name() -> str:
+    """The request's language as a string, looked up once per request (shared with
+    ``present.numbers``): the ``sv`` filter runs on every criterion name of a page."""
+    try:
+        return g._vagval_num_lang
+    except AttributeError:
+        lang = g._vagval_num_lang = str(get_locale() or "sv")
+        return lang
+
+
 def mark_swedish(value: Any) -> Any:
     """User content (decision, criteria, alternatives, rounds: written in Swedish) on an
     English page, wrapped in ``<span lang="sv">`` so screen readers switch voice (WCAG 3.1.2).
     Unchanged on Swedish pages. For attributes and SVG use ``sv_lang()``."""
-    if value is None or value == "" or str(get_locale() or "sv") == "sv":
+    if value is None or value == "" or locale_name() == "sv":
         return value
     return Markup('<span lang="sv">%s</span>') % value
 
 
 def sv_lang() -> Markup:
     """`` lang="sv"`` on English pages (for an element holding only user content), else ''."""
-    return Markup("") if str(get_locale() or "sv") == "sv" else Markup(' lang="sv"')
+    return Markup("") if locale_name() == "sv" else Markup(' lang="sv"')
 
 
 def init_app(app: Flask) -> None:
