@@ -20,6 +20,7 @@ import os
 import platform
 import pstats
 import re
+import statistics
 import sys
 import tempfile
 import time
@@ -110,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tablets", type=int, default=200)
     ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="runs of fresh tablets; min and median per route")
     ap.add_argument("--route", choices=ROUTES, default=None)
     ap.add_argument("--no-profile", action="store_true", help="only the CPU ms per request")
     ap.add_argument("--dump", default=None,
@@ -121,36 +124,41 @@ def main(argv: list[str] | None = None) -> int:
         for route in ROUTES:  # templates compiled, catalogs loaded: not counted
             for t in warm:
                 t.step(route)
-        tablets = [Tablet(app, j, code, rid, crits) for j in range(args.tablets)]
         print(f"{platform.python_version()}, {os.cpu_count()} CPUs, load average "
-              f"{os.getloadavg()[0]:.2f}; {args.tablets} tablets, round {rid}")
-        total = 0.0
+              f"{os.getloadavg()[0]:.2f}; {args.tablets} tablets × {args.repeat}, round {rid}")
+        runs: dict[str, list[float]] = {route: [] for route in ROUTES}
         profiles: dict[str, str] = {}
+        for rep in range(args.repeat):
+            tablets = [Tablet(app, rep * args.tablets + j, code, rid, crits)
+                       for j in range(args.tablets)]
+            for route in ROUTES:
+                prof = None if args.no_profile or rep else cProfile.Profile()
+                c0 = time.process_time()
+                if prof is None:
+                    for t in tablets:
+                        t.step(route)
+                else:
+                    prof.enable()
+                    for t in tablets:
+                        t.step(route)
+                    prof.disable()
+                runs[route].append((time.process_time() - c0) * 1000 / len(tablets))
+                if prof is not None:
+                    out = io.StringIO()
+                    st = pstats.Stats(prof, stream=out)
+                    st.sort_stats("tottime").print_stats(args.top)
+                    st.sort_stats("cumulative").print_stats(args.top)
+                    profiles[route] = out.getvalue()
+                    if args.dump:
+                        os.makedirs(args.dump, exist_ok=True)
+                        prof.dump_stats(os.path.join(args.dump, f"{route}.prof"))
+        under = "" if args.no_profile else " (the first run under cProfile)"
+        print(f"  route          min    median  ms CPU per request over {args.repeat} run(s)"
+              + under)
         for route in ROUTES:
-            prof = None if args.no_profile else cProfile.Profile()
-            c0 = time.process_time()
-            if prof is None:
-                for t in tablets:
-                    t.step(route)
-            else:
-                prof.enable()
-                for t in tablets:
-                    t.step(route)
-                prof.disable()
-            ms = (time.process_time() - c0) * 1000 / len(tablets)
-            total += ms
-            print(f"  {route:13s} {ms:6.2f} ms CPU per request"
-                  + (" (under cProfile)" if prof else ""))
-            if prof is not None:
-                out = io.StringIO()
-                st = pstats.Stats(prof, stream=out)
-                st.sort_stats("tottime").print_stats(args.top)
-                st.sort_stats("cumulative").print_stats(args.top)
-                profiles[route] = out.getvalue()
-                if args.dump:
-                    os.makedirs(args.dump, exist_ok=True)
-                    prof.dump_stats(os.path.join(args.dump, f"{route}.prof"))
-        print(f"  whole flow    {total:6.2f} ms CPU per tablet")
+            print(f"  {route:13s} {min(runs[route]):6.2f} {statistics.median(runs[route]):7.2f}")
+        print(f"  whole flow    {sum(min(v) for v in runs.values()):6.2f} "
+              f"{sum(statistics.median(v) for v in runs.values()):7.2f}  ms CPU per tablet")
         for route, text in profiles.items():
             if args.route in (None, route):
                 print(f"\n===== {route} =====")

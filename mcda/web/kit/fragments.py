@@ -6,15 +6,17 @@ tablet's "Förra omgången" section is ~1 ms of each of the round page, the vote
 saved page, and every device that did not vote in the earlier round sees the same one: it
 is rendered once per (template version, language, input) and reused.
 
-Safe by construction: the key is the JSON of every value the partial receives (a value JSON
-cannot write is refused: the partial is then rendered uncached), and the partial is rendered
-with ``StrictUndefined``, so a name it uses without receiving it fails at once instead of
-rendering as empty text and being cached that way.
+Safe by construction: the key is the pickle of every value the partial receives (equal
+values in the same order give the same bytes, different values or types never do; a value
+pickle cannot write is refused and the partial rendered uncached; nothing is ever unpickled),
+and the partial is rendered with ``StrictUndefined``, so a name it uses without receiving it
+fails at once instead of rendering as empty text and being cached that way. Pickle rather
+than JSON: the chart's values took ~200 µs as sorted JSON and ~20 µs as a pickle.
 """
 
 from __future__ import annotations
 
-import json
+import pickle
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -51,8 +53,8 @@ def partial(name: str, **values: Any) -> Markup:
     """The partial ``name`` rendered with ``values`` only (not the page's context)."""
     template = _strict_env(current_app.jinja_env).get_template(name)
     try:
-        data = json.dumps(values, sort_keys=True, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError):
+        data = pickle.dumps(values, protocol=5)
+    except (TypeError, ValueError, AttributeError, pickle.PicklingError):
         return Markup(template.render(**values))  # noqa: S704 - autoescaped template output
     key = (name, id(template), locale_name(), data)
     with _lock:

@@ -5,6 +5,7 @@ same Babel formatter with fixed Swedish rules, in ``mcda.store.numbers``.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -37,7 +38,14 @@ def decimal_text(value: float, digits: int | None = 1, *, max_digits: int = 10) 
 
 def percent_text(share: float, digits: int | None = 1) -> str:
     """A share (0–1) as a percentage in the request's language: ``23,4 %`` / ``23.4 %``."""
-    return format_percent_text(share, digits, locale=request_locale())
+    return _percent(float(share), digits, request_locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _percent(share: float, digits: int | None, locale: str) -> str:
+    """Remembered: the tablet's "Förra omgången" chart writes the same ~55 percentages on
+    every page of a round (Babel's formatter costs a few µs each)."""
+    return format_percent_text(share, digits, locale=locale)
 
 
 def jinja_num(v: Any, digits: int = 3) -> str:
