@@ -194,3 +194,25 @@ def test_language_fragment_equals_include(demo):
             frag = env.from_string(
                 '{{ language_fragment("participate/_request_alert.html") }}').render()
             assert inc == frag and 'id="request-alert"' in frag
+
+
+def test_form_and_header_partials_equal_their_includes(demo):
+    """The slider form's body and the anonymous header: the partial gives the bytes the
+    include gave (whitespace too), in both languages."""
+    app, _rid, _code, crits = demo
+    env = app.jinja_env
+    criteria = [{"id": cid, "name": f"K{cid} <&>", "description": "Om" if cid % 2 else ""}
+                for cid in crits]
+    values = {"criteria": criteria, "shown": {cid: 5 for cid in crits},
+              "weight_rows": [{"id": cid, "pct": 12.5, "pct_text": "12,5 %"} for cid in crits],
+              "errors": {"fields": {}}, "focus_id": None, "preview_url": "/x?y=1&z=2",
+              "direct_max": 10}
+    for lang in ("sv", "en"):
+        with app.test_request_context(f"/?lang={lang}"):
+            fragments.clear()
+            inc = env.from_string('{% import "participate/_macros.html" as pm with context %}'
+                                  '{% include "participate/_form_direct.html" %}').render(**values)
+            assert str(fragments.partial("participate/_form_direct.html", **values)) == inc
+            header = env.from_string('{% include "_site_header.html" %}').render()
+            assert str(fragments.partial("_site_header.html")) == header
+            assert f"K{crits[0]} &lt;&amp;&gt;" in inc
