@@ -16,7 +16,7 @@ import threading
 import time
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, url_for
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 _HASH_CHARS = 12
@@ -72,6 +72,24 @@ def init_app(app: Flask) -> None:
     """Version every static URL and cache a request for the current version for a year."""
     versions = AssetVersions(str(app.static_folder))
     app.extensions["vagval_assets"] = versions
+    built: dict[tuple[str, str, str | None], str] = {}
+
+    def template_url_for(endpoint: str, **values: Any) -> str:
+        """Templates' ``url_for``: a static file's URL is built once per (application root,
+        file, version). Werkzeug builds each URL anew (~10 µs); a page has four to six
+        stylesheets and scripts."""
+        filename = values.get("filename")
+        if endpoint == "static" and len(values) == 1 and isinstance(filename, str):
+            key = (request.script_root, filename, versions.version(filename))
+            url = built.get(key)
+            if url is None:
+                if len(built) > 512:
+                    built.clear()
+                url = built[key] = url_for(endpoint, **values)
+            return url
+        return url_for(endpoint, **values)
+
+    app.jinja_env.globals["url_for"] = template_url_for
 
     @app.url_defaults
     def _version_static(endpoint: str, values: dict[str, Any]) -> None:

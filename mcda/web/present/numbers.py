@@ -9,6 +9,7 @@ import functools
 import math
 from typing import Any
 
+from flask import g, has_request_context
 from flask_babel import get_locale
 
 from mcda.store.numbers import format_decimal_text, format_percent_text
@@ -17,8 +18,6 @@ from mcda.store.numbers import format_decimal_text, format_percent_text
 def request_locale() -> str:
     """The request's language for numbers ("sv" or "en"); Swedish outside a request. Looked
     up once per request (``jinja_num``'s cache): a tablet page formats ~60 percentages."""
-    from flask import g, has_request_context
-
     if not has_request_context():
         return "sv"
     try:
