@@ -78,11 +78,11 @@ def _template_ngettext(singular: str, plural: str, n: int) -> str:
 
 
 #: per catalog (id of the Translations object, which Flask-Babel keeps for the process) and
-#: autoescape flag: the finished text of every ``_("…")`` without variables
-_texts: dict[tuple[int, bool], tuple[Any, dict[str, str]]] = {}
+#: autoescape flag: the finished text of every ``_("…")`` (with its plain variables)
+_texts: dict[tuple[int, bool], tuple[Any, dict[Any, str]]] = {}
 
 
-def _text_table(autoescape: bool) -> dict[str, str]:
+def _text_table(autoescape: bool) -> dict[Any, str]:
     """This request's table of finished texts, looked up once per request and flag."""
     key = "_vagval_texts_e" if autoescape else "_vagval_texts"
     try:
@@ -94,25 +94,40 @@ def _text_table(autoescape: bool) -> dict[str, str]:
         return got[1]
 
 
+#: value types whose ``%s`` text is a function of the value alone (type part of the key:
+#: a ``Markup`` value is not escaped, an equal ``str`` is)
+_PLAIN = (str, int, float, bool, type(None), Markup)
+#: finished texts with variables per table, at most this many (then the table starts over)
+MAX_WITH_VARIABLES = 8192
+
+
 @pass_context
 def _fast_gettext(__context: Context, __string: str, **variables: Any) -> str:
     """Jinja's new-style ``gettext`` with the same result (translate, ``Markup`` under
-    autoescape, then ``% variables`` even without variables), but a text without variables is
-    finished once per catalog: the vote form asked ~115 times per page, each a catalog lookup,
-    a ``Markup`` and a ``%`` (≈ 1 ms of the page)."""
+    autoescape, then ``% variables`` even without variables), but each text is finished once
+    per catalog and set of plain values: the vote form asked ~115 times per page, each a
+    catalog lookup, a ``Markup`` and a ``%`` with escaping (≈ 1 ms of the page)."""
     autoescape = __context.eval_ctx.autoescape
-    if not variables:
-        table = _text_table(autoescape)
+    table = _text_table(autoescape)
+    key: Any = __string
+    if variables:
+        if not all(type(v) in _PLAIN for v in variables.values()):
+            key = None
+        else:
+            key = (__string, *sorted((k, type(v).__name__, v) for k, v in variables.items()))
+    if key is not None:
         try:
-            return table[__string]
+            return table[key]
         except KeyError:
             pass
     rv: Any = _request_translations().ugettext(__string)
     if autoescape:
         rv = Markup(rv)  # noqa: S704 - the catalog's text, as Jinja's own gettext does
     out = rv % variables
-    if not variables:
-        table[__string] = out
+    if key is not None:
+        if variables and len(table) > MAX_WITH_VARIABLES:
+            table.clear()
+        table[key] = out
     return out
 
 
