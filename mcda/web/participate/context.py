@@ -217,6 +217,8 @@ class PreviousRound:
     own: dict[str, float] = field(default_factory=dict)
     #: per criterion id, the weights' chart quantiles over ``votes`` (computed once per round)
     quantiles: dict[str, list[float]] | None = None
+    #: (round id, fingerprint, phase) of the figures: the chart's view model is kept per key
+    room_key: tuple[Any, ...] | None = None
 
 
 def previous_round(ctx: RoundContext, tokens: Sequence[str]) -> PreviousRound | None:
@@ -243,7 +245,8 @@ def previous_round(ctx: RoundContext, tokens: Sequence[str]) -> PreviousRound | 
     visible = (disclosure.may_show_spread(len(votes))
                and disclosure.participant_may_see_region(plan, part is not None))
     out = PreviousRound(rnd=prev, votes=votes, reasons=reasons, visible=visible,
-                        quantiles=room.quantiles)
+                        quantiles=room.quantiles,
+                        room_key=(prev["id"], room.fingerprint, phase_id))
     if visible:
         out.region = room.weights
         out.own = _own_weights(db, prev, part, phase_id) if out.region is not None else {}
