@@ -30,7 +30,8 @@ from mcda.web.kit.i18n import locale_name
 MAX_ENTRIES = 256
 
 _lock = threading.Lock()
-_cache: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
+#: key → (template, html): the template is kept with its entries, so its id stays unique
+_cache: OrderedDict[tuple[Any, ...], tuple[Any, Markup]] = OrderedDict()
 stats = {"hits": 0, "misses": 0}
 
 
@@ -62,11 +63,11 @@ def partial(name: str, **values: Any) -> Markup:
         if hit is not None:
             _cache.move_to_end(key)
             stats["hits"] += 1
-            return hit
+            return hit[1]
     html = Markup(template.render(**values))  # noqa: S704 - autoescaped template output
     with _lock:
         stats["misses"] += 1
-        _cache[key] = html
+        _cache[key] = (template, html)
         while len(_cache) > MAX_ENTRIES:
             _cache.popitem(last=False)
     return html

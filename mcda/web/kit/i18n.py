@@ -132,7 +132,7 @@ def _fast_gettext(__context: Context, __string: str, **variables: Any) -> str:
 
 
 #: rendered fragments that depend on nothing but the language: (template name, catalog id)
-_fragments: dict[tuple[str, int, int], tuple[Any, Markup]] = {}
+_fragments: dict[tuple[str, int, int], tuple[Any, Any, Markup]] = {}
 
 
 def language_fragment(name: str) -> Markup:
@@ -146,9 +146,10 @@ def language_fragment(name: str) -> Markup:
     key = (name, id(translations), id(template))
     got = _fragments.get(key)
     if got is None:
-        got = (template, Markup(template.render()))  # noqa: S704 - autoescaped output
+        # the template and the catalog are kept with the entry, so their ids stay unique
+        got = (template, translations, Markup(template.render()))  # noqa: S704 - autoescaped
         _fragments[key] = got
-    return got[1]
+    return got[2]
 
 
 def error_text(error: StoreError | MCDAInputError | Msg) -> str:
