@@ -62,6 +62,15 @@ CSRF_RX = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 DEADLINE_S = 240
 POLL_S = 3.0
 RATIO_ROUNDS = 3
+LOAD_AT_START: list[float] = []  # 1-, 5- and 15-minute load averages when the run began
+
+
+def load_avg() -> str:
+    """The machine's load averages now (the burst and sustained figures depend on them)."""
+    try:
+        return "/".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
 
 
 def free_port() -> int:
@@ -319,6 +328,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="interleaved rounds of the throughput comparison")
     args = ap.parse_args(argv)
     run_deadline = time.monotonic() + DEADLINE_S
+    if hasattr(os, "getloadavg"):
+        LOAD_AT_START.extend(round(x, 2) for x in os.getloadavg())
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC; {os.cpu_count()} CPUs; "
+          f"load average at start {load_avg()} (1/5/15 min); Python {sys.version.split()[0]}",
+          flush=True)
 
     with tempfile.TemporaryDirectory(prefix="vagval-load-") as instance:
         port = free_port()
@@ -393,6 +407,7 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
     browsers: dict[int, Browser] = {}
     lock = threading.Lock()
     cpu_arrival0 = server_cpu_s(server_pid)
+    print(f"  (arrival phase starts; load average {load_avg()})", flush=True)
     t_start = time.perf_counter() + 0.2
 
     def tablet(i: int) -> None:
@@ -503,6 +518,7 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
                                       [rid]).fetchone()[0]
         con.close()
         sus_ids = ids[: args.revise_tablets]
+        print(f"  (sustained phase starts; load average {load_avg()})", flush=True)
         sus_end = time.monotonic() + args.revise_seconds
         rng_lock = threading.Lock()
         import random
@@ -550,6 +566,7 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
 
     # --- server CPU per route: fresh tablets, one route at a time ---------------------------
     cpu_ms: dict[str, float] = {}
+    floor_ms = None
     cpu_lat: dict[str, list[float]] = {k: [] for k in ROUTES}
     cpu_errors: list[str] = []
     cpu_acked: dict[int, list[int]] = {}
@@ -575,6 +592,16 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
             c1 = server_cpu_s(server_pid)
             cpu_ms[route] = (c1 - c0) * 1000 / max(len(alive), 1)
             alive = [f for f in alive if f not in failed]
+        # the floor: a plain request (/halsa, one line of Python) on the same connections
+        def floor(flow: Flow) -> None:
+            st, *_ = flow.b.request("GET", "/halsa")
+            if st != 200:
+                with lock:
+                    cpu_errors.append(f"cpu tablet {flow.i} /halsa: {st}")
+
+        c0 = server_cpu_s(server_pid)
+        timed(floor, alive)
+        floor_ms = (server_cpu_s(server_pid) - c0) * 1000 / max(len(alive), 1)
         for f in flows:
             f.b.close()
         cpu_acked = {f.i: f.values for f in alive}
@@ -636,6 +663,9 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
               f"{len(acked)} tablets = {cpu_tablet_arrival:.1f} ms per tablet (projector polls "
               f"included); CPU phase ({len(cpu_acked)} tablets, concurrency "
               f"{args.concurrency}, no polls): {sum(cpu_ms.values()):.1f} ms per tablet")
+    if floor_ms is not None:
+        print(f"  floor: GET /halsa (plain 'ok') {floor_ms:.2f} ms CPU per request on the same "
+              f"connections: the seven requests' floor is {7 * floor_ms:.1f} ms")
     print(f"  stored vs acknowledged first votes (arrival + CPU-phase tablets): "
           f"{sum(expected_first.values())} acknowledged, {len(first)} stored, lost {final_lost}, "
           f"unexpected {final_extra}; participants {n_final}")
@@ -678,6 +708,8 @@ def run(args, instance: str, port: int, email: str, password: str, run_deadline:
                        "cpu_ms": round(cpu_ms[r], 2) if r in cpu_ms else None}
                    for r in ROUTES},
         "cpu_ms_per_tablet": round(sum(cpu_ms.values()), 1) if cpu_ms else None,
+        "cpu_ms_halsa": round(floor_ms, 2) if floor_ms is not None else None,
+        "load_average_start": LOAD_AT_START,
         "cpu_ms_per_tablet_arrival": (round(cpu_tablet_arrival, 1)
                                       if cpu_tablet_arrival is not None else None),
         "final_lost": final_lost, "final_extra": final_extra,

@@ -66,6 +66,8 @@ def clear() -> None:
         stats.update(hits=0, misses=0)
     with _live_lock:
         _live.clear()
+    with _room_lock:
+        _rooms.clear()
 
 
 def _analyze(data: dict[str, Any]) -> dict[str, Any]:
@@ -136,18 +138,94 @@ def cached(
     options: Mapping[str, Any] | None = None,
     *,
     phase_id: int | None = None,
+    fingerprint: str | None = None,
 ) -> RoundAnalysis | None:
     """The cached analysis of the round as it stands now, or None; never computes one.
 
     A tablet showing the region's weights reads the facilitator's analysis when it is at hand
     and otherwise applies ``core.region`` to the votes, instead of running the whole analysis
-    (six ranking methods, SMAA) inside a participant's request. One query (the fingerprint)."""
+    (six ranking methods, SMAA) inside a participant's request. One query (the fingerprint),
+    none when the caller passes the ``fingerprint`` it just read."""
     opts = analysis_input.parse_options(options)
-    fp = analysis_input.fingerprint(db, round_id)
+    fp = fingerprint or analysis_input.fingerprint(db, round_id)
     phase = int(phase_id) if phase_id is not None else None
     key = (int(round_id), fp, analysis_input.options_key(opts), phase, None)
     with _lock:
         return _cache.get(key)
+
+
+# --- the room's figures for tablets: votes, pooling plan, region weights, quantiles -----------
+
+
+@dataclass(frozen=True)
+class RoomFigures:
+    """What a tablet shows of a round's room (the region's weights next to its own, the
+    "Förra omgången" chart), computed once per fingerprint instead of on every page.
+
+    ``votes``: the latest votes (shared: never mutate); ``plan``: the anonymity plan over
+    their municipalities; ``weights``/``spread``: the region's weights and the SD per
+    criterion, from the facilitator's cached analysis when it was at hand (``from_analysis``)
+    else from ``core.region``; ``quantiles``: per criterion ``core.region.CHART_QUANTILES``."""
+
+    fingerprint: str
+    votes: list[dict[str, Any]]
+    plan: Any
+    weights: dict[str, float] | None
+    spread: dict[str, float]
+    quantiles: dict[str, list[float]]
+    analysis: RoundAnalysis | None = None
+
+
+_room_lock = threading.Lock()
+_rooms: OrderedDict[tuple[Any, ...], RoomFigures] = OrderedDict()
+ROOM_ENTRIES = 64
+
+
+def room_figures(db: Database, round_id: int, criterion_ids: Any, k: int, *,
+                 phase_id: int | None = None, kind: str = disclosure.ANONYMOUS) -> RoomFigures:
+    """The room's figures for the round as it stands now: one query (the fingerprint) when
+    nothing changed, else the votes and ``core.region`` (never the whole analysis).
+
+    Every tablet page of a Delphi round showed the previous round's chart, and each page
+    read that round's votes again and recomputed the region and the quantiles (≈ 1.5 ms
+    of the round page, the vote form and the saved page each)."""
+    from ..core import region  # numpy only; core.region has no pymcdm
+    from . import votes as votes_store
+
+    fp = analysis_input.fingerprint(db, round_id)
+    phase = int(phase_id) if phase_id is not None else None
+    entry = cached(db, round_id, None, phase_id=phase, fingerprint=fp)
+    ids = tuple(str(c) for c in criterion_ids)
+    key = (int(round_id), fp, phase, ids, int(k), kind,
+           id(entry) if entry is not None else None)
+    with _room_lock:
+        hit = _rooms.get(key)
+        if hit is not None:
+            _rooms.move_to_end(key)
+            return hit
+    votes = votes_store.latest_votes(db, round_id, phase)
+    plan = disclosure.plan_for_votes(votes, int(k), key="municipality", kind=kind)
+    weights, spread = _analysis_weights(entry, ids)
+    if weights is None:
+        weights, spread = region.region_weights(votes, list(ids), int(k), kind)
+    figures = RoomFigures(fp, votes, plan, weights, spread,
+                          region.weight_quantiles(votes, list(ids)), entry)
+    with _room_lock:
+        _rooms[key] = figures
+        while len(_rooms) > ROOM_ENTRIES:
+            _rooms.popitem(last=False)
+    return figures
+
+
+def _analysis_weights(entry: RoundAnalysis | None, ids: tuple[str, ...]
+                      ) -> tuple[dict[str, float] | None, dict[str, float]]:
+    """The region's weights and SDs from the cached analysis when it covers every criterion."""
+    model = entry.model if entry else None
+    weights = {str(k): float(v) for k, v in model.weights.items()} if model else {}
+    if weights and all(c in weights for c in ids):
+        stats = model.consensus.criteria  # type: ignore[union-attr]
+        return weights, {str(k): float(v.sd or 0.0) for k, v in stats.items()}
+    return None, {}
 
 
 # --- the projector's live analysis: at most one recomputation per round and interval ---------

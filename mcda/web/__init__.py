@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from mcda.web.kit import assets, errors, i18n, security
+from mcda.web.kit import assets, errors, fragments, i18n, security
 from mcda.web.kit import db as webdb
 from mcda.web.present import numbers
 
@@ -108,6 +108,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.url_map.converters["int"] = SqliteIntConverter
     i18n.init_app(app)
+    fragments.init_app(app)
     security.init_app(app)
     assets.init_app(app)
     webdb.init_app(app)

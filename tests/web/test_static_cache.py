@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 from flask import url_for
 
 from mcda.web import create_app
-from mcda.web.kit.assets import IMMUTABLE
+from mcda.web.kit.assets import IMMUTABLE, RECHECK_S
 from tests.helpers import parse_html
 
 
@@ -51,13 +52,19 @@ def test_the_url_changes_when_the_file_changes(tmp_path: Path):
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "db.sqlite"),
                       "SECRET_KEY": "test-secret-key-not-for-production"})
     app.static_folder = str(copy)
-    app.extensions["vagval_assets"].folder = str(copy)
+    versions = app.extensions["vagval_assets"]
+    versions.folder = str(copy)
+    now = time.monotonic()
+    versions._clock = lambda: now  # a frozen clock: no flakiness on a loaded machine
     with app.test_request_context():
         before = url_for("static", filename="app.css")
     css = copy / "app.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
     st = css.stat()
     os.utime(css, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    with app.test_request_context():  # looked at again only after RECHECK_S (issue 25)
+        assert url_for("static", filename="app.css") == before
+    versions._clock = lambda: now + RECHECK_S + 1
     with app.test_request_context():
         after = url_for("static", filename="app.css")
     assert before != after and after.startswith("/static/app.css?v=")

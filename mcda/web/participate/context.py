@@ -174,20 +174,19 @@ def region_view(db: Database, rnd: Mapping[str, Any], criteria: Sequence[Mapping
                 *, viewer_voted: bool, phase_id: int | None = None) -> RegionView:
     """The rule of ``core.disclosure.region_block``: in an anonymous round the region only
     when it rests on at least 2k OTHER voters in at least two published municipalities; in a
-    delegates round once anything is published. ``block`` says which part stops it."""
-    votes = store_votes.latest_votes(db, rnd["id"], phase_id) if phase_id is not None \
-        else store_votes.latest_votes(db, rnd["id"])
+    delegates round once anything is published. ``block`` says which part stops it. The
+    room's figures come from ``analysis_cache.room_figures`` (computed once per fingerprint)."""
     k = int(rnd["anonymity_k"])
     kind = disclosure.clean_kind(rnd.get("kind"))
-    out = RegionView(n_voters=len(votes), k=k, kind=kind,
-                     others=len(votes) - (1 if viewer_voted else 0))
-    plan = disclosure.plan_for_votes(votes, k, key="municipality", kind=kind)
-    out.block = disclosure.region_block(plan, viewer_voted)
+    room = analysis_cache.room_figures(db, rnd["id"], [c["id"] for c in criteria], k,
+                                       phase_id=phase_id, kind=kind)
+    out = RegionView(n_voters=len(room.votes), k=k, kind=kind,
+                     others=len(room.votes) - (1 if viewer_voted else 0))
+    out.block = disclosure.region_block(room.plan, viewer_voted)
     if out.block is None:
         out.visible = True
-        entry = analysis_cache.cached(db, rnd["id"], None, phase_id=phase_id)
-        out.weights, out.spread = region_weights(db, rnd, criteria, votes, phase_id=phase_id,
-                                                 entry=entry)
+        out.weights, out.spread = room.weights, dict(room.spread)
+        entry = room.analysis
         if entry is not None and entry.model is not None:
             out.verdict = getattr(entry.model, "verdict", None)
             out.names = {a["id"]: a["name"] for a in entry.input["alternatives"]}
@@ -225,6 +224,10 @@ class PreviousRound:
     region: dict[str, float] | None = None
     own: dict[str, float] = field(default_factory=dict)
     block: str | None = None  # why not visible: "voters" or "groups" (region_block)
+    #: per criterion id, the weights' chart quantiles over ``votes`` (computed once per round)
+    quantiles: dict[str, list[float]] | None = None
+    #: (round id, fingerprint, phase) of the figures: the chart's view model is kept per key
+    room_key: tuple[Any, ...] | None = None
 
 
 def previous_round(ctx: RoundContext, tokens: Sequence[str]) -> PreviousRound | None:
@@ -240,22 +243,24 @@ def previous_round(ctx: RoundContext, tokens: Sequence[str]) -> PreviousRound | 
     if prev["phase_weights"] and ctx.phase is None:
         return None
     phase_id = ctx.phase_id if prev["phase_weights"] else None
-    votes = store_votes.latest_votes(db, prev["id"], phase_id) if phase_id is not None \
-        else store_votes.latest_votes(db, prev["id"])
+    room = analysis_cache.room_figures(db, prev["id"], [c["id"] for c in ctx.criteria],
+                                       int(prev["anonymity_k"]), phase_id=phase_id,
+                                       kind=disclosure.clean_kind(prev.get("kind")))
+    votes, plan = room.votes, room.plan
     part = _participant_in(db, prev["id"], tokens)
     # quartiles of fewer than 10 values are individual weightings; and the region on the
     # same broad base as the revealed results (core.disclosure)
-    plan = disclosure.plan_for_votes(votes, int(prev["anonymity_k"]), key="municipality",
-                                     kind=disclosure.clean_kind(prev.get("kind")))
     reasons = disclosure.publishable_reasons(store_reasons.shown_reason_texts(db, prev["id"]),
                                              plan)
     block = disclosure.region_block(plan, part is not None)
     if not disclosure.may_show_spread(len(votes)) or block == "none":
         block = "voters"
     visible = block is None
-    out = PreviousRound(rnd=prev, votes=votes, reasons=reasons, visible=visible, block=block)
+    out = PreviousRound(rnd=prev, votes=votes, reasons=reasons, visible=visible, block=block,
+                        quantiles=room.quantiles,
+                        room_key=(prev["id"], room.fingerprint, phase_id))
     if visible:
-        out.region = region_weights(db, prev, ctx.criteria, votes, phase_id=phase_id)[0]
+        out.region = room.weights
         out.own = _own_weights(db, prev, part, phase_id) if out.region is not None else {}
     return out
 

@@ -75,6 +75,8 @@ def parse_number(raw: str | None) -> float | None:
     :func:`mcda.store.numbers.parse_number`), else None: "1_0", "٥" and "²" are no numbers."""
     if raw is None or not raw.strip():
         return None
+    if len(raw) <= 9 and raw.isascii() and raw.isdigit():
+        return float(raw)  # a slider's "7": what the full parser gives, without Babel's walk
     try:
         return numbers.parse_number(raw)
     except NumberError:

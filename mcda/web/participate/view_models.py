@@ -8,6 +8,8 @@ the views pass its records in.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -117,12 +119,43 @@ def shown_alternatives(criteria: Criteria, alts: Sequence[Mapping[str, Any]],
             "criteria": [c["name"] for c in criteria]}
 
 
+_previous_lock = threading.Lock()
+_previous: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+
+
 def previous_round(criteria: Criteria, prev: PreviousRound | None,
                    phase: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """"Förra omgången": per criterion the region's weight, the spread over participants
-    (quartiles Q1–Q3 and the 10th–90th percentile) and this device's own weight there."""
+    (quartiles Q1–Q3 and the 10th–90th percentile) and this device's own weight there.
+
+    Kept per (room figures, criteria, own weights, reasons, phase, language): the round
+    page, the vote form and the saved page each built the same ~55 percentages and chart
+    positions (≈ 0.2 ms). The result is shared: callers must not change it."""
     if prev is None:
         return None
+    if prev.room_key is None:
+        return _previous_round(criteria, prev, phase)
+    rnd = prev.rnd
+    key = (prev.room_key, tuple((c["id"], c["name"]) for c in criteria),
+           tuple(sorted(prev.own.items())), tuple(prev.reasons), prev.visible,
+           tuple(sorted(prev.region.items())) if prev.region is not None else None,
+           rnd["number"], rnd["title"], rnd["anonymity_k"], bool(rnd["phase_weights"]),
+           phase["label"] if phase else None, str(get_locale() or "sv"))
+    with _previous_lock:
+        hit = _previous.get(key)
+        if hit is not None:
+            _previous.move_to_end(key)
+            return hit
+    out = _previous_round(criteria, prev, phase)
+    with _previous_lock:
+        _previous[key] = out  # type: ignore[assignment]
+        while len(_previous) > 256:
+            _previous.popitem(last=False)
+    return out
+
+
+def _previous_round(criteria: Criteria, prev: PreviousRound,
+                    phase: Mapping[str, Any] | None) -> dict[str, Any]:
     rnd = prev.rnd
     out: dict[str, Any] = {
         "number": rnd["number"], "title": rnd["title"], "n_voters": len(prev.votes),
@@ -132,7 +165,7 @@ def previous_round(criteria: Criteria, prev: PreviousRound | None,
     }
     if not prev.visible or prev.region is None:
         return out
-    quant = region.weight_quantiles(prev.votes, [c["id"] for c in criteria])
+    quant = prev.quantiles or region.weight_quantiles(prev.votes, [c["id"] for c in criteria])
     stats = []
     for c in criteria:
         cid = str(c["id"])

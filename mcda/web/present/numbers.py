@@ -5,19 +5,26 @@ same Babel formatter with fixed Swedish rules, in ``mcda.store.numbers``.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
+from flask import g, has_request_context
 from flask_babel import get_locale
 
 from mcda.store.numbers import format_decimal_text, format_percent_text
 
 
 def request_locale() -> str:
-    """The request's language for numbers ("sv" or "en"); Swedish outside a request."""
-    from flask import has_request_context
-
-    return str(get_locale() or "sv") if has_request_context() else "sv"
+    """The request's language for numbers ("sv" or "en"); Swedish outside a request. Looked
+    up once per request (``jinja_num``'s cache): a tablet page formats ~60 percentages."""
+    if not has_request_context():
+        return "sv"
+    try:
+        return g._vagval_num_lang
+    except AttributeError:
+        lang = g._vagval_num_lang = str(get_locale() or "sv")
+        return lang
 
 
 def decimal_text(value: float, digits: int | None = 1, *, max_digits: int = 10) -> str:
@@ -30,7 +37,14 @@ def decimal_text(value: float, digits: int | None = 1, *, max_digits: int = 10) 
 
 def percent_text(share: float, digits: int | None = 1) -> str:
     """A share (0–1) as a percentage in the request's language: ``23,4 %`` / ``23.4 %``."""
-    return format_percent_text(share, digits, locale=request_locale())
+    return _percent(float(share), digits, request_locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _percent(share: float, digits: int | None, locale: str) -> str:
+    """Remembered: the tablet's "Förra omgången" chart writes the same ~55 percentages on
+    every page of a round (Babel's formatter costs a few µs each)."""
+    return format_percent_text(share, digits, locale=locale)
 
 
 def jinja_num(v: Any, digits: int = 3) -> str:
