@@ -84,10 +84,11 @@ def test_no_tablet_request_runs_the_analysis(demo, monkeypatch):
     clients = [_flow(app, rid, code, crits, i)[0] for i in range(12)]
     db = connect(app.config["DATABASE"])
     try:
+        sr.close_round(db, rid)  # results are shown to participants only for a closed round
         sr.set_revealed(db, rid, True)
         page = clients[0].get(f"/omgang/{rid}/").get_data(as_text=True)
     finally:
-        sr.set_revealed(db, rid, False)
+        sr.open_round(db, rid)  # reopening withdraws the participants' view (issue 24)
         db.conn.close()
     assert "Regionens vikt" in page or "regionen" in page.lower()
     assert calls == []
@@ -146,7 +147,7 @@ def test_partial_equals_include_and_is_strict(demo):
     app, *_ = demo
     env = app.jinja_env
     previous = {"number": 1, "title": "", "n_voters": 2, "k": 10, "rows": None,
-                "phase_label": None, "reasons": ["<b>fett</b> & så"]}
+                "phase_label": None, "reasons": ["<b>fett</b> & så"], "block": None, "anon_k": 3}
     with app.test_request_context("/"):
         fragments.clear()
         included = env.from_string(

@@ -137,7 +137,7 @@ def previous_round(criteria: Criteria, prev: PreviousRound | None,
         return _previous_round(criteria, prev, phase)
     rnd = prev.rnd
     key = (prev.room_key, tuple((c["id"], c["name"]) for c in criteria),
-           tuple(sorted(prev.own.items())), tuple(prev.reasons), prev.visible,
+           tuple(sorted(prev.own.items())), tuple(prev.reasons), prev.visible, prev.block,
            tuple(sorted(prev.region.items())) if prev.region is not None else None,
            rnd["number"], rnd["title"], rnd["anonymity_k"], bool(rnd["phase_weights"]),
            phase["label"] if phase else None, str(get_locale() or "sv"))
