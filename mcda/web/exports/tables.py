@@ -26,7 +26,21 @@ from mcda.web.present.numbers import decimal_text
 PCT, DEC, DEC2 = "pct", "dec", "dec2"
 DIGITS = {DEC: 3, DEC2: 2}
 """Decimals a value column keeps in a CSV file, as the page shows it (values 3, consistency
-ratios 2); the workbook keeps the number with a format of that precision."""
+ratios 2); the workbook keeps the number rounded the same way, with a format of that
+precision."""
+
+STORED_DIGITS = {PCT: 3, DEC: 3, DEC2: 2}
+"""Decimals a number keeps in an export (shares: 0.1 %, as the page shows them); a number
+without a format keeps three. Why: a file must not carry more precision than the page
+(issue 24, A1: full-precision means were equations on a pool's voters)."""
+
+
+def stored(v: Any, fmt: str | None) -> Any:
+    """A float as an export stores it: rounded to the page's precision (:data:`STORED_DIGITS`);
+    anything else unchanged."""
+    if not isinstance(v, float):
+        return v
+    return round(v, STORED_DIGITS.get(fmt or "", 3)) + 0.0  # + 0.0: no "-0"
 
 
 @dataclass
@@ -64,7 +78,7 @@ class Table:
             if fmt in DIGITS:
                 return round(float(v), DIGITS[fmt]) + 0.0  # + 0.0: no "-0"
             if fmt != PCT:
-                return v
+                return stored(v, fmt)
             text = format_decimal_text(v * 100, 1, ascii_minus=True)
             return text if self.formats.get(j) == PCT else text + " %"
 
@@ -412,7 +426,8 @@ def consensus_criteria(view: dict[str, Any]) -> Table:
                                   _("Andel mellan kommuner")],
                  [[r["name"], r["mean"], r["sd"], r["iqr"], r["between_share"]]
                   for r in view["consensus"]["criteria"]],
-                 formats={1: PCT, 2: DEC, 3: DEC, 4: PCT})
+                 formats={1: PCT, 2: DEC, 3: DEC, 4: PCT},
+                 note=view["consensus"].get("left_out"))  # a small pool left out (A1)
 
 
 def consensus_groups(view: dict[str, Any]) -> Table:
