@@ -201,7 +201,7 @@ def region_weights(
     weights = {str(k): float(v) for k, v in model.weights.items()} if model else {}
     if weights and all(str(c["id"]) in weights for c in criteria):
         stats = model.consensus.criteria  # type: ignore[union-attr]
-        return weights, {str(k): float(v.sd or 0.0) for k, v in stats.items()}
+        return weights, {str(k): float(v.sd) for k, v in stats.items() if v.sd is not None}
     return region.region_weights(votes, [c["id"] for c in criteria], int(rnd["anonymity_k"]))
 
 
