@@ -265,3 +265,16 @@ def test_two_pools_publish_the_same_pages_and_files(client, room, pools):
     _revise_pool(room, two)
     second = _published(client, room)
     assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_the_page_says_why_figures_are_narrower(client, room):
+    """The results page states, in plain Swedish, that the pool counts only through its
+    combined weights and why the S* of the municipalities is missing."""
+    from tests.helpers import visible_text
+
+    text = " ".join(visible_text(
+        client.get(f"/resultat/{room.round_id}").get_data(as_text=True)).split())
+    assert "Övriga kommuner har färre än 10 röster och räknas här bara med sina " \
+           "sammanslagna vikter" in text
+    assert "andelen räknar bara de namngivna kommunernas viktningar" in text
+    assert "Konsensus S* inom en kommun visas bara när kommunen har minst 10 röster" in text

@@ -218,6 +218,11 @@ def _consensus_view(m: AnalysisOutput, cname: Mapping[str, str]) -> dict[str, An
             "kommunernas deltagare (annars skulle de avslöja enskilda viktningar).",
             pool=pool_label(), n=disclosure.MIN_SPREAD_VALUES)
         if cons.left_out else None,
+        "left_out_share": _(
+            "%(pool)s har färre än %(n)s röster: andelen räknar bara de namngivna kommunernas "
+            "viktningar; ordningen räknar %(pool)s med sina sammanslagna vikter.",
+            pool=pool_label(), n=disclosure.MIN_SPREAD_VALUES)
+        if cons.left_out else None,
         "criteria": sorted(
             ({"id": c, "name": cname[c], "mean": num(st.mean), "sd": num(st.sd),
               "iqr": num(st.iqr), "between_share": num(st.between_share)}
