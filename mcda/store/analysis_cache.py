@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 
 from ..core import disclosure
+from ..core.summary import spread_values
 
 if TYPE_CHECKING:
     from ..core.contract import AnalysisOutput
@@ -79,7 +80,8 @@ def analyze_published(data: dict[str, Any]) -> dict[str, Any] | None:
     display (``core.disclosure.scrub_output``); None without votes."""
     if not data["votes"]:
         return None
-    return disclosure.scrub_output(_analyze(json.loads(json.dumps(data))), len(data["votes"]))
+    full = _analyze(json.loads(json.dumps(data)))
+    return disclosure.scrub_output(full, spread_values(full))
 
 
 def get_analysis(
@@ -113,7 +115,8 @@ def get_analysis(
     data = analysis_input.build_input(db, round_id, opts, phase_id=phase,
                                       with_scenarios=scenarios is not None)
     full = _analyze(json.loads(json.dumps(data))) if data["votes"] else None
-    output = disclosure.scrub_output(full, len(data["votes"]))
+    # spreads need ten weightings besides a small pool the analysis left out (issue 24, A1)
+    output = disclosure.scrub_output(full, spread_values(full) if full else 0)
     entry = RoundAnalysis(int(round_id), fp, opts, data, output, phase, full)
     with _lock:
         _cache[key] = entry

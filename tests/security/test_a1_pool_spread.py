@@ -278,3 +278,20 @@ def test_the_page_says_why_figures_are_narrower(client, room):
            "sammanslagna vikter" in text
     assert "andelen räknar bara de namngivna kommunernas viktningar" in text
     assert "Konsensus S* inom en kommun visas bara när kommunen har minst 10 röster" in text
+
+
+def test_spreads_need_ten_weightings_besides_the_pool(app, client):
+    """Twelve voters, three of them pooled: the SD, IQR and median rest on the nine published
+    weightings only, fewer than ten, so they are not published (disclosure rule 6)."""
+    voters = {**VOTERS, "Mariestad": [[2.0, 2.0, 6.0], [1.0, 3.0, 6.0], [2.0, 3.0, 5.0]]}
+    room = build_room(app, login_as(app, client), voters=voters)
+    out = _analysis(room).output
+    assert out["consensus"]["left_out"] == [disclosure.POOL]
+    for st_ in out["consensus"]["criteria"].values():
+        assert st_["sd"] is None and st_["iqr"] is None and st_["median"] is None
+    # ten published weightings: shown
+    more = {**voters, "Mariestad": [*voters["Mariestad"], [3.0, 3.0, 4.0]]}
+    analysis_cache.clear()
+    room = build_room(app, None, voters=more)
+    out = _analysis(room).output
+    assert all(st_["sd"] is not None for st_ in out["consensus"]["criteria"].values())
