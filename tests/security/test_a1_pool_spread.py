@@ -277,6 +277,7 @@ def test_the_page_says_why_figures_are_narrower(client, room):
     assert "Övriga kommuner har färre än 10 röster och räknas här bara med sina " \
            "sammanslagna vikter" in text
     assert "andelen räknar bara de namngivna kommunernas viktningar" in text
+    assert "kommer först med 100 % av viktningarna i de namngivna kommunerna" in text
     assert "Konsensus S* inom en kommun visas bara när kommunen har minst 10 röster" in text
 
 

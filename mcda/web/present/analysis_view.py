@@ -167,6 +167,7 @@ def build_view(ra: RoundAnalysis, counts: Mapping[str, int], k: int,
     view["coverage"] = next((s for s in view["summary"] if s["kind"] == "coverage"), None)
     vp = verdict_plain(m.verdict, alts, cname) if has_scores else None
     if vp is not None:
+        vp["named_only"] = bool(m.consensus.left_out)  # a small pool not counted (A1)
         vp["lines"] = analysis_text.verdict_lines(vp)
         vp["explain_lines"] = analysis_text.explain_lines(vp)
         vp["model"] = analysis_text.model_name(vp)
