@@ -296,3 +296,15 @@ def test_spreads_need_ten_weightings_besides_the_pool(app, client):
     room = build_room(app, None, voters=more)
     out = _analysis(room).output
     assert all(st_["sd"] is not None for st_ in out["consensus"]["criteria"].values())
+
+
+def test_the_tablet_verdict_names_whose_weightings_the_share_counts(app, room):
+    from mcda.web.participate.context import RegionView
+    from mcda.web.participate.view_models import verdict_words
+
+    model = _analysis(room).model
+    view = RegionView(n_voters=9, k=3, visible=True, verdict=model.verdict,
+                      named_only=bool(model.consensus.left_out))
+    with app.test_request_context("/"):
+        text = verdict_words(view)
+    assert text.endswith("av viktningarna i de namngivna kommunerna."), text

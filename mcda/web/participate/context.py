@@ -165,6 +165,7 @@ class RegionView:
     spread: dict[str, float] = field(default_factory=dict)
     verdict: Any = None  # the cached analysis' verdict under the decision's model, if at hand
     names: dict[str, str] = field(default_factory=dict)  # alternative id → name
+    named_only: bool = False  # the verdict's share leaves a small pool out (issue 24, A1)
 
 
 def region_view(db: Database, rnd: Mapping[str, Any], criteria: Sequence[Mapping[str, Any]],
@@ -183,6 +184,7 @@ def region_view(db: Database, rnd: Mapping[str, Any], criteria: Sequence[Mapping
                                                  entry=entry)
         if entry is not None and entry.model is not None:
             out.verdict = getattr(entry.model, "verdict", None)
+            out.named_only = bool(entry.model.consensus.left_out)
             out.names = {a["id"]: a["name"] for a in entry.input["alternatives"]}
     return out
 

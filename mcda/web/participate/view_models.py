@@ -99,6 +99,11 @@ def verdict_words(view: RegionView) -> str | None:
     if v.share_first is None:  # no weighting left to count (a small pool only; issue 24)
         return _("Med beslutsfrågans modell (%(m)s) kommer %(alt)s först.",
                  m=v.model.name_en if en else v.model.name_sv, alt=first)
+    if view.named_only:  # a small pool's voters are not counted in the share
+        return _("Med beslutsfrågans modell (%(m)s) kommer %(alt)s först. %(alt)s kommer först "
+                 "med %(p)s av viktningarna i de namngivna kommunerna.",
+                 m=v.model.name_en if en else v.model.name_sv, alt=first,
+                 p=percent_text(v.share_first, 0))
     return _("Med beslutsfrågans modell (%(m)s) kommer %(alt)s först. %(alt)s kommer först "
              "med %(p)s av deltagarnas viktningar.",
              m=v.model.name_en if en else v.model.name_sv, alt=first,
