@@ -47,17 +47,36 @@ def region_weights(
         region = aggregation.between_groups(means, "equal")
     except MCDAInputError:
         return None, {}
-    sd = rows.std(axis=0, ddof=1) if len(rows) > 1 else np.zeros(len(ids))
-    return ({cid: float(region[j]) for j, cid in enumerate(ids)},
-            {cid: float(sd[j]) for j, cid in enumerate(ids)})
+    own = rows[_spread_positions(pooled, "municipality")]
+    sd = ({cid: float(x) for cid, x in zip(ids, own.std(axis=0, ddof=1), strict=True)}
+          if disclosure.may_show_spread(len(own)) else {})
+    return {cid: float(region[j]) for j, cid in enumerate(ids)}, sd
+
+
+def _spread_positions(pooled: Sequence[Mapping[str, Any]], key: str) -> list[int]:
+    """Positions of the pooled votes whose own weightings a spread may use: a pool of fewer
+    than ten voters is left out, as in the analysis (``core.analysis.spread``; issue 24)."""
+    n_pool = sum(1 for v in pooled if v[key] == disclosure.POOL)
+    small = 0 < n_pool < disclosure.MIN_SPREAD_VALUES
+    return [i for i, v in enumerate(pooled) if not (small and v[key] == disclosure.POOL)]
 
 
 def weight_quantiles(
     votes: Sequence[Mapping[str, Any]], criterion_ids: Sequence[Any],
-    qs: Sequence[float] = CHART_QUANTILES,
+    qs: Sequence[float] = CHART_QUANTILES, *, k: int | None = None,
 ) -> dict[str, list[float]]:
     """Per criterion id, the weights' quantiles ``qs`` over the votes (linear interpolation,
-    numpy's default rule); 0 for every quantile when there are no votes."""
+    numpy's default rule); 0 for every quantile when there are no votes.
+
+    ``k``: the round's anonymity threshold; the votes (``municipality`` per vote) are pooled
+    first and a pool of fewer than ten voters is left out (a quantile near the edge of few
+    values IS one of them); ``{}`` when fewer than ten values are left."""
+    if k is not None:
+        pooled = disclosure.pool_votes(
+            votes, disclosure.plan_for_votes(votes, k, key="municipality"), key="municipality")
+        votes = [pooled[i] for i in _spread_positions(pooled, "municipality")]
+        if not disclosure.may_show_spread(len(votes)):
+            return {}
     out: dict[str, list[float]] = {}
     for cid in (str(c) for c in criterion_ids):
         col = [float(v["weights"].get(cid, 0.0)) for v in votes]

@@ -19,6 +19,8 @@ import math
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from .disclosure import may_show_spread
+
 __all__ = ["KINDS", "ANCHORS", "summarize", "S_STAR_LEVELS", "STRENGTHS"]
 
 KINDS = ("verdict", "agreement", "conflict", "no_conflict", "coalitions", "no_coalitions",
@@ -60,10 +62,21 @@ def _level(label: Any) -> str | None:
     return S_STAR_LEVELS.get(en) if en else None
 
 
+def spread_values(result: Mapping[str, Any]) -> int:
+    """How many weightings the spreads of ``result`` rest on: every vote, less a pool the
+    analysis left out (``consensus.left_out``: fewer than ten voters; issue 24, A1)."""
+    groups = result.get("groups") or {}
+    left = sum(int((groups.get(g) or {}).get("n") or 0)
+               for g in (result.get("consensus") or {}).get("left_out") or [])
+    return len(result.get("votes") or []) - left
+
+
 def _agreement(result: Mapping[str, Any], cname: dict[str, str]) -> dict[str, Any] | None:
     cons = result.get("consensus") or {}
     crit = cons.get("criteria") or {}
-    if not crit:
+    # "differ least" names the smallest spreads and states one: only from ten weightings
+    # (disclosure.MIN_SPREAD_VALUES), as every published spread; else no such sentence
+    if not crit or not may_show_spread(spread_values(result)):
         return None
     # The sentence says the weights "differ least" here: exactly the smallest spreads, disputed
     # or not (skipping disputed criteria named a larger spread while a smaller one went unnamed;

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 
 from ..core import disclosure
+from ..core.summary import spread_values
 
 if TYPE_CHECKING:
     from ..core.contract import AnalysisOutput
@@ -81,7 +82,8 @@ def analyze_published(data: dict[str, Any]) -> dict[str, Any] | None:
     display (``core.disclosure.scrub_output``); None without votes."""
     if not data["votes"]:
         return None
-    return disclosure.scrub_output(_analyze(json.loads(json.dumps(data))), len(data["votes"]))
+    full = _analyze(json.loads(json.dumps(data)))
+    return disclosure.scrub_output(full, spread_values(full))
 
 
 def _round_k(db: Database, round_id: int) -> int | None:
@@ -122,7 +124,10 @@ def get_analysis(
     data = analysis_input.build_input(db, round_id, opts, phase_id=phase,
                                       with_scenarios=scenarios is not None)
     full = _analyze(json.loads(json.dumps(data))) if data["votes"] else None
-    output = disclosure.scrub_output(full, len(data["votes"]), _round_k(db, round_id))
+    # spreads need ten weightings besides a small pool the analysis left out (issue 24, A1);
+    # with k, the single votes of every group under k are dropped too (delegates rounds)
+    output = disclosure.scrub_output(full, spread_values(full) if full else 0,
+                                     _round_k(db, round_id))
     entry = RoundAnalysis(int(round_id), fp, opts, data, output, phase, full)
     with _lock:
         _cache[key] = entry
@@ -209,7 +214,7 @@ def room_figures(db: Database, round_id: int, criterion_ids: Any, k: int, *,
     if weights is None:
         weights, spread = region.region_weights(votes, list(ids), int(k), kind)
     figures = RoomFigures(fp, votes, plan, weights, spread,
-                          region.weight_quantiles(votes, list(ids)), entry)
+                          region.weight_quantiles(votes, list(ids), k=int(k)), entry)
     with _room_lock:
         _rooms[key] = figures
         while len(_rooms) > ROOM_ENTRIES:
@@ -224,7 +229,7 @@ def _analysis_weights(entry: RoundAnalysis | None, ids: tuple[str, ...]
     weights = {str(k): float(v) for k, v in model.weights.items()} if model else {}
     if weights and all(c in weights for c in ids):
         stats = model.consensus.criteria  # type: ignore[union-attr]
-        return weights, {str(k): float(v.sd or 0.0) for k, v in stats.items()}
+        return weights, {str(k): float(v.sd) for k, v in stats.items() if v.sd is not None}
     return None, {}
 
 

@@ -107,7 +107,12 @@ def test_identical_participants_full_consensus():
                        "drift": 10}
     out = analyze(d)
     assert out["consensus"]["s_star"] == pytest.approx(1.0)
-    assert all(s == pytest.approx(1.0) for s in out["consensus"]["s_star_by_group"].values())
+    # groups of fewer than ten voters: no S* of their own (a spread of few values is theirs)
+    assert all(s is None for s in out["consensus"]["s_star_by_group"].values())
+    d["votes"] = [dict(d["votes"][0], participant=f"p{i}", group="G") for i in range(10)]
+    d["groups"] = {"G": {}}
+    out = analyze(d)
+    assert out["consensus"]["s_star_by_group"]["G"] == pytest.approx(1.0)
 
 
 def test_scaling_direct_ratings_changes_nothing():

@@ -11,12 +11,26 @@ def _votes(rows):
 
 
 def test_region_weights_are_the_mean_of_municipality_means_and_the_sample_sd():
-    votes = _votes([("A", 0.8, 0.2)] * 3 + [("B", 0.2, 0.8)] * 2 + [("B", 0.5, 0.5)])
+    votes = _votes([("A", 0.8, 0.2)] * 5 + [("B", 0.2, 0.8)] * 4 + [("B", 0.5, 0.5)])
     weights, sd = region.region_weights(votes, [1, 2], k=3)
-    b = (0.2 * 2 + 0.5) / 3
+    b = (0.2 * 4 + 0.5) / 5
     assert weights == pytest.approx({"1": (0.8 + b) / 2, "2": (0.2 + 1 - b) / 2})
-    col = [0.8] * 3 + [0.2, 0.2, 0.5]
+    col = [0.8] * 5 + [0.2] * 4 + [0.5]
     assert sd["1"] == pytest.approx(float(np.std(col, ddof=1)))
+    # fewer than ten values: no spread at all (a spread of few values is theirs)
+    assert region.region_weights(votes[1:], [1, 2], k=3)[1] == {}
+
+
+def test_a_small_pool_is_left_out_of_the_tablet_spread_and_quantiles():
+    """Issue 24, A1: the pool's voters (C and D, pooled under k = 2, 2 < 10) never enter a
+    spread or a quantile; its combined weights still count in the region."""
+    pub = [("A", 0.8, 0.2)] * 6 + [("B", 0.3, 0.7)] * 4
+    one = _votes(pub + [("C", 0.9, 0.1), ("D", 0.1, 0.9)])
+    two = _votes(pub + [("C", 0.5, 0.5), ("D", 0.5, 0.5)])  # same pool mean, other voters
+    assert region.region_weights(one, [1, 2], k=2) == region.region_weights(two, [1, 2], k=2)
+    assert region.weight_quantiles(one, [1, 2], k=2) == region.weight_quantiles(two, [1, 2], k=2)
+    assert region.weight_quantiles(one, [1, 2], k=2) == region.weight_quantiles(_votes(pub), [1, 2])
+    assert region.weight_quantiles(one[1:], [1, 2], k=2) == {}  # nine values left
 
 
 def test_groups_under_k_are_pooled_not_counted_alone():

@@ -148,6 +148,7 @@ def test_agreement_names_the_smallest_spreads_even_when_disputed():
                                    "c": {"sd": 0.02, "mean": 0.4}},
                       "s_star": 0.8, "s_star_label": {"en": "high"}},
         "conflicts": {"disputed": [{"criterion": "a", "between_share": 0.6}]},
+        "votes": [{}] * 10,
     }
     [item] = [i for i in summary.summarize(result) if i["kind"] == "agreement"]
     assert [c["id"] for c in item["params"]["criteria"]] == ["a", "c"]

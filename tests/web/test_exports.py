@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 
 import openpyxl
 import pytest
@@ -140,11 +139,11 @@ def test_workbook_sheets_and_numbers(app, client):
     cached = openpyxl.load_workbook(io.BytesIO(resp.data), data_only=True)["Kommunernas vikter"]
     for j, c in enumerate(crit):
         assert str(ws.cell(2, 3 + j).value).startswith("=")
-        assert math.isclose(cached.cell(2, 3 + j).value, ra.output["weights"][c["id"]],
-                            rel_tol=1e-12)
+        # at the page's precision (0.1 %), never more (issue 24, A1)
+        assert cached.cell(2, 3 + j).value == round(ra.output["weights"][c["id"]], 3)
         assert ws.cell(2, 3 + j).number_format == "0.0%"
     summary = {r[0].value: r[1].value for r in wb["Sammanfattning"].iter_rows() if r[0].value}
-    assert math.isclose(summary["Konsensus S* (Goepel)"], ra.output["consensus"]["s_star"])
+    assert summary["Konsensus S* (Goepel)"] == round(ra.output["consensus"]["s_star"], 3)
     assert summary["Status"] in ("öppen", "stängd", "utkast")
     rk = wb["Rangordning"]
     first = rk.cell(2, 1).value
@@ -311,7 +310,7 @@ def test_workbook_opens_with_the_verdict(app, client):
     names = {a["id"]: a["name"] for a in _analysis(app, sc["round_id"]).input["alternatives"]}
     assert rows["Kommer först"].value == names[v["first"]]
     share = next(c for k, c in rows.items() if k.startswith("Andel av deltagarnas viktningar"))
-    assert math.isclose(share.value, v["share_first"]) and share.number_format == "0.0%"
+    assert share.value == round(v["share_first"], 3) and share.number_format == "0.0%"
     assert rows["Kommer först"].number_format == "General"
     assert rows["Vad som skulle ändra det"].value.startswith(("Om ", "Ingen ändring"))
     assert rows["Andra metoder"].value == (
@@ -327,8 +326,8 @@ def test_workbook_opens_with_the_verdict(app, client):
 
 def test_csv_values_keep_the_page_precision_and_the_workbook_formats_it():
     """Issue 23 review: values with three decimals, consistency ratios with two in CSV (was
-    0,5642288249 and 0,087745163); the workbook keeps the number with a format of that
-    precision."""
+    0,5642288249 and 0,087745163); the workbook keeps the number rounded the same way, with a
+    format of that precision (issue 24, A1: it held every digit)."""
     from mcda.web.exports import tables, writers
 
     t = tables.Table("T", ["a", "v", "cr"], [["x", 0.5642288249, 0.087745163],
@@ -339,5 +338,5 @@ def test_csv_values_keep_the_page_precision_and_the_workbook_formats_it():
     wb = writers.Workbook()
     wb.table_sheet("T", t)
     ws = openpyxl.load_workbook(io.BytesIO(wb.close()))["T"]
-    assert ws["B2"].value == 0.5642288249 and ws["B2"].number_format == "0.000"
-    assert ws["C2"].value == 0.087745163 and ws["C2"].number_format == "0.00"
+    assert ws["B2"].value == 0.564 and ws["B2"].number_format == "0.000"
+    assert ws["C2"].value == 0.09 and ws["C2"].number_format == "0.00"

@@ -10,6 +10,8 @@ from __future__ import annotations
 from .. import ranking
 from ..constants import MIN_QUANTILE_VALUES, MODEL_METHOD, MODEL_NAMES
 from ..contract import Problem
+from ..disclosure import MIN_SPREAD_VALUES, POOL
+from .shared import pool_is_small
 
 
 def descriptions(p: Problem) -> dict[str, str]:
@@ -28,7 +30,8 @@ def descriptions(p: Problem) -> dict[str, str]:
         + (f" (the mean in groups of fewer than {MIN_QUANTILE_VALUES} voters: a median of fewer "
            "values is one person's answer)." if o["within_group"] == "median" else "."),
         "weights": f"Region: {o['between_groups']} weighting of the groups' weights.",
-        "consensus.s_star": "Goepel (2018) AHP consensus S*, M = 9, over all participants.",
+        "consensus.s_star": "Goepel (2018) AHP consensus S*, M = 9, over all participants "
+        f"(per group only from {MIN_SPREAD_VALUES} voters).",
         "consensus.kendall_w": "Kendall's W with tie correction; raters = participants, objects "
         "= criteria; chi-square p-value.",
         "consensus.criteria": "Per criterion over participants: mean, SD (ddof 1), IQR and the "
@@ -74,6 +77,12 @@ def descriptions(p: Problem) -> dict[str, str]:
                        " (grid of 201 points refined to 1e-9)")
                     + ". methods: how many of the other methods (options.methods) also put "
                     "first first.")
+    if pool_is_small(p):  # issue 24, A1 (docs/methods.md, "Small pools")
+        d["pool"] = (f"'{POOL}' has fewer than {MIN_SPREAD_VALUES} voters: its weights are "
+                     "their arithmetic mean under every within-group rule; S*, Kendall's W, "
+                     "SD, IQR, median, the between-group share, trade-offs, disputed criteria "
+                     "and the verdict's shares leave its voters out; SMAA and plan-value "
+                     "samples take it at its combined weights.")
     d["summary"] = ("Plain statements (kind, params, anchor, basis) computed from this result by "
                     "mcda.core.summary.summarize; nothing hidden.")
     if o["sensitivity"]:

@@ -20,7 +20,6 @@ import numpy as np
 from .. import (
     aggregation,
     conflicts,
-    consensus,
     elicitation,
     incomplete,
     model,
@@ -31,7 +30,9 @@ from .. import (
 )
 from ..constants import DEFAULT_MODEL, MODEL_METHOD
 from ..contract import Problem, validate_input
+from ..disclosure import POOL
 from ..errors import MCDAInputError
+from . import spread
 from .describe import descriptions
 from .plans import _phasing, _scenarios
 from .shared import by_id as _by_id
@@ -174,46 +175,12 @@ def _group_weights(p: Problem, W: np.ndarray, mats: list[Any]) -> tuple[np.ndarr
         idx = np.flatnonzero(labels == g)
         sizes.append(int(idx.size))
         try:
-            gws.append(group_vector(p, W, mats, idx))
+            gws.append(group_vector(p, W, mats, idx, pooled=g == POOL))
         except MCDAInputError as exc:
             raise MCDAInputError(f"groups.{g}", exc.value,
                                  f"Gruppen {g}: {exc.message_sv}",
                                  f"Group {g}: {exc.message_en}") from exc
     return np.vstack(gws), sizes
-
-
-def _by_key(p: Problem, W: np.ndarray, mats: list[Any], labels: list[str | None]) -> dict:
-    """Weights, consensus and disputed criteria for any grouping of the votes the caller names.
-
-    ``labels`` gives each vote's key (``None``: not in any group, e.g. no role given). Groups
-    are aggregated with the same within-group rule as the municipalities, so a role's weights
-    read like a municipality's; ``disputed`` uses the same between-group share (η²) test.
-    """
-    keys = [k for k in dict.fromkeys(labels) if k is not None]
-    idx = [i for i, k in enumerate(labels) if k is not None]
-    groups: dict[str, dict] = {}
-    for key in keys:
-        rows = [i for i in idx if labels[i] == key]
-        gw = group_vector(p, W, mats, rows)
-        groups[key] = {"n": len(rows), "weights": _by_id(p.criteria, gw),
-                       "s_star": consensus.s_star(W[rows])}
-    disputed, shares = [], {}
-    if len(keys) >= 2:
-        sub = W[idx]
-        sub_labels = [labels[i] for i in idx]
-        stats = consensus.criterion_stats(sub, sub_labels)
-        shares = {p.criteria[d["index"]]: d["between_share"] for d in stats}
-        name = dict(zip(p.criteria, p.criterion_names, strict=True))
-        for d in conflicts.disputed(sub, sub_labels, p.options["disputed_threshold"]):
-            c = p.criteria[d["criterion"]]
-            disputed.append({
-                "criterion": c, "name": name[c], "between_share": d["between_share"],
-                "p": d["p"], "mean": d["mean"],
-                "high": [{"group": g, "mean": m} for g, m in d["high"]],
-                "low": [{"group": g, "mean": m} for g, m in d["low"]],
-            })
-    return {"groups": groups, "without": len(labels) - len(idx),
-            "between_share": shares, "disputed": disputed}
 
 
 def _region(p: Problem, gw: np.ndarray, sizes: list[int]) -> np.ndarray:
@@ -222,46 +189,14 @@ def _region(p: Problem, gw: np.ndarray, sizes: list[int]) -> np.ndarray:
     return aggregation.between_groups(gw, rule, sizes=sizes, populations=pops)
 
 
-def _consensus(p: Problem, W: np.ndarray) -> dict:
-    labels = [v.group for v in p.votes]
-    s = consensus.s_star(W)
-    by_group = {}
-    for g in p.groups:
-        rows = W[[i for i, x in enumerate(labels) if x == g]]
-        by_group[g] = consensus.s_star(rows)
-    kw, kp = consensus.kendall_w(W)
-    stats = consensus.criterion_stats(W, labels)
-    sv, en = consensus.s_star_label(s)
-    return {
-        "s_star": s,
-        "s_star_label": {"sv": sv, "en": en},
-        "s_star_by_group": by_group,
-        "kendall_w": kw,
-        "kendall_w_p": kp,
-        "criteria": {p.criteria[d["index"]]: {k: v for k, v in d.items() if k != "index"}
-                     for d in stats},
-    }
-
-
 def _conflicts(p: Problem, W: np.ndarray, gw: np.ndarray, group_ranks: np.ndarray | None) -> dict:
-    labels = [v.group for v in p.votes]
     c = p.criteria
-    name = dict(zip(p.criteria, p.criterion_names, strict=True))
+    ws, labels = spread.conflict_votes(p, W)  # a small pool's voters left out (A1)
     trade = []
-    for d in conflicts.tradeoffs(W, p.options["alpha"]):
+    for d in conflicts.tradeoffs(ws, p.options["alpha"]) if len(ws) else []:
         trade.append({"criteria": [c[d["i"]], c[d["j"]]],
                       **{k: v for k, v in d.items() if k not in ("i", "j")}})
-    disp = []
-    for d in conflicts.disputed(W, labels, p.options["disputed_threshold"]):
-        disp.append({
-            "criterion": c[d["criterion"]],
-            "name": name[c[d["criterion"]]],
-            "between_share": d["between_share"],
-            "p": d["p"],
-            "mean": d["mean"],
-            "high": [{"group": g, "mean": m} for g, m in d["high"]],
-            "low": [{"group": g, "mean": m} for g, m in d["low"]],
-        })
+    disp = spread.disputed_part(p, ws, labels)
     coal = conflicts.coalitions(gw, p.groups)
     coal = {**coal, "strength": {"sv": coal["strength"][0], "en": coal["strength"][1]},
             "labels": _by_id(p.groups, coal["labels"]),
@@ -353,8 +288,8 @@ def _resolve_method(p: Problem, key: str, mth: str, w: np.ndarray, kwargs: dict[
     return None if found is None else (found[0], *found)
 
 
-def _smaa(p: Problem, W: np.ndarray, sizes: list[int], kwargs: dict[str, dict],
-          skipped: list) -> dict:
+def _smaa(p: Problem, W: np.ndarray, gw: np.ndarray, sizes: list[int],
+          kwargs: dict[str, dict], skipped: list) -> dict:
     o = p.options["smaa"]
     if o is None:
         return {}
@@ -363,7 +298,7 @@ def _smaa(p: Problem, W: np.ndarray, sizes: list[int], kwargs: dict[str, dict],
     if found is None:
         return {}
     mid, mth, kw = found
-    base, index = _smaa_draw(p, W, sizes)
+    base, index = _smaa_draw(p, W, sizes, gw)
     res = smaa.smaa(p.matrix, p.types, base, mth, kw, index=index)
     cw = {}
     conf = {}
@@ -442,10 +377,14 @@ def _verdict(p: Problem, region: np.ndarray, W: np.ndarray, mth: str, kw: dict, 
     idx = sorted(range(len(alts)), key=lambda i: (int(r[i]), -scores[i] if hib else scores[i], i))
     first = idx[0]
     runner = idx[1] if len(idx) > 1 else None
-    # every published weighting once (exact; ties share first place, as in SMAA)
-    acc = smaa.smaa(p.matrix, p.types, W, mth, kw)["rank_acceptability"][:, 0]
-    shares = _by_id(alts, acc)
-    leader = max(range(len(alts)), key=lambda i: (acc[i], -int(r[i]), -i))
+    # every published weighting once (exact; ties share first place, as in SMAA); a small
+    # pool's voters are not counted (their shares would be equations on them; issue 24, A1)
+    rows = spread.verdict_rows(p)
+    acc = (smaa.smaa(p.matrix, p.types, W[rows], mth, kw)["rank_acceptability"][:, 0]
+           if rows else None)
+    shares = _by_id(alts, acc) if acc is not None else {}
+    leader = first if acc is None else max(range(len(alts)),
+                                           key=lambda i: (acc[i], -int(r[i]), -i))
     flip = None
     if runner is not None and r[runner] > 1:
         f = model.flip(p.matrix, region, p.types, mth, kw, runner)
@@ -461,7 +400,7 @@ def _verdict(p: Problem, region: np.ndarray, W: np.ndarray, mth: str, kw: dict, 
     agree = [m for m, f in first_by_method.items() if alts[first] in f]
     if runner is not None and r[runner] == 1:
         explain = "tie"
-    elif acc[leader] > acc[first] + 1e-12:
+    elif acc is not None and acc[leader] > acc[first] + 1e-12:
         explain = "other_first_more_often"
     else:
         explain = None
@@ -473,10 +412,10 @@ def _verdict(p: Problem, region: np.ndarray, W: np.ndarray, mth: str, kw: dict, 
         "order": [{"id": alts[i], "score": float(scores[i]), "rank": int(r[i])} for i in idx],
         "first": alts[first],
         "runner_up": None if runner is None else alts[runner],
-        "share_first": float(acc[first]),
+        "share_first": None if acc is None else float(acc[first]),
         "shares": shares,
         "share_leader": alts[leader],
-        "n_weightings": int(W.shape[0]),
+        "n_weightings": len(rows),
         "flip": flip,
         "methods": {"agree": len(agree), "of": len(others), "ids": agree,
                     "first_by_method": first_by_method},
@@ -544,10 +483,10 @@ def analyze(data: dict) -> dict:
         "groups": {g: {"n": sizes[k], "weights": _by_id(p.criteria, gw[k]),
                        "population": p.populations.get(g)} for k, g in enumerate(p.groups)},
         "weights": _by_id(p.criteria, region),
-        "consensus": _consensus(p, W),
+        "consensus": spread.consensus_part(p, W, gw),
     }
     if any(v.role is not None for v in p.votes):
-        out["by_role"] = _by_key(p, W, mats, [v.role for v in p.votes])
+        out["by_role"] = spread.by_key(p, W, mats, [v.role for v in p.votes])
     skipped: list[dict] = []
     group_ranks = None
     rankings: dict = {}
@@ -572,7 +511,7 @@ def analyze(data: dict) -> dict:
             model_res["higher_is_better"])
         verdict = _verdict(p, region, W, model_method, model_kw, model_res,
                            {m: r["ranks"] for m, r in results.items()})
-        smaa_out = _smaa(p, W, sizes, kwargs, skipped)
+        smaa_out = _smaa(p, W, gw, sizes, kwargs, skipped)
         sens_out = _sensitivity(p, region, kwargs, skipped)
         phasing_out = _phasing(p, region, gw, W, sizes, rankings, kwargs, skipped,
                                smaa_out.get("method"))

@@ -121,10 +121,11 @@ def _plan_dict(plan: Any, ids: list[str]) -> dict:
 
 
 def _phasing_scores(p: Problem, scorer: str, kw: dict, W: np.ndarray, sizes: list[int],
-                    rankings: dict, kwargs: dict[str, dict], region: np.ndarray) -> np.ndarray:
+                    rankings: dict, kwargs: dict[str, dict], region: np.ndarray,
+                    gw: np.ndarray) -> np.ndarray:
     """The scores that become plan values: SMAA's mean score, the ranking's, or a new run."""
     if p.options["phasing"]["value_method"] == "smaa":
-        base, index = smaa_draw(p, W, sizes)
+        base, index = smaa_draw(p, W, sizes, gw)
         samples = base if index is None else base[index]
         return ranking.score_batch(scorer, p.matrix, samples, p.types, **kw).mean(axis=0)
     if scorer in rankings and kw == kwargs.get(scorer):
@@ -169,7 +170,7 @@ def _phasing(p: Problem, region: np.ndarray, gw: np.ndarray, W: np.ndarray, size
     o = p.options["phasing"]
     scorer, kw = _phasing_scorer(p, region, kwargs, skipped, smaa_method)
     hib = ranking.HIGHER_IS_BETTER[scorer]
-    scores = _phasing_scores(p, scorer, kw, W, sizes, rankings, kwargs, region)
+    scores = _phasing_scores(p, scorer, kw, W, sizes, rankings, kwargs, region, gw)
     c = _plannable_inputs(p)
     budgets = [ph["budget"] for ph in p.phases]
     rules = {"min_one_by_phase": o["rules"]["min_one_by_phase"],

@@ -9,6 +9,7 @@ import numpy as np
 from .. import aggregation, ranking, smaa
 from ..constants import MIN_QUANTILE_VALUES
 from ..contract import Problem
+from ..disclosure import MIN_SPREAD_VALUES, POOL
 from ..errors import MCDAInputError
 
 
@@ -17,10 +18,50 @@ def by_id(ids: list[str], values: Any) -> dict[str, Any]:
     return dict(zip(ids, vals, strict=True))
 
 
-def smaa_draw(p: Problem, W: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, Any]:
-    """The SMAA weight samples ``(base, index)`` of ``options.smaa`` (seeded, reproducible)."""
-    o = p.options["smaa"]
+def pool_rows(p: Problem) -> list[int]:
+    """Positions of the votes in the pooled group ("Övriga kommuner", ``core.disclosure``)."""
+    return [i for i, v in enumerate(p.votes) if v.group == POOL]
+
+
+def pool_is_small(p: Problem) -> bool:
+    """Is there a pool with fewer than :data:`~mcda.core.disclosure.MIN_SPREAD_VALUES` voters?
+
+    Why: such a pool is published only through its count and its arithmetic mean. Any figure
+    that also carries its voters' spread (S*, SD, quantiles, η², correlations, shares of
+    weightings) adds equations on their individual vectors (issue 24, attack A1)."""
+    n = len(pool_rows(p))
+    return 0 < n < MIN_SPREAD_VALUES
+
+
+def spread_rows(p: Problem) -> list[int]:
+    """The votes whose own weightings the statistics over participants may use: all of them,
+    except a small pool's (:func:`pool_is_small`), which are left out of every such figure."""
+    if not pool_is_small(p):
+        return list(range(len(p.votes)))
+    return [i for i, v in enumerate(p.votes) if v.group != POOL]
+
+
+def pooled_base(p: Problem, W: np.ndarray, gw: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """The weight vectors samples may be drawn from, with each one's group index: every
+    published voter's own vector, and the pool ONLY as its combined (published) weights,
+    one row standing for all its voters. Samples never reuse a pooled voter's own vector."""
     group_idx = {g: k for k, g in enumerate(p.groups)}
+    rows = [i for i, v in enumerate(p.votes) if v.group != POOL]
+    base = [W[i] for i in rows]
+    groups = [group_idx[p.votes[i].group] for i in rows]
+    if POOL in group_idx and len(rows) < len(p.votes):
+        base.append(gw[group_idx[POOL]])
+        groups.append(group_idx[POOL])
+    return np.asarray(base, dtype=float).reshape(len(base), W.shape[1]), groups
+
+
+def smaa_draw(p: Problem, W: np.ndarray, sizes: list[int],
+              gw: np.ndarray) -> tuple[np.ndarray, Any]:
+    """The SMAA weight samples ``(base, index)`` of ``options.smaa`` (seeded, reproducible).
+
+    Empirical samples resample the published voters' vectors and take the pool at its
+    combined weights (:func:`pooled_base`); its share of the samples is unchanged."""
+    o = p.options["smaa"]
     rule = p.options["between_groups"]
     if rule == "participants":
         shares = sizes
@@ -28,20 +69,26 @@ def smaa_draw(p: Problem, W: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, 
         shares = [p.populations[g] for g in p.groups]
     else:
         shares = None
+    base, groups = pooled_base(p, W, gw)
     return smaa.draw(o["weights"], o["samples"], o["seed"], len(p.criteria),
-                     weights=W, groups=[group_idx[v.group] for v in p.votes],
-                     group_shares=shares)
+                     weights=base, groups=groups, group_shares=shares)
 
 
-def group_vector(p: Problem, W: np.ndarray, mats: list[Any], rows: Any) -> np.ndarray:
+def group_vector(p: Problem, W: np.ndarray, mats: list[Any], rows: Any, *,
+                 pooled: bool = False) -> np.ndarray:
     """One group's weights under ``options.within_group``.
 
     A median of fewer than :data:`MIN_QUANTILE_VALUES` votes is the answer of one voter (per
     criterion), which a published group figure must never be; such groups use the mean.
+    ``pooled``: the group is the pool; under ten voters it is always the arithmetic mean (a
+    geometric mean or AIJ beside the per-criterion means, which are published, would be a
+    second set of equations on its voters' vectors; issue 24, A1).
     """
     rule = p.options["within_group"]
     rows = list(rows)
     if rule == "median" and len(rows) < MIN_QUANTILE_VALUES:
+        rule = "mean"
+    if pooled and len(rows) < MIN_SPREAD_VALUES:
         rule = "mean"
     return aggregation.within_group(
         W[rows], rule, matrices=[mats[i] for i in rows] if rule == "aij" else None,

@@ -70,6 +70,9 @@ class Consensus(_Out):
     kendall_w: float | None
     kendall_w_p: float | None
     criteria: dict[str, CriterionStats]
+    left_out: list[str] = Field(default_factory=list, description="Groups whose voters' own "
+                                "weightings no statistic over participants uses (a pool of "
+                                "fewer than ten voters; docs/methods.md, 'Small pools').")
 
 
 class Tradeoff(_Out):
@@ -236,8 +239,10 @@ class Verdict(_Out):
                                     "shown on every surface.")
     first: str
     runner_up: str | None
-    share_first: float = Field(ge=0, le=1, description="Share of the room's weightings (every "
-                               "vote's weights once) under which first comes first (ties count).")
+    share_first: float | None = Field(ge=0, le=1, description="Share of the room's weightings "
+                                      "(every vote's weights once; a pool of fewer than ten "
+                                      "voters not counted) under which first comes first (ties "
+                                      "count); None when no weighting is left to count.")
     shares: dict[str, float] = Field(description="The same share for every alternative.")
     share_leader: str = Field(description="The alternative first under most weightings.")
     n_weightings: int
@@ -292,7 +297,8 @@ class Meta(_Out):
 class RoleGroup(_Out):
     n: int
     weights: dict[str, float]
-    s_star: float
+    s_star: float | None = Field(description="None under ten voters (a spread of few values "
+                                 "is theirs).")
 
 
 class ByRole(_Out):

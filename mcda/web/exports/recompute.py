@@ -48,6 +48,16 @@ def cell(sheet: str, row: int, col: int, *, absolute: bool = False) -> str:
     return sheet_ref(sheet) + xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
 
 
+PRECISION = 3
+"""Decimals of every number the workbook holds, data and cached formula results alike: the
+page's precision (0.1 % of weight). Spreadsheets recalculate on opening, so the formulas'
+results are those of the published, rounded data (within 0.001 of the analysis)."""
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(float(value), PRECISION)
+
+
 def _share_formula(rule: str, row: int, first: int, last: int) -> str:
     """A group's share of the region under ``rule`` (``core.aggregation.between_groups``)."""
     if rule == "participants":
@@ -90,7 +100,8 @@ class Recompute:
         return all(self.m.groups[g].population is not None for _r, g in self._group_rows())
 
     def region(self) -> int:
-        """The published group weights (data, full precision, with counts and population),
+        """The published group weights (data at the page's precision, 0.1 %, as every export
+        carries it: issue 24, A1; with counts and population),
         each group's share, the sum of share × weight and the region's weights on their sheet;
         "Kommunernas vikter" then shows both through references. Returns the row of the
         region's weights. No formula names "Kommunernas vikter": its translated name may hold
@@ -115,7 +126,7 @@ class Recompute:
             if rule is not None:
                 ws.write_formula(r, 3, _share_formula(rule, r, first, last), self.pct)
             for j, cid in enumerate(self.crits):
-                value = float(res.weights.get(cid, 0.0))
+                value = round(float(res.weights.get(cid, 0.0)), PRECISION)
                 ws.write_number(r, FIRST_CRIT_COL + j, value, self.pct)
                 ws_w.write_formula(wrow, 2 + j, "=" + cell(self.calc, r, FIRST_CRIT_COL + j),
                                    self.pct, value)
@@ -127,7 +138,7 @@ class Recompute:
         for j, cid in enumerate(self.crits):
             col = FIRST_CRIT_COL + j
             letter = xl_col_to_name(col)
-            value = float(self.m.weights.get(cid, 0.0))
+            value = round(float(self.m.weights.get(cid, 0.0)), PRECISION)
             if rule is None:
                 ws.write_number(reg, col, value, self.pct)
             else:
@@ -180,7 +191,7 @@ class Recompute:
                     f"(MAX({rng})-MIN({rng})),({x}-MIN({rng}))/(MAX({rng})-MIN({rng}))))"),
                     self.dec)
             ws.write_formula(r, 1, f"=SUMPRODUCT({v0}{r + 1}:{v1}{r + 1},{w0}:{w1})", self.dec,
-                             score.get(a["id"]))
+                             _rounded(score.get(a["id"])))
         ws.freeze_panes(1, 1)
         self.order_scores(rows)
 
@@ -192,7 +203,8 @@ class Recompute:
         """"Ordning"'s score column as references to the computed scores (same order)."""
         ws = self.book.wb.get_worksheet_by_name(self.order_sheet[:31])
         for i, o in enumerate(self.m.verdict.order):
-            ws.write_formula(i + 1, 2, "=" + cell(self.values, rows[o.id], 1), self.dec, o.score)
+            ws.write_formula(i + 1, 2, "=" + cell(self.values, rows[o.id], 1), self.dec,
+                             _rounded(o.score))
 
 
 def add_recompute(book: Workbook, ra: Any, sheets: dict[str, Table]) -> list[tuple[str, str]]:

@@ -26,7 +26,21 @@ from mcda.web.present.numbers import decimal_text
 PCT, DEC, DEC2 = "pct", "dec", "dec2"
 DIGITS = {DEC: 3, DEC2: 2}
 """Decimals a value column keeps in a CSV file, as the page shows it (values 3, consistency
-ratios 2); the workbook keeps the number with a format of that precision."""
+ratios 2); the workbook keeps the number rounded the same way, with a format of that
+precision."""
+
+STORED_DIGITS = {PCT: 3, DEC: 3, DEC2: 2}
+"""Decimals a number keeps in an export (shares: 0.1 %, as the page shows them); a number
+without a format keeps three. Why: a file must not carry more precision than the page
+(issue 24, A1: full-precision means were equations on a pool's voters)."""
+
+
+def stored(v: Any, fmt: str | None) -> Any:
+    """A float as an export stores it: rounded to the page's precision (:data:`STORED_DIGITS`);
+    anything else unchanged."""
+    if not isinstance(v, float):
+        return v
+    return round(v, STORED_DIGITS.get(fmt or "", 3)) + 0.0  # + 0.0: no "-0"
 
 
 @dataclass
@@ -64,7 +78,7 @@ class Table:
             if fmt in DIGITS:
                 return round(float(v), DIGITS[fmt]) + 0.0  # + 0.0: no "-0"
             if fmt != PCT:
-                return v
+                return stored(v, fmt)
             text = format_decimal_text(v * 100, 1, ascii_minus=True)
             return text if self.formats.get(j) == PCT else text + " %"
 
@@ -420,6 +434,9 @@ def _hidden_note(view: dict[str, Any]) -> str | None:
     parts = []
     if view.get("spread_hidden"):
         parts.append(_("SD och IQR är dolda: %(why)s.", why=view["spread_hidden"]))
+    left_out = (view.get("consensus") or {}).get("left_out")
+    if left_out:  # a small pool left out of the spreads (A1)
+        parts.append(left_out)
     if view.get("comparable") is False:
         parts.append(_("Andel mellan kommuner: ej mätbar, resultaten visar bara en grupp."))
     return " ".join(parts) or None

@@ -10,7 +10,7 @@ from typing import Any
 import xlsxwriter
 
 from mcda.web.exports.cells import csv_rows
-from mcda.web.exports.tables import Table
+from mcda.web.exports.tables import Table, stored
 
 
 def csv_bytes(table: Table) -> bytes:
@@ -52,7 +52,10 @@ class Workbook:
         if v is None:
             return
         if isinstance(fmt, str):
+            v = stored(v, fmt)  # never more precision than the page shows
             fmt = self.formats[fmt]
+        else:
+            v = stored(v, None)
         if isinstance(v, bool):
             ws.write_string(r, c, "ja" if v else "nej", fmt)
         elif isinstance(v, int | float):

@@ -168,6 +168,7 @@ class RegionView:
     block: str | None = None  # why not visible (``core.disclosure.region_block``)
     kind: str = disclosure.ANONYMOUS
     others: int = 0  # voters other than this device
+    named_only: bool = False  # the verdict's share leaves a small pool out (issue 24, A1)
 
 
 def region_view(db: Database, rnd: Mapping[str, Any], criteria: Sequence[Mapping[str, Any]],
@@ -189,6 +190,7 @@ def region_view(db: Database, rnd: Mapping[str, Any], criteria: Sequence[Mapping
         entry = room.analysis
         if entry is not None and entry.model is not None:
             out.verdict = getattr(entry.model, "verdict", None)
+            out.named_only = bool(entry.model.consensus.left_out)
             out.names = {a["id"]: a["name"] for a in entry.input["alternatives"]}
     return out
 
@@ -207,7 +209,7 @@ def region_weights(
     weights = {str(k): float(v) for k, v in model.weights.items()} if model else {}
     if weights and all(str(c["id"]) in weights for c in criteria):
         stats = model.consensus.criteria  # type: ignore[union-attr]
-        return weights, {str(k): float(v.sd or 0.0) for k, v in stats.items()}
+        return weights, {str(k): float(v.sd) for k, v in stats.items() if v.sd is not None}
     return region.region_weights(votes, [c["id"] for c in criteria], int(rnd["anonymity_k"]),
                                  disclosure.clean_kind(rnd.get("kind")))
 

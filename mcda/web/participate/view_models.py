@@ -68,7 +68,8 @@ def own_vs_region_rows(criteria: Criteria, own: Mapping[str, Any], view: RegionV
         "name": c["name"],
         "own": pf.fmt_pct(float(own[str(c["id"])])) if str(c["id"]) in own else "–",
         "region": pf.fmt_pct(reg[str(c["id"])]),
-        "spread": pf.fmt_pct(view.spread.get(str(c["id"])) or 0.0) if show_spread else hidden,
+        "spread": pf.fmt_pct(view.spread[str(c["id"])])
+        if show_spread and str(c["id"]) in view.spread else hidden,
         "diff": diff_text(own.get(str(c["id"])), reg[str(c["id"])]),
     } for c in criteria]
 
@@ -101,6 +102,14 @@ def verdict_words(view: RegionView) -> str | None:
         return None
     en = str(get_locale() or "sv") == "en"
     first = view.names.get(v.first, v.first)
+    if v.share_first is None:  # no weighting left to count (a small pool only; issue 24)
+        return _("Med beslutsfrågans modell (%(m)s) kommer %(alt)s först.",
+                 m=v.model.name_en if en else v.model.name_sv, alt=first)
+    if view.named_only:  # a small pool's voters are not counted in the share
+        return _("Med beslutsfrågans modell (%(m)s) kommer %(alt)s först. %(alt)s kommer först "
+                 "med %(p)s av viktningarna i de namngivna kommunerna.",
+                 m=v.model.name_en if en else v.model.name_sv, alt=first,
+                 p=percent_text(v.share_first, 0))
     return _("Med beslutsfrågans modell (%(m)s) kommer %(alt)s först. %(alt)s kommer först "
              "med %(p)s av deltagarnas viktningar.",
              m=v.model.name_en if en else v.model.name_sv, alt=first,
@@ -165,7 +174,10 @@ def _previous_round(criteria: Criteria, prev: PreviousRound,
     }
     if not prev.visible or prev.region is None:
         return out
-    quant = prev.quantiles or region.weight_quantiles(prev.votes, [c["id"] for c in criteria])
+    quant = prev.quantiles if prev.quantiles is not None else region.weight_quantiles(
+        prev.votes, [c["id"] for c in criteria], k=int(rnd["anonymity_k"]))
+    if not quant:  # fewer than ten values once a small pool is left out (issue 24)
+        return out
     stats = []
     for c in criteria:
         cid = str(c["id"])

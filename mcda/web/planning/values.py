@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from mcda.core import phasing
+from mcda.core import disclosure, phasing
 from mcda.core.constants import DEFAULT_TOP_K
 from mcda.core.errors import MCDAInputError
 from mcda.store import analysis_cache, analysis_input
@@ -207,8 +207,23 @@ def _per_phase_values(
     return out
 
 
+def sample_source(output: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The published output the value samples draw from: the published voters' own
+    weightings, and the pool ("Övriga kommuner") only as its combined weights, one row for
+    all its voters. Samples never reuse a pooled voter's own vector (issue 24, A1), and the
+    pool keeps its share of the samples (one municipality, one voice)."""
+    if not output:
+        return output
+    votes = [v for v in output.get("votes") or [] if v.get("group") != disclosure.POOL]
+    pool = (output.get("groups") or {}).get(disclosure.POOL)
+    if pool:
+        votes.append({"group": disclosure.POOL, "weights": dict(pool["weights"])})
+    return {**output, "votes": votes}
+
+
 def value_samples(values: dict[str, Any], alt_ids: list[int], n: int) -> Any:
-    """SMAA-sampled WSM values (participants resampled per municipality) for the stability.
+    """SMAA-sampled WSM values (published participants resampled per municipality, the pool
+    at its combined weights: :func:`sample_source`) for the stability.
 
     Per-phase rounds: S × n × P, each phase sampled from its own votes (seed per phase); a
     phase without votes takes the mean of the sampled phases, as the plan values do.
@@ -216,12 +231,12 @@ def value_samples(values: dict[str, Any], alt_ids: list[int], n: int) -> Any:
     ids = [str(a) for a in alt_ids]
     if values.get("per_phase_round"):
         return phasing.stack_phase_samples([
-            phasing.analysis_value_samples(ra["input"], ra["output"], ids, n,
+            phasing.analysis_value_samples(ra["input"], sample_source(ra["output"]), ids, n,
                                            int(values["round"]["id"]) * 97 + k)
             if ra else None
             for k, ra in enumerate(values.get("phase_analyses") or [])
         ])
     return phasing.analysis_value_samples(
-        values.get("input"), values.get("output"), ids, n,
+        values.get("input"), sample_source(values.get("output")), ids, n,
         int(values["round"]["id"]) if values.get("round") else 0,
     )

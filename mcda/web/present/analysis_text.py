@@ -330,7 +330,11 @@ def verdict_lines(v: Mapping[str, Any], gettext: Gettext | None = None,
     if follow:
         lines[0] += " " + t.gettext("Därefter följer %(names)s.") % {"names": join(follow, t)}
     share = v.get("share_first")
-    if share is not None:
+    if share is not None and v.get("named_only"):  # a small pool's voters are not counted
+        lines.append(t.gettext("%(first)s kommer först med %(share)s av viktningarna i de "
+                               "namngivna kommunerna.") % {"first": first,
+                                                            "share": pct(share, t)})
+    elif share is not None:
         lines.append(t.gettext("%(first)s kommer först med %(share)s av deltagarnas "
                                "viktningar.") % {"first": first, "share": pct(share, t)})
     lines.extend(explain_lines(v, t))

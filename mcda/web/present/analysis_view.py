@@ -175,6 +175,7 @@ def build_view(ra: RoundAnalysis, counts: Mapping[str, int], k: int,
     view["coverage"] = next((s for s in view["summary"] if s["kind"] == "coverage"), None)
     vp = verdict_plain(m.verdict, alts, cname) if has_scores else None
     if vp is not None:
+        vp["named_only"] = bool(m.consensus.left_out)  # a small pool not counted (A1)
         vp["lines"] = analysis_text.verdict_lines(vp)
         vp["explain_lines"] = analysis_text.explain_lines(vp)
         vp["model"] = analysis_text.model_name(vp)
@@ -243,11 +244,28 @@ def _consensus_view(m: AnalysisOutput, cname: Mapping[str, str]) -> dict[str, An
     cons = m.consensus
     s_star = num(cons.s_star)
     by_group = sorted((group_name(g), v) for g, v in cons.s_star_by_group.items())
+    # why a spread is missing (issue 24, A1): in plain words, never "–" alone
+    hidden = _("dold: färre än %(n)s röster", n=disclosure.MIN_SPREAD_VALUES)
     return {
-        "s_star": s_star, "s_star_label": s_star_text(s_star),
+        "s_star": s_star, "s_star_label": s_star_text(s_star) if s_star is not None else hidden,
         "kendall_w": num(cons.kendall_w), "kendall_w_p": num(cons.kendall_w_p),
-        "by_group": [{"group": g, "s_star": num(v), "label": s_star_text(num(v))}
+        "by_group": [{"group": g, "s_star": num(v),
+                      "label": s_star_text(num(v)) if v is not None else hidden}
                      for g, v in by_group],
+        "hidden": hidden,
+        "by_group_hidden": bool(by_group) and all(v is None for _g, v in by_group),
+        "min_n": disclosure.MIN_SPREAD_VALUES,
+        "left_out": _(
+            "%(pool)s har färre än %(n)s röster och räknas här bara med sina sammanslagna "
+            "vikter: S*, W, spridningen och andelen mellan kommuner bygger på de namngivna "
+            "kommunernas deltagare (annars skulle de avslöja enskilda viktningar).",
+            pool=pool_label(), n=disclosure.MIN_SPREAD_VALUES)
+        if cons.left_out else None,
+        "left_out_share": _(
+            "%(pool)s har färre än %(n)s röster: andelen räknar bara de namngivna kommunernas "
+            "viktningar; ordningen räknar %(pool)s med sina sammanslagna vikter.",
+            pool=pool_label(), n=disclosure.MIN_SPREAD_VALUES)
+        if cons.left_out else None,
         "criteria": sorted(
             ({"id": c, "name": cname[c], "mean": num(st.mean), "sd": num(st.sd),
               "iqr": num(st.iqr), "between_share": num(st.between_share)}

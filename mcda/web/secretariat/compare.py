@@ -33,8 +33,10 @@ def municipality_rows(view: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     if not view or view.get("empty"):
         return []
     s_by = {r["group"]: r["s_star"] for r in view["consensus"]["by_group"]}
+    hidden = view["consensus"].get("hidden")  # why an S* is missing (under ten voters)
     return [{"group": d["group"], "distance": d["distance"],
-             "n": view["group_weights"]["n"].get(d["group"]), "s_star": s_by.get(d["group"])}
+             "n": view["group_weights"]["n"].get(d["group"]), "s_star": s_by.get(d["group"]),
+             "s_star_note": hidden if s_by.get(d["group"]) is None else None}
             for d in view["distance"]]
 
 
