@@ -154,6 +154,8 @@ class ConflictModel:
             v = self.plan_value(self.V[g], assignment)
             b = best[g]
             regret = 100.0 * (b - v) / b if b > 0 else 0.0
+            if abs(b - v) <= 1e-12 * max(1.0, abs(b)):  # the same plan value, summed apart
+                regret = 0.0
             gain = beats = None
             if self.ref is not None:
                 r = self.ref[g]
