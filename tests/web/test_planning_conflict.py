@@ -1,0 +1,85 @@
+"""Planning page, issue 27: the do-nothing reference, who gains and who loses, the
+value–conflict frontier (computed on request) and saving a frontier plan as a scenario."""
+
+from __future__ import annotations
+
+import re
+
+from mcda.store import connect
+from mcda.store import reference as store_reference
+from mcda.store import scenarios as store_scenarios
+from tests.helpers import csrf_from, parse_html
+from tests.web.test_planning import demo_decision  # noqa: F401 - fixture
+
+
+def test_page_says_who_gains_and_who_loses(client, demo_decision):  # noqa: F811
+    html = client.get(f"/etapper/{demo_decision}").get_data(as_text=True)
+    doc = parse_html(html)
+    sentence = doc.find(class_="regret-sentence").text()
+    assert re.search(r"Regionens plan är bättre än att avstå för \d+ av \d+ kommuner", sentence)
+    assert doc.find(id="regret-plan-map") is not None  # the map
+    assert doc.find(id="regret-plan-bars") is not None  # the sorted bars
+    rows = doc.find(class_="regret-table").find_all("tr")
+    assert len(rows) > 2
+    assert doc.find(class_="better-table") is not None  # alternatives against doing nothing
+    assert "Fasth" in html
+
+
+def test_reference_levels_are_saved_and_used(client, app, demo_decision):  # noqa: F811
+    page = client.get(f"/etapper/{demo_decision}").get_data(as_text=True)
+    fields = [str(el.get("name")) for el in parse_html(page).iter()
+              if str(el.get("name") or "").startswith("ref_")]
+    assert fields
+    data = {"csrf_token": csrf_from(page), fields[0]: "1000000"}
+    resp = client.post(f"/etapper/{demo_decision}/nulage", data=data)
+    assert resp.status_code in (302, 303)
+    db = connect(app.config["DATABASE"])
+    try:
+        levels = store_reference.get_levels(db, demo_decision)
+    finally:
+        db.conn.close()
+    assert levels == {int(fields[0].removeprefix("ref_")): 1000000.0}
+    bad = client.post(f"/etapper/{demo_decision}/nulage",
+                      data={"csrf_token": csrf_from(page), fields[0]: "mycket"},
+                      headers={"HX-Request": "true"})
+    assert "måste vara ett tal" in bad.get_data(as_text=True)
+
+
+def test_reference_post_needs_csrf(client, demo_decision):  # noqa: F811
+    resp = client.post(f"/etapper/{demo_decision}/nulage", data={"ref_1": "3"})
+    assert resp.status_code == 400
+
+
+def test_frontier_on_request_with_each_plan_and_save(client, app, demo_decision):  # noqa: F811
+    page = client.get(f"/etapper/{demo_decision}").get_data(as_text=True)
+    assert 'hx-indicator="#frontier-progress"' in page and "<progress" in page
+    resp = client.get(f"/etapper/{demo_decision}/konfliktfront?matt=max_regret&nivaer=6",
+                      headers={"HX-Request": "true"})
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    doc = parse_html(html)
+    assert doc.find(class_="frontier-table") is not None
+    levels = doc.find_all(class_="frontier-level")
+    assert levels
+    first = levels[0]
+    plan = first.find("input", name="plan").get("value")
+    assert plan
+    resp = client.post(f"/etapper/{demo_decision}/konfliktfront/spara",
+                       data={"csrf_token": csrf_from(page), "plan": plan,
+                             "name": "Minst konflikt"})
+    assert resp.status_code in (302, 303)
+    db = connect(app.config["DATABASE"])
+    try:
+        names = [s["name"] for s in store_scenarios.list_scenarios(db, demo_decision)]
+    finally:
+        db.conn.close()
+    assert "Minst konflikt" in names
+    full = client.get(f"/etapper/{demo_decision}/konfliktfront?matt=count_over&grans=5")
+    assert full.status_code == 200 and "<h1>" in full.get_data(as_text=True)
+
+
+def test_bad_frontier_plan_is_refused(client, demo_decision):  # noqa: F811
+    page = client.get(f"/etapper/{demo_decision}").get_data(as_text=True)
+    resp = client.post(f"/etapper/{demo_decision}/konfliktfront/spara",
+                       data={"csrf_token": csrf_from(page), "plan": "999999:1", "name": "X"})
+    assert resp.status_code == 400
