@@ -28,7 +28,7 @@ from .solver import milp
 
 _SOLVES: dict[int, int] = {}
 MAX_SETS = 8  # sets tried before the full model is solved instead
-PACK_TIME_LIMIT_S = 2.0
+PACK_TIME_LIMIT_S = 10.0  # wall clock: generous, a loaded machine runs HiGHS slowly
 GREEDY_TRIES = 24
 
 
@@ -149,8 +149,15 @@ def solve(m: PhaseModel, c: np.ndarray, extra: tuple[list, int, np.ndarray],
         if res.x is None or res.status != 0:
             return None
         y = np.rint(res.x[first_y: m.nvar])
-        x = greedy_pack(m, [i for i in range(m.n) if y[i] > 0.5])
+        # a set phased once is phased again at once (keyed with the budgets: with_budgets
+        # copies share this dict)
+        chosen = (tuple(m.budgets), tuple(i for i in range(m.n) if y[i] > 0.5))
+        cache = m.__dict__.setdefault("_packed", {})
+        x = cache.get(chosen)
+        if x is None:
+            x = greedy_pack(m, list(chosen[1]))
         if x is not None:
+            cache[chosen] = x
             return x
         lb2 = np.concatenate([m.bounds.lb, np.zeros(k)])
         ub2 = np.concatenate([m.bounds.ub, extra_ub])
@@ -165,14 +172,14 @@ def solve(m: PhaseModel, c: np.ndarray, extra: tuple[list, int, np.ndarray],
         if res2.status != 2:  # not proven unpackable (time limit): solve it all instead
             return None
         # this set cannot be phased: cut it off and take the next best set
-        chosen = [i for i in range(m.n) if y[i] > 0.5]
         cut = {m._iy(i): (1.0 if y[i] > 0.5 else -1.0) for i in range(m.n)}
-        set_rows = [*set_rows, (cut, -np.inf, float(len(chosen) - 1))]
+        set_rows = [*set_rows, (cut, -np.inf, float(len(chosen[1]) - 1))]
     else:
         return None
     x = np.rint(res2.x[:first_y]).reshape(m.n, m.P)
     if m._exact_cuts(x):
         return None
+    cache[chosen] = x
     return x
 
 
