@@ -83,3 +83,14 @@ def test_bad_frontier_plan_is_refused(client, demo_decision):  # noqa: F811
     resp = client.post(f"/etapper/{demo_decision}/konfliktfront/spara",
                        data={"csrf_token": csrf_from(page), "plan": "999999:1", "name": "X"})
     assert resp.status_code == 400
+
+
+def test_scenario_page_says_who_gains_and_who_loses(client, app, demo_decision):  # noqa: F811
+    client.get(f"/etapper/{demo_decision}/scenarier")  # the demo scenarios are loaded
+    db = connect(app.config["DATABASE"])
+    try:
+        sid = store_scenarios.list_scenarios(db, demo_decision)[0]["id"]
+    finally:
+        db.conn.close()
+    html = client.get(f"/etapper/{demo_decision}/scenarier/{sid}").get_data(as_text=True)
+    assert 'class="regret-sentence"' in html and 'id="sc-regret-map"' in html
