@@ -94,3 +94,18 @@ def test_scenario_page_says_who_gains_and_who_loses(client, app, demo_decision):
         db.conn.close()
     html = client.get(f"/etapper/{demo_decision}/scenarier/{sid}").get_data(as_text=True)
     assert 'class="regret-sentence"' in html and 'id="sc-regret-map"' in html
+
+
+def test_report_brief_and_appendix_say_who_gains_and_who_loses(client, app,
+                                                               demo_decision):  # noqa: F811
+    """The report: the sentence in the brief (with the plan), the table in the appendix."""
+    db = connect(app.config["DATABASE"])
+    try:
+        rid = db.execute("SELECT r.id FROM rounds r JOIN votes v ON v.round_id = r.id "
+                         "WHERE r.decision_id = ? LIMIT 1", [demo_decision]).fetchone()[0]
+    finally:
+        db.conn.close()
+    html = client.get(f"/resultat/{rid}/rapport").get_data(as_text=True)
+    doc = parse_html(html)
+    assert "bättre än att avstå" in doc.find(class_="regret-sentence").text()
+    assert doc.find(id="sec-regret").find(class_="regret-table") is not None
