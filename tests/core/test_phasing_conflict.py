@@ -182,3 +182,37 @@ def test_progress_is_reported_to_the_end():
     cm.frontier([1.0, 1.0, 1.0], progress=lambda d, t: seen.append((d, t)))
     assert seen and seen[-1][0] == seen[-1][1]
     assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:], strict=False))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 5])
+def test_set_first_shortcut_agrees_with_the_full_model(monkeypatch, seed):
+    """12 investments × 3 phases with every rule kind (too many for brute force): the
+    frontier with the set relaxation + packing check equals the one with only full MILPs."""
+    rng = np.random.default_rng(seed)
+    n, munis = 12, ["A", "B", "C", "D"]
+    costs = [float(c) for c in rng.integers(2, 12, n)]
+    hosts = [munis[i % 4] if i % 5 else None for i in range(n)]
+    earliest = [1 + (i % 4 == 3) for i in range(n)]
+    prereq = [(5, 1), (9, 2)]
+    budgets = [float(sum(costs)) * f for f in (0.2, 0.25, 0.2)]
+    rules = {"municipalities": munis, "min_one_by_phase": 3, "max_share": 0.5,
+             "pools": [{"name": "EU", "budgets": [4.0, 4.0, 4.0], "shares": {0: 0.5, 4: 0.25}}],
+             "pins": [{"item": 2, "kind": "in", "phase": 1},
+                      {"item": 6, "kind": "not_before", "phase": 2},
+                      {"item": 7, "kind": "never", "phase": None}],
+             "groups": [{"name": "X", "kind": "at_most_one", "items": [3, 8]},
+                        {"name": "Y", "kind": "at_least_one", "items": [10, 11]}]}
+    groups = {m: rng.uniform(0, 1, n) ** 3 * np.where(np.array(hosts) == m, 6.0, 1.0)
+              for m in munis}
+    regional = np.mean(list(groups.values()), axis=0)
+    fast = ConflictModel(costs, hosts, earliest, prereq, budgets, rules, group_values=groups)
+    fr1 = fast.frontier(regional, levels=8)
+    monkeypatch.setattr(conflict.fastset, "solve", lambda *a, **k: None)
+    full = ConflictModel(costs, hosts, earliest, prereq, budgets, rules, group_values=groups)
+    fr2 = full.frontier(regional, levels=8)
+    assert len(fr1.points) > 2  # a frontier with a trade-off
+    assert fr1.best == pytest.approx(fr2.best, abs=TOL)
+    assert [p.value for p in fr1.points] == pytest.approx([p.value for p in fr2.points],
+                                                           abs=TOL)
+    assert [p.conflict for p in fr1.points] == pytest.approx(
+        [p.conflict for p in fr2.points], abs=1e-5)
