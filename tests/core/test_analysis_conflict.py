@@ -118,3 +118,21 @@ def test_reference_scores_match_an_appended_row_for_the_value_model():
     ext = ranking.score_batch("wsm", np.vstack([m, lv]), w[None, :], t, normalization="minmax")
     assert rs.reference[0] == pytest.approx(ext[0, -1])
     assert rs.alternatives[0] == pytest.approx(ext[0, :-1])
+
+
+def test_groups_under_k_appear_only_as_the_pool():
+    """Anonymity: with k = 4 every municipality (3 voters each) is pooled before the
+    analysis, so the regret table and the reference name only "Övriga kommuner"."""
+    from mcda.core import disclosure
+
+    d = phased()
+    d["options"]["phasing"] = {"conflict": {"frontier": True, "levels": 6}}
+    pooled = disclosure.pool_input(d, disclosure.plan_for_votes(d["votes"], 4))
+    out = analyze(pooled)
+    names = {r["group"] for r in out["phasing"]["conflict"]["plan"]}
+    assert names == {disclosure.POOL}
+    assert set(out["reference"]["groups"]) == {disclosure.POOL}
+    for p in out["phasing"]["conflict"]["frontier"]["points"]:
+        assert {r["group"] for r in p["regrets"]} == {disclosure.POOL}
+    text = json.dumps(out, ensure_ascii=False)
+    assert "Skövde\", \"value\"" not in text and "\"group\": \"Skövde\"" not in text
