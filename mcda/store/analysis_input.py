@@ -405,6 +405,9 @@ def _add_phasing(
             "paths": [g for g in settings.get("compare_groups") or [] if g in data["groups"]]
             if closed else [],
             "discount": float(settings.get("discount") or 0.0),
+            # Who gains, who loses (issue 27): one exact solve per group, so, like paths,
+            # only once the round is closed (the planning page's frontier asks for it).
+            "conflict": {"table": closed},
         }},
     }
     try:

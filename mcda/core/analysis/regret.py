@@ -79,6 +79,8 @@ def conflict_part(p: Problem, c: Any, plan: Any, gw: np.ndarray, scorer: str, kw
     if not c.idx or not plan.feasible or not p.groups:
         return None
     o = p.options["phasing"]["conflict"]
+    if not o["table"] and not o["frontier"]:
+        return None
     values, nothing = group_values(p, c.idx, gw, scorer, kw, hib)
     cm = ConflictModel(*problem, group_values=values, reference=nothing)
     out: dict[str, Any] = {

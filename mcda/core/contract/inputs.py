@@ -259,6 +259,9 @@ class ConflictOptions(_Model):
     threshold_pct: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0,
                                           le=100)] = 10.0
     levels: Annotated[int, Field(ge=6, le=10)] = 10
+    table: bool = Field(True, description="The regional plan's regret table (one exact "
+                        "solve per group; Vägval's web input turns it off while a round is "
+                        "open, as for paths).")
     frontier: bool = Field(False, description="Also compute the value–conflict frontier "
                            "(seconds for 40 investments; the regret table alone is cheap).")
 

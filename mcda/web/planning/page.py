@@ -124,9 +124,13 @@ def _conflict(ctx: dict[str, Any], values: dict[str, Any], pi: dict[str, Any]) -
     }
     ph = values.get("phasing") or {}
     raw = ph.get("conflict")
-    if raw and ctx.get("plan") and ctx["plan"]["feasible"] and _same_items(ph, pi["alternatives"]):
+    ok = bool(ph.get("plan") and ctx.get("plan") and ctx["plan"]["feasible"]
+              and _same_items(ph, pi["alternatives"]))
+    ctx["frontier_available"] = ok  # the frontier reads the round's analysis input
+    if ok and raw:
         ctx["regret"] = conflict.regret_view(_("Regionens plan"), raw["plan"],
                                              pi["municipalities"])
+    ctx["regret_pending"] = ok and not raw  # an open round: one solve per group per vote
 
 
 def frontier_context(decision: dict[str, Any], round_id: int | None,
