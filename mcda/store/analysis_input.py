@@ -23,7 +23,7 @@ from sqlite_utils import Database
 from ..core import disclosure
 from ..core.constants import BETWEEN_RULES, METHODS, POINTS_TOTAL, WITHIN_RULES
 from ..core.errors import MCDAInputError
-from . import decisions, items, municipalities, rounds
+from . import decisions, items, municipalities, reference, rounds
 from . import votes as votes_store
 
 DEFAULT_METHODS = tuple(m for m in METHODS if m != "wpm")
@@ -249,6 +249,7 @@ def build_input(
         plan_in = _planning_input(db, rnd["decision_id"])
         model = decisions.decision_model(db, rnd["decision_id"])["id"]
         computed = _computed_criteria(db, rnd["decision_id"])
+        ref_levels = reference.get_levels(db, rnd["decision_id"])
     crit_ids = [str(c["id"]) for c in crits]
     data: dict[str, Any] = {
         "criteria": [
@@ -287,6 +288,8 @@ def build_input(
     _check_rules(opts, data)
     data["options"] = _core_options(opts, round_id, has_scores="scores" in data)
     data["options"]["model"] = model  # the decision's model ranks and values everything
+    if ref_levels and "scores" in data:  # the do-nothing reference (issue 27)
+        data["reference"] = {str(c): v for c, v in ref_levels.items()}
     if phase_id is None:  # one phase's votes alone do not make the round's phasing plan
         _add_phasing(data, alts, plan_in, closed=rnd.get("state") == "closed")
         if with_scenarios:
@@ -417,6 +420,9 @@ def _add_phasing(
             "paths": [g for g in settings.get("compare_groups") or [] if g in data["groups"]]
             if closed else [],
             "discount": float(settings.get("discount") or 0.0),
+            # Who gains, who loses (issue 27): one exact solve per group, so, like paths,
+            # only once the round is closed (the planning page's frontier asks for it).
+            "conflict": {"table": closed},
         }},
     }
     try:

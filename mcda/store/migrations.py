@@ -410,11 +410,29 @@ def m0001_outcomes(db: Database) -> None:
     )
 
 
+# --- the do-nothing reference (set "vagval-reference", issue 27) -------------------------------
+
+reference_migrations = Migrations("vagval-reference")
+
+
+@reference_migrations(name="0001_decision_reference")
+def m0001_decision_reference(db: Database) -> None:
+    """The do-nothing levels a facilitator entered, per decision and criterion (a criterion
+    without a row takes its worst level among the alternatives: ``mcda.core.reference``)."""
+    db.execute(
+        """CREATE TABLE decision_reference (
+            decision_id INTEGER NOT NULL REFERENCES decisions(id) ON DELETE CASCADE,
+            criterion_id INTEGER NOT NULL REFERENCES criteria(id) ON DELETE CASCADE,
+            level REAL NOT NULL,
+            PRIMARY KEY (decision_id, criterion_id)
+        )""")
+
+
 def migration_sets() -> list[Migrations]:
     """Every migration set, in the order they apply."""
     return [migrations, phase_migrations, scenario_migrations, reason_migrations,
             model_migrations, places_migrations, records_migrations, outcome_migrations,
-            round_kind_migrations]
+            round_kind_migrations, reference_migrations]
 
 
 def migrate(db: Database) -> None:

@@ -73,3 +73,29 @@ def test_demo_planning_page_and_projector_accessible(app, live_server, page_fact
     pg.goto(f"{live_server.url}/etapper/{did}/projektor")
     assert_no_axe_violations(pg, "planning projector")
     assert pg.csp_violations == [] and pg.page_errors == []
+
+
+def test_value_conflict_frontier_loads_with_progress_and_is_accessible(app, live_server,
+                                                                        page_factory):
+    """Issue 27: who gains and who loses on the page, the frontier computed on request (a
+    progress element while it runs), each level's plan one click away; axe-clean."""
+    from mcda.store import demo
+
+    pg = page_factory(TABLET, touch=True)
+    uid = _login_facilitator(app, pg, live_server)
+    db = connect(app.config["DATABASE"])
+    try:
+        did = demo.load_demo(db, owner_id=uid)[0]
+    finally:
+        db.conn.close()
+    pg.goto(f"{live_server.url}/etapper/{did}")
+    assert "bättre än att avstå" in pg.locator(".regret-sentence").first.inner_text()
+    assert pg.locator("#frontier-progress progress").count() == 1
+    url_before = pg.url
+    pg.get_by_role("button", name="Räkna fram fronten").click()
+    pg.wait_for_selector(".frontier-table", timeout=60_000)
+    assert pg.url == url_before  # loaded in place
+    pg.locator(".frontier-table a").first.click()
+    assert pg.locator(".frontier-level").count() >= 1
+    assert_no_axe_violations(pg, "planning page with the value–conflict frontier (tablet)")
+    assert pg.csp_violations == [] and pg.page_errors == []

@@ -92,6 +92,12 @@ def test_open_round_plans_without_paths(app, client):
 RECOMPUTE = {"Omräkning av vikter", "Poängmatris", "Omräkning av poäng"}  # issue 26 point 7
 
 
+def _older(wb) -> list[str]:
+    """The sheet names before issue 27 (its sheet has a test of its own)."""
+    return [n for n in wb.sheetnames
+            if n != "Vinnare och förlorare" and n not in RECOMPUTE]
+
+
 def test_workbook_etapper_sheet_matches_analysis(app, client):
     uid = login_as(app, client)
     sc = phased_scenario(app, uid)
@@ -99,9 +105,9 @@ def test_workbook_etapper_sheet_matches_analysis(app, client):
     assert resp.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(resp.data))
     # one table per sheet, each header on row 1 (issue 23 item 9)
-    assert [n for n in wb.sheetnames if n not in RECOMPUTE][-7:] == [
-        "Etappbudget", "Etappplan", "Spridning", "Kommunernas planer", "Motiveringar", "Metod",
-        "Anmärkningar"] or [n for n in wb.sheetnames if n not in RECOMPUTE][-6:] == [
+    assert _older(wb)[-7:] == ["Etappbudget", "Etappplan", "Spridning",
+                               "Kommunernas planer", "Motiveringar", "Metod",
+                               "Anmärkningar"] or _older(wb)[-6:] == [
         "Etappbudget", "Etappplan", "Spridning", "Kommunernas planer", "Metod", "Anmärkningar"]
     ph = _analysis(app, sc["round_id"]).output["phasing"]
     ra = _analysis(app, sc["round_id"])
@@ -296,3 +302,17 @@ def test_etapper_csv_is_served_and_linked(app, client):
     resp = client.get(f"/resultat/{rid}/export/etapper.csv")
     assert resp.status_code == 200 and resp.mimetype == "text/csv"
     assert "etapper" in resp.headers["Content-Disposition"]
+
+
+def test_workbook_and_csv_say_who_gains_and_who_loses(app, client):
+    """Issue 27: the regret table of the regional plan, once in exports/tables.py."""
+    uid = login_as(app, client)
+    sc = phased_scenario(app, uid)
+    wb = openpyxl.load_workbook(io.BytesIO(
+        client.get(f"/resultat/{sc['round_id']}/export/arbetsbok.xlsx").data))
+    i = wb.sheetnames.index("Vinnare och förlorare")
+    assert wb.sheetnames[i - 1] == "Kommunernas planer"
+    rows = [[c.value for c in row] for row in wb["Vinnare och förlorare"].iter_rows()]
+    assert rows[0][0] == "Kommun" and len(rows) > 1
+    csv_text = client.get(f"/resultat/{sc['round_id']}/export/vinnare-forlorare.csv").data
+    assert "Under egen bästa (%)" in csv_text.decode("utf-8-sig")

@@ -81,7 +81,7 @@ def _get(client: FlaskClient, url: str) -> bytes:
 
 
 SCENARIO_CSVS = ("01-samma-skala.csv", "02-investeringar.csv", "03-pengar-per-kommun.csv",
-                 "04-antaganden.csv", "05-anmarkningar.csv")
+                 "04-vinnare-och-forlorare.csv", "05-antaganden.csv", "06-anmarkningar.csv")
 
 
 def _check(name: str, body: bytes) -> None:

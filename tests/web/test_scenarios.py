@@ -49,6 +49,7 @@ def test_demo_has_three_scenarios_worth_comparing(app, client, demo_decision):
     # the three plans differ: something moves, comes in or drops out
     assert any(w in text for w in ("byter etapp", "kommer med", "faller bort"))
     assert 'class="map-svg"' in text  # the Skaraborg map, one per scenario
+    assert text.count('class="regret-sentence"') == len(scs)  # issue 27: who gains, loses
     # every shape and pattern the maps <use> is defined on the page (else the maps draw blank)
     ids, refs = svg_references(text)
     assert refs and not [r for r in refs if r not in ids]
@@ -169,8 +170,9 @@ def test_compare_exports_one_table_per_file_and_sheet(app, client, demo_decision
     assert c.status_code == 200 and c.mimetype == "application/zip"
     files = _zip_csvs(c.data)
     assert list(files) == ["01-samma-skala.csv", "02-investeringar.csv",
-                           "03-pengar-per-kommun.csv", "04-antaganden.csv",
-                           "05-anmarkningar.csv"]
+                           "03-pengar-per-kommun.csv", "04-vinnare-och-forlorare.csv",
+                           "05-antaganden.csv", "06-anmarkningar.csv"]
+    assert files["04-vinnare-och-forlorare.csv"][0][:2] == ["Scenario", "Kommun"]  # issue 27
     assert files["01-samma-skala.csv"][0][:2] == ["Scenario", "Värde enligt beslutsmodellen"]
     assert "Kommuner nådda" in files["01-samma-skala.csv"][0]
     assert files["02-investeringar.csv"][0][1] == "Regionens plan: etapp"
@@ -183,7 +185,7 @@ def test_compare_exports_one_table_per_file_and_sheet(app, client, demo_decision
 
     wb = openpyxl.load_workbook(io.BytesIO(x.data))
     assert wb.sheetnames == ["Samma skala", "Investeringar", "Pengar per kommun",
-                             "Antaganden", "Anmärkningar"]
+                             "Vinnare och förlorare", "Antaganden", "Anmärkningar"]
     assert wb["Samma skala"]["A1"].value == "Scenario"
     assert wb["Samma skala"]["B1"].value == "Värde enligt beslutsmodellen"
     one = client.get(f"/etapper/{demo_decision}/scenarier/jamfor?s=1")

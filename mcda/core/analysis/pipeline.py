@@ -32,7 +32,7 @@ from ..constants import DEFAULT_MODEL, MODEL_METHOD
 from ..contract import Problem, validate_input
 from ..disclosure import POOL
 from ..errors import MCDAInputError
-from . import spread
+from . import regret, spread
 from .describe import descriptions
 from .plans import _phasing, _scenarios
 from .shared import by_id as _by_id
@@ -525,6 +525,8 @@ def analyze(data: dict) -> dict:
     out["verdict"] = verdict
     if p.phases is not None:
         out["phasing"] = phasing_out
+    if p.matrix is not None and (p.reference is not None or p.phases is not None):
+        out["reference"] = regret.reference_part(p, gw, region)
     if p.scenarios:
         out["scenarios"] = _scenarios(p, gw, sizes, W, mats, region)
     out["meta"] = _meta(p, list(rankings), skipped)

@@ -22,6 +22,7 @@ from .. import (
 from ..constants import MODEL_METHOD
 from ..contract import Problem
 from ..errors import MCDAInputError
+from . import regret
 from .shared import by_id, group_vector, resolve_method, smaa_draw
 
 # --------------------------------------------------------------------------- growth phases
@@ -189,6 +190,9 @@ def _phasing(p: Problem, region: np.ndarray, gw: np.ndarray, W: np.ndarray, size
                                  status="optimal", solve_time_s=0.0, exempt=list(c.munis),
                                  discount=o["discount"])
     pd = _plan_dict(plan, c.ids)
+    conflict_out = regret.conflict_part(
+        p, c, plan, gw, scorer, kw, hib,
+        (c.costs, c.hosts, c.earliest, c.pre, budgets, rules, o["discount"], c.names), values)
     spread_out = None
     if plan.feasible:
         spread_out = asdict(phasing.spread(plan.assignment, c.costs, c.hosts, c.munis, c.pops,
@@ -210,6 +214,7 @@ def _phasing(p: Problem, region: np.ndarray, gw: np.ndarray, W: np.ndarray, size
         "infeasibility": pd["infeasibility"],
         "spread": spread_out,
         "paths": paths_out,
+        "conflict": conflict_out,
         "not_planned": c.not_planned,
         "municipalities": c.munis,
         "solve_ms": float(plan.solve_time_s) * 1000.0,
@@ -282,7 +287,7 @@ def _scenario_rules(r: dict, c: _Plannable) -> dict[str, Any]:
 
 
 def _scenario_plan(p: Problem, sc: dict, c: _Plannable, values: np.ndarray,
-                   entry: dict[str, Any]) -> None:
+                   entry: dict[str, Any], gw: np.ndarray) -> None:
     """Plan one scenario (and its frontier when asked) into ``entry``."""
     cc = sc["cost_change"]
     costs = scenarios.scaled_costs(c.costs, float(cc["overall_pct"]),
@@ -304,6 +309,7 @@ def _scenario_plan(p: Problem, sc: dict, c: _Plannable, values: np.ndarray,
         sp = phasing.spread(plan.assignment, costs, c.hosts, c.munis, c.pops, len(budgets))
         entry["money"] = {"per_phase": sp.per_phase, "regional": sp.regional,
                           "total": sp.total, "reached_share": sp.reached_share}
+        entry["regrets"] = regret.scenario_regrets(p, c, gw, args, plan.assignment)
     if sc["frontier"] and c.idx:
         fr = scenarios.frontier(values, *args[:5], rules, 0.0, c.names)
         for row in fr:
@@ -353,7 +359,7 @@ def _scenarios(p: Problem, gw: np.ndarray, sizes: list[int], W: np.ndarray,
         values = (phasing.values_from_scores(scores[c.idx], ranking.HIGHER_IS_BETTER[mth])
                   if c.idx else np.zeros(0))
         entry["values"] = dict(zip(c.ids, values.tolist(), strict=True))
-        _scenario_plan(p, sc, c, values, entry)
+        _scenario_plan(p, sc, c, values, entry, gw)
         if "money" in entry:  # a feasible plan
             a = entry["plan"]["assignment"]
             entry["value_under_model"] = float(sum(model_values[k] for k, x in enumerate(c.ids)

@@ -250,6 +250,22 @@ def _paths(x: Any) -> Any:
                   "{field} must be true, false or a list of groups.")
 
 
+class ConflictOptions(_Model):
+    """Who gains, who loses, and the value–conflict frontier (``docs/phasing.md``)."""
+
+    measure: Literal["max_regret", "count_over"] = Field(
+        "max_regret", description="Conflict: the largest regret of any published group, or "
+        "the number of groups whose regret exceeds threshold_pct.")
+    threshold_pct: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0,
+                                          le=100)] = 10.0
+    levels: Annotated[int, Field(ge=6, le=10)] = 10
+    table: bool = Field(True, description="The regional plan's regret table (one exact "
+                        "solve per group; Vägval's web input turns it off while a round is "
+                        "open, as for paths).")
+    frontier: bool = Field(False, description="Also compute the value–conflict frontier "
+                           "(seconds for 40 investments; the regret table alone is cheap).")
+
+
 class PhasingOptions(_Model):
     value_method: Literal[("model", *MODELS, "smaa")] = Field(
         "model", description="Where plan values come from: 'model' = the decision's model "
@@ -261,6 +277,7 @@ class PhasingOptions(_Model):
         {"anyOf": [{"type": "boolean"}, {"type": "array", "items": {"type": "string"}}]})] = False
     discount: Unit = 0.0
     top_k: Annotated[int, Field(ge=1, le=MAX_TOP_K)] = DEFAULT_TOP_K
+    conflict: ConflictOptions = Field(default_factory=ConflictOptions)
 
 
 class ScenarioWeights(_Model):
@@ -377,6 +394,10 @@ class AnalysisInput(_Model):
     phases: Annotated[list[Phase], Field(max_length=MAX_PHASES)] | None = None
     municipalities: dict[Id, Population | None] | None = None
     scenarios: Annotated[list[Scenario], Field(max_length=MAX_SCENARIOS)] | None = None
+    reference: dict[Id, Value | None] | None = Field(
+        None, description="The do-nothing reference ('Nuläge / gör ingenting'): a level per "
+        "criterion id; a criterion left out (or null) takes its worst level among the "
+        "alternatives. With phases the worst levels are used when this is absent.")
     title: Any = None
     description: Any = None
     decision: Any = None

@@ -310,6 +310,48 @@ class ByRole(_Out):
     disputed: list[Disputed]
 
 
+class ReferenceRow(_Out):
+    score: float = Field(description="The do-nothing reference's score under these weights "
+                         "(the decision's model).")
+    better: list[str] = Field(description="Alternatives strictly better than doing nothing.")
+    not_better: list[str]
+
+
+class Reference(_Out):
+    """The do-nothing reference ("Nuläge / gör ingenting", docs/phasing.md)."""
+
+    levels: dict[str, float] = Field(description="Level per criterion (worst among the "
+                                     "alternatives unless entered).")
+    entered: list[str] = Field(description="Criteria whose level was entered.")
+    model: ModelName
+    region: ReferenceRow
+    groups: dict[str, ReferenceRow] = Field(description="Published groups only (a group "
+                                            "under k is inside the pooled group).")
+
+
+class GroupRegret(_Out):
+    """One published group's view of a plan (``phasing.conflict``, scenarios' ``regrets``)."""
+
+    group: str
+    value: float = Field(description="The plan's value under the group's own weights.")
+    best: float = Field(description="The group's own best plan's value, same budgets and "
+                        "rules (exact).")
+    regret_pct: float = Field(description="(best − value) / best · 100; 0 when best ≤ 0.")
+    gain: float | None = Field(description="Value over doing nothing: Σ (value − reference).")
+    beats_nothing: bool | None
+
+
+class ConflictPoint(_Out):
+    level: int
+    bound: float | None
+    value: float
+    conflict: float
+    max_regret_pct: float
+    over_threshold: int
+    assignment: dict[str, int | None]
+    regrets: list[GroupRegret]
+
+
 class AnalysisOutput(_Out):
     """The analysis result object (``docs/analysis-format.md``, "Output object")."""
 
@@ -333,5 +375,8 @@ class AnalysisOutput(_Out):
         None, description="Only with phases: see 'Growth phases' in docs/analysis-format.md.")
     scenarios: dict[str, Any] | None = Field(
         None, description="Only with input scenarios: see 'Scenarios' in docs/phasing.md.")
+    reference: Reference | Empty | None = Field(
+        None, description="With phases or an input reference: which alternatives beat doing "
+        "nothing, per published group.")
     meta: Meta
     summary: list[SummaryItem]

@@ -66,6 +66,9 @@ class Problem:
     """The region's municipalities for the phasing spread (name → population), if given."""
     scenarios: list[dict[str, Any]] | None = None
     """Scenarios (``Scenario.model_dump()``), references checked, or None."""
+    reference: list[float | None] | None = None
+    """The do-nothing levels per criterion (None: the worst level), or None: not asked
+    for (phases imply the worst levels)."""
 
 
 def _e(fld: str, value: Any, sv: str, en: str) -> MCDAInputError:
@@ -133,8 +136,16 @@ def build_problem(d: AnalysisInput) -> Problem:
     roles = [v.role for v in votes if getattr(v, "role", None) is not None]
     scenarios = _scenarios(d.scenarios, phases, alts, crits, order, matrix is not None, roles,
                            alt_names, investments)
+    reference = None
+    if d.reference is not None:
+        for cid in d.reference:
+            if cid not in crit_set:
+                raise _e(f"reference.{cid}", cid,
+                         f"reference nämner kriteriet {cid}, som inte finns.",
+                         f"reference names criterion {cid}, which does not exist.")
+        reference = [d.reference.get(c) for c in crits]
     return Problem(crits, crit_names, types_, alts, alt_names, matrix, order, populations,
-                   votes, options, explicit, phases, investments, munis, scenarios)
+                   votes, options, explicit, phases, investments, munis, scenarios, reference)
 
 
 def _scenarios(items: list[Scenario] | None, phases: list[dict[str, Any]] | None,
@@ -400,4 +411,5 @@ def _phasing_options(o: PhasingOptions, n_phases: int, smaa_on: bool,
                          f"options.phasing.paths names group {g}, which has no votes.")
     return {"value_method": o.value_method,
             "rules": {"min_one_by_phase": n1, "max_share": o.rules.max_share},
-            "paths": o.paths, "discount": o.discount, "top_k": o.top_k}
+            "paths": o.paths, "discount": o.discount, "top_k": o.top_k,
+            "conflict": o.conflict.model_dump()}

@@ -38,8 +38,10 @@ The code is split by responsibility; this module gathers the public names:
 :mod:`~mcda.core.phasing.model` (the MILP and :func:`plan`),
 :mod:`~mcda.core.phasing.explain` (why no plan exists),
 :mod:`~mcda.core.phasing.paths` (paths, stability, spread),
-:mod:`~mcda.core.phasing.solver` (every HiGHS call, with stdout silenced) and
-:mod:`~mcda.core.phasing.spec` (the one checker of a scenario's assumptions).
+:mod:`~mcda.core.phasing.solver` (every HiGHS call, with stdout silenced),
+:mod:`~mcda.core.phasing.spec` (the one checker of a scenario's assumptions),
+:mod:`~mcda.core.phasing.conflict` (who gains, who loses, the value–conflict frontier) and
+:mod:`~mcda.core.phasing.fastset` (its exact set-first shortcut).
 
 Every plan is checked in exact arithmetic after the solve: it never spends more than a phase
 budget or a pool's budget, and no municipality exceeds the share cap (see
@@ -48,6 +50,7 @@ budget or a pool's budget, and no municipality exceeds the share cap (see
 
 from __future__ import annotations
 
+from .conflict import ConflictFrontier, ConflictModel, FrontierPoint, GroupRegret
 from .input import (
     DEFAULT_DISCOUNT,
     Infeasibility,
@@ -72,6 +75,10 @@ from .paths import (
 
 __all__ = [
     "DEFAULT_DISCOUNT",
+    "ConflictFrontier",
+    "ConflictModel",
+    "FrontierPoint",
+    "GroupRegret",
     "Infeasibility",
     "PathComparison",
     "PhaseModel",

@@ -134,11 +134,14 @@ class PhaseModel(Explanations):
         self._base_rows = rows
         self._assemble_main()
 
+    def main_rows(self) -> list[Row]:
+        """Every row of the full model (budgets, rules, demands, exactness cuts), for solves
+        that add their own rows and columns (:mod:`mcda.core.phasing.conflict`)."""
+        return (self._base_rows + [row for c in self._context for row in c[3]]
+                + [(f[3], 1.0, np.inf) for f in self._forcing] + [row for _, row in self._cuts])
+
     def _assemble_main(self) -> None:
-        self._constraints = self._assemble(
-            self._base_rows + [row for c in self._context for row in c[3]]
-            + [(f[3], 1.0, np.inf) for f in self._forcing] + [row for _, row in self._cuts]
-        )
+        self._constraints = self._assemble(self.main_rows())
 
     def with_budgets(self, budgets: Sequence[float]) -> PhaseModel:
         """The same model with other phase budgets (the frontier's levels): the rules are

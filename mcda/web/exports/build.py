@@ -39,6 +39,7 @@ CSV_TABLES: dict[str, Callable[[Any, dict[str, Any], str | None], tables.Table]]
     "motiveringar.csv": lambda ra, view, err: tables.reasons(view),
     "rangordning.csv": lambda ra, view, err: tables.rankings(view, err),
     "etapper.csv": tables.plan,
+    "vinnare-forlorare.csv": tables.regrets,
 }
 """Each CSV file's one table (the file and the notes file are written from it)."""
 

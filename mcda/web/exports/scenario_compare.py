@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from mcda.web.exports import filing
 from mcda.web.exports.cells import content_disposition, slug
-from mcda.web.exports.tables import DEC, Table
+from mcda.web.exports.tables import DEC, PCT, Table
 from mcda.web.exports.writers import Workbook, csv_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,8 +90,23 @@ def assumptions(ctx: dict[str, Any]) -> Table:
                  note=_("Jämförelse av scenarier: %(t)s", t=ctx["decision"]["title"]))
 
 
+def regrets(ctx: dict[str, Any]) -> Table:
+    """Who gains, who loses in each scenario (issue 27): one row per scenario and group."""
+    rows = [[r["name"], row["group"], row["value"], row["best"], row["regret"] / 100,
+             row["gain"], None if row["beats"] is None else (_("ja") if row["beats"]
+                                                             else _("nej"))]
+            for r in ctx.get("regrets") or [] for row in r["view"]["rows"]]
+    return Table(_("Vinnare och förlorare"),
+                 [_("Scenario"), _("Kommun"), _("Planens värde"), _("Egen bästa plan"),
+                  _("Under egen bästa"), _("Vinst mot att avstå"), _("Bättre än att avstå?")],
+                 rows, formats={2: DEC, 3: DEC, 4: PCT, 5: DEC},
+                 note=_("Varje scenarios plan med varje kommuns egna vikter (beslutsmodellen) "
+                        "jämförd med kommunens egen bästa plan under scenariots kostnader, "
+                        "budgetar och regler, och med nuläget. Metod: Fasth m.fl. (2020)."))
+
+
 def all_tables(ctx: dict[str, Any]) -> list[Table]:
-    return [summary(ctx), investments(ctx), money(ctx), assumptions(ctx)]
+    return [summary(ctx), investments(ctx), money(ctx), regrets(ctx), assumptions(ctx)]
 
 
 def notes_table(tables: list[Table]) -> Table:

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from mcda.core import disclosure
 from mcda.core.constants import MODEL_NAMES
+from mcda.core.contract.outputs import GroupRegret
 from mcda.store.numbers import format_decimal_text
 from mcda.web.kit.i18n import in_language
 from mcda.web.present.labels import METHOD_LABELS as VOTE_METHOD_LABELS
@@ -404,6 +405,30 @@ def plan(ra: Any, view: dict[str, Any], error: str | None) -> Table:
         note += " " + in_language(ph["infeasibility"])
     return Table(_("Investeringar per etapp"), columns, _plan_rows(ra, ph), formats={6: DEC},
                  note=note)
+
+
+def regrets(ra: Any, view: dict[str, Any], error: str | None) -> Table:
+    """Who gains, who loses (issue 27): each published group's view of the regional plan
+    (a group under k is inside "Övriga kommuner"; the analysis pooled it first)."""
+    columns = [_("Kommun"), _("Planens värde"), _("Egen bästa plan"), _("Under egen bästa"),
+               _("Vinst mot att avstå"), _("Bättre än att avstå?")]
+    ph, why = phasing(ra)
+    conflict = (ph or {}).get("conflict")
+    if conflict is None:
+        return Table(_("Vinnare och förlorare"), columns, [],
+                     note=empty_note(view, error) or why or _(
+                         "Ingen etappplan att jämföra med kommunernas egna bästa planer."))
+    rows = sorted((GroupRegret.model_validate(r) for r in conflict["plan"]),
+                  key=lambda r: (-r.regret_pct, r.group))
+    return Table(
+        _("Vinnare och förlorare"), columns,
+        [[r.group, r.value, r.best, r.regret_pct / 100, r.gain,
+          None if r.beats_nothing is None else (_("ja") if r.beats_nothing else _("nej"))]
+         for r in rows],
+        formats={1: DEC, 2: DEC, 3: PCT, 4: DEC},
+        note=_("Regionens plan jämförd med varje kommuns egen bästa plan under samma budgetar "
+               "och regler (exakt blandad heltalsoptimering, HiGHS), med kommunens egna vikter, "
+               "och med nuläget (gör ingenting). Metod: Fasth m.fl. (2020)."))
 
 
 # --- the workbook's other tables ----------------------------------------------------------------

@@ -23,6 +23,7 @@ EXPORT_KINDS = (  # the order the pages list them
     "motiveringar.csv",
     "rangordning.csv",
     "etapper.csv",
+    "vinnare-forlorare.csv",
     "anmarkningar.csv",
     "arbetsbok.xlsx",
     "analys.json",

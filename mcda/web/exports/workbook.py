@@ -117,6 +117,8 @@ def phase_tables(ra: Any, view: dict[str, Any]) -> list[tuple[str, T.Table]]:
     paths = paths_table(ra, ph, view)
     if paths is not None:
         out.append((_("Kommunernas planer"), paths))
+    if ph.get("conflict"):
+        out.append((_("Vinnare och förlorare"), T.regrets(ra, view, None)))
     return out
 
 

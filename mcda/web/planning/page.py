@@ -13,12 +13,19 @@ from mcda.core.constants import DEFAULT_TOP_K
 from mcda.core.errors import MCDAInputError
 from mcda.store import items as store_items
 from mcda.store import phases as store_phases
+from mcda.store import reference as store_reference
 from mcda.store import rounds as store_rounds
 from mcda.web.kit.access import can_edit_decision
 from mcda.web.kit.db import get_db
 from mcda.web.kit.i18n import error_text, in_language
 from mcda.web.kit.places import map_places
-from mcda.web.planning.values import STABILITY_SAMPLES, plan_values, value_samples
+from mcda.web.planning import conflict
+from mcda.web.planning.values import (
+    STABILITY_SAMPLES,
+    conflict_frontier,
+    plan_values,
+    value_samples,
+)
 from mcda.web.present import maps
 from mcda.web.present.numbers import fmt
 
@@ -88,6 +95,7 @@ def build_context(
                 pi["populations"], len(phases),
             )
             ctx["spread"] = _spread_view(sp, regional.assignment, pi)
+    _conflict(ctx, values, pi)
     if regional_feasible:
         ctx["phase_maps"] = maps.phase_maps(
             [p["name"] for p in phases], ctx["spread"]["rows"],
@@ -99,6 +107,51 @@ def build_context(
         if samples is not None:
             st = phasing.plan_stability(samples, **common)
             ctx["stability"] = _stability_view(st, pi)
+    return ctx
+
+
+def _conflict(ctx: dict[str, Any], values: dict[str, Any], pi: dict[str, Any]) -> None:
+    """Who gains, who loses (issue 27): the regional plan's regret view, the do-nothing
+    reference's form values and which alternatives beat doing nothing."""
+    db = get_db()
+    levels = store_reference.get_levels(db, ctx["decision"]["id"])
+    crits = store_items.list_criteria(db, ctx["decision"]["id"])
+    out = values.get("output") or {}
+    ref = out.get("reference") or {}
+    ctx["reference"] = {
+        "criteria": [{"id": c["id"], "name": c["name"], "level": levels.get(int(c["id"])),
+                      "worst": (ref.get("levels") or {}).get(str(c["id"]))} for c in crits],
+        "better": conflict.better_rows(ref, {str(a["id"]): a["name"]
+                                             for a in ctx["all_alternatives"]}),
+    }
+    ph = values.get("phasing") or {}
+    raw = ph.get("conflict")
+    ok = bool(ph.get("plan") and ctx.get("plan") and ctx["plan"]["feasible"]
+              and _same_items(ph, pi["alternatives"]))
+    ctx["frontier_available"] = ok  # the frontier reads the round's analysis input
+    if ok and raw:
+        ctx["regret"] = conflict.regret_view(_("Regionens plan"), raw["plan"],
+                                             pi["municipalities"])
+    ctx["regret_pending"] = ok and not raw  # an open round: one solve per group per vote
+
+
+def frontier_context(decision: dict[str, Any], round_id: int | None,
+                     options: dict[str, Any]) -> dict[str, Any]:
+    """The frontier partial's values (computed on request: seconds for 40 investments)."""
+    pi = store_phases.planning_input(get_db(), decision["id"])
+    ctx: dict[str, Any] = {"decision": decision, "options": options, "frontier": None,
+                           "round_id": round_id, "can_edit": can_edit_decision(decision),
+                           "fmt": fmt}
+    try:
+        raw = conflict_frontier(decision["id"], round_id, options)
+    except MCDAInputError as exc:
+        ctx["error"] = error_text(exc)
+        return ctx
+    if raw and raw.get("frontier"):
+        ids = [str(a["id"]) for a in pi["alternatives"]]
+        names = {str(a["id"]): a["name"] for a in pi["alternatives"]}
+        ctx["frontier"] = conflict.frontier_view(raw["frontier"], names, ids,
+                                                 pi["municipalities"])
     return ctx
 
 

@@ -5,12 +5,14 @@ rounds give an n × P matrix, one column per phase's own weights."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from mcda.core import disclosure, phasing
+from mcda.core.analysis import analyze
 from mcda.core.constants import DEFAULT_TOP_K
 from mcda.core.errors import MCDAInputError
 from mcda.store import analysis_cache, analysis_input
@@ -240,3 +242,31 @@ def value_samples(values: dict[str, Any], alt_ids: list[int], n: int) -> Any:
         values.get("input"), sample_source(values.get("output")), ids, n,
         int(values["round"]["id"]) if values.get("round") else 0,
     )
+
+
+# --- the value–conflict frontier (issue 27) ---------------------------------------------------
+
+
+def conflict_frontier(decision_id: int, round_id: int | None,
+                      conflict: dict[str, Any]) -> dict[str, Any] | None:
+    """The analysis' ``phasing.conflict`` with the frontier computed under ``conflict``
+    (``options.phasing.conflict``), from the round's cached input (already pooled under k).
+
+    The round's own analysis stays cached without the frontier (it costs seconds); this
+    re-runs the analysis with SMAA and the sensitivity analysis off, which the frontier does
+    not need. None: no round with votes and scores, or no phasing part (per-phase rounds
+    plan on the page and have none)."""
+    rnd = pick_round(decision_id, round_id)
+    if rnd is None or rnd.get("phase_weights"):
+        return None
+    ra = analysis_cache.get_analysis(get_db(), rnd["id"], analysis_input.parse_options(None))
+    data = copy.deepcopy(ra.input)
+    ph = (data.get("options") or {}).get("phasing")
+    if not data.get("phases") or not data.get("scores") or not ph:
+        return None
+    data["options"]["smaa"] = None
+    data["options"]["sensitivity"] = None
+    ph["paths"] = False
+    ph["conflict"] = dict(conflict, frontier=True)
+    out = analyze(data)
+    return (out.get("phasing") or {}).get("conflict")

@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 
 from mcda.store import items as store_items
 from mcda.store import phases as store_phases
+from mcda.store import reference as store_reference
+from mcda.store import scenarios as store_scenarios
 from mcda.web.kit.access import login_required
 from mcda.web.kit.db import get_db
 from mcda.web.kit.edit import edit_post, store_error
@@ -23,7 +25,7 @@ from mcda.web.kit.forms import parse_id
 from mcda.web.kit.htmx import is_htmx, render
 from mcda.web.kit.scope import load_decision
 from mcda.web.planning import forms
-from mcda.web.planning.page import build_context
+from mcda.web.planning.page import build_context, frontier_context
 
 bp = Blueprint("planning", __name__, url_prefix="/etapper")
 
@@ -121,3 +123,38 @@ def remove_prerequisite(decision: dict[str, Any], decision_id: int):
         abort(400)
     store_phases.remove_prerequisite(get_db(), *pair)
     return _after_post(decision)
+
+
+@edit_post(bp, "/<int:decision_id>/nulage")
+def set_reference(decision: dict[str, Any], decision_id: int):
+    """Save the do-nothing levels (blank: the criterion's worst level)."""
+    return _after_post(decision, store_error(
+        store_reference.set_levels, get_db(), decision_id, forms.reference_levels(request.form)))
+
+
+@bp.get("/<int:decision_id>/konfliktfront")
+@login_required("facilitator", "secretariat")
+def frontier(decision_id: int):
+    """The value–conflict frontier, computed on request (htmx loads it with a progress
+    element; without JavaScript it is a page of its own)."""
+    decision = load_decision(decision_id)
+    ctx = frontier_context(decision, _round_arg(), forms.conflict_options(request.args))
+    return render("planning/frontier.html", "planning/_frontier.html", **ctx)
+
+
+@edit_post(bp, "/<int:decision_id>/konfliktfront/spara")
+def save_frontier_plan(decision: dict[str, Any], decision_id: int):
+    """Save one frontier point's plan as a named scenario (every investment pinned)."""
+    pi = store_phases.planning_input(get_db(), decision_id)
+    spec = forms.plan_spec(request.form.get("plan", ""), pi["settings"],
+                           [str(a["id"]) for a in pi["alternatives"]])
+    if spec is None:
+        abort(400)
+    error = store_error(store_scenarios.create_scenario, get_db(), decision_id,
+                        request.form.get("name", ""), spec)
+    if error:
+        flash(error, "error")
+        return redirect(url_for("planning.plan_page", decision_id=decision_id,
+                                round=_round_arg()))
+    flash(_("Planen är sparad som scenario."), "info")
+    return redirect(url_for("scenarios.index", decision_id=decision_id, round=_round_arg()))

@@ -39,6 +39,7 @@ from mcda.web.present.labels import (
     pool_label,
 )
 from mcda.web.present.numbers import finite as num
+from mcda.web.present.regret import regret_view
 
 if TYPE_CHECKING:
     from mcda.core.contract import AnalysisOutput
@@ -181,6 +182,7 @@ def build_view(ra: RoundAnalysis, counts: Mapping[str, int], k: int,
         vp["model"] = analysis_text.model_name(vp)
     view["verdict_plain"] = vp
     view["plan"] = plan_view(m.phasing, aname) if has_scores else None
+    view["regret"] = _regret_part(m.phasing) if view["plan"] else None
     return view
 
 
@@ -216,6 +218,16 @@ def _comparable_only(view: dict[str, Any], groups: list[str], k: int, kind: str)
         view["no_coalitions"] = _(
             "Koalitioner visas inte: de kräver minst tre grupper att jämföra (kommuner med "
             "namn eller Övriga kommuner).")
+
+
+def _regret_part(phasing: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Who gains, who loses under the regional plan (issue 27): the brief's sentence and
+    bars, the appendix's table (published groups only: the analysis pooled those under k)."""
+    conflict = (phasing or {}).get("conflict")
+    if not conflict or not conflict.get("plan"):
+        return None
+    return regret_view(_("Regionens plan"), conflict["plan"],
+                       list((phasing or {}).get("municipalities") or []))
 
 
 def _weights_part(m: AnalysisOutput, crits: list[tuple[str, str, str]]) -> dict[str, Any]:

@@ -389,3 +389,19 @@ def phase_maps(phase_labels: list[str], rows: list[dict[str, Any]],
                                        else "") + fmt(r["per_phase"][p]) + " MSEK"}
                              for r in rows]})
     return {"geo": geo, "phases": out}
+
+
+def regret_map(names: list[str], regrets: dict[str, float], hi: float,
+               fmt_pct) -> dict[str, Any]:
+    """How far a plan falls below each municipality's own best plan (issue 27): one hue,
+    one scale from 0 to ``hi`` (the largest regret over every plan shown, so maps of several
+    plans compare). ``regrets``: published groups only; a municipality without a figure of
+    its own (no votes, or pooled into "Övriga kommuner") is left blank."""
+    geo = geometry(names)
+    values: dict[str, float | None] = {n: regrets.get(n) for n in names}
+    m = _sequential(values, {}, fmt_pct, lambda a, b: f"{fmt_pct(a)}–{fmt_pct(b)}", 0.0,
+                    max(hi, 1e-9))
+    m["legend"] = m["legend"] + _legend_extra(m["cells"], "", _no_own_figure())
+    m["rows"] = [{"name": n, "text": fmt_pct(regrets[n]) if n in regrets else "–"}
+                 for n in names]
+    return {"geo": geo, "m": m}

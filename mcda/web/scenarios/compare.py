@@ -12,6 +12,7 @@ from mcda.web.kit.places import map_places
 from mcda.web.present import maps
 from mcda.web.present.charts import series_style
 from mcda.web.present.numbers import fmt
+from mcda.web.present.regret import regret_view
 from mcda.web.scenarios import analysis
 from mcda.web.scenarios.context import MAX_COMPARE, base_ctx
 from mcda.web.scenarios.describe import describe
@@ -65,7 +66,27 @@ def compare_view(decision: dict[str, Any], ids: list[int], round_id: int | None,
     ctx["money"] = money
     ctx["money_chart"] = _money_chart(money, ok)
     ctx["maps"] = _maps(money, ok, map_places(decision["id"]), names)
+    ctx["regrets"] = _regrets(ok, munis)
     return ctx
+
+
+def scenario_regret(name: str, res: dict[str, Any] | None,
+                    ana: dict[str, Any]) -> dict[str, Any] | None:
+    """One scenario's page: who gains, who loses under its plan (issue 27)."""
+    if not res or not res.get("regrets"):
+        return None
+    munis = ((ana.get("output") or {}).get("scenarios") or {}).get("municipalities") or []
+    return regret_view(name, res["regrets"], munis)
+
+
+def _regrets(ok: list[dict[str, Any]], munis: list[str]) -> list[dict[str, Any]]:
+    """Who gains, who loses in each scenario (issue 27): its sentence, bars and map, the
+    maps on ONE colour scale for all scenarios compared."""
+    have = [c for c in ok if c["res"].get("regrets")]
+    hi = max([r["regret_pct"] for c in have for r in c["res"]["regrets"]] + [0.0])
+    return [{"name": c["sc"]["name"], "id": c["sc"]["id"],
+             "view": regret_view(c["sc"]["name"], c["res"]["regrets"], munis, hi)}
+            for c in have]
 
 
 def decision_model(ana: dict[str, Any]) -> dict[str, str] | None:

@@ -30,7 +30,7 @@ from mcda.web.kit.htmx import render
 from mcda.web.kit.i18n import error_text
 from mcda.web.kit.scope import load_decision
 from mcda.web.scenarios.analysis import results, run, skipped
-from mcda.web.scenarios.compare import compare_view, decision_model
+from mcda.web.scenarios.compare import compare_view, decision_model, scenario_regret
 from mcda.web.scenarios.context import base_ctx
 from mcda.web.scenarios.describe import describe
 from mcda.web.scenarios.form import spec_from_form
@@ -60,7 +60,8 @@ def _scenario_page(decision: dict[str, Any], sc: dict[str, Any], ctx: dict[str, 
                describe=describe(spec, ctx["phases"], ctx["alt_names"]),
                plan=plan_view(res, ctx) if res and res.get("plan") else None,
                frontier=frontier_view(res, ctx) if res and res.get("frontier") else None,
-               form=form_view(spec, ctx))
+               form=form_view(spec, ctx),
+               regret=scenario_regret(sc["name"], res, ana))
     return ctx
 
 
