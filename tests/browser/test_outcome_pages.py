@@ -46,6 +46,7 @@ def _closed_round(app):
                 weights={str(c): v / total for c, v in zip(rd.criteria, values, strict=True)},
                 reason="Anna tycker så" if k == 1 else None)
         sr.close_round(db, rd.round_id)
+        sr.set_revealed(db, rd.round_id, True)  # the results were shown in the room
     finally:
         db.conn.close()
     analysis_cache.clear()

@@ -81,7 +81,10 @@ def _paths(app, world, rule_filter, client) -> list[str]:
             # the closed, revealed round with votes shows the names in charts and tables
             candidates = [build_path(rule, dict(values, round_id=world.closed_round_id))]
         for path in candidates:
-            html = client.get(path).get_data(as_text=True)
+            resp = client.get(path)
+            if resp.mimetype != "text/html":  # a download (GeoJSON, CSV): not a page to render
+                continue
+            html = resp.get_data(as_text=True)
             if any(e in html for e in ESCAPED):
                 out.append(path)
     return sorted(set(out))
