@@ -121,3 +121,27 @@ def test_report_brief_and_appendix_say_who_gains_and_who_loses(client, app,
     doc = parse_html(html)
     assert "bättre än att avstå" in doc.find(class_="regret-sentence").text()
     assert doc.find(id="sec-regret").find(class_="regret-table") is not None
+
+
+def _linked_css(html: str) -> str:
+    """The text of every stylesheet a page links (from static/)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "static"
+    out = []
+    for el in parse_html(html).find_all("link"):
+        href = str(el.get("href") or "")
+        if "stylesheet" in str(el.get("rel")) and href.startswith("/static/"):
+            out.append((root / href.split("?")[0].removeprefix("/static/")).read_text())
+    return "\n".join(out)
+
+
+def test_every_chart_class_on_the_planning_page_has_a_style(client, demo_decision):  # noqa: F811
+    """Found at integration: the regret bars were drawn black on the planning page, because
+    the bar colours lived in results.css, which only the results pages link."""
+    _tight_budgets(client, demo_decision)
+    html = client.get(f"/etapper/{demo_decision}").get_data(as_text=True)
+    used = set(re.findall(r'class="bar (bar-[a-z]+)"', html))
+    assert used, "the page draws the regret bars"
+    css = _linked_css(html)
+    assert all(f".{cls}" in css for cls in used), used

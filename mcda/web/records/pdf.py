@@ -63,7 +63,7 @@ def local_fetcher(static_dir: Path, extra: dict[str, tuple[bytes, str]] | None =
     return LocalFetcher()
 
 
-SVG_CSS = ("css/results.css", "css/maps.css")
+SVG_CSS = ("css/charts.css", "css/results.css", "css/maps.css")
 """Stylesheets whose SVG rules (``fill``, ``stroke``) the charts and maps need."""
 
 
