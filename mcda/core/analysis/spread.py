@@ -104,8 +104,14 @@ def by_key(p: Problem, W: np.ndarray, mats: list[Any], labels: list[str | None])
     ``labels`` gives each vote's key (``None``: not in any group, e.g. no role given). Groups
     are aggregated with the same within-group rule as the municipalities, so a role's weights
     read like a municipality's; ``disputed`` uses the same between-group share (η²) test. The
-    spreads (S*, η²) leave a small pool's voters out, as for the municipalities.
+    spreads (S*, η²) leave a small pool's voters out, as for the municipalities, and each
+    pooled voter enters a group's weights at the pool's combined weights (its arithmetic
+    mean), so a role's weights carry nothing of the pool beyond its count and mean.
     """
+    pooled = set(pool_rows(p)) if pool_is_small(p) else set()
+    if pooled:
+        W = W.copy()
+        W[sorted(pooled)] = W[sorted(pooled)].mean(axis=0)
     keys = [k for k in dict.fromkeys(labels) if k is not None]
     idx = [i for i, k in enumerate(labels) if k is not None]
     allowed = set(spread_rows(p))
@@ -113,7 +119,8 @@ def by_key(p: Problem, W: np.ndarray, mats: list[Any], labels: list[str | None])
     groups: dict[str, dict] = {}
     for key in keys:
         rows = [i for i in idx if labels[i] == key]
-        gw = group_vector(p, W, mats, rows)
+        gw = group_vector(p, W, mats, rows) if not pooled.intersection(rows) or \
+            p.options["within_group"] != "aij" else W[rows].mean(axis=0)  # AIJ reads matrices
         own = [i for i in rows if i in allowed]
         groups[key] = {"n": len(rows), "weights": by_id(p.criteria, gw),
                        "s_star": group_s_star(W, own) if n[key] >= MIN_SPREAD_VALUES
