@@ -158,6 +158,8 @@ def test_delegates_join_page_says_a_lone_delegates_weights_are_published(app, cl
     assert "Kommunernas röster." in page
     assert ("Är du ensam från din kommun blir dina vikter kommunens vikter och visas med "
             "kommunens namn.") in page
+    # the residual risk between delegates, said before the first vote (issue 24 pt 7)
+    assert "Är ni två från samma kommun kan var och en av er räkna ut den andras vikter" in page
     assert "Du är anonym." not in page
 
 
