@@ -233,8 +233,9 @@ def csv_import(decision_id: int):
         errors = errors or (imports.place_errors(d["id"], parsed) if parsed and parsed.ok
                             else [])
         if parsed is not None and parsed.ok and not errors:
+            kept, skipped = imports.skip_computed(d["id"], parsed)
             return render_template(
-                "facilitate/import_preview.html", decision=d, parsed=parsed,
+                "facilitate/import_preview.html", decision=d, parsed=kept, skipped=skipped,
                 confirm=CsvConfirmForm(payload=imports.encode(text)),
                 changes=imports.changes(d["id"], parsed), format_number=format_number)
         if parsed is not None and not parsed.ok:
@@ -265,6 +266,7 @@ def _apply_import(decision_id: int, text: str | None) -> list[str]:
     errors = [imports.issue_text(i) for i in parsed.errors]
     if errors or (errors := imports.place_errors(decision_id, parsed)):
         return errors
+    parsed, skipped = imports.skip_computed(decision_id, parsed)
     try:
         with audited("csv.import", f"decision:{decision_id}", criteria=len(parsed.criteria),
                      alternatives=len(parsed.alternatives)) as db:
@@ -273,6 +275,8 @@ def _apply_import(decision_id: int, text: str | None) -> list[str]:
     except StoreError as exc:
         return [error_text(exc)]
     flash(imports.imported_message(parsed), "success")
+    for message in skipped:
+        flash(message, "info")
     return []
 
 
