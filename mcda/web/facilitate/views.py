@@ -9,6 +9,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -47,6 +48,7 @@ from mcda.web.facilitate.matrix import cell_value, parse_matrix
 from mcda.web.facilitate.setup import DEFAULT_MODEL_HINT, DecisionSetupForm
 from mcda.web.kit.access import current_user, login_required
 from mcda.web.kit.db import get_db
+from mcda.web.kit.events import round_closed
 from mcda.web.kit.forms import (
     METHOD_CHOICES,
     CsvConfirmForm,
@@ -137,7 +139,9 @@ def _set_archived(decision_id: int, archived: bool):
     confirm_or_400()
     action = "decision.archive" if archived else "decision.unarchive"
     with audited(action, f"decision:{decision_id}") as db:
-        store.set_archived(db, decision_id, archived)
+        closed = store.set_archived(db, decision_id, archived)
+    for round_id in closed:  # as the close action: each archive package after the response
+        round_closed.send(current_app._get_current_object(), round_id=round_id)
     flash(_("Beslutsfrågan är arkiverad. Öppna omgångar har stängts.") if archived
           else _("Beslutsfrågan är återställd."), "success")
     return redirect(decision_url(decision_id), code=303)
