@@ -103,14 +103,20 @@ def update_decision(db: Database, decision_id: int, *, title: str, description: 
         touch_decision(db, decision_id)
 
 
-def set_archived(db: Database, decision_id: int, archived: bool) -> None:
-    """Archive (or restore) a decision. Archiving also closes its open rounds."""
+def set_archived(db: Database, decision_id: int, archived: bool) -> list[int]:
+    """Archive (or restore) a decision. Archiving also closes its open rounds; returns the
+    ids of the rounds it closed, so the caller can do what closing a round entails (the
+    archive package)."""
     with transaction(db):
         require_decision(db, decision_id)
         db.execute(
             "UPDATE decisions SET archived = ? WHERE id = ?", [1 if archived else 0, decision_id]
         )
+        closed: list[int] = []
         if archived:
+            closed = [int(r[0]) for r in db.execute(
+                "SELECT id FROM rounds WHERE decision_id = ? AND state = 'open' ORDER BY id",
+                [decision_id])]
             db.execute(
                 "UPDATE rounds SET state = 'closed', "
                 "closed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
@@ -118,6 +124,7 @@ def set_archived(db: Database, decision_id: int, archived: bool) -> None:
                 [decision_id],
             )
         touch_decision(db, decision_id)
+    return closed
 
 
 def model_choices() -> list[dict[str, str]]:

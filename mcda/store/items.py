@@ -276,10 +276,27 @@ def get_scores(db: Database, decision_id: int) -> dict[tuple[int, int], float]:
     return {(r["alternative_id"], r["criterion_id"]): float(r["value"]) for r in rows}
 
 
+COMPUTED_BY_HAND = N_(
+    "”%(criterion)s” beräknas av Vägval från investeringarnas lägen och kan inte ändras för "
+    "hand. Ändra läget under Platser."
+)
+"""A computed criterion's cell refused: the next recomputation would overwrite the edit."""
+
+
+def is_computed(db: Database, criterion_id: int) -> bool:
+    """Whether Vägval computes this criterion's scores (``computed_criteria``, e.g. Räckvidd)."""
+    return bool(
+        db.execute(
+            "SELECT 1 FROM computed_criteria WHERE criterion_id = ?", [criterion_id]
+        ).fetchone()
+    )
+
+
 def set_score(
     db: Database, alternative_id: int, criterion_id: int, value: float | str | None
 ) -> None:
-    """Set one cell (``None`` or '' clears it). The value must be a finite number."""
+    """Set one cell (``None`` or '' clears it). The value must be a finite number; a
+    computed criterion's cell is refused (its recomputation would overwrite the edit)."""
     number = (
         None if value is None or value == "" else finite(value, "value", Msg(N_("Bedömningen")))
     )
@@ -290,6 +307,8 @@ def set_score(
             raise StoreError("alternative_id", "Alternativet finns inte.")
         if crit is None or crit["decision_id"] != alt["decision_id"]:
             raise StoreError("criterion_id", "Kriteriet finns inte i den här beslutsfrågan.")
+        if is_computed(db, criterion_id):
+            raise StoreError("value", COMPUTED_BY_HAND, criterion=crit["name"])
         if number is None:
             db.execute(
                 "DELETE FROM scores WHERE alternative_id = ? AND criterion_id = ?",

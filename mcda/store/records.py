@@ -60,10 +60,18 @@ def delete_votes_keep_record(db: Database, round_id: int, *, reason: str = "faci
 
 
 def get_record(db: Database, round_id: int) -> dict[str, Any] | None:
-    row = db.execute("SELECT * FROM round_records WHERE round_id = ?", [round_id]).fetchone()
+    """The kept record of a round, with the decision's ``diarienummer`` when it has one (the
+    decision's current one, so a record kept before registration is filed under it too)."""
+    row = db.execute(
+        "SELECT rr.*, d.diarienummer AS decision_diarienummer FROM round_records rr "
+        "JOIN rounds r ON r.id = rr.round_id JOIN decisions d ON d.id = r.decision_id "
+        "WHERE rr.round_id = ?", [round_id]).fetchone()
     if row is None:
         return None
     rec = dict(row)
+    dnr = rec.pop("decision_diarienummer")
+    if dnr:
+        rec["diarienummer"] = dnr
     rec["record"] = json.loads(rec["record"])
     return rec
 

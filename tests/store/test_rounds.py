@@ -128,8 +128,10 @@ def test_open_needs_two_criteria_and_an_active_decision(db, muni):
         rounds.open_round(db, rid)
     dec.set_archived(db, did, False)
     rounds.open_round(db, rid)
-    dec.set_archived(db, did, True)  # archiving closes open rounds
+    assert dec.set_archived(db, did, True) == [rid]  # archiving closes open rounds, says which
     assert rounds.get_round(db, rid)["state"] == "closed"
+    assert dec.set_archived(db, did, False) == []
+    assert dec.set_archived(db, did, True) == []  # nothing open, nothing closed
 
 
 def test_round_closed_error_is_a_store_error():

@@ -255,3 +255,32 @@ def test_a_round_with_per_phase_weights_has_a_report_and_data_per_phase(app, cli
     for n in (1, 2):
         assert f"vagval-kulturell-infrastruktur-omgang-1-etapp-{n}-rapport.pdf" in names
         assert f"vagval-kulturell-infrastruktur-omgang-1-etapp-{n}-analys.json" in names
+
+
+def test_archiving_the_decision_builds_the_package_of_each_round_it_closes(app, client):
+    """Archiving a whole decision closes its open rounds: each gets its package, after the
+    response, as from the close button (before, no signal was sent and none was built)."""
+    s = closed_round(app, client)
+    rid = s["round_id"]
+    db = open_db(app)
+    try:
+        db.execute("UPDATE rounds SET state = 'open' WHERE id = ?", [rid])
+        db.conn.commit()
+    finally:
+        db.conn.close()
+    did = s["decision_id"]
+    resp = post_form(client, f"/processledare/{did}/arkivera", f"/processledare/{did}")
+    assert resp.status_code == 303
+    db = open_db(app)
+    try:
+        assert db.execute("SELECT state FROM rounds WHERE id = ?", [rid]).fetchone()[0] == "closed"
+        assert filing.archive_package(db, rid) is None  # not while answering
+    finally:
+        db.conn.close()
+    resp.close()  # a WSGI server closes the response once sent: the build runs then
+    db = open_db(app)
+    try:
+        kept = filing.archive_package(db, rid)
+    finally:
+        db.conn.close()
+    assert kept is not None and kept["trigger"] == "close"

@@ -130,3 +130,23 @@ def test_scenario_comparison_exports_carry_it(app, client):
     x = client.get(f"/etapper/{did}/scenarier/jamfor?{query}&format=xlsx")
     book = openpyxl.load_workbook(io.BytesIO(x.data))
     assert book.sheetnames[-1] == "Metadata" and book["Metadata"]["B3"].value == DNR
+
+
+@pytest.mark.parametrize("dnr", [DNR, ""])
+def test_kept_record_carries_the_diarienummer_only_when_set(app, client, dnr):
+    """The aggregated record kept after the votes are deleted (``underlag.json``) is filed
+    under the decision's diarienummer like every other export; none, no field."""
+    from mcda.store import records
+
+    s = closed_round(app, client, dnr=dnr)
+    db = open_db(app)
+    try:
+        assert records.delete_votes_keep_record(db, s["round_id"]) > 0
+    finally:
+        db.conn.close()
+    body = json.loads(client.get(f"/resultat/{s['round_id']}/underlag.json").data)
+    assert body["votes_deleted"] > 0 and "output" in body["record"]
+    if dnr:
+        assert body["diarienummer"] == DNR
+    else:
+        assert "diarienummer" not in body

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from mcda.store import decisions as store
 from mcda.store import items as store_items
+from mcda.store import reach as store_reach
 from mcda.store import rounds as store_rounds
 from mcda.store import transaction
 from mcda.store import users as store_users
@@ -149,7 +150,8 @@ def checklist(criteria: list[dict[str, Any]], alternatives: list[dict[str, Any]]
 
 
 def decision_context(d: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    """The decision page: criteria, alternatives, the score matrix as form values, rounds."""
+    """The decision page: criteria, alternatives, the score matrix as form values (and the
+    computed criteria, shown read-only), rounds."""
     db = get_db()
     criteria = store_items.list_criteria(db, d["id"])
     alternatives = store_items.list_alternatives(db, d["id"])
@@ -167,6 +169,7 @@ def decision_context(d: dict[str, Any], **extra: Any) -> dict[str, Any]:
         "checklist": checklist(criteria, alternatives, missing, rounds),
         "state_labels": STATE_LABELS, "methods_label": methods_label,
         "format_number": format_number, "criteria_locked": store.criteria_locked(db, d["id"]),
+        "computed": store_reach.computed(db, d["id"]),
     }
     ctx.update(extra)
     return ctx

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 from typing import Any
 
 from flask_babel import gettext as _
@@ -13,6 +14,7 @@ from sqlite_utils import Database
 from mcda.store import csv_io
 from mcda.store import items as store_items
 from mcda.store import places as store_places
+from mcda.store import reach as store_reach
 from mcda.store.errors import StoreError
 from mcda.web.kit import places as kit_places
 from mcda.web.kit.db import get_db
@@ -76,6 +78,26 @@ def changes(decision_id: int, parsed: csv_io.ParsedImport) -> dict[str, list[str
 def imported_message(parsed: csv_io.ParsedImport) -> str:
     return _("Importerat: %(c)d kriterier, %(a)d alternativ och %(s)d bedömningar.",
              c=len(parsed.criteria), a=len(parsed.alternatives), s=len(parsed.scores))
+
+
+def skip_computed(decision_id: int, parsed: csv_io.ParsedImport
+                  ) -> tuple[csv_io.ParsedImport, list[str]]:
+    """The parse without the file's scores for a computed criterion (Räckvidd), and a message
+    naming each one skipped: Vägval recomputes those cells right after the import, so a value
+    from the file would be overwritten silently."""
+    db = get_db()
+    computed = store_reach.computed(db, decision_id)
+    names = {" ".join(c["name"].split()) for c in store_items.list_criteria(db, decision_id)
+             if c["id"] in computed}
+    skipped = [c["name"] for c in parsed.criteria if c["name"] in names
+               and any(" ".join(k[1].split()) == c["name"] for k in parsed.scores)]
+    if not skipped:
+        return parsed, []
+    scores = {k: v for k, v in parsed.scores.items() if " ".join(k[1].split()) not in names}
+    return dataclasses.replace(parsed, scores=scores), [
+        _("”%(criterion)s” beräknas av Vägval: filens värden i den kolumnen används inte, utan "
+          "räknas fram från investeringarnas lägen (se Platser).", criterion=name)
+        for name in skipped]
 
 
 def _has_places(parsed: csv_io.ParsedImport) -> bool:

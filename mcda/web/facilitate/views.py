@@ -9,6 +9,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -47,6 +48,7 @@ from mcda.web.facilitate.matrix import cell_value, parse_matrix
 from mcda.web.facilitate.setup import DEFAULT_MODEL_HINT, DecisionSetupForm
 from mcda.web.kit.access import current_user, login_required
 from mcda.web.kit.db import get_db
+from mcda.web.kit.events import round_closed
 from mcda.web.kit.forms import (
     METHOD_CHOICES,
     CsvConfirmForm,
@@ -137,7 +139,9 @@ def _set_archived(decision_id: int, archived: bool):
     confirm_or_400()
     action = "decision.archive" if archived else "decision.unarchive"
     with audited(action, f"decision:{decision_id}") as db:
-        store.set_archived(db, decision_id, archived)
+        closed = store.set_archived(db, decision_id, archived)
+    for round_id in closed:  # as the close action: each archive package after the response
+        round_closed.send(current_app._get_current_object(), round_id=round_id)
     flash(_("Beslutsfrågan är arkiverad. Öppna omgångar har stängts.") if archived
           else _("Beslutsfrågan är återställd."), "success")
     return redirect(decision_url(decision_id), code=303)
@@ -233,8 +237,9 @@ def csv_import(decision_id: int):
         errors = errors or (imports.place_errors(d["id"], parsed) if parsed and parsed.ok
                             else [])
         if parsed is not None and parsed.ok and not errors:
+            kept, skipped = imports.skip_computed(d["id"], parsed)
             return render_template(
-                "facilitate/import_preview.html", decision=d, parsed=parsed,
+                "facilitate/import_preview.html", decision=d, parsed=kept, skipped=skipped,
                 confirm=CsvConfirmForm(payload=imports.encode(text)),
                 changes=imports.changes(d["id"], parsed), format_number=format_number)
         if parsed is not None and not parsed.ok:
@@ -265,6 +270,7 @@ def _apply_import(decision_id: int, text: str | None) -> list[str]:
     errors = [imports.issue_text(i) for i in parsed.errors]
     if errors or (errors := imports.place_errors(decision_id, parsed)):
         return errors
+    parsed, skipped = imports.skip_computed(decision_id, parsed)
     try:
         with audited("csv.import", f"decision:{decision_id}", criteria=len(parsed.criteria),
                      alternatives=len(parsed.alternatives)) as db:
@@ -273,6 +279,8 @@ def _apply_import(decision_id: int, text: str | None) -> list[str]:
     except StoreError as exc:
         return [error_text(exc)]
     flash(imports.imported_message(parsed), "success")
+    for message in skipped:
+        flash(message, "info")
     return []
 
 
