@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from itsdangerous import URLSafeTimedSerializer
 
 csrf = CSRFProtect()
 
@@ -39,6 +40,21 @@ def init_app(app: Flask) -> None:
 
 
 class _SchemeAwareSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the cookie's Secure flag decided per request and
+    the signing serializer built once per key set: Flask builds a fresh one (about 20 µs:
+    itsdangerous probes the JSON serializer) for opening and again for saving a session, on
+    every request. The serializer holds no per-request state, so threads may share it."""
+
+    _signing: tuple[tuple[object, ...], URLSafeTimedSerializer | None] = ((), None)
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached_keys, serializer = self._signing
+        if cached_keys != keys:
+            serializer = super().get_signing_serializer(app)
+            self._signing = (keys, serializer)
+        return serializer
+
     def get_cookie_secure(self, app: Flask) -> bool:
         configured = bool(app.config.get("SESSION_COOKIE_SECURE"))
         return configured or (has_request_context() and request.is_secure)
