@@ -4,6 +4,7 @@ JavaScript it is still a 303. Errors come back as the join page, so the swap sho
 
 from __future__ import annotations
 
+from mcda.web.kit import outcome_pass
 from tests.helpers import csrf_from, parse_html
 
 from .participate_helpers import make_round
@@ -77,3 +78,18 @@ def test_htmx_code_step_answers_with_the_pages_main_only(app, client):
         assert "<header" not in html and "<footer" not in html and "<head>" not in html
         assert _main_of(html) == _main_of(full.get_data(as_text=True))
         assert html.rstrip().endswith("</main>")
+
+
+def test_round_page_after_joining_writes_no_cookie(app, client):
+    """The code step grants the outcome pass with its own session write, so a tablet's round
+    page answers without re-signing the session cookie (issue 25, second pass); the pass is
+    there, as before, once the tablet has joined."""
+    rd = make_round(app)
+    token = _municipality_step(client, rd)
+    resp = client.post("/delta", headers={"HX-Request": "true"}, data={
+        "csrf_token": token, "kod": rd.code, "kommun": str(rd.municipalities["Hjo"])})
+    assert resp.headers["HX-Redirect"] == f"/omgang/{rd.round_id}/"
+    page = client.get(f"/omgang/{rd.round_id}/")
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers
+    with client.session_transaction() as sess:
+        assert outcome_pass.granted(sess, rd.round_id)

@@ -110,6 +110,9 @@ def _round_for_code(db: Database, session: MutableMapping[str, Any], form: Mappi
             "Koden %(code)s finns inte. Kontrollera koden som processledaren visar och "
             "försök igen.", code=raw_code.strip()[:20]))
     join_check.remember(session, code)
+    # The code opens the outcome page once the round closes anyway (join below); granting it
+    # now rides on this step's session write, so the round page need not write the cookie.
+    grant_outcome(session, rnd["id"])
     return rnd
 
 
