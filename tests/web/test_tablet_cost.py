@@ -131,8 +131,13 @@ def test_cached_pages_equal_fresh_renders(demo, monkeypatch):
         fragments.clear()
         return real_partial(name, **values)
 
-    real_partial = fragments.partial
+    def cold_filled(name, fill, **values):
+        fragments.clear()
+        return real_filled(name, fill, **values)
+
+    real_partial, real_filled = fragments.partial, fragments.partial_filled
     monkeypatch.setitem(app.jinja_env.globals, "partial", cold_partial)
+    monkeypatch.setattr(fragments, "partial_filled", cold_filled)
     analysis_cache.clear()
     _c, cold = _flow(app, rid, code, crits, 200)
 
@@ -217,3 +222,34 @@ def test_form_and_header_partials_equal_their_includes(demo):
             header = env.from_string('{% include "_site_header.html" %}').render()
             assert str(fragments.partial("_site_header.html")) == header
             assert f"K{crits[0]} &lt;&amp;&gt;" in inc
+
+
+def test_filled_form_body_equals_its_include(demo):
+    """The slider form's body rendered once with holes and filled per participant gives the
+    bytes a direct render gives, for different values, values and percentages that need
+    escaping, a focus, and both languages (issue 25, second pass)."""
+    from mcda.web.participate.vote import direct_form_body
+
+    app, _rid, _code, crits = demo
+    env = app.jinja_env
+    criteria = [{"id": cid, "name": f"K{cid} <&>", "description": "Om" if cid % 2 else ""}
+                for cid in crits]
+    cases = []
+    for n, (pct_text, focus) in enumerate((("12,5 %", None), ("<b>&amp;</b>", "plus-1"),
+                                           ("7\u00a0%", None))):
+        rows = [
+            {"id": cid, "name": "x", "weight": 0.1 * j, "pct": 12.5 + j + n,
+             "pct_text": f"{pct_text}{j}"} for j, cid in enumerate(crits)]
+        shown = {cid: str((j * 3 + n) % 11) if n != 2 else "7,5<" for j, cid in enumerate(crits)}
+        cases.append({"criteria": criteria, "shown": shown, "weight_rows": rows,
+                      "focus_id": focus, "preview_url": "/x?y=1&z=2", "direct_max": 10})
+    for lang in ("sv", "en"):
+        with app.test_request_context(f"/?lang={lang}"):
+            fragments.clear()
+            for values in cases * 2:  # the second time from the cache
+                inc = env.from_string(
+                    '{% import "participate/_macros.html" as pm with context %}'
+                    '{% include "participate/_form_direct.html" %}'
+                ).render(errors={"fields": {}}, **values)
+                assert str(direct_form_body(**values)) == inc
+            assert fragments.stats["misses"] == 2  # the holes' skeleton per focus

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
-from flask import Response, make_response, redirect, render_template, url_for
+from flask import Response, current_app, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlite_utils import Database
 
 from mcda.store import municipalities as store_munis
@@ -29,6 +30,8 @@ from mcda.web.participate import join_check
 from mcda.web.participate import session as device
 from mcda.web.present.labels import ROLES
 
+JOIN_PAGE = "participate/join.html"
+
 
 def page(step: str, *, status: int = 200, **ctx: Any) -> Response:
     """The join page at ``step`` ("code" or "municipality"), with its errors."""
@@ -41,9 +44,23 @@ def page(step: str, *, status: int = 200, **ctx: Any) -> Response:
         ctx["code_display"] = ctx["rnd"]["join_code_display"]
     if step == "code":  # the next attempt's check (none in a quiet room)
         ctx.setdefault("check", join_check.offer())
-    resp = make_response(
-        render_template("participate/join.html", step=step, roles=ROLES, **ctx), status)
-    return htmx.vary(resp)
+    ctx.update(step=step, roles=ROLES)
+    html = _main_only(ctx) if htmx.is_htmx() else render_template(JOIN_PAGE, **ctx)
+    return htmx.vary(make_response(html, status))
+
+
+def _main_only(ctx: dict[str, Any]) -> str:
+    """The join page's ``<main>`` and title only, for an htmx step (the form swaps ``#main``
+    from the answer): the same blocks the full page renders, without the head, header and
+    footer nobody sees (about a quarter of the page's rendering)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    template = app.jinja_env.get_template(JOIN_PAGE)
+    app.update_template_context(ctx)
+    context = template.new_context(ctx)
+    blocks = template.blocks
+    return render_template("participate/_main_swap.html",
+                           title=Markup("".join(blocks["title"](context))),  # noqa: S704 - autoescaped block output
+                           main=Markup("".join(blocks["main"](context))))  # noqa: S704
 
 
 def join(db: Database, session: MutableMapping[str, Any], form: Mapping[str, str], *,
@@ -93,6 +110,9 @@ def _round_for_code(db: Database, session: MutableMapping[str, Any], form: Mappi
             "Koden %(code)s finns inte. Kontrollera koden som processledaren visar och "
             "försök igen.", code=raw_code.strip()[:20]))
     join_check.remember(session, code)
+    # The code opens the outcome page once the round closes anyway (join below); granting it
+    # now rides on this step's session write, so the round page need not write the cookie.
+    grant_outcome(session, rnd["id"])
     return rnd
 
 

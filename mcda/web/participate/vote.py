@@ -13,11 +13,12 @@ from typing import Any
 from flask import Response, redirect, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from mcda.store import votes as store_votes
 from mcda.store.errors import StoreError
 from mcda.store.rounds import RoundClosedError
-from mcda.web.kit import htmx
+from mcda.web.kit import fragments, htmx
 from mcda.web.kit.i18n import error_text
 from mcda.web.participate import context, view_models
 from mcda.web.participate import forms as pf
@@ -42,7 +43,29 @@ def render(ctx: context.RoundContext, method: str, state: VoteState, *, tokens: 
     return htmx.render(
         "participate/vote.html", "participate/_vote_panel_htmx.html", status=status,
         **ctx.template_vars(), **page, previous=previous, status_message=status_message,
-        notice=notice, lang=str(get_locale()), reason_max=store_votes.MAX_REASON_CHARS)
+        notice=notice, lang=str(get_locale()), reason_max=store_votes.MAX_REASON_CHARS,
+        direct_form_body=direct_form_body)
+
+
+def direct_form_body(*, criteria: Sequence[Mapping[str, Any]], shown: Mapping[int, str],
+                     weight_rows: Sequence[Mapping[str, Any]] | None, focus_id: str | None,
+                     preview_url: str, direct_max: int) -> Markup:
+    """The slider form's rows (without errors): rendered once per criteria, focus and
+    language, with each participant's values and percentages filled in."""
+    fill: list[Any] = []
+
+    def hole(value: Any) -> str:
+        fill.append(value)
+        return fragments.hole(len(fill) - 1)
+
+    rows = None if weight_rows is None else [
+        {"id": r["id"], "pct": hole(r["pct"]), "pct_text": hole(r["pct_text"])}
+        for r in weight_rows]
+    return fragments.partial_filled(
+        "participate/_form_direct.html", fill, criteria=criteria,
+        shown={cid: hole(v) for cid, v in shown.items()}, weight_rows=rows,
+        errors={"fields": {}}, focus_id=focus_id, preview_url=preview_url,
+        direct_max=direct_max)
 
 
 def show(ctx: context.RoundContext, method: str, sparad: str | None, *,
