@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 from typing import Any
 
 from flask import Flask
@@ -51,6 +52,9 @@ def serve(app: Flask, *, server: str, host: str, port: int, workers: int, thread
         return
     from waitress import serve as waitress_serve
 
+    # A server started as a background job (`… &` in a script) inherits SIGINT as ignored, and
+    # Python then installs no KeyboardInterrupt handler: Ctrl-C / SIGINT would not stop it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     waitress_serve(app, host=host, port=port, threads=threads,
                    connection_limit=CONNECTION_LIMIT, ident="Vagval", **waitress_proxy_options(app))
 

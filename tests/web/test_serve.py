@@ -63,6 +63,9 @@ def test_serve_starts_answers_and_stops(tmp_path, which):
          "--port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,
+        # started as a background job is (SIGINT ignored, inherited): found when the suite ran
+        # from a background shell job and waitress never stopped
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     try:
         deadline = time.monotonic() + 60
